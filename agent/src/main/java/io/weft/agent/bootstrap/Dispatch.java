@@ -1,0 +1,41 @@
+package io.weft.agent.bootstrap;
+
+/**
+ * The single entry point that woven code calls. This class and the other members of this package
+ * are injected into the bootstrap class loader, so code defined by any class loader can link
+ * against them; they refer to nothing but JDK types.
+ */
+public final class Dispatch {
+
+    private static volatile Handler handler;
+
+    private Dispatch() {
+    }
+
+    /** Installs the runtime that woven calls are forwarded to; called once by the agent at start. */
+    public static void install(Handler runtime) {
+        handler = runtime;
+    }
+
+    /** See {@link Handler#enterCached}. */
+    public static Object enterCached(int methodId, Object[] args) {
+        Handler h = handler;
+        return h == null ? null : h.enterCached(methodId, args);
+    }
+
+    /** See {@link Handler#exitCached}. */
+    public static void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown) {
+        Handler h = handler;
+        if (h != null) {
+            h.exitCached(methodId, token, args, result, thrown);
+        }
+    }
+
+    /** See {@link Handler#invalidate}. */
+    public static void invalidate(int methodId, Object[] args, Object result) {
+        Handler h = handler;
+        if (h != null) {
+            h.invalidate(methodId, args, result);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.weft.agent.bootstrap;
+
+/**
+ * What woven methods call, by the numeric id the weaver assigned to each method. Implementations
+ * never throw: any unexpected error makes them behave as if the method were not cached.
+ */
+public interface Handler {
+
+    /**
+     * Called on entry to a {@code @CacheResult} method.
+     *
+     * @return a {@link Hit} to return without running the method, any other object as a token for
+     *     {@link #exitCached}, or {@code null} to run the method without caching its result
+     */
+    Object enterCached(int methodId, Object[] args);
+
+    /** Called when a {@code @CacheResult} method that was not skipped returns or throws. */
+    void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown);
+
+    /**
+     * Called for an {@code @InvalidateCache}-only method: on entry when it invalidates before the
+     * invocation, otherwise after a successful return with the method's result.
+     */
+    void invalidate(int methodId, Object[] args, Object result);
+}

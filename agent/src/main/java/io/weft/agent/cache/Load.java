@@ -1,0 +1,66 @@
+package io.weft.agent.cache;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A miss being loaded: the one caller that runs the method owns it, concurrent callers for the same
+ * key wait for it (single flight), and an invalidation of the key while it runs marks it so that its
+ * result is not left in the cache (the stale-set race, SPEC §5).
+ */
+final class Load {
+
+    private final String key;
+    private final Thread owner = Thread.currentThread();
+    private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
+    private volatile boolean invalidated;
+
+    Load(String key) {
+        this.key = key;
+    }
+
+    String key() {
+        return key;
+    }
+
+    boolean ownedByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    void invalidate() {
+        invalidated = true;
+    }
+
+    boolean invalidated() {
+        return invalidated;
+    }
+
+    void complete(CacheEntry entry) {
+        outcome.complete(entry);
+    }
+
+    void fail(Throwable cause) {
+        outcome.completeExceptionally(cause);
+    }
+
+    boolean isDone() {
+        return outcome.isDone();
+    }
+
+    /** Waits for the owner's result; {@code null} when the load failed or the wait was interrupted. */
+    CacheEntry await() {
+        try {
+            return outcome.get();
+        } catch (ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The owner's result as a future, for methods that return futures: waiting must not block a thread. */
+    CompletableFuture<Object> valueFuture() {
+        return outcome.thenApply(CacheEntry::value);
+    }
+}

@@ -1,0 +1,223 @@
+package io.weft.agent.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's settings (SPEC §4), read once at start. Malformed values are collected as
+ * {@link #problems()} and replaced by their defaults; unknown {@code weft.*} names are listed by
+ * {@link #unknownNames()} so that typos do not pass silently.
+ */
+public final class WeftConfig {
+
+    private static final Set<String> KNOWN = Set.of(
+            "weft.enabled", "weft.redis.uri", "weft.redis.cluster", "weft.redis.timeout", "weft.ttl",
+            "weft.l1.maxSize", "weft.l1.ttl", "weft.namespace", "weft.stream.maxlen", "weft.include",
+            "weft.exclude", "weft.strict", "weft.http.port", "weft.http.token", "weft.config", "weft.log.level");
+    private static final Pattern PER_CACHE = Pattern.compile("weft\\.cache\\..+\\.(enabled|ttl)");
+    private static final Pattern PER_EVENT = Pattern.compile("weft\\.events\\..+");
+    private static final Pattern PER_CACHE_ENV = Pattern.compile("WEFT_CACHE_.+_(ENABLED|TTL)");
+    private static final Pattern PER_EVENT_ENV = Pattern.compile("WEFT_EVENTS_.+");
+
+    private final ConfigSources sources;
+    private final List<String> problems = new ArrayList<>();
+    private final boolean enabled;
+    private final boolean strict;
+    private final Duration ttl;
+    private final Duration l1Ttl;
+    private final int l1MaxSize;
+    private final String namespace;
+    private final List<String> include;
+    private final List<String> exclude;
+    private final String logLevel;
+
+    /** Reads and checks every setting from {@code sources}. */
+    public WeftConfig(ConfigSources sources) {
+        this.sources = sources;
+        if (sources.fileProblem() != null) {
+            problems.add(sources.fileProblem());
+        }
+        this.enabled = bool("weft.enabled", true);
+        this.strict = bool("weft.strict", false);
+        this.ttl = duration("weft.ttl", Duration.ofMinutes(5));
+        this.l1Ttl = duration("weft.l1.ttl", Duration.ofMinutes(1));
+        this.l1MaxSize = positiveInt("weft.l1.maxSize", 10_000);
+        this.namespace = string("weft.namespace", "");
+        this.include = packages("weft.include");
+        this.exclude = packages("weft.exclude");
+        this.logLevel = string("weft.log.level", "info");
+    }
+
+    /** Reads the live JVM. */
+    public static WeftConfig fromJvm(String agentArgs) {
+        return new WeftConfig(ConfigSources.fromJvm(agentArgs));
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public boolean strict() {
+        return strict;
+    }
+
+    /** The default TTL ({@code weft.ttl}). */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** The upper bound of an L1 entry's life ({@code weft.l1.ttl}). */
+    public Duration l1Ttl() {
+        return l1Ttl;
+    }
+
+    public int l1MaxSize() {
+        return l1MaxSize;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Package prefixes to weave; empty means all. */
+    public List<String> include() {
+        return include;
+    }
+
+    /** Package prefixes never to weave. */
+    public List<String> exclude() {
+        return exclude;
+    }
+
+    public String logLevel() {
+        return logLevel;
+    }
+
+    /**
+     * {@code weft.cache.<name>.enabled}.
+     *
+     * @throws IllegalArgumentException when the value is neither true nor false
+     */
+    public boolean cacheEnabled(String cacheName) {
+        String name = "weft.cache." + cacheName + ".enabled";
+        String value = sources.get(name);
+        if (value == null) {
+            return true;
+        }
+        String normalized = value.trim().toLowerCase(Locale.ROOT);
+        if (!normalized.equals("true") && !normalized.equals("false")) {
+            throw new IllegalArgumentException(name + ": '" + value + "' is not true or false");
+        }
+        return normalized.equals("true");
+    }
+
+    /**
+     * {@code weft.cache.<name>.ttl}, or {@code null} when unset.
+     *
+     * @throws IllegalArgumentException when the value is not a duration
+     */
+    public Duration cacheTtl(String cacheName) {
+        String name = "weft.cache." + cacheName + ".ttl";
+        String value = sources.get(name);
+        try {
+            return value == null ? null : Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Malformed settings found so far, each naming the property and the default used instead. */
+    public List<String> problems() {
+        return Collections.unmodifiableList(problems);
+    }
+
+    /** {@code weft.*} properties and {@code WEFT_*} variables that name no setting. */
+    public List<String> unknownNames() {
+        List<String> unknown = new ArrayList<>();
+        for (String name : sources.propertyNames()) {
+            if (!KNOWN.contains(name) && !PER_CACHE.matcher(name).matches() && !PER_EVENT.matcher(name).matches()) {
+                unknown.add(name);
+            }
+        }
+        for (String name : sources.environmentNames()) {
+            boolean known = PER_CACHE_ENV.matcher(name).matches() || PER_EVENT_ENV.matcher(name).matches()
+                    || KNOWN.stream().anyMatch(k -> ConfigSources.envName(k).equals(name));
+            if (!known) {
+                unknown.add(name);
+            }
+        }
+        return unknown;
+    }
+
+    private String string(String name, String fallback) {
+        String value = sources.get(name);
+        return value == null ? fallback : value.trim();
+    }
+
+    private boolean bool(String name, boolean fallback) {
+        String value = sources.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                problems.add(name + ": '" + value + "' is not true or false; using " + fallback);
+                return fallback;
+        }
+    }
+
+    private Duration duration(String name, Duration fallback) {
+        String value = sources.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage() + "; using " + Durations.format(fallback));
+            return fallback;
+        }
+    }
+
+    private int positiveInt(String name, int fallback) {
+        String value = sources.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(name + ": '" + value + "' is not a positive integer; using " + fallback);
+        return fallback;
+    }
+
+    private List<String> packages(String name) {
+        String value = sources.get(name);
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<String> prefixes = new ArrayList<>();
+        for (String part : Arrays.asList(value.split(","))) {
+            String prefix = part.trim();
+            if (!prefix.isEmpty()) {
+                prefixes.add(prefix);
+            }
+        }
+        return List.copyOf(prefixes);
+    }
+}

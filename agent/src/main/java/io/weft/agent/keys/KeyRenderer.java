@@ -1,0 +1,16 @@
+package io.weft.agent.keys;
+
+/**
+ * Renders a bound template for one call. Implementations are chosen at weave time for the
+ * template's shape, so a call does no parsing and no reflective lookup.
+ */
+public interface KeyRenderer {
+
+    /**
+     * Renders the key.
+     *
+     * @param args the call's arguments
+     * @param result the return value, for templates that use {@code {return}}; otherwise ignored
+     */
+    String render(Object[] args, Object result);
+}

@@ -1,0 +1,63 @@
+package io.weft.agent.keys;
+
+import java.util.List;
+
+/** The {@link KeyRenderer} shapes: constant text, a literal followed by one argument, and the general case. */
+final class Renderers {
+
+    private Renderers() {
+    }
+
+    static KeyRenderer of(List<String> literals, List<Operand> operands) {
+        if (operands.isEmpty()) {
+            String constant = literals.get(0);
+            return (args, result) -> constant;
+        }
+        if (operands.size() == 1 && literals.get(1).isEmpty() && operands.get(0).isSimpleArgument()) {
+            return new LiteralThenValue(literals.get(0), operands.get(0));
+        }
+        return new General(literals.toArray(new String[0]), operands.toArray(new Operand[0]));
+    }
+
+    /** {@code "storybook:books:{userId}"}: one concatenation, allocating only the key. */
+    private static final class LiteralThenValue implements KeyRenderer {
+        private final String literal;
+        private final Operand operand;
+
+        LiteralThenValue(String literal, Operand operand) {
+            this.literal = literal;
+            this.operand = operand;
+        }
+
+        @Override
+        public String render(Object[] args, Object result) {
+            return literal.concat(Values.render(operand.value(args, result)));
+        }
+    }
+
+    private static final class General implements KeyRenderer {
+        private final String[] literals;
+        private final Operand[] operands;
+        private final int sizeHint;
+
+        General(String[] literals, Operand[] operands) {
+            this.literals = literals;
+            this.operands = operands;
+            int size = 0;
+            for (String literal : literals) {
+                size += literal.length();
+            }
+            this.sizeHint = size + 36 * operands.length;
+        }
+
+        @Override
+        public String render(Object[] args, Object result) {
+            StringBuilder sb = new StringBuilder(sizeHint).append(literals[0]);
+            for (int i = 0; i < operands.length; i++) {
+                Values.append(sb, operands[i].value(args, result));
+                sb.append(literals[i + 1]);
+            }
+            return sb.toString();
+        }
+    }
+}

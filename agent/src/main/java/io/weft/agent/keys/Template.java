@@ -1,0 +1,160 @@
+package io.weft.agent.keys;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A parsed key template (SPEC §3): literal text and placeholders, in order. Parsing checks the
+ * syntax only; {@link TemplateBinder} checks the names against a method.
+ */
+public final class Template {
+
+    /** One placeholder: its root ({@code userId}, {@code 0} or {@code return}) and property path. */
+    public static final class Placeholder {
+        private final String root;
+        private final List<String> path;
+
+        Placeholder(String root, List<String> path) {
+            this.root = root;
+            this.path = path;
+        }
+
+        public String root() {
+            return root;
+        }
+
+        public List<String> path() {
+            return path;
+        }
+
+        public boolean isReturn() {
+            return root.equals("return");
+        }
+
+        /** The position for {@code {0}}-style placeholders, or -1. */
+        public int position() {
+            for (int i = 0; i < root.length(); i++) {
+                if (!Character.isDigit(root.charAt(i))) {
+                    return -1;
+                }
+            }
+            return Integer.parseInt(root);
+        }
+
+        @Override
+        public String toString() {
+            return "{" + String.join(".", concat(root, path)) + "}";
+        }
+
+        private static List<String> concat(String root, List<String> path) {
+            List<String> all = new ArrayList<>();
+            all.add(root);
+            all.addAll(path);
+            return all;
+        }
+    }
+
+    private final String source;
+    private final List<String> literals;
+    private final List<Placeholder> placeholders;
+
+    private Template(String source, List<String> literals, List<Placeholder> placeholders) {
+        this.source = source;
+        this.literals = literals;
+        this.placeholders = placeholders;
+    }
+
+    /**
+     * Parses a template.
+     *
+     * @throws IllegalArgumentException naming the template and what is wrong with it
+     */
+    public static Template parse(String template) {
+        List<String> literals = new ArrayList<>();
+        List<Placeholder> placeholders = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
+        int i = 0;
+        while (i < template.length()) {
+            char c = template.charAt(i);
+            if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
+                literal.append('{');
+                i += 2;
+            } else if (c == '}' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
+                literal.append('}');
+                i += 2;
+            } else if (c == '{') {
+                int end = template.indexOf('}', i);
+                if (end < 0) {
+                    throw new IllegalArgumentException("template '" + template + "': unclosed '{' at " + i);
+                }
+                placeholders.add(placeholder(template, template.substring(i + 1, end)));
+                literals.add(literal.toString());
+                literal.setLength(0);
+                i = end + 1;
+            } else if (c == '}') {
+                throw new IllegalArgumentException("template '" + template + "': unmatched '}' at " + i
+                        + " (write '}}' for a literal brace)");
+            } else {
+                literal.append(c);
+                i++;
+            }
+        }
+        literals.add(literal.toString());
+        return new Template(template, Collections.unmodifiableList(literals), Collections.unmodifiableList(placeholders));
+    }
+
+    private static Placeholder placeholder(String template, String body) {
+        String[] parts = body.trim().split("\\.", -1);
+        for (String part : parts) {
+            if (part.isEmpty() || !isIdentifier(part)) {
+                throw new IllegalArgumentException("template '" + template + "': placeholder {" + body
+                        + "} is not a parameter name, position or property path");
+            }
+        }
+        List<String> path = Collections.unmodifiableList(Arrays.asList(parts).subList(1, parts.length));
+        if (Character.isDigit(parts[0].charAt(0)) && !parts[0].chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("template '" + template + "': {" + body + "} is not a position");
+        }
+        return new Placeholder(parts[0], path);
+    }
+
+    private static boolean isIdentifier(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isJavaIdentifierPart(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The template text as written. */
+    public String source() {
+        return source;
+    }
+
+    /** Literal texts; there is always one more literal than placeholders (possibly empty). */
+    public List<String> literals() {
+        return literals;
+    }
+
+    public List<Placeholder> placeholders() {
+        return placeholders;
+    }
+
+    /** Whether any placeholder reads the return value. */
+    public boolean usesReturn() {
+        return placeholders.stream().anyMatch(Placeholder::isReturn);
+    }
+
+    /** The literal text before the first placeholder. */
+    public String literalPrefix() {
+        return literals.get(0);
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

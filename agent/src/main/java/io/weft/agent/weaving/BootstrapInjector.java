@@ -1,0 +1,70 @@
+package io.weft.agent.weaving;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.security.ProtectionDomain;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.loading.ClassInjector;
+
+/**
+ * Puts the {@code io.weft.agent.bootstrap} classes on the bootstrap class loader, so that woven code
+ * in classes of any class loader (child-first, OSGi-like, custom) links to one shared dispatcher.
+ * It must run before anything resolves those names through the system class loader.
+ */
+final class BootstrapInjector {
+
+    private static final List<String> CLASSES = List.of(
+            "io.weft.agent.bootstrap.Handler", "io.weft.agent.bootstrap.Hit", "io.weft.agent.bootstrap.Dispatch");
+
+    private BootstrapInjector() {
+    }
+
+    /**
+     * Defines the classes in the bootstrap loader with the JDK's internal {@code Unsafe.defineClass},
+     * exported to the agent through the instrumentation. Byte Buddy's own {@code Unsafe} injector
+     * prints deprecation warnings on Java 24 and later, and appending a jar to the bootstrap search
+     * path makes HotSpot print a warning on standard output and give up class-data sharing for
+     * application classes, so the latter is only the fallback.
+     */
+    static void inject(Instrumentation instrumentation) throws IOException {
+        ClassFileLocator agentClasses = ClassFileLocator.ForClassLoader.of(BootstrapInjector.class.getClassLoader());
+        try {
+            defineInBootLoader(instrumentation, agentClasses);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            appendToBootSearchPath(instrumentation, agentClasses);
+        }
+    }
+
+    private static void defineInBootLoader(Instrumentation instrumentation, ClassFileLocator agentClasses)
+            throws ReflectiveOperationException, IOException {
+        Module javaBase = Object.class.getModule();
+        instrumentation.redefineModule(javaBase, Set.of(),
+                Map.of("jdk.internal.misc", Set.of(BootstrapInjector.class.getModule())), Map.of(), Set.of(), Map.of());
+        Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
+        Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+        Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                ClassLoader.class, ProtectionDomain.class);
+        for (String name : CLASSES) {
+            byte[] bytes = agentClasses.locate(name).resolve();
+            defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+        }
+    }
+
+    private static void appendToBootSearchPath(Instrumentation instrumentation, ClassFileLocator agentClasses)
+            throws IOException {
+        File folder = Files.createTempDirectory("weft-bootstrap").toFile();
+        folder.deleteOnExit();
+        ClassInjector.UsingInstrumentation.of(folder, ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
+                .injectRaw(new LinkedHashSet<>(CLASSES), agentClasses);
+        for (File file : folder.listFiles()) {
+            file.deleteOnExit();
+        }
+    }
+}

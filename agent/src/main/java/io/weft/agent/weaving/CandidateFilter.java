@@ -1,0 +1,108 @@
+package io.weft.agent.weaving;
+
+import io.weft.agent.config.WeftConfig;
+import io.weft.agent.log.WeftLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The only transformer registered at start. It rejects a class by its name (the JDK, the agent,
+ * common libraries, {@code weft.include}/{@code weft.exclude}) or, failing that, by the absence of
+ * {@code Lio/weft/annotations/} in its bytes, so Byte Buddy parses only classes that refer to a Weft
+ * annotation, and is itself loaded only when the first such class appears.
+ */
+public final class CandidateFilter implements ClassFileTransformer {
+
+    private static final byte[] MARKER = "Lio/weft/annotations/".getBytes(StandardCharsets.US_ASCII);
+    private static final String[] SKIPPED = {
+        "java/", "javax/", "jdk/", "sun/", "com/sun/", "io/weft/agent/", "io/weft/shaded/", "net/bytebuddy/",
+        "org/springframework/", "org/apache/", "org/eclipse/", "org/hibernate/", "org/h2/", "org/postgresql/",
+        "org/slf4j/", "ch/qos/logback/", "org/junit/", "org/jboss/", "org/glassfish/", "com/fasterxml/",
+        "com/google/", "com/github/benmanes/", "io/netty/", "io/lettuce/", "reactor/", "kotlin/", "scala/",
+        "groovy/", "org/codehaus/", "org/objectweb/", "com/zaxxer/", "io/micrometer/", "org/yaml/",
+    };
+
+    private final String[] include;
+    private final String[] exclude;
+    private final Supplier<ClassFileTransformer> weaverFactory;
+    private volatile ClassFileTransformer weaver;
+
+    public CandidateFilter(WeftConfig config, Supplier<ClassFileTransformer> weaverFactory) {
+        this.include = internalNames(config.include());
+        this.exclude = internalNames(config.exclude());
+        this.weaverFactory = weaverFactory;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (loader == null || className == null || !acceptsName(className) || !contains(classfileBuffer, MARKER)) {
+            return null;
+        }
+        try {
+            return weaver().transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+        } catch (Throwable t) {
+            WeftLog.warnRateLimited("weave:" + className, "could not weave " + className.replace('/', '.')
+                    + "; it runs uncached: " + t);
+            return null;
+        }
+    }
+
+    boolean acceptsName(String internalName) {
+        if (internalName.contains("$$")) {
+            return false;
+        }
+        if (include.length > 0 && !startsWithAny(internalName, include)) {
+            return false;
+        }
+        return !startsWithAny(internalName, exclude) && !startsWithAny(internalName, SKIPPED);
+    }
+
+    private ClassFileTransformer weaver() {
+        ClassFileTransformer current = weaver;
+        if (current == null) {
+            synchronized (this) {
+                current = weaver;
+                if (current == null) {
+                    current = weaverFactory.get();
+                    weaver = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    static boolean contains(byte[] bytes, byte[] marker) {
+        byte first = marker[0];
+        int last = bytes.length - marker.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (bytes[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < marker.length; j++) {
+                if (bytes[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean startsWithAny(String name, String[] prefixes) {
+        for (String prefix : prefixes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String[] internalNames(List<String> packages) {
+        return packages.stream().map(p -> p.replace('.', '/')).toArray(String[]::new);
+    }
+}

@@ -1,0 +1,163 @@
+package io.weft.agent.weaving;
+
+import io.weft.agent.cache.CachedMethod;
+import io.weft.agent.cache.Invalidation;
+import io.weft.agent.cache.MethodTable;
+import io.weft.agent.cache.ResultShape;
+import io.weft.agent.config.Durations;
+import io.weft.agent.config.WeftConfig;
+import io.weft.agent.keys.KeyRenderer;
+import io.weft.agent.keys.KeySpaces;
+import io.weft.agent.keys.Signature;
+import io.weft.agent.keys.Template;
+import io.weft.agent.keys.TemplateBinder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+
+/**
+ * Turns one annotated method into registered runtime state and the advice that calls it, checking
+ * everything SPEC §7 calls a configuration error. Nothing here runs per call.
+ */
+final class MethodPlanner {
+
+    static final String CACHE_RESULT = "io.weft.annotations.CacheResult";
+    static final String INVALIDATE_CACHE = "io.weft.annotations.InvalidateCache";
+
+    /** The advice to inline into one method and the id it passes to the runtime. */
+    static final class Plan {
+        final Class<?> advice;
+        final int id;
+        final String summary;
+
+        Plan(Class<?> advice, int id, String summary) {
+            this.advice = advice;
+            this.id = id;
+            this.summary = summary;
+        }
+    }
+
+    private final WeftConfig config;
+    private final MethodTable table;
+    private final KeySpaces keySpaces = new KeySpaces();
+
+    MethodPlanner(WeftConfig config, MethodTable table) {
+        this.config = config;
+        this.table = table;
+    }
+
+    /** Whether the method carries either annotation. */
+    static boolean isAnnotated(MethodDescription method) {
+        return AnnotationValues.find(method, CACHE_RESULT) != null || AnnotationValues.find(method, INVALIDATE_CACHE) != null;
+    }
+
+    Plan plan(TypeDescription type, MethodDescription method, ClassLoader loader) throws ConfigurationError {
+        String owner = type.getName() + "#" + method.getName();
+        if (method.isAbstract() || method.isNative()) {
+            throw new ConfigurationError(owner, (method.isAbstract() ? "abstract" : "native")
+                    + " methods have no body to weave; annotate the implementing method instead");
+        }
+        Signature signature = new MethodSignature(method, loader);
+        AnnotationValues cacheResult = AnnotationValues.find(method, CACHE_RESULT);
+        AnnotationValues invalidateCache = AnnotationValues.find(method, INVALIDATE_CACHE);
+        Invalidation invalidation = invalidateCache == null ? null : invalidation(owner, invalidateCache, signature);
+        if (cacheResult == null) {
+            int id = table.register(invalidation);
+            Class<?> advice = invalidation.beforeInvocation() ? InvalidateBeforeAdvice.class : InvalidateAfterAdvice.class;
+            return new Plan(advice, id, method.getName() + " evicts");
+        }
+        CachedMethod cached = cachedMethod(type, method, owner, cacheResult, signature, invalidation);
+        int id = table.register(cached);
+        return new Plan(CacheResultAdvice.class, id, method.getName() + " -> " + cached.cacheName()
+                + (cached.enabled() ? "" : " (disabled)"));
+    }
+
+    private CachedMethod cachedMethod(TypeDescription type, MethodDescription method, String owner,
+            AnnotationValues annotation, Signature signature, Invalidation invalidation) throws ConfigurationError {
+        if (method.getReturnType().represents(void.class)) {
+            throw new ConfigurationError(owner, "@CacheResult on a void method: there is no result to cache");
+        }
+        String keyText = annotation.string("key", "");
+        Template template = parse(owner, keyText);
+        KeyRenderer key = bind(owner, template, signature, false);
+        String name = annotation.string("name", "");
+        if (name.isEmpty()) {
+            name = defaultName(type, method, template);
+        }
+        ResultShape shape = ResultShape.of(method.getReturnType().asErasure().getName());
+        Duration ttl;
+        boolean enabled;
+        try {
+            ttl = config.cacheTtl(name);
+            if (ttl == null) {
+                String annotated = annotation.string("ttl", "");
+                ttl = annotated.isBlank() ? config.ttl() : Durations.parse(annotated);
+            }
+            enabled = config.cacheEnabled(name);
+            keySpaces.claim(template, valueType(method, shape), owner);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(owner, e.getMessage());
+        }
+        long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
+        return new CachedMethod(owner, name, key, l1TtlNanos, annotation.bool("cacheNull", false), shape,
+                invalidation, enabled);
+    }
+
+    private Invalidation invalidation(String owner, AnnotationValues annotation, Signature signature)
+            throws ConfigurationError {
+        boolean before = annotation.bool("beforeInvocation", false);
+        List<KeyRenderer> keys = new ArrayList<>();
+        for (String key : annotation.strings("keys")) {
+            keys.add(bind(owner, parse(owner, key), signature, !before));
+        }
+        List<KeyRenderer> prefixes = new ArrayList<>();
+        for (String prefix : annotation.strings("prefixes")) {
+            prefixes.add(bind(owner, parse(owner, prefix), signature, !before));
+        }
+        if (keys.isEmpty() && prefixes.isEmpty()) {
+            throw new ConfigurationError(owner, "@InvalidateCache names no keys and no prefixes");
+        }
+        return new Invalidation(owner, keys, prefixes, before, annotation.string("event", "cache.invalidated"));
+    }
+
+    /** SPEC §2: the key's literal text before its first placeholder without a trailing ':', else Class.method. */
+    static String defaultName(TypeDescription type, MethodDescription method, Template template) {
+        String prefix = template.literalPrefix();
+        if (prefix.endsWith(":")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        return prefix.isEmpty() ? type.getSimpleName() + "." + method.getName() : prefix;
+    }
+
+    /** The type of the cached value, for key-space checks: the element of Optional/futures, primitives boxed. */
+    private static String valueType(MethodDescription method, ResultShape shape) {
+        TypeDescription.Generic returnType = method.getReturnType();
+        if (shape != ResultShape.PLAIN) {
+            boolean parameterized = returnType.getSort() == TypeDescription.Generic.Sort.PARAMETERIZED;
+            return parameterized ? returnType.getTypeArguments().get(0).getTypeName() : Object.class.getName();
+        }
+        return returnType.isPrimitive() ? returnType.asErasure().asBoxed().getName() : returnType.getTypeName();
+    }
+
+    private static Template parse(String owner, String text) throws ConfigurationError {
+        if (text.isBlank()) {
+            throw new ConfigurationError(owner, "empty key template");
+        }
+        try {
+            return Template.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(owner, e.getMessage());
+        }
+    }
+
+    private static KeyRenderer bind(String owner, Template template, Signature signature, boolean allowReturn)
+            throws ConfigurationError {
+        try {
+            return TemplateBinder.bind(template, signature, allowReturn);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(owner, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.weft.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Caches the result of the annotated method under a key rendered from its arguments.
+ * On a hit the method is not invoked; on a miss it runs once (per key and JVM, however many
+ * callers arrive together) and its result is stored in the local cache and, when Redis is
+ * configured, in the shared one. Exceptions are never cached.
+ *
+ * <pre>{@code
+ * @CacheResult(key = "storybook:books:{userId}", ttl = "5m")
+ * public List<Book> getBooks(UUID userId) { ... }
+ * }</pre>
+ *
+ * <p>The Weft agent weaves the method when its class loads; without the agent this annotation
+ * does nothing.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface CacheResult {
+
+    /**
+     * Template of the whole cache key: literal text with {@code {name}}, {@code {0}} or
+     * {@code {name.property}} placeholders; {@code {{} and {@code }}} are literal braces.
+     */
+    String key();
+
+    /**
+     * Time to live: {@code "300"} (seconds), {@code "300s"}, {@code "5m"}, {@code "1h"},
+     * {@code "1d"} or ISO-8601 {@code "PT5M"}; empty means the configured default ({@code weft.ttl}).
+     */
+    String ttl() default "";
+
+    /** Whether a {@code null} or empty {@code Optional} result is cached (negative caching). */
+    boolean cacheNull() default false;
+
+    /**
+     * The cache's name for configuration and metrics. Empty means the literal text of
+     * {@link #key()} before its first {@code {}, without a trailing {@code :}
+     * ({@code storybook:books}); a key that starts with a placeholder defaults to
+     * {@code SimpleClassName.method}.
+     */
+    String name() default "";
+}
