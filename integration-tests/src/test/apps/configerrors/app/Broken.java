@@ -1,0 +1,87 @@
+package app;
+
+import io.weft.annotations.CacheResult;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Every configuration error of SPEC §7 next to one correct method; the application must keep working. */
+public class Broken {
+
+    /** An interface method has no body: annotating it is an error. */
+    public interface Repository {
+        @CacheResult(key = "ce:abstract:{id}")
+        String find(String id);
+    }
+
+    static final ConcurrentHashMap<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+
+    static String ran(String method, String value) {
+        RUNS.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
+        return value;
+    }
+
+    @CacheResult(key = "ce:unknown:{nope}")
+    public String unknownParameter(String id) {
+        return ran("unknownParameter", id);
+    }
+
+    @CacheResult(key = "ce:void:{id}")
+    public void voidMethod(String id) {
+        ran("voidMethod", id);
+    }
+
+    @CacheResult(key = "ce:ttl:{id}", ttl = "5 minutes")
+    public String badTtl(String id) {
+        return ran("badTtl", id);
+    }
+
+    @CacheResult(key = "ce:brace:{id")
+    public String badTemplate(String id) {
+        return ran("badTemplate", id);
+    }
+
+    @CacheResult(key = "ce:return:{return}")
+    public String returnInKey(String id) {
+        return ran("returnInKey", id);
+    }
+
+    @CacheResult(key = "ce:path:{id.nope}")
+    public String badPath(String id) {
+        return ran("badPath", id);
+    }
+
+    @CacheResult(key = "ce:space:{id}")
+    public String spaceText(String id) {
+        return ran("spaceText", id);
+    }
+
+    @CacheResult(key = "ce:space:{n}")
+    public Integer spaceNumber(int n) {
+        ran("spaceNumber", "");
+        return n;
+    }
+
+    @CacheResult(key = "ce:fine:{id}")
+    public String fine(String id) {
+        return ran("fine", id);
+    }
+
+    public static void main(String[] args) {
+        Broken b = new Broken();
+        Repository repository = id -> "found " + id;
+        for (int i = 0; i < 2; i++) {
+            b.unknownParameter("x");
+            b.voidMethod("x");
+            b.badTtl("x");
+            b.badTemplate("x");
+            b.returnInKey("x");
+            b.badPath("x");
+            b.spaceText("7");
+            b.spaceNumber(7);
+            b.fine("x");
+            repository.find("x");
+        }
+        RUNS.forEach((method, runs) -> System.out.println("CHECK " + method + ".runs=" + runs));
+        System.out.println("DONE");
+    }
+}

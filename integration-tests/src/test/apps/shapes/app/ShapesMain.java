@@ -1,0 +1,154 @@
+package app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Exercises {@link Catalog} and prints one {@code name=value} line per observation for the test to check. */
+public class ShapesMain {
+
+    private static void report(String name, Object value) {
+        System.out.println("CHECK " + name + "=" + value);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Catalog catalog = new Catalog();
+        UUID user = UUID.fromString("11111111-1111-1111-1111-111111111111");
+        UUID bookId = UUID.fromString("aaaaaaaa-1111-1111-1111-111111111111");
+
+        report("self", catalog.selfInvoking(7) + "," + catalog.selfInvoking(7));
+        report("private.runs", Catalog.runs("private"));
+
+        report("static", Catalog.staticSum(2, 3) + Catalog.staticSum(2, 3));
+        report("static.runs", Catalog.runs("static"));
+
+        catalog.finalGreeting("ann");
+        catalog.finalGreeting("ann");
+        report("final.runs", Catalog.runs("final"));
+
+        catalog.books(user);
+        catalog.books(user);
+        report("books.runs.cached", Catalog.runs("books"));
+        catalog.book(bookId, user);
+        catalog.rename(bookId, user, "Renamed");
+        report("book.title.after.rename", catalog.book(bookId, user).title());
+        catalog.books(user);
+        report("books.runs.after.rename", Catalog.runs("books"));
+
+        catalog.create(user, "New");
+        catalog.books(user);
+        report("books.runs.after.create", Catalog.runs("books"));
+
+        catalog.evictAllBooks();
+        catalog.books(user);
+        report("books.runs.after.prefix", Catalog.runs("books"));
+
+        try {
+            catalog.failingWrite(user);
+        } catch (IllegalStateException expected) {
+            report("before.exception", expected.getMessage());
+        }
+        catalog.books(user);
+        report("books.runs.after.before", Catalog.runs("books"));
+        try {
+            catalog.failingWriteAfter(user);
+        } catch (IllegalStateException expected) {
+            report("after.exception", expected.getMessage());
+        }
+        catalog.books(user);
+        report("books.runs.after.failed.after", Catalog.runs("books"));
+
+        report("optional", catalog.optional("x") + "," + catalog.optional("x"));
+        catalog.optional("none");
+        catalog.optional("none");
+        report("optional.runs", Catalog.runs("optional"));
+
+        catalog.nullable("n");
+        report("nullable", catalog.nullable("n"));
+        report("nullable.runs", Catalog.runs("nullable"));
+        catalog.notCachedNull("n");
+        catalog.notCachedNull("n");
+        report("notnull.runs", Catalog.runs("notnull"));
+
+        report("future", catalog.future("k").get() + "," + catalog.future("k").get());
+        report("future.runs", Catalog.runs("future"));
+        for (int i = 0; i < 2; i++) {
+            try {
+                catalog.failedFuture("k").get();
+            } catch (java.util.concurrent.ExecutionException expected) {
+                report("failedfuture.error", expected.getCause().getMessage());
+            }
+        }
+        report("failedfuture.runs", Catalog.runs("failedfuture"));
+
+        try {
+            catalog.throwsFirst("k");
+        } catch (IllegalArgumentException expected) {
+            report("throws.first", expected.getClass().getSimpleName() + ":" + expected.getMessage());
+        }
+        report("throws.second", catalog.throwsFirst("k") + "," + catalog.throwsFirst("k"));
+        report("throws.runs", Catalog.runs("throws"));
+
+        catalog.ownerLabel(new Catalog.Owner("ann", true));
+        catalog.ownerLabel(new Catalog.Owner("ann", true));
+        catalog.ownerLabel(new Catalog.Owner("ann", false));
+        report("owner.runs", Catalog.runs("owner"));
+
+        catalog.readAndEvict("k", user);
+        int booksBefore = Catalog.runs("books");
+        catalog.books(user);
+        catalog.readAndEvict("k", user);
+        catalog.books(user);
+        report("both.runs", Catalog.runs("both"));
+        report("books.runs.after.both.hit", Catalog.runs("books") - booksBefore);
+
+        catalog.escaped("1:2", "3");
+        report("escape.distinct", catalog.escaped("1", "2:3"));
+        report("escape.runs", Catalog.runs("escape"));
+
+        catalog.shortLived("k");
+        catalog.shortLived("k");
+        report("ttl.runs.fresh", Catalog.runs("ttl"));
+        long deadline = System.nanoTime() + Long.getLong("shapes.ttl.wait.ms", 10_000) * 1_000_000L;
+        long start = System.nanoTime();
+        while (Catalog.runs("ttl") == 1 && System.nanoTime() < deadline) {
+            catalog.shortLived("k");
+            Thread.sleep(50);
+        }
+        report("ttl.runs.expired", Catalog.runs("ttl"));
+        report("ttl.expired.after.ms", (System.nanoTime() - start) / 1_000_000);
+
+        singleFlight(catalog);
+        System.out.println("DONE");
+    }
+
+    /** 16 callers miss the same key at once: the body must run once and all get its value. */
+    private static void singleFlight(Catalog catalog) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch ready = new CountDownLatch(16);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            results.add(pool.submit(() -> {
+                ready.countDown();
+                go.await();
+                return catalog.slow("hot");
+            }));
+        }
+        ready.await();
+        go.countDown();
+        Set<String> values = ConcurrentHashMap.newKeySet();
+        for (Future<String> result : results) {
+            values.add(result.get());
+        }
+        pool.shutdown();
+        report("singleflight.runs", Catalog.runs("slow"));
+        report("singleflight.values", values);
+    }
+}

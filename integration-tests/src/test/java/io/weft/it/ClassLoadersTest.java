@@ -1,0 +1,51 @@
+package io.weft.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.weft.it.support.AppJvm;
+import io.weft.it.support.Paths;
+import io.weft.it.support.TestApps;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The woven code reaches the agent from any class loader, and the agent's libraries never meet the application's. */
+class ClassLoadersTest {
+
+    @Test
+    void cachesClassesOfAChildFirstLoaderThatCannotSeeTheSystemClassPath() throws Exception {
+        Path app = TestApps.compile("childfirst/app", List.of("-g"));
+        Path plugin = TestApps.compile("childfirst/plugin", List.of("-g"));
+        try (AppJvm jvm = AppJvm.builder().classpath(app)
+                .main("app.ChildFirstMain", plugin.toString(), Paths.annotationsJar().toString()).start()) {
+            Map<String, String> checks = jvm.checks(Duration.ofSeconds(60));
+            assertEquals("true", checks.get("loader.childFirst"));
+            assertEquals("false", checks.get("systemSeesPlugin"));
+            assertEquals("tea=30,tea=30", checks.get("price"));
+            assertEquals("1", checks.get("runs"));
+        }
+    }
+
+    @Test
+    void anApplicationWithOlderJacksonCaffeineAndByteBuddyKeepsItsOwnVersions() throws Exception {
+        List<Path> oldJars;
+        try (Stream<Path> jars = Files.list(Paths.oldLibs())) {
+            oldJars = jars.sorted().collect(Collectors.toList());
+        }
+        Path app = TestApps.compile("conflicts", List.of("-g"), oldJars.toArray(new Path[0]));
+        Path[] classpath = Stream.concat(Stream.of(app, Paths.annotationsJar()), oldJars.stream()).toArray(Path[]::new);
+        try (AppJvm jvm = AppJvm.builder().classpath(classpath).main("app.OldLibrariesMain").start()) {
+            Map<String, String> checks = jvm.checks(Duration.ofSeconds(60));
+            assertEquals("caffeine-2.8.1.jar:v", checks.get("app.caffeine"));
+            assertEquals("jackson-databind-2.17.2.jar:{\"a\":1}", checks.get("app.jackson"));
+            assertEquals("byte-buddy-1.12.19.jar:app.Generated", checks.get("app.bytebuddy"));
+            assertEquals("{name=x, size=3},{name=x, size=3}", checks.get("config"));
+            assertEquals("1", checks.get("runs"));
+        }
+    }
+}

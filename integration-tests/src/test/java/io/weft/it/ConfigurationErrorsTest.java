@@ -1,0 +1,75 @@
+package io.weft.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.it.support.AppJvm;
+import io.weft.it.support.Paths;
+import io.weft.it.support.TestApps;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** SPEC §7: each bad annotation is reported once with Class#method, left unwoven, and the rest still cached. */
+class ConfigurationErrorsTest {
+
+    private static Path classes;
+
+    @BeforeAll
+    static void compile() throws Exception {
+        classes = TestApps.compile("configerrors", List.of("-g"));
+    }
+
+    @Test
+    void reportsEachErrorByMethodAndKeepsTheApplicationCached() throws Exception {
+        try (AppJvm app = AppJvm.builder().classpath(classes, Paths.annotationsJar()).main("app.Broken").start()) {
+            Map<String, String> checks = app.checks(Duration.ofSeconds(60));
+            assertEquals("1", checks.get("fine.runs"), "the correct method is still cached");
+            assertEquals("1", checks.get("spaceText.runs"), "the first claim of a key space is woven");
+            for (String broken : List.of("unknownParameter", "voidMethod", "badTtl", "badTemplate", "returnInKey",
+                    "badPath", "spaceNumber")) {
+                assertEquals("2", checks.get(broken + ".runs"), broken + " must run uncached");
+            }
+            List<String> errors = app.stderr().stream().filter(l -> l.contains("configuration error")).toList();
+            assertError(errors, "app.Broken#unknownParameter", "{nope}");
+            assertError(errors, "app.Broken#voidMethod", "void");
+            assertError(errors, "app.Broken#badTtl", "5 minutes");
+            assertError(errors, "app.Broken#badTemplate", "unclosed");
+            assertError(errors, "app.Broken#returnInKey", "{return}");
+            assertError(errors, "app.Broken#badPath", "nope");
+            assertError(errors, "app.Broken#spaceNumber", "app.Broken#spaceText");
+            assertError(errors, "app.Broken$Repository#find", "abstract");
+            assertEquals(8, errors.size(), String.join("\n", errors));
+        }
+    }
+
+    @Test
+    void strictModeStopsTheJvmAtTheFirstError() throws Exception {
+        try (AppJvm app = AppJvm.builder().property("weft.strict", "true").classpath(classes, Paths.annotationsJar())
+                .main("app.Broken").start()) {
+            assertEquals(78, app.awaitExit(Duration.ofSeconds(60)), app.transcript());
+            assertTrue(app.stderr().stream().anyMatch(l -> l.contains("weft.strict=true")), app.transcript());
+            assertTrue(app.stdout().stream().noneMatch(l -> l.startsWith("CHECK")), app.transcript());
+        }
+    }
+
+    @Test
+    void malformedSettingsAreReportedAndDefaultsUsed() throws Exception {
+        try (AppJvm app = AppJvm.builder().property("weft.ttl", "soon").property("weft.l1.maxSize", "-3")
+                .classpath(classes, Paths.annotationsJar()).main("app.Broken").start()) {
+            Map<String, String> checks = app.checks(Duration.ofSeconds(60));
+            assertEquals("1", checks.get("fine.runs"));
+            assertTrue(app.stderr().stream().anyMatch(l -> l.contains("weft.ttl") && l.contains("soon")), app.transcript());
+            assertTrue(app.stderr().stream().anyMatch(l -> l.contains("weft.l1.maxSize") && l.contains("-3")),
+                    app.transcript());
+        }
+    }
+
+    private static void assertError(List<String> errors, String method, String detail) {
+        assertTrue(errors.stream().anyMatch(l -> l.contains(method + ":") && l.contains(detail)),
+                "expected an error naming " + method + " and '" + detail + "' in\n" + String.join("\n", errors));
+    }
+}

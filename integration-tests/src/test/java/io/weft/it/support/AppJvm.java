@@ -1,0 +1,216 @@
+package io.weft.it.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * An application started as a separate JVM, usually with {@code -javaagent:weft-agent.jar}. Its
+ * standard output and error are collected line by line so tests can await and inspect them.
+ */
+public final class AppJvm implements AutoCloseable {
+
+    private final Process process;
+    private final List<String> stdout = new ArrayList<>();
+    private final List<String> stderr = new ArrayList<>();
+    private final String description;
+    private int openStreams = 2;
+    private boolean stdoutOpen = true;
+
+    private AppJvm(Process process, String description) {
+        this.process = process;
+        this.description = description;
+        pump(process.getInputStream(), stdout, "out");
+        pump(process.getErrorStream(), stderr, "err");
+    }
+
+    /** Starts building a JVM command. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds the command line of an application JVM. */
+    public static final class Builder {
+        private String agentArgs;
+        private boolean agent = true;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private final List<String> classpath = new ArrayList<>();
+        private final List<String> programArgs = new ArrayList<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private String main;
+        private Path jar;
+
+        /** Agent arguments ({@code k=v;k=v}) appended to {@code -javaagent}. */
+        public Builder agentArgs(String args) {
+            this.agentArgs = args;
+            return this;
+        }
+
+        /** Runs without the agent. */
+        public Builder withoutAgent() {
+            this.agent = false;
+            return this;
+        }
+
+        public Builder property(String name, String value) {
+            jvmOptions.add("-D" + name + "=" + value);
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        public Builder classpath(Path... entries) {
+            for (Path entry : entries) {
+                classpath.add(entry.toString());
+            }
+            return this;
+        }
+
+        public Builder main(String mainClass, String... args) {
+            this.main = mainClass;
+            programArgs.addAll(List.of(args));
+            return this;
+        }
+
+        public Builder jar(Path executableJar) {
+            this.jar = executableJar;
+            return this;
+        }
+
+        public AppJvm start() throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Paths.javaLauncher().toString());
+            command.add("-Xshare:auto");
+            if (agent) {
+                command.add("-javaagent:" + Paths.agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
+            }
+            command.addAll(jvmOptions);
+            if (jar != null) {
+                command.add("-jar");
+                command.add(jar.toString());
+            } else {
+                command.add("-cp");
+                command.add(String.join(java.io.File.pathSeparator, classpath));
+                command.add(main);
+            }
+            command.addAll(programArgs);
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().keySet().removeIf(name -> name.startsWith("WEFT_"));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            return new AppJvm(process, String.join(" ", command));
+        }
+    }
+
+    private void pump(InputStream stream, List<String> sink, String name) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    synchronized (this) {
+                        sink.add(line);
+                        notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            synchronized (this) {
+                openStreams--;
+                stdoutOpen &= sink != stdout;
+                notifyAll();
+            }
+        }, "app-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Waits for a line on standard output that matches, failing with the output so far on timeout. */
+    public synchronized String awaitStdout(Predicate<String> matcher, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        while (true) {
+            for (; seen < stdout.size(); seen++) {
+                if (matcher.test(stdout.get(seen))) {
+                    return stdout.get(seen);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !stdoutOpen) {
+                fail("no matching line " + (stdoutOpen ? "within " + timeout : "before the JVM ended") + " from "
+                        + description + "\n" + transcript());
+            }
+            wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+    }
+
+    /** Waits for the JVM to exit and for its output to be read, and returns its status; fails on timeout. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("did not exit within " + timeout + ": " + description + "\n" + transcript());
+        }
+        synchronized (this) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (openStreams > 0 && System.nanoTime() < deadline) {
+                wait(100);
+            }
+        }
+        return process.exitValue();
+    }
+
+    /** Runs the JVM to completion, expecting status 0, and returns its {@code CHECK name=value} lines. */
+    public Map<String, String> checks(Duration timeout) throws InterruptedException {
+        int status = awaitExit(timeout);
+        if (status != 0 || !stdout().contains("DONE")) {
+            fail("exit status " + status + " from " + description + "\n" + transcript());
+        }
+        Map<String, String> checks = new LinkedHashMap<>();
+        for (String line : stdout()) {
+            if (line.startsWith("CHECK ")) {
+                int eq = line.indexOf('=');
+                checks.put(line.substring(6, eq), line.substring(eq + 1));
+            }
+        }
+        return checks;
+    }
+
+    public synchronized List<String> stdout() {
+        return new ArrayList<>(stdout);
+    }
+
+    public synchronized List<String> stderr() {
+        return new ArrayList<>(stderr);
+    }
+
+    /** Everything the JVM printed so far, for failure messages. */
+    public synchronized String transcript() {
+        return "--- stdout\n" + String.join("\n", stdout) + "\n--- stderr\n" + String.join("\n", stderr);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.weft.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the build put what the tests run: set by Maven as system properties (see the module's pom). */
+public final class Paths {
+
+    private Paths() {
+    }
+
+    public static Path agentJar() {
+        return existing("weft.it.agent");
+    }
+
+    public static Path annotationsJar() {
+        return existing("weft.it.annotations");
+    }
+
+    public static Path sampleAppJar() {
+        return existing("weft.it.sampleApp");
+    }
+
+    /** Older Jackson, Caffeine and Byte Buddy jars, copied by the build for the conflicting-versions test. */
+    public static Path oldLibs() {
+        return existing("weft.it.oldLibs");
+    }
+
+    /** Sources of the small applications under test, compiled by {@link TestApps}. */
+    public static Path appSources() {
+        return existing("weft.it.apps");
+    }
+
+    public static Path workDir() {
+        return Path.of(System.getProperty("weft.it.work", "target/it-work")).toAbsolutePath();
+    }
+
+    /** The java launcher for application JVMs: {@code weft.it.java}, or the one running the tests. */
+    public static Path javaLauncher() {
+        String configured = System.getProperty("weft.it.java", "");
+        Path java = configured.isBlank() ? Path.of(System.getProperty("java.home"), "bin", "java") : Path.of(configured);
+        assertTrue(Files.isExecutable(java), "no java launcher at " + java + " (weft.it.java)");
+        return java;
+    }
+
+    private static Path existing(String property) {
+        String value = System.getProperty(property);
+        assertTrue(value != null && Files.exists(Path.of(value)),
+                property + " must name an existing file; run the tests through Maven (./mvnw verify), got " + value);
+        return Path.of(value);
+    }
+}

@@ -1,0 +1,214 @@
+package io.weft.sample.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.weft.sample.store.Seed;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Shows what the agent does to the sample app: starts it in a child JVM, measures the first and the
+ * repeated latency of its cached endpoints and their hit ratio (from the app's own body-run
+ * counters), then shows that a write evicts the entry it changed. Exits non-zero if anything fails.
+ *
+ * <p>Usage: {@code java -cp weft-sample-app.jar io.weft.sample.demo.DemoDriver <agent.jar|none> [child JVM options...]}
+ */
+public final class DemoDriver {
+
+    private static final int REPEATS = 200;
+    private static final int WARM_UP_ROUNDS = 50;
+    private static final String GET_BOOK_RUNS = "/dbLoads/getBook";
+    private static final String ROW_FORMAT = "%-44s %11s %14s %10s %11s%n";
+
+    private final PrintStream out;
+    private final boolean withAgent;
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private DemoDriver(PrintStream out, boolean withAgent, int port) {
+        this.out = out;
+        this.withAgent = withAgent;
+        this.base = URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** One measured endpoint. */
+    private record Row(String endpoint, double firstMs, double repeatedP50Ms, long bodyRuns, int requests) {
+        double hitRatio() {
+            return 1 - (double) bodyRuns / requests;
+        }
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        if (args.length == 0) {
+            System.err.println("usage: DemoDriver <path/to/weft-agent.jar | none> [child JVM options...]");
+            System.exit(2);
+        }
+        try {
+            Path agent = args[0].equals("none") ? null : Path.of(args[0]);
+            if (agent != null && !Files.isRegularFile(agent)) {
+                throw new IllegalStateException("no agent jar at " + agent + " (build it first, or pass none)");
+            }
+            Path appJar = Path.of(DemoDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(appJar)) {
+                throw new IllegalStateException("run the driver from the sample app's jar, not from " + appJar);
+            }
+            List<String> jvmOptions = List.of(args).subList(1, args.length);
+            try (ChildApp app = ChildApp.start(appJar, agent, jvmOptions, out)) {
+                try {
+                    int port = app.awaitPort();
+                    out.printf("Sample app (pid %d) on port %d, %s%n%n", app.pid(), port,
+                            agent == null ? "WITHOUT the agent (baseline)" : "with -javaagent:" + agent);
+                    new DemoDriver(out, agent != null, port).run();
+                } catch (Exception e) {
+                    System.err.println("Last lines of the sample app's output:");
+                    app.recentLines().forEach(line -> System.err.println("  | " + line));
+                    throw e;
+                }
+            }
+        } catch (Exception e) {
+            System.err.println("demo failed: " + (e.getMessage() != null ? e.getMessage() : e));
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private void run() throws IOException, InterruptedException {
+        out.printf("Warming up on bob's data, then measuring 4 endpoints on alice's, %d requests each...%n%n", REPEATS + 1);
+        warmUp();
+        UUID alice = Seed.ALICE;
+        UUID book = Seed.BOOKS.get(0).id();
+        List<Row> rows = List.of(
+                measure("GET /api/v1/storybook/books?user=…", "/api/v1/storybook/books?user=" + alice, "/dbLoads/getBooks"),
+                measure("GET /api/v1/storybook/books/{id}?user=…", bookPath(alice, book), GET_BOOK_RUNS),
+                measure("GET /api/v1/user/me?user=…", "/api/v1/user/me?user=" + alice, "/dbLoads/getProfile"),
+                measure("GET /api/v1/tts/voices", "/api/v1/tts/voices", "/remoteCalls/getVoices"));
+        out.printf(ROW_FORMAT, "endpoint", "first call", "cached (p50)", "speed-up", "hit ratio");
+        for (Row row : rows) {
+            double speedUp = row.firstMs() / row.repeatedP50Ms();
+            out.printf(ROW_FORMAT, row.endpoint(), ms(row.firstMs()), ms(row.repeatedP50Ms()),
+                    String.format(speedUp >= 10 ? "%.0fx" : "%.1fx", speedUp),
+                    String.format("%.1f%%", 100 * row.hitRatio()));
+        }
+        out.printf("(hit ratio = 1 - method body runs / requests; the app counts body runs at /internal/stats)%n%n");
+        if (withAgent) {
+            for (Row row : rows) {
+                if (row.bodyRuns() >= row.requests()) {
+                    throw new IllegalStateException("no cache hits on " + row.endpoint() + ": is the agent weaving?");
+                }
+            }
+        }
+        showEviction(book);
+    }
+
+    /** Warms the JVM up on bob's data, so that the first calls measured on alice's are misses, not JVM start-up. */
+    private void warmUp() throws IOException, InterruptedException {
+        UUID bob = Seed.BOB;
+        UUID bobsBook = Seed.BOOKS.stream().filter(b -> b.userId().equals(bob)).findFirst().orElseThrow().id();
+        for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+            for (String path : List.of("/api/v1/storybook/books?user=" + bob, bookPath(bob, bobsBook),
+                    "/api/v1/user/me?user=" + bob, "/internal/stats")) {
+                get(path);
+            }
+        }
+    }
+
+    private Row measure(String endpoint, String path, String counter) throws IOException, InterruptedException {
+        long runsBefore = counter(counter);
+        double first = timedGet(path);
+        double[] repeated = new double[REPEATS];
+        for (int i = 0; i < REPEATS; i++) {
+            repeated[i] = timedGet(path);
+        }
+        Arrays.sort(repeated);
+        double median = (repeated[(REPEATS - 1) / 2] + repeated[REPEATS / 2]) / 2;
+        return new Row(endpoint, first, median, counter(counter) - runsBefore, REPEATS + 1);
+    }
+
+    /** Updates a book's title, then checks that the next read runs the method again and serves the new title. */
+    private void showEviction(UUID book) throws IOException, InterruptedException {
+        String path = bookPath(Seed.ALICE, book);
+        String title = Seed.BOOKS.get(0).title() + ", edited at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
+        HttpResponse<String> put = send(HttpRequest.newBuilder(base.resolve(path))
+                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("title", title)))));
+        expectOk(put, "PUT " + path);
+        out.printf("Write: PUT /api/v1/storybook/books/%s  {\"title\": \"%s\"}%n", book, title);
+
+        long before = counter(GET_BOOK_RUNS);
+        String served = json.readTree(get(path).body()).at("/book/title").asText();
+        long runs = counter(GET_BOOK_RUNS) - before;
+        out.printf("Read:  GET the same book -> getBook body ran %d more time, served \"%s\"%n", runs, served);
+        if (!served.equals(title) || runs != 1) {
+            throw new IllegalStateException("the update did not evict storybook:book:" + book);
+        }
+        before = counter(GET_BOOK_RUNS);
+        get(path);
+        runs = counter(GET_BOOK_RUNS) - before;
+        out.printf("Read:  GET it again      -> getBook body ran %d more time%s%n", runs,
+                withAgent ? "" : " (no agent: every read runs the method)");
+        if (withAgent && runs != 0) {
+            throw new IllegalStateException("the book was not cached again after the eviction");
+        }
+        out.println(withAgent
+                ? "The write evicted the cached book: the new title was served at once, then cached again."
+                : "Without the agent nothing is cached, so every read is fresh and slow.");
+    }
+
+    private static String bookPath(UUID user, UUID book) {
+        return "/api/v1/storybook/books/" + book + "?user=" + user;
+    }
+
+    private long counter(String pointer) throws IOException, InterruptedException {
+        JsonNode value = json.readTree(get("/internal/stats").body()).at(pointer);
+        if (!value.isNumber()) {
+            throw new IllegalStateException("/internal/stats has no number at " + pointer);
+        }
+        return value.asLong();
+    }
+
+    private double timedGet(String path) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        get(path);
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve(path)).GET());
+        expectOk(response, "GET " + path);
+        return response;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void expectOk(HttpResponse<String> response, String what) {
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(what + " answered HTTP " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private static String ms(double millis) {
+        return String.format(millis >= 10 ? "%.1f ms" : "%.2f ms", millis);
+    }
+}

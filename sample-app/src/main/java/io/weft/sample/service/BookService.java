@@ -1,0 +1,62 @@
+package io.weft.sample.service;
+
+import io.weft.annotations.CacheResult;
+import io.weft.annotations.InvalidateCache;
+import io.weft.sample.model.Book;
+import io.weft.sample.model.BookPatch;
+import io.weft.sample.model.BookWithPages;
+import io.weft.sample.model.NewBook;
+import io.weft.sample.store.BookRepository;
+import io.weft.sample.store.NotFoundException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The storybook shelf. Reads are cached per user and per book; every write evicts what it changed.
+ * Ownership is checked by the callers, outside the cached methods.
+ */
+public class BookService {
+
+    private final BookRepository books;
+    private final BackendStats stats;
+
+    public BookService(BookRepository books, BackendStats stats) {
+        this.books = books;
+        this.stats = stats;
+    }
+
+    @CacheResult(key = "storybook:books:{userId}", ttl = "5m")
+    public List<Book> getBooks(UUID userId) {
+        stats.getBooks.incrementAndGet();
+        return books.findByUser(userId);
+    }
+
+    /** The book with its pages, or {@code null} if there is no such book (not cached). */
+    @CacheResult(key = "storybook:book:{bookId}", ttl = "10m")
+    public BookWithPages getBook(UUID bookId) {
+        stats.getBook.incrementAndGet();
+        return books.findWithPages(bookId).orElse(null);
+    }
+
+    @InvalidateCache(keys = "storybook:books:{return.userId}", event = "book.created")
+    public Book createBook(NewBook request) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return books.insert(new Book(UUID.randomUUID(), request.userId(), request.title(), request.author(), now));
+    }
+
+    @InvalidateCache(keys = {"storybook:book:{bookId}", "storybook:books:{userId}"}, event = "book.updated")
+    public Book updateBook(UUID bookId, UUID userId, BookPatch patch) {
+        return books.update(bookId, userId, patch, Instant.now().truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC))
+                .orElseThrow(() -> new NotFoundException("no book " + bookId));
+    }
+
+    @InvalidateCache(keys = {"storybook:book:{bookId}", "storybook:books:{userId}"}, event = "book.deleted")
+    public void deleteBook(UUID bookId, UUID userId) {
+        if (!books.delete(bookId, userId)) {
+            throw new NotFoundException("no book " + bookId);
+        }
+    }
+}
