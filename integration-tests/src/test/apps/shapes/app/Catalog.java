@@ -33,6 +33,13 @@ public class Catalog {
         }
     }
 
+    /** Its key property throws: the caching path fails and must fall back to calling the method. */
+    public static final class Fragile {
+        public String getId() {
+            throw new IllegalStateException("broken getter");
+        }
+    }
+
     static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
     static final Map<UUID, String> TITLES = new ConcurrentHashMap<>();
 
@@ -148,6 +155,12 @@ public class Catalog {
     public String ownerLabel(Owner owner) {
         ran("owner");
         return owner.getName() + (owner.isActive() ? "+" : "-");
+    }
+
+    @CacheResult(key = "shapes:fragile:{fragile.id}")
+    public String fragile(Fragile fragile) {
+        ran("fragile");
+        return "body ran";
     }
 
     @CacheResult(key = "shapes:ttl:{key}", ttl = "1s")

@@ -100,6 +100,9 @@ public class ShapesMain {
         catalog.ownerLabel(new Catalog.Owner("ann", false));
         report("owner.runs", Catalog.runs("owner"));
 
+        report("fragile", catalog.fragile(new Catalog.Fragile()) + "," + catalog.fragile(new Catalog.Fragile()));
+        report("fragile.runs", Catalog.runs("fragile"));
+
         catalog.readAndEvict("k", user);
         int booksBefore = Catalog.runs("books");
         catalog.books(user);

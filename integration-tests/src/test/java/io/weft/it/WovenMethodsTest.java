@@ -56,6 +56,13 @@ class WovenMethodsTest {
     }
 
     @Test
+    void anErrorInTheCachingPathFallsBackToCallingTheMethod() throws Exception {
+        Map<String, String> checks = defaultRun();
+        assertEquals("body ran,body ran", checks.get("fragile"));
+        assertEquals("2", checks.get("fragile.runs"));
+    }
+
+    @Test
     void invalidatesKeysPrefixesAndReturnValuesAfterSuccessOrBeforeTheCall() throws Exception {
         Map<String, String> checks = defaultRun();
         assertEquals("1", checks.get("books.runs.cached"));

@@ -27,8 +27,8 @@ public final class Durations {
             throw new IllegalArgumentException("unparsable duration '" + text
                     + "' (use 300, 300s, 250ms, 5m, 1h, 1d or ISO-8601 such as PT5M)");
         }
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("duration '" + text + "' must be positive");
+        if (d.toMillis() < 1) {
+            throw new IllegalArgumentException("duration '" + text + "' must be at least 1ms");
         }
         return d;
     }

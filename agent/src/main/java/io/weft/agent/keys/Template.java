@@ -40,7 +40,7 @@ public final class Template {
                     return -1;
                 }
             }
-            return Integer.parseInt(root);
+            return root.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(root);
         }
 
         @Override
@@ -102,6 +102,14 @@ public final class Template {
             }
         }
         literals.add(literal.toString());
+        for (int p = 1; p < placeholders.size(); p++) {
+            String between = literals.get(p);
+            if (between.indexOf(':') < 0 && between.indexOf(',') < 0) {
+                throw new IllegalArgumentException("template '" + template + "': " + placeholders.get(p - 1) + " and "
+                        + placeholders.get(p) + " must be separated by ':' so that different arguments can never"
+                        + " render the same key");
+            }
+        }
         return new Template(template, Collections.unmodifiableList(literals), Collections.unmodifiableList(placeholders));
     }
 

@@ -6,8 +6,10 @@ import java.util.UUID;
 /**
  * Renders one argument into key text (SPEC §3): {@code String.valueOf} for scalars, {@code null} for
  * null, arrays and collections as their elements joined by {@code ,}. The separator characters
- * {@code :} and {@code ,} and the escape {@code \} are escaped with {@code \}, and the string
- * {@code "null"} renders as {@code \null}, so different values never render the same text.
+ * {@code :} and {@code ,} and the escape {@code \} are escaped with {@code \}. Three texts could still
+ * coincide, so they get escape sequences of their own that nothing else renders: the string
+ * {@code "null"} renders as {@code \null}, an empty collection as {@code \[]} (not as a collection of
+ * one empty string) and a {@code null} element as {@code \~} (not as a null collection).
  */
 public final class Values {
 
@@ -20,7 +22,7 @@ public final class Values {
             return "null";
         }
         if (value instanceof UUID || value instanceof Integer || value instanceof Long || value instanceof Boolean
-                || value instanceof Short || value instanceof Byte || value instanceof Enum<?>) {
+                || value instanceof Short || value instanceof Byte) {
             return value.toString();
         }
         if (value instanceof String) {
@@ -44,6 +46,7 @@ public final class Values {
     }
 
     private static void appendElements(StringBuilder sb, Object collection) {
+        int start = sb.length();
         boolean first = true;
         if (collection instanceof Iterable<?>) {
             for (Object element : (Iterable<?>) collection) {
@@ -55,13 +58,21 @@ public final class Values {
                 first = appendElement(sb, Array.get(collection, i), first);
             }
         }
+        if (first) {
+            sb.setLength(start);
+            sb.append("\\[]");
+        }
     }
 
     private static boolean appendElement(StringBuilder sb, Object element, boolean first) {
         if (!first) {
             sb.append(',');
         }
-        boolean nested = element instanceof Iterable<?> || (element != null && element.getClass().isArray());
+        if (element == null) {
+            sb.append("\\~");
+            return false;
+        }
+        boolean nested = element instanceof Iterable<?> || element.getClass().isArray();
         sb.append(nested ? escape(render(element)) : render(element));
         return false;
     }

@@ -1,0 +1,284 @@
+package io.weft.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WeftConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private static WeftConfig config(Map<String, String> props, Map<String, String> env) {
+        return new WeftConfig(ConfigSources.of(props, env));
+    }
+
+    private static WeftConfig props(String... pairs) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return config(map, Map.of());
+    }
+
+    private static WeftConfig env(String... pairs) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return config(Map.of(), map);
+    }
+
+    private static void assertOneProblemNaming(WeftConfig config, String property, String value) {
+        assertEquals(1, config.problems().size(), config.problems().toString());
+        String problem = config.problems().get(0);
+        assertTrue(problem.startsWith(property + ":"), problem);
+        assertTrue(problem.contains(value), problem);
+        assertTrue(problem.contains("using"), "names the fallback: " + problem);
+    }
+
+    // --- defaults -----------------------------------------------------------------------------------
+
+    @Test
+    void defaultsWhenNothingIsSet() {
+        WeftConfig c = props();
+        assertTrue(c.enabled());
+        assertFalse(c.strict());
+        assertEquals(Duration.ofMinutes(5), c.ttl());
+        assertEquals(Duration.ofMinutes(1), c.l1Ttl());
+        assertEquals(10_000, c.l1MaxSize());
+        assertEquals("", c.namespace());
+        assertEquals(List.of(), c.include());
+        assertEquals(List.of(), c.exclude());
+        assertEquals(List.of(), c.problems());
+        assertEquals(List.of(), c.unknownNames());
+    }
+
+    @Test
+    void settingsAreRead() {
+        WeftConfig c = props("weft.enabled", "FALSE", "weft.strict", " true ", "weft.ttl", "10m", "weft.l1.ttl", "30s",
+                "weft.l1.maxSize", "500", "weft.namespace", "prod:");
+        assertFalse(c.enabled());
+        assertTrue(c.strict());
+        assertEquals(Duration.ofMinutes(10), c.ttl());
+        assertEquals(Duration.ofSeconds(30), c.l1Ttl());
+        assertEquals(500, c.l1MaxSize());
+        assertEquals("prod:", c.namespace());
+        assertEquals(List.of(), c.problems());
+    }
+
+    @Test
+    void settingsAreReadFromTheEnvironment() {
+        WeftConfig c = env("WEFT_ENABLED", "false", "WEFT_L1_MAXSIZE", "42");
+        assertFalse(c.enabled());
+        assertEquals(42, c.l1MaxSize());
+        assertEquals(List.of(), c.unknownNames());
+    }
+
+    @Test
+    void includeAndExcludeAreTrimmedCommaSeparatedPrefixes() {
+        WeftConfig c = props("weft.include", " com.example , org.acme.books,,", "weft.exclude", "com.example.gen");
+        assertEquals(List.of("com.example", "org.acme.books"), c.include());
+        assertEquals(List.of("com.example.gen"), c.exclude());
+    }
+
+    // --- malformed values ---------------------------------------------------------------------------
+
+    @Test
+    void malformedTtlIsAProblemAndFallsBackToFiveMinutes() {
+        WeftConfig c = props("weft.ttl", "5 minutes");
+        assertEquals(Duration.ofMinutes(5), c.ttl());
+        assertOneProblemNaming(c, "weft.ttl", "5 minutes");
+        assertTrue(c.problems().get(0).contains("5m"), c.problems().get(0));
+    }
+
+    @Test
+    void zeroL1TtlIsAProblemAndFallsBackToOneMinute() {
+        WeftConfig c = props("weft.l1.ttl", "0");
+        assertEquals(Duration.ofMinutes(1), c.l1Ttl());
+        assertOneProblemNaming(c, "weft.l1.ttl", "0");
+    }
+
+    @Test
+    void malformedBooleanIsAProblemAndFallsBack() {
+        WeftConfig c = props("weft.enabled", "yes");
+        assertTrue(c.enabled());
+        assertOneProblemNaming(c, "weft.enabled", "yes");
+    }
+
+    @Test
+    void malformedStrictFallsBackToFalse() {
+        WeftConfig c = props("weft.strict", "1");
+        assertFalse(c.strict());
+        assertOneProblemNaming(c, "weft.strict", "1");
+    }
+
+    @Test
+    void nonNumericMaxSizeIsAProblemAndFallsBack() {
+        WeftConfig c = props("weft.l1.maxSize", "10k");
+        assertEquals(10_000, c.l1MaxSize());
+        assertOneProblemNaming(c, "weft.l1.maxSize", "10k");
+    }
+
+    @Test
+    void nonPositiveMaxSizeIsAProblemAndFallsBack() {
+        assertOneProblemNaming(props("weft.l1.maxSize", "0"), "weft.l1.maxSize", "0");
+        WeftConfig negative = props("weft.l1.maxSize", "-5");
+        assertEquals(10_000, negative.l1MaxSize());
+        assertOneProblemNaming(negative, "weft.l1.maxSize", "-5");
+    }
+
+    @Test
+    void malformedValueFromTheEnvironmentNamesTheProperty() {
+        WeftConfig c = env("WEFT_TTL", "soon");
+        assertEquals(Duration.ofMinutes(5), c.ttl());
+        assertOneProblemNaming(c, "weft.ttl", "soon");
+    }
+
+    @Test
+    void everyMalformedValueIsReported() {
+        WeftConfig c = props("weft.ttl", "x", "weft.l1.ttl", "y", "weft.enabled", "z", "weft.l1.maxSize", "w");
+        assertEquals(4, c.problems().size(), c.problems().toString());
+    }
+
+    @Test
+    void unreadableConfigFileIsAProblem() {
+        WeftConfig c = props("weft.config", dir.resolve("missing.properties").toString());
+        assertEquals(1, c.problems().size(), c.problems().toString());
+        assertTrue(c.problems().get(0).startsWith("weft.config:"), c.problems().get(0));
+    }
+
+    @Test
+    void problemsAreUnmodifiable() {
+        assertThrows(UnsupportedOperationException.class, () -> props().problems().add("x"));
+    }
+
+    // --- unknown names ------------------------------------------------------------------------------
+
+    @Test
+    void misspelledPropertyIsUnknown() {
+        assertEquals(List.of("weft.l1.maxsize"), props("weft.l1.maxsize", "5").unknownNames());
+    }
+
+    @Test
+    void misspelledEnvironmentVariableIsUnknown() {
+        assertEquals(List.of("WEFT_TTLL"), env("WEFT_TTLL", "5m").unknownNames());
+    }
+
+    @Test
+    void lowerCaseWeftEnvironmentVariableIsUnknownBecauseItIsNotRead() {
+        WeftConfig c = env("weft_ttl", "1m");
+        assertEquals(List.of("weft_ttl"), c.unknownNames());
+        assertEquals(Duration.ofMinutes(5), c.ttl());
+    }
+
+    @Test
+    void perCacheAndPerEventPropertiesAreKnown() {
+        WeftConfig c = props("weft.cache.x.ttl", "1m", "weft.cache.storybook:books.enabled", "false",
+                "weft.events.book.updated", "storybook:book:{bookId}");
+        assertEquals(List.of(), c.unknownNames());
+    }
+
+    @Test
+    void perCacheAndPerEventEnvironmentVariablesAreKnown() {
+        WeftConfig c = env("WEFT_CACHE_STORYBOOK_BOOKS_TTL", "1m", "WEFT_CACHE_X_ENABLED", "true",
+                "WEFT_EVENTS_BOOK_UPDATED", "storybook:book:{bookId}", "WEFT_REDIS_URI", "redis://h:6379");
+        assertEquals(List.of(), c.unknownNames());
+    }
+
+    @Test
+    void misspelledPerCacheSettingIsUnknown() {
+        assertEquals(List.of("weft.cache.x.tll"), props("weft.cache.x.tll", "1m").unknownNames());
+        assertEquals(List.of("WEFT_CACHE_X_TLL"), env("WEFT_CACHE_X_TLL", "1m").unknownNames());
+    }
+
+    @Test
+    void everyDocumentedPropertyIsKnown() {
+        String[] documented = {"weft.enabled", "weft.redis.uri", "weft.redis.cluster", "weft.redis.timeout",
+            "weft.ttl", "weft.l1.maxSize", "weft.l1.ttl", "weft.namespace", "weft.stream.maxlen", "weft.include",
+            "weft.exclude", "weft.strict", "weft.http.port", "weft.http.token"};
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> envMap = new java.util.LinkedHashMap<>();
+        for (String name : documented) {
+            map.put(name, "x");
+            envMap.put(ConfigSources.envName(name), "x");
+        }
+        assertEquals(List.of(), config(map, Map.of()).unknownNames());
+        assertEquals(List.of(), config(Map.of(), envMap).unknownNames());
+    }
+
+    @Test
+    void unknownNameInTheConfigFileIsReported() throws IOException {
+        Path f = dir.resolve("weft.properties");
+        Files.writeString(f, "weft.l1.max=5\nweft.cache.storybook\\:books.ttl=2m\n", StandardCharsets.ISO_8859_1);
+        assertEquals(List.of("weft.l1.max"), props("weft.config", f.toString()).unknownNames());
+    }
+
+    @Test
+    void otherEnvironmentVariablesAreIgnored() {
+        assertEquals(List.of(), env("PATH", "/bin", "JAVA_HOME", "/jdk").unknownNames());
+    }
+
+    // --- per cache ----------------------------------------------------------------------------------
+
+    @Test
+    void cacheIsEnabledUnlessSetOtherwise() {
+        assertTrue(props().cacheEnabled("storybook:books"));
+        assertFalse(props("weft.cache.storybook:books.enabled", "false").cacheEnabled("storybook:books"));
+        assertTrue(props("weft.cache.storybook:books.enabled", " TRUE ").cacheEnabled("storybook:books"));
+        assertTrue(props("weft.cache.other.enabled", "false").cacheEnabled("storybook:books"));
+    }
+
+    @Test
+    void cacheEnabledIsReadFromTheEnvironment() {
+        assertFalse(env("WEFT_CACHE_STORYBOOK_BOOKS_ENABLED", "false").cacheEnabled("storybook:books"));
+    }
+
+    @Test
+    void malformedCacheEnabledIsAnErrorNamingTheProperty() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> props("weft.cache.storybook:books.enabled", "off").cacheEnabled("storybook:books"));
+        assertTrue(e.getMessage().startsWith("weft.cache.storybook:books.enabled:"), e.getMessage());
+        assertTrue(e.getMessage().contains("off"), e.getMessage());
+    }
+
+    @Test
+    void cacheTtlIsNullUnlessSet() {
+        assertNull(props().cacheTtl("storybook:books"));
+        assertEquals(Duration.ofMinutes(2), props("weft.cache.storybook:books.ttl", "2m").cacheTtl("storybook:books"));
+    }
+
+    @Test
+    void cacheTtlFromAFileWithAnEscapedColon() throws IOException {
+        Path f = dir.resolve("weft.properties");
+        Files.writeString(f, "weft.cache.storybook\\:books.ttl=2m\n", StandardCharsets.ISO_8859_1);
+        WeftConfig c = props("weft.config", f.toString());
+        assertEquals(Duration.ofMinutes(2), c.cacheTtl("storybook:books"));
+        assertEquals(List.of(), c.unknownNames());
+    }
+
+    @Test
+    void malformedCacheTtlIsAnErrorNamingThePropertyAndTheText() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> env("WEFT_CACHE_STORYBOOK_BOOKS_TTL", "2 weeks").cacheTtl("storybook:books"));
+        assertTrue(e.getMessage().startsWith("weft.cache.storybook:books.ttl:"), e.getMessage());
+        assertTrue(e.getMessage().contains("2 weeks"), e.getMessage());
+    }
+
+    @Test
+    void nonPositiveCacheTtlIsAnError() {
+        assertThrows(IllegalArgumentException.class, () -> props("weft.cache.c.ttl", "0s").cacheTtl("c"));
+    }
+}
