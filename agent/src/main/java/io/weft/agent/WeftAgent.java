@@ -55,12 +55,23 @@ public final class WeftAgent {
         }
     }
 
+    /** The Redis part of the startup line, with any password masked, without loading the Redis client. */
+    private static String redis(WeftConfig config) {
+        if (config.redisUri() == null) {
+            return "L2 off (weft.redis.uri unset); events off";
+        }
+        String uri = config.redisUri().replaceAll("(://[^:@/]*:)[^@/]*@", "$1****@").replaceAll("(://)[^:@/]+@", "$1****@");
+        return "L2 on " + uri + " (timeout " + Durations.format(config.redisTimeout()) + ", namespace '"
+                + config.namespace() + "'); events on streams " + config.namespace() + "events:cache.invalidated"
+                + (config.eventTemplates().isEmpty() ? "" : " and " + config.eventTemplates().keySet());
+    }
+
     private static String startupLine(WeftConfig config) {
         String version = WeftAgent.class.getPackage().getImplementationVersion();
         return "Weft " + (version == null ? "dev" : version) + " started on Java " + Runtime.version().feature()
                 + ": L1 maxSize=" + config.l1MaxSize() + " l1.ttl=" + Durations.format(config.l1Ttl())
                 + " ttl=" + Durations.format(config.ttl())
-                + "; L2 off; events off; weaving " + (config.include().isEmpty() ? "all packages" : config.include())
+                + "; " + redis(config) + "; weaving " + (config.include().isEmpty() ? "all packages" : config.include())
                 + (config.exclude().isEmpty() ? "" : " except " + config.exclude())
                 + (config.strict() ? "; strict" : "")
                 + "; classes are woven as they load";

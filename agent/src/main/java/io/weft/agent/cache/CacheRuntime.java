@@ -2,36 +2,93 @@ package io.weft.agent.cache;
 
 import io.weft.agent.bootstrap.Handler;
 import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.events.EventPublisher;
+import io.weft.agent.events.EvictionSink;
+import io.weft.agent.events.InvalidationEvent;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.metrics.CacheStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What woven methods call: L1 lookup, single-flight loads, stores and evictions. Every entry point
- * catches everything, so an unexpected error makes the method run as if it were not cached.
+ * What woven methods call: L1 lookup, L2 lookup, single-flight loads, stores and evictions; and what
+ * the event reader calls when other instances invalidate. Every entry point from woven code catches
+ * everything, so an unexpected error makes the method run as if it were not cached.
  */
-public final class CacheRuntime implements Handler {
+public final class CacheRuntime implements Handler, EvictionSink {
 
     private final MethodTable methods;
     private final LocalCache l1;
     private final ConcurrentHashMap<String, Load> loads = new ConcurrentHashMap<>();
+    private final LongAdder invalidationsSent = new LongAdder();
+    private final LongAdder invalidationsReceived = new LongAdder();
+    private final CountDownLatch connected = new CountDownLatch(1);
+    private volatile long connectWaitNanos;
+    private volatile SharedLevel l2;
+    private volatile EventPublisher events;
+    private volatile String instanceId;
 
     public CacheRuntime(MethodTable methods, long l1MaxSize) {
         this.methods = methods;
         this.l1 = new LocalCache(l1MaxSize);
     }
 
+    /**
+     * Announces that Redis is being connected: until {@link #connect} (or for at most {@code bound}
+     * per call), a miss waits for it rather than skip the shared level.
+     */
+    public void connecting(Duration bound) {
+        this.connectWaitNanos = bound.toNanos();
+    }
+
+    /** Gives up on Redis (it could not be set up): misses stop waiting for it. */
+    public void connectionAbandoned() {
+        connectWaitNanos = 0;
+        connected.countDown();
+    }
+
+    /** Connects the shared level and the event publisher once Redis is configured; until then L1 only. */
+    void connect(SharedLevel shared, EventPublisher publisher, String instance) {
+        this.instanceId = instance;
+        this.events = publisher;
+        this.l2 = shared;
+        connected.countDown();
+    }
+
+    /** The shared level, waiting a bounded time while it is being connected; {@code null} for L1 only. */
+    private SharedLevel shared() {
+        SharedLevel shared = l2;
+        if (shared == null && connectWaitNanos > 0) {
+            try {
+                connected.await(connectWaitNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            shared = l2;
+        }
+        return shared;
+    }
+
     @Override
     public Object enterCached(int methodId, Object[] args) {
         try {
             CachedMethod method = (CachedMethod) methods.get(methodId);
-            if (!method.enabled()) {
+            if (!method.cache().enabled()) {
                 return null;
             }
             String key = method.key().render(args, null);
             CacheEntry entry = l1.get(key);
             if (entry != null) {
+                method.cache().stats().l1Hit();
                 return method.shape().hit(entry);
             }
             return beginLoad(method, key, args);
@@ -42,22 +99,36 @@ public final class CacheRuntime implements Handler {
     }
 
     private Object beginLoad(CachedMethod method, String key, Object[] args) {
+        CacheStats stats = method.cache().stats();
         Load mine = new Load(key);
         Load other = loads.putIfAbsent(key, mine);
         if (other != null) {
             return join(method, other);
         }
         CacheEntry entry = l1.get(key);
-        if (entry != null) {
-            loads.remove(key, mine);
-            mine.complete(entry);
-            return method.shape().hit(entry);
+        if (entry == null) {
+            SharedLevel shared = shared();
+            SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING : shared.lookup(method, key);
+            if (found.hit) {
+                long ttl = Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
+                entry = new CacheEntry(found.value, ttl, stats);
+                putUnlessInvalidated(mine, entry);
+                stats.l2Hit();
+            } else {
+                stats.miss();
+                Invalidation invalidation = method.invalidation();
+                if (invalidation != null && invalidation.beforeInvocation()) {
+                    evict(invalidation, args, null);
+                }
+                mine.started(found.lease);
+                return mine;
+            }
+        } else {
+            stats.l1Hit();
         }
-        Invalidation invalidation = method.invalidation();
-        if (invalidation != null && invalidation.beforeInvocation()) {
-            evict(invalidation, args, null);
-        }
-        return mine;
+        mine.complete(entry);
+        loads.remove(key, mine);
+        return method.shape().hit(entry);
     }
 
     /** Joins another caller's load of the same key instead of running the method again. */
@@ -69,7 +140,11 @@ public final class CacheRuntime implements Handler {
             return new Hit(other.valueFuture());
         }
         CacheEntry entry = other.await();
-        return entry == null ? null : method.shape().hit(entry);
+        if (entry == null) {
+            return null;
+        }
+        method.cache().stats().l1Hit();
+        return method.shape().hit(entry);
     }
 
     @Override
@@ -81,6 +156,7 @@ public final class CacheRuntime implements Handler {
         try {
             CachedMethod method = (CachedMethod) methods.get(methodId);
             if (thrown != null) {
+                method.cache().stats().loadFailed();
                 abandon(load, thrown);
                 return;
             }
@@ -101,11 +177,12 @@ public final class CacheRuntime implements Handler {
 
     private void storeWhenComplete(CachedMethod method, Load load, Object result) {
         if (result == null) {
-            abandon(load, new NullPointerException(method.owner() + " returned a null future"));
+            abandon(load, new NullPointerException(method.declared().owner() + " returned a null future"));
             return;
         }
         ((CompletionStage<?>) result).whenComplete((value, failure) -> {
             if (failure != null) {
+                method.cache().stats().loadFailed();
                 abandon(load, failure);
             } else {
                 store(method, load, value);
@@ -113,21 +190,36 @@ public final class CacheRuntime implements Handler {
         });
     }
 
-    /**
-     * Stores a loaded value and releases the callers waiting for it. The value is put before the
-     * load's invalidation mark is read, and an invalidation marks the load before it evicts, so
-     * whichever runs second removes the value: it cannot outlive an overlapping invalidation.
-     */
+    /** Stores a loaded value in L1 and, under the load's lease, in Redis; releases the callers waiting for it. */
     private void store(CachedMethod method, Load load, Object value) {
-        CacheEntry entry = new CacheEntry(value, method.ttlNanos());
+        CacheStats stats = method.cache().stats();
+        stats.loaded(load.elapsedNanos());
+        CacheEntry entry = new CacheEntry(value, method.l1TtlNanos(), stats);
         if (value != null || method.cacheNull()) {
-            l1.put(load.key(), entry);
-            if (load.invalidated()) {
-                l1.remove(load.key(), entry);
+            boolean kept = putUnlessInvalidated(load, entry);
+            SharedLevel shared = l2;
+            if (kept && shared != null && load.lease() != null) {
+                shared.store(method, load.key(), value, load.lease());
             }
         }
         load.complete(entry);
         loads.remove(load.key(), load);
+    }
+
+    /**
+     * Puts an entry for a load, then reads the load's invalidation mark. An invalidation marks the load
+     * before it evicts, so whichever runs second removes the entry: a value loaded before an
+     * invalidation cannot outlive it (SPEC §5, the stale-set race).
+     *
+     * @return whether the entry stayed
+     */
+    private boolean putUnlessInvalidated(Load load, CacheEntry entry) {
+        l1.put(load.key(), entry);
+        if (load.invalidated()) {
+            l1.remove(load.key(), entry);
+            return false;
+        }
+        return true;
     }
 
     private void abandon(Load load, Throwable cause) {
@@ -146,13 +238,39 @@ public final class CacheRuntime implements Handler {
         }
     }
 
+    /** Evicts from L1 and Redis, synchronously, and publishes the event for the other instances. */
     private void evict(Invalidation invalidation, Object[] args, Object result) {
-        for (KeyRenderer key : invalidation.keys()) {
-            evictKey(key.render(args, result));
+        List<String> keys = render(invalidation.keys(), args, result);
+        List<String> prefixes = render(invalidation.prefixes(), args, result);
+        keys.forEach(this::evictKey);
+        prefixes.forEach(this::evictPrefix);
+        SharedLevel shared = shared();
+        if (shared != null) {
+            shared.evict(keys, prefixes);
         }
-        for (KeyRenderer prefix : invalidation.prefixes()) {
-            evictPrefix(prefix.render(args, result));
+        EventPublisher publisher = events;
+        if (publisher != null) {
+            publisher.publish(InvalidationEvent.invalidation(invalidation.event(), keys, prefixes,
+                    argumentsByName(invalidation.declared(), args), instanceId));
         }
+        invalidationsSent.increment();
+    }
+
+    private static List<String> render(List<KeyRenderer> templates, Object[] args, Object result) {
+        List<String> rendered = new ArrayList<>(templates.size());
+        for (KeyRenderer template : templates) {
+            rendered.add(template.render(args, result));
+        }
+        return rendered;
+    }
+
+    private static Map<String, Object> argumentsByName(DeclaredMethod declared, Object[] args) {
+        Map<String, Object> named = new LinkedHashMap<>();
+        List<String> names = declared.parameterNames();
+        for (int i = 0; i < args.length && i < names.size(); i++) {
+            named.put(names.get(i), args[i]);
+        }
+        return named;
     }
 
     /** Evicts one key from L1, first marking a load of it in flight so that its result is not kept. */
@@ -184,10 +302,48 @@ public final class CacheRuntime implements Handler {
         l1.clear();
     }
 
+    @Override
+    public void evictKeys(List<String> keys, boolean alsoL2) {
+        keys.forEach(this::evictKey);
+        SharedLevel shared = l2;
+        if (alsoL2 && shared != null) {
+            shared.evict(keys, List.of());
+        }
+        invalidationsReceived.increment();
+    }
+
+    @Override
+    public void evictPrefixes(List<String> prefixes) {
+        prefixes.forEach(this::evictPrefix);
+        invalidationsReceived.increment();
+    }
+
+    @Override
+    public void clearAll(String reason) {
+        clear();
+        invalidationsReceived.increment();
+        WeftLog.warn("cleared the local cache: " + reason);
+    }
+
+    /** Entries in L1. */
+    public long l1Size() {
+        return l1.size();
+    }
+
+    /** Invalidations this instance made (each one event). */
+    public long invalidationsSent() {
+        return invalidationsSent.sum();
+    }
+
+    /** Invalidation events from other instances and services that this instance applied. */
+    public long invalidationsReceived() {
+        return invalidationsReceived.sum();
+    }
+
     private void reportFailure(int methodId, Throwable t) {
         Object method = methods.get(methodId);
-        String owner = method instanceof CachedMethod ? ((CachedMethod) method).owner()
-                : method instanceof Invalidation ? ((Invalidation) method).owner() : "method #" + methodId;
+        String owner = method instanceof CachedMethod ? ((CachedMethod) method).declared().owner()
+                : method instanceof Invalidation ? ((Invalidation) method).declared().owner() : "method #" + methodId;
         WeftLog.warnRateLimited("failure:" + methodId, "unexpected error in the caching path of " + owner
                 + "; the method is called directly: " + t);
     }

@@ -5,54 +5,50 @@ import io.weft.agent.keys.KeyRenderer;
 /** A woven {@code @CacheResult} method: its cache, key, TTL and result shape, bound at weave time. */
 public final class CachedMethod {
 
-    private final String owner;
-    private final String cacheName;
+    private final DeclaredMethod declared;
+    private final NamedCache cache;
     private final KeyRenderer key;
-    private final long ttlNanos;
+    private final long ttlMillis;
+    private final long l1TtlNanos;
     private final boolean cacheNull;
     private final ResultShape shape;
     private final Invalidation invalidation;
-    private volatile boolean enabled;
 
     /**
-     * @param owner {@code Class#method}, for messages
-     * @param ttlNanos the entry's life in L1, already capped by {@code weft.l1.ttl}
+     * @param ttlMillis the entry's life in Redis
+     * @param l1TtlNanos the entry's life in L1: the TTL capped by {@code weft.l1.ttl}
      * @param invalidation what the method also evicts when its body runs, or {@code null}
      */
-    public CachedMethod(String owner, String cacheName, KeyRenderer key, long ttlNanos, boolean cacheNull,
-            ResultShape shape, Invalidation invalidation, boolean enabled) {
-        this.owner = owner;
-        this.cacheName = cacheName;
+    public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, long ttlMillis, long l1TtlNanos,
+            boolean cacheNull, ResultShape shape, Invalidation invalidation) {
+        this.declared = declared;
+        this.cache = cache;
         this.key = key;
-        this.ttlNanos = ttlNanos;
+        this.ttlMillis = ttlMillis;
+        this.l1TtlNanos = l1TtlNanos;
         this.cacheNull = cacheNull;
         this.shape = shape;
         this.invalidation = invalidation;
-        this.enabled = enabled;
     }
 
-    public String owner() {
-        return owner;
+    public DeclaredMethod declared() {
+        return declared;
     }
 
-    public String cacheName() {
-        return cacheName;
-    }
-
-    public boolean enabled() {
-        return enabled;
-    }
-
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
+    public NamedCache cache() {
+        return cache;
     }
 
     KeyRenderer key() {
         return key;
     }
 
-    long ttlNanos() {
-        return ttlNanos;
+    long ttlMillis() {
+        return ttlMillis;
+    }
+
+    long l1TtlNanos() {
+        return l1TtlNanos;
     }
 
     boolean cacheNull() {

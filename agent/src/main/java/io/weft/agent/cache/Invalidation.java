@@ -6,27 +6,28 @@ import java.util.List;
 /** What an {@code @InvalidateCache} method evicts, bound at weave time. */
 public final class Invalidation {
 
-    private final String owner;
+    private final DeclaredMethod declared;
     private final List<KeyRenderer> keys;
     private final List<KeyRenderer> prefixes;
     private final boolean beforeInvocation;
     private final String event;
 
-    /**
-     * @param owner {@code Class#method}, for messages
-     * @param event the event type published (used once events exist)
-     */
-    public Invalidation(String owner, List<KeyRenderer> keys, List<KeyRenderer> prefixes, boolean beforeInvocation,
-            String event) {
-        this.owner = owner;
+    /** @param event the event type published for other instances and services */
+    public Invalidation(DeclaredMethod declared, List<KeyRenderer> keys, List<KeyRenderer> prefixes,
+            boolean beforeInvocation, String event) {
+        this.declared = declared;
         this.keys = List.copyOf(keys);
         this.prefixes = List.copyOf(prefixes);
         this.beforeInvocation = beforeInvocation;
         this.event = event;
     }
 
-    String owner() {
-        return owner;
+    public DeclaredMethod declared() {
+        return declared;
+    }
+
+    public boolean beforeInvocation() {
+        return beforeInvocation;
     }
 
     List<KeyRenderer> keys() {
@@ -35,10 +36,6 @@ public final class Invalidation {
 
     List<KeyRenderer> prefixes() {
         return prefixes;
-    }
-
-    public boolean beforeInvocation() {
-        return beforeInvocation;
     }
 
     String event() {

@@ -14,6 +14,8 @@ final class Load {
     private final Thread owner = Thread.currentThread();
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
     private volatile boolean invalidated;
+    private String lease;
+    private long startNanos;
 
     Load(String key) {
         this.key = key;
@@ -21,6 +23,20 @@ final class Load {
 
     String key() {
         return key;
+    }
+
+    /** Records that the method body starts now, holding {@code lease} to store in Redis (or {@code null}). */
+    void started(String lease) {
+        this.lease = lease;
+        this.startNanos = System.nanoTime();
+    }
+
+    String lease() {
+        return lease;
+    }
+
+    long elapsedNanos() {
+        return System.nanoTime() - startNanos;
     }
 
     boolean ownedByCurrentThread() {

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 
 /** The L1: one size-bounded Caffeine cache for all caches of the JVM, each entry with its own TTL. */
 final class LocalCache {
@@ -28,6 +29,15 @@ final class LocalCache {
                         return currentDuration;
                     }
                 })
+                .evictionListener((String key, CacheEntry entry, RemovalCause cause) -> {
+                    if (entry != null) {
+                        if (cause == RemovalCause.EXPIRED) {
+                            entry.stats().expired();
+                        } else {
+                            entry.stats().evictedBySize();
+                        }
+                    }
+                })
                 .build();
     }
 
@@ -45,11 +55,20 @@ final class LocalCache {
     }
 
     void remove(String key) {
-        cache.invalidate(key);
+        CacheEntry removed = cache.asMap().remove(key);
+        if (removed != null) {
+            removed.stats().invalidated();
+        }
     }
 
     void removePrefix(String prefix) {
-        cache.asMap().keySet().removeIf(key -> key.startsWith(prefix));
+        cache.asMap().entrySet().removeIf(entry -> {
+            if (entry.getKey().startsWith(prefix)) {
+                entry.getValue().stats().invalidated();
+                return true;
+            }
+            return false;
+        });
     }
 
     void clear() {

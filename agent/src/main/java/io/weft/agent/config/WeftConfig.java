@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +21,8 @@ public final class WeftConfig {
     private static final Set<String> KNOWN = Set.of(
             "weft.enabled", "weft.redis.uri", "weft.redis.cluster", "weft.redis.timeout", "weft.ttl",
             "weft.l1.maxSize", "weft.l1.ttl", "weft.namespace", "weft.stream.maxlen", "weft.include",
-            "weft.exclude", "weft.strict", "weft.http.port", "weft.http.token", "weft.config", "weft.log.level");
+            "weft.exclude", "weft.strict", "weft.http.port", "weft.http.token", "weft.config", "weft.log.level",
+            "weft.redis.maxValueBytes");
     private static final Pattern PER_CACHE = Pattern.compile("weft\\.cache\\..+\\.(enabled|ttl)");
     private static final Pattern PER_EVENT = Pattern.compile("weft\\.events\\..+");
     private static final Pattern PER_CACHE_ENV = Pattern.compile("WEFT_CACHE_.+_(ENABLED|TTL)");
@@ -36,6 +39,10 @@ public final class WeftConfig {
     private final List<String> include;
     private final List<String> exclude;
     private final String logLevel;
+    private final String redisUri;
+    private final Duration redisTimeout;
+    private final int maxValueBytes;
+    private final long streamMaxLen;
 
     /** Reads and checks every setting from {@code sources}. */
     public WeftConfig(ConfigSources sources) {
@@ -52,6 +59,15 @@ public final class WeftConfig {
         this.include = packages("weft.include");
         this.exclude = packages("weft.exclude");
         this.logLevel = string("weft.log.level", "info");
+        String uri = string("weft.redis.uri", "");
+        this.redisUri = uri.isEmpty() ? null : uri;
+        this.redisTimeout = duration("weft.redis.timeout", Duration.ofMillis(250));
+        this.maxValueBytes = positiveInt("weft.redis.maxValueBytes", 1 << 20);
+        this.streamMaxLen = positiveInt("weft.stream.maxlen", 10_000);
+        if (bool("weft.redis.cluster", false)) {
+            problems.add("weft.redis.cluster: Redis Cluster is not supported yet; weft.redis.uri is used as a"
+                    + " single node");
+        }
     }
 
     /** Reads the live JVM. */
@@ -97,6 +113,40 @@ public final class WeftConfig {
 
     public String logLevel() {
         return logLevel;
+    }
+
+    /** {@code weft.redis.uri}, or {@code null} when unset (L1 only). */
+    public String redisUri() {
+        return redisUri;
+    }
+
+    /** The bound on a Redis command on a caller's path ({@code weft.redis.timeout}). */
+    public Duration redisTimeout() {
+        return redisTimeout;
+    }
+
+    /** Values whose JSON is larger are not stored in Redis ({@code weft.redis.maxValueBytes}, 1 MiB). */
+    public int maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    /** The approximate length bound of each event stream ({@code weft.stream.maxlen}). */
+    public long streamMaxLen() {
+        return streamMaxLen;
+    }
+
+    /**
+     * {@code weft.events.<type>} settings from system properties and the file, as key templates by event
+     * type. (An environment variable cannot carry them: its name loses the dots of the type.)
+     */
+    public Map<String, String> eventTemplates() {
+        Map<String, String> templates = new TreeMap<>();
+        for (String name : sources.propertyNames()) {
+            if (PER_EVENT.matcher(name).matches()) {
+                templates.put(name.substring("weft.events.".length()), sources.get(name));
+            }
+        }
+        return templates;
     }
 
     /**

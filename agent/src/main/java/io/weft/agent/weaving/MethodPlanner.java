@@ -1,7 +1,10 @@
 package io.weft.agent.weaving;
 
+import io.weft.agent.cache.CacheRegistry;
 import io.weft.agent.cache.CachedMethod;
+import io.weft.agent.cache.DeclaredMethod;
 import io.weft.agent.cache.Invalidation;
+import io.weft.agent.cache.NamedCache;
 import io.weft.agent.cache.MethodTable;
 import io.weft.agent.cache.ResultShape;
 import io.weft.agent.config.Durations;
@@ -41,11 +44,13 @@ final class MethodPlanner {
 
     private final WeftConfig config;
     private final MethodTable table;
+    private final CacheRegistry caches;
     private final KeySpaces keySpaces = new KeySpaces();
 
-    MethodPlanner(WeftConfig config, MethodTable table) {
+    MethodPlanner(WeftConfig config, MethodTable table, CacheRegistry caches) {
         this.config = config;
         this.table = table;
+        this.caches = caches;
     }
 
     /** Whether the method carries either annotation. */
@@ -60,22 +65,36 @@ final class MethodPlanner {
                     + " methods have no body to weave; annotate the implementing method instead");
         }
         Signature signature = new MethodSignature(method, loader);
+        DeclaredMethod declared = declared(type, method, signature);
         AnnotationValues cacheResult = AnnotationValues.find(method, CACHE_RESULT);
         AnnotationValues invalidateCache = AnnotationValues.find(method, INVALIDATE_CACHE);
-        Invalidation invalidation = invalidateCache == null ? null : invalidation(owner, invalidateCache, signature);
+        Invalidation invalidation = invalidateCache == null ? null
+                : invalidation(declared, invalidateCache, signature);
         if (cacheResult == null) {
             int id = table.register(invalidation);
             Class<?> advice = invalidation.beforeInvocation() ? InvalidateBeforeAdvice.class : InvalidateAfterAdvice.class;
             return new Plan(advice, id, method.getName() + " evicts");
         }
-        CachedMethod cached = cachedMethod(type, method, owner, cacheResult, signature, invalidation);
+        CachedMethod cached = cachedMethod(type, method, declared, cacheResult, signature, invalidation);
         int id = table.register(cached);
-        return new Plan(CacheResultAdvice.class, id, method.getName() + " -> " + cached.cacheName()
-                + (cached.enabled() ? "" : " (disabled)"));
+        return new Plan(CacheResultAdvice.class, id, method.getName() + " -> " + cached.cache().name()
+                + (cached.cache().enabled() ? "" : " (disabled)"));
     }
 
-    private CachedMethod cachedMethod(TypeDescription type, MethodDescription method, String owner,
+    private static DeclaredMethod declared(TypeDescription type, MethodDescription method, Signature signature) {
+        List<String> types = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < signature.parameterCount(); i++) {
+            types.add(signature.parameterType(i));
+            String name = signature.parameterName(i);
+            names.add(name == null ? "arg" + i : name);
+        }
+        return new DeclaredMethod(type.getName(), method.getName(), types, names, signature.classLoader());
+    }
+
+    private CachedMethod cachedMethod(TypeDescription type, MethodDescription method, DeclaredMethod declared,
             AnnotationValues annotation, Signature signature, Invalidation invalidation) throws ConfigurationError {
+        String owner = declared.owner();
         if (method.getReturnType().represents(void.class)) {
             throw new ConfigurationError(owner, "@CacheResult on a void method: there is no result to cache");
         }
@@ -101,12 +120,14 @@ final class MethodPlanner {
             throw new ConfigurationError(owner, e.getMessage());
         }
         long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
-        return new CachedMethod(owner, name, key, l1TtlNanos, annotation.bool("cacheNull", false), shape,
-                invalidation, enabled);
+        NamedCache cache = caches.cache(name, enabled);
+        return new CachedMethod(declared, cache, key, ttl.toMillis(), l1TtlNanos, annotation.bool("cacheNull", false),
+                shape, invalidation);
     }
 
-    private Invalidation invalidation(String owner, AnnotationValues annotation, Signature signature)
+    private Invalidation invalidation(DeclaredMethod declared, AnnotationValues annotation, Signature signature)
             throws ConfigurationError {
+        String owner = declared.owner();
         boolean before = annotation.bool("beforeInvocation", false);
         List<KeyRenderer> keys = new ArrayList<>();
         for (String key : annotation.strings("keys")) {
@@ -119,7 +140,7 @@ final class MethodPlanner {
         if (keys.isEmpty() && prefixes.isEmpty()) {
             throw new ConfigurationError(owner, "@InvalidateCache names no keys and no prefixes");
         }
-        return new Invalidation(owner, keys, prefixes, before, annotation.string("event", "cache.invalidated"));
+        return new Invalidation(declared, keys, prefixes, before, annotation.string("event", "cache.invalidated"));
     }
 
     /** SPEC §2: the key's literal text before its first placeholder without a trailing ':', else Class.method. */

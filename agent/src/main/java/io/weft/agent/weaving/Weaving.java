@@ -1,5 +1,7 @@
 package io.weft.agent.weaving;
 
+import io.weft.agent.cache.CacheRegistry;
+import io.weft.agent.cache.MethodTable;
 import io.weft.agent.config.WeftConfig;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -27,7 +29,9 @@ public final class Weaving {
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the Weft dispatcher to the bootstrap class loader", e);
         }
-        MethodPlanner planner = new MethodPlanner(config, RuntimeInstaller.install(config));
+        MethodTable table = new MethodTable();
+        RuntimeInstaller.install(config, table);
+        MethodPlanner planner = new MethodPlanner(config, table, new CacheRegistry());
         TypeWeaver weaver = new TypeWeaver(planner, new ConfigurationErrors(config.strict()));
         // Advice needs no loaded type initializers; without this Byte Buddy probes Unsafe, which Java 24+ warns about.
         System.setProperty(Nexus.PROPERTY, "true");

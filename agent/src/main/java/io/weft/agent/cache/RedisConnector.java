@@ -1,0 +1,86 @@
+package io.weft.agent.cache;
+
+import io.weft.agent.config.Durations;
+import io.weft.agent.config.WeftConfig;
+import io.weft.agent.events.EventPublisher;
+import io.weft.agent.events.ForeignEventMapping;
+import io.weft.agent.events.StreamReader;
+import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.ValueCodec;
+import java.util.UUID;
+
+/**
+ * Connects a {@link CacheRuntime} to Redis: the shared level, the event publisher and the event reader.
+ * Nothing here waits for Redis, so an unreachable Redis at start costs nothing but a warning; the
+ * connections are opened in the background and reopened as Redis comes and goes.
+ */
+public final class RedisConnector {
+
+    private static final int PUBLISH_BUFFER = 10_000;
+
+    private final StreamReader reader;
+    private final RedisStore store;
+    private final EventPublisher publisher;
+    private final String redacted;
+
+    private RedisConnector(StreamReader reader, RedisStore store, EventPublisher publisher, String redacted) {
+        this.reader = reader;
+        this.store = store;
+        this.publisher = publisher;
+        this.redacted = redacted;
+    }
+
+    /** Starts the Redis side of {@code runtime} as {@code config} says. */
+    public static RedisConnector connect(CacheRuntime runtime, WeftConfig config) {
+        String instanceId = instanceId();
+        RedisEndpoint endpoint = new RedisEndpoint(config.redisUri());
+        RedisStore store = new RedisStore(endpoint, config.redisTimeout(), new CircuitBreaker("L2"));
+        EventPublisher publisher = new EventPublisher(endpoint, config.namespace(), config.streamMaxLen(),
+                PUBLISH_BUFFER, config.redisTimeout(), instanceId);
+        StreamReader reader = new StreamReader(endpoint, config.namespace(),
+                instanceId, ForeignEventMapping.parse(config.eventTemplates()), runtime);
+        runtime.connect(new SharedLevel(store, new ValueCodec(config.maxValueBytes()), config.namespace()), publisher,
+                instanceId);
+        publisher.start();
+        reader.start();
+        RedisConnector connector = new RedisConnector(reader, store, publisher, endpoint.redacted());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> connector.close(endpoint), "weft-redis-close"));
+        WeftLog.info("L2 on " + endpoint.redacted() + " (timeout " + Durations.format(config.redisTimeout())
+                + "); reading " + String.join(", ", reader.streams()) + " as instance " + instanceId);
+        return connector;
+    }
+
+    /** Stops reading, sends the events still queued (waiting at most the timeout) and closes the connections. */
+    private void close(RedisEndpoint endpoint) {
+        reader.close();
+        publisher.close();
+        store.close();
+        endpoint.close();
+    }
+
+    /** {@code host-pid-random}: unique per JVM, readable in the streams, found without a DNS lookup. */
+    private static String instanceId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "jvm");
+        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public StreamReader reader() {
+        return reader;
+    }
+
+    public RedisStore store() {
+        return store;
+    }
+
+    public EventPublisher publisher() {
+        return publisher;
+    }
+
+    /** The Redis URI without its password. */
+    public String redactedUri() {
+        return redacted;
+    }
+}

@@ -1,0 +1,117 @@
+package io.weft.agent.events;
+
+import io.weft.agent.log.WeftLog;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Turns one stream entry into calls on the {@link EvictionSink}: its own events are skipped (this
+ * instance evicted before publishing); a clear-all event clears L1; an event with {@code keys} or
+ * {@code prefixes} evicts them from L1; a foreign event of a mapped type evicts the rendered keys from
+ * L1 and Redis; anything else is ignored. A malformed entry, or a sink that throws, is counted and
+ * logged (rate-limited) and the next entry is processed. An entry that arrives on two streams (Weft
+ * appends typed events to both) is applied twice, which is harmless.
+ */
+final class EventDispatcher {
+
+    private final String instanceId;
+    private final ForeignEventMapping mapping;
+    private final EvictionSink sink;
+    private final LongAdder applied = new LongAdder();
+    private final LongAdder own = new LongAdder();
+    private final LongAdder ignored = new LongAdder();
+    private final LongAdder malformed = new LongAdder();
+    private final LongAdder sinkFailures = new LongAdder();
+    private volatile long lagMillis;
+
+    EventDispatcher(String instanceId, ForeignEventMapping mapping, EvictionSink sink) {
+        this.instanceId = instanceId;
+        this.mapping = mapping;
+        this.sink = sink;
+    }
+
+    void dispatch(String stream, String id, Map<String, String> fields) {
+        InvalidationEvent event;
+        try {
+            String json = fields.get("event");
+            if (json == null) {
+                throw new MalformedEventException("no \"event\" field");
+            }
+            event = EventJson.decode(json);
+        } catch (MalformedEventException e) {
+            malformed.increment();
+            WeftLog.warnRateLimited("events.malformed", "skipped malformed entry " + id + " of " + stream + ": "
+                    + e.getMessage() + " (" + malformed.sum() + " so far)");
+            return;
+        }
+        if (instanceId.equals(event.source())) {
+            own.increment();
+            return;
+        }
+        if (event.timestamp() != null) {
+            lagMillis = Math.max(0, System.currentTimeMillis() - event.timestamp().toEpochMilli());
+        }
+        try {
+            if (!apply(event, stream, id)) {
+                ignored.increment();
+                return;
+            }
+            applied.increment();
+        } catch (RuntimeException e) {
+            sinkFailures.increment();
+            WeftLog.warnRateLimited("events.sink", "evicting for entry " + id + " of " + stream + " failed: " + e);
+        }
+    }
+
+    /** Calls the sink for {@code event}; false when the event asks for nothing. */
+    private boolean apply(InvalidationEvent event, String stream, String id) {
+        if (event.isClearAll()) {
+            sink.clearAll("instance " + event.source() + " asked every instance to clear (entry " + id + " of " + stream
+                    + "): it could not publish all its invalidations");
+            return true;
+        }
+        if (event.hasKeys()) {
+            if (!event.keys().isEmpty()) {
+                sink.evictKeys(event.keys(), false);
+            }
+            if (!event.prefixes().isEmpty()) {
+                sink.evictPrefixes(event.prefixes());
+            }
+            return true;
+        }
+        List<String> keys = mapping.render(event.type(), event.payload());
+        if (keys.isEmpty()) {
+            return false;
+        }
+        sink.evictKeys(keys, true);
+        return true;
+    }
+
+    /** Events that evicted something. */
+    long applied() {
+        return applied.sum();
+    }
+
+    long own() {
+        return own.sum();
+    }
+
+    /** Events that asked for nothing (unmapped foreign types, templates whose fields were missing). */
+    long ignored() {
+        return ignored.sum();
+    }
+
+    long malformed() {
+        return malformed.sum();
+    }
+
+    long sinkFailures() {
+        return sinkFailures.sum();
+    }
+
+    /** Processing time minus timestamp of the last event processed from another source, in ms. */
+    long lagMillis() {
+        return lagMillis;
+    }
+}

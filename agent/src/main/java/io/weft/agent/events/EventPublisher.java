@@ -1,0 +1,203 @@
+package io.weft.agent.events;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.TransactionResult;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.LazyConnection;
+import io.weft.agent.store.RedisEndpoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Appends invalidation events to the streams (SPEC §6) from one daemon thread
+ * ({@code weft-events-publisher}) over its own connection, so that {@link #publish} never waits for
+ * Redis. Each event is appended with {@code XADD <stream> MAXLEN ~ <maxLen> * type <type> event <json>}
+ * to {@code <namespace>events:cache.invalidated} and, when its type is another, to
+ * {@code <namespace>events:<type>} too, both in one {@code MULTI}/{@code EXEC} sent in one write. Queued
+ * events are sent in batches of up to 100 transactions per round trip.
+ *
+ * <p>While Redis cannot be reached, events stay queued (in order, at most {@code bufferCapacity}) and
+ * are sent once it can, retrying every 50 ms to 2 s. When more are queued, they are all replaced by
+ * one {@linkplain InvalidationEvent#clearAll clear-all event}, and events are dropped until it is
+ * sent (a batch already under way may still go out before it). A transaction that may have been
+ * applied is sent again after a failure, so receivers may see an event twice; evicting is idempotent.
+ */
+public final class EventPublisher implements AutoCloseable {
+
+    private static final int BATCH = 100;
+    private static final long MIN_BACKOFF_MILLIS = 50;
+    private static final long MAX_BACKOFF_MILLIS = 2000;
+
+    private final LazyConnection<String, String> connection;
+    private final String redacted;
+    private final String namespace;
+    private final XAddArgs append;
+    private final int bufferCapacity;
+    private final long timeoutMillis;
+    private final PublishBuffer buffer;
+    private final Thread thread;
+    private final LongAdder published = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private volatile boolean running = true;
+
+    /**
+     * @param namespace {@code weft.namespace}
+     * @param maxLen {@code weft.stream.maxlen}, the approximate length bound of each stream
+     * @param bufferCapacity how many events are kept while Redis cannot be reached
+     * @param timeout bound on each round trip to Redis, and on the wait for queued events at {@link #close}
+     * @param instanceId this instance's id, the source of the clear-all event
+     */
+    public EventPublisher(RedisEndpoint endpoint, String namespace, long maxLen, int bufferCapacity, Duration timeout,
+            String instanceId) {
+        this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, timeout);
+        this.redacted = endpoint.redacted();
+        this.namespace = namespace;
+        this.append = XAddArgs.Builder.maxlen(maxLen).approximateTrimming();
+        this.bufferCapacity = bufferCapacity;
+        this.timeoutMillis = Math.max(1, timeout.toMillis());
+        this.buffer = new PublishBuffer(bufferCapacity, () -> InvalidationEvent.clearAll(instanceId));
+        this.thread = new Thread(this::run, "weft-events-publisher");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the publishing thread; events published before are queued until then. */
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues {@code event} for publishing and returns at once. */
+    public void publish(InvalidationEvent event) {
+        if (!buffer.add(event)) {
+            WeftLog.warnRateLimited("events.overflow", "more than " + bufferCapacity + " invalidation events could not"
+                    + " be published to " + redacted + "; they are replaced by one clear-all event");
+        }
+    }
+
+    private void run() {
+        long backoff = MIN_BACKOFF_MILLIS;
+        while (running) {
+            List<InvalidationEvent> batch;
+            try {
+                batch = buffer.peek(BATCH, 1000);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            StatefulRedisConnection<String, String> c = null;
+            try {
+                c = connection.get().get(timeoutMillis, TimeUnit.MILLISECONDS);
+                send(c, batch);
+                buffer.remove(batch);
+                published.add(batch.size());
+                backoff = MIN_BACKOFF_MILLIS;
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                failures.increment();
+                if (c != null) {
+                    connection.discard(c);
+                }
+                WeftLog.warnRateLimited("events.publish", "cannot publish invalidation events to " + redacted + " ("
+                        + cause(e) + "); keeping " + buffer.size() + " of them (at most " + bufferCapacity
+                        + ") and retrying");
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    // close() interrupts; the loop condition decides
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            }
+        }
+    }
+
+    private void send(StatefulRedisConnection<String, String> c, List<InvalidationEvent> batch) throws Exception {
+        String allStream = EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED);
+        c.setAutoFlushCommands(false);
+        RedisAsyncCommands<String, String> redis = c.async();
+        List<RedisFuture<TransactionResult>> transactions = new ArrayList<>(batch.size());
+        for (InvalidationEvent event : batch) {
+            String json = EventJson.encode(event);
+            redis.multi();
+            redis.xadd(allStream, append, "type", event.type(), "event", json);
+            if (!event.type().equals(EventStreams.CACHE_INVALIDATED)) {
+                redis.xadd(EventStreams.key(namespace, event.type()), append, "type", event.type(), "event", json);
+            }
+            transactions.add(redis.exec());
+        }
+        c.flushCommands();
+        for (RedisFuture<TransactionResult> transaction : transactions) {
+            TransactionResult result = transaction.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (result.wasDiscarded()) {
+                throw new IllegalStateException("Redis discarded the transaction");
+            }
+            for (Object reply : result) {
+                if (reply instanceof Exception) {
+                    throw (Exception) reply;
+                }
+            }
+        }
+    }
+
+    /** Waits up to {@code timeout} until every queued event is published; returns whether they are. */
+    public boolean awaitPublished(Duration timeout) throws InterruptedException {
+        return buffer.awaitEmpty(timeout.toMillis());
+    }
+
+    /** Events queued, not yet published. */
+    public int pending() {
+        return buffer.size();
+    }
+
+    /** Events published (each counted once, however many streams it went to). */
+    public long published() {
+        return published.sum();
+    }
+
+    /** Round trips that failed (each retried). */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** How many times the buffer overflowed into a clear-all event. */
+    public long overflows() {
+        return buffer.overflows();
+    }
+
+    /** Events not published because a clear-all event replaced them. */
+    public long dropped() {
+        return buffer.dropped();
+    }
+
+    /** Waits up to the timeout for queued events to go out, then stops the thread and closes the connection. */
+    @Override
+    public void close() {
+        try {
+            if (thread.isAlive()) {
+                buffer.awaitEmpty(timeoutMillis);
+            }
+            running = false;
+            buffer.wakeUp();
+            thread.interrupt();
+            thread.join(timeoutMillis + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            connection.close();
+        }
+    }
+
+    private static Throwable cause(Exception e) {
+        return e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    }
+}

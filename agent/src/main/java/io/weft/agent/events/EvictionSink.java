@@ -1,0 +1,23 @@
+package io.weft.agent.events;
+
+import java.util.List;
+
+/**
+ * What the {@link StreamReader} asks of the cache when events arrive. Keys and prefixes are rendered
+ * keys without {@code weft.namespace}. Called from the reader's thread; an exception is logged and the
+ * reader goes on.
+ */
+public interface EvictionSink {
+
+    /**
+     * Evicts {@code keys} from L1 and, when {@code alsoL2}, from Redis: Weft's own events say {@code false}
+     * (the writer already deleted them from Redis); keys rendered from a foreign event say {@code true}.
+     */
+    void evictKeys(List<String> keys, boolean alsoL2);
+
+    /** Evicts every L1 entry whose key starts with one of {@code prefixes}. */
+    void evictPrefixes(List<String> prefixes);
+
+    /** Empties the L1: events may have been missed, or another instance asked for it. */
+    void clearAll(String reason);
+}

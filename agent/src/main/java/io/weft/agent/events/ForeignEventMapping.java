@@ -1,0 +1,100 @@
+package io.weft.agent.events;
+
+import io.weft.agent.keys.Template;
+import io.weft.agent.keys.Values;
+import io.weft.agent.log.WeftLog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The key templates of {@code weft.events.<type>} (SPEC §4, §6), rendered against the payload of foreign
+ * events: {@code {book_id}} is the payload field {@code book_id}, {@code {book.id}} the field {@code id}
+ * of the object in field {@code book}; values render as in keys ({@link Values#render}). A template
+ * naming a field the payload lacks is skipped for that event and logged (rate-limited).
+ */
+public final class ForeignEventMapping {
+
+    private final Map<String, List<Template>> templatesByType;
+
+    private ForeignEventMapping(Map<String, List<Template>> templatesByType) {
+        this.templatesByType = templatesByType;
+    }
+
+    /**
+     * Parses the configured templates.
+     *
+     * @param templatesByType event type to the value of {@code weft.events.<type>}: comma-separated templates
+     * @throws IllegalArgumentException naming the property of a template that does not parse
+     */
+    public static ForeignEventMapping parse(Map<String, String> templatesByType) {
+        Map<String, List<Template>> parsed = new LinkedHashMap<>();
+        templatesByType.forEach((type, value) -> {
+            List<Template> templates = new ArrayList<>();
+            for (String text : value.split(",")) {
+                if (text.isBlank()) {
+                    continue;
+                }
+                try {
+                    templates.add(Template.parse(text.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("weft.events." + type + ": " + e.getMessage(), e);
+                }
+            }
+            if (templates.isEmpty()) {
+                throw new IllegalArgumentException("weft.events." + type + ": no key template in '" + value + "'");
+            }
+            parsed.put(type, List.copyOf(templates));
+        });
+        return new ForeignEventMapping(parsed);
+    }
+
+    /** The mapped event types, whose streams are read. */
+    public Set<String> types() {
+        return templatesByType.keySet();
+    }
+
+    /** The keys (without namespace) that an event of {@code type} with {@code payload} evicts; empty when unmapped. */
+    public List<String> render(String type, Map<String, Object> payload) {
+        List<Template> templates = templatesByType.get(type);
+        if (templates == null) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>(templates.size());
+        for (Template template : templates) {
+            String key = render(template, payload);
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    private static String render(Template template, Map<String, Object> payload) {
+        StringBuilder key = new StringBuilder(template.literalPrefix());
+        List<Template.Placeholder> placeholders = template.placeholders();
+        for (int i = 0; i < placeholders.size(); i++) {
+            Template.Placeholder placeholder = placeholders.get(i);
+            Object value = payload;
+            for (String field : fieldPath(placeholder)) {
+                if (!(value instanceof Map<?, ?>) || !((Map<?, ?>) value).containsKey(field)) {
+                    WeftLog.warnRateLimited("events.template:" + template.source(), "an event has no field "
+                            + placeholder + " for key template '" + template.source() + "'; that key is not evicted");
+                    return null;
+                }
+                value = ((Map<?, ?>) value).get(field);
+            }
+            key.append(Values.render(value)).append(template.literals().get(i + 1));
+        }
+        return key.toString();
+    }
+
+    private static List<String> fieldPath(Template.Placeholder placeholder) {
+        List<String> path = new ArrayList<>(placeholder.path().size() + 1);
+        path.add(placeholder.root());
+        path.addAll(placeholder.path());
+        return path;
+    }
+}

@@ -1,0 +1,106 @@
+package io.weft.agent.events;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Events waiting to be published, in order, at most {@code capacity} of them. When one more arrives
+ * the buffer is replaced by a single clear-all event; until that is published, new events are dropped,
+ * because receivers clear everything when it arrives, after those invalidations happened.
+ */
+final class PublishBuffer {
+
+    private final int capacity;
+    private final Supplier<InvalidationEvent> clearAll;
+    private final ArrayDeque<InvalidationEvent> events = new ArrayDeque<>();
+    private InvalidationEvent pendingClearAll;
+    private long overflows;
+    private long dropped;
+
+    PublishBuffer(int capacity, Supplier<InvalidationEvent> clearAll) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("event buffer capacity must be positive: " + capacity);
+        }
+        this.capacity = capacity;
+        this.clearAll = clearAll;
+    }
+
+    /** Queues {@code event}; returns false when the buffer overflowed just now. */
+    synchronized boolean add(InvalidationEvent event) {
+        boolean overflowed = false;
+        if (pendingClearAll != null) {
+            dropped++;
+        } else if (events.size() == capacity) {
+            dropped += events.size() + 1;
+            events.clear();
+            pendingClearAll = clearAll.get();
+            events.add(pendingClearAll);
+            overflows++;
+            overflowed = true;
+        } else {
+            events.add(event);
+        }
+        notifyAll();
+        return !overflowed;
+    }
+
+    /** The oldest events (at most {@code max}), waiting up to {@code timeoutMillis} for one; left queued. */
+    synchronized List<InvalidationEvent> peek(int max, long timeoutMillis) throws InterruptedException {
+        if (events.isEmpty() && timeoutMillis > 0) {
+            wait(timeoutMillis);
+        }
+        List<InvalidationEvent> batch = new ArrayList<>(Math.min(max, events.size()));
+        Iterator<InvalidationEvent> it = events.iterator();
+        while (it.hasNext() && batch.size() < max) {
+            batch.add(it.next());
+        }
+        return batch;
+    }
+
+    /** Removes {@code published} (a former {@link #peek}) unless the buffer was replaced since. */
+    synchronized void remove(List<InvalidationEvent> published) {
+        for (InvalidationEvent event : published) {
+            if (events.peekFirst() != event) {
+                break;
+            }
+            events.removeFirst();
+            if (event == pendingClearAll) {
+                pendingClearAll = null;
+            }
+        }
+        notifyAll();
+    }
+
+    /** Waits up to {@code timeoutMillis} until nothing is queued; returns whether that is so. */
+    synchronized boolean awaitEmpty(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        long left = timeoutMillis;
+        while (!events.isEmpty() && left > 0) {
+            wait(left);
+            left = deadline - System.currentTimeMillis();
+        }
+        return events.isEmpty();
+    }
+
+    /** Wakes threads waiting in {@link #peek} (used at close). */
+    synchronized void wakeUp() {
+        notifyAll();
+    }
+
+    synchronized int size() {
+        return events.size();
+    }
+
+    /** How many times the buffer overflowed into a clear-all event. */
+    synchronized long overflows() {
+        return overflows;
+    }
+
+    /** Events not published because a clear-all replaced them. */
+    synchronized long dropped() {
+        return dropped;
+    }
+}

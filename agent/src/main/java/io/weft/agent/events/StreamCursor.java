@@ -1,0 +1,87 @@
+package io.weft.agent.events;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the reader is in each stream: the id of the last entry it processed. It starts at the end of
+ * each stream (the last entry's id, or {@code 0-0} for a stream that does not exist yet, so that no
+ * entry added after the start is missed). Used by the reader thread only.
+ */
+final class StreamCursor {
+
+    static final String BEGINNING = "0-0";
+
+    private final Map<String, String> lastIds = new LinkedHashMap<>();
+    private volatile boolean positioned;
+
+    StreamCursor(List<String> streams) {
+        streams.forEach(stream -> lastIds.put(stream, BEGINNING));
+    }
+
+    /** Moves to the end of every stream. */
+    void position(RedisCommands<String, String> redis) {
+        for (String stream : lastIds.keySet()) {
+            List<StreamMessage<String, String>> last = redis.xrevrange(stream, Range.unbounded(), Limit.from(1));
+            lastIds.put(stream, last.isEmpty() ? BEGINNING : last.get(0).getId());
+        }
+        positioned = true;
+    }
+
+    boolean positioned() {
+        return positioned;
+    }
+
+    @SuppressWarnings("unchecked")
+    StreamOffset<String>[] offsets() {
+        return lastIds.entrySet().stream()
+                .map(e -> StreamOffset.from(e.getKey(), e.getValue()))
+                .toArray(StreamOffset[]::new);
+    }
+
+    void advance(String stream, String id) {
+        lastIds.put(stream, id);
+    }
+
+    /**
+     * Streams in which entries after the last one processed may be gone: trimmed past it, or the stream
+     * emptied or lost (deleted, or Redis restarted without its data; such a stream is read from its
+     * beginning from now on). Each is described for the log.
+     */
+    List<String> findGaps(RedisCommands<String, String> redis) {
+        List<String> gaps = new ArrayList<>();
+        for (Map.Entry<String, String> cursor : lastIds.entrySet()) {
+            String stream = cursor.getKey();
+            String last = cursor.getValue();
+            if (last.equals(BEGINNING)) {
+                continue;
+            }
+            List<StreamMessage<String, String>> first = redis.xrange(stream, Range.unbounded(), Limit.from(1));
+            if (first.isEmpty()) {
+                gaps.add(stream + " is empty or gone (deleted, or Redis restarted without its data)");
+                cursor.setValue(BEGINNING);
+            } else if (compare(first.get(0).getId(), last) > 0) {
+                gaps.add(stream + " was trimmed past entry " + last + " (its oldest entry is " + first.get(0).getId()
+                        + ")");
+            }
+        }
+        return gaps;
+    }
+
+    /** Orders two stream ids ({@code <ms>-<seq>}). */
+    static int compare(String a, String b) {
+        int dashA = a.indexOf('-');
+        int dashB = b.indexOf('-');
+        int byTime = Long.compareUnsigned(Long.parseUnsignedLong(a.substring(0, dashA)),
+                Long.parseUnsignedLong(b.substring(0, dashB)));
+        return byTime != 0 ? byTime : Long.compareUnsigned(Long.parseUnsignedLong(a.substring(dashA + 1)),
+                Long.parseUnsignedLong(b.substring(dashB + 1)));
+    }
+}

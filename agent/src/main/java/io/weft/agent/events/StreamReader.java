@@ -1,0 +1,208 @@
+package io.weft.agent.events;
+
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.LazyConnection;
+import io.weft.agent.store.RedisEndpoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Reads the event streams (SPEC §6) on one daemon thread ({@code weft-events-reader}) over its own
+ * connection, with {@code XREAD BLOCK 1000 COUNT 100 STREAMS <namespace>events:cache.invalidated
+ * <namespace>events:<type>… <ids>}, and tells the {@link EvictionSink} what each entry asks for:
+ * <ul>
+ * <li>entries whose source is this instance: nothing (it evicted before publishing);
+ * <li>a clear-all event ({@code "clear_all": true}): {@code clearAll};
+ * <li>an event with {@code keys} / {@code prefixes}: {@code evictKeys(keys, false)} and
+ *     {@code evictPrefixes(prefixes)} (L1 only: the writer deleted them from Redis);
+ * <li>an event without them, of a type mapped by {@code weft.events.<type>}: the rendered keys,
+ *     {@code evictKeys(keys, true)} (L1 and Redis);
+ * <li>anything else: nothing. A malformed entry is skipped, counted and logged (rate-limited).
+ * </ul>
+ * A Weft event of a mapped type arrives on two streams and is applied twice, which is harmless.
+ *
+ * <p>It starts at the end of each stream (the id of its last entry, rather than {@code $}, so that
+ * nothing appended between two reads is missed) and remembers the last entry read per stream. When a
+ * read failed (a lost connection), and when it is behind (a full batch), it first checks that no
+ * stream was trimmed past that entry or lost (Redis restarted without its data), and if one was,
+ * clears L1 and logs why. It then goes on after the last entry read. Plain {@code XREAD} leaves
+ * nothing behind in Redis.
+ */
+public final class StreamReader implements AutoCloseable {
+
+    private static final long BLOCK_MILLIS = 1000;
+    private static final int COUNT = 100;
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(BLOCK_MILLIS + 2000);
+    private static final long MIN_BACKOFF_MILLIS = 50;
+    private static final long MAX_BACKOFF_MILLIS = 2000;
+
+    private final LazyConnection<String, String> connection;
+    private final String redacted;
+    private final List<String> streams;
+    private final StreamCursor cursor;
+    private final EventDispatcher dispatcher;
+    private final EvictionSink sink;
+    private final Thread thread;
+    private final LongAdder readFailures = new LongAdder();
+    private final LongAdder gapClears = new LongAdder();
+    private volatile boolean running = true;
+
+    /**
+     * @param namespace {@code weft.namespace}
+     * @param instanceId this instance's id: events with this source are skipped
+     * @param mapping the foreign event types read, and their key templates
+     */
+    public StreamReader(RedisEndpoint endpoint, String namespace, String instanceId, ForeignEventMapping mapping,
+            EvictionSink sink) {
+        this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, READ_TIMEOUT);
+        this.redacted = endpoint.redacted();
+        List<String> names = new ArrayList<>();
+        names.add(EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED));
+        for (String type : mapping.types()) {
+            String stream = EventStreams.key(namespace, type);
+            if (!names.contains(stream)) {
+                names.add(stream);
+            }
+        }
+        this.streams = List.copyOf(names);
+        this.cursor = new StreamCursor(streams);
+        this.dispatcher = new EventDispatcher(instanceId, mapping, sink);
+        this.sink = sink;
+        this.thread = new Thread(this::run, "weft-events-reader");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the reading thread. */
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        long backoff = MIN_BACKOFF_MILLIS;
+        boolean checkGaps = false;
+        while (running) {
+            try {
+                RedisCommands<String, String> redis =
+                        connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).sync();
+                if (!cursor.positioned()) {
+                    cursor.position(redis);
+                    WeftLog.info("reading invalidation events from " + redacted + ": " + String.join(", ", streams));
+                } else if (checkGaps) {
+                    clearIfGaps(redis);
+                }
+                List<StreamMessage<String, String>> entries =
+                        redis.xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), cursor.offsets());
+                for (StreamMessage<String, String> entry : entries) {
+                    dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
+                    cursor.advance(entry.getStream(), entry.getId());
+                }
+                checkGaps = entries.size() >= COUNT;
+                backoff = MIN_BACKOFF_MILLIS;
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                readFailures.increment();
+                checkGaps = true;
+                WeftLog.warnRateLimited("events.read", "cannot read events from " + redacted + " (" + cause(e)
+                        + "); retrying, then going on after the last entry read");
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    // close() interrupts; the loop condition decides
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            }
+        }
+    }
+
+    private void clearIfGaps(RedisCommands<String, String> redis) {
+        List<String> gaps = cursor.findGaps(redis);
+        if (gaps.isEmpty()) {
+            return;
+        }
+        String reason = "invalidation events may have been missed: " + String.join("; ", gaps);
+        WeftLog.warn(reason + "; clearing the local cache");
+        gapClears.increment();
+        try {
+            sink.clearAll(reason);
+        } catch (RuntimeException e) {
+            WeftLog.warnRateLimited("events.sink", "clearing the local cache failed: " + e);
+        }
+    }
+
+    /** The streams read, in order. */
+    public List<String> streams() {
+        return streams;
+    }
+
+    /** Whether the reader has found the end of each stream: events appended from now on will be read. */
+    public boolean positioned() {
+        return cursor.positioned();
+    }
+
+    /** Events from other sources that evicted something. */
+    public long eventsApplied() {
+        return dispatcher.applied();
+    }
+
+    /** This instance's own events, skipped. */
+    public long ownEventsSkipped() {
+        return dispatcher.own();
+    }
+
+    /** Events that asked for nothing: unmapped foreign types, or templates whose fields were missing. */
+    public long eventsIgnored() {
+        return dispatcher.ignored();
+    }
+
+    /** Entries skipped because they were not events. */
+    public long malformedEntries() {
+        return dispatcher.malformed();
+    }
+
+    /** Calls to the sink that threw. */
+    public long sinkFailures() {
+        return dispatcher.sinkFailures();
+    }
+
+    /** Times L1 was cleared because a stream was trimmed past the last entry read, or lost. */
+    public long gapClears() {
+        return gapClears.sum();
+    }
+
+    /** Failed reads (each retried). */
+    public long readFailures() {
+        return readFailures.sum();
+    }
+
+    /** When the last event from another source was processed, how old it was (ms; 0 before any). */
+    public long lagMillis() {
+        return dispatcher.lagMillis();
+    }
+
+    /** Stops the thread and closes its connection. */
+    @Override
+    public void close() {
+        running = false;
+        connection.close();
+        thread.interrupt();
+        try {
+            thread.join(READ_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Throwable cause(Exception e) {
+        return e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    }
+}

@@ -1,0 +1,121 @@
+package io.weft.agent.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What one cache has done since start. Counting is a {@link LongAdder} increment: no allocation and
+ * no contended write on the hit path.
+ */
+public final class CacheStats {
+
+    private final String cacheName;
+    private final LongAdder l1Hits = new LongAdder();
+    private final LongAdder l2Hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+    private final LoadTimes loadTimes = new LoadTimes();
+    private final LongAdder evictedBySize = new LongAdder();
+    private final LongAdder expired = new LongAdder();
+    private final LongAdder invalidated = new LongAdder();
+    private final LongAdder l2Unreadable = new LongAdder();
+    private final LongAdder l2NotStored = new LongAdder();
+
+    public CacheStats(String cacheName) {
+        this.cacheName = cacheName;
+    }
+
+    public String cacheName() {
+        return cacheName;
+    }
+
+    public void l1Hit() {
+        l1Hits.increment();
+    }
+
+    public void l2Hit() {
+        l2Hits.increment();
+    }
+
+    public void miss() {
+        misses.increment();
+    }
+
+    /** A method body ran to fill the cache and took {@code nanos}. */
+    public void loaded(long nanos) {
+        loadTimes.record(nanos);
+    }
+
+    public void loadFailed() {
+        loadFailures.increment();
+    }
+
+    public void evictedBySize() {
+        evictedBySize.increment();
+    }
+
+    public void expired() {
+        expired.increment();
+    }
+
+    /** An entry was removed from L1 by an invalidation, local or received. */
+    public void invalidated() {
+        invalidated.increment();
+    }
+
+    /** A value in Redis could not be read back as the method's type (it is deleted and counts as a miss). */
+    public void l2Unreadable() {
+        l2Unreadable.increment();
+    }
+
+    /** A value was not written to Redis: too large or not serializable. */
+    public void l2NotStored() {
+        l2NotStored.increment();
+    }
+
+    public long l1Hits() {
+        return l1Hits.sum();
+    }
+
+    public long l2Hits() {
+        return l2Hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    public long loadFailures() {
+        return loadFailures.sum();
+    }
+
+    public LoadTimes loadTimes() {
+        return loadTimes;
+    }
+
+    public long evictedBySizeCount() {
+        return evictedBySize.sum();
+    }
+
+    public long expiredCount() {
+        return expired.sum();
+    }
+
+    public long invalidatedCount() {
+        return invalidated.sum();
+    }
+
+    public long l2UnreadableCount() {
+        return l2Unreadable.sum();
+    }
+
+    public long l2NotStoredCount() {
+        return l2NotStored.sum();
+    }
+
+    /** Hits (both levels) over lookups, or 0 before the first lookup. */
+    public double hitRatio() {
+        long hits = l1Hits() + l2Hits();
+        long lookups = hits + misses();
+        return lookups == 0 ? 0 : (double) hits / lookups;
+    }
+}

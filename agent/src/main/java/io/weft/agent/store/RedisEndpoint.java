@@ -1,0 +1,137 @@
+package io.weft.agent.store;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Redis server (or Sentinel-managed master) named by {@code weft.redis.uri}, and the Lettuce client
+ * that talks to it: two NIO threads and two computation threads, all daemons named {@code weft-lettuce-*},
+ * logging through {@link ClientLogging}. Connections reconnect on their own (backing off up to one second
+ * between attempts) and, while disconnected, reject commands at once instead of queueing them. Opening a
+ * connection (TCP, TLS, HELLO/AUTH) may take up to 2 s, in the background; each connection has its own
+ * command timeout, so a {@code timeout} given in the URI is not used. Creating an endpoint opens no
+ * connection.
+ */
+public final class RedisEndpoint implements AutoCloseable {
+
+    /** Bound on opening a connection: TCP connect, and TLS, HELLO and AUTH handshakes. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+    /** Commands waiting for a reply per connection; beyond it commands fail instead of using memory. */
+    private static final int REQUEST_QUEUE_SIZE = 65_536;
+
+    static {
+        ClientLogging.install();
+    }
+
+    private final RedisURI uri;
+    private final String redacted;
+    private final ClientResources resources;
+    private final RedisClient client;
+
+    /**
+     * @param uri {@code redis://[user:pass@]host:port/db}, {@code rediss://…} (TLS) or
+     *     {@code redis-sentinel://[user:pass@]host:port[,host:port]/db#master}
+     * @throws IllegalArgumentException when {@code uri} is not a Redis URI; the message holds no password
+     */
+    public RedisEndpoint(String uri) {
+        this.uri = parse(uri);
+        this.uri.setTimeout(CONNECT_TIMEOUT);
+        this.redacted = redact(this.uri);
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .threadFactoryProvider(pool -> new DefaultThreadFactory("weft-" + pool, true))
+                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(1), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources);
+        this.client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled())
+                .requestQueueSize(REQUEST_QUEUE_SIZE)
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
+                .build());
+    }
+
+    private static RedisURI parse(String uri) {
+        try {
+            return RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            // The parser's message quotes the whole URI, password included: say what is wrong without it.
+            throw new IllegalArgumentException("weft.redis.uri: '" + redactUnparsed(uri) + "' is not a Redis URI"
+                    + " (expected redis://[user:password@]host:port/db, rediss://… or redis-sentinel://…)");
+        }
+    }
+
+    /** {@code scheme://[user][:****]@host:port[,host:port…][/db][#master]}: the URI without its password. */
+    @SuppressWarnings("deprecation") // the credentials are read once, synchronously, only to be shown masked
+    static String redact(RedisURI uri) {
+        boolean sentinel = !uri.getSentinels().isEmpty();
+        StringBuilder sb = new StringBuilder(uri.getSocket() != null ? "redis-socket" : sentinel ? "redis-sentinel"
+                : uri.isSsl() ? "rediss" : "redis").append("://");
+        String user = uri.getUsername();
+        boolean password = uri.getPassword() != null && uri.getPassword().length > 0;
+        if (user != null || password) {
+            sb.append(user == null ? "" : user).append(password ? ":****" : "").append('@');
+        }
+        if (uri.getSocket() != null) {
+            return sb.append(uri.getSocket()).toString();
+        }
+        if (sentinel) {
+            for (int i = 0; i < uri.getSentinels().size(); i++) {
+                RedisURI node = uri.getSentinels().get(i);
+                sb.append(i == 0 ? "" : ",").append(node.getHost()).append(':').append(node.getPort());
+            }
+        } else {
+            sb.append(uri.getHost()).append(':').append(uri.getPort());
+        }
+        if (uri.getDatabase() != 0) {
+            sb.append('/').append(uri.getDatabase());
+        }
+        return sentinel ? sb.append('#').append(uri.getSentinelMasterId()).toString() : sb.toString();
+    }
+
+    /** {@code uri} with everything between {@code ://} and the last {@code @} masked. */
+    static String redactUnparsed(String uri) {
+        int start = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        return start >= 0 && at > start ? uri.substring(0, start + 3) + "****" + uri.substring(at) : uri;
+    }
+
+    /** The URI for logs and metrics: the password, if any, is replaced by asterisks. */
+    public String redacted() {
+        return redacted;
+    }
+
+    /**
+     * Starts opening a connection without waiting for it.
+     *
+     * @param commandTimeout how long each command on the connection may take before it fails
+     */
+    public <K, V> CompletableFuture<StatefulRedisConnection<K, V>> connect(RedisCodec<K, V> codec, Duration commandTimeout) {
+        return client.connectAsync(codec, uri).toCompletableFuture().thenApply(connection -> {
+            connection.setTimeout(commandTimeout);
+            return connection;
+        });
+    }
+
+    /** Closes every connection and stops the client threads. */
+    @Override
+    public void close() {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

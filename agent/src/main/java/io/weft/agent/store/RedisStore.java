@@ -1,0 +1,277 @@
+package io.weft.agent.store;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.weft.agent.log.WeftLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * The shared cache (L2): string keys, byte values, over one {@link LazyConnection}. Every method returns
+ * within the timeout (SPEC §4 {@code weft.redis.timeout}) and never throws for a Redis failure: it
+ * counts it and answers as if Redis had nothing. A {@link CircuitBreaker} makes calls fail at once while
+ * Redis keeps failing. An error reply (Redis answered) is counted as a failure but keeps the breaker
+ * closed.
+ *
+ * <p>{@link #lookup} and {@link #setIfLeased} guard against the stale-set race across instances: a
+ * lookup that misses takes a lease (a key beside the entry holding a random token); the loaded value
+ * is stored only while that lease still holds the token, and an invalidation deletes the lease along
+ * with the entry. Both are Lua scripts (the ACL user needs {@code +@scripting}).
+ */
+public final class RedisStore implements AutoCloseable {
+
+    private static final int SCAN_PAGE = 1000;
+    /** KEYS: key, lease key; ARGV: token, lease ms. Returns {value, pttl} on a hit, {1 or 0: leased} on a miss. */
+    private static final LuaScript LOOKUP = new LuaScript(
+            "local v = redis.call('GET', KEYS[1])\n"
+            + "if v then return {v, redis.call('PTTL', KEYS[1])} end\n"
+            + "if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end\n"
+            + "return {0}\n");
+    /** KEYS: key, lease key; ARGV: value, token, ttl ms. Returns 1 when stored. */
+    private static final LuaScript SET_IF_LEASED = new LuaScript(
+            "if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end\n"
+            + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])\n"
+            + "redis.call('DEL', KEYS[2])\n"
+            + "return 1\n");
+
+    private final String name;
+    private final LazyConnection<String, byte[]> connection;
+    private final long timeoutNanos;
+    private final CircuitBreaker breaker;
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder rejections = new LongAdder();
+
+    /**
+     * @param timeout the bound on each call ({@code weft.redis.timeout}, 250 ms by default)
+     * @param breaker the breaker guarding this store's calls
+     */
+    public RedisStore(RedisEndpoint endpoint, Duration timeout, CircuitBreaker breaker) {
+        this.name = "Redis " + endpoint.redacted();
+        this.connection = new LazyConnection<>(endpoint, RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), timeout);
+        this.timeoutNanos = timeout.toNanos();
+        this.breaker = breaker;
+    }
+
+    /** The value of {@code key}, or null when there is none, or Redis failed, timed out or is skipped. */
+    public byte[] get(String key) {
+        return await("GET", c -> c.async().get(key), null);
+    }
+
+    /**
+     * Stores {@code value} with {@code SET key value PX ttlMillis} without waiting for the reply; the
+     * command is abandoned (and counted as failed) if it has not completed within the timeout.
+     */
+    public void set(String key, byte[] value, long ttlMillis) {
+        if (ttlMillis <= 0) {
+            throw new IllegalArgumentException("TTL of " + key + " must be positive: " + ttlMillis + " ms");
+        }
+        if (!breaker.tryAcquire()) {
+            rejections.increment();
+            return;
+        }
+        connection.get()
+                .thenCompose(c -> c.async().set(key, value, SetArgs.Builder.px(ttlMillis)))
+                .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
+                .whenComplete((reply, failure) -> report("SET", failure));
+    }
+
+    /**
+     * Reads {@code key} and, when it is missing, tries to take the lease to store it: {@code SET leaseKey
+     * token NX PX leaseMillis}, in the same script. Waits at most the timeout.
+     *
+     * @return the value with its remaining TTL, or a miss saying whether the lease was taken; null when
+     *     Redis failed, timed out or is skipped
+     */
+    public StoredValue lookup(String key, String leaseKey, String token, long leaseMillis) {
+        return await("LOOKUP", c -> LOOKUP.<List<Object>>run(c.async(), ScriptOutputType.MULTI,
+                new String[] {key, leaseKey}, utf8(token), utf8(Long.toString(leaseMillis))).thenApply(reply -> {
+                    if (reply.size() == 2) {
+                        return new StoredValue((byte[]) reply.get(0), (Long) reply.get(1), false);
+                    }
+                    return new StoredValue(null, 0, ((Long) reply.get(0)) == 1);
+                }), null);
+    }
+
+    /**
+     * Stores {@code value} with {@code PX ttlMillis} if {@code leaseKey} still holds {@code lease} (no
+     * invalidation deleted it, and no later lookup took it over), and releases the lease, in one script.
+     * Does not wait: the returned future completes within the timeout, never exceptionally.
+     *
+     * @param lease the token of the lookup that took the lease; null (no lease) stores nothing
+     * @return whether the value was stored
+     */
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, String leaseKey, String lease) {
+        if (ttlMillis <= 0) {
+            throw new IllegalArgumentException("TTL of " + key + " must be positive: " + ttlMillis + " ms");
+        }
+        if (lease == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (!breaker.tryAcquire()) {
+            rejections.increment();
+            return CompletableFuture.completedFuture(false);
+        }
+        return connection.get()
+                .thenCompose(c -> SET_IF_LEASED.<Long>run(c.async(), ScriptOutputType.INTEGER,
+                        new String[] {key, leaseKey}, value, utf8(lease), utf8(Long.toString(ttlMillis))))
+                .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
+                .handle((stored, failure) -> {
+                    report("SET (leased)", failure);
+                    return failure == null && Long.valueOf(1).equals(stored);
+                });
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Deletes {@code keys} ({@code DEL}), waiting at most the timeout; false when that failed. */
+    public boolean delete(String... keys) {
+        if (keys.length == 0) {
+            return true;
+        }
+        return await("DEL", c -> c.async().del(keys), null) != null;
+    }
+
+    /**
+     * Deletes every key that starts with {@code prefix}, by {@code SCAN MATCH} (glob characters in the
+     * prefix escaped) and {@code DEL} per page; each command waits at most the timeout.
+     *
+     * @return how many keys were deleted, or -1 when Redis failed part-way (some may have been)
+     * @throws IllegalArgumentException when {@code prefix} is empty: that would delete the whole database
+     */
+    public long deleteByPrefix(String prefix) {
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("refusing to delete by an empty prefix (every key in the database)");
+        }
+        if (!breaker.tryAcquire()) {
+            rejections.increment();
+            return -1;
+        }
+        ScanArgs match = ScanArgs.Builder.matches(escapeGlob(prefix) + "*").limit(SCAN_PAGE);
+        long deleted = 0;
+        try {
+            StatefulRedisConnection<String, byte[]> c = connection.get().get(timeoutNanos, TimeUnit.NANOSECONDS);
+            KeyScanCursor<String> page = wait(c.async().scan(match));
+            while (true) {
+                if (!page.getKeys().isEmpty()) {
+                    deleted += wait(c.async().del(page.getKeys().toArray(new String[0])));
+                }
+                if (page.isFinished()) {
+                    break;
+                }
+                page = wait(c.async().scan(page, match));
+            }
+            report("SCAN/DEL", null);
+            return deleted;
+        } catch (Exception e) {
+            return failed("SCAN/DEL", e, -1L);
+        }
+    }
+
+    /** Runs one command through the breaker and waits at most the timeout for its reply. */
+    private <T> T await(String command, Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> call,
+            T fallback) {
+        if (!breaker.tryAcquire()) {
+            rejections.increment();
+            return fallback;
+        }
+        CompletableFuture<T> reply = connection.get().thenCompose(call);
+        try {
+            T value = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            report(command, null);
+            return value;
+        } catch (Exception e) {
+            return failed(command, e, fallback);
+        }
+    }
+
+    private <T> T wait(CompletionStage<T> reply) throws Exception {
+        return reply.toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private <T> T failed(String command, Exception e, T fallback) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return fallback;
+        }
+        report(command, e);
+        return fallback;
+    }
+
+    private void report(String command, Throwable failure) {
+        if (failure == null) {
+            breaker.onSuccess();
+            return;
+        }
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        failures.increment();
+        if (cause instanceof RedisCommandExecutionException) {
+            breaker.onSuccess();
+        } else {
+            breaker.onFailure();
+        }
+        WeftLog.warnRateLimited("redis.store:" + command, name + ": " + command + " failed (" + describe(cause)
+                + "); the cache goes on without it");
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            return "no reply within the timeout";
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /** {@code prefix} with the glob characters {@code * ? [ ] \} escaped for {@code SCAN MATCH}. */
+    static String escapeGlob(String prefix) {
+        StringBuilder sb = new StringBuilder(prefix.length() + 8);
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /** The breaker's state, for metrics and health. */
+    public CircuitBreaker.State state() {
+        return breaker.state();
+    }
+
+    /** Calls that failed or timed out (including error replies). */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Calls refused without touching Redis because the breaker was open. */
+    public long rejections() {
+        return rejections.sum();
+    }
+
+    /** Closes this store's connection (not the endpoint). */
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

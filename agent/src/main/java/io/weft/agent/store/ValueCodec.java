@@ -1,0 +1,131 @@
+package io.weft.agent.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+
+/**
+ * Cached values as JSON (SPEC §5, §8). Values are read back as the method's declared generic return
+ * type ({@code List<Book>}, records, maps, nested generics; the caller unwraps {@code Optional} and
+ * futures); type information is never taken from the data: no default typing, and class names in
+ * the data are refused even where a class asks for them with {@code @JsonTypeInfo}. Dates and times
+ * are ISO-8601 strings that keep their offset and zone. Unknown properties are ignored, so a class
+ * that gained or lost a field still reads old values.
+ */
+public final class ValueCodec {
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .enable(SerializationFeature.WRITE_DATES_WITH_ZONE_ID)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private final int maxBytes;
+
+    /** @param maxBytes the largest JSON stored; larger values are {@link UnstorableValueException.Reason#TOO_LARGE} */
+    public ValueCodec(int maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maximum value size must be positive: " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * The JSON of {@code value} (written by its runtime class). Writing stops as soon as the bound is
+     * passed, so an oversized value costs little more than the bound.
+     *
+     * @throws UnstorableValueException when it cannot be written or is larger than the bound
+     */
+    public byte[] encode(Object value) {
+        BoundedBuffer out = new BoundedBuffer(maxBytes);
+        try {
+            mapper.writeValue(out, value);
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof TooLarge) {
+                    throw new UnstorableValueException(UnstorableValueException.Reason.TOO_LARGE,
+                            "a " + value.getClass().getName() + " is larger than " + maxBytes + " bytes as JSON", null);
+                }
+            }
+            throw new UnstorableValueException(UnstorableValueException.Reason.UNSERIALIZABLE,
+                    "cannot write a " + (value == null ? "null" : value.getClass().getName()) + " as JSON: "
+                            + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads {@code json} as {@code type}.
+     *
+     * @throws UnreadableValueException when the JSON does not fit {@code type}
+     */
+    public Object decode(byte[] json, Type type) {
+        JavaType target = mapper.getTypeFactory().constructType(type);
+        try {
+            return mapper.readValue(json, target);
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableValueException("cannot read a stored value as " + target.toCanonical() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The bound given at construction. */
+    public int maxBytes() {
+        return maxBytes;
+    }
+
+    /** Signals that the JSON passed the bound. */
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge() {
+            super("value larger than the bound");
+        }
+    }
+
+    /** A byte buffer that refuses to grow past a bound. */
+    private static final class BoundedBuffer extends OutputStream {
+        private final ByteArrayOutputStream bytes;
+        private final int max;
+
+        BoundedBuffer(int max) {
+            this.bytes = new ByteArrayOutputStream(Math.min(max, 256));
+            this.max = max;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            check(1);
+            bytes.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            check(len);
+            bytes.write(b, off, len);
+        }
+
+        private void check(int more) throws TooLarge {
+            if (bytes.size() + more > max) {
+                throw new TooLarge();
+            }
+        }
+
+        byte[] toByteArray() {
+            return bytes.toByteArray();
+        }
+    }
+}

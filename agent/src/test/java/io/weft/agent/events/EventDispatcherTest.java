@@ -1,0 +1,72 @@
+package io.weft.agent.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventDispatcherTest {
+
+    private final RecordingSink sink = new RecordingSink();
+    private final EventDispatcher dispatcher = new EventDispatcher("me",
+            ForeignEventMapping.parse(Map.of("book.updated", "storybook:book:{book_id}")), sink);
+
+    private void dispatch(InvalidationEvent event) {
+        dispatcher.dispatch("events:" + event.type(), "1-0", Map.of("type", event.type(), "event", EventJson.encode(event)));
+    }
+
+    @Test
+    void eventsFromOtherInstancesEvictKeysAndPrefixesFromL1() {
+        dispatch(InvalidationEvent.invalidation("book.updated", List.of("storybook:book:1"), List.of("storybook:pages:"),
+                Map.of("bookId", 1), "other"));
+
+        assertEquals(List.of("keys [storybook:book:1]", "prefixes [storybook:pages:]"), sink.calls);
+        assertEquals(1, dispatcher.applied());
+    }
+
+    @Test
+    void ownEventsAreSkipped() {
+        dispatch(InvalidationEvent.invalidation("cache.invalidated", List.of("k"), List.of(), Map.of(), "me"));
+
+        assertTrue(sink.calls.isEmpty());
+        assertEquals(1, dispatcher.own());
+    }
+
+    @Test
+    void aClearAllEventClearsL1() {
+        dispatch(InvalidationEvent.clearAll("other"));
+
+        assertEquals(List.of("clearAll"), sink.calls);
+        assertTrue(sink.clearReasons.get(0).contains("other"));
+    }
+
+    @Test
+    void foreignEventsOfAMappedTypeEvictTheRenderedKeysFromL1AndL2AndOthersAreIgnored() {
+        dispatch(new InvalidationEvent("book.updated", Map.of("book_id", "b-1"), Instant.now().minusSeconds(2), null, "x"));
+        dispatch(new InvalidationEvent("user.updated", Map.of("user_id", "u-1"), null, null, null));
+
+        assertEquals(List.of("keys+L2 [storybook:book:b-1]"), sink.calls);
+        assertEquals(1, dispatcher.ignored());
+        assertTrue(dispatcher.lagMillis() >= 2000 && dispatcher.lagMillis() < 10_000, "lag " + dispatcher.lagMillis());
+    }
+
+    @Test
+    void malformedEntriesAndFailingEvictionsAreCountedAndSkipped() {
+        dispatcher.dispatch("events:cache.invalidated", "1-0", Map.of("type", "x"));
+        dispatcher.dispatch("events:cache.invalidated", "2-0", Map.of("type", "x", "event", "{oops"));
+        EventDispatcher failing = new EventDispatcher("me", ForeignEventMapping.parse(Map.of()), new RecordingSink() {
+            @Override
+            public void clearAll(String reason) {
+                throw new IllegalStateException("boom");
+            }
+        });
+        failing.dispatch("s", "3-0", Map.of("event", EventJson.encode(InvalidationEvent.clearAll("other"))));
+
+        assertEquals(2, dispatcher.malformed());
+        assertEquals(1, failing.sinkFailures());
+        assertTrue(sink.calls.isEmpty());
+    }
+}

@@ -1,0 +1,128 @@
+package io.weft.agent.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class EventJsonTest {
+
+    @Test
+    void writesTheWireFormatByteForByte() {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("keys", List.of("storybook:book:7", "storybook:books:u1"));
+        payload.put("prefixes", List.of());
+        payload.put("bookId", 7);
+        InvalidationEvent event = new InvalidationEvent("book.updated", payload, Instant.parse("2026-11-21T10:00:00.120Z"),
+                "host-1", "6f1c0d1e-58b3-4c4e-9a51-2b7cbb5ed0a3");
+
+        assertEquals("{\"type\":\"book.updated\",\"payload\":{\"keys\":[\"storybook:book:7\",\"storybook:books:u1\"],"
+                + "\"prefixes\":[],\"bookId\":7},\"timestamp\":\"2026-11-21T10:00:00.120000Z\",\"source\":\"host-1\","
+                + "\"event_id\":\"6f1c0d1e-58b3-4c4e-9a51-2b7cbb5ed0a3\"}", EventJson.encode(event));
+    }
+
+    enum Mood { HAPPY }
+
+    @Test
+    void anInvalidationCarriesKeysPrefixesAndScalarArgumentsOnly() {
+        UUID user = UUID.randomUUID();
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        arguments.put("userId", user);
+        arguments.put("mood", Mood.HAPPY);
+        arguments.put("count", 3L);
+        arguments.put("draft", true);
+        arguments.put("title", "Dune");
+        arguments.put("note", null);
+        arguments.put("patch", new ArrayList<>(List.of("not", "scalar")));
+        arguments.put("keys", "would clash");
+
+        InvalidationEvent event = InvalidationEvent.invalidation("book.updated", List.of("storybook:books:" + user),
+                List.of("storybook:pages:"), arguments, "host-1");
+
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("keys", List.of("storybook:books:" + user));
+        expected.put("prefixes", List.of("storybook:pages:"));
+        expected.put("userId", user.toString());
+        expected.put("mood", "HAPPY");
+        expected.put("count", 3L);
+        expected.put("draft", true);
+        expected.put("title", "Dune");
+        expected.put("note", null);
+        assertEquals(new ArrayList<>(expected.entrySet()), new ArrayList<>(event.payload().entrySet()));
+        assertEquals("host-1", event.source());
+        assertEquals(event.eventId(), UUID.fromString(event.eventId()).toString());
+        assertTrue(Math.abs(event.timestamp().toEpochMilli() - System.currentTimeMillis()) < TimeUnit.SECONDS.toMillis(5));
+        assertTrue(EventJson.encode(event).matches(".*\"timestamp\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z\".*"));
+    }
+
+    @Test
+    void readsBackWhatItWrites() throws Exception {
+        InvalidationEvent event = InvalidationEvent.invalidation("cache.invalidated", List.of("a:1"), List.of(),
+                Map.of("id", 12, "name", "x"), "host-2");
+
+        InvalidationEvent read = EventJson.decode(EventJson.encode(event));
+
+        assertEquals(event.type(), read.type());
+        assertEquals(event.payload(), read.payload());
+        assertEquals(event.timestamp(), read.timestamp());
+        assertEquals(event.source(), read.source());
+        assertEquals(event.eventId(), read.eventId());
+        assertEquals(List.of("a:1"), read.keys());
+    }
+
+    @Test
+    void theClearAllEventHasADocumentedShape() throws Exception {
+        InvalidationEvent clear = InvalidationEvent.clearAll("host-3");
+
+        assertEquals("cache.invalidated", clear.type());
+        assertEquals(Map.of("clear_all", true), clear.payload());
+        assertTrue(EventJson.decode(EventJson.encode(clear)).isClearAll());
+    }
+
+    @Test
+    void readsForeignEventsInThePythonShape() throws Exception {
+        InvalidationEvent event = EventJson.decode("{\"type\":\"book.updated\",\"payload\":{\"book_id\":\"b-1\","
+                + "\"user_id\":\"u-1\"},\"timestamp\":\"2026-11-21T10:00:00+00:00\",\"event_id\":\"abc\"}");
+
+        assertEquals("book.updated", event.type());
+        assertEquals(Map.of("book_id", "b-1", "user_id", "u-1"), event.payload());
+        assertEquals(Instant.parse("2026-11-21T10:00:00Z"), event.timestamp());
+        assertEquals("abc", event.eventId());
+        assertNull(event.source());
+        assertTrue(!event.hasKeys() && event.keys().isEmpty());
+    }
+
+    @Test
+    void readsTimestampsWithAnOffsetAZoneLetterOrNoZone() throws Exception {
+        Map<String, String> timestamps = Map.of(
+                "2026-11-21T10:00:00Z", "2026-11-21T10:00:00Z",
+                "2026-11-21T10:00:00.5+00:00", "2026-11-21T10:00:00.500Z",
+                "2026-11-21T12:00:00+02:00", "2026-11-21T10:00:00Z",
+                "2026-11-21T10:00:00.123456", "2026-11-21T10:00:00.123456Z",
+                "2026-11-21 10:00:00", "2026-11-21T10:00:00Z");
+        for (Map.Entry<String, String> t : timestamps.entrySet()) {
+            InvalidationEvent event = EventJson.decode("{\"type\":\"x\",\"timestamp\":\"" + t.getKey() + "\",\"event_id\":7}");
+            assertEquals(Instant.parse(t.getValue()), event.timestamp(), t.getKey());
+            assertEquals("7", event.eventId());
+            assertEquals(Map.of(), event.payload());
+        }
+    }
+
+    @Test
+    void rejectsWhatIsNotAnEvent() {
+        for (String json : List.of("{not json", "[1,2]", "\"text\"", "{\"payload\":{}}", "{\"type\":\"\"}",
+                "{\"type\":\"x\",\"payload\":[]}", "{\"type\":\"x\",\"payload\":{\"keys\":\"a\"}}",
+                "{\"type\":\"x\",\"payload\":{\"prefixes\":[1]}}", "{\"type\":\"x\",\"timestamp\":\"yesterday\"}")) {
+            assertThrows(MalformedEventException.class, () -> EventJson.decode(json), json);
+        }
+    }
+}

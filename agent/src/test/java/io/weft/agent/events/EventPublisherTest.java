@@ -1,0 +1,190 @@
+package io.weft.agent.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.RedisFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EventPublisherTest {
+
+    private RedisFixture redis;
+    private RedisEndpoint endpoint;
+    private EventPublisher publisher;
+    private final String ns = "p" + UUID.randomUUID().toString().substring(0, 8) + ":";
+
+    @BeforeEach
+    void start() {
+        redis = RedisFixture.startLocal(null);
+        endpoint = new RedisEndpoint(redis.uri());
+        publisher = publisher(10_000, 100);
+    }
+
+    private EventPublisher publisher(long maxLen, int capacity) {
+        return publisher(maxLen, capacity, Duration.ofSeconds(5));
+    }
+
+    private EventPublisher publisher(long maxLen, int capacity, Duration timeout) {
+        EventPublisher p = new EventPublisher(endpoint, ns, maxLen, capacity, timeout, "host-1");
+        p.start();
+        return p;
+    }
+
+    @AfterEach
+    void stop() {
+        publisher.close();
+        endpoint.close();
+        redis.close();
+    }
+
+    private RedisCommands<String, String> admin() {
+        return redis.admin();
+    }
+
+    private List<StreamMessage<String, String>> entries(String type) {
+        return admin().xrange(ns + "events:" + type, Range.unbounded());
+    }
+
+    private static InvalidationEvent event(String type, String key) {
+        return InvalidationEvent.invalidation(type, List.of(key), List.of(), Map.of("bookId", 7), "host-1");
+    }
+
+    private long execCalls() {
+        return admin().info("commandstats").lines()
+                .filter(line -> line.startsWith("cmdstat_exec:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("^cmdstat_exec:calls=(\\d+),.*$", "$1").trim()))
+                .sum();
+    }
+
+    private void assertWireFormat(StreamMessage<String, String> entry, InvalidationEvent event) {
+        assertEquals(List.of("type", "event"), new ArrayList<>(entry.getBody().keySet()));
+        assertEquals(event.type(), entry.getBody().get("type"));
+        assertEquals(EventJson.encode(event), entry.getBody().get("event"));
+    }
+
+    @Test
+    void appendsATypedEventToBothStreamsInOneTransaction() throws Exception {
+        InvalidationEvent event = event("book.updated", "storybook:book:7");
+        long execBefore = execCalls();
+
+        publisher.publish(event);
+
+        assertTrue(publisher.awaitPublished(Duration.ofSeconds(5)));
+        List<StreamMessage<String, String>> all = entries("cache.invalidated");
+        List<StreamMessage<String, String>> typed = entries("book.updated");
+        assertEquals(1, all.size());
+        assertEquals(1, typed.size());
+        assertWireFormat(all.get(0), event);
+        assertWireFormat(typed.get(0), event);
+        assertEquals(execBefore + 1, execCalls());
+        assertEquals(1, publisher.published());
+    }
+
+    @Test
+    void anEventOfTheDefaultTypeGoesToOneStream() throws Exception {
+        InvalidationEvent event = event("cache.invalidated", "storybook:book:8");
+
+        publisher.publish(event);
+
+        assertTrue(publisher.awaitPublished(Duration.ofSeconds(5)));
+        assertWireFormat(entries("cache.invalidated").get(0), event);
+        assertEquals(List.of(ns + "events:cache.invalidated"), admin().keys(ns + "*"));
+    }
+
+    @Test
+    void streamsAreCappedApproximately() throws Exception {
+        publisher.close();
+        publisher = publisher(10, 2000);
+        for (int i = 0; i < 1000; i++) {
+            publisher.publish(event("cache.invalidated", "k" + i));
+        }
+
+        assertTrue(publisher.awaitPublished(Duration.ofSeconds(10)));
+        long length = admin().xlen(ns + "events:cache.invalidated");
+        assertTrue(length >= 10 && length <= 200, "XLEN " + length);
+    }
+
+    @Test
+    void eventsPublishedWhileRedisIsDownAreSentInOrderWhenItIsBack() throws Exception {
+        redis.stop();
+        List<InvalidationEvent> events = List.of(event("book.updated", "a"), event("book.updated", "b"),
+                event("book.updated", "c"));
+        events.forEach(publisher::publish);
+        Await.until("publishing failed", () -> publisher.failures() >= 1);
+        assertEquals(3, publisher.pending());
+
+        redis.restart();
+
+        assertTrue(publisher.awaitPublished(Duration.ofSeconds(10)));
+        List<String> ids = events.stream().map(InvalidationEvent::eventId).collect(Collectors.toList());
+        assertEquals(ids, eventIds(entries("cache.invalidated")));
+        assertEquals(ids, eventIds(entries("book.updated")));
+    }
+
+    @Test
+    void anOverflowingBufferIsPublishedAsOneClearAllEvent() throws Exception {
+        publisher.close();
+        publisher = publisher(10_000, 3);
+        redis.stop();
+        for (int i = 0; i < 5; i++) {
+            publisher.publish(event("book.updated", "k" + i));
+        }
+        assertEquals(1, publisher.overflows());
+
+        redis.restart();
+
+        assertTrue(publisher.awaitPublished(Duration.ofSeconds(10)));
+        List<StreamMessage<String, String>> all = entries("cache.invalidated");
+        StreamMessage<String, String> last = all.get(all.size() - 1);
+        InvalidationEvent clear = decode(last);
+        assertEquals(Map.of("clear_all", true), clear.payload());
+        assertEquals("host-1", clear.source());
+        assertEquals("cache.invalidated", last.getBody().get("type"));
+        // Only a batch that was already being sent when the buffer overflowed may precede it.
+        assertTrue(all.stream().filter(e -> decode(e).isClearAll()).allMatch(e -> decode(e).eventId().equals(clear.eventId())));
+        assertTrue(all.size() == 1 || entries("book.updated").size() > 0);
+    }
+
+    @Test
+    void closingWhileRedisIsDownReturnsPromptly() {
+        publisher.close();
+        publisher = publisher(10_000, 100, Duration.ofSeconds(1));
+        redis.stop();
+        publisher.publish(event("book.updated", "a"));
+        long start = System.nanoTime();
+
+        publisher.close();
+
+        long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertTrue(took < 3000, "close took " + took + " ms");
+    }
+
+    /**
+     * The ids of the events in {@code entries}, each once, in order: an event is sent again when the reply
+     * to a transaction that Redis applied was lost, which a slow machine can cause.
+     */
+    private static List<String> eventIds(List<StreamMessage<String, String>> entries) {
+        return entries.stream().map(e -> decode(e).eventId()).distinct().collect(Collectors.toList());
+    }
+
+    private static InvalidationEvent decode(StreamMessage<String, String> entry) {
+        try {
+            return EventJson.decode(entry.getBody().get("event"));
+        } catch (MalformedEventException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.weft.agent.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ForeignEventMappingTest {
+
+    private final ForeignEventMapping mapping = ForeignEventMapping.parse(Map.of(
+            "book.updated", "storybook:book:{book_id}, storybook:books:{user_id}",
+            "page.moved", "storybook:page:{page.book}:{page.number}"));
+
+    @Test
+    void rendersEachTemplateAgainstThePayload() {
+        assertEquals(Set.of("book.updated", "page.moved"), mapping.types());
+        assertEquals(List.of("storybook:book:b-1", "storybook:books:u-1"),
+                mapping.render("book.updated", Map.of("book_id", "b-1", "user_id", "u-1", "other", 1)));
+        assertEquals(List.of("storybook:page:b-1:3"),
+                mapping.render("page.moved", Map.of("page", Map.of("book", "b-1", "number", 3))));
+    }
+
+    @Test
+    void valuesAreEscapedAsInKeys() {
+        assertEquals(List.of("storybook:book:a\\:b", "storybook:books:1,2"),
+                mapping.render("book.updated", Map.of("book_id", "a:b", "user_id", List.of(1, 2))));
+    }
+
+    @Test
+    void aTemplateWhoseFieldIsMissingIsSkipped() {
+        assertEquals(List.of("storybook:book:b-1"), mapping.render("book.updated", Map.of("book_id", "b-1")));
+        assertEquals(List.of(), mapping.render("page.moved", Map.of("page", "not an object")));
+        assertTrue(mapping.render("unmapped", Map.of("book_id", "b-1")).isEmpty());
+    }
+
+    @Test
+    void aBadTemplateNamesItsProperty() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ForeignEventMapping.parse(Map.of("book.updated", "storybook:book:{book_id")));
+        assertTrue(e.getMessage().startsWith("weft.events.book.updated: "), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ForeignEventMapping.parse(Map.of("x", " , ")));
+    }
+}

@@ -1,0 +1,59 @@
+package io.weft.agent.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PublishBufferTest {
+
+    private final PublishBuffer buffer = new PublishBuffer(3, () -> InvalidationEvent.clearAll("me"));
+
+    private static InvalidationEvent event(String key) {
+        return InvalidationEvent.invalidation("cache.invalidated", List.of(key), List.of(), Map.of(), "me");
+    }
+
+    @Test
+    void keepsEventsInOrderUntilTheyAreRemoved() throws Exception {
+        InvalidationEvent a = event("a");
+        InvalidationEvent b = event("b");
+        buffer.add(a);
+        buffer.add(b);
+
+        List<InvalidationEvent> batch = buffer.peek(10, 0);
+        assertEquals(List.of(a, b), batch);
+        assertEquals(2, buffer.size());
+
+        buffer.remove(batch);
+        assertEquals(0, buffer.size());
+        assertTrue(buffer.awaitEmpty(0));
+    }
+
+    @Test
+    void anOverflowReplacesEverythingWithOneClearAllUntilThatIsPublished() throws Exception {
+        buffer.add(event("a"));
+        List<InvalidationEvent> inFlight = buffer.peek(10, 0);
+        buffer.add(event("b"));
+        buffer.add(event("c"));
+
+        assertFalse(buffer.add(event("d")));
+        assertTrue(buffer.add(event("e")));
+
+        List<InvalidationEvent> pending = buffer.peek(10, 0);
+        assertEquals(1, pending.size());
+        assertTrue(pending.get(0).isClearAll());
+        assertEquals(1, buffer.overflows());
+        assertEquals(5, buffer.dropped());
+
+        buffer.remove(inFlight);
+        assertEquals(pending, buffer.peek(10, 0));
+
+        buffer.remove(pending);
+        InvalidationEvent f = event("f");
+        buffer.add(f);
+        assertEquals(List.of(f), buffer.peek(10, 0));
+    }
+}

@@ -1,0 +1,227 @@
+package io.weft.agent.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.RedisFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reader against a real Redis. It connects as the ACL user {@code reader}, so that a test can cut
+ * it off (disable the user, kill its connection), change the streams meanwhile, and let it back in.
+ */
+class StreamReaderTest {
+
+    private static final String READER_PASSWORD = "reader-pw";
+    private static RedisFixture redis;
+
+    private final String ns = "r" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    private final RecordingSink sink = new RecordingSink();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private EventPublisher other;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisFixture.startLocal(null);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void start() {
+        createReaderUser();
+        RedisEndpoint endpoint = closeLater(new RedisEndpoint(redis.uri()));
+        other = closeLater(new EventPublisher(endpoint, ns, 10_000, 1000, Duration.ofSeconds(5), "other"));
+        other.start();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        toClose.add(closeable);
+        return closeable;
+    }
+
+    private static void createReaderUser() {
+        redis.admin().aclSetuser("reader", AclSetuserArgs.Builder.on().addPassword(READER_PASSWORD).allKeys().allCommands());
+    }
+
+    private RedisCommands<String, String> admin() {
+        return redis.admin();
+    }
+
+    private StreamReader reader(Map<String, String> mapping) {
+        RedisEndpoint endpoint = closeLater(new RedisEndpoint(redis.uri("reader", READER_PASSWORD)));
+        StreamReader reader = closeLater(new StreamReader(endpoint, ns, "me", ForeignEventMapping.parse(mapping), sink));
+        reader.start();
+        Await.until("the reader found the end of its streams", reader::positioned);
+        return reader;
+    }
+
+    private void publish(String key) {
+        other.publish(InvalidationEvent.invalidation("cache.invalidated", List.of(key), List.of(), Map.of(), "other"));
+    }
+
+    private void publishAndWait(String... keys) throws InterruptedException {
+        for (String key : keys) {
+            publish(key);
+        }
+        assertTrue(other.awaitPublished(Duration.ofSeconds(5)));
+    }
+
+    private void awaitEvicted(String... keys) {
+        for (String key : keys) {
+            Await.until(key + " is evicted", () -> sink.received("keys [" + key + "]"));
+        }
+    }
+
+    /** Disables the reader's user and kills its connection: it cannot come back until {@link #letReaderIn}. */
+    private void cutReaderOff(StreamReader reader) {
+        long failuresBefore = reader.readFailures();
+        admin().aclSetuser("reader", AclSetuserArgs.Builder.off());
+        assertTrue(admin().clientKill(KillArgs.Builder.user("reader")) >= 1);
+        Await.until("the reader noticed", () -> reader.readFailures() > failuresBefore);
+    }
+
+    private void letReaderIn() {
+        admin().aclSetuser("reader", AclSetuserArgs.Builder.on());
+    }
+
+    @Test
+    void appliesEventsOfOtherInstancesAndSkipsItsOwn() throws Exception {
+        StreamReader reader = reader(Map.of());
+        RedisEndpoint endpoint = closeLater(new RedisEndpoint(redis.uri()));
+        EventPublisher mine = closeLater(new EventPublisher(endpoint, ns, 10_000, 10, Duration.ofSeconds(5), "me"));
+        mine.start();
+        mine.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("mine"), List.of(), Map.of(), "me"));
+        assertTrue(mine.awaitPublished(Duration.ofSeconds(5)));
+
+        other.publish(InvalidationEvent.invalidation("book.updated", List.of("storybook:book:1"), List.of("storybook:pages:"),
+                Map.of("bookId", 1), "other"));
+
+        Await.until("the other instance's event is applied", () -> sink.received("prefixes [storybook:pages:]"));
+        assertEquals(List.of("keys [storybook:book:1]", "prefixes [storybook:pages:]"), sink.calls);
+        assertEquals(1, reader.ownEventsSkipped());
+        assertEquals(1, reader.eventsApplied());
+        assertEquals(List.of(ns + "events:cache.invalidated"), reader.streams());
+    }
+
+    @Test
+    void startsAtTheEndOfEachStream() throws Exception {
+        publishAndWait("before");
+        reader(Map.of());
+
+        publishAndWait("after");
+
+        awaitEvicted("after");
+        assertFalse(sink.received("keys [before]"));
+    }
+
+    @Test
+    void skipsMalformedEntriesAndGoesOn() {
+        StreamReader reader = reader(Map.of());
+        String stream = ns + "events:cache.invalidated";
+
+        admin().xadd(stream, Map.of("type", "cache.invalidated", "event", "{not json"));
+        admin().xadd(stream, Map.of("type", "cache.invalidated"));
+        publish("good");
+
+        awaitEvicted("good");
+        assertEquals(2, reader.malformedEntries());
+    }
+
+    @Test
+    void foreignEventsOfAMappedTypeEvictTheirRenderedKeysFromL1AndL2() {
+        StreamReader reader = reader(Map.of("book.updated", "storybook:book:{book_id}"));
+        String bookId = UUID.randomUUID().toString();
+
+        admin().xadd(ns + "events:book.updated", "type", "book.updated", "event", "{\"type\":\"book.updated\","
+                + "\"payload\":{\"book_id\":\"" + bookId + "\",\"user_id\":\"u-1\"},"
+                + "\"timestamp\":\"2026-11-21T10:00:00+00:00\",\"event_id\":\"abc\"}");
+
+        Await.until("the mapped keys are evicted", () -> sink.received("keys+L2 [storybook:book:" + bookId + "]"));
+        assertEquals(List.of(ns + "events:cache.invalidated", ns + "events:book.updated"), reader.streams());
+    }
+
+    @Test
+    void resumesAfterALostConnectionWithoutLosingEvents() throws Exception {
+        StreamReader reader = reader(Map.of());
+        publishAndWait("first");
+        awaitEvicted("first");
+
+        cutReaderOff(reader);
+        publishAndWait("while-away-1", "while-away-2", "while-away-3");
+        letReaderIn();
+
+        awaitEvicted("while-away-1", "while-away-2", "while-away-3");
+        assertFalse(sink.received("clearAll"));
+        assertEquals(4, reader.eventsApplied());
+    }
+
+    @Test
+    void clearsL1WhenTheStreamWasTrimmedPastItsLastEntry() throws Exception {
+        StreamReader reader = reader(Map.of());
+        publishAndWait("first");
+        awaitEvicted("first");
+
+        cutReaderOff(reader);
+        publishAndWait("missed-1", "missed-2", "kept");
+        admin().xtrim(ns + "events:cache.invalidated", 1);
+        letReaderIn();
+
+        awaitEvicted("kept");
+        assertEquals(List.of("keys [first]", "clearAll", "keys [kept]"), sink.calls);
+        assertTrue(sink.clearReasons.get(0).contains("was trimmed past entry"), sink.clearReasons.get(0));
+        assertEquals(1, reader.gapClears());
+    }
+
+    @Test
+    void clearsL1WhenRedisRestartedWithoutItsStreams() throws Exception {
+        StreamReader reader = reader(Map.of());
+        publishAndWait("first");
+        awaitEvicted("first");
+
+        redis.restart();
+        createReaderUser();
+
+        Await.until("L1 is cleared", () -> sink.received("clearAll"));
+        publishAndWait("after-restart");
+        awaitEvicted("after-restart");
+        assertEquals(1, reader.gapClears());
+    }
+
+    @Test
+    void closingStopsTheThreadAndClosesTheConnection() {
+        StreamReader reader = reader(Map.of());
+        Await.until("the reader is connected", () -> admin().clientList().contains("user=reader"));
+
+        reader.close();
+
+        Await.until("its connection is closed", () -> !admin().clientList().contains("user=reader"));
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("weft-events-reader") && t.isAlive()));
+    }
+}

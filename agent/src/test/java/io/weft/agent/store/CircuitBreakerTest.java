@@ -1,0 +1,99 @@
+package io.weft.agent.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakerTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final CircuitBreaker breaker =
+            new CircuitBreaker("test", 3, Duration.ofSeconds(1), Duration.ofSeconds(10), now::get);
+
+    private void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
+
+    private void fail(int times) {
+        for (int i = 0; i < times; i++) {
+            assertTrue(breaker.tryAcquire());
+            breaker.onFailure();
+        }
+    }
+
+    @Test
+    void opensAfterThreeConsecutiveFailuresOnly() {
+        fail(2);
+        breaker.onSuccess();
+        fail(2);
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+
+        fail(1);
+
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+        assertFalse(breaker.tryAcquire());
+    }
+
+    @Test
+    void letsOneProbeThroughAfterTheCoolDownAndClosesOnItsSuccess() {
+        fail(3);
+        advance(Duration.ofMillis(999));
+        assertFalse(breaker.tryAcquire());
+        advance(Duration.ofMillis(1));
+
+        assertTrue(breaker.tryAcquire());
+        assertEquals(CircuitBreaker.State.HALF_OPEN, breaker.state());
+        assertFalse(breaker.tryAcquire());
+        breaker.onSuccess();
+
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        assertTrue(breaker.tryAcquire());
+    }
+
+    @Test
+    void aFailedProbeDoublesTheCoolDownUpToTheMaximum() {
+        fail(3);
+        long[] expectedSeconds = {1, 2, 4, 8, 10, 10};
+        for (long seconds : expectedSeconds) {
+            advance(Duration.ofSeconds(seconds).minusMillis(1));
+            assertFalse(breaker.tryAcquire(), "still cooling down before " + seconds + " s");
+            advance(Duration.ofMillis(1));
+            assertTrue(breaker.tryAcquire(), "probe after " + seconds + " s");
+            breaker.onFailure();
+            assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+        }
+    }
+
+    @Test
+    void aSuccessResetsTheCoolDown() {
+        fail(3);
+        advance(Duration.ofSeconds(1));
+        assertTrue(breaker.tryAcquire());
+        breaker.onFailure();
+        advance(Duration.ofSeconds(2));
+        assertTrue(breaker.tryAcquire());
+        breaker.onSuccess();
+
+        fail(3);
+        advance(Duration.ofSeconds(1));
+
+        assertTrue(breaker.tryAcquire());
+    }
+
+    @Test
+    void aProbeThatNeverReportsIsReplacedAfterTheMaximumCoolDown() {
+        fail(3);
+        advance(Duration.ofSeconds(1));
+        assertTrue(breaker.tryAcquire());
+        advance(Duration.ofSeconds(9));
+        assertFalse(breaker.tryAcquire());
+        advance(Duration.ofSeconds(1));
+
+        assertTrue(breaker.tryAcquire());
+        assertEquals(CircuitBreaker.State.HALF_OPEN, breaker.state());
+    }
+}

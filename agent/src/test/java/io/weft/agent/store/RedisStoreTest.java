@@ -1,0 +1,238 @@
+package io.weft.agent.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.RedisFixture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RedisStoreTest {
+
+    private static RedisFixture redis;
+    private static RedisEndpoint endpoint;
+    private RedisStore store;
+    private String ns;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisFixture.start();
+        endpoint = new RedisEndpoint(redis.uri());
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        endpoint.close();
+        redis.close();
+    }
+
+    @BeforeEach
+    void openStore() {
+        store = new RedisStore(endpoint, Duration.ofMillis(250), new CircuitBreaker("test redis"));
+        ns = "t" + UUID.randomUUID() + ":";
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private RedisCommands<String, String> admin() {
+        return redis.admin();
+    }
+
+    @Test
+    void getOfAMissingKeyIsNull() {
+        assertNull(store.get(ns + "missing"));
+        assertEquals(0, store.failures());
+    }
+
+    @Test
+    void setStoresWithAMillisecondTtl() {
+        store.set(ns + "a", bytes("[1,2]"), 60_000);
+
+        Await.until("the value is stored", () -> store.get(ns + "a") != null);
+        assertArrayEquals(bytes("[1,2]"), store.get(ns + "a"));
+        long ttl = admin().pttl(ns + "a");
+        assertTrue(ttl > 50_000 && ttl <= 60_000, "PTTL " + ttl);
+    }
+
+    @Test
+    void entriesExpireAfterTheirTtl() {
+        store.set(ns + "short", bytes("x"), 100);
+        Await.until("the value is stored", () -> admin().exists(ns + "short") == 1 || admin().pttl(ns + "short") == -2);
+
+        Await.until(Duration.ofSeconds(3), "the value expires", () -> store.get(ns + "short") == null);
+    }
+
+    @Test
+    void deleteRemovesEveryKeyGiven() {
+        admin().set(ns + "a", "1");
+        admin().set(ns + "b", "2");
+        admin().set(ns + "c", "3");
+
+        assertTrue(store.delete(ns + "a", ns + "b"));
+
+        assertEquals(1, admin().exists(ns + "a", ns + "b", ns + "c"));
+        assertTrue(store.delete());
+    }
+
+    @Test
+    void deleteByPrefixDeletesExactlyTheKeysStartingWithIt() {
+        Map<String, String> keys = new HashMap<>();
+        for (int i = 0; i < 2500; i++) {
+            keys.put(ns + "books:" + i, "v");
+        }
+        keys.put(ns + "booksX", "v");
+        keys.put(ns + "other:1", "v");
+        admin().mset(keys);
+
+        assertEquals(2500, store.deleteByPrefix(ns + "books:"));
+
+        assertEquals(0, admin().exists(ns + "books:0", ns + "books:2499"));
+        assertEquals(2, admin().exists(ns + "booksX", ns + "other:1"));
+    }
+
+    @Test
+    void globCharactersInThePrefixMatchOnlyThemselves() {
+        admin().mset(Map.of(ns + "a*b:1", "v", ns + "aXb:1", "v", ns + "a?[c]\\:1", "v", ns + "aZ[c]\\:1", "v"));
+
+        assertEquals(1, store.deleteByPrefix(ns + "a*b:"));
+        assertEquals(1, store.deleteByPrefix(ns + "a?[c]\\:"));
+
+        assertEquals(2, admin().exists(ns + "aXb:1", ns + "aZ[c]\\:1"));
+        assertEquals("a\\*b\\?\\[c\\]\\\\:", RedisStore.escapeGlob("a*b?[c]\\:"));
+    }
+
+    @Test
+    void aLookupThatMissesTakesTheLeaseUnlessAnotherHoldsIt() {
+        StoredValue first = store.lookup(ns + "k", ns + "k:lease", "token-1", 30_000);
+        StoredValue second = store.lookup(ns + "k", ns + "k:lease", "token-2", 30_000);
+
+        assertNull(first.value());
+        assertTrue(first.leased());
+        assertTrue(!second.leased() && second.value() == null);
+        assertEquals("token-1", admin().get(ns + "k:lease"));
+        long leaseTtl = admin().pttl(ns + "k:lease");
+        assertTrue(leaseTtl > 20_000 && leaseTtl <= 30_000, "lease PTTL " + leaseTtl);
+    }
+
+    @Test
+    void theLeaseHolderStoresAndReleasesTheLeaseAndLookupsThenHit() throws Exception {
+        StoredValue miss = store.lookup(ns + "k", ns + "k:lease", "token-1", 30_000);
+
+        assertTrue(store.setIfLeased(ns + "k", bytes("[1]"), 60_000, ns + "k:lease", "token-1").get());
+
+        assertEquals(0, admin().exists(ns + "k:lease"));
+        StoredValue hit = store.lookup(ns + "k", ns + "k:lease", "token-2", 30_000);
+        assertTrue(miss.leased());
+        assertArrayEquals(bytes("[1]"), hit.value());
+        assertTrue(hit.remainingMillis() > 50_000 && hit.remainingMillis() <= 60_000, "PTTL " + hit.remainingMillis());
+        assertEquals(0, admin().exists(ns + "k:lease"), "a hit takes no lease");
+    }
+
+    @Test
+    void aLoadThatOverlappedAnInvalidationCannotStore() throws Exception {
+        store.lookup(ns + "k", ns + "k:lease", "token-1", 30_000);
+
+        assertTrue(store.delete(ns + "k", ns + "k:lease"));
+        StoredValue later = store.lookup(ns + "k", ns + "k:lease", "token-2", 30_000);
+
+        assertFalse(store.setIfLeased(ns + "k", bytes("stale"), 60_000, ns + "k:lease", "token-1").get());
+        assertEquals(0, admin().exists(ns + "k"));
+        assertTrue(later.leased());
+        assertTrue(store.setIfLeased(ns + "k", bytes("fresh"), 60_000, ns + "k:lease", "token-2").get());
+        assertArrayEquals(bytes("fresh"), store.get(ns + "k"));
+        assertFalse(store.setIfLeased(ns + "k", bytes("none"), 60_000, ns + "k:lease", null).get());
+    }
+
+    @Test
+    void scriptsUnknownToRedisAreSentInFull() {
+        admin().scriptFlush();
+
+        assertTrue(store.lookup(ns + "k", ns + "k:lease", "token-1", 30_000).leased());
+    }
+
+    @Test
+    void everyThreadTheClientStartsIsADaemon() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (RedisEndpoint other = new RedisEndpoint(redis.uri());
+                RedisStore busy = new RedisStore(other, Duration.ofMillis(250), new CircuitBreaker("threads"))) {
+            busy.set(ns + "t", bytes("v"), 1000);
+            Await.until("the value is stored", () -> busy.get(ns + "t") != null);
+
+            List<Thread> started = new ArrayList<>(Thread.getAllStackTraces().keySet());
+            started.removeAll(before);
+            assertFalse(started.isEmpty());
+            assertTrue(started.stream().allMatch(Thread::isDaemon), started.toString());
+        }
+    }
+
+    @Test
+    void anEmptyPrefixIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> store.deleteByPrefix(""));
+    }
+
+    @Test
+    void aStoreOnAnUnreachableRedisIsBuiltAtOnceAndAnswersNullWithinTheTimeout() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        long start = System.nanoTime();
+        try (RedisEndpoint nowhere = new RedisEndpoint("redis://127.0.0.1:" + closedPort);
+                RedisStore unreachable = new RedisStore(nowhere, Duration.ofMillis(250), new CircuitBreaker("nowhere"))) {
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1000, "construction is not blocked");
+            long before = System.nanoTime();
+            assertNull(unreachable.get("k"));
+            unreachable.set("k", bytes("v"), 1000);
+            assertFalse(unreachable.delete("k"));
+            assertEquals(-1, unreachable.deleteByPrefix("k"));
+            assertNull(unreachable.lookup("k", "k:lease", "t", 1000));
+            assertFalse(unreachable.setIfLeased("k", bytes("v"), 1000, "k:lease", "t").get());
+            assertTrue(Duration.ofNanos(System.nanoTime() - before).toMillis() < 6 * 250 + 500);
+            Await.until("the failures are counted", () -> unreachable.failures() >= 3);
+        }
+    }
+
+    @Test
+    void redactedUrisNeverShowThePassword() {
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("redis://:s3cret@127.0.0.1:6379/2", "redis://:****@127.0.0.1:6379/2");
+        expected.put("redis://weft:s3cret@127.0.0.1", "redis://weft:****@127.0.0.1:6379");
+        expected.put("redis://s3cret@127.0.0.1:6379", "redis://:****@127.0.0.1:6379");
+        expected.put("rediss://weft:s3cret@cache.example.com:6380/0", "rediss://weft:****@cache.example.com:6380");
+        expected.put("redis-sentinel://weft:s3cret@10.0.0.1:26379,10.0.0.2:26379/1#mymaster",
+                "redis-sentinel://weft:****@10.0.0.1:26379,10.0.0.2:26379/1#mymaster");
+        expected.put("redis://127.0.0.1:6380?timeout=5s", "redis://127.0.0.1:6380");
+        expected.forEach((uri, redacted) -> {
+            try (RedisEndpoint e = new RedisEndpoint(uri)) {
+                assertEquals(redacted, e.redacted());
+            }
+        });
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new RedisEndpoint("redis://weft:s3 cret@host:6379"));
+        assertFalse(bad.getMessage().contains("s3 cret"), bad.getMessage());
+        assertEquals("redis://****@host:1", RedisEndpoint.redactUnparsed("redis://u:p@ss@host:1"));
+    }
+}

@@ -1,0 +1,211 @@
+package io.weft.agent.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ValueCodecTest {
+
+    record Book(UUID id, String title, Instant created, Optional<String> subtitle, List<String> tags) {
+    }
+
+    record Times(Instant instant, LocalDate date, LocalDateTime local, OffsetDateTime offset, ZonedDateTime zoned,
+            Duration duration, Date legacy) {
+    }
+
+    record Holder(@JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) Object value) {
+    }
+
+    record Untyped(Object value) {
+    }
+
+    /** A legacy bean: no-argument constructor, getters and setters. */
+    public static final class Voice {
+        private String name;
+        private int speed;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public int getSpeed() {
+            return speed;
+        }
+
+        public void setSpeed(int speed) {
+            this.speed = speed;
+        }
+    }
+
+    /** A node that can point at itself. */
+    public static final class Node {
+        private final List<Node> next = new ArrayList<>();
+
+        public List<Node> getNext() {
+            return next;
+        }
+    }
+
+    // Declared return types, read the way the agent reads them: Method#getGenericReturnType.
+    static List<Book> books() {
+        return null;
+    }
+
+    static Map<String, List<Book>> booksByUser() {
+        return null;
+    }
+
+    static Map<String, Map<Integer, Set<Long>>> nested() {
+        return null;
+    }
+
+    static Optional<Book> maybeBook() {
+        return null;
+    }
+
+    private final ValueCodec codec = new ValueCodec(1 << 20);
+
+    private static Type returnType(String method) throws NoSuchMethodException {
+        return ValueCodecTest.class.getDeclaredMethod(method).getGenericReturnType();
+    }
+
+    private Object roundTrip(Object value, Type type) {
+        return codec.decode(codec.encode(value), type);
+    }
+
+    private static Book book(String title, Optional<String> subtitle) {
+        return new Book(UUID.randomUUID(), title, Instant.parse("2026-11-21T10:00:00.123456Z"), subtitle, List.of("a", "b"));
+    }
+
+    @Test
+    void listOfRecordsReadsBackAsListOfRecords() throws Exception {
+        List<Book> books = List.of(book("Dune", Optional.of("Book one")), book("Emma", Optional.empty()));
+
+        Object read = roundTrip(books, returnType("books"));
+
+        assertEquals(books, read);
+        assertInstanceOf(Book.class, ((List<?>) read).get(0));
+    }
+
+    @Test
+    void mapsAndNestedGenericsKeepTheirElementTypes() throws Exception {
+        Map<String, List<Book>> byUser = Map.of("ada", List.of(book("Dune", Optional.empty())), "bob", List.of());
+        Map<String, Map<Integer, Set<Long>>> nested = Map.of("x", Map.of(1, Set.of(2L, 3L), 4, Set.of()));
+
+        assertEquals(byUser, roundTrip(byUser, returnType("booksByUser")));
+        assertEquals(nested, roundTrip(nested, returnType("nested")));
+    }
+
+    @Test
+    void optionalContentIsStoredAndReadAsTheContentType() throws Exception {
+        Type content = ((java.lang.reflect.ParameterizedType) returnType("maybeBook")).getActualTypeArguments()[0];
+        Book book = book("Dune", Optional.of("sub"));
+
+        assertEquals(book, roundTrip(book, content));
+    }
+
+    @Test
+    void javaTimeValuesAreIsoStringsAndKeepOffsetsAndZones() {
+        Times times = new Times(Instant.parse("2026-11-21T10:00:00Z"), LocalDate.of(2026, 11, 21),
+                LocalDateTime.of(2026, 11, 21, 10, 0, 1), OffsetDateTime.of(2026, 11, 21, 10, 0, 0, 0, ZoneOffset.ofHours(2)),
+                ZonedDateTime.of(2026, 11, 21, 10, 0, 0, 0, ZoneId.of("Europe/Paris")), Duration.ofMinutes(5),
+                new Date(0));
+
+        String json = new String(codec.encode(times), StandardCharsets.UTF_8);
+
+        assertTrue(json.contains("\"instant\":\"2026-11-21T10:00:00Z\""), json);
+        assertTrue(json.contains("\"date\":\"2026-11-21\""), json);
+        assertTrue(json.contains("\"offset\":\"2026-11-21T10:00:00+02:00\""), json);
+        assertTrue(json.contains("\"zoned\":\"2026-11-21T10:00:00+01:00[Europe/Paris]\""), json);
+        assertTrue(json.contains("\"duration\":\"PT5M\""), json);
+        assertTrue(json.contains("\"legacy\":\"1970-01-01T00:00:00.000+00:00\""), json);
+        assertEquals(times, codec.decode(json.getBytes(StandardCharsets.UTF_8), Times.class));
+    }
+
+    @Test
+    void beansRoundTripAndUnknownPropertiesAreIgnored() {
+        Voice voice = new Voice();
+        voice.setName("Ava");
+        voice.setSpeed(3);
+
+        Voice read = (Voice) roundTrip(voice, Voice.class);
+        Voice newer = (Voice) codec.decode("{\"name\":\"Ava\",\"speed\":3,\"added\":true}".getBytes(StandardCharsets.UTF_8),
+                Voice.class);
+
+        assertEquals("Ava", read.getName());
+        assertEquals(3, read.getSpeed());
+        assertEquals("Ava", newer.getName());
+    }
+
+    @Test
+    void typeInformationIsNeverTakenFromTheData() {
+        byte[] classNamed = "{\"value\":[\"java.util.Date\",0]}".getBytes(StandardCharsets.UTF_8);
+        byte[] annotated = "{\"value\":{\"@class\":\"java.util.Date\"}}".getBytes(StandardCharsets.UTF_8);
+
+        assertEquals(List.of("java.util.Date", 0), ((Untyped) codec.decode(classNamed, Untyped.class)).value());
+        assertThrows(UnreadableValueException.class, () -> codec.decode(annotated, Holder.class));
+    }
+
+    @Test
+    void dataThatDoesNotFitTheTypeIsUnreadable() throws Exception {
+        byte[] json = codec.encode("just a string");
+
+        UnreadableValueException e = assertThrows(UnreadableValueException.class, () -> codec.decode(json, returnType("books")));
+
+        assertTrue(e.getMessage().contains("java.util.List<" + Book.class.getName() + ">"), e.getMessage());
+    }
+
+    @Test
+    void valuesJacksonCannotWriteAreUnstorable() {
+        Node cycle = new Node();
+        Node other = new Node();
+        cycle.getNext().add(other);
+        other.getNext().add(cycle);
+
+        UnstorableValueException empty = assertThrows(UnstorableValueException.class, () -> codec.encode(new Object()));
+        UnstorableValueException cyclic = assertThrows(UnstorableValueException.class, () -> codec.encode(cycle));
+
+        assertEquals(UnstorableValueException.Reason.UNSERIALIZABLE, empty.reason());
+        assertEquals(UnstorableValueException.Reason.UNSERIALIZABLE, cyclic.reason());
+    }
+
+    @Test
+    void valuesLargerThanTheBoundAreUnstorable() {
+        ValueCodec small = new ValueCodec(1000);
+        List<String> large = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            large.add("element " + i);
+        }
+
+        UnstorableValueException e = assertThrows(UnstorableValueException.class, () -> small.encode(large));
+
+        assertEquals(UnstorableValueException.Reason.TOO_LARGE, e.reason());
+        assertEquals(8, small.encode(List.of("abcd")).length);
+        assertThrows(UnstorableValueException.class, () -> new ValueCodec(7).encode(List.of("abcd")));
+    }
+}

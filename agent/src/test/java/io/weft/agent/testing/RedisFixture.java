@@ -1,0 +1,280 @@
+package io.weft.agent.testing;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.weft.agent.store.RedisEndpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A Redis for tests. {@link #start()} uses the server at {@code REDIS_URL} when that is set, else a
+ * Testcontainers {@code redis:7-alpine} container when a Docker engine is configured (a socket at
+ * {@code /var/run/docker.sock} or {@code DOCKER_HOST}) and answers, and otherwise starts a
+ * {@code redis-server} process like {@link #startLocal}. A local server listens on
+ * a free loopback port, keeps nothing on disk, and can be {@link #stop stopped} and {@link #restart
+ * restarted} on the same port (with an empty data set) to test outages. When {@code redis-server} is
+ * not installed, starting fails and says how to install it: tests never skip for lack of Redis.
+ */
+public final class RedisFixture implements AutoCloseable {
+
+    private static final String HOST = "127.0.0.1";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final String INSTALL_HINT = "redis-server was not found on the PATH; the Redis tests need it."
+            + " Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis),"
+            + " or set REDIS_URL=redis://host:port to use a running Redis";
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
+        try {
+            // As in the agent, Lettuce must log through Weft from its first class on (RedisEndpoint sees to that).
+            Class.forName(RedisEndpoint.class.getName(), true, RedisFixture.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String externalUri;
+    private GenericContainer<?> container;
+    private final String host;
+    private final int port;
+    private final String password;
+    private final Path dir;
+    private Process process;
+    private RedisClient adminClient;
+    private StatefulRedisConnection<String, String> admin;
+
+    private RedisFixture(String externalUri, String host, int port, String password, Path dir) {
+        this.externalUri = externalUri;
+        this.host = host;
+        this.port = port;
+        this.password = password;
+        this.dir = dir;
+    }
+
+    /** The Redis at {@code REDIS_URL}, or else a Redis container, or else a new local {@code redis-server}. */
+    public static RedisFixture start() {
+        String url = System.getenv("REDIS_URL");
+        if ((url == null || url.isBlank()) && dockerConfigured() && DockerClientFactory.instance().isDockerAvailable()) {
+            GenericContainer<?> redis = new GenericContainer<>(DockerImageName.parse("redis:7-alpine")).withExposedPorts(6379);
+            redis.start();
+            RedisFixture fixture = new RedisFixture("redis://" + redis.getHost() + ":" + redis.getMappedPort(6379),
+                    redis.getHost(), redis.getMappedPort(6379), null, null);
+            fixture.container = redis;
+            return fixture;
+        }
+        if (url == null || url.isBlank()) {
+            return startLocal(null);
+        }
+        RedisURI parsed = RedisURI.create(url);
+        return new RedisFixture(url, parsed.getHost(), parsed.getPort(), null, null);
+    }
+
+    /**
+     * A new local {@code redis-server}, whatever {@code REDIS_URL} says.
+     *
+     * @param requirepass the password of the default user, or null for none
+     */
+    public static RedisFixture startLocal(String requirepass) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("weft-redis");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a directory for redis-server", e);
+        }
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            RedisFixture fixture = new RedisFixture(null, HOST, freePort(), requirepass, dir);
+            try {
+                fixture.launch();
+                return fixture;
+            } catch (IllegalStateException e) {
+                last = e;
+                if (e.getMessage().startsWith(INSTALL_HINT)) {
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private static boolean dockerConfigured() {
+        return System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free loopback port", e);
+        }
+    }
+
+    private void launch() {
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", HOST,
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        if (password != null) {
+            command.addAll(List.of("--requirepass", password));
+        }
+        Path log = dir.resolve("redis-" + port + ".log");
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException(INSTALL_HINT + " (" + e.getMessage() + ")", e);
+        }
+        RUNNING.add(process);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!answersPing()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                destroy();
+                throw new IllegalStateException("redis-server on port " + port + " did not start:\n" + read(log));
+            }
+            pause(10);
+        }
+    }
+
+    /** Whether something on the port answers a RESP {@code PING} (with PONG, or NOAUTH when a password is set). */
+    private boolean answersPing() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), 200);
+            socket.setSoTimeout(500);
+            OutputStream out = socket.getOutputStream();
+            out.write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] reply = new byte[64];
+            int n = in.read(reply);
+            String text = n > 0 ? new String(reply, 0, n, StandardCharsets.US_ASCII) : "";
+            return text.startsWith("+PONG") || text.startsWith("-NOAUTH");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no output)";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** {@code redis://[:password@]host:port}: the default user. */
+    public String uri() {
+        if (externalUri != null) {
+            return externalUri;
+        }
+        return "redis://" + (password == null ? "" : ":" + password + "@") + host + ":" + port;
+    }
+
+    /** {@code redis://user:password@host:port}. */
+    public String uri(String user, String userPassword) {
+        return "redis://" + user + ":" + userPassword + "@" + host + ":" + port;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Commands as the default user, for setting up and checking; the connection survives restarts. */
+    public synchronized RedisCommands<String, String> admin() {
+        if (admin == null) {
+            adminClient = RedisClient.create(uri());
+            adminClient.setDefaultTimeout(Duration.ofSeconds(5));
+            admin = adminClient.connect();
+        }
+        return admin.sync();
+    }
+
+    /** Stops the local server (by its PID: SIGTERM, then waiting for it to exit). */
+    public void stop() {
+        requireLocal("stop");
+        destroy();
+    }
+
+    /** Starts the local server again on the same port, empty. */
+    public void restart() {
+        requireLocal("restart");
+        if (process != null && process.isAlive()) {
+            destroy();
+        }
+        launch();
+    }
+
+    private void requireLocal(String what) {
+        if (externalUri != null) {
+            throw new IllegalStateException("cannot " + what + " the Redis at REDIS_URL; use RedisFixture.startLocal");
+        }
+    }
+
+    private void destroy() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        RUNNING.remove(process);
+        process = null;
+    }
+
+    /** Closes the admin connection and stops a local server. */
+    @Override
+    public synchronized void close() {
+        if (adminClient != null) {
+            adminClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        }
+        if (container != null) {
+            container.stop();
+        }
+        if (externalUri == null) {
+            destroy();
+            try (var files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(file);
+                }
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // a temporary directory left behind
+            }
+        }
+    }
+}
