@@ -1,5 +1,6 @@
 package io.weft.agent;
 
+import io.weft.agent.cache.CacheSystem;
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
@@ -16,6 +17,7 @@ import java.lang.instrument.Instrumentation;
 public final class WeftAgent {
 
     private static final String STARTED = "weft.agent.started";
+    private static volatile CacheSystem system;
 
     private WeftAgent() {
     }
@@ -48,7 +50,8 @@ public final class WeftAgent {
                 WeftLog.warn("unknown setting " + unknown + " is ignored (check its spelling)");
             }
             System.setProperty(STARTED, "true");
-            instrumentation.addTransformer(new CandidateFilter(config, () -> Weaving.create(config, instrumentation)), true);
+            instrumentation.addTransformer(new CandidateFilter(config,
+                    () -> Weaving.create(config, instrumentation, created -> system = created)), true);
             WeftLog.info(startupLine(config));
         } catch (Throwable t) {
             WeftLog.error("could not start; the application runs without caching: " + t);
@@ -56,6 +59,11 @@ public final class WeftAgent {
     }
 
     /** The Redis part of the startup line, with any password masked, without loading the Redis client. */
+    /** The caches of this JVM, or {@code null} before the first class using a Weft annotation was woven. */
+    public static CacheSystem system() {
+        return system;
+    }
+
     private static String redis(WeftConfig config) {
         if (config.redisUri() == null) {
             return "L2 off (weft.redis.uri unset); events off";

@@ -1,10 +1,10 @@
 package io.weft.agent.weaving;
 
-import io.weft.agent.cache.CacheRegistry;
-import io.weft.agent.cache.MethodTable;
+import io.weft.agent.cache.CacheSystem;
 import io.weft.agent.config.WeftConfig;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.function.Consumer;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -22,16 +22,22 @@ public final class Weaving {
     private Weaving() {
     }
 
-    /** Creates the transformer; {@code CandidateFilter} calls it once. */
-    public static ClassFileTransformer create(WeftConfig config, Instrumentation instrumentation) {
+    /**
+     * Creates the transformer; {@code CandidateFilter} calls it once.
+     *
+     * @param systemCreated told about the cache system as soon as it exists
+     */
+    public static ClassFileTransformer create(WeftConfig config, Instrumentation instrumentation,
+            Consumer<CacheSystem> systemCreated) {
         try {
             BootstrapInjector.inject(instrumentation);
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the Weft dispatcher to the bootstrap class loader", e);
         }
-        MethodTable table = new MethodTable();
-        RuntimeInstaller.install(config, table);
-        MethodPlanner planner = new MethodPlanner(config, table, new CacheRegistry());
+        // CacheSystem, not this class, names the dispatcher types: verifying Weaving resolves none of them early.
+        CacheSystem system = CacheSystem.start(config);
+        systemCreated.accept(system);
+        MethodPlanner planner = new MethodPlanner(config, system.methods(), system.caches());
         TypeWeaver weaver = new TypeWeaver(planner, new ConfigurationErrors(config.strict()));
         // Advice needs no loaded type initializers; without this Byte Buddy probes Unsafe, which Java 24+ warns about.
         System.setProperty(Nexus.PROPERTY, "true");
