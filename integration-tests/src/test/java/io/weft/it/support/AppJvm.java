@@ -141,18 +141,28 @@ public final class AppJvm implements AutoCloseable {
     }
 
     /** Waits for a line on standard output that matches, failing with the output so far on timeout. */
-    public synchronized String awaitStdout(Predicate<String> matcher, Duration timeout) throws InterruptedException {
+    public String awaitStdout(Predicate<String> matcher, Duration timeout) throws InterruptedException {
+        return await(stdout, matcher, timeout);
+    }
+
+    /** Waits for a line on standard error (where the agent logs) that matches. */
+    public String awaitStderr(Predicate<String> matcher, Duration timeout) throws InterruptedException {
+        return await(stderr, matcher, timeout);
+    }
+
+    private synchronized String await(List<String> lines, Predicate<String> matcher, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int seen = 0;
         while (true) {
-            for (; seen < stdout.size(); seen++) {
-                if (matcher.test(stdout.get(seen))) {
-                    return stdout.get(seen);
+            for (; seen < lines.size(); seen++) {
+                if (matcher.test(lines.get(seen))) {
+                    return lines.get(seen);
                 }
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0 || !stdoutOpen) {
-                fail("no matching line " + (stdoutOpen ? "within " + timeout : "before the JVM ended") + " from "
+            if (left <= 0 || openStreams == 0 || (lines == stdout && !stdoutOpen)) {
+                fail("no matching line " + (left > 0 ? "before the JVM ended" : "within " + timeout) + " from "
                         + description + "\n" + transcript());
             }
             wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
@@ -179,8 +189,13 @@ public final class AppJvm implements AutoCloseable {
         if (status != 0 || !stdout().contains("DONE")) {
             fail("exit status " + status + " from " + description + "\n" + transcript());
         }
+        return checksSoFar();
+    }
+
+    /** The {@code CHECK name=value} lines printed so far. */
+    public synchronized Map<String, String> checksSoFar() {
         Map<String, String> checks = new LinkedHashMap<>();
-        for (String line : stdout()) {
+        for (String line : stdout) {
             if (line.startsWith("CHECK ")) {
                 int eq = line.indexOf('=');
                 checks.put(line.substring(6, eq), line.substring(eq + 1));
