@@ -207,19 +207,15 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     /**
-     * Puts an entry for a load, then reads the load's invalidation mark. An invalidation marks the load
-     * before it evicts, so whichever runs second removes the entry: a value loaded before an
-     * invalidation cannot outlive it (SPEC §5, the stale-set race).
+     * Puts an entry for a load unless the load was invalidated, reading the mark under the key's lock.
+     * An invalidation marks the load before it removes the key (under the same lock), so either the put
+     * sees the mark, or the removal comes after the put and removes the entry: a value loaded before an
+     * invalidation is never visible once the invalidation has returned (SPEC §5, the stale-set race).
      *
-     * @return whether the entry stayed
+     * @return whether the entry was put
      */
     private boolean putUnlessInvalidated(Load load, CacheEntry entry) {
-        l1.put(load.key(), entry);
-        if (load.invalidated()) {
-            l1.remove(load.key(), entry);
-            return false;
-        }
-        return true;
+        return l1.putUnless(load.key(), entry, load::invalidated);
     }
 
     private void abandon(Load load, Throwable cause) {
@@ -238,16 +234,20 @@ public final class CacheRuntime implements Handler, EvictionSink {
         }
     }
 
-    /** Evicts from L1 and Redis, synchronously, and publishes the event for the other instances. */
+    /**
+     * Evicts from Redis and then from L1, synchronously, and publishes the event for the other
+     * instances. Redis goes first: evicting L1 first would let a miss in between copy the old value
+     * from Redis back into L1 after the eviction.
+     */
     private void evict(Invalidation invalidation, Object[] args, Object result) {
         List<String> keys = render(invalidation.keys(), args, result);
         List<String> prefixes = render(invalidation.prefixes(), args, result);
-        keys.forEach(this::evictKey);
-        prefixes.forEach(this::evictPrefix);
         SharedLevel shared = shared();
         if (shared != null) {
             shared.evict(keys, prefixes);
         }
+        keys.forEach(this::evictKey);
+        prefixes.forEach(this::evictPrefix);
         EventPublisher publisher = events;
         if (publisher != null) {
             publisher.publish(InvalidationEvent.invalidation(invalidation.event(), keys, prefixes,
@@ -302,13 +302,28 @@ public final class CacheRuntime implements Handler, EvictionSink {
         l1.clear();
     }
 
+    /**
+     * Removes one cache's entries from L1 (an operator's switch; Redis keeps its copies). Loads in flight
+     * are not marked: their keys do not say which cache they belong to.
+     *
+     * @return how many entries were removed
+     */
+    public long clear(NamedCache cache) {
+        return l1.clear(cache.stats());
+    }
+
+    /** L1 entries by cache name, counted in one pass over the L1 (caches without entries are absent). */
+    public Map<String, Long> l1SizesByCache() {
+        return l1.sizesByCache();
+    }
+
     @Override
     public void evictKeys(List<String> keys, boolean alsoL2) {
-        keys.forEach(this::evictKey);
         SharedLevel shared = l2;
         if (alsoL2 && shared != null) {
             shared.evict(keys, List.of());
         }
+        keys.forEach(this::evictKey);
         invalidationsReceived.increment();
     }
 

@@ -54,6 +54,7 @@ public final class StreamReader implements AutoCloseable {
     private final LongAdder readFailures = new LongAdder();
     private final LongAdder gapClears = new LongAdder();
     private volatile boolean running = true;
+    private volatile boolean connected;
 
     /**
      * @param namespace {@code weft.namespace}
@@ -94,6 +95,7 @@ public final class StreamReader implements AutoCloseable {
                         connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).sync();
                 if (!cursor.positioned()) {
                     cursor.position(redis);
+                    connected = true;
                     WeftLog.info("reading invalidation events from " + redacted + ": " + String.join(", ", streams));
                 } else if (checkGaps) {
                     clearIfGaps(redis);
@@ -106,11 +108,13 @@ public final class StreamReader implements AutoCloseable {
                 }
                 checkGaps = entries.size() >= COUNT;
                 backoff = MIN_BACKOFF_MILLIS;
+                connected = true;
             } catch (Exception e) {
                 if (!running) {
                     break;
                 }
                 readFailures.increment();
+                connected = false;
                 checkGaps = true;
                 WeftLog.warnRateLimited("events.read", "cannot read events from " + redacted + " (" + cause(e)
                         + "); retrying, then going on after the last entry read");
@@ -147,6 +151,11 @@ public final class StreamReader implements AutoCloseable {
     /** Whether the reader has found the end of each stream: events appended from now on will be read. */
     public boolean positioned() {
         return cursor.positioned();
+    }
+
+    /** Whether the last read of the streams succeeded (false before the first one): Redis answers the reader. */
+    public boolean connected() {
+        return connected;
     }
 
     /** Events from other sources that evicted something. */

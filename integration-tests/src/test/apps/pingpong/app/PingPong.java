@@ -1,0 +1,69 @@
+package app;
+
+import io.weft.annotations.CacheResult;
+import io.weft.annotations.InvalidateCache;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Measures cross-instance eviction delay between two JVMs. The {@code reader} caches keys 0..n-1, then
+ * for each key in turn calls the cached method until its body runs again (the entry was evicted) and
+ * records when. The {@code writer} invalidates key i every {@code periodMillis} and records when each
+ * invalidation returned. Times are wall-clock microseconds of the one host both JVMs run on.
+ */
+public class PingPong {
+
+    static final AtomicLong LOADED_AT = new AtomicLong();
+
+    @CacheResult(key = "pingpong:{i}", ttl = "1h")
+    public int value(int i) {
+        LOADED_AT.set(micros());
+        return i;
+    }
+
+    @InvalidateCache(keys = "pingpong:{i}")
+    public void invalidate(int i) {
+    }
+
+    static long micros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String role = args[0];
+        int n = Integer.parseInt(args[1]);
+        Path out = Path.of(args[2]);
+        PingPong app = new PingPong();
+        try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(out))) {
+            if (role.equals("reader")) {
+                for (int i = 0; i < n; i++) {
+                    app.value(i);
+                }
+                System.out.println("READY");
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
+                    long before = LOADED_AT.get();
+                    while (LOADED_AT.get() == before && System.nanoTime() < deadline) {
+                        app.value(i);
+                        LockSupport.parkNanos(50_000); // polls every ~50 µs without taking a core from the other JVM
+
+                    }
+                    log.println(i + " " + LOADED_AT.get());
+                }
+            } else {
+                long period = Long.parseLong(args[3]);
+                for (int i = 0; i < n; i++) {
+                    app.invalidate(i);
+                    log.println(i + " " + micros());
+                    Thread.sleep(period);
+                }
+            }
+        }
+        System.out.println("DONE");
+    }
+}
