@@ -67,6 +67,18 @@ final class ChildApp implements AutoCloseable {
         }
     }
 
+    /** Waits until the app prints a line that matches (it must be among its recent lines); fails after 60 s. */
+    void awaitLine(java.util.function.Predicate<String> matcher) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
+        while (recentLines().stream().noneMatch(matcher)) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IllegalStateException("the sample app did not print the expected line; last lines: "
+                        + recentLines());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** The last lines the app printed (stdout and stderr), to explain a failure. */
     synchronized List<String> recentLines() {
         return List.copyOf(recentLines);

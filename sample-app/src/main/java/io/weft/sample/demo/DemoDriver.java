@@ -1,20 +1,13 @@
 package io.weft.sample.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weft.sample.store.Seed;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -38,17 +31,12 @@ public final class DemoDriver {
 
     private final PrintStream out;
     private final boolean withAgent;
-    private final URI base;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    private final ObjectMapper json = new ObjectMapper();
+    private final DemoClient app;
 
     private DemoDriver(PrintStream out, boolean withAgent, int port) {
         this.out = out;
         this.withAgent = withAgent;
-        this.base = URI.create("http://127.0.0.1:" + port);
+        this.app = new DemoClient(port);
     }
 
     /** One measured endpoint. */
@@ -86,6 +74,9 @@ public final class DemoDriver {
                     throw e;
                 }
             }
+            if (agent != null) {
+                TwoInstanceDemo.runIfRedisAnswers(appJar, agent, jvmOptions, out);
+            }
         } catch (Exception e) {
             System.err.println("demo failed: " + (e.getMessage() != null ? e.getMessage() : e));
             System.exit(1);
@@ -100,7 +91,7 @@ public final class DemoDriver {
         UUID book = Seed.BOOKS.get(0).id();
         List<Row> rows = List.of(
                 measure("GET /api/v1/storybook/books?user=…", "/api/v1/storybook/books?user=" + alice, "/dbLoads/getBooks"),
-                measure("GET /api/v1/storybook/books/{id}?user=…", bookPath(alice, book), GET_BOOK_RUNS),
+                measure("GET /api/v1/storybook/books/{id}?user=…", DemoClient.bookPath(alice, book), GET_BOOK_RUNS),
                 measure("GET /api/v1/user/me?user=…", "/api/v1/user/me?user=" + alice, "/dbLoads/getProfile"),
                 measure("GET /api/v1/tts/voices", "/api/v1/tts/voices", "/remoteCalls/getVoices"));
         out.printf(ROW_FORMAT, "endpoint", "first call", "cached (p50)", "speed-up", "hit ratio");
@@ -126,44 +117,42 @@ public final class DemoDriver {
         UUID bob = Seed.BOB;
         UUID bobsBook = Seed.BOOKS.stream().filter(b -> b.userId().equals(bob)).findFirst().orElseThrow().id();
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-            for (String path : List.of("/api/v1/storybook/books?user=" + bob, bookPath(bob, bobsBook),
+            for (String path : List.of("/api/v1/storybook/books?user=" + bob, DemoClient.bookPath(bob, bobsBook),
                     "/api/v1/user/me?user=" + bob, "/internal/stats")) {
-                get(path);
+                app.get(path);
             }
         }
     }
 
     private Row measure(String endpoint, String path, String counter) throws IOException, InterruptedException {
-        long runsBefore = counter(counter);
-        double first = timedGet(path);
+        long runsBefore = app.counter(counter);
+        double first = app.timedGet(path);
         double[] repeated = new double[REPEATS];
         for (int i = 0; i < REPEATS; i++) {
-            repeated[i] = timedGet(path);
+            repeated[i] = app.timedGet(path);
         }
         Arrays.sort(repeated);
         double median = (repeated[(REPEATS - 1) / 2] + repeated[REPEATS / 2]) / 2;
-        return new Row(endpoint, first, median, counter(counter) - runsBefore, REPEATS + 1);
+        return new Row(endpoint, first, median, app.counter(counter) - runsBefore, REPEATS + 1);
     }
 
     /** Updates a book's title, then checks that the next read runs the method again and serves the new title. */
     private void showEviction(UUID book) throws IOException, InterruptedException {
-        String path = bookPath(Seed.ALICE, book);
+        String path = DemoClient.bookPath(Seed.ALICE, book);
         String title = Seed.BOOKS.get(0).title() + ", edited at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
-        HttpResponse<String> put = send(HttpRequest.newBuilder(base.resolve(path))
-                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("title", title)))));
-        expectOk(put, "PUT " + path);
+        app.put(path, Map.of("title", title));
         out.printf("Write: PUT /api/v1/storybook/books/%s  {\"title\": \"%s\"}%n", book, title);
 
-        long before = counter(GET_BOOK_RUNS);
-        String served = json.readTree(get(path).body()).at("/book/title").asText();
-        long runs = counter(GET_BOOK_RUNS) - before;
+        long before = app.counter(GET_BOOK_RUNS);
+        String served = app.title(path);
+        long runs = app.counter(GET_BOOK_RUNS) - before;
         out.printf("Read:  GET the same book -> getBook body ran %d more time, served \"%s\"%n", runs, served);
         if (!served.equals(title) || runs != 1) {
             throw new IllegalStateException("the update did not evict storybook:book:" + book);
         }
-        before = counter(GET_BOOK_RUNS);
-        get(path);
-        runs = counter(GET_BOOK_RUNS) - before;
+        before = app.counter(GET_BOOK_RUNS);
+        app.get(path);
+        runs = app.counter(GET_BOOK_RUNS) - before;
         out.printf("Read:  GET it again      -> getBook body ran %d more time%s%n", runs,
                 withAgent ? "" : " (no agent: every read runs the method)");
         if (withAgent && runs != 0) {
@@ -172,40 +161,6 @@ public final class DemoDriver {
         out.println(withAgent
                 ? "The write evicted the cached book: the new title was served at once, then cached again."
                 : "Without the agent nothing is cached, so every read is fresh and slow.");
-    }
-
-    private static String bookPath(UUID user, UUID book) {
-        return "/api/v1/storybook/books/" + book + "?user=" + user;
-    }
-
-    private long counter(String pointer) throws IOException, InterruptedException {
-        JsonNode value = json.readTree(get("/internal/stats").body()).at(pointer);
-        if (!value.isNumber()) {
-            throw new IllegalStateException("/internal/stats has no number at " + pointer);
-        }
-        return value.asLong();
-    }
-
-    private double timedGet(String path) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        get(path);
-        return (System.nanoTime() - start) / 1e6;
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve(path)).GET());
-        expectOk(response, "GET " + path);
-        return response;
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void expectOk(HttpResponse<String> response, String what) {
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(what + " answered HTTP " + response.statusCode() + ": " + response.body());
-        }
     }
 
     private static String ms(double millis) {
