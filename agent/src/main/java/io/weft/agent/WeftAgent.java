@@ -1,12 +1,16 @@
 package io.weft.agent;
 
+import io.weft.agent.attach.AttachCli;
+import io.weft.agent.attach.LoadedClasses;
 import io.weft.agent.cache.CacheSystem;
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.ops.Ops;
 import io.weft.agent.weaving.CandidateFilter;
 import io.weft.agent.weaving.ConfigurationErrors;
 import io.weft.agent.weaving.Weaving;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -22,20 +26,29 @@ public final class WeftAgent {
     private WeftAgent() {
     }
 
+    /** {@code java -jar weft-agent.jar [attach <pid> [key=value ...] | list | version]}. */
+    public static void main(String[] args) {
+        System.exit(AttachCli.run(args, System.out, System.err));
+    }
+
     /** Called by {@code -javaagent:weft-agent.jar[=k=v;k=v]}. */
     public static void premain(String agentArgs, Instrumentation instrumentation) {
-        start(agentArgs, instrumentation);
+        start(agentArgs, instrumentation, false);
     }
 
-    /** Called when the agent is attached to a running JVM. */
+    /**
+     * Called when the agent is attached to a running JVM ({@code java -jar weft-agent.jar attach <pid>}):
+     * starts as {@code premain} does, then weaves the annotated classes that are already loaded.
+     */
     public static void agentmain(String agentArgs, Instrumentation instrumentation) {
-        start(agentArgs, instrumentation);
+        start(agentArgs, instrumentation, true);
     }
 
-    private static synchronized void start(String agentArgs, Instrumentation instrumentation) {
+    private static synchronized void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         try {
             if (System.getProperty(STARTED) != null) {
-                WeftLog.info("already running in this JVM; nothing to do");
+                WeftLog.info("already running in this JVM; nothing to do" + (attached
+                        ? " (attaching again changes no setting: use the switches, or restart the JVM)" : ""));
                 return;
             }
             WeftConfig config = WeftConfig.fromJvm(agentArgs);
@@ -46,24 +59,61 @@ public final class WeftAgent {
             }
             ConfigurationErrors errors = new ConfigurationErrors(config.strict());
             config.problems().forEach(errors::report);
+            if (config.redisCluster()) {
+                WeftLog.warn("weft.redis.cluster=true: Redis Cluster is not supported yet; weft.redis.uri is used as"
+                        + " a single node");
+            }
             for (String unknown : config.unknownNames()) {
                 WeftLog.warn("unknown setting " + unknown + " is ignored (check its spelling)");
             }
             System.setProperty(STARTED, "true");
-            instrumentation.addTransformer(new CandidateFilter(config,
-                    () -> Weaving.create(config, instrumentation, created -> system = created)), true);
-            WeftLog.info(startupLine(config));
+            Ops ops = Ops.create(config);
+            // Classes loaded before the transformer is added must be retransformed; those loaded after, it sees.
+            Class<?>[] loaded = attached ? instrumentation.getAllLoadedClasses() : null;
+            CandidateFilter filter = new CandidateFilter(config, () -> weave(config, instrumentation, ops));
+            instrumentation.addTransformer(filter, true);
+            WeftLog.info(startupLine(config, attached));
+            ops.startServer();
+            String report = "";
+            if (attached) {
+                LoadedClasses.Result result = LoadedClasses.weave(instrumentation, filter, loaded);
+                CacheSystem current = system;
+                int methods = current == null ? 0 : current.methods().snapshot().length;
+                report = "wove " + methods + " method(s) in the " + result.candidates
+                        + " loaded class(es) that use Weft annotations"
+                        + (result.failed == 0 ? "" : ", " + result.failed + " class(es) failed (see the log)")
+                        + " in " + result.millis + " ms";
+                WeftLog.info("attached: " + report + "; classes loaded from now on are woven as they load");
+            }
+            int port = ops.httpPort();
+            if (attached || port >= 0) {
+                // read back by the attach command, to say what happened
+                System.setProperty(AttachCli.REPORT, report + (port < 0 ? "" : (report.isEmpty() ? "" : "; ")
+                        + "operations on http://127.0.0.1:" + port + "/"));
+            }
         } catch (Throwable t) {
             WeftLog.error("could not start; the application runs without caching: " + t);
         }
     }
 
-    /** The Redis part of the startup line, with any password masked, without loading the Redis client. */
+    private static ClassFileTransformer weave(WeftConfig config, Instrumentation instrumentation, Ops ops) {
+        try {
+            return Weaving.create(config, instrumentation, created -> {
+                system = created;
+                ops.systemCreated(created);
+            });
+        } catch (RuntimeException | Error e) {
+            ops.weavingFailed(e);
+            throw e;
+        }
+    }
+
     /** The caches of this JVM, or {@code null} before the first class using a Weft annotation was woven. */
     public static CacheSystem system() {
         return system;
     }
 
+    /** The Redis part of the startup line, with any password masked, without loading the Redis client. */
     private static String redis(WeftConfig config) {
         if (config.redisUri() == null) {
             return "L2 off (weft.redis.uri unset); events off";
@@ -74,7 +124,7 @@ public final class WeftAgent {
                 + (config.eventTemplates().isEmpty() ? "" : " and " + config.eventTemplates().keySet());
     }
 
-    private static String startupLine(WeftConfig config) {
+    private static String startupLine(WeftConfig config, boolean attached) {
         String version = WeftAgent.class.getPackage().getImplementationVersion();
         return "Weft " + (version == null ? "dev" : version) + " started on Java " + Runtime.version().feature()
                 + ": L1 maxSize=" + config.l1MaxSize() + " l1.ttl=" + Durations.format(config.l1Ttl())
@@ -82,6 +132,7 @@ public final class WeftAgent {
                 + "; " + redis(config) + "; weaving " + (config.include().isEmpty() ? "all packages" : config.include())
                 + (config.exclude().isEmpty() ? "" : " except " + config.exclude())
                 + (config.strict() ? "; strict" : "")
-                + "; classes are woven as they load";
+                + (attached ? "; attached to a running JVM: weaving the classes already loaded"
+                        : "; classes are woven as they load");
     }
 }

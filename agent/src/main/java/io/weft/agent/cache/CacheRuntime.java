@@ -110,7 +110,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
             SharedLevel shared = shared();
             SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING : shared.lookup(method, key);
             if (found.hit) {
-                long ttl = Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
+                long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
+                        : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
                 entry = new CacheEntry(found.value, ttl, stats);
                 putUnlessInvalidated(mine, entry);
                 stats.l2Hit();

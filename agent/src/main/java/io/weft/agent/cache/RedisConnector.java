@@ -42,6 +42,9 @@ public final class RedisConnector {
     /** Starts the Redis side of {@code runtime} as {@code config} says. */
     public static RedisConnector connect(CacheRuntime runtime, WeftConfig config) {
         String instanceId = instanceId();
+        // Relocated by the shade plugin to io.weft.shaded.netty.noUnsafe: only our Netty copy avoids
+        // sun.misc.Unsafe (Java 24+ warns about it); the application's own Netty is untouched.
+        System.setProperty("io.netty.noUnsafe", "true");
         RedisEndpoint endpoint = new RedisEndpoint(config.redisUri());
         RedisStore store = new RedisStore(endpoint, config.redisTimeout(), new CircuitBreaker("L2"));
         EventPublisher publisher = new EventPublisher(endpoint, config.namespace(), config.streamMaxLen(),

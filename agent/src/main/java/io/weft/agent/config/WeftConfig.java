@@ -43,6 +43,9 @@ public final class WeftConfig {
     private final Duration redisTimeout;
     private final int maxValueBytes;
     private final long streamMaxLen;
+    private final boolean redisCluster;
+    private final int httpPort;
+    private final String httpToken;
 
     /** Reads and checks every setting from {@code sources}. */
     public WeftConfig(ConfigSources sources) {
@@ -64,10 +67,10 @@ public final class WeftConfig {
         this.redisTimeout = duration("weft.redis.timeout", Duration.ofMillis(250));
         this.maxValueBytes = positiveInt("weft.redis.maxValueBytes", 1 << 20);
         this.streamMaxLen = positiveInt("weft.stream.maxlen", 10_000);
-        if (bool("weft.redis.cluster", false)) {
-            problems.add("weft.redis.cluster: Redis Cluster is not supported yet; weft.redis.uri is used as a"
-                    + " single node");
-        }
+        this.httpPort = port("weft.http.port");
+        String token = string("weft.http.token", "");
+        this.httpToken = token.isEmpty() ? null : token;
+        this.redisCluster = bool("weft.redis.cluster", false);
     }
 
     /** Reads the live JVM. */
@@ -120,6 +123,11 @@ public final class WeftConfig {
         return redisUri;
     }
 
+    /** {@code weft.redis.cluster}: not supported yet; the agent says so and uses the URI as one node. */
+    public boolean redisCluster() {
+        return redisCluster;
+    }
+
     /** The bound on a Redis command on a caller's path ({@code weft.redis.timeout}). */
     public Duration redisTimeout() {
         return redisTimeout;
@@ -133,6 +141,19 @@ public final class WeftConfig {
     /** The approximate length bound of each event stream ({@code weft.stream.maxlen}). */
     public long streamMaxLen() {
         return streamMaxLen;
+    }
+
+    /**
+     * {@code weft.http.port}: the loopback port of the operations server (metrics, health, switches), 0 for
+     * any free port, or -1 when unset or malformed (no server).
+     */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** {@code weft.http.token}: the bearer token of management calls, or {@code null} when unset (they are refused). */
+    public String httpToken() {
+        return httpToken;
     }
 
     /**
@@ -254,6 +275,23 @@ public final class WeftConfig {
         }
         problems.add(name + ": '" + value + "' is not a positive integer; using " + fallback);
         return fallback;
+    }
+
+    private int port(String name) {
+        String value = sources.get(name);
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= 0 && parsed <= 65535) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(name + ": '" + value + "' is not a port (0-65535); the operations server is off");
+        return -1;
     }
 
     private List<String> packages(String name) {

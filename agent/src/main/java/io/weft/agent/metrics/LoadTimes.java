@@ -35,6 +35,29 @@ public final class LoadTimes {
         return totalNanos.sum();
     }
 
+    /** Number of buckets of {@link #bucketCounts()}. */
+    public static int buckets() {
+        return BUCKETS;
+    }
+
+    /**
+     * The (exclusive) upper bound of bucket {@code i} in nanoseconds: 2^(10+i). The last bucket also holds
+     * every longer load.
+     */
+    public static long upperBoundNanos(int i) {
+        return 1L << (MIN_SHIFT + i);
+    }
+
+    /** A copy of the count of each bucket (for histograms); bucket {@code i} holds loads shorter than
+     * {@link #upperBoundNanos(int) upperBoundNanos(i)} and not shorter than the previous bound. */
+    public long[] bucketCounts() {
+        long[] copy = new long[BUCKETS];
+        for (int i = 0; i < BUCKETS; i++) {
+            copy[i] = counts.get(i);
+        }
+        return copy;
+    }
+
     /** The {@code quantile} (0..1) of load times in nanoseconds, or 0 before the first load. */
     public long quantileNanos(double quantile) {
         long n = count();

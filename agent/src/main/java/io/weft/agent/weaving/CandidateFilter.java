@@ -51,7 +51,8 @@ public final class CandidateFilter implements ClassFileTransformer {
         }
     }
 
-    boolean acceptsName(String internalName) {
+    /** Whether a class of this internal name may be woven at all (before its bytes are looked at). */
+    public boolean acceptsName(String internalName) {
         if (internalName.contains("$$")) {
             return false;
         }

@@ -69,6 +69,12 @@ public final class AppJvm implements AutoCloseable {
             return this;
         }
 
+        /** Any other JVM option, e.g. {@code -XX:+EnableDynamicAgentLoading}. */
+        public Builder jvmOption(String option) {
+            jvmOptions.add(option);
+            return this;
+        }
+
         public Builder env(String name, String value) {
             environment.put(name, value);
             return this;

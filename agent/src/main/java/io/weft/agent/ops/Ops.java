@@ -1,0 +1,153 @@
+package io.weft.agent.ops;
+
+import io.weft.agent.WeftAgent;
+import io.weft.agent.cache.CacheSystem;
+import io.weft.agent.cache.NamedCache;
+import io.weft.agent.config.WeftConfig;
+import io.weft.agent.log.WeftLog;
+import io.weft.agent.ops.jmx.Jmx;
+
+/**
+ * The operations side of the agent (SPEC §9): the runtime switches, JMX MBeans once the first cache
+ * exists, and, with {@code weft.http.port} set, the loopback HTTP server for metrics, health, switches
+ * and the status page. Every view reads a {@link Snapshot}; every switch goes through here, so JMX and
+ * HTTP behave alike and every change is logged.
+ */
+public final class Ops {
+
+    private final WeftConfig config;
+    private final Switches switches = new Switches();
+    private volatile Snapshot.Parts parts;
+    private volatile String weavingFailure;
+    private volatile OpsServer server;
+
+    private Ops(WeftConfig config) {
+        this.config = config;
+    }
+
+    /** Creates the operations side; it starts nothing (see {@link #startServer()}). */
+    public static Ops create(WeftConfig config) {
+        return new Ops(config);
+    }
+
+    /**
+     * Starts the HTTP server when {@code weft.http.port} is set; without it, no server, no thread. A failure
+     * (port taken, no {@code jdk.httpserver} module) is logged and the agent goes on without it.
+     */
+    public void startServer() {
+        if (config.httpPort() < 0) {
+            return;
+        }
+        try {
+            server = OpsServer.start(this, config);
+        } catch (Throwable t) {
+            WeftLog.error("cannot serve metrics and health on 127.0.0.1:" + config.httpPort() + " (" + t
+                    + "); caching goes on without the operations server");
+        }
+    }
+
+    /** Stops the HTTP server, if any (tests; the agent's server lives as long as the JVM). */
+    void stopServer() {
+        OpsServer current = server;
+        server = null;
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    /**
+     * Called as soon as the cache system exists, before its first cache is created: the switches start
+     * following its caches, and the MBeans are registered (in the background, off the weaving thread).
+     */
+    public void systemCreated(CacheSystem created) {
+        use(Snapshot.Parts.of(created));
+        try {
+            Jmx.start(this, created.caches());
+        } catch (Throwable t) {
+            WeftLog.warn("JMX is not available (" + t + "); use weft.http.port for metrics and switches");
+        }
+    }
+
+    /** Starts reading and switching {@code system}'s parts. */
+    void use(Snapshot.Parts system) {
+        this.parts = system;
+        this.weavingFailure = null;
+        switches.attach(system.caches);
+    }
+
+    /** Caching could not start (the dispatcher could not be installed, …): health says DOWN. */
+    public void weavingFailed(Throwable failure) {
+        if (parts == null) {
+            weavingFailure = String.valueOf(failure);
+        }
+    }
+
+    /** The state of everything, now. */
+    public Snapshot snapshot() {
+        return Snapshot.take(parts, config, switches, weavingFailure, true);
+    }
+
+    /** The state of everything but the entries of each cache, which take a walk over the L1 to count. */
+    public Snapshot snapshotWithoutEntries() {
+        return Snapshot.take(parts, config, switches, weavingFailure, false);
+    }
+
+    /** The cache called {@code name}, or null. */
+    public NamedCache cache(String name) {
+        Snapshot.Parts current = parts;
+        return current == null ? null : current.caches.find(name);
+    }
+
+    public Switches switches() {
+        return switches;
+    }
+
+    /** Sets a cache's own switch. */
+    public void setCacheEnabled(NamedCache cache, boolean enabled, String by) {
+        switches.setCacheEnabled(cache, enabled, by);
+    }
+
+    /** Sets the agent's switch (every cache). */
+    public void setAgentEnabled(boolean enabled, String by) {
+        switches.setAgentEnabled(enabled, by);
+    }
+
+    /** Removes one cache's entries from this JVM's L1; returns how many. */
+    public long clear(NamedCache cache, String by) {
+        Snapshot.Parts current = parts;
+        if (current == null) {
+            return 0;
+        }
+        long removed = current.runtime.clear(cache);
+        WeftLog.info("cache " + cache.name() + " cleared: " + removed + " L1 entries removed (" + by + ")");
+        return removed;
+    }
+
+    /** Empties this JVM's L1; returns how many entries it held. */
+    public long clearAll(String by) {
+        Snapshot.Parts current = parts;
+        if (current == null) {
+            return 0;
+        }
+        long size = current.runtime.l1Size();
+        current.runtime.clear();
+        WeftLog.info("L1 cleared: about " + size + " entries removed (" + by + ")");
+        return size;
+    }
+
+    /** The port the HTTP server listens on, or -1 when it is off. */
+    public int httpPort() {
+        OpsServer current = server;
+        return current == null ? -1 : current.port();
+    }
+
+    public WeftConfig config() {
+        return config;
+    }
+
+    /** The agent's version from its jar's manifest, or {@code dev}. */
+    public static String version() {
+        String version = WeftAgent.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

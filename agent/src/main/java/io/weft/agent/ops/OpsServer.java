@@ -1,0 +1,247 @@
+package io.weft.agent.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.weft.agent.cache.NamedCache;
+import io.weft.agent.config.WeftConfig;
+import io.weft.agent.log.WeftLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operations server: the JDK's {@code com.sun.net.httpserver}, bound to 127.0.0.1 only, one daemon
+ * worker thread. Reads ({@code GET /metrics}, {@code /health}, {@code /}) are open to whoever can reach
+ * loopback; calls that change state ({@code POST}) need {@code Authorization: Bearer <weft.http.token>}
+ * and are refused entirely when no token is configured.
+ *
+ * <p>Every response carries {@code Connection: close}: before JDK 21 the server writes the headers and
+ * the body in two packets, and unless the JVM-wide {@code sun.net.httpserver.nodelay} is set, Nagle's
+ * algorithm with the client's delayed ACK holds the body back ~40 ms; closing the connection sends it at
+ * once, without changing that setting for the application's own servers.
+ */
+final class OpsServer {
+
+    private static final String JSON = "application/json; charset=utf-8";
+    private static final String HTML = "text/html; charset=utf-8";
+    private static final String PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';"
+            + " connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private final Ops ops;
+    private final byte[] tokenDigest;
+    private final HttpServer server;
+    private final ExecutorService workers;
+
+    private OpsServer(Ops ops, WeftConfig config, HttpServer server, ExecutorService workers) {
+        this.ops = ops;
+        this.tokenDigest = config.httpToken() == null ? null : sha256(config.httpToken());
+        this.server = server;
+        this.workers = workers;
+    }
+
+    /** Binds 127.0.0.1:{@code weft.http.port} and serves until the JVM ends; all its threads are daemons. */
+    static OpsServer start(Ops ops, WeftConfig config) throws IOException, InterruptedException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), config.httpPort()), 16);
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(64),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "weft-http");
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        http.setExecutor(workers);
+        OpsServer server = new OpsServer(ops, config, http, workers);
+        http.createContext("/", server::handle);
+        // The JDK names its dispatcher thread and takes its daemon flag from the thread that starts it.
+        Thread starter = new Thread(http::start, "weft-http-start");
+        starter.setDaemon(true);
+        starter.start();
+        starter.join();
+        WeftLog.info("operations on http://127.0.0.1:" + server.port() + "/ (status page, /metrics, /health); "
+                + (config.httpToken() == null ? "management calls are refused: weft.http.token is not set"
+                        : "management calls need the bearer token of weft.http.token"));
+        return server;
+    }
+
+    void stop() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) {
+        try {
+            drain(exchange.getRequestBody());
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getRawPath();
+            boolean read = method.equals("GET") || method.equals("HEAD");
+            switch (path) {
+                case "/":
+                case "/index.html":
+                    if (read) {
+                        exchange.getResponseHeaders().set("Content-Security-Policy", PAGE_POLICY);
+                        respond(exchange, 200, HTML, StatusPage.render(ops.snapshot(), ops.httpPort()));
+                    } else {
+                        notAllowed(exchange, "GET, HEAD");
+                    }
+                    return;
+                case "/metrics":
+                    if (read) {
+                        respond(exchange, 200, PrometheusText.CONTENT_TYPE, PrometheusText.render(ops.snapshot()));
+                    } else {
+                        notAllowed(exchange, "GET, HEAD");
+                    }
+                    return;
+                case "/health":
+                    if (read) {
+                        Snapshot snapshot = ops.snapshot();
+                        respond(exchange, snapshot.status == Snapshot.Status.DOWN ? 503 : 200, JSON,
+                                HealthJson.render(snapshot, ops.httpPort()));
+                    } else {
+                        notAllowed(exchange, "GET, HEAD");
+                    }
+                    return;
+                default:
+                    manage(exchange, method, path);
+            }
+        } catch (Throwable t) {
+            WeftLog.warnRateLimited("http", "the operations server failed on a request: " + t);
+            if (exchange.getResponseCode() == -1) {
+                try {
+                    error(exchange, 500, "internal error: " + t.getClass().getSimpleName());
+                } catch (Throwable ignored) {
+                    // the connection is closed below
+                }
+            }
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** {@code POST /enable}, {@code /disable}, {@code /clear}, {@code /caches/<name>/enable|disable|clear}. */
+    private void manage(HttpExchange exchange, String method, String path) throws IOException {
+        String action;
+        String cacheName = null;
+        if (path.equals("/enable") || path.equals("/disable") || path.equals("/clear")) {
+            action = path.substring(1);
+        } else if (path.startsWith("/caches/") && path.lastIndexOf('/') > "/caches/".length()) {
+            int slash = path.lastIndexOf('/');
+            action = path.substring(slash + 1);
+            cacheName = URLDecoder.decode(path.substring("/caches/".length(), slash).replace("+", "%2B"),
+                    StandardCharsets.UTF_8);
+        } else {
+            error(exchange, 404, "not found; try /, /metrics or /health");
+            return;
+        }
+        if (!action.equals("enable") && !action.equals("disable") && !action.equals("clear")) {
+            error(exchange, 404, "no such operation: " + action + " (enable, disable or clear)");
+            return;
+        }
+        if (!method.equals("POST")) {
+            notAllowed(exchange, "POST");
+            return;
+        }
+        if (!authorized(exchange, method, path)) {
+            return;
+        }
+        String by = "over HTTP from " + exchange.getRemoteAddress().getAddress().getHostAddress();
+        Json json = new Json().object();
+        if (cacheName == null) {
+            if (action.equals("clear")) {
+                json.field("cleared", ops.clearAll(by));
+            } else {
+                ops.setAgentEnabled(action.equals("enable"), by);
+                json.field("enabled", ops.switches().agentEnabled());
+            }
+        } else {
+            NamedCache cache = ops.cache(cacheName);
+            if (cache == null) {
+                error(exchange, 404, "no cache named " + cacheName);
+                return;
+            }
+            json.field("cache", cache.name());
+            if (action.equals("clear")) {
+                json.field("cleared", ops.clear(cache, by));
+            } else {
+                ops.setCacheEnabled(cache, action.equals("enable"), by);
+                json.field("enabled", ops.switches().cacheEnabled(cache)).field("active", cache.enabled());
+            }
+        }
+        respond(exchange, 200, JSON, json.end().toString());
+    }
+
+    /** Whether the request carries the token; if not, answers 403 (no token configured) or 401. */
+    private boolean authorized(HttpExchange exchange, String method, String path) throws IOException {
+        if (tokenDigest == null) {
+            error(exchange, 403, "management calls are refused: no token is configured (set weft.http.token)");
+            return false;
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+        if (bearer && MessageDigest.isEqual(tokenDigest, sha256(header.substring(7).trim()))) {
+            return true;
+        }
+        WeftLog.warnRateLimited("http.auth", "refused " + method + " " + path + " from "
+                + exchange.getRemoteAddress().getAddress().getHostAddress() + ": "
+                + (header == null ? "no Authorization header" : bearer ? "wrong token" : "not a bearer token"));
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"weft\"");
+        error(exchange, 401, header == null ? "a bearer token is required (Authorization: Bearer <weft.http.token>)"
+                : "wrong token");
+        return false;
+    }
+
+    private static void notAllowed(HttpExchange exchange, String allowed) throws IOException {
+        exchange.getResponseHeaders().set("Allow", allowed);
+        error(exchange, 405, "method not allowed; use " + allowed);
+    }
+
+    private static void error(HttpExchange exchange, int status, String message) throws IOException {
+        respond(exchange, status, JSON, new Json().object().field("error", message).end().toString());
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        exchange.getResponseHeaders().set("Connection", "close");
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) > 0 && total < 65536) {
+            total += n;
+        }
+        in.close();
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

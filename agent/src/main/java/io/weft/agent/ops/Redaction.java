@@ -1,0 +1,18 @@
+package io.weft.agent.ops;
+
+/** Keeps secrets out of what the operations views show. */
+final class Redaction {
+
+    private Redaction() {
+    }
+
+    /** {@code scheme://****@host:port/…}: a URI with everything between {@code ://} and its last {@code @} masked. */
+    static String uri(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int start = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        return start >= 0 && at > start ? uri.substring(0, start + 3) + "****" + uri.substring(at) : uri;
+    }
+}

@@ -1,0 +1,296 @@
+package io.weft.agent.ops;
+
+import io.weft.agent.cache.CacheRegistry;
+import io.weft.agent.cache.CacheRuntime;
+import io.weft.agent.cache.CacheSystem;
+import io.weft.agent.cache.MethodTable;
+import io.weft.agent.cache.NamedCache;
+import io.weft.agent.cache.RedisConnector;
+import io.weft.agent.config.WeftConfig;
+import io.weft.agent.events.EventPublisher;
+import io.weft.agent.events.StreamReader;
+import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.metrics.LoadTimes;
+import io.weft.agent.store.RedisStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Everything the operations views show, read once: the agent, each cache, Redis and the event streams.
+ * Metrics, health, the status page and JMX all render from it. Taking one reads counters and walks the
+ * L1 once (for the entries per cache); it never calls Redis.
+ */
+public final class Snapshot {
+
+    /** Health of the whole agent or of one part of it. */
+    public enum Status {
+        /** Working as configured. */
+        UP,
+        /** Working, but not fully: caching is off, or Redis is unreachable and the JVM runs on L1 alone. */
+        DEGRADED,
+        /** Not working: caching could not start, or (for a part) Redis does not answer. */
+        DOWN,
+        /** A part that is switched off, or not configured (Redis without {@code weft.redis.uri}). */
+        OFF
+    }
+
+    public final String version;
+    public final int javaFeature;
+    public final boolean started;
+    public final boolean agentEnabled;
+    public final String weavingFailure;
+    public final int wovenMethods;
+    public final long l1Size;
+    public final long l1MaxSize;
+    public final long invalidationsSent;
+    public final long invalidationsReceived;
+    public final List<CacheView> caches;
+    public final RedisView redis;
+    public final Status status;
+    public final List<String> reasons;
+
+    private Snapshot(Parts parts, WeftConfig config, Switches switches, String weavingFailure, boolean countEntries) {
+        this.version = Ops.version();
+        this.javaFeature = Runtime.version().feature();
+        this.started = parts != null;
+        this.agentEnabled = switches.agentEnabled();
+        this.weavingFailure = weavingFailure;
+        this.l1MaxSize = config.l1MaxSize();
+        List<CacheView> views = new ArrayList<>();
+        if (parts != null) {
+            CacheRuntime runtime = parts.runtime;
+            this.wovenMethods = parts.methods.snapshot().length;
+            Map<String, Long> sizes = countEntries ? runtime.l1SizesByCache() : Map.of();
+            for (NamedCache cache : parts.caches.caches()) {
+                views.add(new CacheView(cache, switches.cacheEnabled(cache), sizes.getOrDefault(cache.name(), 0L)));
+            }
+            this.l1Size = runtime.l1Size();
+            this.invalidationsSent = runtime.invalidationsSent();
+            this.invalidationsReceived = runtime.invalidationsReceived();
+        } else {
+            this.wovenMethods = 0;
+            this.l1Size = 0;
+            this.invalidationsSent = 0;
+            this.invalidationsReceived = 0;
+        }
+        this.caches = Collections.unmodifiableList(views);
+        this.redis = config.redisUri() == null ? null
+                : new RedisView(parts == null ? null : parts.redis.get(), config.redisUri());
+        List<String> why = new ArrayList<>();
+        Status overall = Status.UP;
+        if (weavingFailure != null && parts == null) {
+            overall = Status.DOWN;
+            why.add("caching could not start: " + weavingFailure);
+        }
+        if (!agentEnabled) {
+            overall = worst(overall, Status.DEGRADED);
+            why.add("caching is switched off for the agent");
+        }
+        if (redis != null && redis.status != Status.UP) {
+            overall = worst(overall, Status.DEGRADED);
+            why.add(redis.reason);
+        }
+        this.status = overall;
+        this.reasons = Collections.unmodifiableList(why);
+    }
+
+    /**
+     * Reads {@code parts} (null before the first annotated class was woven).
+     *
+     * @param countEntries whether to walk the L1 to count each cache's entries (else they read 0)
+     */
+    static Snapshot take(Parts parts, WeftConfig config, Switches switches, String weavingFailure,
+            boolean countEntries) {
+        return new Snapshot(parts, config, switches, weavingFailure, countEntries);
+    }
+
+    /** What a snapshot reads: the parts of a {@link CacheSystem} (tests build them without a dispatcher). */
+    static final class Parts {
+        final CacheRegistry caches;
+        final CacheRuntime runtime;
+        final MethodTable methods;
+        final Supplier<RedisConnector> redis;
+
+        Parts(CacheRegistry caches, CacheRuntime runtime, MethodTable methods, Supplier<RedisConnector> redis) {
+            this.caches = caches;
+            this.runtime = runtime;
+            this.methods = methods;
+            this.redis = redis;
+        }
+
+        static Parts of(CacheSystem system) {
+            return new Parts(system.caches(), system.runtime(), system.methods(), system::redis);
+        }
+    }
+
+    static Status worst(Status a, Status b) {
+        return a.ordinal() >= b.ordinal() ? a : b;
+    }
+
+    /** The cache called {@code name}, or null. */
+    public CacheView cache(String name) {
+        for (CacheView cache : caches) {
+            if (cache.name.equals(name)) {
+                return cache;
+            }
+        }
+        return null;
+    }
+
+    /** One cache's switches and statistics. */
+    public static final class CacheView {
+        public final String name;
+        /** Lookups happen (its own switch and the agent's are on). */
+        public final boolean active;
+        /** Its own switch. */
+        public final boolean enabled;
+        public final long l1Hits;
+        public final long l2Hits;
+        public final long misses;
+        public final double hitRatio;
+        public final long loads;
+        public final long loadFailures;
+        public final long loadNanosTotal;
+        public final long loadP50Nanos;
+        public final long loadP95Nanos;
+        public final long loadP99Nanos;
+        /** Loads per {@link LoadTimes} bucket. */
+        public final long[] loadBuckets;
+        public final long evictedBySize;
+        public final long expired;
+        public final long invalidated;
+        public final long l2Unreadable;
+        public final long l2NotStored;
+        public final long l1Entries;
+
+        CacheView(NamedCache cache, boolean enabled, long l1Entries) {
+            CacheStats stats = cache.stats();
+            LoadTimes times = stats.loadTimes();
+            this.name = cache.name();
+            this.active = cache.enabled();
+            this.enabled = enabled;
+            // misses first: a lookup counted between two reads shows as a hit rather than as a lost miss
+            this.misses = stats.misses();
+            this.l1Hits = stats.l1Hits();
+            this.l2Hits = stats.l2Hits();
+            long lookups = l1Hits + l2Hits + misses;
+            this.hitRatio = lookups == 0 ? 0 : (double) (l1Hits + l2Hits) / lookups;
+            this.loadBuckets = times.bucketCounts();
+            long n = 0;
+            for (long count : loadBuckets) {
+                n += count;
+            }
+            this.loads = n;
+            this.loadNanosTotal = times.totalNanos();
+            this.loadP50Nanos = times.quantileNanos(0.5);
+            this.loadP95Nanos = times.quantileNanos(0.95);
+            this.loadP99Nanos = times.quantileNanos(0.99);
+            this.loadFailures = stats.loadFailures();
+            this.evictedBySize = stats.evictedBySizeCount();
+            this.expired = stats.expiredCount();
+            this.invalidated = stats.invalidatedCount();
+            this.l2Unreadable = stats.l2UnreadableCount();
+            this.l2NotStored = stats.l2NotStoredCount();
+            this.l1Entries = l1Entries;
+        }
+
+        public long hits() {
+            return l1Hits + l2Hits;
+        }
+
+        /** Mean load time in nanoseconds, or 0 before the first load. */
+        public long loadMeanNanos() {
+            return loads == 0 ? 0 : loadNanosTotal / loads;
+        }
+    }
+
+    /** Redis as this JVM sees it: the shared level's circuit breaker, the event reader and the publisher. */
+    public static final class RedisView {
+        /** The URI without its password. */
+        public final String uri;
+        /** False while the connection is being set up (or could not be set up). */
+        public final boolean connected;
+        public final Status status;
+        public final String reason;
+        public final String breakerState;
+        public final long failures;
+        public final long rejections;
+        public final boolean readerUp;
+        public final boolean readerPositioned;
+        public final List<String> streams;
+        public final long lagMillis;
+        public final long eventsApplied;
+        public final long malformedEntries;
+        public final long gapClears;
+        public final long readFailures;
+        public final long published;
+        public final long publishPending;
+        public final long publishFailures;
+        public final long publishOverflows;
+
+        RedisView(RedisConnector connector, String configuredUri) {
+            this.connected = connector != null;
+            if (connector == null) {
+                this.uri = Redaction.uri(configuredUri);
+                this.status = Status.DOWN;
+                this.reason = "Redis " + uri + " is not connected yet";
+                this.breakerState = "CLOSED";
+                this.failures = 0;
+                this.rejections = 0;
+                this.readerUp = false;
+                this.readerPositioned = false;
+                this.streams = List.of();
+                this.lagMillis = 0;
+                this.eventsApplied = 0;
+                this.malformedEntries = 0;
+                this.gapClears = 0;
+                this.readFailures = 0;
+                this.published = 0;
+                this.publishPending = 0;
+                this.publishFailures = 0;
+                this.publishOverflows = 0;
+                return;
+            }
+            RedisStore store = connector.store();
+            StreamReader reader = connector.reader();
+            EventPublisher publisher = connector.publisher();
+            this.uri = connector.redactedUri();
+            this.breakerState = store.state().name();
+            this.failures = store.failures();
+            this.rejections = store.rejections();
+            this.readerUp = reader.connected();
+            this.readerPositioned = reader.positioned();
+            this.streams = reader.streams();
+            this.lagMillis = reader.lagMillis();
+            this.eventsApplied = reader.eventsApplied();
+            this.malformedEntries = reader.malformedEntries();
+            this.gapClears = reader.gapClears();
+            this.readFailures = reader.readFailures();
+            this.published = publisher.published();
+            this.publishPending = publisher.pending();
+            this.publishFailures = publisher.failures();
+            this.publishOverflows = publisher.overflows();
+            if (!readerUp || "OPEN".equals(breakerState)) {
+                this.status = Status.DOWN;
+                this.reason = "Redis " + uri + " does not answer"
+                        + ("OPEN".equals(breakerState) ? " (circuit breaker open)" : readFailures == 0
+                                ? " yet" : " (event reader failing)")
+                        + "; caching goes on in L1 only";
+            } else if (!"CLOSED".equals(breakerState)) {
+                this.status = Status.DEGRADED;
+                this.reason = "Redis " + uri + " is being probed after failures (circuit breaker " + breakerState + ")";
+            } else {
+                this.status = Status.UP;
+                this.reason = null;
+            }
+        }
+
+        /** Whether Redis answers: the event reader's last read succeeded and the breaker lets calls through. */
+        public boolean up() {
+            return status == Status.UP;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.weft.agent.ops.jmx;
+
+/**
+ * One cache over JMX: {@code io.weft:type=Cache,name=<ObjectName.quote(name)>}. Counters count since the
+ * JVM started; times are in milliseconds (percentiles are bucket bounds: at most twice the true value).
+ */
+public interface CacheControlMXBean {
+
+    String getName();
+
+    /** The cache's own switch; writable. The cache is active only while the agent's switch is on too. */
+    boolean isEnabled();
+
+    void setEnabled(boolean enabled);
+
+    /** Whether lookups happen now (its switch and the agent's are on). */
+    boolean isActive();
+
+    long getL1Hits();
+
+    long getL2Hits();
+
+    long getHits();
+
+    long getMisses();
+
+    /** Hits over lookups since start, 0 before the first lookup. */
+    double getHitRatio();
+
+    long getLoads();
+
+    long getLoadFailures();
+
+    double getLoadTimeMeanMillis();
+
+    double getLoadTimeP50Millis();
+
+    double getLoadTimeP95Millis();
+
+    double getLoadTimeP99Millis();
+
+    long getEvictionsBySize();
+
+    long getExpirations();
+
+    long getInvalidations();
+
+    long getL2Unreadable();
+
+    long getL2NotStored();
+
+    /** Entries of this cache in this JVM's L1. */
+    long getL1Entries();
+
+    /** Removes this cache's entries from this JVM's L1 (Redis keeps its copies); returns how many. */
+    long clear();
+}

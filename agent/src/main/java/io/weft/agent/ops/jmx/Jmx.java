@@ -1,0 +1,70 @@
+package io.weft.agent.ops.jmx;
+
+import io.weft.agent.cache.CacheRegistry;
+import io.weft.agent.cache.NamedCache;
+import io.weft.agent.log.WeftLog;
+import io.weft.agent.ops.Ops;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * Registers the MBeans on the platform MBean server: {@code io.weft:type=Agent} when the cache system
+ * starts and {@code io.weft:type=Cache,name=<quoted name>} for each cache as it appears. Registration
+ * runs on a short-lived daemon thread, never on the thread that is loading (and weaving) a class: the
+ * platform server may not exist yet, and creating it there would load and initialize much of the JDK's
+ * management (and logging) under the class loader's lock.
+ */
+public final class Jmx {
+
+    /** The agent's MBean. */
+    public static final String AGENT = "io.weft:type=Agent";
+
+    private Jmx() {
+    }
+
+    /** The name of a cache's MBean. */
+    public static ObjectName cacheName(String cache) throws javax.management.MalformedObjectNameException {
+        return new ObjectName("io.weft:type=Cache,name=" + ObjectName.quote(cache));
+    }
+
+    /** Registers the agent's MBean, then every cache's as it is created. */
+    public static void start(Ops ops, CacheRegistry caches) {
+        ThreadPoolExecutor registrar = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "weft-jmx");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        registrar.allowCoreThreadTimeOut(true);
+        registrar.execute(() -> register(new AgentControl(ops), AGENT));
+        caches.onCreated(cache -> registrar.execute(() -> register(ops, cache)));
+    }
+
+    private static void register(Ops ops, NamedCache cache) {
+        try {
+            register(new CacheControl(ops, cache), cacheName(cache.name()).getCanonicalName());
+        } catch (Exception e) {
+            WeftLog.warn("cannot register the MBean of cache " + cache.name() + ": " + e);
+        }
+    }
+
+    private static void register(Object mbean, String name) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName objectName = new ObjectName(name);
+            if (!server.isRegistered(objectName)) {
+                server.registerMBean(mbean, objectName);
+                WeftLog.debug("registered MBean " + name);
+            }
+        } catch (InstanceAlreadyExistsException e) {
+            // the same cache handed over twice
+        } catch (Throwable t) {
+            WeftLog.warnRateLimited("jmx", "cannot register MBean " + name + ": " + t);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.weft.agent.ops;
+
+import io.weft.agent.cache.CacheRegistry;
+import io.weft.agent.cache.CacheRuntime;
+import io.weft.agent.cache.MethodTable;
+import io.weft.agent.config.ConfigSources;
+import io.weft.agent.config.WeftConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Caches with counters, and an {@link Ops} over them, without weaving or a dispatcher. */
+final class OpsFixture {
+
+    final CacheRegistry caches = new CacheRegistry();
+    final CacheRuntime runtime = new CacheRuntime(new MethodTable(), 100);
+    final Snapshot.Parts parts = new Snapshot.Parts(caches, runtime, new MethodTable(), () -> null);
+
+    static WeftConfig config(String... pairs) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            properties.put(pairs[i], pairs[i + 1]);
+        }
+        return new WeftConfig(ConfigSources.of(properties, Map.of()));
+    }
+
+    Ops ops(WeftConfig config) {
+        Ops ops = Ops.create(config);
+        ops.use(parts);
+        return ops;
+    }
+}

@@ -1,0 +1,160 @@
+package io.weft.agent.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.weft.agent.cache.NamedCache;
+import io.weft.agent.ops.testing.PromText;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The operations server in this JVM, over real HTTP on loopback. */
+class OpsServerTest {
+
+    private static final String TOKEN = "t0ken-for-tests";
+    private final OpsFixture fixture = new OpsFixture();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<Ops> started = new ArrayList<>();
+
+    private Ops start(String... settings) {
+        String[] all = Arrays.copyOf(settings, settings.length + 2);
+        all[settings.length] = "weft.http.port";
+        all[settings.length + 1] = "0";
+        Ops ops = fixture.ops(OpsFixture.config(all));
+        ops.startServer();
+        started.add(ops);
+        assertTrue(ops.httpPort() > 0);
+        return ops;
+    }
+
+    private HttpResponse<String> send(Ops ops, String method, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.httpPort() + path))
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthMetricsAndThePageAreServed() throws Exception {
+        fixture.caches.cache("storybook:books", true).stats().l1Hit();
+        Ops ops = start("weft.http.token", TOKEN);
+
+        HttpResponse<String> health = send(ops, "GET", "/health", null);
+        assertEquals(200, health.statusCode());
+        assertEquals("application/json; charset=utf-8", health.headers().firstValue("Content-Type").orElse(""));
+        JsonNode body = json.readTree(health.body());
+        assertEquals("UP", body.get("status").asText());
+        assertEquals("OFF", body.get("redis").get("status").asText());
+        assertEquals("storybook:books", body.get("caches").get(0).get("name").asText());
+        assertEquals(1.0, body.get("caches").get(0).get("hitRatio").asDouble());
+        assertEquals(ops.httpPort(), body.get("agent").get("httpPort").asInt());
+
+        HttpResponse<String> metrics = send(ops, "GET", "/metrics", null);
+        assertEquals(PrometheusText.CONTENT_TYPE, metrics.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(1, PromText.parse(metrics.body()).value("weft_cache_hits_total", "cache", "storybook:books",
+                "level", "l1"));
+
+        HttpResponse<String> page = send(ops, "GET", "/", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
+        assertFalse(page.body().matches("(?s).*(src=|href=\"http|<link|@import|url\\().*"), "no external assets");
+        assertTrue(page.body().contains("\"name\":\"storybook:books\""), "the page starts from embedded health JSON");
+
+        assertEquals(200, send(ops, "HEAD", "/health", null).statusCode());
+        assertEquals(404, send(ops, "GET", "/nothing", null).statusCode());
+        assertEquals(405, send(ops, "GET", "/clear", TOKEN).statusCode());
+        assertEquals(405, send(ops, "POST", "/metrics", TOKEN).statusCode());
+    }
+
+    @Test
+    void managementNeedsTheToken() throws Exception {
+        NamedCache books = fixture.caches.cache("storybook:books", true);
+        Ops ops = start("weft.http.token", TOKEN);
+
+        HttpResponse<String> none = send(ops, "POST", "/caches/storybook:books/disable", null);
+        assertEquals(401, none.statusCode());
+        assertEquals("Bearer realm=\"weft\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertEquals(401, send(ops, "POST", "/caches/storybook:books/disable", "wrong").statusCode());
+        assertEquals(401, send(ops, "POST", "/disable", TOKEN + "x").statusCode());
+        assertTrue(books.enabled(), "refused calls change nothing");
+
+        HttpResponse<String> done = send(ops, "POST", "/caches/storybook%3Abooks/disable", TOKEN);
+        assertEquals(200, done.statusCode(), done.body());
+        assertFalse(json.readTree(done.body()).get("enabled").asBoolean());
+        assertFalse(books.enabled());
+        assertEquals(200, send(ops, "POST", "/caches/storybook:books/enable", TOKEN).statusCode());
+        assertTrue(books.enabled());
+
+        assertEquals(200, send(ops, "POST", "/disable", TOKEN).statusCode());
+        assertFalse(books.enabled());
+        assertEquals("DEGRADED", json.readTree(send(ops, "GET", "/health", null).body()).get("status").asText());
+        assertEquals(200, send(ops, "POST", "/enable", TOKEN).statusCode());
+        assertTrue(books.enabled());
+
+        assertEquals(0, json.readTree(send(ops, "POST", "/clear", TOKEN).body()).get("cleared").asLong());
+        assertEquals(0, json.readTree(send(ops, "POST", "/caches/storybook:books/clear", TOKEN).body())
+                .get("cleared").asLong());
+        assertEquals(404, send(ops, "POST", "/caches/nope/clear", TOKEN).statusCode());
+        assertEquals(404, send(ops, "POST", "/caches/storybook:books/explode", TOKEN).statusCode());
+    }
+
+    @Test
+    void withoutATokenManagementIsRefusedEntirely() throws Exception {
+        NamedCache books = fixture.caches.cache("storybook:books", true);
+        Ops ops = start();
+        for (String path : new String[] {"/disable", "/clear", "/caches/storybook:books/disable"}) {
+            HttpResponse<String> refused = send(ops, "POST", path, "anything");
+            assertEquals(403, refused.statusCode());
+            assertTrue(json.readTree(refused.body()).get("error").asText().contains("no token is configured"));
+        }
+        assertTrue(books.enabled());
+        assertEquals(200, send(ops, "GET", "/health", null).statusCode());
+    }
+
+    @Test
+    void theServerAnswersWithoutTheDelayedAckPause() throws Exception {
+        Ops ops = start();
+        long[] millis = new long[15];
+        for (int i = 0; i < millis.length; i++) {
+            long start = System.nanoTime();
+            assertEquals(200, send(ops, "GET", "/metrics", null).statusCode());
+            millis[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        Arrays.sort(millis);
+        // Nagle's algorithm with a delayed ACK would hold each body back ~40 ms
+        assertTrue(millis[millis.length / 2] < 35, "median " + millis[millis.length / 2] + " ms: " + Arrays.toString(millis));
+    }
+
+    @Test
+    void noServerAndNoThreadWithoutAPort() {
+        long before = threads();
+        Ops ops = fixture.ops(OpsFixture.config("weft.http.token", TOKEN));
+        ops.startServer();
+        assertEquals(-1, ops.httpPort());
+        assertEquals(before, threads());
+    }
+
+    private static long threads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).count();
+    }
+
+    @AfterEach
+    void stop() {
+        started.forEach(Ops::stopServer);
+    }
+}
