@@ -1,0 +1,86 @@
+package io.weft.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.agent.testing.Await;
+import io.weft.it.support.AppJvm;
+import io.weft.it.support.Paths;
+import io.weft.it.support.TestApps;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** SPEC §8: {@code rediss://} works against a {@code redis-server} that accepts TLS only. */
+class RedisTlsTest {
+
+    @Test
+    void storesAndReadsOverTls() throws Exception {
+        Path dir = Files.createTempDirectory(Paths.workDir(), "tls");
+        run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem");
+        run(dir, "keytool", "-importcert", "-noprompt", "-alias", "redis", "-file", "cert.pem", "-keystore",
+                "trust.p12", "-storetype", "PKCS12", "-storepass", "changeit");
+        int port = freePort();
+        Process redis = new ProcessBuilder("redis-server", "--port", "0", "--tls-port", String.valueOf(port), "--bind",
+                "127.0.0.1", "--tls-cert-file", "cert.pem", "--tls-key-file", "key.pem", "--tls-ca-cert-file",
+                "cert.pem", "--tls-auth-clients", "no", "--save", "", "--appendonly", "no")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        try {
+            Await.until(Duration.ofSeconds(10), "redis-server answers over TLS",
+                    () -> cli(dir, port, "PING").equals("PONG"));
+            Path classes = TestApps.compile("shared", List.of("-g"));
+            try (AppJvm app = AppJvm.builder().property("weft.redis.uri", "rediss://127.0.0.1:" + port)
+                    .property("weft.redis.timeout", "3s")
+                    .property("javax.net.ssl.trustStore", dir.resolve("trust.p12").toString())
+                    .property("javax.net.ssl.trustStorePassword", "changeit")
+                    .property("javax.net.ssl.trustStoreType", "PKCS12")
+                    .classpath(classes, Paths.annotationsJar()).main("app.LibraryMain", "hold").start()) {
+                app.awaitStdout("DONE"::equals, Duration.ofSeconds(60));
+                assertEquals("5", app.checksSoFar().get("runs"));
+                Await.until(Duration.ofSeconds(10), "the five values stored over TLS",
+                        () -> cli(dir, port, "DBSIZE").equals("5"));
+                assertTrue(cli(dir, port, "GET", "shared:year:x").equals("1999"));
+            }
+        } finally {
+            redis.destroy();
+            if (!redis.waitFor(10, TimeUnit.SECONDS)) {
+                redis.destroyForcibly();
+            }
+        }
+    }
+
+    private static String cli(Path dir, int port, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "--tls", "--cacert", "cert.pem", "-h", "127.0.0.1",
+                "-p", String.valueOf(port)));
+        cmd.addAll(List.of(command));
+        try {
+            return run(dir, cmd.toArray(new String[0])).trim();
+        } catch (IOException | InterruptedException | AssertionError e) {
+            return "";
+        }
+    }
+
+    private static String run(Path dir, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0,
+                String.join(" ", command) + " failed: " + output);
+        return output;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+}
