@@ -5,23 +5,29 @@ import io.weft.agent.metrics.CacheStats;
 
 /**
  * A value in the local cache: the method's unwrapped result (the content of an {@code Optional} or
- * of a completed future), how long it may live, and the statistics its evictions count toward. For
+ * of a completed future), when it expires if sooner than any L1 entry, and the statistics its evictions
+ * count toward. For
  * methods that return the plain value, the entry itself is the {@link Hit} that woven code returns,
  * so a hit allocates nothing.
  */
 final class CacheEntry extends Hit {
 
-    private final long ttlNanos;
-    private final CacheStats stats;
+    /** The deadline of an entry that lives as long as the L1 lets any entry live. */
+    static final long NO_DEADLINE = Long.MIN_VALUE;
 
-    CacheEntry(Object value, long ttlNanos, CacheStats stats) {
+    private final CacheStats stats;
+    private final long deadlineNanos;
+
+    /** @param deadlineNanos the {@link System#nanoTime()} at which it expires, or {@link #NO_DEADLINE} */
+    CacheEntry(Object value, CacheStats stats, long deadlineNanos) {
         super(value);
-        this.ttlNanos = ttlNanos;
         this.stats = stats;
+        this.deadlineNanos = deadlineNanos;
     }
 
-    long ttlNanos() {
-        return ttlNanos;
+    /** Whether the entry outlived its own TTL (shorter than {@code weft.l1.ttl}); free for the others. */
+    boolean expired() {
+        return deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos >= 0;
     }
 
     CacheStats stats() {

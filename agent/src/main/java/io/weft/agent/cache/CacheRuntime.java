@@ -37,9 +37,10 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private volatile EventPublisher events;
     private volatile String instanceId;
 
-    public CacheRuntime(MethodTable methods, long l1MaxSize) {
+    /** @param l1TtlNanos the longest an L1 entry lives ({@code weft.l1.ttl}) */
+    public CacheRuntime(MethodTable methods, long l1MaxSize, long l1TtlNanos) {
         this.methods = methods;
-        this.l1 = new LocalCache(l1MaxSize);
+        this.l1 = new LocalCache(l1MaxSize, l1TtlNanos);
     }
 
     /**
@@ -112,7 +113,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             if (found.hit) {
                 long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
                         : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
-                entry = new CacheEntry(found.value, ttl, stats);
+                entry = l1.entry(found.value, ttl, stats);
                 putUnlessInvalidated(mine, entry);
                 stats.l2Hit();
             } else {
@@ -195,7 +196,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private void store(CachedMethod method, Load load, Object value) {
         CacheStats stats = method.cache().stats();
         stats.loaded(load.elapsedNanos());
-        CacheEntry entry = new CacheEntry(value, method.l1TtlNanos(), stats);
+        CacheEntry entry = l1.entry(value, method.l1TtlNanos(), stats);
         if (value != null || method.cacheNull()) {
             boolean kept = putUnlessInvalidated(load, entry);
             SharedLevel shared = l2;

@@ -19,7 +19,7 @@ public final class CacheSystem {
 
     private CacheSystem(WeftConfig config) {
         this.config = config;
-        this.runtime = new CacheRuntime(methods, config.l1MaxSize());
+        this.runtime = new CacheRuntime(methods, config.l1MaxSize(), config.l1Ttl().toNanos());
     }
 
     /**

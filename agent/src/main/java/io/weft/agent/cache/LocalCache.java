@@ -2,37 +2,28 @@ package io.weft.agent.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.function.BooleanSupplier;
 import io.weft.agent.metrics.CacheStats;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/** The L1: one size-bounded Caffeine cache for all caches of the JVM, each entry with its own TTL. */
+/**
+ * The L1: one size-bounded Caffeine cache for all caches of the JVM. Caffeine expires every entry
+ * {@code weft.l1.ttl} after it was written (fixed expiry: a read costs no clock read and no timer-wheel
+ * work); an entry that must die sooner carries its own deadline, checked when it is read.
+ */
 final class LocalCache {
 
     private final Cache<String, CacheEntry> cache;
+    private final long maxTtlNanos;
 
-    LocalCache(long maxSize) {
+    LocalCache(long maxSize, long maxTtlNanos) {
+        this.maxTtlNanos = maxTtlNanos;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
-                .expireAfter(new Expiry<String, CacheEntry>() {
-                    @Override
-                    public long expireAfterCreate(String key, CacheEntry entry, long currentTime) {
-                        return entry.ttlNanos();
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, CacheEntry entry, long currentTime, long currentDuration) {
-                        return entry.ttlNanos();
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, CacheEntry entry, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfterWrite(maxTtlNanos, TimeUnit.NANOSECONDS)
                 .evictionListener((String key, CacheEntry entry, RemovalCause cause) -> {
                     if (entry != null) {
                         if (cause == RemovalCause.EXPIRED) {
@@ -45,8 +36,21 @@ final class LocalCache {
                 .build();
     }
 
+    /** An entry that lives {@code ttlNanos}, or {@code weft.l1.ttl} if that is shorter. */
+    CacheEntry entry(Object value, long ttlNanos, CacheStats stats) {
+        return new CacheEntry(value, stats, ttlNanos < maxTtlNanos ? System.nanoTime() + ttlNanos : CacheEntry.NO_DEADLINE);
+    }
+
+    /** The live entry of {@code key}, or {@code null}; an entry past its own deadline is removed. */
     CacheEntry get(String key) {
-        return cache.getIfPresent(key);
+        CacheEntry entry = cache.getIfPresent(key);
+        if (entry != null && entry.expired()) {
+            if (cache.asMap().remove(key, entry)) {
+                entry.stats().expired();
+            }
+            return null;
+        }
+        return entry;
     }
 
     /**

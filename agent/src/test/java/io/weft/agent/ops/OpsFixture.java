@@ -12,7 +12,7 @@ import java.util.Map;
 final class OpsFixture {
 
     final CacheRegistry caches = new CacheRegistry();
-    final CacheRuntime runtime = new CacheRuntime(new MethodTable(), 100);
+    final CacheRuntime runtime = new CacheRuntime(new MethodTable(), 100, java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
     final Snapshot.Parts parts = new Snapshot.Parts(caches, runtime, new MethodTable(), () -> null);
 
     static WeftConfig config(String... pairs) {

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Draws the benchmark results as one SVG (standard library only): L1 hit and miss path in ns/op on a
+log axis, 1 and 2 threads side by side, and the startup medians on a linear axis.
+
+    python3 benchmarks/chart.py --jmh benchmarks/results/DATE.json \
+        --startup benchmarks/results/DATE-startup.json --out docs/benchmarks.svg
+"""
+import argparse
+import json
+import math
+from xml.sax.saxutils import escape
+
+import report
+
+WIDTH = 1000
+LABEL_W = 360
+PLOT_X = LABEL_W + 10
+PLOT_W = WIDTH - PLOT_X - 150
+BAR_H = 13
+ROW_GAP = 10
+FONT = "font-family='DejaVu Sans, Helvetica, Arial, sans-serif'"
+COLORS = {1: "#3b6fb6", 2: "#9cc1ea"}
+WEFT = "#d9822b"
+WEFT_LIGHT = "#f2c08f"
+
+
+SHORT = {"(b′) diagnostic: Caffeine configured like Weft's L1, key by hand": "(b′) Caffeine set up like Weft's L1, key by hand"}
+
+
+def plain(label):
+    return SHORT.get(label, label).replace("**", "").replace("`", "")
+
+
+def fmt_time(ns):
+    if ns >= 1000:
+        return f"{ns / 1000:.2f} µs" if ns < 10000 else f"{ns / 1000:.1f} µs"
+    if ns >= 10:
+        return f"{ns:.0f} ns"
+    return f"{ns:.2g} ns"
+
+
+def tick_label(ns):
+    if ns >= 1000:
+        return f"{ns / 1000:g} µs"
+    return f"{ns:g} ns"
+
+
+class Svg:
+    def __init__(self):
+        self.parts = []
+        self.y = 0
+
+    def text(self, x, y, s, size=12, anchor="start", weight="normal", fill="#222"):
+        self.parts.append(f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' text-anchor='{anchor}' "
+                          f"font-weight='{weight}' fill='{fill}' {FONT}>{escape(s)}</text>")
+
+    def rect(self, x, y, w, h, fill):
+        self.parts.append(f"<rect x='{x:.1f}' y='{y:.1f}' width='{max(w, 1):.1f}' height='{h:.1f}' fill='{fill}'/>")
+
+    def line(self, x1, y1, x2, y2, stroke="#ccc", dash=None):
+        extra = f" stroke-dasharray='{dash}'" if dash else ""
+        self.parts.append(f"<line x1='{x1:.1f}' y1='{y1:.1f}' x2='{x2:.1f}' y2='{y2:.1f}' stroke='{stroke}'{extra}/>")
+
+    def render(self):
+        return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' height='{self.y + 20:.0f}' "
+                f"viewBox='0 0 {WIDTH} {self.y + 20:.0f}'>\n<rect width='100%' height='100%' fill='white'/>\n"
+                + "\n".join(self.parts) + "\n</svg>\n")
+
+
+def log_panel(svg, title, rows, threads):
+    """rows: [(label, {threads: result})]; one bar per thread count, on a log axis."""
+    values = [r["ns"] for _, by in rows for r in by.values() if r and r["ns"] > 0]
+    if not values:
+        return
+    lo = 10 ** math.floor(math.log10(min(values)))
+    hi = 10 ** math.ceil(math.log10(max(values) * 1.05))
+
+    def x(ns):
+        return PLOT_X + PLOT_W * (math.log10(ns) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+
+    svg.y += 28
+    svg.text(10, svg.y, title, size=15, weight="bold")
+    legend_x = PLOT_X
+    svg.y += 20
+    for t in threads:
+        svg.rect(legend_x, svg.y - 10, 12, 10, COLORS.get(t, "#888"))
+        svg.text(legend_x + 16, svg.y, f"{t} thread{'s' if t > 1 else ''}", size=11)
+        legend_x += 90
+    svg.text(legend_x + 10, svg.y, "(log axis; Weft in orange; labels: time per call · bytes allocated per call)", size=11, fill="#666")
+    top = svg.y + 10
+    height = len(rows) * (len(threads) * BAR_H + ROW_GAP)
+    decade = lo
+    while decade <= hi * 1.0001:
+        svg.line(x(decade), top, x(decade), top + height, stroke="#ddd")
+        svg.text(x(decade), top + height + 14, tick_label(decade), size=10, anchor="middle", fill="#666")
+        decade *= 10
+    y = top + ROW_GAP / 2
+    for label, by in rows:
+        is_weft = "**Weft**" in label
+        svg.text(LABEL_W, y + len(threads) * BAR_H / 2 + 4, plain(label), size=12, anchor="end",
+                 weight="bold" if is_weft else "normal")
+        for i, t in enumerate(threads):
+            r = by.get(t)
+            if r and r["ns"] > 0:
+                fill = (WEFT if i == 0 else WEFT_LIGHT) if is_weft else COLORS.get(t, "#888")
+                end = x(r["ns"])
+                svg.rect(PLOT_X, y, end - PLOT_X, BAR_H - 2, fill)
+                text = fmt_time(r["ns"])
+                if r.get("bytes") is not None:
+                    text += f" · {r['bytes']:,.0f} B"
+                svg.text(end + 4, y + BAR_H - 3, text, size=10, fill="#333")
+            y += BAR_H
+        y += ROW_GAP
+    svg.y = top + height + 20
+
+
+def linear_panel(svg, title, rows):
+    """rows: [(label, median ms, overhead ms)]."""
+    hi = max(ms for _, ms, _ in rows) * 1.05
+    step = 10 ** math.floor(math.log10(hi))
+    if hi / step < 3:
+        step /= 2
+
+    def x(ms):
+        return PLOT_X + PLOT_W * ms / hi
+
+    svg.y += 28
+    svg.text(10, svg.y, title, size=15, weight="bold")
+    svg.y += 18
+    svg.text(PLOT_X, svg.y, "(median time to the first served request; label: median · overhead over no agent)",
+             size=11, fill="#666")
+    top = svg.y + 10
+    height = len(rows) * (BAR_H + ROW_GAP)
+    tick = 0.0
+    while tick <= hi:
+        svg.line(x(tick), top, x(tick), top + height, stroke="#ddd")
+        svg.text(x(tick), top + height + 14, f"{tick:g} ms", size=10, anchor="middle", fill="#666")
+        tick += step
+    y = top + ROW_GAP / 2
+    for label, ms, overhead in rows:
+        is_weft = label.startswith("Weft")
+        svg.text(LABEL_W, y + BAR_H - 3, label, size=12, anchor="end", weight="bold" if label == "Weft" else "normal")
+        svg.rect(PLOT_X, y, x(ms) - PLOT_X, BAR_H, WEFT if is_weft else COLORS[1])
+        svg.text(x(ms) + 4, y + BAR_H - 2, f"{ms:,.0f} ms · {overhead:+,.0f} ms", size=10, fill="#333")
+        y += BAR_H + ROW_GAP
+    svg.y = top + height + 20
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jmh")
+    parser.add_argument("--startup")
+    parser.add_argument("--out", default="docs/benchmarks.svg")
+    args = parser.parse_args()
+    svg = Svg()
+    subtitle = []
+    if args.jmh:
+        results = report.load_jmh(args.jmh)
+        subtitle.append(next(iter(results.values()))["jdk"].strip())
+        threads = sorted({t for (p, _, t) in results if p == report.L1})
+        rows = [(label, {t: results.get((report.L1, m, t)) for t in threads})
+                for m, label in report.L1_ROWS if any(results.get((report.L1, m, t)) for t in threads)]
+        log_panel(svg, "L1 hit: getBooks(userId), key storybook:books:{userId}", rows, threads)
+        threads = sorted({t for (p, _, t) in results if p == report.MISS})
+        rows = [(label, {t: results.get((report.MISS, m, t)) for t in threads})
+                for m, label in report.MISS_ROWS if any(results.get((report.MISS, m, t)) for t in threads)]
+        if rows:
+            log_panel(svg, "Miss path: new key on every call, full 10,000-entry cache", rows, threads)
+    if args.startup:
+        with open(args.startup) as f:
+            startup = json.load(f)
+        rows = [(plain(report.STARTUP_LABELS.get(v["name"], v["name"])), v["medianFirstRequestMs"], v["overheadMs"])
+                for v in startup["variants"]]
+        linear_panel(svg, f"Startup of the sample app (median of {startup['rounds']} runs each)", rows)
+        subtitle.append(f"{startup['cores']} cores")
+    svg.y += 6
+    svg.text(10, svg.y, "Weft benchmarks · " + " · ".join(subtitle), size=10, fill="#888")
+    with open(args.out, "w") as f:
+        f.write(svg.render())
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

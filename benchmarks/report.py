@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Prints the benchmark tables (Markdown) and the issue-4 targets from a JMH JSON file and/or the
+startup JSON written by benchmarks/run.sh. Standard library only.
+
+    python3 benchmarks/report.py --jmh benchmarks/results/DATE.json --startup benchmarks/results/DATE-startup.json
+"""
+import argparse
+import json
+import sys
+
+L1 = "io.weft.benchmarks.l1.L1Hit."
+MISS = "io.weft.benchmarks.miss.Miss."
+
+L1_ROWS = [
+    ("floorDirectCall", "(a) direct call, uncached (floor)"),
+    ("caffeineHandBuiltKey", "(b) Caffeine `getIfPresent`, key built by hand"),
+    ("caffeinePrebuiltKey", "(c) Caffeine `getIfPresent`, prebuilt key"),
+    ("caffeineWeftLikeHandBuiltKey", "(b′) diagnostic: Caffeine configured like Weft's L1, key by hand"),
+    ("weft", "(d) **Weft** `@CacheResult` (agent)"),
+    ("springCacheable", "(e) Spring `@Cacheable` + `CaffeineCacheManager`"),
+    ("springCacheableSync", "(f) Spring `@Cacheable(sync = true)`"),
+    ("jetCacheCached", "(g) JetCache `@Cached` local (Caffeine)"),
+]
+
+MISS_ROWS = [
+    ("floorUncachedCall", "uncached call (floor)"),
+    ("caffeineGetWithLoader", "Caffeine `get(key, loader)`, key built by hand"),
+    ("weft", "**Weft** `@CacheResult` (agent)"),
+    ("springCacheable", "Spring `@Cacheable` + `CaffeineCacheManager`"),
+]
+
+STARTUP_LABELS = {
+    "no-agent": "no agent",
+    "empty-premain": "`-javaagent` with an empty `premain`",
+    "bytebuddy-noop": "bare Byte Buddy `AgentBuilder` matching nothing",
+    "weft": "**Weft**",
+    "weft-disabled": "Weft, `-Dweft.enabled=false`",
+}
+
+
+def number(value):
+    """JMH writes "NaN" (a string) for the error of a single measurement."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if value != value else value
+
+
+def load_jmh(path):
+    """{(prefix, method, threads): {"ns": score, "err": error, "bytes": B/op}}"""
+    with open(path) as f:
+        runs = json.load(f)
+    out = {}
+    for run in runs:
+        name = run["benchmark"]
+        prefix, method = name.rsplit(".", 1)
+        alloc = run.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        out[(prefix + ".", method, run["threads"])] = {
+            "ns": run["primaryMetric"]["score"],
+            "err": number(run["primaryMetric"]["scoreError"]),
+            "bytes": alloc["score"] if alloc else None,
+            "jdk": run.get("jdkVersion", "") + " " + run.get("vmName", "") + " " + run.get("vmVersion", ""),
+        }
+    return out
+
+
+def fmt_ns(value, err=None):
+    if value is None:
+        return "–"
+    if value >= 100:
+        text = f"{value:,.0f}"
+    elif value >= 10:
+        text = f"{value:.1f}"
+    else:
+        text = f"{value:.2f}"
+    if err is not None:
+        text += f" ± {err:.0f}" if value >= 100 else f" ± {err:.1f}" if value >= 10 else f" ± {err:.2f}"
+    return text
+
+
+def fmt_bytes(value):
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if value >= 1 else "0"
+
+
+def jmh_tables(results):
+    lines = []
+    threads = sorted({t for (p, _, t) in results if p == L1})
+    if threads:
+        lines.append("L1 hit of `List<Book> getBooks(UUID userId)`, key `storybook:books:{userId}` (avgt, ns/op ± 99.9% CI; B/op from `-prof gc`)")
+        lines.append("")
+        head = "| variant |"
+        rule = "|---|"
+        for t in threads:
+            head += f" {t} thread{'s' if t > 1 else ''}: ns/op | B/op |"
+            rule += "---:|---:|"
+        head += " × (b), 1 thread |"
+        rule += "---:|"
+        lines += [head, rule]
+        base = results.get((L1, "caffeineHandBuiltKey", 1))
+        for method, label in L1_ROWS:
+            row = f"| {label} |"
+            present = False
+            for t in threads:
+                r = results.get((L1, method, t))
+                present = present or r is not None
+                row += f" {fmt_ns(r and r['ns'], r and r['err'])} | {fmt_bytes(r and r['bytes'])} |"
+            r1 = results.get((L1, method, 1))
+            ratio = r1["ns"] / base["ns"] if (r1 and base) else None
+            row += " – |" if ratio is None else f" {ratio:.3f} |" if ratio < 0.1 else f" {ratio:.2f} |"
+            if present:
+                lines.append(row)
+        lines.append("")
+    miss_threads = sorted({t for (p, _, t) in results if p == MISS})
+    if miss_threads:
+        lines.append("Miss path: a key never seen before on every call, into a full 10,000-entry cache (avgt, ns/op ± 99.9% CI)")
+        lines.append("")
+        head = "| variant |"
+        rule = "|---|"
+        for t in miss_threads:
+            head += f" {t} thread{'s' if t > 1 else ''}: ns/op | B/op |"
+            rule += "---:|---:|"
+        head += " − floor, 1 thread: ns |"
+        rule += "---:|"
+        lines += [head, rule]
+        floor = results.get((MISS, "floorUncachedCall", 1))
+        for method, label in MISS_ROWS:
+            row = f"| {label} |"
+            present = False
+            for t in miss_threads:
+                r = results.get((MISS, method, t))
+                present = present or r is not None
+                row += f" {fmt_ns(r and r['ns'], r and r['err'])} | {fmt_bytes(r and r['bytes'])} |"
+            r1 = results.get((MISS, method, 1))
+            row += f" {fmt_ns(r1['ns'] - floor['ns'])} |" if (r1 and floor) else " – |"
+            if present:
+                lines.append(row)
+        lines.append("")
+    return lines
+
+
+def startup_table(startup):
+    lines = [f"Startup: time from process start to the first served `GET {startup['firstRequest']}` "
+             f"(median of {startup['rounds']} interleaved runs each)", ""]
+    lines.append("| variant | median ms | overhead ms | min ms | max ms | median ms to READY line |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    for v in startup["variants"]:
+        runs = sorted(v["firstRequestMs"])
+        lines.append(f"| {STARTUP_LABELS.get(v['name'], v['name'])} | {v['medianFirstRequestMs']:,.0f} | "
+                     f"{v['overheadMs']:+,.0f} | {runs[0]:,.0f} | {runs[-1]:,.0f} | {v['medianReadyMs']:,.0f} |")
+    lines.append("")
+    return lines
+
+
+def targets(results, startup):
+    lines = ["Targets of issue 4", "", "| target | measured | |", "|---|---|---|"]
+
+    def verdict(ok):
+        return "met" if ok else "**missed**"
+
+    if results:
+        for t in sorted({t for (p, _, t) in results if p == L1}):
+            weft = results.get((L1, "weft", t))
+            raw = results.get((L1, "caffeineHandBuiltKey", t))
+            spring = results.get((L1, "springCacheable", t))
+            if weft and raw:
+                ratio = weft["ns"] / raw["ns"]
+                lines.append(f"| L1 hit ≤ 1.3 × raw Caffeine, key built by hand ({t} thread{'s' if t > 1 else ''}) | "
+                             f"{weft['ns']:.1f} / {raw['ns']:.1f} ns = {ratio:.2f} × | {verdict(ratio <= 1.3)} |")
+                if weft["bytes"] is not None and raw["bytes"] is not None:
+                    extra = weft["bytes"] - raw["bytes"]
+                    lines.append(f"| L1 hit allocates ≤ the key + 32 B ({t} thread{'s' if t > 1 else ''}) | "
+                                 f"{weft['bytes']:.0f} B vs key {raw['bytes']:.0f} B ({extra:+.0f} B) | {verdict(extra <= 32)} |")
+            if weft and spring:
+                ratio = spring["ns"] / weft["ns"]
+                lines.append(f"| L1 hit ≥ 8 × faster than Spring `@Cacheable` ({t} thread{'s' if t > 1 else ''}) | "
+                             f"{spring['ns']:,.0f} / {weft['ns']:.1f} ns = {ratio:.1f} × | {verdict(ratio >= 8)} |")
+    if startup:
+        by = {v["name"]: v["overheadMs"] for v in startup["variants"]}
+        if {"weft", "bytebuddy-noop"} <= by.keys():
+            ratio = by["weft"] / by["bytebuddy-noop"] if by["bytebuddy-noop"] > 0 else float("inf")
+            lines.append(f"| startup overhead ≤ 0.5 × bare `AgentBuilder`'s | {by['weft']:+.0f} / {by['bytebuddy-noop']:+.0f} ms"
+                         f" = {ratio:.2f} × | {verdict(ratio <= 0.5)} |")
+        if {"weft-disabled", "empty-premain"} <= by.keys():
+            ratio = by["weft-disabled"] / by["empty-premain"] if by["empty-premain"] > 0 else float("inf")
+            lines.append(f"| `weft.enabled=false` overhead ≤ 1.5 × empty `premain`'s | {by['weft-disabled']:+.0f} / "
+                         f"{by['empty-premain']:+.0f} ms = {ratio:.2f} × | {verdict(ratio <= 1.5)} |")
+    lines.append("")
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jmh", help="JMH JSON written by io.weft.benchmarks.Suite")
+    parser.add_argument("--startup", help="startup JSON written by io.weft.benchmarks.startup.Startup")
+    parser.add_argument("--smoke", action="store_true", help="a smoke run: print the tables, judge no target")
+    args = parser.parse_args()
+    if not args.jmh and not args.startup:
+        parser.error("give --jmh and/or --startup")
+    results = load_jmh(args.jmh) if args.jmh else {}
+    startup = None
+    if args.startup:
+        with open(args.startup) as f:
+            startup = json.load(f)
+    out = []
+    if args.smoke:
+        out += ["SMOKE RUN: each benchmark ran once, briefly, unwarmed: these numbers only show that it started.", ""]
+    if results:
+        jdk = next(iter(results.values()))["jdk"]
+        out.append(f"JMH forks: {jdk.strip()}")
+        out.append("")
+        out += jmh_tables(results)
+    if startup:
+        out += startup_table(startup)
+    if not args.smoke:
+        out += targets(results, startup)
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Weft's benchmarks in one command (see docs/benchmarks.md).
+#
+#   benchmarks/run.sh             build, run the JMH suite (2 forks) and the startup benchmark (20 rounds),
+#                                 write benchmarks/results/<date>.json (JMH JSON), <date>-startup.json and
+#                                 <date>.svg, and print the tables. About 10 minutes on 2 cores.
+#   benchmarks/run.sh --smoke     every benchmark once, briefly, to check that they still start and that
+#                                 Weft is still woven (under 60 s); writes to benchmarks/target/smoke/.
+#
+# Options: --no-build (use the jars already built), --only REGEX (JMH benchmarks whose method name contains a match, e.g. 'weft|HandBuilt'),
+#          --no-startup, --no-jmh, --rounds N (startup rounds, default 20).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+smoke=0 build=1 jmh=1 startup=1 only="" rounds=20
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=1 ;;
+    --no-build) build=0 ;;
+    --no-jmh) jmh=0 ;;
+    --no-startup) startup=0 ;;
+    --only) only="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+JAVA=${JAVA:-java}
+AGENT=$ROOT/agent/target/weft-agent.jar
+APP=$ROOT/sample-app/target/weft-sample-app.jar
+BENCH=$ROOT/benchmarks/target/benchmarks.jar
+EMPTY_AGENT=$ROOT/benchmarks/target/weft-benchmarks-empty-agent.jar
+BB_AGENT=$ROOT/benchmarks/target/bytebuddy-agent.jar
+
+started=$(date +%s)
+# read before the build, which loads the machine itself: a high value means someone else is busy
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
+if [ "$build" = 1 ]; then
+  echo "== building (./mvnw -q -DskipTests package)"
+  ./mvnw -q -DskipTests package
+fi
+for jar in "$AGENT" "$APP" "$BENCH" "$EMPTY_AGENT" "$BB_AGENT"; do
+  [ -f "$jar" ] || { echo "missing $jar: build with ./mvnw -DskipTests package" >&2; exit 1; }
+done
+
+label="commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if ! git diff --quiet HEAD -- agent annotations 2>/dev/null \
+    || [ -n "$(git ls-files --others --exclude-standard agent annotations 2>/dev/null)" ]; then
+  label="$label with uncommitted changes in agent/ or annotations/"
+fi
+
+if [ "$smoke" = 1 ]; then
+  OUT=$ROOT/benchmarks/target/smoke
+  JSON=$OUT/jmh.json
+  STARTUP_JSON=$OUT/startup.json
+  suite_args=(--smoke)
+  startup_args=(--rounds 1 --warmup-rounds 0)
+else
+  OUT=$ROOT/benchmarks/results
+  day=$(date -u +%Y-%m-%d)
+  JSON=$OUT/$day.json
+  STARTUP_JSON=$OUT/$day-startup.json
+  suite_args=()
+  startup_args=(--rounds "$rounds" --warmup-rounds 1)
+fi
+mkdir -p "$OUT"
+if [ -n "$only" ]; then suite_args+=(--only "$only"); fi
+
+echo "== $($JAVA -version 2>&1 | head -1); $(nproc) cores; $label; load average $load"
+if [ "$smoke" = 0 ] && awk -v l="$load" 'BEGIN { exit !(l + 0 >= 1.0) }'; then
+  echo "WARNING: the machine is busy (1-minute load average $load): other processes will disturb the numbers" >&2
+fi
+if [ "$jmh" = 1 ]; then
+  echo "== JMH suite -> $JSON"
+  "$JAVA" -cp "$BENCH" io.weft.benchmarks.Suite --agent "$AGENT" --out "$JSON" "${suite_args[@]}"
+fi
+if [ "$startup" = 1 ]; then
+  echo "== startup: time to first request of the sample app -> $STARTUP_JSON"
+  "$JAVA" -cp "$BENCH" io.weft.benchmarks.startup.Startup --java "$(command -v "$JAVA")" --app "$APP" \
+      --weft "$AGENT" --empty-agent "$EMPTY_AGENT" --bytebuddy-agent "$BB_AGENT" \
+      --label "$label; load average at start $load" --out "$STARTUP_JSON" "${startup_args[@]}"
+fi
+
+if command -v python3 >/dev/null 2>&1; then
+  report_args=()
+  if [ "$jmh" = 1 ] && [ -f "$JSON" ]; then report_args+=(--jmh "$JSON"); fi
+  if [ "$startup" = 1 ] && [ -f "$STARTUP_JSON" ]; then report_args+=(--startup "$STARTUP_JSON"); fi
+  if [ ${#report_args[@]} -gt 0 ]; then
+    echo
+    if [ "$smoke" = 1 ]; then
+      python3 "$ROOT/benchmarks/report.py" --smoke "${report_args[@]}"
+    else
+      python3 "$ROOT/benchmarks/report.py" "${report_args[@]}"
+    fi
+    if [ "$smoke" = 0 ]; then
+      python3 "$ROOT/benchmarks/chart.py" "${report_args[@]}" --out "$OUT/$day.svg"
+      echo "chart: $OUT/$day.svg (docs/benchmarks.svg: python3 benchmarks/chart.py ${report_args[*]} --out docs/benchmarks.svg)"
+    fi
+  fi
+fi
+echo "== done in $(( $(date +%s) - started )) s"
