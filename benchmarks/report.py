@@ -2,7 +2,8 @@
 """Prints the benchmark tables (Markdown) and the issue-4 targets from a JMH JSON file and/or the
 startup JSON written by benchmarks/run.sh. Standard library only.
 
-    python3 benchmarks/report.py --jmh benchmarks/results/DATE.json --startup benchmarks/results/DATE-startup.json
+    python3 benchmarks/report.py --jmh benchmarks/results/DATE.json --startup benchmarks/results/DATE-startup.json \
+        --eviction benchmarks/results/DATE-eviction.json
 """
 import argparse
 import json
@@ -10,6 +11,18 @@ import sys
 
 L1 = "io.weft.benchmarks.l1.L1Hit."
 MISS = "io.weft.benchmarks.miss.Miss."
+L2 = "io.weft.benchmarks.l2.L2Hit."
+
+L2_ROWS = [
+    ("floorLettuceGetJackson", "raw Lettuce sync `GET` + Jackson `readValue` (floor)"),
+    ("weft", "**Weft** `@CacheResult`, L1 bypassed (`weft.l1.ttl=1ms`)"),
+]
+
+EVICTION_LABELS = {
+    "xadd-xread": "`XADD` → `XREAD BLOCK` between two plain JVMs (floor)",
+    "pubsub": "Redis pub/sub `PUBLISH` → `SUBSCRIBE`",
+    "weft": "**Weft**: `@InvalidateCache` returned → `@CacheResult` body runs again in the other JVM",
+}
 
 L1_ROWS = [
     ("floorDirectCall", "(a) direct call, uncached (floor)"),
@@ -138,6 +151,31 @@ def jmh_tables(results):
             if present:
                 lines.append(row)
         lines.append("")
+    l2_threads = sorted({t for (p, _, t) in results if p == L2})
+    if l2_threads:
+        lines.append("L2 hit of the ~1 KB `List<Book>` from a private redis-server on loopback, no L1 (avgt, µs/op ± 99.9% CI)")
+        lines.append("")
+        lines += ["| variant | µs/op | B/op | × floor |", "|---|---:|---:|---:|"]
+        floor = results.get((L2, "floorLettuceGetJackson", 1))
+        for method, label in L2_ROWS:
+            r = results.get((L2, method, 1))
+            if r is None:
+                continue
+            ratio = f"{r['ns'] / floor['ns']:.2f}" if floor else "–"
+            lines.append(f"| {label} | {fmt_ns(r['ns'], r['err'])} | {fmt_bytes(r['bytes'])} | {ratio} |")
+        lines.append("")
+    return lines
+
+
+def eviction_table(eviction):
+    lines = [f"Cross-instance eviction delay: {eviction['messages'] - eviction['warmup']:,} messages per variant after "
+             f"{eviction['warmup']} of warm-up, one every {eviction['periodMicros'] / 1000:g} ms (µs, wall clock of one host)", ""]
+    lines.append("| variant | p50 | p90 | p99 | p99.9 | max | seen |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
+    for v in eviction["variants"]:
+        lines.append(f"| {EVICTION_LABELS.get(v['name'], v['name'])} | {v['p50Micros']:,} | {v['p90Micros']:,} | "
+                     f"{v['p99Micros']:,} | {v['p999Micros']:,} | {v['maxMicros']:,} | {v['count']:,} |")
+    lines.append("")
     return lines
 
 
@@ -154,7 +192,7 @@ def startup_table(startup):
     return lines
 
 
-def targets(results, startup):
+def targets(results, startup, eviction=None):
     lines = ["Targets of issue 4", "", "| target | measured | |", "|---|---|---|"]
 
     def verdict(ok):
@@ -177,6 +215,21 @@ def targets(results, startup):
                 ratio = spring["ns"] / weft["ns"]
                 lines.append(f"| L1 hit ≥ 8 × faster than Spring `@Cacheable` ({t} thread{'s' if t > 1 else ''}) | "
                              f"{spring['ns']:,.0f} / {weft['ns']:.1f} ns = {ratio:.1f} × | {verdict(ratio >= 8)} |")
+    if results:
+        weft = results.get((L2, "weft", 1))
+        floor = results.get((L2, "floorLettuceGetJackson", 1))
+        if weft and floor:
+            ratio = weft["ns"] / floor["ns"]
+            lines.append(f"| L2 hit ≤ 1.15 × raw Lettuce `GET` + Jackson | {weft['ns']:.1f} / {floor['ns']:.1f} µs"
+                         f" = {ratio:.2f} × | {verdict(ratio <= 1.15)} |")
+    if eviction:
+        by = {v["name"]: v for v in eviction["variants"]}
+        if {"weft", "xadd-xread"} <= by.keys():
+            w, f = by["weft"], by["xadd-xread"]
+            for key, name, bound in (("p50Micros", "p50", 1.5), ("p99Micros", "p99", 2.0)):
+                ratio = w[key] / f[key] if f[key] > 0 else float("inf")
+                lines.append(f"| eviction delay {name} ≤ {bound:g} × `XADD`→`XREAD` | {w[key]:,} / {f[key]:,} µs"
+                             f" = {ratio:.2f} × | {verdict(ratio <= bound)} |")
     if startup:
         by = {v["name"]: v["overheadMs"] for v in startup["variants"]}
         if {"weft", "bytebuddy-noop"} <= by.keys():
@@ -195,12 +248,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jmh", help="JMH JSON written by io.weft.benchmarks.Suite")
     parser.add_argument("--startup", help="startup JSON written by io.weft.benchmarks.startup.Startup")
+    parser.add_argument("--eviction", help="eviction-delay JSON written by io.weft.benchmarks.eviction.Eviction")
     parser.add_argument("--smoke", action="store_true", help="a smoke run: print the tables, judge no target")
     args = parser.parse_args()
-    if not args.jmh and not args.startup:
-        parser.error("give --jmh and/or --startup")
+    if not args.jmh and not args.startup and not args.eviction:
+        parser.error("give --jmh, --startup and/or --eviction")
     results = load_jmh(args.jmh) if args.jmh else {}
     startup = None
+    eviction = None
+    if args.eviction:
+        with open(args.eviction) as f:
+            eviction = json.load(f)
     if args.startup:
         with open(args.startup) as f:
             startup = json.load(f)
@@ -214,8 +272,10 @@ def main():
         out += jmh_tables(results)
     if startup:
         out += startup_table(startup)
+    if eviction:
+        out += eviction_table(eviction)
     if not args.smoke:
-        out += targets(results, startup)
+        out += targets(results, startup, eviction)
     sys.stdout.write("\n".join(out) + "\n")
 
 

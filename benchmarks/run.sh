@@ -2,28 +2,34 @@
 # Weft's benchmarks in one command (see docs/benchmarks.md).
 #
 #   benchmarks/run.sh             build, run the JMH suite (2 forks) and the startup benchmark (20 rounds),
-#                                 write benchmarks/results/<date>.json (JMH JSON), <date>-startup.json and
-#                                 <date>.svg, and print the tables. About 10 minutes on 2 cores.
+#                                 then the cross-instance eviction delay (5,000 messages per variant), with
+#                                 its own redis-server on a free loopback port for the L2 and eviction
+#                                 benchmarks; write benchmarks/results/<date>.json (JMH JSON),
+#                                 <date>-startup.json, <date>-eviction.json and <date>.svg, and print the
+#                                 tables. About 10 minutes on 2 cores.
 #   benchmarks/run.sh --smoke     every benchmark once, briefly, to check that they still start and that
 #                                 Weft is still woven (under 60 s); writes to benchmarks/target/smoke/.
 #
 # Options: --no-build (use the jars already built), --only REGEX (JMH benchmarks whose method name contains a match, e.g. 'weft|HandBuilt'),
-#          --no-startup, --no-jmh, --rounds N (startup rounds, default 20).
+#          --no-startup, --no-jmh, --no-eviction, --rounds N (startup rounds, default 20),
+#          --messages N (eviction messages per variant, default 5000; 300 with --smoke).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-smoke=0 build=1 jmh=1 startup=1 only="" rounds=20
+smoke=0 build=1 jmh=1 startup=1 eviction=1 only="" rounds=20 messages=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
     --no-build) build=0 ;;
     --no-jmh) jmh=0 ;;
     --no-startup) startup=0 ;;
+    --no-eviction) eviction=0 ;;
+    --messages) messages="$2"; shift ;;
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -57,14 +63,18 @@ if [ "$smoke" = 1 ]; then
   OUT=$ROOT/benchmarks/target/smoke
   JSON=$OUT/jmh.json
   STARTUP_JSON=$OUT/startup.json
+  EVICTION_JSON=$OUT/eviction.json
   suite_args=(--smoke)
+  eviction_args=(--messages "${messages:-300}" --warmup 200)
   startup_args=(--rounds 1 --warmup-rounds 0)
 else
   OUT=$ROOT/benchmarks/results
   day=$(date -u +%Y-%m-%d)
   JSON=$OUT/$day.json
   STARTUP_JSON=$OUT/$day-startup.json
+  EVICTION_JSON=$OUT/$day-eviction.json
   suite_args=()
+  eviction_args=(--messages "${messages:-5000}" --warmup 200)
   startup_args=(--rounds "$rounds" --warmup-rounds 1)
 fi
 mkdir -p "$OUT"
@@ -74,6 +84,37 @@ echo "== $($JAVA -version 2>&1 | head -1); $(nproc) cores; $label; load average 
 if [ "$smoke" = 0 ] && awk -v l="$load" 'BEGIN { exit !(l + 0 >= 1.0) }'; then
   echo "WARNING: the machine is busy (1-minute load average $load): other processes will disturb the numbers" >&2
 fi
+# A private redis-server on a free loopback port for the L2-hit and eviction benchmarks (never the shared
+# one: the eviction benchmark empties it between variants); stopped by its PID when this script exits.
+REDIS_PID=""
+stop_redis() {
+  if [ -n "$REDIS_PID" ]; then
+    kill "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+    REDIS_PID=""
+  fi
+}
+trap stop_redis EXIT
+REDIS_URI=""
+if [ "$jmh" = 1 ] || [ "$eviction" = 1 ]; then
+  if command -v redis-server >/dev/null 2>&1; then
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --protected-mode yes \
+        --loglevel warning >"$ROOT/benchmarks/target/redis-server.log" 2>&1 &
+    REDIS_PID=$!
+    for _ in $(seq 1 50); do
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then REDIS_URI="redis://127.0.0.1:$port"; break; fi
+      sleep 0.1
+    done
+    [ -n "$REDIS_URI" ] || { echo "redis-server did not start on port $port (see benchmarks/target/redis-server.log)" >&2; exit 1; }
+    echo "== private redis-server (pid $REDIS_PID) on $REDIS_URI"
+    suite_args+=(--redis "$REDIS_URI")
+  else
+    echo "WARNING: redis-server is not on PATH: the L2-hit and eviction benchmarks are skipped" >&2
+    eviction=0
+  fi
+fi
+
 if [ "$jmh" = 1 ]; then
   echo "== JMH suite -> $JSON"
   "$JAVA" -cp "$BENCH" io.weft.benchmarks.Suite --agent "$AGENT" --out "$JSON" "${suite_args[@]}"
@@ -85,10 +126,20 @@ if [ "$startup" = 1 ]; then
       --label "$label; load average at start $load" --out "$STARTUP_JSON" "${startup_args[@]}"
 fi
 
+if [ "$eviction" = 1 ]; then
+  echo "== cross-instance eviction delay -> $EVICTION_JSON"
+  "$JAVA" -cp "$BENCH" io.weft.benchmarks.eviction.Eviction --java "$(command -v "$JAVA")" --redis "$REDIS_URI" \
+      --agent "$AGENT" --period-us 2000 --label "$label; load average at start $load" --out "$EVICTION_JSON" \
+      "${eviction_args[@]}"
+fi
+stop_redis
+
 if command -v python3 >/dev/null 2>&1; then
   report_args=()
   if [ "$jmh" = 1 ] && [ -f "$JSON" ]; then report_args+=(--jmh "$JSON"); fi
   if [ "$startup" = 1 ] && [ -f "$STARTUP_JSON" ]; then report_args+=(--startup "$STARTUP_JSON"); fi
+  chart_args=("${report_args[@]}")
+  if [ "$eviction" = 1 ] && [ -f "$EVICTION_JSON" ]; then report_args+=(--eviction "$EVICTION_JSON"); fi
   if [ ${#report_args[@]} -gt 0 ]; then
     echo
     if [ "$smoke" = 1 ]; then
@@ -96,9 +147,9 @@ if command -v python3 >/dev/null 2>&1; then
     else
       python3 "$ROOT/benchmarks/report.py" "${report_args[@]}"
     fi
-    if [ "$smoke" = 0 ]; then
-      python3 "$ROOT/benchmarks/chart.py" "${report_args[@]}" --out "$OUT/$day.svg"
-      echo "chart: $OUT/$day.svg (docs/benchmarks.svg: python3 benchmarks/chart.py ${report_args[*]} --out docs/benchmarks.svg)"
+    if [ "$smoke" = 0 ] && [ ${#chart_args[@]} -gt 0 ]; then
+      python3 "$ROOT/benchmarks/chart.py" "${chart_args[@]}" --out "$OUT/$day.svg"
+      echo "chart: $OUT/$day.svg (docs/benchmarks.svg: python3 benchmarks/chart.py ${chart_args[*]} --out docs/benchmarks.svg)"
     fi
   fi
 fi

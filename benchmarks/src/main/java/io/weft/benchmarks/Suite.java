@@ -36,6 +36,7 @@ public final class Suite {
 
     private static final String L1_HIT = "io\\.weft\\.benchmarks\\.l1\\.L1Hit\\.";
     private static final String MISS = "io\\.weft\\.benchmarks\\.miss\\.Miss\\.";
+    private static final String L2_HIT = "io\\.weft\\.benchmarks\\.l2\\.L2Hit\\.";
 
     private Suite() {
     }
@@ -45,6 +46,7 @@ public final class Suite {
         String out = null;
         String only = null;
         boolean smoke = false;
+        String redis = null;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--agent":
@@ -56,12 +58,15 @@ public final class Suite {
                 case "--only":
                     only = argv[++i];
                     break;
+                case "--redis":
+                    redis = argv[++i];
+                    break;
                 case "--smoke":
                     smoke = true;
                     break;
                 default:
                     throw new IllegalArgumentException("unknown argument " + argv[i]
-                            + "; usage: --agent <weft-agent.jar> --out <file.json> [--smoke] [--only REGEX]");
+                            + "; usage: --agent <weft-agent.jar> --out <file.json> [--smoke] [--only REGEX] [--redis redis://127.0.0.1:PORT]");
             }
         }
         if (agent == null || !new File(agent).isFile()) {
@@ -75,6 +80,13 @@ public final class Suite {
             results.addAll(run(L1_HIT, only, 2, false, javaagent));
         }
         results.addAll(run(MISS, only, 1, smoke, javaagent));
+        if (redis != null) {
+            // L2 hit: a private redis-server; Weft's L1 entries live 1 ms (see L2Hit)
+            results.addAll(run(L2_HIT, only, 1, smoke, javaagent, "-Dbenchmarks.redis=" + redis,
+                    "-Dweft.redis.uri=" + redis, "-Dweft.l1.ttl=1ms"));
+        } else {
+            System.out.println("no --redis: the L2-hit benchmarks are skipped");
+        }
 
         if (out != null) {
             File file = new File(out);
@@ -88,14 +100,16 @@ public final class Suite {
         }
     }
 
-    private static Collection<RunResult> run(String group, String only, int threads, boolean smoke, String javaagent)
-            throws Exception {
+    private static Collection<RunResult> run(String group, String only, int threads, boolean smoke, String javaagent,
+            String... extraJvmArgs) throws Exception {
+        List<String> jvmArgs = new ArrayList<>(List.of(javaagent, "-Xms1g", "-Xmx1g"));
+        jvmArgs.addAll(List.of(extraJvmArgs));
         // --only matches within the method name: the package name itself contains "weft"
         String include = only == null ? group : group + "\\w*(?:" + only + ")\\w*$";
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(include)
                 .threads(threads)
-                .jvmArgsAppend(javaagent, "-Xms1g", "-Xmx1g")
+                .jvmArgsAppend(jvmArgs.toArray(new String[0]))
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true);
         if (smoke) {
@@ -108,7 +122,7 @@ public final class Suite {
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1));
         }
         Collection<RunResult> results = new Runner(options.build()).run();
-        if (results.isEmpty() && only == null) {
+        if (results.isEmpty() && only == null && !group.equals(L2_HIT)) {
             throw new IllegalStateException("no benchmark matched " + include);
         }
         return results;

@@ -1,0 +1,220 @@
+package io.weft.benchmarks.eviction;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Cross-instance eviction delay (issue 4, item 4), a plain Java program: for each variant it starts two
+ * JVMs ({@link EvictionPeer}) on one private Redis, a writer that writes at a fixed rate and a reader that
+ * records when it sees each write, then reports percentiles of (seen − written) after a warm-up:
+ * <ul>
+ * <li>{@code xadd-xread} (the floor): {@code XADD} → {@code XREAD BLOCK 0} from the last id read;</li>
+ * <li>{@code pubsub}: {@code PUBLISH} → {@code SUBSCRIBE};</li>
+ * <li>{@code weft}: both JVMs with the agent; the writer calls an {@code @InvalidateCache} method, the
+ * reader polls the {@code @CacheResult} method until its body runs again.</li>
+ * </ul>
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.weft.benchmarks.eviction.Eviction --redis redis://127.0.0.1:PORT \
+ *      --agent /abs/agent/target/weft-agent.jar --out eviction.json [--messages 5000] [--period-us 2000] [--warmup 200]
+ * </pre>
+ */
+public final class Eviction {
+
+    private static final String[] VARIANTS = {"xadd-xread", "pubsub", "weft"};
+
+    private Eviction() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        String redis = null;
+        String agent = null;
+        String out = null;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String label = "";
+        int messages = 5000;
+        long periodMicros = 2000;
+        int warmup = 200;
+        for (int i = 0; i < argv.length; i++) {
+            switch (argv[i]) {
+                case "--redis" -> redis = argv[++i];
+                case "--agent" -> agent = argv[++i];
+                case "--out" -> out = argv[++i];
+                case "--java" -> java = argv[++i];
+                case "--label" -> label = argv[++i];
+                case "--messages" -> messages = Integer.parseInt(argv[++i]);
+                case "--period-us" -> periodMicros = Long.parseLong(argv[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(argv[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + argv[i] + "; usage: --redis URI"
+                        + " --agent <weft-agent.jar> --out <file.json> [--messages N] [--period-us P] [--warmup W]"
+                        + " [--java PATH] [--label TEXT]");
+            }
+        }
+        if (redis == null || agent == null || !new File(agent).isFile()) {
+            throw new IllegalArgumentException("--redis and --agent (the built weft-agent.jar) are required");
+        }
+        if (warmup >= messages) {
+            throw new IllegalArgumentException("--warmup must be smaller than --messages");
+        }
+        String classpath = System.getProperty("java.class.path");
+        Path dir = Files.createTempDirectory("weft-eviction");
+        List<String> json = new ArrayList<>();
+        for (String variant : VARIANTS) {
+            String mode = variant.equals("xadd-xread") ? "xadd" : variant;
+            reset(redis);
+            List<String> jvm = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m"));
+            if (mode.equals("weft")) {
+                jvm.addAll(List.of("-javaagent:" + new File(agent).getAbsolutePath(), "-Dweft.redis.uri=" + redis,
+                        "-Dweft.l1.ttl=10m"));
+            }
+            jvm.addAll(List.of("-cp", classpath, EvictionPeer.class.getName()));
+            Path readerLog = dir.resolve(variant + "-reader.txt");
+            Path writerLog = dir.resolve(variant + "-writer.txt");
+            long started = System.nanoTime();
+            long limitSeconds = 60 + messages * periodMicros / 1_000_000;
+
+            List<String> readerCmd = new ArrayList<>(jvm);
+            readerCmd.addAll(List.of("reader", mode, redis, Integer.toString(messages), readerLog.toString()));
+            Process reader = new ProcessBuilder(readerCmd).redirectErrorStream(true).start();
+            CountDownLatch ready = new CountDownLatch(1);
+            Thread pump = pump(reader, variant + " reader", ready);
+            if (!ready.await(limitSeconds, TimeUnit.SECONDS)) {
+                reader.destroyForcibly();
+                throw new IllegalStateException(variant + ": the reader never became READY");
+            }
+            List<String> writerCmd = new ArrayList<>(jvm);
+            writerCmd.addAll(List.of("writer", mode, redis, Integer.toString(messages), writerLog.toString(),
+                    Long.toString(periodMicros)));
+            Process writer = new ProcessBuilder(writerCmd).redirectErrorStream(true).start();
+            Thread writerPump = pump(writer, variant + " writer", new CountDownLatch(1));
+            boolean ok = writer.waitFor(limitSeconds, TimeUnit.SECONDS) && reader.waitFor(limitSeconds, TimeUnit.SECONDS);
+            if (!ok) {
+                writer.destroyForcibly();
+                reader.destroyForcibly();
+                throw new IllegalStateException(variant + ": the peers did not finish within " + limitSeconds + " s");
+            }
+            pump.join(1000);
+            writerPump.join(1000);
+            if (writer.exitValue() != 0 || reader.exitValue() != 0) {
+                throw new IllegalStateException(variant + ": a peer failed (writer exit " + writer.exitValue()
+                        + ", reader exit " + reader.exitValue() + ")");
+            }
+            Map<Integer, Long> sent = read(writerLog);
+            Map<Integer, Long> seen = read(readerLog);
+            long[] delays = new long[messages - warmup];
+            int count = 0;
+            int missing = 0;
+            for (int i = warmup; i < messages; i++) {
+                Long s = sent.get(i);
+                Long r = seen.get(i);
+                if (s == null || r == null) {
+                    missing++;
+                } else {
+                    delays[count++] = r - s;
+                }
+            }
+            delays = Arrays.copyOf(delays, count);
+            Arrays.sort(delays);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf(Locale.ROOT, "%-11s n=%d missing=%d  p50=%d µs p90=%d p99=%d p99.9=%d max=%d  (%.1f s)%n",
+                    variant, count, missing, pct(delays, 50), pct(delays, 90), pct(delays, 99), pct(delays, 99.9),
+                    count == 0 ? -1 : delays[count - 1], seconds);
+            json.add(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"count\": %d, \"missing\": %d, \"minMicros\": %d,"
+                    + " \"p50Micros\": %d, \"p90Micros\": %d, \"p99Micros\": %d, \"p999Micros\": %d, \"maxMicros\": %d,"
+                    + " \"seconds\": %.1f}", variant, count, missing, count == 0 ? -1 : delays[0], pct(delays, 50),
+                    pct(delays, 90), pct(delays, 99), pct(delays, 99.9), count == 0 ? -1 : delays[count - 1], seconds));
+            if (missing > 0) {
+                throw new IllegalStateException(variant + ": " + missing + " of " + (messages - warmup)
+                        + " measured messages were never seen");
+            }
+        }
+        if (out != null) {
+            File file = new File(out);
+            if (file.getParentFile() != null) {
+                file.getParentFile().mkdirs();
+            }
+            String text = "{\n  \"date\": \"" + Instant.now() + "\",\n  \"label\": \"" + label.replace("\\", "\\\\")
+                    .replace("\"", "\\\"") + "\",\n  \"messages\": " + messages + ",\n  \"warmup\": " + warmup
+                    + ",\n  \"periodMicros\": " + periodMicros + ",\n  \"java\": \""
+                    + System.getProperty("java.vm.version") + "\",\n  \"variants\": [\n"
+                    + String.join(",\n", json) + "\n  ]\n}\n";
+            Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
+            System.out.println("wrote " + file);
+        }
+        for (File f : dir.toFile().listFiles()) {
+            f.delete();
+        }
+        dir.toFile().delete();
+    }
+
+    /** Nearest-rank percentile. */
+    static long pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** Empties the private Redis between variants (the stream, the cached keys, Weft's event stream). */
+    private static void reset(String redis) {
+        if (io.lettuce.core.RedisURI.create(redis).getPort() == 6379) {
+            throw new IllegalArgumentException("refusing to FLUSHALL " + redis + ": give a private redis-server on another"
+                    + " port (benchmarks/run.sh starts one)");
+        }
+        RedisClient client = RedisClient.create(redis);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().flushall();
+        } finally {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Thread pump(Process process, String name, CountDownLatch ready) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.equals("READY")) {
+                        ready.countDown();
+                    } else if (!line.equals("DONE") && !line.startsWith("SLF4J(W)") && !line.startsWith("[weft] INFO")) {
+                        System.out.println("[" + name + "] " + line);
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "pump " + name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static Map<Integer, Long> read(Path log) throws IOException {
+        Map<Integer, Long> times = new HashMap<>();
+        if (Files.exists(log)) {
+            for (String line : Files.readAllLines(log)) {
+                int space = line.indexOf(' ');
+                times.put(Integer.parseInt(line.substring(0, space)), Long.parseLong(line.substring(space + 1)));
+            }
+        }
+        return times;
+    }
+}

@@ -1,0 +1,224 @@
+package io.weft.benchmarks.eviction;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.weft.annotations.CacheResult;
+import io.weft.annotations.InvalidateCache;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One of the two JVMs of an eviction-delay measurement, started by {@link Eviction}:
+ * {@code EvictionPeer reader|writer xadd|pubsub|weft <redis uri> <messages> <log file> [<period µs>]}.
+ * Each writes one line per message, {@code <i> <wall-clock µs>}: the writer the time of the write (for
+ * {@code xadd} and {@code pubsub} the timestamp carried in the message, taken just before the command;
+ * for {@code weft} the time the {@code @InvalidateCache} call returned), the reader the time it saw it.
+ * A reader prints {@code READY} once it is listening (for {@code weft}: once every key is cached).
+ */
+public final class EvictionPeer {
+
+    static final String STREAM = "bench:evict:stream";
+    static final String CHANNEL = "bench:evict:channel";
+
+    private EvictionPeer() {
+    }
+
+    static long micros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    /** The Weft subject, woven by the agent in both JVMs of the {@code weft} variant (as in the PingPong test app). */
+    public static class Subject {
+        static final AtomicLong LOADED_AT = new AtomicLong();
+
+        @CacheResult(key = "bench:evict:{i}", ttl = "1h")
+        public int value(int i) {
+            LOADED_AT.set(micros());
+            return i;
+        }
+
+        @InvalidateCache(keys = "bench:evict:{i}")
+        public void invalidate(int i) {
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String role = args[0];
+        String mode = args[1];
+        String uri = args[2];
+        int n = Integer.parseInt(args[3]);
+        Path out = Path.of(args[4]);
+        long periodNanos = args.length > 5 ? TimeUnit.MICROSECONDS.toNanos(Long.parseLong(args[5])) : 0;
+        long[] times = new long[n];
+        if (mode.equals("weft")) {
+            if (role.equals("reader")) {
+                weftReader(n, times);
+            } else {
+                weftWriter(n, times, periodNanos);
+            }
+        } else {
+            RedisURI redisUri = RedisURI.create(uri);
+            redisUri.setTimeout(Duration.ofMinutes(10)); // XREAD BLOCK 0 waits as long as it takes
+            RedisClient client = RedisClient.create(redisUri);
+            try {
+                if (mode.equals("xadd")) {
+                    if (role.equals("reader")) {
+                        xreadReader(client, n, times);
+                    } else {
+                        xaddWriter(client, n, times, periodNanos);
+                    }
+                } else if (mode.equals("pubsub")) {
+                    if (role.equals("reader")) {
+                        subscribeReader(client, n, times);
+                    } else {
+                        publishWriter(client, n, times, periodNanos);
+                    }
+                } else {
+                    throw new IllegalArgumentException("unknown mode " + mode);
+                }
+            } finally {
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+        }
+        try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(out))) {
+            for (int i = 0; i < n; i++) {
+                if (times[i] != 0) {
+                    log.println(i + " " + times[i]);
+                }
+            }
+        }
+        System.out.println("DONE");
+        System.exit(0);
+    }
+
+    /** Waits for the next tick of a fixed-rate schedule. */
+    private static long await(long next, long periodNanos) {
+        next += periodNanos;
+        long wait;
+        while ((wait = next - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
+        return next;
+    }
+
+    private static void xaddWriter(RedisClient client, int n, long[] times, long periodNanos) {
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            RedisCommands<String, String> redis = c.sync();
+            long next = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                long t = micros();
+                redis.xadd(STREAM, Map.of("i", Integer.toString(i), "t", Long.toString(t)));
+                times[i] = t;
+                next = await(next, periodNanos);
+            }
+        }
+    }
+
+    private static void xreadReader(RedisClient client, int n, long[] times) {
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            RedisCommands<String, String> redis = c.sync();
+            String last = "0-0"; // the stream is deleted before the run: nothing is missed however late we start
+            System.out.println("READY");
+            int seen = 0;
+            while (seen < n) {
+                List<StreamMessage<String, String>> messages =
+                        redis.xread(XReadArgs.Builder.block(0), XReadArgs.StreamOffset.from(STREAM, last));
+                long now = micros();
+                for (StreamMessage<String, String> m : messages) {
+                    times[Integer.parseInt(m.getBody().get("i"))] = now;
+                    last = m.getId();
+                    seen++;
+                }
+            }
+        }
+    }
+
+    private static void publishWriter(RedisClient client, int n, long[] times, long periodNanos) {
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            RedisCommands<String, String> redis = c.sync();
+            long next = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                long t = micros();
+                redis.publish(CHANNEL, i + " " + t);
+                times[i] = t;
+                next = await(next, periodNanos);
+            }
+        }
+    }
+
+    private static void subscribeReader(RedisClient client, int n, long[] times) throws InterruptedException {
+        CountDownLatch all = new CountDownLatch(n);
+        try (StatefulRedisPubSubConnection<String, String> c = client.connectPubSub()) {
+            c.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    long now = micros();
+                    times[Integer.parseInt(message.substring(0, message.indexOf(' ')))] = now;
+                    all.countDown();
+                }
+            });
+            c.sync().subscribe(CHANNEL); // returns once Redis confirmed the subscription
+            System.out.println("READY");
+            if (!all.await(10, TimeUnit.MINUTES)) {
+                System.err.println("pub/sub reader: " + all.getCount() + " messages never arrived");
+            }
+        }
+    }
+
+    private static void weftWriter(int n, long[] times, long periodNanos) {
+        Subject subject = new Subject();
+        long next = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            subject.invalidate(i);
+            times[i] = micros();
+            next = await(next, periodNanos);
+        }
+    }
+
+    private static void weftReader(int n, long[] times) throws InterruptedException {
+        Subject subject = new Subject();
+        for (int i = 0; i < n; i++) {
+            subject.value(i);
+        }
+        long filled = Subject.LOADED_AT.get();
+        for (int i = 0; i < n; i++) {
+            subject.value(i);
+        }
+        if (Subject.LOADED_AT.get() != filled) {
+            throw new IllegalStateException("Subject#value is not woven or not cached (its body ran again on a"
+                    + " second call): start this JVM with -javaagent:<weft-agent.jar> -Dweft.redis.uri=...");
+        }
+        Thread.sleep(500); // the stores to Redis are asynchronous
+        System.out.println("READY");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
+            long before = Subject.LOADED_AT.get();
+            while (Subject.LOADED_AT.get() == before && System.nanoTime() < deadline) {
+                subject.value(i);
+                if (Subject.LOADED_AT.get() != before) {
+                    break;
+                }
+                LockSupport.parkNanos(20_000); // polls every ~20 µs (plus the timer slack) without taking a core
+            }
+            if (Subject.LOADED_AT.get() != before) {
+                times[i] = Subject.LOADED_AT.get();
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.weft.benchmarks.l2;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.weft.benchmarks.fixtures.Book;
+import io.weft.benchmarks.fixtures.Fixtures;
+import io.weft.benchmarks.fixtures.WeftRemoteBooks;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * An L2 hit of {@code List<Book> getBooks(UUID userId)} (the ~1 KB list of {@link Fixtures#BOOKS}) from a
+ * real redis-server on loopback, with no L1 in the way. See docs/benchmarks.md.
+ *
+ * <p>The fork needs {@code -Dbenchmarks.redis=redis://127.0.0.1:<port>} (a private Redis: run.sh starts
+ * one) and, for {@link #weft}, {@code -javaagent:<weft-agent.jar> -Dweft.redis.uri=<same> -Dweft.l1.ttl=1ms}
+ * ({@code io.weft.benchmarks.Suite --redis URI} passes all of them). With {@code weft.l1.ttl=1ms} an L2 hit
+ * still puts the value into L1 for 1 ms, so both variants cycle over {@value #USERS} users: a user is
+ * read again only after {@value #USERS} Redis round trips (far more than 1 ms), so every call is an L2 hit.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Threads(1)
+public class L2Hit {
+
+    static final int USERS = 64;
+
+    static final TypeReference<List<Book>> BOOK_LIST = new TypeReference<>() {
+    };
+
+    static String redisUri() {
+        String uri = System.getProperty("benchmarks.redis");
+        if (uri == null || uri.isEmpty()) {
+            throw new IllegalStateException("L2Hit needs -Dbenchmarks.redis=redis://127.0.0.1:<port> of a private"
+                    + " redis-server (benchmarks/run.sh starts one)");
+        }
+        return uri;
+    }
+
+    static UUID user(int i) {
+        return new UUID(0x12L, i);
+    }
+
+    /** The users cycled over; a distinct UUID instance from the one used to fill, as in L1Hit. */
+    @State(Scope.Thread)
+    public static class Users {
+        public UUID[] ids;
+        public int next;
+
+        @Setup
+        public void setUp() {
+            ids = new UUID[USERS];
+            for (int i = 0; i < USERS; i++) {
+                ids[i] = new UUID(user(i).getMostSignificantBits(), user(i).getLeastSignificantBits());
+            }
+        }
+    }
+
+    /** Raw Lettuce (sync API, byte[] values) and Jackson: what a hand-written L2 read is. */
+    @State(Scope.Benchmark)
+    public static class Raw {
+        public RedisClient client;
+        public StatefulRedisConnection<String, byte[]> connection;
+        public RedisCommands<String, byte[]> redis;
+        public ObjectMapper mapper;
+        public int payloadBytes;
+
+        @Setup
+        public void setUp() throws Exception {
+            client = RedisClient.create(redisUri());
+            connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+            redis = connection.sync();
+            mapper = new ObjectMapper();
+            byte[] json = mapper.writeValueAsBytes(Fixtures.BOOKS);
+            payloadBytes = json.length;
+            for (int i = 0; i < USERS; i++) {
+                redis.set("bench:l2raw:" + user(i), json);
+            }
+            List<Book> back = mapper.readValue(redis.get("bench:l2raw:" + user(0)), BOOK_LIST);
+            if (!back.equals(Fixtures.BOOKS)) {
+                throw new IllegalStateException("the raw L2 value does not read back equal: " + back);
+            }
+            System.out.println("raw L2 payload: " + payloadBytes + " B of JSON");
+        }
+
+        @TearDown
+        public void tearDown() {
+            connection.close();
+            client.shutdown();
+        }
+    }
+
+    /** Weft with its L1 bypassed: fills Redis through the woven method and checks that it is woven and L2-backed. */
+    @State(Scope.Benchmark)
+    public static class Weft {
+        public WeftRemoteBooks books;
+        private long bodyRunsAfterFill;
+
+        @Setup
+        public void setUp() throws Exception {
+            if (!"1ms".equals(System.getProperty("weft.l1.ttl")) || System.getProperty("weft.redis.uri") == null) {
+                throw new IllegalStateException("the Weft L2 benchmark needs -Dweft.redis.uri=<uri> -Dweft.l1.ttl=1ms"
+                        + " (io.weft.benchmarks.Suite --redis passes them)");
+            }
+            books = new WeftRemoteBooks(Fixtures.BOOKS);
+            for (int i = 0; i < USERS; i++) {
+                books.getBooks(user(i));
+            }
+            if (books.bodyRuns() != USERS) {
+                throw new IllegalStateException("WeftRemoteBooks#getBooks is not woven or not cached (body ran "
+                        + books.bodyRuns() + " times for " + USERS + " distinct users): start the fork with"
+                        + " -javaagent:<agent/target/weft-agent.jar>");
+            }
+            // the store to Redis is asynchronous: wait until every key is there
+            RedisClient client = RedisClient.create(redisUri());
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                for (int i = 0; i < USERS; i++) {
+                    String key = WeftRemoteBooks.PREFIX + user(i);
+                    while (c.sync().exists(key) == 0) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("Weft did not store " + key + " in Redis within 10 s");
+                        }
+                        Thread.sleep(5);
+                    }
+                }
+                System.out.println("Weft L2 payload: " + c.sync().strlen(WeftRemoteBooks.PREFIX + user(0))
+                        + " B in Redis");
+            } finally {
+                client.shutdown();
+            }
+            Thread.sleep(5); // every L1 entry (1 ms) has expired
+            for (int i = 0; i < USERS; i++) {
+                UUID id = new UUID(user(i).getMostSignificantBits(), user(i).getLeastSignificantBits());
+                List<Book> back = books.getBooks(id);
+                if (back == Fixtures.BOOKS || !back.equals(Fixtures.BOOKS)) {
+                    throw new IllegalStateException("Weft's L2 hit did not return an equal copy read from Redis"
+                            + " (same instance: " + (back == Fixtures.BOOKS) + ")");
+                }
+            }
+            requireNoBodyRun();
+        }
+
+        private void requireNoBodyRun() {
+            if (books.bodyRuns() != USERS) {
+                throw new IllegalStateException("the body of WeftRemoteBooks#getBooks ran " + (books.bodyRuns() - USERS)
+                        + " times after Redis was filled: these calls were not L2 hits");
+            }
+        }
+
+        @TearDown(Level.Iteration)
+        public void check() {
+            requireNoBodyRun();
+        }
+    }
+
+    @Benchmark
+    public List<Book> floorLettuceGetJackson(Raw raw, Users users) throws Exception {
+        int i = users.next;
+        users.next = (i + 1) & (USERS - 1);
+        return raw.mapper.readValue(raw.redis.get("bench:l2raw:" + users.ids[i]), BOOK_LIST);
+    }
+
+    @Benchmark
+    public List<Book> weft(Weft weft, Users users) {
+        int i = users.next;
+        users.next = (i + 1) & (USERS - 1);
+        return weft.books.getBooks(users.ids[i]);
+    }
+}
