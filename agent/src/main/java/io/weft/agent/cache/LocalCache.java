@@ -3,11 +3,11 @@ package io.weft.agent.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import java.util.function.BooleanSupplier;
 import io.weft.agent.metrics.CacheStats;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The L1: one size-bounded Caffeine cache for all caches of the JVM. Caffeine expires every entry
