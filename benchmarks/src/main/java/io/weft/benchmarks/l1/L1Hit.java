@@ -58,16 +58,6 @@ public class L1Hit {
         }
     }
 
-    @State(Scope.Benchmark)
-    public static class Uncached {
-        public UncachedBooks books;
-
-        @Setup
-        public void setUp() {
-            books = new UncachedBooks(Fixtures.BOOKS);
-        }
-    }
-
     /** Raw Caffeine 3, configured as a user would for this cache: bounded, expiring after the TTL. */
     @State(Scope.Benchmark)
     public static class RawCaffeine {
@@ -76,7 +66,7 @@ public class L1Hit {
 
         @Setup
         public void setUp() {
-            cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+            cache = Fixtures.userCaffeine().build();
             prebuiltKey = Fixtures.PREFIX + Fixtures.USER;
             cache.put(prebuiltKey, Fixtures.BOOKS);
         }
@@ -191,7 +181,7 @@ public class L1Hit {
 
     /** (a) The floor: a direct call of the uncached method. */
     @Benchmark
-    public List<Book> floorDirectCall(Uncached subject, Args args) {
+    public List<Book> floorDirectCall(UncachedBooks.State subject, Args args) {
         return subject.books.getBooks(args.userId);
     }
 

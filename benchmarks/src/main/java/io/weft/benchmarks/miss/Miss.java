@@ -1,14 +1,12 @@
 package io.weft.benchmarks.miss;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.weft.benchmarks.fixtures.Book;
 import io.weft.benchmarks.fixtures.Fixtures;
 import io.weft.benchmarks.fixtures.SpringBooks;
 import io.weft.benchmarks.fixtures.SpringCacheConfig;
 import io.weft.benchmarks.fixtures.UncachedBooks;
 import io.weft.benchmarks.fixtures.WeftBooks;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,16 +61,6 @@ public class Miss {
         }
     }
 
-    @State(Scope.Benchmark)
-    public static class Uncached {
-        public UncachedBooks books;
-
-        @Setup
-        public void setUp() {
-            books = new UncachedBooks(Fixtures.BOOKS);
-        }
-    }
-
     /** Caffeine's own single-flight load, {@code get(key, loader)}, with the key built by hand. */
     @State(Scope.Benchmark)
     public static class RawCaffeine {
@@ -81,7 +69,7 @@ public class Miss {
 
         @Setup
         public void setUp() {
-            cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+            cache = Fixtures.userCaffeine().build();
             books = new UncachedBooks(Fixtures.BOOKS);
         }
     }
@@ -135,7 +123,7 @@ public class Miss {
 
     /** The floor: the uncached method with a fresh argument. */
     @Benchmark
-    public List<Book> floorUncachedCall(Uncached subject, Keys keys) {
+    public List<Book> floorUncachedCall(UncachedBooks.State subject, Keys keys) {
         return subject.books.getBooks(keys.next());
     }
 
