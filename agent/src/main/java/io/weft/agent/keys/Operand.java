@@ -7,22 +7,30 @@ final class Operand {
 
     private final int index;
     private final PropertyPath path;
+    private final boolean rendersByEquality;
 
-    private Operand(int index, PropertyPath path) {
+    private Operand(int index, PropertyPath path, boolean rendersByEquality) {
         this.index = index;
         this.path = path;
+        this.rendersByEquality = rendersByEquality;
     }
 
-    static Operand argument(int index, PropertyPath path) {
-        return new Operand(index, path);
+    /** @param declaredType the parameter's erased declared type, as a binary class name */
+    static Operand argument(int index, PropertyPath path, String declaredType) {
+        return new Operand(index, path, path == null && Values.rendersOneTextPerEqualValue(declaredType));
     }
 
     static Operand returnValue(PropertyPath path) {
-        return new Operand(RETURN, path);
+        return new Operand(RETURN, path, false);
     }
 
     boolean isSimpleArgument() {
         return index != RETURN && path == null;
+    }
+
+    /** Whether this is a whole argument whose equal values always render the same text. */
+    boolean rendersByEquality() {
+        return rendersByEquality;
     }
 
     Object value(Object[] args, Object result) {

@@ -37,7 +37,8 @@ public final class TemplateBinder {
             return Operand.returnValue(path(signature.returnType(), placeholder, signature));
         }
         int index = indexOf(template, placeholder, signature);
-        return Operand.argument(index, path(signature.parameterType(index), placeholder, signature));
+        String type = signature.parameterType(index);
+        return Operand.argument(index, path(type, placeholder, signature), type);
     }
 
     private static PropertyPath path(String type, Template.Placeholder placeholder, Signature signature) {
