@@ -16,6 +16,7 @@ L2 = "io.weft.benchmarks.l2.L2Hit."
 L2_ROWS = [
     ("floorLettuceGetJackson", "raw Lettuce sync `GET` + Jackson `readValue` (floor)"),
     ("weft", "**Weft** `@CacheResult`, L1 bypassed (`weft.l1.ttl=1ms`)"),
+    ("springCacheable", "Spring `@Cacheable` + `RedisCacheManager`, `Jackson2JsonRedisSerializer<List<Book>>`"),
 ]
 
 EVICTION_LABELS = {

@@ -10,6 +10,8 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.weft.benchmarks.fixtures.Book;
 import io.weft.benchmarks.fixtures.Fixtures;
+import io.weft.benchmarks.fixtures.SpringRedisBooks;
+import io.weft.benchmarks.fixtures.SpringRedisCacheConfig;
 import io.weft.benchmarks.fixtures.WeftRemoteBooks;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +29,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 /**
  * An L2 hit of {@code List<Book> getBooks(UUID userId)} (the ~1 KB list of {@link Fixtures#BOOKS}) from a
@@ -35,8 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The fork needs {@code -Dbenchmarks.redis=redis://127.0.0.1:<port>} (a private Redis: run.sh starts
  * one) and, for {@link #weft}, {@code -javaagent:<weft-agent.jar> -Dweft.redis.uri=<same> -Dweft.l1.ttl=1ms}
  * ({@code io.weft.benchmarks.Suite --redis URI} passes all of them). With {@code weft.l1.ttl=1ms} an L2 hit
- * still puts the value into L1 for 1 ms, so both variants cycle over {@value #USERS} users: a user is
+ * still puts the value into L1 for 1 ms, so every variant cycles over {@value #USERS} users: a user is
  * read again only after {@value #USERS} Redis round trips (far more than 1 ms), so every call is an L2 hit.
+ * {@link #springCacheable} is Spring's {@code @Cacheable} with a {@code RedisCacheManager} and a JSON value
+ * serializer ({@link SpringRedisCacheConfig}): it has no local tier, so every call is a Redis {@code GET}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -186,6 +191,83 @@ public class L2Hit {
         }
     }
 
+    /**
+     * Spring {@code @Cacheable} with {@code RedisCacheManager} ({@link SpringRedisCacheConfig}): fills Redis
+     * through the proxied method and checks that the proxy caches it and that each later call reads Redis.
+     */
+    @State(Scope.Benchmark)
+    public static class Spring {
+        public AnnotationConfigApplicationContext context;
+        public SpringRedisBooks books;
+        private long bodyRunsAfterFill;
+
+        @Setup
+        public void setUp() throws Exception {
+            // an earlier fork left its values in Redis: start from an empty key space, so the fill runs the body
+            RedisClient client = RedisClient.create(redisUri());
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                for (int i = 0; i < USERS; i++) {
+                    c.sync().del(SpringRedisBooks.PREFIX + user(i));
+                }
+                context = SpringRedisCacheConfig.start(redisUri());
+                books = context.getBean(SpringRedisBooks.class);
+                for (int i = 0; i < USERS; i++) {
+                    books.getBooks(user(i));
+                }
+                if (books.bodyRuns() != USERS) {
+                    throw new IllegalStateException("SpringRedisBooks#getBooks ran " + books.bodyRuns() + " times for "
+                            + USERS + " distinct users: the bean is not proxied");
+                }
+                // RedisCache#put writes synchronously: every key is there now, or the calls were not cached in Redis
+                for (int i = 0; i < USERS; i++) {
+                    if (c.sync().exists(SpringRedisBooks.PREFIX + user(i)) == 0) {
+                        throw new IllegalStateException("Spring did not store " + SpringRedisBooks.PREFIX + user(i)
+                                + " in Redis");
+                    }
+                }
+                System.out.println("Spring L2 payload: " + c.sync().strlen(SpringRedisBooks.PREFIX + user(0))
+                        + " B in Redis");
+                // no tier in front of Redis: a key removed behind Spring's back runs the body again
+                c.sync().del(SpringRedisBooks.PREFIX + user(0));
+                books.getBooks(user(0));
+                if (books.bodyRuns() != USERS + 1) {
+                    throw new IllegalStateException("Spring served a key deleted from Redis without running the body:"
+                            + " its hits would not be Redis reads");
+                }
+                bodyRunsAfterFill = books.bodyRuns();
+                for (int i = 0; i < USERS; i++) {
+                    UUID id = new UUID(user(i).getMostSignificantBits(), user(i).getLeastSignificantBits());
+                    List<Book> back = books.getBooks(id);
+                    if (back == Fixtures.BOOKS || !back.equals(Fixtures.BOOKS)) {
+                        throw new IllegalStateException("Spring's cache hit did not return an equal copy read from"
+                                + " Redis (same instance: " + (back == Fixtures.BOOKS) + ")");
+                    }
+                }
+                requireNoBodyRun();
+            } finally {
+                client.shutdown();
+            }
+        }
+
+        private void requireNoBodyRun() {
+            if (books.bodyRuns() != bodyRunsAfterFill) {
+                throw new IllegalStateException("the body of SpringRedisBooks#getBooks ran "
+                        + (books.bodyRuns() - bodyRunsAfterFill) + " times after Redis was filled: these calls were not"
+                        + " L2 hits");
+            }
+        }
+
+        @TearDown(Level.Iteration)
+        public void check() {
+            requireNoBodyRun();
+        }
+
+        @TearDown
+        public void tearDown() {
+            context.close();
+        }
+    }
+
     @Benchmark
     public List<Book> floorLettuceGetJackson(Raw raw, Users users) throws Exception {
         int i = users.next;
@@ -198,5 +280,12 @@ public class L2Hit {
         int i = users.next;
         users.next = (i + 1) & (USERS - 1);
         return weft.books.getBooks(users.ids[i]);
+    }
+
+    @Benchmark
+    public List<Book> springCacheable(Spring spring, Users users) {
+        int i = users.next;
+        users.next = (i + 1) & (USERS - 1);
+        return spring.books.getBooks(users.ids[i]);
     }
 }
