@@ -2,6 +2,7 @@ package io.weft.agent.attach;
 
 import io.weft.agent.config.ConfigSources;
 import io.weft.agent.config.WeftConfig;
+import io.weft.agent.launcher.AgentLauncher;
 import io.weft.agent.ops.Ops;
 import java.io.File;
 import java.io.PrintStream;
@@ -115,7 +116,7 @@ public final class AttachCli {
 
         File jar;
         try {
-            jar = new File(AttachCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            jar = new File(AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException | RuntimeException e) {
             err.println("cannot find the agent jar: " + e);
             return 1;
