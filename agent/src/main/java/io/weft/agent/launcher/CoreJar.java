@@ -87,7 +87,7 @@ final class CoreJar {
      * {@code <tmpdir>/weft-<user>}, created owner-only if missing; {@code null} when it exists but is not
      * the user's own and closed to others, or the file system has no POSIX permissions to tell.
      */
-    private static Path privateDirectory() {
+    static Path privateDirectory() {
         try {
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "weft-" + System.getProperty("user.name"));
             Set<PosixFilePermission> ownerOnly = EnumSet.of(PosixFilePermission.OWNER_READ,
