@@ -2,113 +2,106 @@ package io.weft.agent.weaving;
 
 import io.weft.agent.keys.Signature;
 import java.util.List;
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
-/**
- * A method as its class file describes it, read through Byte Buddy's type pool in extended mode,
- * which takes parameter names from MethodParameters or, failing that, the LocalVariableTable.
- */
+/** A method as its class file describes it; property paths are checked against the class files of their types. */
 final class MethodSignature implements Signature {
 
-    private final MethodDescription method;
-    private final ClassLoader classLoader;
+    private final ClassFile.Method method;
+    private final ClassFiles classFiles;
+    private final Type[] parameterTypes;
 
-    MethodSignature(MethodDescription method, ClassLoader classLoader) {
+    MethodSignature(ClassFile.Method method, ClassFiles classFiles) {
         this.method = method;
-        this.classLoader = classLoader;
+        this.classFiles = classFiles;
+        this.parameterTypes = method.parameterTypes();
     }
 
     @Override
     public int parameterCount() {
-        return method.getParameters().size();
+        return parameterTypes.length;
     }
 
     @Override
     public String parameterName(int index) {
-        ParameterDescription parameter = method.getParameters().get(index);
-        return parameter.isNamed() ? parameter.getName() : null;
+        return method.parameterName(index);
     }
 
     @Override
     public String parameterType(int index) {
-        return method.getParameters().get(index).getType().asErasure().getName();
+        return Types.className(parameterTypes[index]);
     }
 
     @Override
     public String returnType() {
-        return method.getReturnType().asErasure().getName();
+        return Types.className(method.returnType());
     }
 
     @Override
     public ClassLoader classLoader() {
-        return classLoader;
+        return classFiles.loader();
     }
 
     @Override
     public void checkPath(String typeName, List<String> path) {
-        TypeDescription type = declaredType(typeName);
+        Type type = declaredType(typeName);
         for (String property : path) {
-            if (type.isPrimitive()) {
+            if (Types.isPrimitive(type)) {
                 throw new IllegalArgumentException("property '" + property + "' cannot be read from primitive "
-                        + type.getName());
+                        + Types.className(type));
             }
-            TypeDescription next = propertyType(type, property);
+            Type next = propertyType(type, property);
             if (next == null) {
-                throw new IllegalArgumentException("type " + type.getName() + " has no accessor " + property
+                throw new IllegalArgumentException("type " + Types.className(type) + " has no accessor " + property
                         + "(), getter or field '" + property + "'");
             }
             type = next;
         }
     }
 
-    private TypeDescription declaredType(String typeName) {
+    private Type declaredType(String typeName) {
         if (returnType().equals(typeName)) {
-            return method.getReturnType().asErasure();
+            return method.returnType();
         }
-        for (ParameterDescription parameter : method.getParameters()) {
-            if (parameter.getType().asErasure().getName().equals(typeName)) {
-                return parameter.getType().asErasure();
+        for (Type parameter : parameterTypes) {
+            if (Types.className(parameter).equals(typeName)) {
+                return parameter;
             }
         }
         throw new IllegalArgumentException("no declared type " + typeName);
     }
 
     /** The type of {@code property} of {@code type}: accessor, getter or field, searched up the hierarchy. */
-    private static TypeDescription propertyType(TypeDescription type, String property) {
+    private Type propertyType(Type type, String property) {
         String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
-        for (TypeDefinition current = type; current != null; current = superClass(current)) {
+        for (ClassFile current = classFiles.of(type); current != null; current = superClass(current)) {
             for (String name : new String[] {property, "get" + capitalized, "is" + capitalized}) {
-                for (MethodDescription candidate : current.getDeclaredMethods().filter(ElementMatchers.named(name)
-                        .and(ElementMatchers.takesArguments(0)).and(ElementMatchers.not(ElementMatchers.isStatic())))) {
-                    if (!candidate.getReturnType().represents(void.class)) {
-                        return candidate.getReturnType().asErasure();
+                for (ClassFile.Method candidate : current.methods) {
+                    if (candidate.name.equals(name) && candidate.parameterTypes().length == 0
+                            && !candidate.is(Opcodes.ACC_STATIC) && candidate.returnType().getSort() != Type.VOID) {
+                        return candidate.returnType();
                     }
                 }
             }
-            for (TypeDescription.Generic iface : current.getInterfaces()) {
-                TypeDescription found = propertyType(iface.asErasure(), property);
+            for (String iface : current.interfaces) {
+                Type found = propertyType(Type.getObjectType(iface), property);
                 if (found != null) {
                     return found;
                 }
             }
         }
-        for (TypeDefinition current = type; current != null; current = superClass(current)) {
-            for (FieldDescription field : current.getDeclaredFields().filter(ElementMatchers.named(property))) {
-                if (!field.isStatic()) {
-                    return field.getType().asErasure();
+        for (ClassFile current = classFiles.of(type); current != null; current = superClass(current)) {
+            for (ClassFile.Field field : current.fields) {
+                if (field.name.equals(property) && (field.access & Opcodes.ACC_STATIC) == 0) {
+                    return Type.getType(field.descriptor);
                 }
             }
         }
         return null;
     }
 
-    private static TypeDefinition superClass(TypeDefinition type) {
-        TypeDescription.Generic superClass = type.getSuperClass();
-        return superClass == null ? null : superClass;
+    private ClassFile superClass(ClassFile type) {
+        return type.superName == null ? null : classFiles.of(Type.getObjectType(type.superName));
     }
 }
