@@ -14,7 +14,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The agent's entry point. It reads the configuration and registers a cheap class filter; the weaver,
+ * The agent's entry point. It reads the configuration and registers a cheap class filter; Byte Buddy,
  * Caffeine and the rest load only when the first class that uses a Weft annotation does. Nothing
  * here may throw into the application: a failure leaves it running uncached.
  */

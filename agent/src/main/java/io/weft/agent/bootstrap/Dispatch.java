@@ -23,13 +23,10 @@ public final class Dispatch {
         return h == null ? null : h.enterCached(methodId, args);
     }
 
-    /**
-     * See {@link Handler#exitCached}. Woven code calls it on every exit that {@link #enterCached} did not
-     * skip, also when entry returned {@code null}; the handler is not told about those.
-     */
+    /** See {@link Handler#exitCached}. */
     public static void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown) {
         Handler h = handler;
-        if (h != null && token != null) {
+        if (h != null) {
             h.exitCached(methodId, token, args, result, thrown);
         }
     }

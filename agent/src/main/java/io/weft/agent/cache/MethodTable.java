@@ -3,7 +3,7 @@ package io.weft.agent.cache;
 import java.util.Arrays;
 
 /**
- * Woven methods by the id compiled into their code. Registration (at weave time) copies the
+ * Woven methods by the id compiled into their advice. Registration (at weave time) copies the
  * array; lookup on the hot path is one volatile read and an index.
  */
 public final class MethodTable {

@@ -1,59 +1,52 @@
 package io.weft.agent.weaving;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import net.bytebuddy.jar.asm.AnnotationVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.description.annotation.AnnotationDescription;
+import net.bytebuddy.description.annotation.AnnotationValue;
+import net.bytebuddy.description.method.MethodDescription;
 
 /**
- * An annotation's attributes as the class file records them, read without loading the annotation type.
- * An attribute the class file leaves out (or records with another type) takes the default declared in
- * {@code weft-annotations}, which the caller passes.
+ * Reads an annotation's attributes from the class file by name, without loading the annotation
+ * type. An attribute the class file leaves out takes the default declared in {@code weft-annotations}.
  */
 final class AnnotationValues {
 
-    private final Map<String, Object> values = new HashMap<>();
+    private final AnnotationDescription annotation;
+
+    private AnnotationValues(AnnotationDescription annotation) {
+        this.annotation = annotation;
+    }
+
+    /** The annotation named {@code typeName} on {@code method}, or {@code null}. */
+    static AnnotationValues find(MethodDescription method, String typeName) {
+        for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
+            if (annotation.getAnnotationType().getName().equals(typeName)) {
+                return new AnnotationValues(annotation);
+            }
+        }
+        return null;
+    }
 
     String string(String name, String fallback) {
-        Object value = values.get(name);
-        return value instanceof String ? (String) value : fallback;
+        Object value = value(name);
+        return value == null ? fallback : (String) value;
     }
 
     String[] strings(String name) {
-        Object value = values.get(name);
-        if (!(value instanceof List)) {
-            return new String[0];
-        }
-        List<?> elements = (List<?>) value;
-        return elements.stream().filter(String.class::isInstance).toArray(String[]::new);
+        Object value = value(name);
+        return value == null ? new String[0] : (String[]) value;
     }
 
     boolean bool(String name, boolean fallback) {
-        Object value = values.get(name);
-        return value instanceof Boolean ? (Boolean) value : fallback;
+        Object value = value(name);
+        return value == null ? fallback : (Boolean) value;
     }
 
-    /** The visitor that fills these values from the class file. */
-    AnnotationVisitor reader() {
-        return new AnnotationVisitor(Opcodes.ASM9) {
-            @Override
-            public void visit(String name, Object value) {
-                values.put(name, value);
-            }
-
-            @Override
-            public AnnotationVisitor visitArray(String name) {
-                List<Object> elements = new ArrayList<>();
-                values.put(name, elements);
-                return new AnnotationVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visit(String ignored, Object value) {
-                        elements.add(value);
-                    }
-                };
-            }
-        };
+    private Object value(String name) {
+        try {
+            AnnotationValue<?, ?> value = annotation.getValue(name);
+            return value == null ? null : value.resolve();
+        } catch (RuntimeException e) {
+            return null; // the annotation type is not on the class path: the attribute takes its default
+        }
     }
 }

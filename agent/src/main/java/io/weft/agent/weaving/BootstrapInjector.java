@@ -2,17 +2,16 @@ package io.weft.agent.weaving;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.security.ProtectionDomain;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
-import java.util.zip.ZipEntry;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
  * Puts the {@code io.weft.agent.bootstrap} classes on the bootstrap class loader, so that woven code
@@ -35,14 +34,15 @@ final class BootstrapInjector {
      * application classes, so the latter is only the fallback.
      */
     static void inject(Instrumentation instrumentation) throws IOException {
+        ClassFileLocator agentClasses = ClassFileLocator.ForClassLoader.of(BootstrapInjector.class.getClassLoader());
         try {
-            defineInBootLoader(instrumentation);
+            defineInBootLoader(instrumentation, agentClasses);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            appendToBootSearchPath(instrumentation);
+            appendToBootSearchPath(instrumentation, agentClasses);
         }
     }
 
-    private static void defineInBootLoader(Instrumentation instrumentation)
+    private static void defineInBootLoader(Instrumentation instrumentation, ClassFileLocator agentClasses)
             throws ReflectiveOperationException, IOException {
         Module javaBase = Object.class.getModule();
         instrumentation.redefineModule(javaBase, Set.of(),
@@ -52,31 +52,19 @@ final class BootstrapInjector {
         Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
         for (String name : CLASSES) {
-            byte[] bytes = classFile(name);
+            byte[] bytes = agentClasses.locate(name).resolve();
             defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
         }
     }
 
-    private static void appendToBootSearchPath(Instrumentation instrumentation) throws IOException {
-        File jar = Files.createTempFile("weft-bootstrap", ".jar").toFile();
-        jar.deleteOnExit();
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar.toPath()))) {
-            for (String name : CLASSES) {
-                out.putNextEntry(new ZipEntry(name.replace('.', '/') + ".class"));
-                out.write(classFile(name));
-                out.closeEntry();
-            }
-        }
-        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-    }
-
-    private static byte[] classFile(String name) throws IOException {
-        String resource = name.replace('.', '/') + ".class";
-        try (InputStream in = BootstrapInjector.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("cannot find " + resource + " in the agent");
-            }
-            return in.readAllBytes();
+    private static void appendToBootSearchPath(Instrumentation instrumentation, ClassFileLocator agentClasses)
+            throws IOException {
+        File folder = Files.createTempDirectory("weft-bootstrap").toFile();
+        folder.deleteOnExit();
+        ClassInjector.UsingInstrumentation.of(folder, ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
+                .injectRaw(new LinkedHashSet<>(CLASSES), agentClasses);
+        for (File file : folder.listFiles()) {
+            file.deleteOnExit();
         }
     }
 }

@@ -17,11 +17,11 @@ import io.weft.agent.keys.TemplateBinder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
 
 /**
- * Turns one annotated method into registered runtime state and the calls to weave into it, checking
+ * Turns one annotated method into registered runtime state and the advice that calls it, checking
  * everything SPEC §7 calls a configuration error. Nothing here runs per call.
  */
 final class MethodPlanner {
@@ -29,13 +29,13 @@ final class MethodPlanner {
     static final String CACHE_RESULT = "io.weft.annotations.CacheResult";
     static final String INVALIDATE_CACHE = "io.weft.annotations.InvalidateCache";
 
-    /** The calls to weave into one method and the id they pass to the runtime. */
+    /** The advice to inline into one method and the id it passes to the runtime. */
     static final class Plan {
-        final Advice advice;
+        final Class<?> advice;
         final int id;
         final String summary;
 
-        Plan(Advice advice, int id, String summary) {
+        Plan(Class<?> advice, int id, String summary) {
             this.advice = advice;
             this.id = id;
             this.summary = summary;
@@ -54,40 +54,34 @@ final class MethodPlanner {
     }
 
     /** Whether the method carries either annotation. */
-    static boolean isAnnotated(ClassFile.Method method) {
-        return method.annotation(CACHE_RESULT) != null || method.annotation(INVALIDATE_CACHE) != null;
+    static boolean isAnnotated(MethodDescription method) {
+        return AnnotationValues.find(method, CACHE_RESULT) != null || AnnotationValues.find(method, INVALIDATE_CACHE) != null;
     }
 
-    /**
-     * Plans one annotated method of {@code type}, a class file of {@code classFiles}.
-     *
-     * @throws ConfigurationError naming {@code Class#method}
-     * @throws IllegalStateException if a class file it needs cannot be read
-     */
-    Plan plan(ClassFile type, ClassFile.Method method, ClassFiles classFiles) throws ConfigurationError {
-        String owner = type.name + "#" + method.name;
-        if (method.is(Opcodes.ACC_ABSTRACT) || method.is(Opcodes.ACC_NATIVE)) {
-            throw new ConfigurationError(owner, (method.is(Opcodes.ACC_ABSTRACT) ? "abstract" : "native")
+    Plan plan(TypeDescription type, MethodDescription method, ClassLoader loader) throws ConfigurationError {
+        String owner = type.getName() + "#" + method.getName();
+        if (method.isAbstract() || method.isNative()) {
+            throw new ConfigurationError(owner, (method.isAbstract() ? "abstract" : "native")
                     + " methods have no body to weave; annotate the implementing method instead");
         }
-        Signature signature = new MethodSignature(method, classFiles);
+        Signature signature = new MethodSignature(method, loader);
         DeclaredMethod declared = declared(type, method, signature);
-        AnnotationValues cacheResult = method.annotation(CACHE_RESULT);
-        AnnotationValues invalidateCache = method.annotation(INVALIDATE_CACHE);
+        AnnotationValues cacheResult = AnnotationValues.find(method, CACHE_RESULT);
+        AnnotationValues invalidateCache = AnnotationValues.find(method, INVALIDATE_CACHE);
         Invalidation invalidation = invalidateCache == null ? null
                 : invalidation(declared, invalidateCache, signature);
         if (cacheResult == null) {
             int id = table.register(invalidation);
-            Advice advice = invalidation.beforeInvocation() ? Advice.INVALIDATE_BEFORE : Advice.INVALIDATE_AFTER;
-            return new Plan(advice, id, method.name + " evicts");
+            Class<?> advice = invalidation.beforeInvocation() ? InvalidateBeforeAdvice.class : InvalidateAfterAdvice.class;
+            return new Plan(advice, id, method.getName() + " evicts");
         }
         CachedMethod cached = cachedMethod(type, method, declared, cacheResult, signature, invalidation);
         int id = table.register(cached);
-        return new Plan(Advice.CACHE_RESULT, id, method.name + " -> " + cached.cache().name()
+        return new Plan(CacheResultAdvice.class, id, method.getName() + " -> " + cached.cache().name()
                 + (cached.cache().enabled() ? "" : " (disabled)"));
     }
 
-    private static DeclaredMethod declared(ClassFile type, ClassFile.Method method, Signature signature) {
+    private static DeclaredMethod declared(TypeDescription type, MethodDescription method, Signature signature) {
         List<String> types = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < signature.parameterCount(); i++) {
@@ -95,13 +89,13 @@ final class MethodPlanner {
             String name = signature.parameterName(i);
             names.add(name == null ? "arg" + i : name);
         }
-        return new DeclaredMethod(type.name, method.name, types, names, signature.classLoader());
+        return new DeclaredMethod(type.getName(), method.getName(), types, names, signature.classLoader());
     }
 
-    private CachedMethod cachedMethod(ClassFile type, ClassFile.Method method, DeclaredMethod declared,
+    private CachedMethod cachedMethod(TypeDescription type, MethodDescription method, DeclaredMethod declared,
             AnnotationValues annotation, Signature signature, Invalidation invalidation) throws ConfigurationError {
         String owner = declared.owner();
-        if (method.returnType().getSort() == Type.VOID) {
+        if (method.getReturnType().represents(void.class)) {
             throw new ConfigurationError(owner, "@CacheResult on a void method: there is no result to cache");
         }
         String keyText = annotation.string("key", "");
@@ -111,7 +105,7 @@ final class MethodPlanner {
         if (name.isEmpty()) {
             name = defaultName(type, method, template);
         }
-        ResultShape shape = ResultShape.of(signature.returnType());
+        ResultShape shape = ResultShape.of(method.getReturnType().asErasure().getName());
         Duration ttl;
         boolean enabled;
         try {
@@ -150,23 +144,22 @@ final class MethodPlanner {
     }
 
     /** SPEC §2: the key's literal text before its first placeholder without a trailing ':', else Class.method. */
-    static String defaultName(ClassFile type, ClassFile.Method method, Template template) {
+    static String defaultName(TypeDescription type, MethodDescription method, Template template) {
         String prefix = template.literalPrefix();
         if (prefix.endsWith(":")) {
             prefix = prefix.substring(0, prefix.length() - 1);
         }
-        return prefix.isEmpty() ? type.simpleName + "." + method.name : prefix;
+        return prefix.isEmpty() ? type.getSimpleName() + "." + method.getName() : prefix;
     }
 
     /** The type of the cached value, for key-space checks: the element of Optional/futures, primitives boxed. */
-    private static String valueType(ClassFile.Method method, ResultShape shape) {
-        GenericTypeName returnType = GenericTypeName.ofReturn(method.descriptor, method.signature);
+    private static String valueType(MethodDescription method, ResultShape shape) {
+        TypeDescription.Generic returnType = method.getReturnType();
         if (shape != ResultShape.PLAIN) {
-            String element = returnType.firstArgument();
-            return element != null ? element : Object.class.getName();
+            boolean parameterized = returnType.getSort() == TypeDescription.Generic.Sort.PARAMETERIZED;
+            return parameterized ? returnType.getTypeArguments().get(0).getTypeName() : Object.class.getName();
         }
-        Type erased = method.returnType();
-        return Types.isPrimitive(erased) ? Types.wrapper(erased).replace('/', '.') : returnType.name();
+        return returnType.isPrimitive() ? returnType.asErasure().asBoxed().getName() : returnType.getTypeName();
     }
 
     private static Template parse(String owner, String text) throws ConfigurationError {

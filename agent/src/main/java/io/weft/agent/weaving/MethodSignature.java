@@ -2,106 +2,113 @@ package io.weft.agent.weaving;
 
 import io.weft.agent.keys.Signature;
 import java.util.List;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import net.bytebuddy.description.field.FieldDescription;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.ParameterDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatchers;
 
-/** A method as its class file describes it; property paths are checked against the class files of their types. */
+/**
+ * A method as its class file describes it, read through Byte Buddy's type pool in extended mode,
+ * which takes parameter names from MethodParameters or, failing that, the LocalVariableTable.
+ */
 final class MethodSignature implements Signature {
 
-    private final ClassFile.Method method;
-    private final ClassFiles classFiles;
-    private final Type[] parameterTypes;
+    private final MethodDescription method;
+    private final ClassLoader classLoader;
 
-    MethodSignature(ClassFile.Method method, ClassFiles classFiles) {
+    MethodSignature(MethodDescription method, ClassLoader classLoader) {
         this.method = method;
-        this.classFiles = classFiles;
-        this.parameterTypes = method.parameterTypes();
+        this.classLoader = classLoader;
     }
 
     @Override
     public int parameterCount() {
-        return parameterTypes.length;
+        return method.getParameters().size();
     }
 
     @Override
     public String parameterName(int index) {
-        return method.parameterName(index);
+        ParameterDescription parameter = method.getParameters().get(index);
+        return parameter.isNamed() ? parameter.getName() : null;
     }
 
     @Override
     public String parameterType(int index) {
-        return Types.className(parameterTypes[index]);
+        return method.getParameters().get(index).getType().asErasure().getName();
     }
 
     @Override
     public String returnType() {
-        return Types.className(method.returnType());
+        return method.getReturnType().asErasure().getName();
     }
 
     @Override
     public ClassLoader classLoader() {
-        return classFiles.loader();
+        return classLoader;
     }
 
     @Override
     public void checkPath(String typeName, List<String> path) {
-        Type type = declaredType(typeName);
+        TypeDescription type = declaredType(typeName);
         for (String property : path) {
-            if (Types.isPrimitive(type)) {
+            if (type.isPrimitive()) {
                 throw new IllegalArgumentException("property '" + property + "' cannot be read from primitive "
-                        + Types.className(type));
+                        + type.getName());
             }
-            Type next = propertyType(type, property);
+            TypeDescription next = propertyType(type, property);
             if (next == null) {
-                throw new IllegalArgumentException("type " + Types.className(type) + " has no accessor " + property
+                throw new IllegalArgumentException("type " + type.getName() + " has no accessor " + property
                         + "(), getter or field '" + property + "'");
             }
             type = next;
         }
     }
 
-    private Type declaredType(String typeName) {
+    private TypeDescription declaredType(String typeName) {
         if (returnType().equals(typeName)) {
-            return method.returnType();
+            return method.getReturnType().asErasure();
         }
-        for (Type parameter : parameterTypes) {
-            if (Types.className(parameter).equals(typeName)) {
-                return parameter;
+        for (ParameterDescription parameter : method.getParameters()) {
+            if (parameter.getType().asErasure().getName().equals(typeName)) {
+                return parameter.getType().asErasure();
             }
         }
         throw new IllegalArgumentException("no declared type " + typeName);
     }
 
     /** The type of {@code property} of {@code type}: accessor, getter or field, searched up the hierarchy. */
-    private Type propertyType(Type type, String property) {
+    private static TypeDescription propertyType(TypeDescription type, String property) {
         String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
-        for (ClassFile current = classFiles.of(type); current != null; current = superClass(current)) {
+        for (TypeDefinition current = type; current != null; current = superClass(current)) {
             for (String name : new String[] {property, "get" + capitalized, "is" + capitalized}) {
-                for (ClassFile.Method candidate : current.methods) {
-                    if (candidate.name.equals(name) && candidate.parameterTypes().length == 0
-                            && !candidate.is(Opcodes.ACC_STATIC) && candidate.returnType().getSort() != Type.VOID) {
-                        return candidate.returnType();
+                for (MethodDescription candidate : current.getDeclaredMethods().filter(ElementMatchers.named(name)
+                        .and(ElementMatchers.takesArguments(0)).and(ElementMatchers.not(ElementMatchers.isStatic())))) {
+                    if (!candidate.getReturnType().represents(void.class)) {
+                        return candidate.getReturnType().asErasure();
                     }
                 }
             }
-            for (String iface : current.interfaces) {
-                Type found = propertyType(Type.getObjectType(iface), property);
+            for (TypeDescription.Generic iface : current.getInterfaces()) {
+                TypeDescription found = propertyType(iface.asErasure(), property);
                 if (found != null) {
                     return found;
                 }
             }
         }
-        for (ClassFile current = classFiles.of(type); current != null; current = superClass(current)) {
-            for (ClassFile.Field field : current.fields) {
-                if (field.name.equals(property) && (field.access & Opcodes.ACC_STATIC) == 0) {
-                    return Type.getType(field.descriptor);
+        for (TypeDefinition current = type; current != null; current = superClass(current)) {
+            for (FieldDescription field : current.getDeclaredFields().filter(ElementMatchers.named(property))) {
+                if (!field.isStatic()) {
+                    return field.getType().asErasure();
                 }
             }
         }
         return null;
     }
 
-    private ClassFile superClass(ClassFile type) {
-        return type.superName == null ? null : classFiles.of(Type.getObjectType(type.superName));
+    private static TypeDefinition superClass(TypeDefinition type) {
+        TypeDescription.Generic superClass = type.getSuperClass();
+        return superClass == null ? null : superClass;
     }
 }

@@ -1,24 +1,28 @@
 package io.weft.agent.weaving;
 
 import io.weft.agent.log.WeftLog;
-import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
 
 /**
- * Weaves one class: plans each annotated method and rewrites its code. A method with a configuration
- * error is reported and left as it is; the class's other methods are still woven. Works the same on a
- * class being loaded and on one being retransformed.
+ * Weaves one class: plans each annotated method and inlines its advice. A method with a
+ * configuration error is reported and left as it is; the class's other methods are still woven.
  */
-final class TypeWeaver implements ClassFileTransformer {
+final class TypeWeaver implements AgentBuilder.Transformer {
 
     private final MethodPlanner planner;
     private final ConfigurationErrors errors;
+    private final ClassFileLocator adviceLocator = ClassFileLocator.ForClassLoader.of(TypeWeaver.class.getClassLoader());
     private final AtomicInteger wovenMethods = new AtomicInteger();
     private final AtomicInteger wovenClasses = new AtomicInteger();
 
@@ -27,35 +31,31 @@ final class TypeWeaver implements ClassFileTransformer {
         this.errors = errors;
     }
 
-    /** Returns the woven class file, or {@code null} when no method of the class is woven. */
     @Override
-    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
-            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        ClassFile type = ClassFileReader.read(classfileBuffer, true);
-        ClassFiles classFiles = new ClassFiles(loader, type);
-        Map<String, ClassWeaver.Planned> plans = new HashMap<>();
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+            ClassLoader classLoader, JavaModule module, ProtectionDomain protectionDomain) {
         List<String> summaries = new ArrayList<>();
-        for (ClassFile.Method method : type.methods) {
-            if (method.is(Opcodes.ACC_BRIDGE | Opcodes.ACC_SYNTHETIC) || method.name.startsWith("<")
-                    || !MethodPlanner.isAnnotated(method)) {
+        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+            if (method.isBridge() || method.isSynthetic() || !MethodPlanner.isAnnotated(method)) {
                 continue;
             }
             try {
-                MethodPlanner.Plan plan = planner.plan(type, method, classFiles);
-                plans.put(method.name + method.descriptor, new ClassWeaver.Planned(plan.advice, plan.id));
+                MethodPlanner.Plan plan = planner.plan(type, method, classLoader);
+                builder = builder.visit(Advice.withCustomMapping()
+                        .bind(MethodId.class, plan.id)
+                        .to(TypeDescription.ForLoadedType.of(plan.advice), adviceLocator)
+                        .on(ElementMatchers.is(method)));
                 summaries.add(plan.summary);
             } catch (ConfigurationError e) {
                 errors.report(e.getMessage());
             }
         }
-        if (plans.isEmpty()) {
-            return null;
+        if (!summaries.isEmpty()) {
+            int methods = wovenMethods.addAndGet(summaries.size());
+            int classes = wovenClasses.incrementAndGet();
+            WeftLog.info("wove " + type.getName() + ": " + String.join(", ", summaries) + " (in all " + methods
+                    + " method(s) in " + classes + " class(es))");
         }
-        byte[] woven = ClassWeaver.weave(classfileBuffer, plans);
-        int methods = wovenMethods.addAndGet(summaries.size());
-        int classes = wovenClasses.incrementAndGet();
-        WeftLog.info("wove " + type.name + ": " + String.join(", ", summaries) + " (in all " + methods
-                + " method(s) in " + classes + " class(es))");
-        return woven;
+        return builder;
     }
 }
