@@ -23,7 +23,6 @@ EVICTION_LABELS = {
     "xadd-xread": "`XADD` → `XREAD BLOCK` between two plain JVMs (floor)",
     "pubsub": "Redis pub/sub `PUBLISH` → `SUBSCRIBE`",
     "weft": "**Weft**: `@InvalidateCache` returned → `@CacheResult` body runs again in the other JVM",
-    "weft-miss": "diagnostic, same run: Weft, to the start of the reader's call that missed L1 (without its L2 lookup)",
 }
 
 L1_ROWS = [
@@ -171,7 +170,7 @@ def jmh_tables(results):
 
 def eviction_table(eviction):
     lines = [f"Cross-instance eviction delay: {eviction['messages'] - eviction['warmup']:,} messages per variant after "
-             f"{eviction['warmup']:,} of warm-up (not counted), one every {eviction['periodMicros'] / 1000:g} ms (µs, wall clock of one host)", ""]
+             f"{eviction['warmup']} of warm-up, one every {eviction['periodMicros'] / 1000:g} ms (µs, wall clock of one host)", ""]
     lines.append("| variant | p50 | p90 | p99 | p99.9 | max | seen |")
     lines.append("|---|---:|---:|---:|---:|---:|---:|")
     for v in eviction["variants"]:

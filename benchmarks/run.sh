@@ -2,9 +2,9 @@
 # Weft's benchmarks in one command (see docs/benchmarks.md).
 #
 #   benchmarks/run.sh             build, run the JMH suite (2 forks) and the startup benchmark (20 rounds),
-#                                 then the cross-instance eviction delay (2,500 warm-up + 5,000 measured
-#                                 messages per variant), with its own redis-server on a free loopback port
-#                                 for the L2 and eviction benchmarks; write benchmarks/results/<date>.json (JMH JSON),
+#                                 then the cross-instance eviction delay (5,000 messages per variant), with
+#                                 its own redis-server on a free loopback port for the L2 and eviction
+#                                 benchmarks; write benchmarks/results/<date>.json (JMH JSON),
 #                                 <date>-startup.json, <date>-eviction.json and <date>.svg, and print the
 #                                 tables. About 10 minutes on 2 cores.
 #   benchmarks/run.sh --smoke     every benchmark once, briefly, to check that they still start and that
@@ -12,14 +12,13 @@
 #
 # Options: --no-build (use the jars already built), --only REGEX (JMH benchmarks whose method name contains a match, e.g. 'weft|HandBuilt'),
 #          --no-startup, --no-jmh, --no-eviction, --rounds N (startup rounds, default 20),
-#          --messages N (measured eviction messages per variant, default 5000; 100 with --smoke),
-#          --warmup N (eviction messages per variant sent first and not counted, default 2500; 200 with --smoke).
+#          --messages N (eviction messages per variant, default 5000; 300 with --smoke).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-smoke=0 build=1 jmh=1 startup=1 eviction=1 only="" rounds=20 messages="" warmup=""
+smoke=0 build=1 jmh=1 startup=1 eviction=1 only="" rounds=20 messages=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
@@ -28,10 +27,9 @@ while [ $# -gt 0 ]; do
     --no-startup) startup=0 ;;
     --no-eviction) eviction=0 ;;
     --messages) messages="$2"; shift ;;
-    --warmup) warmup="$2"; shift ;;
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -67,7 +65,7 @@ if [ "$smoke" = 1 ]; then
   STARTUP_JSON=$OUT/startup.json
   EVICTION_JSON=$OUT/eviction.json
   suite_args=(--smoke)
-  eviction_args=(--messages "${messages:-100}" --warmup "${warmup:-200}")
+  eviction_args=(--messages "${messages:-300}" --warmup 200)
   startup_args=(--rounds 1 --warmup-rounds 0)
 else
   OUT=$ROOT/benchmarks/results
@@ -76,7 +74,7 @@ else
   STARTUP_JSON=$OUT/$day-startup.json
   EVICTION_JSON=$OUT/$day-eviction.json
   suite_args=()
-  eviction_args=(--messages "${messages:-5000}" --warmup "${warmup:-2500}")
+  eviction_args=(--messages "${messages:-5000}" --warmup 200)
   startup_args=(--rounds "$rounds" --warmup-rounds 1)
 fi
 mkdir -p "$OUT"

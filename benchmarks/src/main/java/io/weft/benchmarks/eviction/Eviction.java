@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,21 +22,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Cross-instance eviction delay (issue 4, item 4), a plain Java program: for each variant it starts two
  * JVMs ({@link EvictionPeer}) on one private Redis, a writer that writes at a fixed rate and a reader that
- * records when it sees each write, then reports percentiles of (seen − written) of {@code --messages}
- * writes that follow {@code --warmup} writes not counted (the same for every variant: long enough for the
- * JIT warm-up of both JVMs, see docs/benchmarks.md):
+ * records when it sees each write, then reports percentiles of (seen − written) after a warm-up:
  * <ul>
  * <li>{@code xadd-xread} (the floor): {@code XADD} → {@code XREAD BLOCK 0} from the last id read;</li>
  * <li>{@code pubsub}: {@code PUBLISH} → {@code SUBSCRIBE};</li>
  * <li>{@code weft}: both JVMs with the agent; the writer calls an {@code @InvalidateCache} method, the
- * reader polls the {@code @CacheResult} method until its body runs again;</li>
- * <li>{@code weft-miss} (diagnostic, from the same run as {@code weft}): to the start of the reader's call
- * whose L1 lookup missed, i.e. without that call's L2 round trip before the body runs.</li>
+ * reader polls the {@code @CacheResult} method until its body runs again.</li>
  * </ul>
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.weft.benchmarks.eviction.Eviction --redis redis://127.0.0.1:PORT \
- *      --agent /abs/agent/target/weft-agent.jar --out eviction.json [--messages 5000] [--period-us 2000] [--warmup 2500]
+ *      --agent /abs/agent/target/weft-agent.jar --out eviction.json [--messages 5000] [--period-us 2000] [--warmup 200]
  * </pre>
  */
 public final class Eviction {
@@ -55,9 +50,7 @@ public final class Eviction {
         String label = "";
         int messages = 5000;
         long periodMicros = 2000;
-        int warmup = 2500;
-        String series = null;
-        String[] variants = VARIANTS;
+        int warmup = 200;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--redis" -> redis = argv[++i];
@@ -68,28 +61,21 @@ public final class Eviction {
                 case "--messages" -> messages = Integer.parseInt(argv[++i]);
                 case "--period-us" -> periodMicros = Long.parseLong(argv[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(argv[++i]);
-                case "--series" -> series = argv[++i];
-                case "--variants" -> variants = argv[++i].split(",");
                 default -> throw new IllegalArgumentException("unknown argument " + argv[i] + "; usage: --redis URI"
-                        + " --agent <weft-agent.jar> --out <file.json> [--messages N (measured)] [--period-us P]"
-                        + " [--warmup W (before them, not counted)] [--variants xadd-xread,pubsub,weft] [--series <file>]"
+                        + " --agent <weft-agent.jar> --out <file.json> [--messages N] [--period-us P] [--warmup W]"
                         + " [--java PATH] [--label TEXT]");
             }
         }
         if (redis == null || agent == null || !new File(agent).isFile()) {
             throw new IllegalArgumentException("--redis and --agent (the built weft-agent.jar) are required");
         }
-        if (warmup < 0 || messages < 1) {
-            throw new IllegalArgumentException("--messages must be positive and --warmup at least 0");
+        if (warmup >= messages) {
+            throw new IllegalArgumentException("--warmup must be smaller than --messages");
         }
-        int total = warmup + messages;
         String classpath = System.getProperty("java.class.path");
         Path dir = Files.createTempDirectory("weft-eviction");
         List<String> json = new ArrayList<>();
-        for (String variant : variants) {
-            if (!List.of(VARIANTS).contains(variant)) {
-                throw new IllegalArgumentException("unknown variant " + variant + "; known: " + String.join(",", VARIANTS));
-            }
+        for (String variant : VARIANTS) {
             String mode = variant.equals("xadd-xread") ? "xadd" : variant;
             reset(redis);
             List<String> jvm = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m"));
@@ -101,10 +87,10 @@ public final class Eviction {
             Path readerLog = dir.resolve(variant + "-reader.txt");
             Path writerLog = dir.resolve(variant + "-writer.txt");
             long started = System.nanoTime();
-            long limitSeconds = 60 + total * periodMicros / 1_000_000;
+            long limitSeconds = 60 + messages * periodMicros / 1_000_000;
 
             List<String> readerCmd = new ArrayList<>(jvm);
-            readerCmd.addAll(List.of("reader", mode, redis, Integer.toString(total), readerLog.toString()));
+            readerCmd.addAll(List.of("reader", mode, redis, Integer.toString(messages), readerLog.toString()));
             Process reader = new ProcessBuilder(readerCmd).redirectErrorStream(true).start();
             CountDownLatch ready = new CountDownLatch(1);
             Thread pump = pump(reader, variant + " reader", ready);
@@ -113,7 +99,7 @@ public final class Eviction {
                 throw new IllegalStateException(variant + ": the reader never became READY");
             }
             List<String> writerCmd = new ArrayList<>(jvm);
-            writerCmd.addAll(List.of("writer", mode, redis, Integer.toString(total), writerLog.toString(),
+            writerCmd.addAll(List.of("writer", mode, redis, Integer.toString(messages), writerLog.toString(),
                     Long.toString(periodMicros)));
             Process writer = new ProcessBuilder(writerCmd).redirectErrorStream(true).start();
             Thread writerPump = pump(writer, variant + " writer", new CountDownLatch(1));
@@ -129,27 +115,32 @@ public final class Eviction {
                 throw new IllegalStateException(variant + ": a peer failed (writer exit " + writer.exitValue()
                         + ", reader exit " + reader.exitValue() + ")");
             }
-            Map<Integer, Long> sent = read(writerLog, 1);
-            Map<Integer, Long> seen = read(readerLog, 1);
-            if (series != null) {
-                StringBuilder text = new StringBuilder();
-                for (int i = 0; i < total; i++) {
-                    Long s = sent.get(i);
-                    Long r = seen.get(i);
-                    if (s != null && r != null) {
-                        text.append(variant).append(' ').append(i).append(' ').append(r - s).append('\n');
-                    }
+            Map<Integer, Long> sent = read(writerLog);
+            Map<Integer, Long> seen = read(readerLog);
+            long[] delays = new long[messages - warmup];
+            int count = 0;
+            int missing = 0;
+            for (int i = warmup; i < messages; i++) {
+                Long s = sent.get(i);
+                Long r = seen.get(i);
+                if (s == null || r == null) {
+                    missing++;
+                } else {
+                    delays[count++] = r - s;
                 }
-                Files.writeString(Path.of(series), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
             }
+            delays = Arrays.copyOf(delays, count);
+            Arrays.sort(delays);
             double seconds = (System.nanoTime() - started) / 1e9;
-            int missing = report(json, variant, sent, seen, warmup, total, seconds);
-            if (mode.equals("weft")) {
-                report(json, "weft-miss", sent, read(readerLog, 2), warmup, total, seconds);
-            }
+            System.out.printf(Locale.ROOT, "%-11s n=%d missing=%d  p50=%d µs p90=%d p99=%d p99.9=%d max=%d  (%.1f s)%n",
+                    variant, count, missing, pct(delays, 50), pct(delays, 90), pct(delays, 99), pct(delays, 99.9),
+                    count == 0 ? -1 : delays[count - 1], seconds);
+            json.add(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"count\": %d, \"missing\": %d, \"minMicros\": %d,"
+                    + " \"p50Micros\": %d, \"p90Micros\": %d, \"p99Micros\": %d, \"p999Micros\": %d, \"maxMicros\": %d,"
+                    + " \"seconds\": %.1f}", variant, count, missing, count == 0 ? -1 : delays[0], pct(delays, 50),
+                    pct(delays, 90), pct(delays, 99), pct(delays, 99.9), count == 0 ? -1 : delays[count - 1], seconds));
             if (missing > 0) {
-                throw new IllegalStateException(variant + ": " + missing + " of " + messages
+                throw new IllegalStateException(variant + ": " + missing + " of " + (messages - warmup)
                         + " measured messages were never seen");
             }
         }
@@ -159,7 +150,7 @@ public final class Eviction {
                 file.getParentFile().mkdirs();
             }
             String text = "{\n  \"date\": \"" + Instant.now() + "\",\n  \"label\": \"" + label.replace("\\", "\\\\")
-                    .replace("\"", "\\\"") + "\",\n  \"messages\": " + total + ",\n  \"warmup\": " + warmup
+                    .replace("\"", "\\\"") + "\",\n  \"messages\": " + messages + ",\n  \"warmup\": " + warmup
                     + ",\n  \"periodMicros\": " + periodMicros + ",\n  \"java\": \""
                     + System.getProperty("java.vm.version") + "\",\n  \"variants\": [\n"
                     + String.join(",\n", json) + "\n  ]\n}\n";
@@ -170,33 +161,6 @@ public final class Eviction {
             f.delete();
         }
         dir.toFile().delete();
-    }
-
-    /** Prints and adds to {@code json} the percentiles of (seen − sent) of messages warmup…total−1; returns how many are missing. */
-    private static int report(List<String> json, String variant, Map<Integer, Long> sent, Map<Integer, Long> seen,
-            int warmup, int total, double seconds) {
-        long[] delays = new long[total - warmup];
-        int count = 0;
-        int missing = 0;
-        for (int i = warmup; i < total; i++) {
-            Long s = sent.get(i);
-            Long r = seen.get(i);
-            if (s == null || r == null) {
-                missing++;
-            } else {
-                delays[count++] = r - s;
-            }
-        }
-        delays = Arrays.copyOf(delays, count);
-        Arrays.sort(delays);
-        System.out.printf(Locale.ROOT, "%-11s n=%d missing=%d  p50=%d µs p90=%d p99=%d p99.9=%d max=%d  (%.1f s)%n",
-                variant, count, missing, pct(delays, 50), pct(delays, 90), pct(delays, 99), pct(delays, 99.9),
-                count == 0 ? -1 : delays[count - 1], seconds);
-        json.add(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"count\": %d, \"missing\": %d, \"minMicros\": %d,"
-                + " \"p50Micros\": %d, \"p90Micros\": %d, \"p99Micros\": %d, \"p999Micros\": %d, \"maxMicros\": %d,"
-                + " \"seconds\": %.1f}", variant, count, missing, count == 0 ? -1 : delays[0], pct(delays, 50),
-                pct(delays, 90), pct(delays, 99), pct(delays, 99.9), count == 0 ? -1 : delays[count - 1], seconds));
-        return missing;
     }
 
     /** Nearest-rank percentile. */
@@ -243,15 +207,12 @@ public final class Eviction {
         return t;
     }
 
-    /** Field {@code field} (1 or 2) of each line {@code <i> <µs> [<µs>]}, by message number. */
-    private static Map<Integer, Long> read(Path log, int field) throws IOException {
+    private static Map<Integer, Long> read(Path log) throws IOException {
         Map<Integer, Long> times = new HashMap<>();
         if (Files.exists(log)) {
             for (String line : Files.readAllLines(log)) {
-                String[] f = line.split(" ");
-                if (f.length > field) {
-                    times.put(Integer.parseInt(f[0]), Long.parseLong(f[field]));
-                }
+                int space = line.indexOf(' ');
+                times.put(Integer.parseInt(line.substring(0, space)), Long.parseLong(line.substring(space + 1)));
             }
         }
         return times;

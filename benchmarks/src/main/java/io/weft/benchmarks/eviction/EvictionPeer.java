@@ -28,8 +28,6 @@ import java.util.concurrent.locks.LockSupport;
  * Each writes one line per message, {@code <i> <wall-clock µs>}: the writer the time of the write (for
  * {@code xadd} and {@code pubsub} the timestamp carried in the message, taken just before the command;
  * for {@code weft} the time the {@code @InvalidateCache} call returned), the reader the time it saw it.
- * The {@code weft} reader adds a third field: when the call that ran the body again started (before its
- * L1 lookup missed and its L2 lookup went to Redis), a diagnostic.
  * A reader prints {@code READY} once it is listening (for {@code weft}: once every key is cached).
  */
 public final class EvictionPeer {
@@ -68,10 +66,9 @@ public final class EvictionPeer {
         Path out = Path.of(args[4]);
         long periodNanos = args.length > 5 ? TimeUnit.MICROSECONDS.toNanos(Long.parseLong(args[5])) : 0;
         long[] times = new long[n];
-        long[] callStarts = new long[n];
         if (mode.equals("weft")) {
             if (role.equals("reader")) {
-                weftReader(n, times, callStarts);
+                weftReader(n, times);
             } else {
                 weftWriter(n, times, periodNanos);
             }
@@ -102,7 +99,7 @@ public final class EvictionPeer {
         try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(out))) {
             for (int i = 0; i < n; i++) {
                 if (times[i] != 0) {
-                    log.println(callStarts[i] != 0 ? i + " " + times[i] + " " + callStarts[i] : i + " " + times[i]);
+                    log.println(i + " " + times[i]);
                 }
             }
         }
@@ -194,7 +191,7 @@ public final class EvictionPeer {
         }
     }
 
-    private static void weftReader(int n, long[] times, long[] callStarts) throws InterruptedException {
+    private static void weftReader(int n, long[] times) throws InterruptedException {
         Subject subject = new Subject();
         for (int i = 0; i < n; i++) {
             subject.value(i);
@@ -212,9 +209,7 @@ public final class EvictionPeer {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
             long before = Subject.LOADED_AT.get();
-            long callStart = 0;
             while (Subject.LOADED_AT.get() == before && System.nanoTime() < deadline) {
-                callStart = micros();
                 subject.value(i);
                 if (Subject.LOADED_AT.get() != before) {
                     break;
@@ -223,7 +218,6 @@ public final class EvictionPeer {
             }
             if (Subject.LOADED_AT.get() != before) {
                 times[i] = Subject.LOADED_AT.get();
-                callStarts[i] = callStart;
             }
         }
     }
