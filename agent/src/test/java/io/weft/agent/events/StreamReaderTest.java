@@ -167,25 +167,6 @@ class StreamReaderTest {
     }
 
     @Test
-    void keysAreEvictedOnLettucesEventLoopAndWhatMayWaitOnTheReaderThread() throws Exception {
-        reader(Map.of("book.updated", "storybook:book:{book_id}"));
-        Thread.sleep(100); // the reader is blocked in XREAD, its callback long registered
-        publishAndWait("plain");
-        awaitEvicted("plain");
-
-        admin().xadd(ns + "events:book.updated", "type", "book.updated", "event",
-                "{\"type\":\"book.updated\",\"payload\":{\"book_id\":\"7\"}}");
-        other.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k"), List.of("p:"), Map.of(),
-                "other"));
-
-        Await.until("the rest is applied", () -> sink.received("keys+L2 [storybook:book:7]")
-                && sink.received("prefixes [p:]"));
-        assertTrue(sink.threadOf("keys [plain]").startsWith("weft-lettuce-nioEventLoop"), sink.threadOf("keys [plain]"));
-        assertEquals("weft-events-reader", sink.threadOf("keys+L2 [storybook:book:7]"));
-        assertEquals("weft-events-reader", sink.threadOf("prefixes [p:]"));
-    }
-
-    @Test
     void resumesAfterALostConnectionWithoutLosingEvents() throws Exception {
         StreamReader reader = reader(Map.of());
         publishAndWait("first");
