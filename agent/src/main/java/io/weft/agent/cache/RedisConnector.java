@@ -2,8 +2,11 @@ package io.weft.agent.cache;
 
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
+import io.weft.agent.events.EventJson;
 import io.weft.agent.events.EventPublisher;
-import io.weft.agent.events.EventWarmUp;
+import io.weft.agent.events.EventStreams;
+import io.weft.agent.events.InvalidationEvent;
+import io.weft.agent.events.MalformedEventException;
 import io.weft.agent.events.ForeignEventMapping;
 import io.weft.agent.events.StreamReader;
 import io.weft.agent.log.WeftLog;
@@ -11,6 +14,8 @@ import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodec;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -48,7 +53,7 @@ public final class RedisConnector {
                 instanceId, ForeignEventMapping.parse(config.eventTemplates()), runtime);
         runtime.connect(new SharedLevel(store, new ValueCodec(config.maxValueBytes()), config.namespace()), publisher,
                 instanceId);
-        warmUp(instanceId, config);
+        warmUp(instanceId);
         publisher.start();
         reader.start();
         RedisConnector connector = new RedisConnector(reader, store, publisher, endpoint.redacted());
@@ -67,14 +72,16 @@ public final class RedisConnector {
     }
 
     /**
-     * Runs the event paths once, off the callers' paths and before events can be sent or read, so that
-     * the first invalidation is not delayed by class loading (it otherwise took ~150 ms on 2 cores).
-     * Running them thousands of times, for the JIT, was tried and made the first seconds of
-     * invalidations slower on 2 cores: the extra compilation competes with the application (see
-     * docs/benchmarks.md).
+     * Builds the event JSON machinery once, off the callers' paths, so that the first invalidation is
+     * not delayed by class loading (it otherwise took ~150 ms on 2 cores).
      */
-    private static void warmUp(String instanceId, WeftConfig config) {
-        EventWarmUp.run(instanceId, config.namespace(), config.streamMaxLen());
+    private static void warmUp(String instanceId) {
+        try {
+            EventJson.decode(EventJson.encode(InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED,
+                    List.of("weft:warm-up"), List.of(), Map.of(), instanceId)));
+        } catch (MalformedEventException e) {
+            throw new IllegalStateException("the event codec cannot read what it writes", e);
+        }
     }
 
     /** {@code host-pid-random}: unique per JVM, readable in the streams, found without a DNS lookup. */
