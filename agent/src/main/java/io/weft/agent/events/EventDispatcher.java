@@ -12,11 +12,6 @@ import java.util.concurrent.atomic.LongAdder;
  * L1 and Redis; anything else is ignored. A malformed entry, or a sink that throws, is counted and
  * logged (rate-limited) and the next entry is processed. An entry that arrives on two streams (Weft
  * appends typed events to both) is applied twice, which is harmless.
- *
- * <p>{@link #dispatchIfQuick} handles, on any thread (the reader calls it on Lettuce's event loop as
- * the reply arrives), the entries that only evict keys from L1 or are skipped; everything else
- * (clear-all, prefixes, foreign events that evict from Redis, malformed entries that are logged) is
- * left to {@link #dispatch} on the reader's own thread, which may wait.
  */
 final class EventDispatcher {
 
@@ -34,43 +29,6 @@ final class EventDispatcher {
         this.instanceId = instanceId;
         this.mapping = mapping;
         this.sink = sink;
-    }
-
-    /**
-     * Handles the entry if that cannot wait on anything: this instance's own event (skipped), or a Weft
-     * event that evicts keys from L1 only. Returns false, having done nothing, for any other entry.
-     */
-    boolean dispatchIfQuick(Map<String, String> fields) {
-        String json = fields.get("event");
-        if (json == null) {
-            return false;
-        }
-        InvalidationEvent event;
-        try {
-            event = EventJson.decode(json);
-        } catch (MalformedEventException e) {
-            return false;
-        }
-        if (instanceId.equals(event.source())) {
-            own.increment();
-            return true;
-        }
-        if (event.isClearAll() || !event.hasKeys() || !event.prefixes().isEmpty()) {
-            return false;
-        }
-        if (event.timestamp() != null) {
-            lagMillis = Math.max(0, System.currentTimeMillis() - event.timestamp().toEpochMilli());
-        }
-        try {
-            if (!event.keys().isEmpty()) {
-                sink.evictKeys(event.keys(), false);
-            }
-            applied.increment();
-        } catch (RuntimeException e) {
-            sinkFailures.increment();
-            WeftLog.warnRateLimited("events.sink", "evicting for an entry failed: " + e);
-        }
-        return true;
     }
 
     void dispatch(String stream, String id, Map<String, String> fields) {

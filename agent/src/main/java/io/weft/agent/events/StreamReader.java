@@ -2,7 +2,6 @@ package io.weft.agent.events;
 
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
@@ -10,9 +9,7 @@ import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,12 +28,6 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>anything else: nothing. A malformed entry is skipped, counted and logged (rate-limited).
  * </ul>
  * A Weft event of a mapped type arrives on two streams and is applied twice, which is harmless.
- *
- * <p>The entries that only evict keys from L1 (nearly all of them) are handled on Lettuce's event-loop
- * thread as soon as the reply is decoded, without handing them over to this reader's thread; the
- * others are handled next on the reader's thread, which may wait for Redis (no blocking call ever runs
- * on the event loop, whose thread the replies it would wait for also need). Eviction is idempotent and
- * order-independent, so handling them in two places changes nothing but the delay.
  *
  * <p>It starts at the end of each stream (the id of its last entry, rather than {@code $}, so that
  * nothing appended between two reads is missed) and remembers the last entry read per stream. When a
@@ -100,9 +91,8 @@ public final class StreamReader implements AutoCloseable {
         boolean checkGaps = false;
         while (running) {
             try {
-                StatefulRedisConnection<String, String> c =
-                        connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                RedisCommands<String, String> redis = c.sync();
+                RedisCommands<String, String> redis =
+                        connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).sync();
                 if (!cursor.positioned()) {
                     cursor.position(redis);
                     connected = true;
@@ -110,15 +100,10 @@ public final class StreamReader implements AutoCloseable {
                 } else if (checkGaps) {
                     clearIfGaps(redis);
                 }
-                CompletableFuture<Read> read = c.async().xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT),
-                        cursor.offsets()).toCompletableFuture().thenApply(this::handleQuickly);
-                Read done = read.get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                List<StreamMessage<String, String>> entries = done.entries;
-                for (int i = 0; i < entries.size(); i++) {
-                    StreamMessage<String, String> entry = entries.get(i);
-                    if (!done.handled.get(i)) {
-                        dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
-                    }
+                List<StreamMessage<String, String>> entries =
+                        redis.xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), cursor.offsets());
+                for (StreamMessage<String, String> entry : entries) {
+                    dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
                     cursor.advance(entry.getStream(), entry.getId());
                 }
                 checkGaps = entries.size() >= COUNT;
@@ -141,32 +126,6 @@ public final class StreamReader implements AutoCloseable {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
-    }
-
-    /** The entries of one read, and which of them were handled as the reply arrived. */
-    private static final class Read {
-        final List<StreamMessage<String, String>> entries;
-        final BitSet handled;
-
-        Read(List<StreamMessage<String, String>> entries, BitSet handled) {
-            this.entries = entries;
-            this.handled = handled;
-        }
-    }
-
-    /** Runs where the reply completes (Lettuce's event loop): handles what needs no waiting, never throws. */
-    private Read handleQuickly(List<StreamMessage<String, String>> entries) {
-        BitSet handled = new BitSet(entries.size());
-        for (int i = 0; i < entries.size(); i++) {
-            try {
-                if (dispatcher.dispatchIfQuick(entries.get(i).getBody())) {
-                    handled.set(i);
-                }
-            } catch (RuntimeException e) {
-                // left to dispatch(), which counts and logs it
-            }
-        }
-        return new Read(entries, handled);
     }
 
     private void clearIfGaps(RedisCommands<String, String> redis) {
