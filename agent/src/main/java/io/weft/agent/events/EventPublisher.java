@@ -1,68 +1,52 @@
 package io.weft.agent.events;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.TransactionResult;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.AsyncCommand;
-import io.lettuce.core.protocol.Command;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Appends invalidation events to the streams (SPEC §6) over its own connection, without ever making
- * {@link #publish} wait for Redis. Each event is appended with
- * {@code XADD <stream> MAXLEN ~ <maxLen> * type <type> event <json>} to
- * {@code <namespace>events:cache.invalidated} and, when its type is another, to
- * {@code <namespace>events:<type>} too: both commands in one write, so in the same round trip.
+ * Appends invalidation events to the streams (SPEC §6) from one daemon thread
+ * ({@code weft-events-publisher}) over its own connection, so that {@link #publish} never waits for
+ * Redis. Each event is appended with {@code XADD <stream> MAXLEN ~ <maxLen> * type <type> event <json>}
+ * to {@code <namespace>events:cache.invalidated} and, when its type is another, to
+ * {@code <namespace>events:<type>} too, both in one {@code MULTI}/{@code EXEC} sent in one write. Queued
+ * events are sent in batches of up to 100 transactions per round trip.
  *
- * <p>When nothing is queued and the connection is open, {@link #publish} sends the event from the
- * caller's thread (Lettuce writes it on its event loop) and returns without waiting for the reply; a
- * send that fails is queued. Otherwise the event is queued, and the {@code weft-events-publisher}
- * thread sends queued events in batches of up to 100 per write, in order. Direct sends stop as soon as
- * anything is queued and resume once the queue is empty again, so events made during an outage go out
- * in order after it; an event whose direct send failed is queued behind those queued meanwhile, so
- * after a failure events may arrive out of order (evicting is idempotent and order-independent).
- *
- * <p>While Redis cannot be reached, events stay queued (at most {@code bufferCapacity}) and are sent
- * once it can, retrying every 50 ms to 2 s. When more are queued, they are all replaced by one
- * {@linkplain InvalidationEvent#clearAll clear-all event}, and events are dropped until it is sent (a
- * batch already under way may still go out before it). An event that may have been appended is sent
- * again after a failure, so receivers may see an event twice; evicting is idempotent.
+ * <p>While Redis cannot be reached, events stay queued (in order, at most {@code bufferCapacity}) and
+ * are sent once it can, retrying every 50 ms to 2 s. When more are queued, they are all replaced by
+ * one {@linkplain InvalidationEvent#clearAll clear-all event}, and events are dropped until it is
+ * sent (a batch already under way may still go out before it). A transaction that may have been
+ * applied is sent again after a failure, so receivers may see an event twice; evicting is idempotent.
  */
 public final class EventPublisher implements AutoCloseable {
 
     private static final int BATCH = 100;
-    /** Direct sends awaiting their reply; beyond this (Redis slow to answer), events are queued. */
-    private static final int MAX_DIRECT = 1000;
     private static final long MIN_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
     private final LazyConnection<String, String> connection;
     private final String redacted;
     private final String namespace;
-    private final String allStream;
     private final XAddArgs append;
     private final int bufferCapacity;
     private final long timeoutMillis;
     private final PublishBuffer buffer;
     private final Thread thread;
     private final LongAdder published = new LongAdder();
-    private final LongAdder publishedDirectly = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private volatile boolean running = true;
-    private volatile boolean started;
 
     /**
      * @param namespace {@code weft.namespace}
@@ -76,7 +60,6 @@ public final class EventPublisher implements AutoCloseable {
         this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, timeout);
         this.redacted = endpoint.redacted();
         this.namespace = namespace;
-        this.allStream = EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED);
         this.append = XAddArgs.Builder.maxlen(maxLen).approximateTrimming();
         this.bufferCapacity = bufferCapacity;
         this.timeoutMillis = Math.max(1, timeout.toMillis());
@@ -85,66 +68,17 @@ public final class EventPublisher implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts opening the connection and the publishing thread; events published before are queued until then. */
+    /** Starts the publishing thread; events published before are queued until then. */
     public void start() {
-        connection.get();
-        started = true;
         thread.start();
     }
 
-    /**
-     * Publishes {@code event} and returns at once: sent now from this thread when nothing is queued and
-     * the connection is open (the reply is handled on Lettuce's event loop), queued otherwise.
-     */
+    /** Queues {@code event} for publishing and returns at once. */
     public void publish(InvalidationEvent event) {
-        if (started && running && sendDirectly(event)) {
-            return;
-        }
         if (!buffer.add(event)) {
-            overflowed();
+            WeftLog.warnRateLimited("events.overflow", "more than " + bufferCapacity + " invalidation events could not"
+                    + " be published to " + redacted + "; they are replaced by one clear-all event");
         }
-    }
-
-    private boolean sendDirectly(InvalidationEvent event) {
-        StatefulRedisConnection<String, String> c = connection.ifOpen();
-        if (c == null || !buffer.tryBeginDirect(MAX_DIRECT)) {
-            return false;
-        }
-        CompletableFuture<Void> sent;
-        try {
-            sent = send(c, List.of(event));
-        } catch (RuntimeException e) {
-            failed(e);
-            if (!buffer.endDirect(event)) {
-                overflowed();
-            }
-            return true;
-        }
-        sent.whenComplete((ok, failure) -> {
-            if (failure == null) {
-                published.increment();
-                publishedDirectly.increment();
-                buffer.endDirect(null);
-            } else {
-                failed(failure);
-                if (!buffer.endDirect(event)) {
-                    overflowed();
-                }
-            }
-        });
-        return true;
-    }
-
-    private void overflowed() {
-        WeftLog.warnRateLimited("events.overflow", "more than " + bufferCapacity + " invalidation events could not"
-                + " be published to " + redacted + "; they are replaced by one clear-all event");
-    }
-
-    private void failed(Throwable e) {
-        failures.increment();
-        WeftLog.warnRateLimited("events.publish", "cannot publish invalidation events to " + redacted + " ("
-                + cause(e) + "); keeping " + buffer.size() + " of them (at most " + bufferCapacity
-                + ") and retrying");
     }
 
     private void run() {
@@ -162,7 +96,7 @@ public final class EventPublisher implements AutoCloseable {
             StatefulRedisConnection<String, String> c = null;
             try {
                 c = connection.get().get(timeoutMillis, TimeUnit.MILLISECONDS);
-                send(c, batch).get(timeoutMillis, TimeUnit.MILLISECONDS);
+                send(c, batch);
                 buffer.remove(batch);
                 published.add(batch.size());
                 backoff = MIN_BACKOFF_MILLIS;
@@ -170,10 +104,13 @@ public final class EventPublisher implements AutoCloseable {
                 if (!running) {
                     break;
                 }
+                failures.increment();
                 if (c != null) {
                     connection.discard(c);
                 }
-                failed(e);
+                WeftLog.warnRateLimited("events.publish", "cannot publish invalidation events to " + redacted + " ("
+                        + cause(e) + "); keeping " + buffer.size() + " of them (at most " + bufferCapacity
+                        + ") and retrying");
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {
@@ -184,37 +121,32 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
-    /**
-     * Writes the {@code XADD}s of {@code events} in one write, without waiting; the future completes
-     * when every one was appended, or fails when one failed (Lettuce bounds each by the command
-     * timeout; the future also fails after twice that).
-     */
-    private CompletableFuture<Void> send(StatefulRedisConnection<String, String> c, List<InvalidationEvent> events) {
-        List<AsyncCommand<String, String, String>> commands = new ArrayList<>(events.size() * 2);
-        for (InvalidationEvent event : events) {
+    private void send(StatefulRedisConnection<String, String> c, List<InvalidationEvent> batch) throws Exception {
+        String allStream = EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED);
+        c.setAutoFlushCommands(false);
+        RedisAsyncCommands<String, String> redis = c.async();
+        List<RedisFuture<TransactionResult>> transactions = new ArrayList<>(batch.size());
+        for (InvalidationEvent event : batch) {
             String json = EventJson.encode(event);
-            commands.add(xadd(allStream, event.type(), json));
+            redis.multi();
+            redis.xadd(allStream, append, "type", event.type(), "event", json);
             if (!event.type().equals(EventStreams.CACHE_INVALIDATED)) {
-                commands.add(xadd(EventStreams.key(namespace, event.type()), event.type(), json));
+                redis.xadd(EventStreams.key(namespace, event.type()), append, "type", event.type(), "event", json);
+            }
+            transactions.add(redis.exec());
+        }
+        c.flushCommands();
+        for (RedisFuture<TransactionResult> transaction : transactions) {
+            TransactionResult result = transaction.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (result.wasDiscarded()) {
+                throw new IllegalStateException("Redis discarded the transaction");
+            }
+            for (Object reply : result) {
+                if (reply instanceof Exception) {
+                    throw (Exception) reply;
+                }
             }
         }
-        c.dispatch(commands);
-        CompletableFuture<Void> all = commands.size() == 1 ? commands.get(0).thenAccept(id -> { })
-                : CompletableFuture.allOf(commands.toArray(new CompletableFuture<?>[0]));
-        return all.orTimeout(2 * timeoutMillis, TimeUnit.MILLISECONDS);
-    }
-
-    /** {@code XADD <stream> MAXLEN ~ <maxLen> * type <type> event <json>}. */
-    private AsyncCommand<String, String, String> xadd(String stream, String type, String json) {
-        return new AsyncCommand<>(new Command<>(CommandType.XADD, new StatusOutput<>(StringCodec.UTF8),
-                xaddArgs(stream, append, type, json)));
-    }
-
-    /** The arguments of {@code XADD <stream> <append> * type <type> event <json>} ({@code append} ends with the id). */
-    static CommandArgs<String, String> xaddArgs(String stream, XAddArgs append, String type, String json) {
-        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).addKey(stream);
-        append.build(args);
-        return args.addKey("type").addValue(type).addKey("event").addValue(json);
     }
 
     /** Waits up to {@code timeout} until every queued event is published; returns whether they are. */
@@ -222,7 +154,7 @@ public final class EventPublisher implements AutoCloseable {
         return buffer.awaitEmpty(timeout.toMillis());
     }
 
-    /** Events queued or being sent, not yet published. */
+    /** Events queued, not yet published. */
     public int pending() {
         return buffer.size();
     }
@@ -232,12 +164,7 @@ public final class EventPublisher implements AutoCloseable {
         return published.sum();
     }
 
-    /** Of {@link #published}, those sent from the caller's thread rather than queued. */
-    public long publishedDirectly() {
-        return publishedDirectly.sum();
-    }
-
-    /** Sends that failed (their events are queued and retried). */
+    /** Round trips that failed (each retried). */
     public long failures() {
         return failures.sum();
     }
@@ -270,10 +197,7 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
-    private static Throwable cause(Throwable e) {
-        while ((e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
+    private static Throwable cause(Exception e) {
+        return e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
     }
 }

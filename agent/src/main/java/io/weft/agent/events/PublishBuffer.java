@@ -10,9 +10,6 @@ import java.util.function.Supplier;
  * Events waiting to be published, in order, at most {@code capacity} of them. When one more arrives
  * the buffer is replaced by a single clear-all event; until that is published, new events are dropped,
  * because receivers clear everything when it arrives, after those invalidations happened.
- *
- * <p>It also counts the events sent directly by their callers ({@link #tryBeginDirect}), which are
- * allowed only while nothing is queued: a direct send that fails is queued like any other event.
  */
 final class PublishBuffer {
 
@@ -20,7 +17,6 @@ final class PublishBuffer {
     private final Supplier<InvalidationEvent> clearAll;
     private final ArrayDeque<InvalidationEvent> events = new ArrayDeque<>();
     private InvalidationEvent pendingClearAll;
-    private int direct;
     private long overflows;
     private long dropped;
 
@@ -34,12 +30,6 @@ final class PublishBuffer {
 
     /** Queues {@code event}; returns false when the buffer overflowed just now. */
     synchronized boolean add(InvalidationEvent event) {
-        boolean accepted = queue(event);
-        notifyAll();
-        return accepted;
-    }
-
-    private boolean queue(InvalidationEvent event) {
         boolean overflowed = false;
         if (pendingClearAll != null) {
             dropped++;
@@ -53,30 +43,8 @@ final class PublishBuffer {
         } else {
             events.add(event);
         }
-        return !overflowed;
-    }
-
-    /**
-     * Reserves a direct send: true when nothing is queued and fewer than {@code maxDirect} direct sends
-     * are under way. End each reserved send with {@link #endDirect}.
-     */
-    synchronized boolean tryBeginDirect(int maxDirect) {
-        if (!events.isEmpty() || direct >= maxDirect) {
-            return false;
-        }
-        direct++;
-        return true;
-    }
-
-    /**
-     * Ends a direct send; {@code failed}, when not null, is the event that could not be sent, and is
-     * queued (as {@link #add} would). Returns false when queueing it overflowed the buffer just now.
-     */
-    synchronized boolean endDirect(InvalidationEvent failed) {
-        direct--;
-        boolean accepted = failed == null || queue(failed);
         notifyAll();
-        return accepted;
+        return !overflowed;
     }
 
     /** The oldest events (at most {@code max}), waiting up to {@code timeoutMillis} for one; left queued. */
@@ -106,15 +74,15 @@ final class PublishBuffer {
         notifyAll();
     }
 
-    /** Waits up to {@code timeoutMillis} until nothing is queued or sent directly; returns whether that is so. */
+    /** Waits up to {@code timeoutMillis} until nothing is queued; returns whether that is so. */
     synchronized boolean awaitEmpty(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         long left = timeoutMillis;
-        while ((!events.isEmpty() || direct > 0) && left > 0) {
+        while (!events.isEmpty() && left > 0) {
             wait(left);
             left = deadline - System.currentTimeMillis();
         }
-        return events.isEmpty() && direct == 0;
+        return events.isEmpty();
     }
 
     /** Wakes threads waiting in {@link #peek} (used at close). */
@@ -122,9 +90,8 @@ final class PublishBuffer {
         notifyAll();
     }
 
-    /** Events queued plus direct sends under way. */
     synchronized int size() {
-        return events.size() + direct;
+        return events.size();
     }
 
     /** How many times the buffer overflowed into a clear-all event. */

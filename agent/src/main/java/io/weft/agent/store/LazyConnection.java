@@ -37,19 +37,6 @@ public final class LazyConnection<K, V> implements AutoCloseable {
         return open();
     }
 
-    /**
-     * The connection if it is open and connected now, else {@code null}; never starts opening one and
-     * never waits (for callers that must not pay for a connection that is not there).
-     */
-    public StatefulRedisConnection<K, V> ifOpen() {
-        CompletableFuture<StatefulRedisConnection<K, V>> connection = current;
-        if (connection == null || !connection.isDone() || connection.isCompletedExceptionally()) {
-            return null;
-        }
-        StatefulRedisConnection<K, V> open = connection.getNow(null);
-        return open != null && open.isOpen() ? open : null;
-    }
-
     private synchronized CompletableFuture<StatefulRedisConnection<K, V>> open() {
         if (closed) {
             return CompletableFuture.failedFuture(
