@@ -5,7 +5,6 @@ import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.EvictionSink;
 import io.weft.agent.events.InvalidationEvent;
-import io.weft.agent.keys.ArgumentKey;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
@@ -87,29 +86,22 @@ public final class CacheRuntime implements Handler, EvictionSink {
             if (!method.cache().enabled()) {
                 return null;
             }
-            ArgumentKey argumentKey = method.key().argumentKey(args);
-            CacheEntry entry = argumentKey == null ? null : l1.get(argumentKey);
-            if (entry == null) {
-                String key = method.key().render(args, null);
-                entry = l1.get(key);
-                if (entry == null) {
-                    return beginLoad(method, new Load(key, argumentKey), args);
-                }
-                if (argumentKey != null) {
-                    l1.index(argumentKey, entry);
-                }
+            String key = method.key().render(args, null);
+            CacheEntry entry = l1.get(key);
+            if (entry != null) {
+                method.cache().stats().l1Hit();
+                return method.shape().hit(entry);
             }
-            method.cache().stats().l1Hit();
-            return method.shape().hit(entry);
+            return beginLoad(method, key, args);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;
         }
     }
 
-    private Object beginLoad(CachedMethod method, Load mine, Object[] args) {
+    private Object beginLoad(CachedMethod method, String key, Object[] args) {
         CacheStats stats = method.cache().stats();
-        String key = mine.key();
+        Load mine = new Load(key);
         Load other = loads.putIfAbsent(key, mine);
         if (other != null) {
             return join(method, other);
@@ -225,11 +217,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * @return whether the entry was put
      */
     private boolean putUnlessInvalidated(Load load, CacheEntry entry) {
-        boolean put = l1.putUnless(load.key(), entry, load::invalidated);
-        if (put && load.argumentKey() != null) {
-            l1.index(load.argumentKey(), entry);
-        }
-        return put;
+        return l1.putUnless(load.key(), entry, load::invalidated);
     }
 
     private void abandon(Load load, Throwable cause) {

@@ -1,6 +1,5 @@
 package io.weft.agent.cache;
 
-import io.weft.agent.keys.ArgumentKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -12,25 +11,18 @@ import java.util.concurrent.ExecutionException;
 final class Load {
 
     private final String key;
-    private final ArgumentKey argumentKey;
     private final Thread owner = Thread.currentThread();
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
     private volatile boolean invalidated;
     private String lease;
     private long startNanos;
 
-    /** @param argumentKey the key's {@link ArgumentKey} for the L1's index, or {@code null} */
-    Load(String key, ArgumentKey argumentKey) {
+    Load(String key) {
         this.key = key;
-        this.argumentKey = argumentKey;
     }
 
     String key() {
         return key;
-    }
-
-    ArgumentKey argumentKey() {
-        return argumentKey;
     }
 
     /** Records that the method body starts now, holding {@code lease} to store in Redis (or {@code null}). */

@@ -13,13 +13,4 @@ public interface KeyRenderer {
      * @param result the return value, for templates that use {@code {return}}; otherwise ignored
      */
     String render(Object[] args, Object result);
-
-    /**
-     * The call's key as its arguments, for a lookup that builds no text; {@code null} when this template
-     * has none: only templates made of literals and whole arguments whose declared types render one text
-     * per equal value (strings, boxed primitives, {@code UUID}) have one.
-     */
-    default ArgumentKey argumentKey(Object[] args) {
-        return null;
-    }
 }

@@ -7,30 +7,22 @@ final class Operand {
 
     private final int index;
     private final PropertyPath path;
-    private final boolean rendersByEquality;
 
-    private Operand(int index, PropertyPath path, boolean rendersByEquality) {
+    private Operand(int index, PropertyPath path) {
         this.index = index;
         this.path = path;
-        this.rendersByEquality = rendersByEquality;
     }
 
-    /** @param declaredType the parameter's erased declared type, as a binary class name */
-    static Operand argument(int index, PropertyPath path, String declaredType) {
-        return new Operand(index, path, path == null && Values.rendersOneTextPerEqualValue(declaredType));
+    static Operand argument(int index, PropertyPath path) {
+        return new Operand(index, path);
     }
 
     static Operand returnValue(PropertyPath path) {
-        return new Operand(RETURN, path, false);
+        return new Operand(RETURN, path);
     }
 
     boolean isSimpleArgument() {
         return index != RETURN && path == null;
-    }
-
-    /** Whether this is a whole argument whose equal values always render the same text. */
-    boolean rendersByEquality() {
-        return rendersByEquality;
     }
 
     Object value(Object[] args, Object result) {

@@ -1,6 +1,5 @@
 package io.weft.agent.keys;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** The {@link KeyRenderer} shapes: constant text, a literal followed by one argument, and the general case. */
@@ -24,23 +23,15 @@ final class Renderers {
     private static final class LiteralThenValue implements KeyRenderer {
         private final String literal;
         private final Operand operand;
-        private final boolean argumentKeyed;
-        private final int hash = System.identityHashCode(this);
 
         LiteralThenValue(String literal, Operand operand) {
             this.literal = literal;
             this.operand = operand;
-            this.argumentKeyed = operand.rendersByEquality();
         }
 
         @Override
         public String render(Object[] args, Object result) {
             return literal.concat(Values.render(operand.value(args, result)));
-        }
-
-        @Override
-        public ArgumentKey argumentKey(Object[] args) {
-            return argumentKeyed ? new ArgumentKey(this, hash, operand.value(args, null)) : null;
         }
     }
 
@@ -48,8 +39,6 @@ final class Renderers {
         private final String[] literals;
         private final Operand[] operands;
         private final int sizeHint;
-        private final boolean argumentKeyed;
-        private final int hash = System.identityHashCode(this);
 
         General(String[] literals, Operand[] operands) {
             this.literals = literals;
@@ -59,7 +48,6 @@ final class Renderers {
                 size += literal.length();
             }
             this.sizeHint = size + 36 * operands.length;
-            this.argumentKeyed = Arrays.stream(operands).allMatch(Operand::rendersByEquality);
         }
 
         @Override
@@ -70,21 +58,6 @@ final class Renderers {
                 sb.append(literals[i + 1]);
             }
             return sb.toString();
-        }
-
-        @Override
-        public ArgumentKey argumentKey(Object[] args) {
-            if (!argumentKeyed) {
-                return null;
-            }
-            if (operands.length == 1) {
-                return new ArgumentKey(this, hash, operands[0].value(args, null));
-            }
-            Object[] values = new Object[operands.length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = operands[i].value(args, null);
-            }
-            return new ArgumentKey(this, hash, Arrays.asList(values));
         }
     }
 }

@@ -37,8 +37,7 @@ public final class TemplateBinder {
             return Operand.returnValue(path(signature.returnType(), placeholder, signature));
         }
         int index = indexOf(template, placeholder, signature);
-        String type = signature.parameterType(index);
-        return Operand.argument(index, path(type, placeholder, signature), type);
+        return Operand.argument(index, path(signature.parameterType(index), placeholder, signature));
     }
 
     private static PropertyPath path(String type, Template.Placeholder placeholder, Signature signature) {

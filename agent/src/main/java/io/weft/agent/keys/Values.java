@@ -1,7 +1,6 @@
 package io.weft.agent.keys;
 
 import java.lang.reflect.Array;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -14,20 +13,7 @@ import java.util.UUID;
  */
 public final class Values {
 
-    /**
-     * Declared types whose values render one text per equal value: final JDK classes whose
-     * {@code equals} holds exactly when {@code String.valueOf} gives the same text (primitives arrive boxed).
-     */
-    private static final Set<String> RENDERED_BY_EQUALITY = Set.of("java.lang.String", "java.util.UUID",
-            "java.lang.Long", "java.lang.Integer", "java.lang.Short", "java.lang.Byte", "java.lang.Boolean",
-            "java.lang.Character", "long", "int", "short", "byte", "boolean", "char");
-
     private Values() {
-    }
-
-    /** Whether equal values of the declared type {@code typeName} (a binary name) always render the same text. */
-    static boolean rendersOneTextPerEqualValue(String typeName) {
-        return RENDERED_BY_EQUALITY.contains(typeName);
     }
 
     /** The key text of {@code value}. */
