@@ -26,12 +26,15 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class CacheRuntime implements Handler, EvictionSink {
 
+    private static final int MAX_DEFERRED = 10_000;
+
     private final MethodTable methods;
     private final LocalCache l1;
     private final ConcurrentHashMap<String, Load> loads = new ConcurrentHashMap<>();
     private final LongAdder invalidationsSent = new LongAdder();
     private final LongAdder invalidationsReceived = new LongAdder();
     private final CountDownLatch connected = new CountDownLatch(1);
+    private final List<Deferred> deferred = new ArrayList<>();
     private volatile long connectWaitNanos;
     private volatile SharedLevel l2;
     private volatile EventPublisher events;
@@ -51,17 +54,38 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.connectWaitNanos = bound.toNanos();
     }
 
-    /** Gives up on Redis (it could not be set up): misses stop waiting for it. */
+    /** Gives up on Redis (it could not be set up): misses stop waiting for it, deferred invalidations are dropped. */
     public void connectionAbandoned() {
-        connectWaitNanos = 0;
+        synchronized (deferred) {
+            connectWaitNanos = 0;
+            deferred.clear();
+        }
         connected.countDown();
     }
 
-    /** Connects the shared level and the event publisher once Redis is configured; until then L1 only. */
+    /**
+     * Connects the shared level and the event publisher once Redis is configured; until then L1 only.
+     * Invalidations made while connecting are sent first (Redis deletes, then events), so no lookup can
+     * read a key from Redis that an earlier invalidation should have deleted.
+     */
     void connect(SharedLevel shared, EventPublisher publisher, String instance) {
         this.instanceId = instance;
         this.events = publisher;
-        this.l2 = shared;
+        while (true) {
+            List<Deferred> batch;
+            synchronized (deferred) {
+                if (deferred.isEmpty()) {
+                    this.l2 = shared;
+                    break;
+                }
+                batch = new ArrayList<>(deferred);
+                deferred.clear();
+            }
+            for (Deferred invalidation : batch) {
+                shared.evict(invalidation.keys, invalidation.prefixes);
+                publish(publisher, invalidation.event, invalidation.keys, invalidation.prefixes, invalidation.arguments);
+            }
+        }
         connected.countDown();
     }
 
@@ -244,18 +268,63 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private void evict(Invalidation invalidation, Object[] args, Object result) {
         List<String> keys = render(invalidation.keys(), args, result);
         List<String> prefixes = render(invalidation.prefixes(), args, result);
+        Map<String, Object> arguments = argumentsByName(invalidation.declared(), args);
         SharedLevel shared = shared();
+        if (shared == null) {
+            shared = deferUnlessConnected(new Deferred(invalidation.event(), keys, prefixes, arguments));
+        }
         if (shared != null) {
             shared.evict(keys, prefixes);
         }
         keys.forEach(this::evictKey);
         prefixes.forEach(this::evictPrefix);
-        EventPublisher publisher = events;
-        if (publisher != null) {
-            publisher.publish(InvalidationEvent.invalidation(invalidation.event(), keys, prefixes,
-                    argumentsByName(invalidation.declared(), args), instanceId));
+        if (shared != null) {
+            publish(events, invalidation.event(), keys, prefixes, arguments);
         }
         invalidationsSent.increment();
+    }
+
+    private void publish(EventPublisher publisher, String event, List<String> keys, List<String> prefixes,
+            Map<String, Object> arguments) {
+        publisher.publish(InvalidationEvent.invalidation(event, keys, prefixes, arguments, instanceId));
+    }
+
+    /**
+     * Keeps an invalidation's Redis deletes and event for {@link #connect} while Redis is being connected.
+     *
+     * @return the shared level if it was connected meanwhile (the caller sends it all now), else {@code null}
+     */
+    private SharedLevel deferUnlessConnected(Deferred invalidation) {
+        synchronized (deferred) {
+            if (l2 != null) {
+                return l2;
+            }
+            if (connectWaitNanos == 0) {
+                return null;
+            }
+            if (deferred.size() < MAX_DEFERRED) {
+                deferred.add(invalidation);
+            } else {
+                WeftLog.warnRateLimited("deferred.full", "more than " + MAX_DEFERRED + " invalidations were made"
+                        + " while Redis was being connected; further ones evict L1 only and send no event");
+            }
+            return null;
+        }
+    }
+
+    /** An invalidation made before Redis was connected: what to delete there and announce once it is. */
+    private static final class Deferred {
+        final String event;
+        final List<String> keys;
+        final List<String> prefixes;
+        final Map<String, Object> arguments;
+
+        Deferred(String event, List<String> keys, List<String> prefixes, Map<String, Object> arguments) {
+            this.event = event;
+            this.keys = keys;
+            this.prefixes = prefixes;
+            this.arguments = arguments;
+        }
     }
 
     private static List<String> render(List<KeyRenderer> templates, Object[] args, Object result) {
