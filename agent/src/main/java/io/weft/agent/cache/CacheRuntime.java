@@ -5,6 +5,7 @@ import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.EvictionSink;
 import io.weft.agent.events.InvalidationEvent;
+import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
@@ -110,7 +111,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             if (!method.cache().enabled()) {
                 return null;
             }
-            String key = method.key().render(args, null);
+            CacheKey key = method.key().key(args);
             CacheEntry entry = l1.get(key);
             if (entry != null) {
                 method.cache().stats().l1Hit();
@@ -123,14 +124,15 @@ public final class CacheRuntime implements Handler, EvictionSink {
         }
     }
 
-    private Object beginLoad(CachedMethod method, String key, Object[] args) {
+    private Object beginLoad(CachedMethod method, CacheKey cacheKey, Object[] args) {
         CacheStats stats = method.cache().stats();
-        Load mine = new Load(key);
+        String key = cacheKey.text();
+        Load mine = new Load(cacheKey);
         Load other = loads.putIfAbsent(key, mine);
         if (other != null) {
             return join(method, other);
         }
-        CacheEntry entry = l1.get(key);
+        CacheEntry entry = l1.get(cacheKey);
         if (entry == null) {
             SharedLevel shared = shared();
             SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING : shared.lookup(method, key);
@@ -241,7 +243,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * @return whether the entry was put
      */
     private boolean putUnlessInvalidated(Load load, CacheEntry entry) {
-        return l1.putUnless(load.key(), entry, load::invalidated);
+        return l1.putUnless(load.cacheKey(), entry, load::invalidated);
     }
 
     private void abandon(Load load, Throwable cause) {

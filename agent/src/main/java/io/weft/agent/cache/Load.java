@@ -1,5 +1,7 @@
 package io.weft.agent.cache;
 
+import io.weft.agent.keys.CacheKey;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -10,18 +12,24 @@ import java.util.concurrent.ExecutionException;
  */
 final class Load {
 
-    private final String key;
+    private final CacheKey key;
     private final Thread owner = Thread.currentThread();
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
     private volatile boolean invalidated;
     private String lease;
     private long startNanos;
 
-    Load(String key) {
+    Load(CacheKey key) {
         this.key = key;
     }
 
+    /** The key's text. */
     String key() {
+        return key.text();
+    }
+
+    /** The key as the L1 holds it. */
+    CacheKey cacheKey() {
         return key;
     }
 

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.weft.agent.keys.CacheKey;
 import io.weft.agent.metrics.CacheStats;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,11 +13,12 @@ import java.util.function.BooleanSupplier;
 /**
  * The L1: one size-bounded Caffeine cache for all caches of the JVM. Caffeine expires every entry
  * {@code weft.l1.ttl} after it was written (fixed expiry: a read costs no clock read and no timer-wheel
- * work); an entry that must die sooner carries its own deadline, checked when it is read.
+ * work); an entry that must die sooner carries its own deadline, checked when it is read. Keys are
+ * {@link CacheKey}s, so that a hit can be found without building the key's text.
  */
 final class LocalCache {
 
-    private final Cache<String, CacheEntry> cache;
+    private final Cache<CacheKey, CacheEntry> cache;
     private final long maxTtlNanos;
 
     LocalCache(long maxSize, long maxTtlNanos) {
@@ -24,7 +26,7 @@ final class LocalCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
                 .expireAfterWrite(maxTtlNanos, TimeUnit.NANOSECONDS)
-                .evictionListener((String key, CacheEntry entry, RemovalCause cause) -> {
+                .evictionListener((CacheKey key, CacheEntry entry, RemovalCause cause) -> {
                     if (entry != null) {
                         if (cause == RemovalCause.EXPIRED) {
                             entry.stats().expired();
@@ -42,7 +44,7 @@ final class LocalCache {
     }
 
     /** The live entry of {@code key}, or {@code null}; an entry past its own deadline is removed. */
-    CacheEntry get(String key) {
+    CacheEntry get(CacheKey key) {
         CacheEntry entry = cache.getIfPresent(key);
         if (entry != null && entry.expired()) {
             if (cache.asMap().remove(key, entry)) {
@@ -59,7 +61,7 @@ final class LocalCache {
      *
      * @return whether the entry was put
      */
-    boolean putUnless(String key, CacheEntry entry, BooleanSupplier stale) {
+    boolean putUnless(CacheKey key, CacheEntry entry, BooleanSupplier stale) {
         boolean[] put = new boolean[1];
         cache.asMap().compute(key, (k, current) -> {
             put[0] = !stale.getAsBoolean();
@@ -69,7 +71,7 @@ final class LocalCache {
     }
 
     void remove(String key) {
-        CacheEntry removed = cache.asMap().remove(key);
+        CacheEntry removed = cache.asMap().remove(CacheKey.of(key));
         if (removed != null) {
             removed.stats().invalidated();
         }
@@ -77,7 +79,7 @@ final class LocalCache {
 
     void removePrefix(String prefix) {
         cache.asMap().entrySet().removeIf(entry -> {
-            if (entry.getKey().startsWith(prefix)) {
+            if (entry.getKey().text().startsWith(prefix)) {
                 entry.getValue().stats().invalidated();
                 return true;
             }

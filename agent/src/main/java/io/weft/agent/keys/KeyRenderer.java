@@ -13,4 +13,9 @@ public interface KeyRenderer {
      * @param result the return value, for templates that use {@code {return}}; otherwise ignored
      */
     String render(Object[] args, Object result);
+
+    /** The L1 key of a call ({@code {return}} cannot be used): {@link CacheKey#of} the rendered text unless cheaper. */
+    default CacheKey key(Object[] args) {
+        return CacheKey.of(render(args, null));
+    }
 }

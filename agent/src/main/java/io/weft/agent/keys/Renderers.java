@@ -1,6 +1,7 @@
 package io.weft.agent.keys;
 
 import java.util.List;
+import java.util.UUID;
 
 /** The {@link KeyRenderer} shapes: constant text, a literal followed by one argument, and the general case. */
 final class Renderers {
@@ -10,8 +11,7 @@ final class Renderers {
 
     static KeyRenderer of(List<String> literals, List<Operand> operands) {
         if (operands.isEmpty()) {
-            String constant = literals.get(0);
-            return (args, result) -> constant;
+            return new Constant(literals.get(0));
         }
         if (operands.size() == 1 && literals.get(1).isEmpty() && operands.get(0).isSimpleArgument()) {
             return new LiteralThenValue(literals.get(0), operands.get(0));
@@ -19,19 +19,51 @@ final class Renderers {
         return new General(literals.toArray(new String[0]), operands.toArray(new Operand[0]));
     }
 
-    /** {@code "storybook:books:{userId}"}: one concatenation, allocating only the key. */
+    private static final class Constant implements KeyRenderer {
+        private final CacheKey key;
+
+        Constant(String text) {
+            this.key = CacheKey.of(text);
+        }
+
+        @Override
+        public String render(Object[] args, Object result) {
+            return key.text();
+        }
+
+        @Override
+        public CacheKey key(Object[] args) {
+            return key;
+        }
+    }
+
+    /**
+     * {@code "storybook:books:{userId}"}: one concatenation, allocating only the key; for a {@link UUID}
+     * argument, an L1 key that needs no text at all.
+     */
     private static final class LiteralThenValue implements KeyRenderer {
         private final String literal;
+        private final int literalTerm;
         private final Operand operand;
 
         LiteralThenValue(String literal, Operand operand) {
             this.literal = literal;
+            this.literalTerm = UuidTextHash.literalTerm(literal);
             this.operand = operand;
         }
 
         @Override
         public String render(Object[] args, Object result) {
             return literal.concat(Values.render(operand.value(args, result)));
+        }
+
+        @Override
+        public CacheKey key(Object[] args) {
+            Object value = operand.value(args, null);
+            if (value instanceof UUID) {
+                return CacheKey.ofUuid(literal, literalTerm, (UUID) value);
+            }
+            return CacheKey.of(literal.concat(Values.render(value)));
         }
     }
 
