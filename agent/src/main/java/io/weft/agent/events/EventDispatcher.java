@@ -31,7 +31,17 @@ final class EventDispatcher {
         this.sink = sink;
     }
 
+    /** Applies one entry. */
     void dispatch(String stream, String id, Map<String, String> fields) {
+        dispatch(stream, id, fields, true);
+    }
+
+    /**
+     * Applies one entry unless that needs Redis (a foreign event of a mapped type also evicts from Redis)
+     * and {@code redisAllowed} is false: then it does nothing and returns false. Lettuce's own threads
+     * call it so, as they must never wait for Redis.
+     */
+    boolean dispatch(String stream, String id, Map<String, String> fields, boolean redisAllowed) {
         InvalidationEvent event;
         try {
             String json = fields.get("event");
@@ -43,11 +53,14 @@ final class EventDispatcher {
             malformed.increment();
             WeftLog.warnRateLimited("events.malformed", "skipped malformed entry " + id + " of " + stream + ": "
                     + e.getMessage() + " (" + malformed.sum() + " so far)");
-            return;
+            return true;
         }
         if (instanceId.equals(event.source())) {
             own.increment();
-            return;
+            return true;
+        }
+        if (!redisAllowed && !event.isClearAll() && !event.hasKeys()) {
+            return false;
         }
         if (event.timestamp() != null) {
             lagMillis = Math.max(0, System.currentTimeMillis() - event.timestamp().toEpochMilli());
@@ -55,13 +68,14 @@ final class EventDispatcher {
         try {
             if (!apply(event, stream, id)) {
                 ignored.increment();
-                return;
+                return true;
             }
             applied.increment();
         } catch (RuntimeException e) {
             sinkFailures.increment();
             WeftLog.warnRateLimited("events.sink", "evicting for entry " + id + " of " + stream + " failed: " + e);
         }
+        return true;
     }
 
     /** Calls the sink for {@code event}; false when the event asks for nothing. */

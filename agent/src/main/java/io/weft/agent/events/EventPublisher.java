@@ -1,7 +1,5 @@
 package io.weft.agent.events;
 
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.TransactionResult;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -10,25 +8,27 @@ import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Appends invalidation events to the streams (SPEC §6) from one daemon thread
- * ({@code weft-events-publisher}) over its own connection, so that {@link #publish} never waits for
- * Redis. Each event is appended with {@code XADD <stream> MAXLEN ~ <maxLen> * type <type> event <json>}
- * to {@code <namespace>events:cache.invalidated} and, when its type is another, to
- * {@code <namespace>events:<type>} too, both in one {@code MULTI}/{@code EXEC} sent in one write. Queued
- * events are sent in batches of up to 100 transactions per round trip.
+ * Appends invalidation events to the streams (SPEC §6) over its own connection, never making
+ * {@link #publish} wait for Redis. Each event is appended with {@code XADD <stream> MAXLEN ~ <maxLen> *
+ * type <type> event <json>} to {@code <namespace>events:cache.invalidated} and, when its type is another,
+ * to {@code <namespace>events:<type>} too, both sent before either reply is awaited.
  *
- * <p>While Redis cannot be reached, events stay queued (in order, at most {@code bufferCapacity}) and
- * are sent once it can, retrying every 50 ms to 2 s. When more are queued, they are all replaced by
- * one {@linkplain InvalidationEvent#clearAll clear-all event}, and events are dropped until it is
- * sent (a batch already under way may still go out before it). A transaction that may have been
- * applied is sent again after a failure, so receivers may see an event twice; evicting is idempotent.
+ * <p>When the connection is open and nothing is queued or being sent, the caller's thread sends the event
+ * itself without waiting for the reply (one thread hand-off less between a write and the other instances'
+ * evictions). Otherwise the event is queued, and one daemon thread ({@code weft-events-publisher}) sends
+ * the queue in order, up to 100 events per round trip. While Redis cannot be reached, events stay queued
+ * (in order, at most {@code bufferCapacity}) and are sent once it can, retrying every 50 ms to 2 s. When
+ * more are queued, they are all replaced by one {@linkplain InvalidationEvent#clearAll clear-all event},
+ * and events are dropped until it is sent (a batch already under way may still go out before it). An
+ * event whose append may have been applied is sent again after a failure, so receivers may see an event
+ * twice; evicting is idempotent.
  */
 public final class EventPublisher implements AutoCloseable {
 
@@ -39,6 +39,7 @@ public final class EventPublisher implements AutoCloseable {
     private final LazyConnection<String, String> connection;
     private final String redacted;
     private final String namespace;
+    private final String allStream;
     private final XAddArgs append;
     private final int bufferCapacity;
     private final long timeoutMillis;
@@ -60,6 +61,7 @@ public final class EventPublisher implements AutoCloseable {
         this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, timeout);
         this.redacted = endpoint.redacted();
         this.namespace = namespace;
+        this.allStream = EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED);
         this.append = XAddArgs.Builder.maxlen(maxLen).approximateTrimming();
         this.bufferCapacity = bufferCapacity;
         this.timeoutMillis = Math.max(1, timeout.toMillis());
@@ -68,13 +70,19 @@ public final class EventPublisher implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts the publishing thread; events published before are queued until then. */
+    /** Opens the connection and starts the publishing thread; events published before are queued until then. */
     public void start() {
+        connection.get();
         thread.start();
     }
 
-    /** Queues {@code event} for publishing and returns at once. */
+    /** Sends {@code event} without waiting for Redis, or queues it; returns at once. */
     public void publish(InvalidationEvent event) {
+        StatefulRedisConnection<String, String> open = connection.ifOpen();
+        if (open != null && buffer.startDirect()) {
+            sendDirectly(open, event);
+            return;
+        }
         if (!buffer.add(event)) {
             WeftLog.warnRateLimited("events.overflow", "more than " + bufferCapacity + " invalidation events could not"
                     + " be published to " + redacted + "; they are replaced by one clear-all event");
@@ -121,32 +129,42 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
-    private void send(StatefulRedisConnection<String, String> c, List<InvalidationEvent> batch) throws Exception {
-        String allStream = EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED);
-        c.setAutoFlushCommands(false);
-        RedisAsyncCommands<String, String> redis = c.async();
-        List<RedisFuture<TransactionResult>> transactions = new ArrayList<>(batch.size());
-        for (InvalidationEvent event : batch) {
-            String json = EventJson.encode(event);
-            redis.multi();
-            redis.xadd(allStream, append, "type", event.type(), "event", json);
-            if (!event.type().equals(EventStreams.CACHE_INVALIDATED)) {
-                redis.xadd(EventStreams.key(namespace, event.type()), append, "type", event.type(), "event", json);
-            }
-            transactions.add(redis.exec());
-        }
-        c.flushCommands();
-        for (RedisFuture<TransactionResult> transaction : transactions) {
-            TransactionResult result = transaction.get(timeoutMillis, TimeUnit.MILLISECONDS);
-            if (result.wasDiscarded()) {
-                throw new IllegalStateException("Redis discarded the transaction");
-            }
-            for (Object reply : result) {
-                if (reply instanceof Exception) {
-                    throw (Exception) reply;
+    /** Sends one event from the caller's thread; the reply arrives on Lettuce's thread. */
+    private void sendDirectly(StatefulRedisConnection<String, String> c, InvalidationEvent event) {
+        try {
+            append(c.async(), event).whenComplete((appended, failure) -> {
+                if (failure == null) {
+                    published.increment();
+                } else {
+                    failures.increment();
                 }
-            }
+                buffer.endDirect(failure == null ? null : event);
+            });
+        } catch (RuntimeException e) {
+            failures.increment();
+            buffer.endDirect(event);
         }
+    }
+
+    private void send(StatefulRedisConnection<String, String> c, List<InvalidationEvent> batch) throws Exception {
+        RedisAsyncCommands<String, String> redis = c.async();
+        CompletableFuture<?>[] appends = new CompletableFuture<?>[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            appends[i] = append(redis, batch.get(i));
+        }
+        CompletableFuture.allOf(appends).get(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends the {@code XADD}s of one event, both before either reply; completes when both are applied. */
+    private CompletableFuture<?> append(RedisAsyncCommands<String, String> redis, InvalidationEvent event) {
+        String json = EventJson.encode(event);
+        CompletableFuture<String> all = redis.xadd(allStream, append, "type", event.type(), "event", json)
+                .toCompletableFuture();
+        if (event.type().equals(EventStreams.CACHE_INVALIDATED)) {
+            return all;
+        }
+        return CompletableFuture.allOf(all, redis.xadd(EventStreams.key(namespace, event.type()), append, "type",
+                event.type(), "event", json).toCompletableFuture());
     }
 
     /** Waits up to {@code timeout} until every queued event is published; returns whether they are. */

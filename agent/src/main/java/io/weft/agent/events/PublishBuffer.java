@@ -10,6 +10,10 @@ import java.util.function.Supplier;
  * Events waiting to be published, in order, at most {@code capacity} of them. When one more arrives
  * the buffer is replaced by a single clear-all event; until that is published, new events are dropped,
  * because receivers clear everything when it arrives, after those invalidations happened.
+ *
+ * <p>An event may instead be sent directly by the thread that made it, when nothing is queued or being
+ * sent ({@link #startDirect}); queued events wait until that send ended, and a failed one goes back to
+ * the front of the queue ({@link #endDirect}), so events reach Redis in the order they were made.
  */
 final class PublishBuffer {
 
@@ -17,6 +21,7 @@ final class PublishBuffer {
     private final Supplier<InvalidationEvent> clearAll;
     private final ArrayDeque<InvalidationEvent> events = new ArrayDeque<>();
     private InvalidationEvent pendingClearAll;
+    private boolean sendingDirectly;
     private long overflows;
     private long dropped;
 
@@ -47,10 +52,38 @@ final class PublishBuffer {
         return !overflowed;
     }
 
-    /** The oldest events (at most {@code max}), waiting up to {@code timeoutMillis} for one; left queued. */
+    /** Claims the next send for the caller's own event: true when nothing is queued or being sent. */
+    synchronized boolean startDirect() {
+        if (sendingDirectly || !events.isEmpty()) {
+            return false;
+        }
+        sendingDirectly = true;
+        return true;
+    }
+
+    /** Ends a direct send; {@code failed} (or {@code null}) goes back to the front of the queue. */
+    synchronized void endDirect(InvalidationEvent failed) {
+        sendingDirectly = false;
+        if (failed != null) {
+            if (pendingClearAll != null) {
+                dropped++;
+            } else {
+                events.addFirst(failed);
+            }
+        }
+        notifyAll();
+    }
+
+    /**
+     * The oldest events (at most {@code max}), waiting up to {@code timeoutMillis} for one; left queued.
+     * Nothing while a direct send is under way.
+     */
     synchronized List<InvalidationEvent> peek(int max, long timeoutMillis) throws InterruptedException {
-        if (events.isEmpty() && timeoutMillis > 0) {
+        if ((events.isEmpty() || sendingDirectly) && timeoutMillis > 0) {
             wait(timeoutMillis);
+        }
+        if (sendingDirectly) {
+            return List.of();
         }
         List<InvalidationEvent> batch = new ArrayList<>(Math.min(max, events.size()));
         Iterator<InvalidationEvent> it = events.iterator();
@@ -74,15 +107,15 @@ final class PublishBuffer {
         notifyAll();
     }
 
-    /** Waits up to {@code timeoutMillis} until nothing is queued; returns whether that is so. */
+    /** Waits up to {@code timeoutMillis} until nothing is queued or being sent; returns whether that is so. */
     synchronized boolean awaitEmpty(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         long left = timeoutMillis;
-        while (!events.isEmpty() && left > 0) {
+        while (size() > 0 && left > 0) {
             wait(left);
             left = deadline - System.currentTimeMillis();
         }
-        return events.isEmpty();
+        return size() == 0;
     }
 
     /** Wakes threads waiting in {@link #peek} (used at close). */
@@ -90,8 +123,9 @@ final class PublishBuffer {
         notifyAll();
     }
 
+    /** Events queued or being sent. */
     synchronized int size() {
-        return events.size();
+        return events.size() + (sendingDirectly ? 1 : 0);
     }
 
     /** How many times the buffer overflowed into a clear-all event. */

@@ -2,6 +2,7 @@ package io.weft.agent.events;
 
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
@@ -10,6 +11,7 @@ import io.weft.agent.store.RedisEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,6 +37,10 @@ import java.util.concurrent.atomic.LongAdder;
  * stream was trimmed past that entry or lost (Redis restarted without its data), and if one was,
  * clears L1 and logs why. It then goes on after the last entry read. Plain {@code XREAD} leaves
  * nothing behind in Redis.
+ *
+ * <p>Entries that evict from L1 only (Weft's own events, clear-all events) are applied on Lettuce's thread
+ * as the reply arrives, saving a thread hand-off; from the first entry that must also delete in Redis,
+ * the rest of the reply is applied on the reader's thread, in order.
  */
 public final class StreamReader implements AutoCloseable {
 
@@ -91,8 +97,9 @@ public final class StreamReader implements AutoCloseable {
         boolean checkGaps = false;
         while (running) {
             try {
-                RedisCommands<String, String> redis =
-                        connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).sync();
+                StatefulRedisConnection<String, String> open =
+                        connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                RedisCommands<String, String> redis = open.sync();
                 if (!cursor.positioned()) {
                     cursor.position(redis);
                     connected = true;
@@ -100,9 +107,12 @@ public final class StreamReader implements AutoCloseable {
                 } else if (checkGaps) {
                     clearIfGaps(redis);
                 }
-                List<StreamMessage<String, String>> entries =
-                        redis.xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), cursor.offsets());
-                for (StreamMessage<String, String> entry : entries) {
+                CompletableFuture<List<StreamMessage<String, String>>> read = open.async()
+                        .xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), cursor.offsets())
+                        .toCompletableFuture();
+                int applied = read.thenApply(this::applyWithoutRedis).get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                List<StreamMessage<String, String>> entries = read.join();
+                for (StreamMessage<String, String> entry : entries.subList(applied, entries.size())) {
                     dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
                     cursor.advance(entry.getStream(), entry.getId());
                 }
@@ -126,6 +136,19 @@ public final class StreamReader implements AutoCloseable {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
+    }
+
+    /** Applies entries up to the first that needs Redis; returns how many were applied. */
+    private int applyWithoutRedis(List<StreamMessage<String, String>> entries) {
+        int applied = 0;
+        for (StreamMessage<String, String> entry : entries) {
+            if (!dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody(), false)) {
+                break;
+            }
+            cursor.advance(entry.getStream(), entry.getId());
+            applied++;
+        }
+        return applied;
     }
 
     private void clearIfGaps(RedisCommands<String, String> redis) {

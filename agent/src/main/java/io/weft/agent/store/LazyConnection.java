@@ -37,6 +37,16 @@ public final class LazyConnection<K, V> implements AutoCloseable {
         return open();
     }
 
+    /** The connection if it is open right now, else {@code null}; never waits and never opens one. */
+    public StatefulRedisConnection<K, V> ifOpen() {
+        CompletableFuture<StatefulRedisConnection<K, V>> connection = current;
+        if (connection == null || !connection.isDone() || connection.isCompletedExceptionally()) {
+            return null;
+        }
+        StatefulRedisConnection<K, V> open = connection.getNow(null);
+        return open != null && open.isOpen() ? open : null;
+    }
+
     private synchronized CompletableFuture<StatefulRedisConnection<K, V>> open() {
         if (closed) {
             return CompletableFuture.failedFuture(

@@ -62,13 +62,6 @@ class EventPublisherTest {
         return InvalidationEvent.invalidation(type, List.of(key), List.of(), Map.of("bookId", 7), "host-1");
     }
 
-    private long execCalls() {
-        return admin().info("commandstats").lines()
-                .filter(line -> line.startsWith("cmdstat_exec:"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("^cmdstat_exec:calls=(\\d+),.*$", "$1").trim()))
-                .sum();
-    }
-
     private void assertWireFormat(StreamMessage<String, String> entry, InvalidationEvent event) {
         assertEquals(List.of("type", "event"), new ArrayList<>(entry.getBody().keySet()));
         assertEquals(event.type(), entry.getBody().get("type"));
@@ -76,9 +69,8 @@ class EventPublisherTest {
     }
 
     @Test
-    void appendsATypedEventToBothStreamsInOneTransaction() throws Exception {
+    void appendsATypedEventToBothStreams() throws Exception {
         InvalidationEvent event = event("book.updated", "storybook:book:7");
-        long execBefore = execCalls();
 
         publisher.publish(event);
 
@@ -89,7 +81,6 @@ class EventPublisherTest {
         assertEquals(1, typed.size());
         assertWireFormat(all.get(0), event);
         assertWireFormat(typed.get(0), event);
-        assertEquals(execBefore + 1, execCalls());
         assertEquals(1, publisher.published());
     }
 

@@ -56,4 +56,31 @@ class PublishBufferTest {
         buffer.add(f);
         assertEquals(List.of(f), buffer.peek(10, 0));
     }
+
+    @Test
+    void aDirectSendIsAllowedOnlyWhenNothingIsQueuedOrBeingSent() throws Exception {
+        assertTrue(buffer.startDirect());
+        assertFalse(buffer.startDirect(), "one direct send at a time");
+        InvalidationEvent queued = event("b");
+        buffer.add(queued);
+        assertEquals(List.of(), buffer.peek(10, 0), "queued events wait for the direct send");
+        assertEquals(2, buffer.size());
+
+        buffer.endDirect(null);
+        assertEquals(List.of(queued), buffer.peek(10, 0));
+        assertFalse(buffer.startDirect(), "not while events are queued");
+    }
+
+    @Test
+    void aFailedDirectSendGoesBeforeTheEventsQueuedMeanwhile() throws Exception {
+        InvalidationEvent direct = event("a");
+        InvalidationEvent queued = event("b");
+        assertTrue(buffer.startDirect());
+        buffer.add(queued);
+
+        buffer.endDirect(direct);
+
+        assertEquals(List.of(direct, queued), buffer.peek(10, 0));
+        assertFalse(buffer.awaitEmpty(0));
+    }
 }

@@ -3,26 +3,32 @@ package io.weft.agent.events;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An {@link EvictionSink} that remembers every call, in order, as text. */
+/** An {@link EvictionSink} that remembers every call, in order, as text, and the thread that made it. */
 class RecordingSink implements EvictionSink {
 
     final List<String> calls = new CopyOnWriteArrayList<>();
+    final List<String> threads = new CopyOnWriteArrayList<>();
     final List<String> clearReasons = new CopyOnWriteArrayList<>();
 
     @Override
     public void evictKeys(List<String> keys, boolean alsoL2) {
-        calls.add((alsoL2 ? "keys+L2 " : "keys ") + keys);
+        record((alsoL2 ? "keys+L2 " : "keys ") + keys);
     }
 
     @Override
     public void evictPrefixes(List<String> prefixes) {
-        calls.add("prefixes " + prefixes);
+        record("prefixes " + prefixes);
     }
 
     @Override
     public void clearAll(String reason) {
-        calls.add("clearAll");
+        record("clearAll");
         clearReasons.add(reason);
+    }
+
+    private void record(String call) {
+        threads.add(Thread.currentThread().getName());
+        calls.add(call);
     }
 
     boolean received(String call) {

@@ -2,6 +2,7 @@ package io.weft.agent.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.AclSetuserArgs;
@@ -164,6 +165,25 @@ class StreamReaderTest {
 
         Await.until("the mapped keys are evicted", () -> sink.received("keys+L2 [storybook:book:" + bookId + "]"));
         assertEquals(List.of(ns + "events:cache.invalidated", ns + "events:book.updated"), reader.streams());
+    }
+
+    @Test
+    void appliesL1OnlyEventsAsTheReplyArrivesAndTheRestOnItsThreadInOrder() {
+        reader(Map.of("book.updated", "storybook:book:{book_id}"));
+        String weftEvent = "{\"type\":\"cache.invalidated\",\"payload\":{\"keys\":[\"%s\"]},\"source\":\"other\"}";
+
+        admin().multi();
+        admin().xadd(ns + "events:cache.invalidated", "type", "cache.invalidated", "event", String.format(weftEvent, "a"));
+        admin().xadd(ns + "events:book.updated", "type", "book.updated", "event",
+                "{\"type\":\"book.updated\",\"payload\":{\"book_id\":\"b\"}}");
+        admin().xadd(ns + "events:cache.invalidated", "type", "cache.invalidated", "event", String.format(weftEvent, "c"));
+        admin().exec();
+
+        Await.until("every event is applied", () -> sink.calls.size() == 3);
+        assertEquals(List.of("keys [a]", "keys [c]", "keys+L2 [storybook:book:b]"), sink.calls,
+                "one reply: the cache.invalidated stream's entries come first");
+        assertNotEquals("weft-events-reader", sink.threads.get(0), "an L1 eviction waits for no thread hand-off");
+        assertEquals("weft-events-reader", sink.threads.get(2), "Redis is never awaited on Lettuce's thread");
     }
 
     @Test
