@@ -22,7 +22,8 @@ L2_ROWS = [
 EVICTION_LABELS = {
     "xadd-xread": "`XADD` → `XREAD BLOCK` between two plain JVMs (floor)",
     "pubsub": "Redis pub/sub `PUBLISH` → `SUBSCRIBE`",
-    "weft": "**Weft**: `@InvalidateCache` returned → `@CacheResult` body runs again in the other JVM",
+    "weft": "**Weft**: `@InvalidateCache` returned → the other JVM's next `@CacheResult` call misses L1",
+    "weft-reloaded": "Weft, same run: → that call's body runs (after its Redis lookup)",
 }
 
 L1_ROWS = [

@@ -2,7 +2,8 @@
 # Weft's benchmarks in one command (see docs/benchmarks.md).
 #
 #   benchmarks/run.sh             build, run the JMH suite (2 forks) and the startup benchmark (20 rounds),
-#                                 then the cross-instance eviction delay (5,000 messages per variant), with
+#                                 then the cross-instance eviction delay (5,000 measured messages per variant
+#                                 after 2,000 of warm-up), with
 #                                 its own redis-server on a free loopback port for the L2 and eviction
 #                                 benchmarks; write benchmarks/results/<date>.json (JMH JSON),
 #                                 <date>-startup.json, <date>-eviction.json and <date>.svg, and print the
@@ -12,7 +13,7 @@
 #
 # Options: --no-build (use the jars already built), --only REGEX (JMH benchmarks whose method name contains a match, e.g. 'weft|HandBuilt'),
 #          --no-startup, --no-jmh, --no-eviction, --rounds N (startup rounds, default 20),
-#          --messages N (eviction messages per variant, default 5000; 300 with --smoke).
+#          --messages N (eviction messages per variant, warm-up included, default 7000; 300 with --smoke).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,7 +75,7 @@ else
   STARTUP_JSON=$OUT/$day-startup.json
   EVICTION_JSON=$OUT/$day-eviction.json
   suite_args=()
-  eviction_args=(--messages "${messages:-5000}" --warmup 200)
+  eviction_args=(--messages "${messages:-7000}" --warmup 2000)
   startup_args=(--rounds "$rounds" --warmup-rounds 1)
 fi
 mkdir -p "$OUT"

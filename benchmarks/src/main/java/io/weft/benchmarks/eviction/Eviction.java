@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code xadd-xread} (the floor): {@code XADD} → {@code XREAD BLOCK 0} from the last id read;</li>
  * <li>{@code pubsub}: {@code PUBLISH} → {@code SUBSCRIBE};</li>
  * <li>{@code weft}: both JVMs with the agent; the writer calls an {@code @InvalidateCache} method, the
- * reader polls the {@code @CacheResult} method until its body runs again.</li>
+ * reader polls the {@code @CacheResult} method until a call misses L1 (seen: when that call started);</li>
+ * <li>{@code weft-reloaded}: the same run, until the body of that call ran (after its Redis lookup).</li>
  * </ul>
  *
  * <pre>
@@ -116,32 +117,11 @@ public final class Eviction {
                         + ", reader exit " + reader.exitValue() + ")");
             }
             Map<Integer, Long> sent = read(writerLog);
-            Map<Integer, Long> seen = read(readerLog);
-            long[] delays = new long[messages - warmup];
-            int count = 0;
-            int missing = 0;
-            for (int i = warmup; i < messages; i++) {
-                Long s = sent.get(i);
-                Long r = seen.get(i);
-                if (s == null || r == null) {
-                    missing++;
-                } else {
-                    delays[count++] = r - s;
-                }
-            }
-            delays = Arrays.copyOf(delays, count);
-            Arrays.sort(delays);
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf(Locale.ROOT, "%-11s n=%d missing=%d  p50=%d µs p90=%d p99=%d p99.9=%d max=%d  (%.1f s)%n",
-                    variant, count, missing, pct(delays, 50), pct(delays, 90), pct(delays, 99), pct(delays, 99.9),
-                    count == 0 ? -1 : delays[count - 1], seconds);
-            json.add(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"count\": %d, \"missing\": %d, \"minMicros\": %d,"
-                    + " \"p50Micros\": %d, \"p90Micros\": %d, \"p99Micros\": %d, \"p999Micros\": %d, \"maxMicros\": %d,"
-                    + " \"seconds\": %.1f}", variant, count, missing, count == 0 ? -1 : delays[0], pct(delays, 50),
-                    pct(delays, 90), pct(delays, 99), pct(delays, 99.9), count == 0 ? -1 : delays[count - 1], seconds));
-            if (missing > 0) {
-                throw new IllegalStateException(variant + ": " + missing + " of " + (messages - warmup)
-                        + " measured messages were never seen");
+            json.add(summarize(variant, sent, read(readerLog), messages, warmup, seconds));
+            if (mode.equals("weft")) {
+                json.add(summarize("weft-reloaded", sent, read(Path.of(readerLog + EvictionPeer.RELOADED)), messages,
+                        warmup, seconds));
             }
         }
         if (out != null) {
@@ -161,6 +141,36 @@ public final class Eviction {
             f.delete();
         }
         dir.toFile().delete();
+    }
+
+    /** Prints and returns (as JSON) the percentiles of seen − sent for the messages after the warm-up. */
+    private static String summarize(String variant, Map<Integer, Long> sent, Map<Integer, Long> seen, int messages,
+            int warmup, double seconds) {
+        long[] delays = new long[messages - warmup];
+        int count = 0;
+        int missing = 0;
+        for (int i = warmup; i < messages; i++) {
+            Long s = sent.get(i);
+            Long r = seen.get(i);
+            if (s == null || r == null) {
+                missing++;
+            } else {
+                delays[count++] = r - s;
+            }
+        }
+        delays = Arrays.copyOf(delays, count);
+        Arrays.sort(delays);
+        System.out.printf(Locale.ROOT, "%-13s n=%d missing=%d  p50=%d µs p90=%d p99=%d p99.9=%d max=%d  (%.1f s)%n",
+                variant, count, missing, pct(delays, 50), pct(delays, 90), pct(delays, 99), pct(delays, 99.9),
+                count == 0 ? -1 : delays[count - 1], seconds);
+        if (missing > 0) {
+            throw new IllegalStateException(variant + ": " + missing + " of " + (messages - warmup)
+                    + " measured messages were never seen");
+        }
+        return String.format(Locale.ROOT, "    {\"name\": \"%s\", \"count\": %d, \"missing\": %d, \"minMicros\": %d,"
+                + " \"p50Micros\": %d, \"p90Micros\": %d, \"p99Micros\": %d, \"p999Micros\": %d, \"maxMicros\": %d,"
+                + " \"seconds\": %.1f}", variant, count, missing, count == 0 ? -1 : delays[0], pct(delays, 50),
+                pct(delays, 90), pct(delays, 99), pct(delays, 99.9), count == 0 ? -1 : delays[count - 1], seconds);
     }
 
     /** Nearest-rank percentile. */

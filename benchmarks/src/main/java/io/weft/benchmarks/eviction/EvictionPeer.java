@@ -10,6 +10,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.weft.annotations.CacheResult;
 import io.weft.annotations.InvalidateCache;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +28,16 @@ import java.util.concurrent.locks.LockSupport;
  * {@code EvictionPeer reader|writer xadd|pubsub|weft <redis uri> <messages> <log file> [<period µs>]}.
  * Each writes one line per message, {@code <i> <wall-clock µs>}: the writer the time of the write (for
  * {@code xadd} and {@code pubsub} the timestamp carried in the message, taken just before the command;
- * for {@code weft} the time the {@code @InvalidateCache} call returned), the reader the time it saw it.
+ * for {@code weft} the time the {@code @InvalidateCache} call returned), the reader the time it saw it (for
+ * {@code weft}: when the call that missed L1 started; a second log says when its body ran).
  * A reader prints {@code READY} once it is listening (for {@code weft}: once every key is cached).
  */
 public final class EvictionPeer {
 
     static final String STREAM = "bench:evict:stream";
     static final String CHANNEL = "bench:evict:channel";
+    /** Suffix of the weft reader's second log: when the body ran again after the miss. */
+    static final String RELOADED = ".reloaded";
 
     private EvictionPeer() {
     }
@@ -66,9 +70,10 @@ public final class EvictionPeer {
         Path out = Path.of(args[4]);
         long periodNanos = args.length > 5 ? TimeUnit.MICROSECONDS.toNanos(Long.parseLong(args[5])) : 0;
         long[] times = new long[n];
+        long[] reloaded = new long[n];
         if (mode.equals("weft")) {
             if (role.equals("reader")) {
-                weftReader(n, times);
+                weftReader(n, times, reloaded);
             } else {
                 weftWriter(n, times, periodNanos);
             }
@@ -96,15 +101,22 @@ public final class EvictionPeer {
                 client.shutdown(0, 2, TimeUnit.SECONDS);
             }
         }
+        write(out, times);
+        if (mode.equals("weft") && role.equals("reader")) {
+            write(Path.of(out + RELOADED), reloaded);
+        }
+        System.out.println("DONE");
+        System.exit(0);
+    }
+
+    private static void write(Path out, long[] times) throws IOException {
         try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(out))) {
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < times.length; i++) {
                 if (times[i] != 0) {
                     log.println(i + " " + times[i]);
                 }
             }
         }
-        System.out.println("DONE");
-        System.exit(0);
     }
 
     /** Waits for the next tick of a fixed-rate schedule. */
@@ -191,7 +203,11 @@ public final class EvictionPeer {
         }
     }
 
-    private static void weftReader(int n, long[] times) throws InterruptedException {
+    /**
+     * Polls each key until the call that misses L1: {@code times[i]} is when that call started (the eviction
+     * was seen), {@code reloaded[i]} when its body ran, after the L2 lookup that follows the miss.
+     */
+    private static void weftReader(int n, long[] times, long[] reloaded) throws InterruptedException {
         Subject subject = new Subject();
         for (int i = 0; i < n; i++) {
             subject.value(i);
@@ -209,15 +225,15 @@ public final class EvictionPeer {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
             long before = Subject.LOADED_AT.get();
-            while (Subject.LOADED_AT.get() == before && System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline) {
+                long callStarted = micros();
                 subject.value(i);
                 if (Subject.LOADED_AT.get() != before) {
+                    times[i] = callStarted;
+                    reloaded[i] = Subject.LOADED_AT.get();
                     break;
                 }
                 LockSupport.parkNanos(20_000); // polls every ~20 µs (plus the timer slack) without taking a core
-            }
-            if (Subject.LOADED_AT.get() != before) {
-                times[i] = Subject.LOADED_AT.get();
             }
         }
     }
