@@ -31,11 +31,11 @@ final class MethodPlanner {
 
     /** The advice to inline into one method and the id it passes to the runtime. */
     static final class Plan {
-        final Class<?> advice;
+        final Advice advice;
         final int id;
         final String summary;
 
-        Plan(Class<?> advice, int id, String summary) {
+        Plan(Advice advice, int id, String summary) {
             this.advice = advice;
             this.id = id;
             this.summary = summary;
@@ -72,12 +72,12 @@ final class MethodPlanner {
                 : invalidation(declared, invalidateCache, signature);
         if (cacheResult == null) {
             int id = table.register(invalidation);
-            Class<?> advice = invalidation.beforeInvocation() ? InvalidateBeforeAdvice.class : InvalidateAfterAdvice.class;
+            Advice advice = invalidation.beforeInvocation() ? Advice.INVALIDATE_BEFORE : Advice.INVALIDATE_AFTER;
             return new Plan(advice, id, method.getName() + " evicts");
         }
         CachedMethod cached = cachedMethod(type, method, declared, cacheResult, signature, invalidation);
         int id = table.register(cached);
-        return new Plan(CacheResultAdvice.class, id, method.getName() + " -> " + cached.cache().name()
+        return new Plan(Advice.CACHE_RESULT, id, method.getName() + " -> " + cached.cache().name()
                 + (cached.cache().enabled() ? "" : " (disabled)"));
     }
 

@@ -1,28 +1,34 @@
 package io.weft.agent.weaving;
 
 import io.weft.agent.log.WeftLog;
+import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.pool.TypePool;
 
 /**
- * Weaves one class: plans each annotated method and inlines its advice. A method with a
- * configuration error is reported and left as it is; the class's other methods are still woven.
+ * Weaves one candidate class: describes it with Byte Buddy's type pool (extended mode: parameter names
+ * from MethodParameters or the LocalVariableTable), plans each annotated method, and inlines the advice
+ * with Byte Buddy's ASM ({@link AdviceInliner}). Only method bodies change, so the class keeps its
+ * shape and may be retransformed. A method with a configuration error is reported and left as it is;
+ * the class's other methods are still woven.
  */
-final class TypeWeaver implements AgentBuilder.Transformer {
+final class TypeWeaver implements ClassFileTransformer {
 
     private final MethodPlanner planner;
     private final ConfigurationErrors errors;
-    private final ClassFileLocator adviceLocator = ClassFileLocator.ForClassLoader.of(TypeWeaver.class.getClassLoader());
     private final AtomicInteger wovenMethods = new AtomicInteger();
     private final AtomicInteger wovenClasses = new AtomicInteger();
 
@@ -32,30 +38,86 @@ final class TypeWeaver implements AgentBuilder.Transformer {
     }
 
     @Override
-    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
-            ClassLoader classLoader, JavaModule module, ProtectionDomain protectionDomain) {
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        String name = className.replace('/', '.');
+        TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), new ClassFileLocator.Compound(
+                ClassFileLocator.Simple.of(name, classfileBuffer), ClassFileLocator.ForClassLoader.of(loader)),
+                TypePool.Default.ReaderMode.EXTENDED);
+        TypeDescription type = pool.describe(name).resolve();
+        Map<String, MethodPlanner.Plan> plans = new HashMap<>();
         List<String> summaries = new ArrayList<>();
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
             if (method.isBridge() || method.isSynthetic() || !MethodPlanner.isAnnotated(method)) {
                 continue;
             }
             try {
-                MethodPlanner.Plan plan = planner.plan(type, method, classLoader);
-                builder = builder.visit(Advice.withCustomMapping()
-                        .bind(MethodId.class, plan.id)
-                        .to(TypeDescription.ForLoadedType.of(plan.advice), adviceLocator)
-                        .on(ElementMatchers.is(method)));
+                MethodPlanner.Plan plan = planner.plan(type, method, loader);
+                plans.put(method.getInternalName() + method.getDescriptor(), plan);
                 summaries.add(plan.summary);
             } catch (ConfigurationError e) {
                 errors.report(e.getMessage());
             }
         }
-        if (!summaries.isEmpty()) {
-            int methods = wovenMethods.addAndGet(summaries.size());
-            int classes = wovenClasses.incrementAndGet();
-            WeftLog.info("wove " + type.getName() + ": " + String.join(", ", summaries) + " (in all " + methods
-                    + " method(s) in " + classes + " class(es))");
+        if (plans.isEmpty()) {
+            return null;
         }
-        return builder;
+        byte[] woven = weave(classfileBuffer, plans);
+        int methods = wovenMethods.addAndGet(summaries.size());
+        int classes = wovenClasses.incrementAndGet();
+        WeftLog.info("wove " + name + ": " + String.join(", ", summaries) + " (in all " + methods
+                + " method(s) in " + classes + " class(es))");
+        return woven;
+    }
+
+    /** The class with the planned methods' advice inlined; everything else is copied as it is. */
+    static byte[] weave(byte[] classFile, Map<String, MethodPlanner.Plan> plans) {
+        ClassReader reader = new ClassReader(classFile);
+        Map<String, Integer> maxLocals = maxLocals(reader, plans);
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            private String owner;
+            private boolean frames;
+
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName,
+                    String[] interfaces) {
+                owner = name;
+                frames = (version & 0xFFFF) >= Opcodes.V1_6;
+                super.visit(version, access, name, signature, superName, interfaces);
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
+                MethodPlanner.Plan plan = plans.get(name + descriptor);
+                return plan == null ? method : new AdviceInliner(method, plan.advice, plan.id, access, owner,
+                        descriptor, maxLocals.get(name + descriptor), frames);
+            }
+        }, ClassReader.EXPAND_FRAMES);
+        return writer.toByteArray();
+    }
+
+    /** Each planned method's {@code max_locals}, from a first pass that reads nothing but the maxima. */
+    private static Map<String, Integer> maxLocals(ClassReader reader, Map<String, MethodPlanner.Plan> plans) {
+        Map<String, Integer> maxLocals = new HashMap<>();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                String key = name + descriptor;
+                if (!plans.containsKey(key)) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMaxs(int maxStack, int locals) {
+                        maxLocals.put(key, locals);
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return maxLocals;
     }
 }

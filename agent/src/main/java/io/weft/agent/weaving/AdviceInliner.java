@@ -1,0 +1,363 @@
+package io.weft.agent.weaving;
+
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * Inlines one {@link Advice} into a method's code as it streams through (the class is read with
+ * expanded frames and written with computed maxima, never computed frames, so no class is loaded).
+ * The method's own locals keep their slots: the arguments array and the cache token go in two slots
+ * after the method's {@code maxLocals}, and every frame of the method is widened to carry them. Values
+ * at a return are handed to the runtime straight from the operand stack.
+ *
+ * <p>{@code @CacheResult} becomes, in Java terms:
+ * <pre>
+ * Object[] args = {a, b};
+ * Object token = Dispatch.enterCached(ID, args);
+ * if (token instanceof Hit) return (R) ((Hit) token).value();
+ * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r, null)… }
+ * catch (Throwable t) { Dispatch.exitCached(ID, token, args, null, t); throw t; }
+ * </pre>
+ * {@code @InvalidateCache} calls {@code Dispatch.invalidate(ID, args, result)} on entry (before
+ * invocation) or before each return, with the arguments as they are then.
+ */
+final class AdviceInliner extends MethodVisitor {
+
+    private static final String DISPATCH = "io/weft/agent/bootstrap/Dispatch";
+    private static final String HIT = "io/weft/agent/bootstrap/Hit";
+    private static final String OBJECT = "java/lang/Object";
+    private static final String OBJECT_ARRAY = "[Ljava/lang/Object;";
+    private static final String THROWABLE = "java/lang/Throwable";
+
+    private final Advice advice;
+    private final int id;
+    private final boolean isStatic;
+    private final String owner;
+    private final Type[] parameters;
+    private final Type returnType;
+    private final int originalMaxLocals;
+    private final int argsSlot;
+    private final int tokenSlot;
+    private final Label bodyStart = new Label();
+    private final Label bodyEnd = new Label();
+    private final Label handler = new Label();
+    private final boolean frames;
+    private boolean prologueWritten;
+
+    /**
+     * @param originalMaxLocals the method's {@code max_locals} before weaving
+     * @param frames whether the class file has stack map frames (version 50 and later)
+     */
+    AdviceInliner(MethodVisitor target, Advice advice, int id, int access, String owner, String descriptor,
+            int originalMaxLocals, boolean frames) {
+        super(Opcodes.ASM9, target);
+        this.frames = frames;
+        this.advice = advice;
+        this.id = id;
+        this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+        this.owner = owner;
+        this.parameters = Type.getArgumentTypes(descriptor);
+        this.returnType = Type.getReturnType(descriptor);
+        this.originalMaxLocals = originalMaxLocals;
+        this.argsSlot = originalMaxLocals;
+        this.tokenSlot = originalMaxLocals + 1;
+    }
+
+    /**
+     * Writes the code that goes before the method's own, once, at the first instruction, label or frame:
+     * the method's try-catch entries come before those (ClassReader visits them first), and the handler
+     * added here must come after them in the exception table.
+     */
+    private void prologue() {
+        if (prologueWritten) {
+            return;
+        }
+        prologueWritten = true;
+        switch (advice) {
+            case CACHE_RESULT:
+                super.visitTryCatchBlock(bodyStart, bodyEnd, handler, THROWABLE);
+                pushArguments();
+                super.visitVarInsn(Opcodes.ASTORE, argsSlot);
+                pushId();
+                super.visitVarInsn(Opcodes.ALOAD, argsSlot);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterCached", "(I[Ljava/lang/Object;)Ljava/lang/Object;",
+                        false);
+                super.visitVarInsn(Opcodes.ASTORE, tokenSlot);
+                super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
+                super.visitTypeInsn(Opcodes.INSTANCEOF, HIT);
+                super.visitJumpInsn(Opcodes.IFEQ, bodyStart);
+                super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
+                super.visitTypeInsn(Opcodes.CHECKCAST, HIT);
+                super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, HIT, "value", "()Ljava/lang/Object;", false);
+                Boxing.unbox(mv, returnType);
+                super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
+                super.visitLabel(bodyStart);
+                frame(true, null);
+                super.visitInsn(Opcodes.NOP); // the method's own first frame, if any, needs an offset of its own
+                break;
+            case INVALIDATE_BEFORE:
+                pushId();
+                pushArguments();
+                super.visitInsn(Opcodes.ACONST_NULL);
+                invalidate();
+                break;
+            default:
+                break;
+        }
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+        prologue();
+        if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            beforeReturn(opcode);
+        }
+        super.visitInsn(opcode);
+    }
+
+    /** With the return value (if any) on the stack: hands it to the runtime and leaves it there. */
+    private void beforeReturn(int opcode) {
+        if (advice == Advice.INVALIDATE_BEFORE) {
+            return;
+        }
+        // stack: r → r, boxed(r)
+        if (opcode == Opcodes.RETURN) {
+            super.visitInsn(Opcodes.ACONST_NULL);
+        } else {
+            super.visitInsn(returnType.getSize() == 2 ? Opcodes.DUP2 : Opcodes.DUP);
+            Boxing.box(mv, returnType);
+        }
+        if (advice == Advice.CACHE_RESULT) {
+            // r, boxed → r, id, token, args, boxed, null
+            pushId();
+            super.visitInsn(Opcodes.SWAP);
+            super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
+            super.visitInsn(Opcodes.SWAP);
+            super.visitVarInsn(Opcodes.ALOAD, argsSlot);
+            super.visitInsn(Opcodes.SWAP);
+            super.visitInsn(Opcodes.ACONST_NULL);
+            exitCached();
+        } else {
+            // r, boxed → r, id, args, boxed
+            pushId();
+            super.visitInsn(Opcodes.SWAP);
+            pushArguments();
+            super.visitInsn(Opcodes.SWAP);
+            invalidate();
+        }
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        prologue();
+        if (advice == Advice.CACHE_RESULT) {
+            super.visitLabel(bodyEnd);
+            super.visitLabel(handler);
+            frame(false, THROWABLE);
+            // t → t, id, token, args, null, t
+            super.visitInsn(Opcodes.DUP);
+            pushId();
+            super.visitInsn(Opcodes.SWAP);
+            super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
+            super.visitInsn(Opcodes.SWAP);
+            super.visitVarInsn(Opcodes.ALOAD, argsSlot);
+            super.visitInsn(Opcodes.SWAP);
+            super.visitInsn(Opcodes.ACONST_NULL);
+            super.visitInsn(Opcodes.SWAP);
+            exitCached();
+            super.visitInsn(Opcodes.ATHROW);
+        }
+        super.visitMaxs(maxStack, maxLocals);
+    }
+
+    /** Widens each of the method's frames with the two slots of the advice (for @CacheResult only). */
+    @Override
+    public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+        prologue();
+        if (advice != Advice.CACHE_RESULT) {
+            super.visitFrame(type, numLocal, local, numStack, stack);
+            return;
+        }
+        if (type != Opcodes.F_NEW) {
+            throw new IllegalStateException("frames must be expanded (ClassReader.EXPAND_FRAMES)");
+        }
+        Object[] widened = widen(local, numLocal);
+        super.visitFrame(type, widened.length, widened, numStack, stack);
+    }
+
+    /** {@code local} padded with TOP up to the original max locals, then the arguments array and the token. */
+    private Object[] widen(Object[] local, int numLocal) {
+        int slots = 0;
+        for (int i = 0; i < numLocal; i++) {
+            slots += local[i] == Opcodes.LONG || local[i] == Opcodes.DOUBLE ? 2 : 1;
+        }
+        int padding = originalMaxLocals - slots;
+        Object[] widened = new Object[numLocal + padding + 2];
+        System.arraycopy(local, 0, widened, 0, numLocal);
+        for (int i = 0; i < padding; i++) {
+            widened[numLocal + i] = Opcodes.TOP;
+        }
+        widened[numLocal + padding] = OBJECT_ARRAY;
+        widened[numLocal + padding + 1] = OBJECT;
+        return widened;
+    }
+
+    /**
+     * The frame at the start of the body (the parameters, then our two slots) or at the handler (only our
+     * two slots: the body may have stored anything in the others).
+     */
+    private void frame(boolean withParameters, String stackTop) {
+        if (!frames) {
+            return;
+        }
+        Object[] locals = new Object[parameters.length + 1];
+        int n = 0;
+        if (withParameters) {
+            if (!isStatic) {
+                locals[n++] = owner;
+            }
+            for (Type parameter : parameters) {
+                locals[n++] = frameType(parameter);
+            }
+        }
+        Object[] widened = widen(locals, n);
+        super.visitFrame(Opcodes.F_NEW, widened.length, widened, stackTop == null ? 0 : 1,
+                stackTop == null ? new Object[0] : new Object[] {stackTop});
+    }
+
+    private static Object frameType(Type type) {
+        switch (type.getSort()) {
+            case Type.BOOLEAN:
+            case Type.BYTE:
+            case Type.CHAR:
+            case Type.SHORT:
+            case Type.INT:
+                return Opcodes.INTEGER;
+            case Type.FLOAT:
+                return Opcodes.FLOAT;
+            case Type.LONG:
+                return Opcodes.LONG;
+            case Type.DOUBLE:
+                return Opcodes.DOUBLE;
+            default:
+                return type.getInternalName();
+        }
+    }
+
+    @Override
+    public void visitLabel(Label label) {
+        prologue();
+        super.visitLabel(label);
+    }
+
+    @Override
+    public void visitLineNumber(int line, Label start) {
+        prologue();
+        super.visitLineNumber(line, start);
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int varIndex) {
+        prologue();
+        super.visitVarInsn(opcode, varIndex);
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+        prologue();
+        super.visitIntInsn(opcode, operand);
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+        prologue();
+        super.visitTypeInsn(opcode, type);
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String fieldOwner, String name, String descriptor) {
+        prologue();
+        super.visitFieldInsn(opcode, fieldOwner, name, descriptor);
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String methodOwner, String name, String descriptor, boolean isInterface) {
+        prologue();
+        super.visitMethodInsn(opcode, methodOwner, name, descriptor, isInterface);
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap,
+            Object... arguments) {
+        prologue();
+        super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+    }
+
+    @Override
+    public void visitJumpInsn(int opcode, Label label) {
+        prologue();
+        super.visitJumpInsn(opcode, label);
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+        prologue();
+        super.visitLdcInsn(value);
+    }
+
+    @Override
+    public void visitIincInsn(int varIndex, int increment) {
+        prologue();
+        super.visitIincInsn(varIndex, increment);
+    }
+
+    @Override
+    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+        prologue();
+        super.visitTableSwitchInsn(min, max, dflt, labels);
+    }
+
+    @Override
+    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+        prologue();
+        super.visitLookupSwitchInsn(dflt, keys, labels);
+    }
+
+    @Override
+    public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+        prologue();
+        super.visitMultiANewArrayInsn(descriptor, numDimensions);
+    }
+
+    private void pushId() {
+        super.visitLdcInsn(id);
+    }
+
+    /** Pushes a new {@code Object[]} of the parameters, boxed, as their slots hold them now. */
+    private void pushArguments() {
+        super.visitLdcInsn(parameters.length);
+        super.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
+        int slot = isStatic ? 0 : 1;
+        for (int i = 0; i < parameters.length; i++) {
+            super.visitInsn(Opcodes.DUP);
+            super.visitLdcInsn(i);
+            super.visitVarInsn(parameters[i].getOpcode(Opcodes.ILOAD), slot);
+            Boxing.box(mv, parameters[i]);
+            super.visitInsn(Opcodes.AASTORE);
+            slot += parameters[i].getSize();
+        }
+    }
+
+    private void exitCached() {
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitCached",
+                "(ILjava/lang/Object;[Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V", false);
+    }
+
+    private void invalidate() {
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "invalidate",
+                "(I[Ljava/lang/Object;Ljava/lang/Object;)V", false);
+    }
+}

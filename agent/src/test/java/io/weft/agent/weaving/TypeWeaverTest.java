@@ -1,0 +1,188 @@
+package io.weft.agent.weaving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.weft.agent.bootstrap.Dispatch;
+import io.weft.agent.bootstrap.Handler;
+import io.weft.agent.bootstrap.Hit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inlined advice, run: {@link WeavingSubject} is woven, defined by its own class loader (so the JVM
+ * verifies it) and called with a recording handler behind {@link Dispatch}.
+ */
+class TypeWeaverTest {
+
+    private static final int SUM = 1;
+    private static final int JOIN = 2;
+    private static final int COUNT_DOWN = 3;
+    private static final int PARSE = 4;
+    private static final int SAVE_AFTER = 5;
+    private static final int SAVE_BEFORE = 6;
+    private static final int FLAG = 7;
+
+    /** Records calls; answers enterCached with {@link #answer}. */
+    private static final class Recorder implements Handler {
+        final List<String> calls = new ArrayList<>();
+        Object answer;
+
+        @Override
+        public Object enterCached(int methodId, Object[] args) {
+            calls.add("enter " + methodId + " " + Arrays.toString(args));
+            return answer;
+        }
+
+        @Override
+        public void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown) {
+            calls.add("exit " + methodId + " " + (token == answer) + " " + Arrays.toString(args) + " " + result + " "
+                    + (thrown == null ? null : thrown.getClass().getSimpleName()));
+        }
+
+        @Override
+        public void invalidate(int methodId, Object[] args, Object result) {
+            calls.add("invalidate " + methodId + " " + Arrays.toString(args) + " " + result);
+        }
+    }
+
+    private final Recorder recorder = new Recorder();
+    private Object subject;
+
+    @BeforeEach
+    void weave() throws Exception {
+        Dispatch.install(recorder);
+        Map<String, MethodPlanner.Plan> plans = Map.of(
+                "sum(JDI)J", plan(Advice.CACHE_RESULT, SUM),
+                "join(Ljava/util/List;C)Ljava/lang/String;", plan(Advice.CACHE_RESULT, JOIN),
+                "countDown(I)I", plan(Advice.CACHE_RESULT, COUNT_DOWN),
+                "parse(Ljava/lang/String;)Ljava/lang/String;", plan(Advice.CACHE_RESULT, PARSE),
+                "save(Ljava/lang/String;D)V", plan(Advice.INVALIDATE_AFTER, SAVE_AFTER),
+                "flag(Z)Z", plan(Advice.CACHE_RESULT, FLAG));
+        subject = define(TypeWeaver.weave(bytes(WeavingSubject.class), plans)).getConstructor().newInstance();
+    }
+
+    @AfterEach
+    void uninstall() {
+        Dispatch.install(null);
+    }
+
+    private static MethodPlanner.Plan plan(Advice advice, int id) {
+        return new MethodPlanner.Plan(advice, id, "test");
+    }
+
+    private static byte[] bytes(Class<?> type) throws IOException {
+        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static Class<?> define(byte[] classFile) throws ClassNotFoundException {
+        ClassLoader loader = new ClassLoader(TypeWeaverTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.equals(WeavingSubject.class.getName())) {
+                    synchronized (getClassLoadingLock(name)) {
+                        Class<?> loaded = findLoadedClass(name);
+                        return loaded != null ? loaded : defineClass(name, classFile, 0, classFile.length);
+                    }
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        return Class.forName(WeavingSubject.class.getName(), true, loader);
+    }
+
+    private Object call(String name, Object... args) throws Throwable {
+        for (Method method : subject.getClass().getMethods()) {
+            if (method.getName().equals(name)) {
+                try {
+                    return method.invoke(java.lang.reflect.Modifier.isStatic(method.getModifiers()) ? null : subject, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            }
+        }
+        throw new AssertionError("no method " + name);
+    }
+
+    private int bodyRuns() throws ReflectiveOperationException {
+        return subject.getClass().getField("bodyRuns").getInt(subject);
+    }
+
+    @Test
+    void aHitSkipsTheBodyAndUnboxesTheValue() throws Throwable {
+        recorder.answer = new Hit(42L);
+        assertEquals(42L, call("sum", 1L, 2.0, 3));
+        recorder.answer = new Hit(Boolean.TRUE);
+        assertEquals(true, call("flag", true));
+        assertEquals(0, bodyRuns());
+        assertEquals(List.of("enter 1 [1, 2.0, 3]", "enter 7 [true]"), recorder.calls);
+    }
+
+    @Test
+    void aMissRunsTheBodyAndHandsBackTheResultWithTheToken() throws Throwable {
+        recorder.answer = new Object();
+        assertEquals(6L, call("sum", 1L, 2.0, 3));
+        assertEquals("a-b", call("join", List.of("a", "b"), '-'));
+        assertEquals(false, call("flag", true));
+        assertEquals(List.of("enter 1 [1, 2.0, 3]", "exit 1 true [1, 2.0, 3] 6 null",
+                "enter 2 [[a, b], -]", "exit 2 true [[a, b], -] a-b null",
+                "enter 7 [true]", "exit 7 true [true] false null"), recorder.calls);
+    }
+
+    @Test
+    void withoutAHandlerTheMethodRunsAsWritten() throws Throwable {
+        Dispatch.install(null);
+        assertEquals(6L, call("sum", 1L, 2.0, 3));
+        assertEquals(10, call("countDown", 15));
+        assertEquals(-1, call("countDown", -5));
+    }
+
+    @Test
+    void everyReturnIsHandedBack() throws Throwable {
+        recorder.answer = "token";
+        assertEquals(10, call("countDown", 12));
+        assertEquals(-1, call("countDown", -3));
+        assertEquals(List.of("enter 3 [12]", "exit 3 true [12] 10 null", "enter 3 [-3]", "exit 3 true [-3] -1 null"),
+                recorder.calls);
+    }
+
+    @Test
+    void theMethodsOwnHandlerCatchesFirstAndAnEscapingExceptionIsHandedBackAndRethrown() throws Throwable {
+        recorder.answer = "token";
+        assertEquals("not a number", call("parse", "x"));
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> call("parse", ""));
+        assertEquals("empty", thrown.getMessage());
+        assertEquals(List.of("enter 4 [x]", "exit 4 true [x] not a number null",
+                "enter 4 []", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
+    }
+
+    @Test
+    void anInvalidationAfterRunsOnlyAfterANormalReturn() throws Throwable {
+        call("save", "b1", 2.5);
+        assertThrows(IllegalStateException.class, () -> call("save", "b2", -1.0));
+        assertEquals(List.of("invalidate 5 [b1, 2.5] null"), recorder.calls);
+        assertEquals(2, bodyRuns());
+    }
+
+    @Test
+    void anInvalidationBeforeRunsOnEntryEvenWhenTheBodyThrows() throws Throwable {
+        subject = define(TypeWeaver.weave(bytes(WeavingSubject.class),
+                Map.of("save(Ljava/lang/String;D)V", plan(Advice.INVALIDATE_BEFORE, SAVE_BEFORE))))
+                .getConstructor().newInstance();
+        assertThrows(IllegalStateException.class, () -> call("save", "b3", -1.0));
+        assertEquals(List.of("invalidate 6 [b3, -1.0] null"), recorder.calls);
+        assertEquals(true, call("flag", false));
+        assertEquals(1, recorder.calls.size(), "a method without a plan is not woven");
+    }
+}

@@ -1,0 +1,62 @@
+package io.weft.agent.weaving;
+
+import java.util.List;
+
+/** Methods of the shapes woven code must survive: wide values, loops at the start, handlers, statics. */
+public class WeavingSubject {
+
+    public int bodyRuns;
+
+    public long sum(long a, double b, int c) {
+        bodyRuns++;
+        return a + (long) b + c;
+    }
+
+    public static String join(List<String> parts, char separator) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : parts) {
+            if (sb.length() > 0) {
+                sb.append(separator);
+            }
+            sb.append(part);
+        }
+        return sb.toString();
+    }
+
+    /** A loop whose head is the first instruction (a frame at offset 0), and several returns. */
+    public int countDown(int n) {
+        while (n > 10) {
+            n--;
+        }
+        if (n < 0) {
+            return -1;
+        }
+        bodyRuns++;
+        return n;
+    }
+
+    /** Its own try/catch must still catch first; an uncaught exception leaves through the woven handler. */
+    public String parse(String text) {
+        bodyRuns++;
+        try {
+            return Integer.toString(Integer.parseInt(text) * 2);
+        } catch (NumberFormatException e) {
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException("empty");
+            }
+            return "not a number";
+        }
+    }
+
+    public synchronized void save(String id, double value) {
+        bodyRuns++;
+        if (value < 0) {
+            throw new IllegalStateException("negative");
+        }
+    }
+
+    public boolean flag(boolean in) {
+        bodyRuns++;
+        return !in;
+    }
+}
