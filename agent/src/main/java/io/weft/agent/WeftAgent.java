@@ -12,6 +12,8 @@ import io.weft.agent.weaving.ConfigurationErrors;
 import io.weft.agent.weaving.Weaving;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The agent's entry point. It reads the configuration and registers a cheap class filter; Byte Buddy,
@@ -58,7 +60,9 @@ public final class WeftAgent {
                 return;
             }
             ConfigurationErrors errors = new ConfigurationErrors(config.strict());
-            config.problems().forEach(errors::report);
+            for (String problem : config.problems()) {
+                errors.report(problem);
+            }
             if (config.redisCluster()) {
                 WeftLog.warn("weft.redis.cluster=true: Redis Cluster is not supported yet; weft.redis.uri is used as"
                         + " a single node");
@@ -70,7 +74,13 @@ public final class WeftAgent {
             Ops ops = Ops.create(config);
             // Classes loaded before the transformer is added must be retransformed; those loaded after, it sees.
             Class<?>[] loaded = attached ? instrumentation.getAllLoadedClasses() : null;
-            CandidateFilter filter = new CandidateFilter(config, () -> weave(config, instrumentation, ops));
+            // Classes, not lambdas, on the way to premain's return: the first lambda spins method handles (~20 ms).
+            CandidateFilter filter = new CandidateFilter(config, new Supplier<ClassFileTransformer>() {
+                @Override
+                public ClassFileTransformer get() {
+                    return weave(config, instrumentation, ops);
+                }
+            });
             instrumentation.addTransformer(filter, true);
             WeftLog.info(startupLine(config, attached));
             ops.startServer();
@@ -98,9 +108,12 @@ public final class WeftAgent {
 
     private static ClassFileTransformer weave(WeftConfig config, Instrumentation instrumentation, Ops ops) {
         try {
-            return Weaving.create(config, instrumentation, created -> {
-                system = created;
-                ops.systemCreated(created);
+            return Weaving.create(config, instrumentation, new Consumer<CacheSystem>() {
+                @Override
+                public void accept(CacheSystem created) {
+                    system = created;
+                    ops.systemCreated(created);
+                }
             });
         } catch (RuntimeException | Error e) {
             ops.weavingFailed(e);

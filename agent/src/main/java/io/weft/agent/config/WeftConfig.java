@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The agent's settings (SPEC §4), read once at start. Malformed values are collected as
@@ -23,10 +22,6 @@ public final class WeftConfig {
             "weft.l1.maxSize", "weft.l1.ttl", "weft.namespace", "weft.stream.maxlen", "weft.include",
             "weft.exclude", "weft.strict", "weft.http.port", "weft.http.token", "weft.config", "weft.log.level",
             "weft.redis.maxValueBytes");
-    private static final Pattern PER_CACHE = Pattern.compile("weft\\.cache\\..+\\.(enabled|ttl)");
-    private static final Pattern PER_EVENT = Pattern.compile("weft\\.events\\..+");
-    private static final Pattern PER_CACHE_ENV = Pattern.compile("WEFT_CACHE_.+_(ENABLED|TTL)");
-    private static final Pattern PER_EVENT_ENV = Pattern.compile("WEFT_EVENTS_.+");
 
     private final ConfigSources sources;
     private final List<String> problems = new ArrayList<>();
@@ -163,7 +158,7 @@ public final class WeftConfig {
     public Map<String, String> eventTemplates() {
         Map<String, String> templates = new TreeMap<>();
         for (String name : sources.propertyNames()) {
-            if (PER_EVENT.matcher(name).matches()) {
+            if (perEvent(name)) {
                 templates.put(name.substring("weft.events.".length()), sources.get(name));
             }
         }
@@ -212,18 +207,40 @@ public final class WeftConfig {
     public List<String> unknownNames() {
         List<String> unknown = new ArrayList<>();
         for (String name : sources.propertyNames()) {
-            if (!KNOWN.contains(name) && !PER_CACHE.matcher(name).matches() && !PER_EVENT.matcher(name).matches()) {
+            if (!KNOWN.contains(name) && !shaped(name, "weft.cache.", ".enabled", ".ttl") && !perEvent(name)) {
                 unknown.add(name);
             }
         }
         for (String name : sources.environmentNames()) {
-            boolean known = PER_CACHE_ENV.matcher(name).matches() || PER_EVENT_ENV.matcher(name).matches()
-                    || KNOWN.stream().anyMatch(k -> ConfigSources.envName(k).equals(name));
-            if (!known) {
+            if (!shaped(name, "WEFT_CACHE_", "_ENABLED", "_TTL") && !shaped(name, "WEFT_EVENTS_", "")
+                    && !knownAsEnvironment(name)) {
                 unknown.add(name);
             }
         }
         return unknown;
+    }
+
+    private static boolean perEvent(String name) {
+        return shaped(name, "weft.events.", "");
+    }
+
+    /** Whether {@code name} is {@code prefix}, at least one character, then one of {@code suffixes}. */
+    private static boolean shaped(String name, String prefix, String... suffixes) {
+        for (String suffix : suffixes) {
+            if (name.length() > prefix.length() + suffix.length() && name.startsWith(prefix) && name.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean knownAsEnvironment(String name) {
+        for (String known : KNOWN) {
+            if (ConfigSources.envName(known).equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String string(String name, String fallback) {

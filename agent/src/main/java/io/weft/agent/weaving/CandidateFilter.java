@@ -104,6 +104,10 @@ public final class CandidateFilter implements ClassFileTransformer {
     }
 
     private static String[] internalNames(List<String> packages) {
-        return packages.stream().map(p -> p.replace('.', '/')).toArray(String[]::new);
+        String[] names = new String[packages.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = packages.get(i).replace('.', '/');
+        }
+        return names;
     }
 }
