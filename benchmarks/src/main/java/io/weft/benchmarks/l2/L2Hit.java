@@ -148,19 +148,26 @@ public class L2Hit {
                         + books.bodyRuns() + " times for " + USERS + " distinct users): start the fork with"
                         + " -javaagent:<agent/target/weft-agent.jar>");
             }
-            // the store to Redis is asynchronous: wait until every key is there
+            // The store to Redis is asynchronous: wait until every key is there. In a JVM this young a Redis call
+            // can exceed weft.redis.timeout (250 ms); Weft then skips that store, and a later miss fills the key.
             RedisClient client = RedisClient.create(redisUri());
             try (StatefulRedisConnection<String, String> c = client.connect()) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 for (int i = 0; i < USERS; i++) {
                     String key = WeftRemoteBooks.PREFIX + user(i);
+                    long retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                     while (c.sync().exists(key) == 0) {
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException("Weft did not store " + key + " in Redis within 10 s");
                         }
+                        if (System.nanoTime() > retryAt) {
+                            books.getBooks(user(i));
+                            retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                        }
                         Thread.sleep(5);
                     }
                 }
+                bodyRunsAfterFill = books.bodyRuns();
                 System.out.println("Weft L2 payload: " + c.sync().strlen(WeftRemoteBooks.PREFIX + user(0))
                         + " B in Redis");
             } finally {
@@ -179,9 +186,10 @@ public class L2Hit {
         }
 
         private void requireNoBodyRun() {
-            if (books.bodyRuns() != USERS) {
-                throw new IllegalStateException("the body of WeftRemoteBooks#getBooks ran " + (books.bodyRuns() - USERS)
-                        + " times after Redis was filled: these calls were not L2 hits");
+            if (books.bodyRuns() != bodyRunsAfterFill) {
+                throw new IllegalStateException("the body of WeftRemoteBooks#getBooks ran "
+                        + (books.bodyRuns() - bodyRunsAfterFill) + " times after Redis was filled: these calls were not"
+                        + " L2 hits");
             }
         }
 
