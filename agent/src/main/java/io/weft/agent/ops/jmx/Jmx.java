@@ -17,12 +17,15 @@ import javax.management.ObjectName;
  * starts and {@code io.weft:type=Cache,name=<quoted name>} for each cache as it appears. Registration
  * runs on a short-lived daemon thread, never on the thread that is loading (and weaving) a class: the
  * platform server may not exist yet, and creating it there would load and initialize much of the JDK's
- * management (and logging) under the class loader's lock.
+ * management (and logging) under the class loader's lock. It starts one second after the cache system:
+ * building the platform server costs about 50 ms of CPU, which on a small machine would otherwise be
+ * taken from the application's own start.
  */
 public final class Jmx {
 
     /** The agent's MBean. */
     public static final String AGENT = "io.weft:type=Agent";
+    private static final long REGISTRATION_DELAY_MILLIS = 1000;
 
     private Jmx() {
     }
@@ -41,7 +44,14 @@ public final class Jmx {
                     return thread;
                 });
         registrar.allowCoreThreadTimeOut(true);
-        registrar.execute(() -> register(new AgentControl(ops), AGENT));
+        registrar.execute(() -> {
+            try {
+                Thread.sleep(REGISTRATION_DELAY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            register(new AgentControl(ops), AGENT);
+        });
         caches.onCreated(cache -> registrar.execute(() -> register(ops, cache)));
     }
 
