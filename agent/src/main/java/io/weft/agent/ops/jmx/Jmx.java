@@ -17,9 +17,10 @@ import javax.management.ObjectName;
  * starts and {@code io.weft:type=Cache,name=<quoted name>} for each cache as it appears. Registration
  * runs on a short-lived daemon thread, never on the thread that is loading (and weaving) a class: the
  * platform server may not exist yet, and creating it there would load and initialize much of the JDK's
- * management (and logging) under the class loader's lock. It starts one second after the cache system:
- * building the platform server costs about 50 ms of CPU, which on a small machine would otherwise be
- * taken from the application's own start.
+ * management (and logging) under the class loader's lock. Unless the JVM was started with remote JMX
+ * ({@code com.sun.management.jmxremote…}, whose agent has built the platform server already), it
+ * starts one second after the cache system: building the platform server costs about 50 ms of CPU,
+ * which on a small machine would otherwise be taken from the application's own start.
  */
 public final class Jmx {
 
@@ -45,14 +46,26 @@ public final class Jmx {
                 });
         registrar.allowCoreThreadTimeOut(true);
         registrar.execute(() -> {
-            try {
-                Thread.sleep(REGISTRATION_DELAY_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!remoteJmx()) {
+                try {
+                    Thread.sleep(REGISTRATION_DELAY_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             register(new AgentControl(ops), AGENT);
         });
         caches.onCreated(cache -> registrar.execute(() -> register(ops, cache)));
+    }
+
+    /** Whether the JVM's JMX agent serves remote clients (it then built the platform server at start). */
+    private static boolean remoteJmx() {
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("com.sun.management.jmxremote")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void register(Ops ops, NamedCache cache) {
