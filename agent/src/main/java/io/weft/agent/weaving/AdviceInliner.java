@@ -132,12 +132,7 @@ final class AdviceInliner extends MethodVisitor {
         }
         if (advice == Advice.CACHE_RESULT) {
             // r, boxed → r, id, token, args, boxed, null
-            pushId();
-            super.visitInsn(Opcodes.SWAP);
-            super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
-            super.visitInsn(Opcodes.SWAP);
-            super.visitVarInsn(Opcodes.ALOAD, argsSlot);
-            super.visitInsn(Opcodes.SWAP);
+            pushExitArgumentsBeneathTop();
             super.visitInsn(Opcodes.ACONST_NULL);
             exitCached();
         } else {
@@ -159,12 +154,7 @@ final class AdviceInliner extends MethodVisitor {
             frame(false, THROWABLE);
             // t → t, id, token, args, null, t
             super.visitInsn(Opcodes.DUP);
-            pushId();
-            super.visitInsn(Opcodes.SWAP);
-            super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
-            super.visitInsn(Opcodes.SWAP);
-            super.visitVarInsn(Opcodes.ALOAD, argsSlot);
-            super.visitInsn(Opcodes.SWAP);
+            pushExitArgumentsBeneathTop();
             super.visitInsn(Opcodes.ACONST_NULL);
             super.visitInsn(Opcodes.SWAP);
             exitCached();
@@ -349,6 +339,16 @@ final class AdviceInliner extends MethodVisitor {
             super.visitInsn(Opcodes.AASTORE);
             slot += parameters[i].getSize();
         }
+    }
+
+    /** {@code v → id, token, args, v}: the leading arguments of {@code exitCached} go beneath the value on top. */
+    private void pushExitArgumentsBeneathTop() {
+        pushId();
+        super.visitInsn(Opcodes.SWAP);
+        super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
+        super.visitInsn(Opcodes.SWAP);
+        super.visitVarInsn(Opcodes.ALOAD, argsSlot);
+        super.visitInsn(Opcodes.SWAP);
     }
 
     private void exitCached() {

@@ -96,6 +96,51 @@ class EventPublisherTest {
     }
 
     @Test
+    void eventsFromManyThreadsArriveOnceEachAndInEachThreadsOrder() throws Exception {
+        int threads = 8;
+        int perThread = 200;
+        publisher.close();
+        publisher = publisher(10_000, threads * perThread);
+        awaitConnected();
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String name = "t" + t;
+            writers.add(new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    publisher.publish(event("cache.invalidated", name + ":" + i));
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        for (Thread writer : writers) {
+            writer.join();
+        }
+
+        assertTrue(publisher.awaitPublished(Duration.ofSeconds(10)));
+        List<String> keys = entries("cache.invalidated").stream().map(e -> decode(e).keys().get(0))
+                .collect(Collectors.toList());
+        assertEquals(threads * perThread, keys.size(), "each event once");
+        for (int t = 0; t < threads; t++) {
+            String prefix = "t" + t + ":";
+            List<Integer> order = keys.stream().filter(k -> k.startsWith(prefix))
+                    .map(k -> Integer.parseInt(k.substring(prefix.length()))).collect(Collectors.toList());
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < perThread; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, order, "the order of thread " + t);
+        }
+        assertEquals(threads * perThread + 1, publisher.published(), "and the warm-up event");
+    }
+
+    /** Publishes one event and waits for it, so that the connection is open and later events may go directly. */
+    private void awaitConnected() throws Exception {
+        publisher.publish(event("warm.up", "warm-up"));
+        assertTrue(publisher.awaitPublished(Duration.ofSeconds(5)));
+        admin().del(ns + "events:cache.invalidated", ns + "events:warm.up");
+    }
+
+    @Test
     void streamsAreCappedApproximately() throws Exception {
         publisher.close();
         publisher = publisher(10, 2000);
