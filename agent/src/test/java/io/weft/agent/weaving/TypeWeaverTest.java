@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +177,32 @@ class TypeWeaverTest {
         assertThrows(IllegalStateException.class, () -> call("save", "b2", -1.0));
         assertEquals(List.of("invalidate 5 [b1, 2.5] null"), recorder.calls);
         assertEquals(2, bodyRuns());
+    }
+
+    @Test
+    void aClassFileWithoutStackMapFramesIsWovenWithoutThem() throws Throwable {
+        subject = define(TypeWeaver.weave(asJava5(bytes(WeavingSubject.class)),
+                Map.of("parse(Ljava/lang/String;)Ljava/lang/String;", plan(Advice.CACHE_RESULT, PARSE))))
+                .getConstructor().newInstance();
+        recorder.answer = "token";
+        assertEquals("not a number", call("parse", "x"));
+        assertThrows(IllegalArgumentException.class, () -> call("parse", ""));
+        assertEquals(List.of("enter 4 [x]", "exit 4 true [x] not a number null",
+                "enter 4 []", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
+    }
+
+    /** The class as a Java 5 compiler would have written it: version 49, no StackMapTable. */
+    private static byte[] asJava5(byte[] classFile) {
+        ClassReader reader = new ClassReader(classFile);
+        ClassWriter writer = new ClassWriter(0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName,
+                    String[] interfaces) {
+                super.visit(Opcodes.V1_5, access, name, signature, superName, interfaces);
+            }
+        }, ClassReader.SKIP_FRAMES);
+        return writer.toByteArray();
     }
 
     @Test
