@@ -1,7 +1,6 @@
 package io.weft.agent.keys;
 
 import java.util.List;
-import java.util.UUID;
 
 /** The {@link KeyRenderer} shapes: constant text, a literal followed by one argument, and the general case. */
 final class Renderers {
@@ -38,17 +37,17 @@ final class Renderers {
     }
 
     /**
-     * {@code "storybook:books:{userId}"}: one concatenation, allocating only the key; for a {@link UUID}
-     * argument, an L1 key that needs no text at all.
+     * {@code "storybook:books:{userId}"}: one concatenation, allocating only the key; for a {@code UUID} or
+     * an integral argument, an L1 key that needs no text at all ({@link CacheKey#ofArgument}).
      */
     private static final class LiteralThenValue implements KeyRenderer {
         private final String literal;
-        private final int literalTerm;
+        private final int literalHash;
         private final Operand operand;
 
         LiteralThenValue(String literal, Operand operand) {
             this.literal = literal;
-            this.literalTerm = UuidTextHash.literalTerm(literal);
+            this.literalHash = literal.hashCode();
             this.operand = operand;
         }
 
@@ -60,10 +59,8 @@ final class Renderers {
         @Override
         public CacheKey key(Object[] args) {
             Object value = operand.value(args, null);
-            if (value instanceof UUID) {
-                return CacheKey.ofUuid(literal, literalTerm, (UUID) value);
-            }
-            return CacheKey.of(literal.concat(Values.render(value)));
+            CacheKey key = CacheKey.ofArgument(literal, literalHash, value);
+            return key != null ? key : CacheKey.of(literal.concat(Values.render(value)));
         }
     }
 
