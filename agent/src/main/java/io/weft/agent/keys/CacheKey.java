@@ -4,22 +4,21 @@ import java.util.UUID;
 
 /**
  * A rendered key as the L1 holds it: equal to another exactly when their texts are equal, and hashed as
- * {@link String#hashCode} hashes the text. A key rendered from a literal and a {@link UUID}, {@link Long},
- * {@link Integer}, {@link Short} or {@link Byte} keeps those two instead of the text until the text is
- * asked for, so an L1 hit on {@code "books:{userId}"} builds no string: its hash comes from
- * {@link TextHashes} and equality from the argument's {@code equals}.
+ * {@link String#hashCode} hashes the text. A key rendered from a literal and a {@link UUID} keeps those
+ * two instead of the text until the text is asked for, so an L1 hit on {@code "books:{userId}"} builds no
+ * string: its hash comes from {@link UuidTextHash} and equality from {@link UUID#equals}.
  */
 public final class CacheKey {
 
     private final int hash;
     private final String literal;
-    private final Object argument;
+    private final UUID uuid;
     private String text;
 
-    private CacheKey(int hash, String literal, Object argument, String text) {
+    private CacheKey(int hash, String literal, UUID uuid, String text) {
         this.hash = hash;
         this.literal = literal;
-        this.argument = argument;
+        this.uuid = uuid;
         this.text = text;
     }
 
@@ -29,21 +28,12 @@ public final class CacheKey {
     }
 
     /**
-     * The key whose text is {@code literal + argument}, without building it, or {@code null} when the
-     * argument is of another type than those named above.
+     * The key whose text is {@code literal + uuid}, without building it.
      *
-     * @param literalHash {@code literal.hashCode()}
+     * @param literalTerm {@code literal.hashCode()} times 31<sup>36</sup>, from {@link UuidTextHash#literalTerm}
      */
-    static CacheKey ofArgument(String literal, int literalHash, Object argument) {
-        Class<?> type = argument == null ? null : argument.getClass();
-        if (type == UUID.class) {
-            return new CacheKey(TextHashes.uuid(literalHash, (UUID) argument), literal, argument, null);
-        }
-        if (type == Long.class || type == Integer.class || type == Short.class || type == Byte.class) {
-            return new CacheKey(TextHashes.decimal(literalHash, ((Number) argument).longValue()), literal, argument,
-                    null);
-        }
-        return null;
+    static CacheKey ofUuid(String literal, int literalTerm, UUID uuid) {
+        return new CacheKey(literalTerm + UuidTextHash.of(uuid), literal, uuid, null);
     }
 
     /** The key's text, built (once) if it was not. */
@@ -51,7 +41,7 @@ public final class CacheKey {
         String rendered = text;
         if (rendered == null) {
             // racy single-check, as String.hash: every thread computes the same immutable text
-            rendered = literal.concat(argument.toString());
+            rendered = literal.concat(uuid.toString());
             text = rendered;
         }
         return rendered;
@@ -69,9 +59,9 @@ public final class CacheKey {
         if (hash != that.hash) {
             return false;
         }
-        if (argument != null && that.argument != null && argument.getClass() == that.argument.getClass()) {
-            // these types' texts are canonical: equal texts exactly when equal literals and equal values
-            return argument.equals(that.argument) && (literal == that.literal || literal.equals(that.literal));
+        if (uuid != null && that.uuid != null) {
+            // a UUID's text is canonical: equal texts exactly when equal literals and equal UUIDs
+            return uuid.equals(that.uuid) && (literal == that.literal || literal.equals(that.literal));
         }
         return text().equals(that.text());
     }

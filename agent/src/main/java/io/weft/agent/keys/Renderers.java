@@ -1,6 +1,7 @@
 package io.weft.agent.keys;
 
 import java.util.List;
+import java.util.UUID;
 
 /** The {@link KeyRenderer} shapes: constant text, a literal followed by one argument, and the general case. */
 final class Renderers {
@@ -37,17 +38,17 @@ final class Renderers {
     }
 
     /**
-     * {@code "storybook:books:{userId}"}: one concatenation, allocating only the key; for a {@code UUID} or
-     * an integral argument, an L1 key that needs no text at all ({@link CacheKey#ofArgument}).
+     * {@code "storybook:books:{userId}"}: one concatenation, allocating only the key; for a {@link UUID}
+     * argument, an L1 key that needs no text at all.
      */
     private static final class LiteralThenValue implements KeyRenderer {
         private final String literal;
-        private final int literalHash;
+        private final int literalTerm;
         private final Operand operand;
 
         LiteralThenValue(String literal, Operand operand) {
             this.literal = literal;
-            this.literalHash = literal.hashCode();
+            this.literalTerm = UuidTextHash.literalTerm(literal);
             this.operand = operand;
         }
 
@@ -59,8 +60,10 @@ final class Renderers {
         @Override
         public CacheKey key(Object[] args) {
             Object value = operand.value(args, null);
-            CacheKey key = CacheKey.ofArgument(literal, literalHash, value);
-            return key != null ? key : CacheKey.of(literal.concat(Values.render(value)));
+            if (value instanceof UUID) {
+                return CacheKey.ofUuid(literal, literalTerm, (UUID) value);
+            }
+            return CacheKey.of(literal.concat(Values.render(value)));
         }
     }
 

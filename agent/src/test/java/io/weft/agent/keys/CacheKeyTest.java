@@ -27,61 +27,18 @@ class CacheKeyTest {
         return uuids;
     }
 
-    private static CacheKey key(String literal, Object argument) {
-        return CacheKey.ofArgument(literal, literal.hashCode(), argument);
-    }
-
-    private static List<Long> longs() {
-        SplittableRandom random = new SplittableRandom(7);
-        List<Long> longs = new java.util.ArrayList<>(List.of(0L, 1L, -1L, 9L, -9L, 10L, -10L, 99L, 100L,
-                Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 1, Long.MIN_VALUE + 1,
-                (long) Integer.MAX_VALUE, (long) Integer.MIN_VALUE));
-        for (int i = 0; i < 10_000; i++) {
-            long value = random.nextLong();
-            longs.add(value >> random.nextInt(64)); // every length of number
-        }
-        return longs;
-    }
-
     @Test
     void theHashOfAUuidIsTheHashOfItsText() {
-        for (String literal : LITERALS) {
-            for (UUID uuid : uuids()) {
-                assertEquals((literal + uuid).hashCode(), TextHashes.uuid(literal.hashCode(), uuid), literal + uuid);
-            }
+        for (UUID uuid : uuids()) {
+            assertEquals(uuid.toString().hashCode(), UuidTextHash.of(uuid), uuid.toString());
         }
-    }
-
-    @Test
-    void theHashOfANumberIsTheHashOfItsText() {
-        for (String literal : LITERALS) {
-            for (long value : longs()) {
-                assertEquals((literal + value).hashCode(), TextHashes.decimal(literal.hashCode(), value), literal + value);
-            }
-        }
-    }
-
-    @Test
-    void numberKeysEqualTheKeysOfTheirTextAndEachOtherAcrossTypes() {
-        for (long value : longs().subList(0, 2_000)) {
-            CacheKey fromLong = key("orders:", value);
-            CacheKey fromText = CacheKey.of("orders:" + value);
-            assertEquals(fromText.hashCode(), fromLong.hashCode());
-            assertEquals(fromText, fromLong);
-            assertEquals(fromLong, fromText);
-            assertEquals("orders:" + value, fromLong.text());
-        }
-        assertEquals(key("n:", 5), key("n:", 5L), "Integer 5 and Long 5 render the same text");
-        assertEquals(key("n:", (short) -7), key("n:", (byte) -7));
-        assertNotEquals(key("n:", 5L), key("n:", 6L));
-        assertNotEquals(key("n:", 5L), key("m:", 5L));
     }
 
     @Test
     void aUuidKeyEqualsTheKeyOfItsTextBothWaysWithTheSameHash() {
         for (String literal : LITERALS) {
             for (UUID uuid : uuids().subList(0, 500)) {
-                CacheKey fromUuid = key(literal, uuid);
+                CacheKey fromUuid = CacheKey.ofUuid(literal, UuidTextHash.literalTerm(literal), uuid);
                 CacheKey fromText = CacheKey.of(literal + uuid);
                 assertEquals(fromText.hashCode(), fromUuid.hashCode(), literal + uuid);
                 assertEquals(fromText, fromUuid);
@@ -95,9 +52,9 @@ class CacheKeyTest {
     void keysOfDifferentTextsDiffer() {
         UUID uuid = UUID.fromString("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
         UUID other = UUID.fromString("3f2504e0-4f89-11d3-9a0c-0305e82c3302");
-        CacheKey key = key("books:", uuid);
-        assertNotEquals(key, key("books:", other));
-        assertNotEquals(key, key("book:", uuid));
+        CacheKey key = CacheKey.ofUuid("books:", UuidTextHash.literalTerm("books:"), uuid);
+        assertNotEquals(key, CacheKey.ofUuid("books:", UuidTextHash.literalTerm("books:"), other));
+        assertNotEquals(key, CacheKey.ofUuid("book:", UuidTextHash.literalTerm("book:"), uuid));
         assertNotEquals(key, CacheKey.of("books:" + other));
         assertNotEquals(CacheKey.of("books:" + other), key);
     }
@@ -107,9 +64,9 @@ class CacheKeyTest {
         UUID uuid = UUID.randomUUID();
         Map<CacheKey, String> map = new HashMap<>();
         map.put(CacheKey.of("books:" + uuid), "by text");
-        assertEquals("by text", map.get(key("books:", uuid)));
+        assertEquals("by text", map.get(CacheKey.ofUuid("books:", UuidTextHash.literalTerm("books:"), uuid)));
         map.clear();
-        map.put(key("books:", uuid), "by uuid");
+        map.put(CacheKey.ofUuid("books:", UuidTextHash.literalTerm("books:"), uuid), "by uuid");
         assertEquals("by uuid", map.remove(CacheKey.of("books:" + uuid)));
     }
 
@@ -117,8 +74,7 @@ class CacheKeyTest {
     void aRendererGivesTheKeyOfWhatItRenders() {
         KeyRenderer renderer = TemplateBinder.bind(Template.parse("storybook:books:{userId}"),
                 FakeSignature.named(List.class, "userId", Object.class), false);
-        for (Object argument : new Object[] {UUID.randomUUID(), 42L, -7, (short) 3, (byte) -128, "a:b", 4.5, null,
-                List.of(1, 2)}) {
+        for (Object argument : new Object[] {UUID.randomUUID(), 42L, "a:b", null, List.of(1, 2)}) {
             Object[] args = {argument};
             CacheKey key = renderer.key(args);
             assertEquals(renderer.render(args, null), key.text());

@@ -3,18 +3,17 @@ package io.weft.agent.keys;
 import java.util.UUID;
 
 /**
- * {@link String#hashCode} of {@code literal + argument.toString()}, computed from the literal's hash and
- * the argument's value without building the text: a {@link UUID} with one table lookup per byte, an
- * integral number digit by digit from the last one.
+ * {@link String#hashCode} of {@code UUID.toString()}, computed from the UUID's 16 bytes with one table
+ * lookup each instead of building and hashing the 36 characters.
  */
-final class TextHashes {
+final class UuidTextHash {
 
-    private static final int UUID_LENGTH = 36;
+    private static final int LENGTH = 36;
     private static final int[] DASH_POSITIONS = {8, 13, 18, 23};
     /** {@code TERMS[j * 256 + b]}: the hash's term for byte {@code j} of the UUID having value {@code b}. */
     private static final int[] TERMS = new int[16 * 256];
     private static final int DASHES;
-    private static final int POWER_OF_UUID_LENGTH = power(UUID_LENGTH);
+    private static final int POWER_OF_LENGTH = power(LENGTH);
 
     static {
         int position = 0;
@@ -23,26 +22,26 @@ final class TextHashes {
                 position++;
             }
             for (int b = 0; b < 256; b++) {
-                TERMS[j * 256 + b] = Character.forDigit(b >>> 4, 16) * power(UUID_LENGTH - 1 - position)
-                        + Character.forDigit(b & 15, 16) * power(UUID_LENGTH - 2 - position);
+                TERMS[j * 256 + b] = Character.forDigit(b >>> 4, 16) * power(LENGTH - 1 - position)
+                        + Character.forDigit(b & 15, 16) * power(LENGTH - 2 - position);
             }
             position += 2;
         }
         int dashes = 0;
         for (int dash : DASH_POSITIONS) {
-            dashes += '-' * power(UUID_LENGTH - 1 - dash);
+            dashes += '-' * power(LENGTH - 1 - dash);
         }
         DASHES = dashes;
     }
 
-    private TextHashes() {
+    private UuidTextHash() {
     }
 
-    /** {@code (literal + uuid).hashCode()}, given {@code literal.hashCode()}. */
-    static int uuid(int literalHash, UUID uuid) {
+    /** {@code uuid.toString().hashCode()}. */
+    static int of(UUID uuid) {
         long high = uuid.getMostSignificantBits();
         long low = uuid.getLeastSignificantBits();
-        return literalHash * POWER_OF_UUID_LENGTH + DASHES + half(high, 0) + half(low, 8 * 256);
+        return DASHES + half(high, 0) + half(low, 8 * 256);
     }
 
     private static int half(long bits, int table) {
@@ -56,22 +55,9 @@ final class TextHashes {
                 + TERMS[table + 1792 + ((int) bits & 0xff)];
     }
 
-    /** {@code (literal + Long.toString(value)).hashCode()}, given {@code literal.hashCode()}. */
-    static int decimal(int literalHash, long value) {
-        long rest = value < 0 ? value : -value; // non-positive, so that Long.MIN_VALUE has no overflow
-        int hash = 0;
-        int power = 1;
-        do {
-            long next = rest / 10;
-            hash += ('0' + (int) (next * 10 - rest)) * power;
-            power *= 31;
-            rest = next;
-        } while (rest != 0);
-        if (value < 0) {
-            hash += '-' * power;
-            power *= 31;
-        }
-        return literalHash * power + hash;
+    /** What {@code literal.hashCode()} contributes to the hash of {@code literal + uuid.toString()}. */
+    static int literalTerm(String literal) {
+        return literal.hashCode() * POWER_OF_LENGTH;
     }
 
     /** 31<sup>n</sup>, overflowing as {@link String#hashCode} does. */
