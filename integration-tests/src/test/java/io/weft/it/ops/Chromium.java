@@ -47,7 +47,7 @@ final class Chromium {
             }
         }
         fail("Chromium is not installed, and the status page test needs it: install Debian's package"
-                + " (apt-get install -y chromium; .ci/run does it) or set WEFT_CHROMIUM to a Chromium binary."
+                + " (apt-get install -y chromium; ./test.sh does it) or set WEFT_CHROMIUM to a Chromium binary."
                 + " Looked at " + candidates);
         throw new AssertionError();
     }
