@@ -88,7 +88,7 @@ public final class WeftAgent {
             if (attached) {
                 LoadedClasses.Result result = LoadedClasses.weave(instrumentation, filter, loaded);
                 CacheSystem current = system;
-                int methods = current == null ? 0 : current.methods().snapshot().length;
+                int methods = current == null ? 0 : current.methods().size();
                 report = "wove " + methods + " method(s) in the " + result.candidates
                         + " loaded class(es) that use Weft annotations"
                         + (result.failed == 0 ? "" : ", " + result.failed + " class(es) failed (see the log)")

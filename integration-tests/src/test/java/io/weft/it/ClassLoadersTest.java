@@ -48,4 +48,21 @@ class ClassLoadersTest {
             assertEquals("1", checks.get("runs"));
         }
     }
+
+    /** SPEC §10: two web applications holding the same class and key template each get their own values. */
+    @Test
+    void twoApplicationLoadersWithTheSameClassAndKeysNeverGetEachOthersValues() throws Exception {
+        Path webapp = TestApps.compile("webapps/webapp", List.of("-g"));
+        Path app = TestApps.compile("webapps/app", List.of("-g"));
+        try (AppJvm jvm = AppJvm.builder().classpath(app, Paths.annotationsJar())
+                .main("app.TwoWebAppsMain", webapp.toString()).start()) {
+            Map<String, String> checks = jvm.checks(Duration.ofSeconds(60));
+            assertEquals("A:1,B:1,A:1,B:1", checks.get("val"), jvm.transcript());
+            assertEquals("true,true", checks.get("valLoaders"), "each value is of its own application's class");
+            assertEquals("A:1,B:1,B:1", checks.get("name"));
+            assertEquals("2,2", checks.get("runs"), "each application loaded once and then hit its own entries");
+            assertEquals("A:1,B:1,3,3", checks.get("afterUpdate"),
+                    "an invalidation by key text evicts the key in every application's scope");
+        }
+    }
 }

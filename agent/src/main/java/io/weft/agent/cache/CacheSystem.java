@@ -14,12 +14,13 @@ public final class CacheSystem {
     private final WeftConfig config;
     private final MethodTable methods = new MethodTable();
     private final CacheRegistry caches = new CacheRegistry();
+    private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRuntime runtime;
     private volatile RedisConnector redis;
 
     private CacheSystem(WeftConfig config) {
         this.config = config;
-        this.runtime = new CacheRuntime(methods, config.l1MaxSize(), config.l1Ttl().toNanos());
+        this.runtime = new CacheRuntime(methods, scopes, config.l1MaxSize(), config.l1Ttl().toNanos(), config.loadMaxWait());
     }
 
     /**
@@ -64,6 +65,11 @@ public final class CacheSystem {
 
     public CacheRegistry caches() {
         return caches;
+    }
+
+    /** The key scopes of the class loaders whose methods are woven. */
+    public LoaderScopes scopes() {
+        return scopes;
     }
 
     public CacheRuntime runtime() {

@@ -1,6 +1,7 @@
 package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
+import io.weft.agent.keys.KeyScope;
 
 /** A woven {@code @CacheResult} method: its cache, key, TTL and result shape, bound at weave time. */
 public final class CachedMethod {
@@ -8,6 +9,7 @@ public final class CachedMethod {
     private final DeclaredMethod declared;
     private final NamedCache cache;
     private final KeyRenderer key;
+    private final KeyScope scope;
     private final long ttlMillis;
     private final long l1TtlNanos;
     private final boolean cacheNull;
@@ -17,13 +19,15 @@ public final class CachedMethod {
     /**
      * @param ttlMillis the entry's life in Redis
      * @param l1TtlNanos the entry's life in L1: the TTL capped by {@code weft.l1.ttl}
+     * @param scope the scope of the class loader that defined the method: its L1 keys are never equal to another loader's
      * @param invalidation what the method also evicts when its body runs, or {@code null}
      */
-    public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, long ttlMillis, long l1TtlNanos,
-            boolean cacheNull, ResultShape shape, Invalidation invalidation) {
+    public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, KeyScope scope, long ttlMillis,
+            long l1TtlNanos, boolean cacheNull, ResultShape shape, Invalidation invalidation) {
         this.declared = declared;
         this.cache = cache;
         this.key = key;
+        this.scope = scope;
         this.ttlMillis = ttlMillis;
         this.l1TtlNanos = l1TtlNanos;
         this.cacheNull = cacheNull;
@@ -41,6 +45,10 @@ public final class CachedMethod {
 
     KeyRenderer key() {
         return key;
+    }
+
+    KeyScope scope() {
+        return scope;
     }
 
     long ttlMillis() {

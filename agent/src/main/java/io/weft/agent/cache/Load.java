@@ -4,6 +4,8 @@ import io.weft.agent.keys.CacheKey;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A miss being loaded: the one caller that runs the method owns it, concurrent callers for the same
@@ -67,14 +69,16 @@ final class Load {
         outcome.completeExceptionally(cause);
     }
 
-    boolean isDone() {
-        return outcome.isDone();
-    }
-
-    /** Waits for the owner's result; {@code null} when the load failed or the wait was interrupted. */
-    CacheEntry await() {
+    /**
+     * Waits at most {@code maxWaitNanos} for the owner's result (parking, so a virtual thread's carrier is
+     * not pinned).
+     *
+     * @return the entry; {@code null} when the load failed or the wait was interrupted
+     * @throws TimeoutException when the owner took longer
+     */
+    CacheEntry await(long maxWaitNanos) throws TimeoutException {
         try {
-            return outcome.get();
+            return outcome.get(maxWaitNanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             return null;
         } catch (InterruptedException e) {

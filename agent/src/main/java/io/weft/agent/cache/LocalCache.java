@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.weft.agent.keys.CacheKey;
+import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,15 +15,18 @@ import java.util.function.BooleanSupplier;
  * The L1: one size-bounded Caffeine cache for all caches of the JVM. Caffeine expires every entry
  * {@code weft.l1.ttl} after it was written (fixed expiry: a read costs no clock read and no timer-wheel
  * work); an entry that must die sooner carries its own deadline, checked when it is read. Keys are
- * {@link CacheKey}s, so that a hit can be found without building the key's text.
+ * {@link CacheKey}s, so that a hit can be found without building the key's text; a key belongs to the scope
+ * of the class loader whose method made it, and a removal by text removes it from every scope.
  */
 final class LocalCache {
 
     private final Cache<CacheKey, CacheEntry> cache;
     private final long maxTtlNanos;
+    private final LoaderScopes scopes;
 
-    LocalCache(long maxSize, long maxTtlNanos) {
+    LocalCache(long maxSize, long maxTtlNanos, LoaderScopes scopes) {
         this.maxTtlNanos = maxTtlNanos;
+        this.scopes = scopes;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
                 .expireAfterWrite(maxTtlNanos, TimeUnit.NANOSECONDS)
@@ -70,10 +74,13 @@ final class LocalCache {
         return put[0];
     }
 
+    /** Removes the entries of {@code key} in every scope. */
     void remove(String key) {
-        CacheEntry removed = cache.asMap().remove(CacheKey.of(key));
-        if (removed != null) {
-            removed.stats().invalidated();
+        for (KeyScope scope : scopes.live()) {
+            CacheEntry removed = cache.asMap().remove(CacheKey.of(scope, key));
+            if (removed != null) {
+                removed.stats().invalidated();
+            }
         }
     }
 

@@ -3,27 +3,58 @@ package io.weft.agent.cache;
 import java.util.Arrays;
 
 /**
- * Woven methods by the id compiled into their advice. Registration (at weave time) copies the
- * array; lookup on the hot path is one volatile read and an index.
+ * Woven methods by the id compiled into their advice: {@code @CacheResult} methods and
+ * {@code @InvalidateCache}-only methods share one id space, each in its own typed array. Registration (at
+ * weave time) copies the arrays; lookup on the hot path is one volatile read and an index.
  */
 public final class MethodTable {
 
-    private volatile Object[] methods = new Object[0];
+    private volatile CachedMethod[] cached = new CachedMethod[0];
+    private volatile Invalidation[] invalidations = new Invalidation[0];
 
-    /** Registers a {@link CachedMethod} or {@link Invalidation} and returns its id. */
-    public synchronized int register(Object method) {
-        Object[] grown = Arrays.copyOf(methods, methods.length + 1);
-        grown[methods.length] = method;
-        methods = grown;
-        return methods.length - 1;
+    /** Registers a {@code @CacheResult} method and returns its id. */
+    public synchronized int register(CachedMethod method) {
+        int id = grow();
+        cached[id] = method;
+        return id;
     }
 
-    Object get(int id) {
-        return methods[id];
+    /** Registers an {@code @InvalidateCache}-only method and returns its id. */
+    public synchronized int register(Invalidation method) {
+        int id = grow();
+        invalidations[id] = method;
+        return id;
     }
 
-    /** Every registered method, for reports. */
-    public Object[] snapshot() {
-        return methods.clone();
+    private int grow() {
+        int id = cached.length;
+        CachedMethod[] c = Arrays.copyOf(cached, id + 1);
+        Invalidation[] i = Arrays.copyOf(invalidations, id + 1);
+        invalidations = i;
+        cached = c;
+        return id;
+    }
+
+    CachedMethod cached(int id) {
+        return cached[id];
+    }
+
+    Invalidation invalidation(int id) {
+        return invalidations[id];
+    }
+
+    /** {@code Class#method} of an id, for messages. */
+    String describe(int id) {
+        CachedMethod method = id < cached.length ? cached[id] : null;
+        if (method != null) {
+            return method.declared().owner();
+        }
+        Invalidation invalidation = id < invalidations.length ? invalidations[id] : null;
+        return invalidation != null ? invalidation.declared().owner() : "method #" + id;
+    }
+
+    /** How many methods are woven. */
+    public int size() {
+        return cached.length;
     }
 }

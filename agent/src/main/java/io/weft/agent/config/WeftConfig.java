@@ -21,7 +21,7 @@ public final class WeftConfig {
             "weft.enabled", "weft.redis.uri", "weft.redis.cluster", "weft.redis.timeout", "weft.ttl",
             "weft.l1.maxSize", "weft.l1.ttl", "weft.namespace", "weft.stream.maxlen", "weft.include",
             "weft.exclude", "weft.strict", "weft.http.port", "weft.http.token", "weft.config", "weft.log.level",
-            "weft.redis.maxValueBytes");
+            "weft.redis.maxValueBytes", "weft.load.maxWait");
 
     private final ConfigSources sources;
     private final List<String> problems = new ArrayList<>();
@@ -29,6 +29,7 @@ public final class WeftConfig {
     private final boolean strict;
     private final Duration ttl;
     private final Duration l1Ttl;
+    private final Duration loadMaxWait;
     private final int l1MaxSize;
     private final String namespace;
     private final List<String> include;
@@ -52,6 +53,7 @@ public final class WeftConfig {
         this.strict = bool("weft.strict", false);
         this.ttl = duration("weft.ttl", Duration.ofMinutes(5));
         this.l1Ttl = duration("weft.l1.ttl", Duration.ofMinutes(1));
+        this.loadMaxWait = duration("weft.load.maxWait", Duration.ofSeconds(5));
         this.l1MaxSize = positiveInt("weft.l1.maxSize", 10_000);
         this.namespace = string("weft.namespace", "");
         this.include = packages("weft.include");
@@ -89,6 +91,11 @@ public final class WeftConfig {
     /** The upper bound of an L1 entry's life ({@code weft.l1.ttl}). */
     public Duration l1Ttl() {
         return l1Ttl;
+    }
+
+    /** The longest a caller waits for another caller's load of the same key ({@code weft.load.maxWait}). */
+    public Duration loadMaxWait() {
+        return loadMaxWait;
     }
 
     public int l1MaxSize() {

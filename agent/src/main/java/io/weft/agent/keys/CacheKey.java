@@ -3,28 +3,30 @@ package io.weft.agent.keys;
 import java.util.UUID;
 
 /**
- * A rendered key as the L1 holds it: equal to another exactly when their texts are equal, and hashed as
- * {@link String#hashCode} hashes the text. A key rendered from a literal and a {@link UUID} keeps those
+ * A rendered key as the L1 holds it: equal to another exactly when their {@link KeyScope}s are the same and
+ * their texts are equal, and hashed as {@link String#hashCode} hashes the text. A key rendered from a literal and a {@link UUID} keeps those
  * two instead of the text until the text is asked for, so an L1 hit on {@code "books:{userId}"} builds no
  * string: its hash comes from {@link UuidTextHash} and equality from {@link UUID#equals}.
  */
 public final class CacheKey {
 
+    private final KeyScope scope;
     private final int hash;
     private final String literal;
     private final UUID uuid;
     private String text;
 
-    private CacheKey(int hash, String literal, UUID uuid, String text) {
+    private CacheKey(KeyScope scope, int hash, String literal, UUID uuid, String text) {
+        this.scope = scope;
         this.hash = hash;
         this.literal = literal;
         this.uuid = uuid;
         this.text = text;
     }
 
-    /** The key of a rendered text. */
-    public static CacheKey of(String text) {
-        return new CacheKey(text.hashCode(), null, null, text);
+    /** The key of a rendered text in {@code scope}. */
+    public static CacheKey of(KeyScope scope, String text) {
+        return new CacheKey(scope, text.hashCode(), null, null, text);
     }
 
     /**
@@ -32,8 +34,13 @@ public final class CacheKey {
      *
      * @param literalTerm {@code literal.hashCode()} times 31<sup>36</sup>, from {@link UuidTextHash#literalTerm}
      */
-    static CacheKey ofUuid(String literal, int literalTerm, UUID uuid) {
-        return new CacheKey(literalTerm + UuidTextHash.of(uuid), literal, uuid, null);
+    static CacheKey ofUuid(KeyScope scope, String literal, int literalTerm, UUID uuid) {
+        return new CacheKey(scope, literalTerm + UuidTextHash.of(uuid), literal, uuid, null);
+    }
+
+    /** The scope of the class loader whose method made this key. */
+    public KeyScope scope() {
+        return scope;
     }
 
     /** The key's text, built (once) if it was not. */
@@ -56,7 +63,7 @@ public final class CacheKey {
             return false;
         }
         CacheKey that = (CacheKey) other;
-        if (hash != that.hash) {
+        if (hash != that.hash || scope != that.scope) {
             return false;
         }
         if (uuid != null && that.uuid != null) {

@@ -14,8 +14,11 @@ public interface KeyRenderer {
      */
     String render(Object[] args, Object result);
 
-    /** The L1 key of a call ({@code {return}} cannot be used): {@link CacheKey#of} the rendered text unless cheaper. */
-    default CacheKey key(Object[] args) {
-        return CacheKey.of(render(args, null));
+    /**
+     * The L1 key of a call in {@code scope} ({@code {return}} cannot be used): {@link CacheKey#of} the
+     * rendered text unless cheaper.
+     */
+    default CacheKey key(KeyScope scope, Object[] args) {
+        return CacheKey.of(scope, render(args, null));
     }
 }

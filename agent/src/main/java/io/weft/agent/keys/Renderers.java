@@ -20,20 +20,27 @@ final class Renderers {
     }
 
     private static final class Constant implements KeyRenderer {
-        private final CacheKey key;
+        private final String text;
+        private volatile CacheKey key;
 
         Constant(String text) {
-            this.key = CacheKey.of(text);
+            this.text = text;
         }
 
         @Override
         public String render(Object[] args, Object result) {
-            return key.text();
+            return text;
         }
 
+        /** The key of the last scope asked for (a method's renderer serves one scope: its class's loader). */
         @Override
-        public CacheKey key(Object[] args) {
-            return key;
+        public CacheKey key(KeyScope scope, Object[] args) {
+            CacheKey last = key;
+            if (last == null || last.scope() != scope) {
+                last = CacheKey.of(scope, text);
+                key = last;
+            }
+            return last;
         }
     }
 
@@ -58,12 +65,12 @@ final class Renderers {
         }
 
         @Override
-        public CacheKey key(Object[] args) {
+        public CacheKey key(KeyScope scope, Object[] args) {
             Object value = operand.value(args, null);
             if (value instanceof UUID) {
-                return CacheKey.ofUuid(literal, literalTerm, (UUID) value);
+                return CacheKey.ofUuid(scope, literal, literalTerm, (UUID) value);
             }
-            return CacheKey.of(literal.concat(Values.render(value)));
+            return CacheKey.of(scope, literal.concat(Values.render(value)));
         }
     }
 

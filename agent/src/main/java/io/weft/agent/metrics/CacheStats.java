@@ -19,6 +19,8 @@ public final class CacheStats {
     private final LongAdder invalidated = new LongAdder();
     private final LongAdder l2Unreadable = new LongAdder();
     private final LongAdder l2NotStored = new LongAdder();
+    private final LongAdder staleStoresDiscarded = new LongAdder();
+    private final LongAdder loadWaitTimeouts = new LongAdder();
 
     public CacheStats(String cacheName) {
         this.cacheName = cacheName;
@@ -70,6 +72,24 @@ public final class CacheStats {
     /** A value was not written to Redis: too large or not serializable. */
     public void l2NotStored() {
         l2NotStored.increment();
+    }
+
+    /** A loaded value was not kept in L1 because an invalidation of its key overlapped the load (the stale-set race). */
+    public void staleStoreDiscarded() {
+        staleStoresDiscarded.increment();
+    }
+
+    /** A caller gave up waiting for another caller's load of the same key ({@code weft.load.maxWait}) and ran the method. */
+    public void loadWaitTimedOut() {
+        loadWaitTimeouts.increment();
+    }
+
+    public long staleStoresDiscardedCount() {
+        return staleStoresDiscarded.sum();
+    }
+
+    public long loadWaitTimeoutsCount() {
+        return loadWaitTimeouts.sum();
     }
 
     public long l1Hits() {

@@ -57,6 +57,8 @@ final class HealthJson {
                     .field("invalidated", c.invalidated)
                     .field("l2Unreadable", c.l2Unreadable)
                     .field("l2NotStored", c.l2NotStored)
+                    .field("staleStoresDiscarded", c.staleStoresDiscarded)
+                    .field("loadWaitTimeouts", c.loadWaitTimeouts)
                     .end();
         }
         json.endArray();

@@ -108,6 +108,12 @@ public final class PrometheusText {
         counter(caches, "weft_cache_l2_not_stored_total",
                 "Loaded values not written to Redis: larger than weft.redis.maxValueBytes or not serializable.",
                 c -> c.l2NotStored);
+        counter(caches, "weft_cache_stale_stores_discarded_total",
+                "Loaded values not kept because an invalidation of their key overlapped the load (the stale-set race).",
+                c -> c.staleStoresDiscarded);
+        counter(caches, "weft_cache_load_wait_timeouts_total",
+                "Callers that waited weft.load.maxWait for another caller's load of the same key and ran the method themselves.",
+                c -> c.loadWaitTimeouts);
     }
 
     private void redis(RedisView r) {

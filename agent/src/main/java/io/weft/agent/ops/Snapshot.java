@@ -62,7 +62,7 @@ public final class Snapshot {
         List<CacheView> views = new ArrayList<>();
         if (parts != null) {
             CacheRuntime runtime = parts.runtime;
-            this.wovenMethods = parts.methods.snapshot().length;
+            this.wovenMethods = parts.methods.size();
             Map<String, Long> sizes = countEntries ? runtime.l1SizesByCache() : Map.of();
             for (NamedCache cache : parts.caches.caches()) {
                 views.add(new CacheView(cache, switches.cacheEnabled(cache), sizes.getOrDefault(cache.name(), 0L)));
@@ -164,6 +164,8 @@ public final class Snapshot {
         public final long invalidated;
         public final long l2Unreadable;
         public final long l2NotStored;
+        public final long staleStoresDiscarded;
+        public final long loadWaitTimeouts;
         public final long l1Entries;
 
         CacheView(NamedCache cache, boolean enabled, long l1Entries) {
@@ -194,6 +196,8 @@ public final class Snapshot {
             this.invalidated = stats.invalidatedCount();
             this.l2Unreadable = stats.l2UnreadableCount();
             this.l2NotStored = stats.l2NotStoredCount();
+            this.staleStoresDiscarded = stats.staleStoresDiscardedCount();
+            this.loadWaitTimeouts = stats.loadWaitTimeoutsCount();
             this.l1Entries = l1Entries;
         }
 

@@ -1,6 +1,7 @@
 package io.weft.agent.weaving;
 
 import io.weft.agent.cache.CacheRegistry;
+import io.weft.agent.cache.LoaderScopes;
 import io.weft.agent.cache.CachedMethod;
 import io.weft.agent.cache.DeclaredMethod;
 import io.weft.agent.cache.Invalidation;
@@ -45,12 +46,14 @@ final class MethodPlanner {
     private final WeftConfig config;
     private final MethodTable table;
     private final CacheRegistry caches;
+    private final LoaderScopes scopes;
     private final KeySpaces keySpaces = new KeySpaces();
 
-    MethodPlanner(WeftConfig config, MethodTable table, CacheRegistry caches) {
+    MethodPlanner(WeftConfig config, MethodTable table, CacheRegistry caches, LoaderScopes scopes) {
         this.config = config;
         this.table = table;
         this.caches = caches;
+        this.scopes = scopes;
     }
 
     /** Whether the method carries either annotation. */
@@ -75,7 +78,7 @@ final class MethodPlanner {
             Advice advice = invalidation.beforeInvocation() ? Advice.INVALIDATE_BEFORE : Advice.INVALIDATE_AFTER;
             return new Plan(advice, id, method.getName() + " evicts");
         }
-        CachedMethod cached = cachedMethod(type, method, declared, cacheResult, signature, invalidation);
+        CachedMethod cached = cachedMethod(type, method, declared, cacheResult, signature, invalidation, loader);
         int id = table.register(cached);
         return new Plan(Advice.CACHE_RESULT, id, method.getName() + " -> " + cached.cache().name()
                 + (cached.cache().enabled() ? "" : " (disabled)"));
@@ -93,7 +96,8 @@ final class MethodPlanner {
     }
 
     private CachedMethod cachedMethod(TypeDescription type, MethodDescription method, DeclaredMethod declared,
-            AnnotationValues annotation, Signature signature, Invalidation invalidation) throws ConfigurationError {
+            AnnotationValues annotation, Signature signature, Invalidation invalidation, ClassLoader loader)
+            throws ConfigurationError {
         String owner = declared.owner();
         if (method.getReturnType().represents(void.class)) {
             throw new ConfigurationError(owner, "@CacheResult on a void method: there is no result to cache");
@@ -121,8 +125,8 @@ final class MethodPlanner {
         }
         long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
         NamedCache cache = caches.cache(name, enabled);
-        return new CachedMethod(declared, cache, key, ttl.toMillis(), l1TtlNanos, annotation.bool("cacheNull", false),
-                shape, invalidation);
+        return new CachedMethod(declared, cache, key, scopes.of(loader), ttl.toMillis(), l1TtlNanos,
+                annotation.bool("cacheNull", false), shape, invalidation);
     }
 
     private Invalidation invalidation(DeclaredMethod declared, AnnotationValues annotation, Signature signature)

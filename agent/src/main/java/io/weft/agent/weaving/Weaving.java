@@ -30,7 +30,7 @@ public final class Weaving {
         // CacheSystem, not this class, names the dispatcher types: verifying Weaving resolves none of them early.
         CacheSystem system = CacheSystem.start(config);
         systemCreated.accept(system);
-        MethodPlanner planner = new MethodPlanner(config, system.methods(), system.caches());
+        MethodPlanner planner = new MethodPlanner(config, system.methods(), system.caches(), system.scopes());
         return new TypeWeaver(planner, new ConfigurationErrors(config.strict()));
     }
 }

@@ -49,7 +49,7 @@ class CacheRuntimeConnectTest {
         invalidateBook = methods.register(new Invalidation(declared,
                 List.of((args, result) -> "books:" + args[0]), List.of((args, result) -> "lists:"), false,
                 EventStreams.CACHE_INVALIDATED));
-        runtime = new CacheRuntime(methods, 1_000, TimeUnit.MINUTES.toNanos(1));
+        runtime = new CacheRuntime(methods, new LoaderScopes(), 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5));
     }
 
     @AfterEach

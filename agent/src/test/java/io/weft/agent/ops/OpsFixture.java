@@ -2,6 +2,7 @@ package io.weft.agent.ops;
 
 import io.weft.agent.cache.CacheRegistry;
 import io.weft.agent.cache.CacheRuntime;
+import io.weft.agent.cache.LoaderScopes;
 import io.weft.agent.cache.MethodTable;
 import io.weft.agent.config.ConfigSources;
 import io.weft.agent.config.WeftConfig;
@@ -12,7 +13,8 @@ import java.util.Map;
 final class OpsFixture {
 
     final CacheRegistry caches = new CacheRegistry();
-    final CacheRuntime runtime = new CacheRuntime(new MethodTable(), 100, java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
+    final CacheRuntime runtime = new CacheRuntime(new MethodTable(), new LoaderScopes(), 100,
+            java.util.concurrent.TimeUnit.MINUTES.toNanos(1), java.time.Duration.ofSeconds(5));
     final Snapshot.Parts parts = new Snapshot.Parts(caches, runtime, new MethodTable(), () -> null);
 
     static WeftConfig config(String... pairs) {

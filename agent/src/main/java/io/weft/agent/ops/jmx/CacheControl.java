@@ -124,6 +124,16 @@ public final class CacheControl implements CacheControlMXBean {
     }
 
     @Override
+    public long getStaleStoresDiscarded() {
+        return stats().staleStoresDiscardedCount();
+    }
+
+    @Override
+    public long getLoadWaitTimeouts() {
+        return stats().loadWaitTimeoutsCount();
+    }
+
+    @Override
     public long getL1Entries() {
         Snapshot.CacheView view = ops.snapshot().cache(cache.name());
         return view == null ? 0 : view.l1Entries;

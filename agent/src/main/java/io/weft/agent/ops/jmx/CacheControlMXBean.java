@@ -49,6 +49,12 @@ public interface CacheControlMXBean {
 
     long getL2NotStored();
 
+    /** Loaded values not kept because an invalidation of their key overlapped the load. */
+    long getStaleStoresDiscarded();
+
+    /** Callers that stopped waiting for another caller's load after {@code weft.load.maxWait}. */
+    long getLoadWaitTimeouts();
+
     /** Entries of this cache in this JVM's L1. */
     long getL1Entries();
 

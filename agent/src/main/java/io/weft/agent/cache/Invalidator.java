@@ -1,0 +1,91 @@
+package io.weft.agent.cache;
+
+import io.weft.agent.keys.KeyRenderer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Carries out invalidations: renders the keys and prefixes of an {@code @InvalidateCache}, deletes them
+ * from Redis, then from L1 (marking loads in flight), and publishes the event; and applies evictions that
+ * other instances announce.
+ */
+final class Invalidator {
+
+    private final LocalCache l1;
+    private final SingleFlight flights;
+    private final SharedLevelConnection redis;
+    private final LongAdder sent = new LongAdder();
+
+    Invalidator(LocalCache l1, SingleFlight flights, SharedLevelConnection redis) {
+        this.l1 = l1;
+        this.flights = flights;
+        this.redis = redis;
+    }
+
+    /**
+     * Evicts from Redis and then from L1, synchronously, and publishes the event for the other instances.
+     * Redis goes first: evicting L1 first would let a miss in between copy the old value from Redis back
+     * into L1 after the eviction.
+     */
+    void invalidate(Invalidation invalidation, Object[] args, Object result) {
+        SharedLevelConnection.Deferred rendered = new SharedLevelConnection.Deferred(invalidation.event(),
+                render(invalidation.keys(), args, result), render(invalidation.prefixes(), args, result),
+                argumentsByName(invalidation.declared(), args));
+        SharedLevel shared = redis.awaitShared();
+        if (shared == null) {
+            shared = redis.deferUnlessConnected(rendered);
+        }
+        if (shared != null) {
+            shared.evict(rendered.keys, rendered.prefixes);
+        }
+        rendered.keys.forEach(this::evictLocal);
+        rendered.prefixes.forEach(this::evictLocalPrefix);
+        if (shared != null) {
+            redis.publish(rendered);
+        }
+        sent.increment();
+    }
+
+    /** Evicts one key from L1 in every loader's scope, first marking its loads in flight. */
+    void evictLocal(String key) {
+        flights.markKey(key);
+        l1.remove(key);
+    }
+
+    /** Evicts every L1 key that starts with {@code prefix}, marking loads in flight likewise. */
+    void evictLocalPrefix(String prefix) {
+        flights.markPrefix(prefix);
+        l1.removePrefix(prefix);
+    }
+
+    /** Empties the L1, marking every load in flight. */
+    void clearLocal() {
+        flights.markAll();
+        l1.clear();
+    }
+
+    /** Invalidations this instance made (each one event). */
+    long sent() {
+        return sent.sum();
+    }
+
+    private static List<String> render(List<KeyRenderer> templates, Object[] args, Object result) {
+        List<String> rendered = new ArrayList<>(templates.size());
+        for (KeyRenderer template : templates) {
+            rendered.add(template.render(args, result));
+        }
+        return rendered;
+    }
+
+    private static Map<String, Object> argumentsByName(DeclaredMethod declared, Object[] args) {
+        Map<String, Object> named = new LinkedHashMap<>();
+        List<String> names = declared.parameterNames();
+        for (int i = 0; i < args.length && i < names.size(); i++) {
+            named.put(names.get(i), args[i]);
+        }
+        return named;
+    }
+}

@@ -1,0 +1,70 @@
+package io.weft.agent.cache;
+
+import io.weft.agent.keys.CacheKey;
+import io.weft.agent.keys.KeyScope;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The loads in flight, one per key (single flight, SPEC §5), and the marks that invalidations leave on
+ * them so that a load overlapping an invalidation does not keep its result (the stale-set race). A load
+ * always leaves this table: when its owner stores, fails or is itself invalidated.
+ */
+final class SingleFlight {
+
+    private final ConcurrentHashMap<CacheKey, Load> loads = new ConcurrentHashMap<>();
+    private final LoaderScopes scopes;
+
+    SingleFlight(LoaderScopes scopes) {
+        this.scopes = scopes;
+    }
+
+    /** Registers {@code mine} unless a load of its key is in flight; returns that other load, or {@code null}. */
+    Load start(Load mine) {
+        return loads.putIfAbsent(mine.cacheKey(), mine);
+    }
+
+    /** Completes a load with its entry and removes it. */
+    void complete(Load load, CacheEntry entry) {
+        load.complete(entry);
+        loads.remove(load.cacheKey(), load);
+    }
+
+    /** Fails a load (its waiters run the method themselves) and removes it. */
+    void abandon(Load load, Throwable cause) {
+        load.fail(cause);
+        loads.remove(load.cacheKey(), load);
+    }
+
+    /** Marks the loads of {@code key} in every scope, so that their results are not kept, and removes them. */
+    void markKey(String key) {
+        for (KeyScope scope : scopes.live()) {
+            Load load = loads.remove(CacheKey.of(scope, key));
+            if (load != null) {
+                load.invalidate();
+            }
+        }
+    }
+
+    /** Marks and removes the loads of every key that starts with {@code prefix}. */
+    void markPrefix(String prefix) {
+        loads.forEach((key, load) -> {
+            if (key.text().startsWith(prefix) && loads.remove(key, load)) {
+                load.invalidate();
+            }
+        });
+    }
+
+    /** Marks and removes every load in flight. */
+    void markAll() {
+        loads.forEach((key, load) -> {
+            if (loads.remove(key, load)) {
+                load.invalidate();
+            }
+        });
+    }
+
+    /** Loads in flight (for tests and metrics). */
+    int size() {
+        return loads.size();
+    }
+}

@@ -1,0 +1,271 @@
+package io.weft.agent.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.keys.KeyRenderer;
+import io.weft.agent.keys.KeyScope;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runtime as woven code drives it (enter, body, exit), without weaving and without Redis: hits, misses,
+ * single flight, the stale-set mark, loader scopes, and the ways a load could be left behind (SPEC §10).
+ */
+class CacheRuntimeTest {
+
+    private static final Duration MAX_WAIT = Duration.ofMillis(300);
+    private static final Duration NEVER = Duration.ofSeconds(20);
+
+    private final MethodTable methods = new MethodTable();
+    private final LoaderScopes scopes = new LoaderScopes();
+    private final CacheRegistry caches = new CacheRegistry();
+    private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), MAX_WAIT);
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
+    private static DeclaredMethod declared(String name) {
+        return new DeclaredMethod("com.acme.Books", name, List.of("java.lang.String"), List.of("id"),
+                CacheRuntimeTest.class.getClassLoader());
+    }
+
+    private static KeyRenderer key(String literal) {
+        return (args, result) -> literal + args[0];
+    }
+
+    private int cached(String cacheName, KeyScope scope, ResultShape shape, Invalidation alsoEvicts) {
+        return methods.register(new CachedMethod(declared("find"), caches.cache(cacheName, true), key("book:"), scope,
+                60_000, TimeUnit.MINUTES.toNanos(1), false, shape, alsoEvicts));
+    }
+
+    private int cached() {
+        return cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, null);
+    }
+
+    /** A call as woven code makes it: the value of a hit, or the body's result after running it. */
+    private Object call(int id, String arg, String body) {
+        Object[] args = {arg};
+        Object token = runtime.enterCached(id, args);
+        if (token instanceof Hit) {
+            return ((Hit) token).value();
+        }
+        runtime.exitCached(id, token, args, body, null);
+        return body;
+    }
+
+    private long staleDiscarded() {
+        return caches.find("book").stats().staleStoresDiscardedCount();
+    }
+
+    @Test
+    void aMissRunsTheBodyAndTheNextCallIsAnL1Hit() {
+        int id = cached();
+        assertEquals("v1", call(id, "1", "v1"));
+        assertEquals("v1", call(id, "1", "v2"));
+        assertEquals(1, caches.find("book").stats().misses());
+        assertEquals(1, caches.find("book").stats().l1Hits());
+    }
+
+    @Test
+    void anInvalidationDuringTheLoadDiscardsItsResult() {
+        int id = cached();
+        Object[] args = {"1"};
+        Object token = runtime.enterCached(id, args);
+        assertInstanceOf(Load.class, token);
+        runtime.evictKey("book:1");
+        runtime.exitCached(id, token, args, "loaded before the write", null);
+        assertEquals(1, staleDiscarded());
+        assertEquals("after the write", call(id, "1", "after the write"));
+    }
+
+    @Test
+    void concurrentMissesRunTheBodyOnceAndTheOthersGetItsValue() throws Exception {
+        int id = cached();
+        Object[] args = {"1"};
+        Object token = runtime.enterCached(id, args);
+        assertInstanceOf(Load.class, token);
+        Future<Object> joiner = threads.submit(() -> runtime.enterCached(id, new Object[] {"1"}));
+        awaitWaiting(joiner);
+        runtime.exitCached(id, token, args, "v", null);
+        Object joined = joiner.get(10, TimeUnit.SECONDS);
+        assertEquals("v", ((Hit) joined).value());
+    }
+
+    @Test
+    void aCallerWaitsAtMostTheMaxWaitForALoadWhoseOwnerIsStuck() throws Exception {
+        int id = cached();
+        Object token = runtime.enterCached(id, new Object[] {"1"});
+        assertInstanceOf(Load.class, token, "this thread owns the load and never finishes it");
+        Object other = assertTimeoutPreemptively(NEVER,
+                () -> threads.submit(() -> runtime.enterCached(id, new Object[] {"1"})).get());
+        assertNull(other, "after weft.load.maxWait the caller runs the method itself, uncached");
+        assertEquals(1, caches.find("book").stats().loadWaitTimeoutsCount());
+    }
+
+    @Test
+    void aLoadWhoseBeforeInvocationEvictionFailsReleasesItsKey() throws Exception {
+        KeyRenderer throwing = (args, result) -> {
+            throw new IllegalStateException("a getter in the key template threw");
+        };
+        Invalidation evictsFirst = new Invalidation(declared("find"), List.of(throwing), List.of(), true, "cache.invalidated");
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, evictsFirst);
+        assertNull(runtime.enterCached(id, new Object[] {"1"}), "the failure makes the method run uncached");
+        assertEquals(0, runtime.loadsInFlight(), "the failed load left the table");
+        Object next = assertTimeoutPreemptively(NEVER,
+                () -> threads.submit(() -> runtime.enterCached(id, new Object[] {"1"})).get());
+        assertNull(next);
+        assertEquals(0, caches.find("book").stats().loadWaitTimeoutsCount(), "nobody waited for the abandoned load");
+    }
+
+    @Test
+    void aLoadWhoseStoreFailsReleasesItsWaitersAtOnce() throws Exception {
+        // An OPTIONAL method whose woven exit sees a non-Optional result: unwrapping it fails inside the caching path.
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.OPTIONAL, null);
+        Object[] args = {"1"};
+        Object token = runtime.enterCached(id, args);
+        Future<Object> joiner = threads.submit(() -> runtime.enterCached(id, new Object[] {"1"}));
+        awaitWaiting(joiner);
+        runtime.exitCached(id, token, args, "not an Optional", null);
+        assertNull(joiner.get(MAX_WAIT.toMillis() / 2, TimeUnit.MILLISECONDS), "released before weft.load.maxWait");
+        assertEquals(0, runtime.loadsInFlight());
+        assertEquals(0, caches.find("book").stats().loadWaitTimeoutsCount());
+        Object[] again = {"1"};
+        Object retry = runtime.enterCached(id, again);
+        assertInstanceOf(Load.class, retry, "the key can be loaded again");
+        runtime.exitCached(id, retry, again, Optional.of("v"), null);
+        assertEquals(Optional.of("v"), ((Hit) runtime.enterCached(id, again)).value());
+    }
+
+    @Test
+    void aFailedFutureIsNotCachedAndReleasesTheKey() {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+        Object[] args = {"1"};
+        Object token = runtime.enterCached(id, args);
+        CompletableFuture<String> body = new CompletableFuture<>();
+        runtime.exitCached(id, token, args, body, null);
+        assertEquals(1, runtime.loadsInFlight(), "in flight until the future completes");
+        body.completeExceptionally(new IllegalStateException("remote call failed"));
+        assertEquals(0, runtime.loadsInFlight());
+        assertInstanceOf(Load.class, runtime.enterCached(id, args));
+    }
+
+    @Test
+    void twoClassLoadersWithTheSameKeyTemplateNeverSeeEachOthersValues() throws Exception {
+        try (URLClassLoader webAppA = new URLClassLoader(new URL[0], null);
+                URLClassLoader webAppB = new URLClassLoader(new URL[0], null)) {
+            int inA = cached("book", scopes.of(webAppA), ResultShape.PLAIN, null);
+            int inB = cached("book", scopes.of(webAppB), ResultShape.PLAIN, null);
+            assertEquals("A's value", call(inA, "1", "A's value"));
+            assertEquals("B's value", call(inB, "1", "B's value"), "B's method runs: A's entry is not B's");
+            assertEquals("A's value", call(inA, "1", "unused"));
+            assertEquals("B's value", call(inB, "1", "unused"));
+
+            runtime.evictKey("book:1");
+            assertEquals("A2", call(inA, "1", "A2"), "an eviction by key text reaches every loader's entry");
+            assertEquals("B2", call(inB, "1", "B2"));
+        }
+    }
+
+    @Test
+    void concurrentLoadsOfOneKeyInTwoLoadersAreNotJoined() throws Exception {
+        try (URLClassLoader webAppA = new URLClassLoader(new URL[0], null);
+                URLClassLoader webAppB = new URLClassLoader(new URL[0], null)) {
+            int inA = cached("book", scopes.of(webAppA), ResultShape.PLAIN, null);
+            int inB = cached("book", scopes.of(webAppB), ResultShape.PLAIN, null);
+            Object tokenA = runtime.enterCached(inA, new Object[] {"1"});
+            Object tokenB = runtime.enterCached(inB, new Object[] {"1"});
+            assertInstanceOf(Load.class, tokenA);
+            assertInstanceOf(Load.class, tokenB, "B runs its own load instead of waiting for A's object");
+            runtime.exitCached(inA, tokenA, new Object[] {"1"}, "A", null);
+            runtime.exitCached(inB, tokenB, new Object[] {"1"}, "B", null);
+            assertEquals("B", ((Hit) runtime.enterCached(inB, new Object[] {"1"})).value());
+        }
+    }
+
+    @Test
+    void aRecursiveCallOfTheSameKeyRunsUncachedInsteadOfWaitingForItself() {
+        int id = cached();
+        Object token = runtime.enterCached(id, new Object[] {"1"});
+        assertInstanceOf(Load.class, token);
+        assertNull(runtime.enterCached(id, new Object[] {"1"}));
+        assertEquals(0, caches.find("book").stats().loadWaitTimeoutsCount());
+    }
+
+    @Test
+    void aDisabledCacheRunsTheBody() {
+        int id = cached();
+        caches.find("book").setEnabled(false);
+        assertNull(runtime.enterCached(id, new Object[] {"1"}));
+        assertEquals(0, runtime.loadsInFlight());
+    }
+
+    @Test
+    void manyCallersOfAKeyWhoseLoadFailsInsideTheCachingPathAllReturnWithinTheBound() throws Exception {
+        KeyRenderer throwing = (args, result) -> {
+            throw new IllegalStateException("boom");
+        };
+        Invalidation evictsFirst = new Invalidation(declared("find"), List.of(throwing), List.of(), true, "cache.invalidated");
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, evictsFirst);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Object>> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(threads.submit(() -> {
+                start.await();
+                return runtime.enterCached(id, new Object[] {"1"});
+            }));
+        }
+        start.countDown();
+        for (Future<Object> call : calls) {
+            Object token = call.get(MAX_WAIT.toMillis() * 3, TimeUnit.MILLISECONDS);
+            assertTrue(token == null || token instanceof Hit, "every call ran uncached or got a value: " + token);
+        }
+        assertEquals(0, runtime.loadsInFlight());
+    }
+
+    /** Waits until the thread of {@code call} is parked waiting for the load (or has returned). */
+    private static void awaitWaiting(Future<?> call) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!call.isDone() && System.nanoTime() < deadline) {
+            // the joiner is registered once it parks; poll briefly (a condition, not a fixed sleep)
+            Thread.onSpinWait();
+            if (waitingThreads() > 0) {
+                return;
+            }
+        }
+    }
+
+    private static long waitingThreads() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING)
+                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("await")
+                        && f.getClassName().equals(Load.class.getName())))
+                .count();
+    }
+
+    @Test
+    void theSameLoaderAlwaysHasTheSameScope() {
+        assertSame(scopes.of(getClass().getClassLoader()), scopes.of(getClass().getClassLoader()));
+        assertSame(scopes.of(null), scopes.of(null));
+    }
+}
