@@ -63,6 +63,15 @@ class CacheRuntimeTest {
         return cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, null);
     }
 
+    /** A method that also evicts before its body, through a key whose rendering throws (a getter that fails). */
+    private int cachedWithFailingEviction() {
+        KeyRenderer throwing = (args, result) -> {
+            throw new IllegalStateException("a getter in the key template threw");
+        };
+        Invalidation evictsFirst = new Invalidation(declared("find"), List.of(throwing), List.of(), true, "cache.invalidated");
+        return cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, evictsFirst);
+    }
+
     /** A call as woven code makes it: the value of a hit, or the body's result after running it. */
     private Object call(int id, String arg, String body) {
         Object[] args = {arg};
@@ -125,11 +134,7 @@ class CacheRuntimeTest {
 
     @Test
     void aLoadWhoseBeforeInvocationEvictionFailsReleasesItsKey() throws Exception {
-        KeyRenderer throwing = (args, result) -> {
-            throw new IllegalStateException("a getter in the key template threw");
-        };
-        Invalidation evictsFirst = new Invalidation(declared("find"), List.of(throwing), List.of(), true, "cache.invalidated");
-        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, evictsFirst);
+        int id = cachedWithFailingEviction();
         assertNull(runtime.enterCached(id, new Object[] {"1"}), "the failure makes the method run uncached");
         assertEquals(0, runtime.loadsInFlight(), "the failed load left the table");
         Object next = assertTimeoutPreemptively(NEVER,
@@ -222,11 +227,7 @@ class CacheRuntimeTest {
 
     @Test
     void manyCallersOfAKeyWhoseLoadFailsInsideTheCachingPathAllReturnWithinTheBound() throws Exception {
-        KeyRenderer throwing = (args, result) -> {
-            throw new IllegalStateException("boom");
-        };
-        Invalidation evictsFirst = new Invalidation(declared("find"), List.of(throwing), List.of(), true, "cache.invalidated");
-        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, evictsFirst);
+        int id = cachedWithFailingEviction();
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Object>> calls = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
