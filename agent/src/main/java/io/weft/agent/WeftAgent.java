@@ -61,7 +61,7 @@ public final class WeftAgent {
             }
             ConfigurationErrors errors = new ConfigurationErrors(config.strict());
             for (String problem : config.problems()) {
-                errors.report(problem);
+                errors.reportSetting(problem);
             }
             if (config.redisCluster()) {
                 WeftLog.warn("weft.redis.cluster=true: Redis Cluster is not supported yet; weft.redis.uri is used as"

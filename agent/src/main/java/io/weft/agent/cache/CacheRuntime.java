@@ -71,7 +71,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             CacheKey key = method.key().key(method.scope(), args);
             CacheEntry entry = l1.get(key);
             if (entry != null) {
-                method.cache().stats().l1Hit();
+                method.cache().stats().recordL1Hit();
                 return method.shape().hit(entry);
             }
             return beginLoad(method, key, args);
@@ -106,7 +106,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             SharedLevel shared = redis.awaitShared();
             SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING : shared.lookup(method, mine.key());
             if (!found.hit) {
-                stats.miss();
+                stats.recordMiss();
                 Invalidation invalidation = method.invalidation();
                 if (invalidation != null && invalidation.beforeInvocation()) {
                     invalidator.invalidate(invalidation, args, null);
@@ -118,9 +118,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
                     : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
             entry = l1.entry(found.value, ttl, stats);
             putUnlessInvalidated(mine, entry, stats);
-            stats.l2Hit();
+            stats.recordL2Hit();
         } else {
-            stats.l1Hit();
+            stats.recordL1Hit();
         }
         flights.complete(mine, entry);
         return method.shape().hit(entry);
@@ -141,7 +141,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         try {
             entry = other.await(maxWaitNanos);
         } catch (TimeoutException e) {
-            method.cache().stats().loadWaitTimedOut();
+            method.cache().stats().recordLoadWaitTimeout();
             WeftLog.warnRateLimited("load.wait:" + method.declared().owner(), "a call of " + method.declared().owner()
                     + " waited " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (weft.load.maxWait) for another"
                     + " call's load of the same key; it runs the method itself");
@@ -150,7 +150,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         if (entry == null) {
             return null;
         }
-        method.cache().stats().l1Hit();
+        method.cache().stats().recordL1Hit();
         return method.shape().hit(entry);
     }
 
@@ -163,7 +163,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         try {
             CachedMethod method = methods.cached(methodId);
             if (thrown != null) {
-                method.cache().stats().loadFailed();
+                method.cache().stats().recordLoadFailure();
                 flights.abandon(load, thrown);
                 return;
             }
@@ -190,7 +190,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         ((CompletionStage<?>) result).whenComplete((value, failure) -> {
             try {
                 if (failure != null) {
-                    method.cache().stats().loadFailed();
+                    method.cache().stats().recordLoadFailure();
                     flights.abandon(load, failure);
                 } else {
                     store(method, load, value);
@@ -205,7 +205,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /** Stores a loaded value in L1 and, under the load's lease, in Redis; releases the callers waiting for it. */
     private void store(CachedMethod method, Load load, Object value) {
         CacheStats stats = method.cache().stats();
-        stats.loaded(load.elapsedNanos());
+        stats.recordLoad(load.elapsedNanos());
         CacheEntry entry = l1.entry(value, method.l1TtlNanos(), stats);
         if (value != null || method.cacheNull()) {
             boolean kept = putUnlessInvalidated(load, entry, stats);
@@ -228,7 +228,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private boolean putUnlessInvalidated(Load load, CacheEntry entry, CacheStats stats) {
         boolean put = l1.putUnless(load.cacheKey(), entry, load::invalidated);
         if (!put) {
-            stats.staleStoreDiscarded();
+            stats.recordStaleStoreDiscarded();
         }
         return put;
     }
@@ -293,6 +293,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
         invalidator.clearLocal();
         invalidationsReceived.increment();
         WeftLog.warn("cleared the local cache: " + reason);
+    }
+
+    @Override
+    public void listening() {
+        invalidator.clearLocal();
     }
 
     /** Entries in L1. */

@@ -33,9 +33,9 @@ final class LocalCache {
                 .evictionListener((CacheKey key, CacheEntry entry, RemovalCause cause) -> {
                     if (entry != null) {
                         if (cause == RemovalCause.EXPIRED) {
-                            entry.stats().expired();
+                            entry.stats().recordExpiration();
                         } else {
-                            entry.stats().evictedBySize();
+                            entry.stats().recordSizeEviction();
                         }
                     }
                 })
@@ -52,7 +52,7 @@ final class LocalCache {
         CacheEntry entry = cache.getIfPresent(key);
         if (entry != null && entry.expired()) {
             if (cache.asMap().remove(key, entry)) {
-                entry.stats().expired();
+                entry.stats().recordExpiration();
             }
             return null;
         }
@@ -79,7 +79,7 @@ final class LocalCache {
         for (KeyScope scope : scopes.live()) {
             CacheEntry removed = cache.asMap().remove(CacheKey.of(scope, key));
             if (removed != null) {
-                removed.stats().invalidated();
+                removed.stats().recordInvalidation();
             }
         }
     }
@@ -87,7 +87,7 @@ final class LocalCache {
     void removePrefix(String prefix) {
         cache.asMap().entrySet().removeIf(entry -> {
             if (entry.getKey().text().startsWith(prefix)) {
-                entry.getValue().stats().invalidated();
+                entry.getValue().stats().recordInvalidation();
                 return true;
             }
             return false;

@@ -79,7 +79,7 @@ final class SharedLevel {
             Type type = method.declared().valueType(method.shape());
             return new Found(true, codec.decode(stored.value(), type), stored.remainingMillis(), null);
         } catch (UnreadableValueException | ReflectiveOperationException e) {
-            method.cache().stats().l2Unreadable();
+            method.cache().stats().recordL2Unreadable();
             WeftLog.warnRateLimited("l2.unreadable:" + method.declared().owner(), "a value of "
                     + method.declared().owner() + " in Redis cannot be read back (" + e.getMessage()
                     + "); it is deleted and loaded again");
@@ -95,7 +95,7 @@ final class SharedLevel {
         try {
             json = codec.encode(value);
         } catch (UnstorableValueException e) {
-            stats.l2NotStored();
+            stats.recordL2NotStored();
             if (e.reason() != UnstorableValueException.Reason.TOO_LARGE
                     && unserializable.add(method.declared().owner())) {
                 WeftLog.warn("values of " + method.declared().owner() + " cannot be written as JSON ("

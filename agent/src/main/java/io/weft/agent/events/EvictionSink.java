@@ -20,4 +20,10 @@ public interface EvictionSink {
 
     /** Empties the L1: events may have been missed, or another instance asked for it. */
     void clearAll(String reason);
+
+    /**
+     * The reader now listens, from the end of each stream. Entries cached before that may have missed
+     * invalidations published meanwhile, so the sink empties the L1 (quietly: this is part of starting).
+     */
+    void listening();
 }

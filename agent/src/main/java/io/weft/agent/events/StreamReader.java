@@ -102,6 +102,7 @@ public final class StreamReader implements AutoCloseable {
                 RedisCommands<String, String> redis = open.sync();
                 if (!cursor.positioned()) {
                     cursor.position(redis);
+                    sink.listening();
                     connected = true;
                     WeftLog.info("reading invalidation events from " + redacted + ": " + String.join(", ", streams));
                 } else if (checkGaps) {

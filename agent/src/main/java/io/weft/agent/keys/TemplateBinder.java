@@ -67,8 +67,8 @@ public final class TemplateBinder {
         }
         if (!anyNamed && signature.parameterCount() > 0) {
             throw new IllegalArgumentException("key '" + template + "' uses " + placeholder
-                    + " but the class was compiled without parameter names (neither -parameters nor -g);"
-                    + " use positions such as {0}");
+                    + " but the class was compiled without parameter names: compile it with -g (Maven and Gradle"
+                    + " do by default; plain javac does not) or -parameters, or use positions such as {0}");
         }
         throw new IllegalArgumentException("key '" + template + "' uses " + placeholder
                 + ", which names no parameter of the method");

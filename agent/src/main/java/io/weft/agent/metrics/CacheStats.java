@@ -3,7 +3,8 @@ package io.weft.agent.metrics;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What one cache has done since start. Counting is a {@link LongAdder} increment: no allocation and
+ * What one cache has done since start: {@code recordX} counts an event (as Caffeine's {@code StatsCounter}
+ * does), the plural noun reads the count. Counting is a {@link LongAdder} increment: no allocation and
  * no contended write on the hit path.
  */
 public final class CacheStats {
@@ -30,65 +31,65 @@ public final class CacheStats {
         return cacheName;
     }
 
-    public void l1Hit() {
+    public void recordL1Hit() {
         l1Hits.increment();
     }
 
-    public void l2Hit() {
+    public void recordL2Hit() {
         l2Hits.increment();
     }
 
-    public void miss() {
+    public void recordMiss() {
         misses.increment();
     }
 
     /** A method body ran to fill the cache and took {@code nanos}. */
-    public void loaded(long nanos) {
+    public void recordLoad(long nanos) {
         loadTimes.record(nanos);
     }
 
-    public void loadFailed() {
+    public void recordLoadFailure() {
         loadFailures.increment();
     }
 
-    public void evictedBySize() {
+    public void recordSizeEviction() {
         evictedBySize.increment();
     }
 
-    public void expired() {
+    public void recordExpiration() {
         expired.increment();
     }
 
     /** An entry was removed from L1 by an invalidation, local or received. */
-    public void invalidated() {
+    public void recordInvalidation() {
         invalidated.increment();
     }
 
     /** A value in Redis could not be read back as the method's type (it is deleted and counts as a miss). */
-    public void l2Unreadable() {
+    public void recordL2Unreadable() {
         l2Unreadable.increment();
     }
 
     /** A value was not written to Redis: too large or not serializable. */
-    public void l2NotStored() {
+    public void recordL2NotStored() {
         l2NotStored.increment();
     }
 
     /** A loaded value was not kept in L1 because an invalidation of its key overlapped the load (the stale-set race). */
-    public void staleStoreDiscarded() {
+    public void recordStaleStoreDiscarded() {
         staleStoresDiscarded.increment();
     }
 
     /** A caller gave up waiting for another caller's load of the same key ({@code weft.load.maxWait}) and ran the method. */
-    public void loadWaitTimedOut() {
+    public void recordLoadWaitTimeout() {
         loadWaitTimeouts.increment();
     }
 
-    public long staleStoresDiscardedCount() {
+    public long staleStoresDiscarded() {
         return staleStoresDiscarded.sum();
     }
 
-    public long loadWaitTimeoutsCount() {
+    public long loadWaitTimeouts() {
         return loadWaitTimeouts.sum();
     }
 
@@ -112,23 +113,23 @@ public final class CacheStats {
         return loadTimes;
     }
 
-    public long evictedBySizeCount() {
+    public long sizeEvictions() {
         return evictedBySize.sum();
     }
 
-    public long expiredCount() {
+    public long expirations() {
         return expired.sum();
     }
 
-    public long invalidatedCount() {
+    public long invalidations() {
         return invalidated.sum();
     }
 
-    public long l2UnreadableCount() {
+    public long l2Unreadable() {
         return l2Unreadable.sum();
     }
 
-    public long l2NotStoredCount() {
+    public long l2NotStored() {
         return l2NotStored.sum();
     }
 

@@ -191,13 +191,13 @@ public final class Snapshot {
             this.loadP95Nanos = times.quantileNanos(0.95);
             this.loadP99Nanos = times.quantileNanos(0.99);
             this.loadFailures = stats.loadFailures();
-            this.evictedBySize = stats.evictedBySizeCount();
-            this.expired = stats.expiredCount();
-            this.invalidated = stats.invalidatedCount();
-            this.l2Unreadable = stats.l2UnreadableCount();
-            this.l2NotStored = stats.l2NotStoredCount();
-            this.staleStoresDiscarded = stats.staleStoresDiscardedCount();
-            this.loadWaitTimeouts = stats.loadWaitTimeoutsCount();
+            this.evictedBySize = stats.sizeEvictions();
+            this.expired = stats.expirations();
+            this.invalidated = stats.invalidations();
+            this.l2Unreadable = stats.l2Unreadable();
+            this.l2NotStored = stats.l2NotStored();
+            this.staleStoresDiscarded = stats.staleStoresDiscarded();
+            this.loadWaitTimeouts = stats.loadWaitTimeouts();
             this.l1Entries = l1Entries;
         }
 

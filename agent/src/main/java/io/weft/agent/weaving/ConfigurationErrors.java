@@ -14,9 +14,18 @@ public final class ConfigurationErrors {
         this.strict = strict;
     }
 
-    /** Reports one problem that names its {@code Class#method} or property. */
+    /** Reports a problem with an annotated method, named by its {@code Class#method}: the method is left unwoven. */
     public void report(String problem) {
-        WeftLog.error("configuration error: " + problem + (strict ? "" : "; left unwoven, the application continues"));
+        report(problem, "; left unwoven, the application continues");
+    }
+
+    /** Reports a malformed setting, named in {@code problem} with the value used instead. */
+    public void reportSetting(String problem) {
+        report(problem, "; the application continues");
+    }
+
+    private void report(String problem, String consequence) {
+        WeftLog.error("configuration error: " + problem + (strict ? "" : consequence));
         if (strict) {
             WeftLog.error("weft.strict=true: stopping the JVM");
             Runtime.getRuntime().halt(STRICT_EXIT_STATUS);

@@ -84,7 +84,7 @@ class CacheRuntimeTest {
     }
 
     private long staleDiscarded() {
-        return caches.find("book").stats().staleStoresDiscardedCount();
+        return caches.find("book").stats().staleStoresDiscarded();
     }
 
     @Test
@@ -129,7 +129,7 @@ class CacheRuntimeTest {
         Object other = assertTimeoutPreemptively(NEVER,
                 () -> threads.submit(() -> runtime.enterCached(id, new Object[] {"1"})).get());
         assertNull(other, "after weft.load.maxWait the caller runs the method itself, uncached");
-        assertEquals(1, caches.find("book").stats().loadWaitTimeoutsCount());
+        assertEquals(1, caches.find("book").stats().loadWaitTimeouts());
     }
 
     @Test
@@ -140,7 +140,7 @@ class CacheRuntimeTest {
         Object next = assertTimeoutPreemptively(NEVER,
                 () -> threads.submit(() -> runtime.enterCached(id, new Object[] {"1"})).get());
         assertNull(next);
-        assertEquals(0, caches.find("book").stats().loadWaitTimeoutsCount(), "nobody waited for the abandoned load");
+        assertEquals(0, caches.find("book").stats().loadWaitTimeouts(), "nobody waited for the abandoned load");
     }
 
     @Test
@@ -154,7 +154,7 @@ class CacheRuntimeTest {
         runtime.exitCached(id, token, args, "not an Optional", null);
         assertNull(joiner.get(MAX_WAIT.toMillis() / 2, TimeUnit.MILLISECONDS), "released before weft.load.maxWait");
         assertEquals(0, runtime.loadsInFlight());
-        assertEquals(0, caches.find("book").stats().loadWaitTimeoutsCount());
+        assertEquals(0, caches.find("book").stats().loadWaitTimeouts());
         Object[] again = {"1"};
         Object retry = runtime.enterCached(id, again);
         assertInstanceOf(Load.class, retry, "the key can be loaded again");
@@ -214,7 +214,7 @@ class CacheRuntimeTest {
         Object token = runtime.enterCached(id, new Object[] {"1"});
         assertInstanceOf(Load.class, token);
         assertNull(runtime.enterCached(id, new Object[] {"1"}));
-        assertEquals(0, caches.find("book").stats().loadWaitTimeoutsCount());
+        assertEquals(0, caches.find("book").stats().loadWaitTimeouts());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.weft.agent.events;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** An {@link EvictionSink} that remembers every call, in order, as text, and the thread that made it. */
 class RecordingSink implements EvictionSink {
@@ -9,6 +10,7 @@ class RecordingSink implements EvictionSink {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<String> threads = new CopyOnWriteArrayList<>();
     final List<String> clearReasons = new CopyOnWriteArrayList<>();
+    final AtomicInteger listening = new AtomicInteger();
 
     @Override
     public void evictKeys(List<String> keys, boolean alsoL2) {
@@ -24,6 +26,11 @@ class RecordingSink implements EvictionSink {
     public void clearAll(String reason) {
         record("clearAll");
         clearReasons.add(reason);
+    }
+
+    @Override
+    public void listening() {
+        listening.incrementAndGet();
     }
 
     private void record(String call) {

@@ -219,6 +219,19 @@ class StreamReaderTest {
     }
 
     @Test
+    void theCacheIsToldOnceWhenTheReaderStartsListeningSoThatEntriesCachedBeforeAreDropped() throws Exception {
+        reader(Map.of());
+        Await.until("the sink is told that the reader listens", () -> sink.listening.get() == 1);
+        assertTrue(sink.calls.isEmpty(), "nothing else happened: " + sink.calls);
+
+        redis.restart();
+        createReaderUser();
+        publishAndWait("after-restart");
+        awaitEvicted("after-restart");
+        assertEquals(1, sink.listening.get(), "a reconnection resumes; it does not start listening again");
+    }
+
+    @Test
     void clearsL1WhenRedisRestartedWithoutItsStreams() throws Exception {
         StreamReader reader = reader(Map.of());
         publishAndWait("first");

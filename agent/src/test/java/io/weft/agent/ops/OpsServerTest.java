@@ -50,7 +50,7 @@ class OpsServerTest {
 
     @Test
     void healthMetricsAndThePageAreServed() throws Exception {
-        fixture.caches.cache("storybook:books", true).stats().l1Hit();
+        fixture.caches.cache("storybook:books", true).stats().recordL1Hit();
         Ops ops = start("weft.http.token", TOKEN);
 
         HttpResponse<String> health = send(ops, "GET", "/health", null);

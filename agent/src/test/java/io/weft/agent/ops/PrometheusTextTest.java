@@ -21,20 +21,20 @@ class PrometheusTextTest {
     void cacheCountersAreRenderedPerCacheAndLevel() {
         CacheStats books = fixture.caches.cache("storybook:books", true).stats();
         for (int i = 0; i < 7; i++) {
-            books.l1Hit();
+            books.recordL1Hit();
         }
-        books.l2Hit();
-        books.l2Hit();
-        books.miss();
-        books.loaded(3_000_000); // 3 ms
-        books.loaded(40_000_000); // 40 ms
-        books.loadFailed();
-        books.evictedBySize();
-        books.expired();
-        books.expired();
-        books.invalidated();
-        books.l2Unreadable();
-        books.l2NotStored();
+        books.recordL2Hit();
+        books.recordL2Hit();
+        books.recordMiss();
+        books.recordLoad(3_000_000); // 3 ms
+        books.recordLoad(40_000_000); // 40 ms
+        books.recordLoadFailure();
+        books.recordSizeEviction();
+        books.recordExpiration();
+        books.recordExpiration();
+        books.recordInvalidation();
+        books.recordL2Unreadable();
+        books.recordL2NotStored();
         fixture.caches.cache("tts:voices", false);
 
         PromText metrics = PromText.parse(PrometheusText.render(snapshot(OpsFixture.config())));
@@ -64,10 +64,10 @@ class PrometheusTextTest {
     @Test
     void theLoadHistogramHasCumulativeBucketsInSeconds() {
         CacheStats stats = fixture.caches.cache("c", true).stats();
-        stats.loaded(1_500); // 1.5 µs
-        stats.loaded(3_000_000); // 3 ms
-        stats.loaded(3_000_000);
-        stats.loaded(2_000_000_000L); // 2 s
+        stats.recordLoad(1_500); // 1.5 µs
+        stats.recordLoad(3_000_000); // 3 ms
+        stats.recordLoad(3_000_000);
+        stats.recordLoad(2_000_000_000L); // 2 s
 
         PromText metrics = PromText.parse(PrometheusText.render(snapshot(OpsFixture.config())));
 
@@ -100,7 +100,7 @@ class PrometheusTextTest {
 
     @Test
     void everyFamilyHasHelpAndTypeAndCountersEndInTotal() {
-        fixture.caches.cache("a", true).stats().l1Hit();
+        fixture.caches.cache("a", true).stats().recordL1Hit();
         PromText metrics = PromText.parse(PrometheusText.render(snapshot(OpsFixture.config(
                 "weft.redis.uri", "redis://127.0.0.1:1"))));
         assertTrue(metrics.families().size() > 20, metrics.families().keySet().toString());
@@ -116,7 +116,7 @@ class PrometheusTextTest {
     @Test
     void labelValuesAreEscaped() {
         String weird = "quote\" back\\slash\nnew line {x}=,";
-        fixture.caches.cache(weird, true).stats().miss();
+        fixture.caches.cache(weird, true).stats().recordMiss();
         PromText metrics = PromText.parse(PrometheusText.render(snapshot(OpsFixture.config())));
         assertEquals(1, metrics.value("weft_cache_misses_total", "cache", weird));
     }

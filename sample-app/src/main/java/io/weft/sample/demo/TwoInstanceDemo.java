@@ -54,6 +54,36 @@ final class TwoInstanceDemo {
                         REDIS_HOST, REDIS_PORT, a.pid(), b.pid());
                 showEvictionAcross(first, second, out);
             }
+        } finally {
+            out.printf("Removed the demo's %d keys and streams (weft-demo-%s:*) from Redis.%n",
+                    deleteKeys("weft-demo-" + run + ":"), run);
+        }
+    }
+
+    /** Deletes every key under {@code prefix} (values, leases, streams) with one script (SCAN, not KEYS). */
+    private static long deleteKeys(String prefix) throws IOException {
+        String script = "local n, cursor = 0, '0' repeat local page = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)"
+                + " cursor = page[1] for _, k in ipairs(page[2]) do n = n + redis.call('DEL', k) end until cursor == '0'"
+                + " return n";
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(REDIS_HOST, REDIS_PORT), 1000);
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            StringBuilder command = new StringBuilder("*4\r\n");
+            for (String arg : new String[] {"EVAL", script, "0", prefix + "*"}) {
+                command.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+            }
+            out.write(command.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String reply = new String(socket.getInputStream().readNBytes(1), StandardCharsets.US_ASCII);
+            StringBuilder line = new StringBuilder();
+            for (int c = socket.getInputStream().read(); c != '\r' && c >= 0; c = socket.getInputStream().read()) {
+                line.append((char) c);
+            }
+            if (!reply.equals(":")) {
+                throw new IOException("Redis refused to delete the demo's keys: " + reply + line);
+            }
+            return Long.parseLong(line.toString());
         }
     }
 

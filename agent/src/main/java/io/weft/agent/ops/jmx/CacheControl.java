@@ -100,37 +100,37 @@ public final class CacheControl implements CacheControlMXBean {
 
     @Override
     public long getEvictionsBySize() {
-        return stats().evictedBySizeCount();
+        return stats().sizeEvictions();
     }
 
     @Override
     public long getExpirations() {
-        return stats().expiredCount();
+        return stats().expirations();
     }
 
     @Override
     public long getInvalidations() {
-        return stats().invalidatedCount();
+        return stats().invalidations();
     }
 
     @Override
     public long getL2Unreadable() {
-        return stats().l2UnreadableCount();
+        return stats().l2Unreadable();
     }
 
     @Override
     public long getL2NotStored() {
-        return stats().l2NotStoredCount();
+        return stats().l2NotStored();
     }
 
     @Override
     public long getStaleStoresDiscarded() {
-        return stats().staleStoresDiscardedCount();
+        return stats().staleStoresDiscarded();
     }
 
     @Override
     public long getLoadWaitTimeouts() {
-        return stats().loadWaitTimeoutsCount();
+        return stats().loadWaitTimeouts();
     }
 
     @Override
