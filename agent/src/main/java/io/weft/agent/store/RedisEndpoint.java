@@ -141,11 +141,12 @@ public final class RedisEndpoint implements AutoCloseable {
         return sentinel ? sb.append('#').append(uri.getSentinelMasterId()).toString() : sb.toString();
     }
 
-    /** {@code uri} with everything between {@code ://} and the last {@code @} masked. */
+    /** {@code uri} with everything between {@code ://} (or the start) and the last {@code @} masked. */
     static String redactUnparsed(String uri) {
         int start = uri.indexOf("://");
+        int from = start < 0 ? 0 : start + 3;
         int at = uri.lastIndexOf('@');
-        return start >= 0 && at > start ? uri.substring(0, start + 3) + "****" + uri.substring(at) : uri;
+        return at >= from ? uri.substring(0, from) + "****" + uri.substring(at) : uri;
     }
 
     /** The URI for logs and metrics: the password, if any, is replaced by asterisks. */
@@ -170,7 +171,9 @@ public final class RedisEndpoint implements AutoCloseable {
      */
     public <K, V> CompletableFuture<RedisLink<K, V>> connect(RedisCodec<K, V> codec, Duration commandTimeout) {
         if (clusterClient != null) {
-            return clusterClient.connectAsync(codec).thenApply(connection -> {
+            // connectAsync needs the topology loaded: read it first (again, when opening a connection anew)
+            return clusterClient.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(loaded -> clusterClient.connectAsync(codec)).thenApply(connection -> {
                 connection.setTimeout(commandTimeout);
                 return RedisLink.of(connection);
             });
