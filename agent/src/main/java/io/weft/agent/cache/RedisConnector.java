@@ -17,13 +17,14 @@ import io.weft.agent.store.ValueCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Connects a {@link CacheRuntime} to Redis: the shared level, the event publisher and the event reader.
  * Nothing here waits for Redis, so an unreachable Redis at start costs nothing but a warning; the
  * connections are opened in the background and reopened as Redis comes and goes.
  */
-public final class RedisConnector {
+public final class RedisConnector implements AutoCloseable {
 
     private static final int PUBLISH_BUFFER = 10_000;
 
@@ -31,6 +32,7 @@ public final class RedisConnector {
     private final RedisStore store;
     private final EventPublisher publisher;
     private final RedisEndpoint endpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisConnector(StreamReader reader, RedisStore store, EventPublisher publisher, RedisEndpoint endpoint) {
         this.reader = reader;
@@ -63,8 +65,15 @@ public final class RedisConnector {
         return connector;
     }
 
-    /** Stops reading, sends the events still queued (waiting at most the timeout) and closes the connections. */
-    private void close() {
+    /**
+     * Stops reading, sends the events still queued (waiting at most the timeout) and closes the connections;
+     * a shutdown hook does it at exit.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         reader.close();
         publisher.close();
         store.close();

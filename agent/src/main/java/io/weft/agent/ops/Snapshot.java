@@ -293,7 +293,10 @@ public final class Snapshot {
             }
         }
 
-        /** Whether Redis answers: the event reader's last read succeeded and the breaker lets calls through. */
+        /**
+         * Whether Redis answers: the event reader's last read succeeded, the breaker lets calls through, and
+         * no reply said lately that the setup is wrong ({@code CROSSSLOT}, {@code MOVED} …).
+         */
         public boolean up() {
             return status == Status.UP;
         }
