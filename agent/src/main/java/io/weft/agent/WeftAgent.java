@@ -63,10 +63,6 @@ public final class WeftAgent {
             for (String problem : config.problems()) {
                 errors.reportSetting(problem);
             }
-            if (config.redisCluster()) {
-                WeftLog.warn("weft.redis.cluster=true: Redis Cluster is not supported yet; weft.redis.uri is used as"
-                        + " a single node");
-            }
             for (String unknown : config.unknownNames()) {
                 WeftLog.warn("unknown setting " + unknown + " is ignored (check its spelling)");
             }

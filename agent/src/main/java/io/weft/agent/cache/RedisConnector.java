@@ -17,26 +17,28 @@ import io.weft.agent.store.ValueCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Connects a {@link CacheRuntime} to Redis: the shared level, the event publisher and the event reader.
  * Nothing here waits for Redis, so an unreachable Redis at start costs nothing but a warning; the
  * connections are opened in the background and reopened as Redis comes and goes.
  */
-public final class RedisConnector {
+public final class RedisConnector implements AutoCloseable {
 
     private static final int PUBLISH_BUFFER = 10_000;
 
     private final StreamReader reader;
     private final RedisStore store;
     private final EventPublisher publisher;
-    private final String redacted;
+    private final RedisEndpoint endpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisConnector(StreamReader reader, RedisStore store, EventPublisher publisher, String redacted) {
+    private RedisConnector(StreamReader reader, RedisStore store, EventPublisher publisher, RedisEndpoint endpoint) {
         this.reader = reader;
         this.store = store;
         this.publisher = publisher;
-        this.redacted = redacted;
+        this.endpoint = endpoint;
     }
 
     /** Starts the Redis side of {@code runtime} as {@code config} says. */
@@ -45,7 +47,7 @@ public final class RedisConnector {
         // Relocated by the shade plugin to io.weft.shaded.netty.noUnsafe: only our Netty copy avoids
         // sun.misc.Unsafe (Java 24+ warns about it); the application's own Netty is untouched.
         System.setProperty("io.netty.noUnsafe", "true");
-        RedisEndpoint endpoint = new RedisEndpoint(config.redisUri());
+        RedisEndpoint endpoint = new RedisEndpoint(config.redisUri(), config.redisCluster());
         RedisStore store = new RedisStore(endpoint, config.redisTimeout(), new CircuitBreaker("L2"));
         EventPublisher publisher = new EventPublisher(endpoint, config.namespace(), config.streamMaxLen(),
                 PUBLISH_BUFFER, config.redisTimeout(), instanceId);
@@ -53,18 +55,25 @@ public final class RedisConnector {
                 instanceId, ForeignEventMapping.parse(config.eventTemplates()), runtime);
         runtime.connect(new SharedLevel(store, new ValueCodec(config.maxValueBytes()), config.namespace()), publisher,
                 instanceId);
-        warmUp(instanceId);
+        warmUp(instanceId, store);
         publisher.start();
         reader.start();
-        RedisConnector connector = new RedisConnector(reader, store, publisher, endpoint.redacted());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> connector.close(endpoint), "weft-redis-close"));
-        WeftLog.info("L2 on " + endpoint.redacted() + " (timeout " + Durations.format(config.redisTimeout())
+        RedisConnector connector = new RedisConnector(reader, store, publisher, endpoint);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> connector.close(), "weft-redis-close"));
+        WeftLog.info("L2 on " + endpoint.redacted() + (endpoint.cluster() ? " (Redis Cluster)" : "") + " (timeout " + Durations.format(config.redisTimeout())
                 + "); reading " + String.join(", ", reader.streams()) + " as instance " + instanceId);
         return connector;
     }
 
-    /** Stops reading, sends the events still queued (waiting at most the timeout) and closes the connections. */
-    private void close(RedisEndpoint endpoint) {
+    /**
+     * Stops reading, sends the events still queued (waiting at most the timeout) and closes the connections;
+     * a shutdown hook does it at exit.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         reader.close();
         publisher.close();
         store.close();
@@ -73,9 +82,10 @@ public final class RedisConnector {
 
     /**
      * Builds the event JSON machinery once, off the callers' paths, so that the first invalidation is
-     * not delayed by class loading (it otherwise took ~150 ms on 2 cores).
+     * not delayed by class loading (it otherwise took ~150 ms on 2 cores); so are a cluster's lease tags.
      */
-    private static void warmUp(String instanceId) {
+    private static void warmUp(String instanceId, RedisStore store) {
+        store.leaseKey("weft:warm-up");
         try {
             EventJson.decode(EventJson.encode(InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED,
                     List.of("weft:warm-up"), List.of(), Map.of(), instanceId)));
@@ -104,6 +114,11 @@ public final class RedisConnector {
 
     /** The Redis URI without its password. */
     public String redactedUri() {
-        return redacted;
+        return endpoint.redacted();
+    }
+
+    /** Why Redis rejects Weft's commands as it is set up ({@code CROSSSLOT}, {@code MOVED} …), if it did lately; else null. */
+    public String setupError() {
+        return endpoint.setupErrors().recent();
     }
 }

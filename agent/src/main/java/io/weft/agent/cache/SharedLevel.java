@@ -24,7 +24,6 @@ final class SharedLevel {
 
     /** How long a lease lets its holder store: loads slower than this are not stored in Redis. */
     static final long LEASE_MILLIS = 30_000;
-    private static final String LEASE_SUFFIX = ":weft-lease";
     private static final int MAX_PENDING = 10_000;
 
     private final RedisStore store;
@@ -68,7 +67,7 @@ final class SharedLevel {
         }
         String redisKey = namespace + key;
         String token = UUID.randomUUID().toString();
-        StoredValue stored = store.lookup(redisKey, redisKey + LEASE_SUFFIX, token, LEASE_MILLIS);
+        StoredValue stored = store.lookup(redisKey, store.leaseKey(redisKey), token, LEASE_MILLIS);
         if (stored == null) {
             return Found.NOTHING;
         }
@@ -104,7 +103,7 @@ final class SharedLevel {
             return;
         }
         String redisKey = namespace + key;
-        store.setIfLeased(redisKey, json, method.ttlMillis(), redisKey + LEASE_SUFFIX, lease);
+        store.setIfLeased(redisKey, json, method.ttlMillis(), store.leaseKey(redisKey), lease);
     }
 
     /**
@@ -116,7 +115,7 @@ final class SharedLevel {
             String[] redisKeys = new String[keys.size() * 2];
             for (int i = 0; i < keys.size(); i++) {
                 redisKeys[2 * i] = namespace + keys.get(i);
-                redisKeys[2 * i + 1] = namespace + keys.get(i) + LEASE_SUFFIX;
+                redisKeys[2 * i + 1] = store.leaseKey(namespace + keys.get(i));
             }
             if (!store.delete(redisKeys)) {
                 remember(pendingKeys, keys);
@@ -156,7 +155,7 @@ final class SharedLevel {
             return true;
         }
         for (String key : pendingKeys) {
-            if (store.delete(namespace + key, namespace + key + LEASE_SUFFIX)) {
+            if (store.delete(namespace + key, store.leaseKey(namespace + key))) {
                 pendingKeys.remove(key);
             }
         }

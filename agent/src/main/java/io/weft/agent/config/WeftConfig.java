@@ -125,7 +125,7 @@ public final class WeftConfig {
         return redisUri;
     }
 
-    /** {@code weft.redis.cluster}: not supported yet; the agent says so and uses the URI as one node. */
+    /** {@code weft.redis.cluster}: {@code weft.redis.uri} names seed nodes of a Redis Cluster. */
     public boolean redisCluster() {
         return redisCluster;
     }

@@ -1,12 +1,13 @@
 package io.weft.agent.events;
 
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisLink;
+import io.weft.agent.store.SetupErrors;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Appends invalidation events to the streams (SPEC §6) over its own connection, never making
  * {@link #publish} wait for Redis. Each event is appended with {@code XADD <stream> MAXLEN ~ <maxLen> *
  * type <type> event <json>} to {@code <namespace>events:cache.invalidated} and, when its type is another,
- * to {@code <namespace>events:<type>} too, both sent before either reply is awaited.
+ * to {@code <namespace>events:<type>} too: two commands (on a cluster the streams may live on different
+ * nodes), both sent before either reply is awaited.
  *
  * <p>When the connection is open and nothing is queued or being sent, the caller's thread sends the event
  * itself without waiting for the reply (one thread hand-off less between a write and the other instances'
@@ -38,6 +40,7 @@ public final class EventPublisher implements AutoCloseable {
 
     private final LazyConnection<String, String> connection;
     private final String redacted;
+    private final SetupErrors setupErrors;
     private final String namespace;
     private final String allStream;
     private final XAddArgs append;
@@ -60,6 +63,7 @@ public final class EventPublisher implements AutoCloseable {
             String instanceId) {
         this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, timeout);
         this.redacted = endpoint.redacted();
+        this.setupErrors = endpoint.setupErrors();
         this.namespace = namespace;
         this.allStream = EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED);
         this.append = XAddArgs.Builder.maxlen(maxLen).approximateTrimming();
@@ -78,7 +82,7 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Sends {@code event} without waiting for Redis, or queues it; returns at once. */
     public void publish(InvalidationEvent event) {
-        StatefulRedisConnection<String, String> open = connection.ifOpen();
+        RedisLink<String, String> open = connection.ifOpen();
         if (open != null && buffer.startDirect()) {
             sendDirectly(open, event);
             return;
@@ -101,7 +105,7 @@ public final class EventPublisher implements AutoCloseable {
             if (batch.isEmpty()) {
                 continue;
             }
-            StatefulRedisConnection<String, String> c = null;
+            RedisLink<String, String> c = null;
             try {
                 c = connection.get().get(timeoutMillis, TimeUnit.MILLISECONDS);
                 send(c, batch);
@@ -113,6 +117,7 @@ public final class EventPublisher implements AutoCloseable {
                     break;
                 }
                 failures.increment();
+                setupErrors.note(e);
                 if (c != null) {
                     connection.discard(c);
                 }
@@ -130,13 +135,14 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Sends one event from the caller's thread; the reply arrives on Lettuce's thread. */
-    private void sendDirectly(StatefulRedisConnection<String, String> c, InvalidationEvent event) {
+    private void sendDirectly(RedisLink<String, String> c, InvalidationEvent event) {
         try {
             append(c.async(), event).whenComplete((appended, failure) -> {
                 if (failure == null) {
                     published.increment();
                 } else {
                     failures.increment();
+                    setupErrors.note(failure);
                 }
                 buffer.endDirect(failure == null ? null : event);
             });
@@ -146,8 +152,8 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
-    private void send(StatefulRedisConnection<String, String> c, List<InvalidationEvent> batch) throws Exception {
-        RedisAsyncCommands<String, String> redis = c.async();
+    private void send(RedisLink<String, String> c, List<InvalidationEvent> batch) throws Exception {
+        RedisClusterAsyncCommands<String, String> redis = c.async();
         CompletableFuture<?>[] appends = new CompletableFuture<?>[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             appends[i] = append(redis, batch.get(i));
@@ -156,7 +162,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Sends the {@code XADD}s of one event, both before either reply; completes when both are applied. */
-    private CompletableFuture<?> append(RedisAsyncCommands<String, String> redis, InvalidationEvent event) {
+    private CompletableFuture<?> append(RedisClusterAsyncCommands<String, String> redis, InvalidationEvent event) {
         String json = EventJson.encode(event);
         CompletableFuture<String> all = redis.xadd(allStream, append, "type", event.type(), "event", json)
                 .toCompletableFuture();

@@ -4,31 +4,34 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where the reader is in each stream: the id of the last entry it processed. It starts at the end of
  * each stream (the last entry's id, or {@code 0-0} for a stream that does not exist yet, so that no
- * entry added after the start is missed). Used by the reader thread only.
+ * entry added after the start is missed). Used by the reader thread, and by Lettuce's threads applying
+ * the replies of reads that the reader thread waits for (on a cluster, one read per slot, at once).
  */
 final class StreamCursor {
 
     static final String BEGINNING = "0-0";
 
-    private final Map<String, String> lastIds = new LinkedHashMap<>();
+    private final List<String> streams;
+    private final Map<String, String> lastIds = new ConcurrentHashMap<>();
     private volatile boolean positioned;
 
     StreamCursor(List<String> streams) {
+        this.streams = List.copyOf(streams);
         streams.forEach(stream -> lastIds.put(stream, BEGINNING));
     }
 
     /** Moves to the end of every stream. */
-    void position(RedisCommands<String, String> redis) {
-        for (String stream : lastIds.keySet()) {
+    void position(RedisClusterCommands<String, String> redis) {
+        for (String stream : streams) {
             List<StreamMessage<String, String>> last = redis.xrevrange(stream, Range.unbounded(), Limit.from(1));
             lastIds.put(stream, last.isEmpty() ? BEGINNING : last.get(0).getId());
         }
@@ -39,10 +42,11 @@ final class StreamCursor {
         return positioned;
     }
 
+    /** Where to read {@code group} (some of the streams) from: after the last entry processed. */
     @SuppressWarnings("unchecked")
-    StreamOffset<String>[] offsets() {
-        return lastIds.entrySet().stream()
-                .map(e -> StreamOffset.from(e.getKey(), e.getValue()))
+    StreamOffset<String>[] offsets(List<String> group) {
+        return group.stream()
+                .map(stream -> StreamOffset.from(stream, lastIds.get(stream)))
                 .toArray(StreamOffset[]::new);
     }
 
@@ -55,18 +59,17 @@ final class StreamCursor {
      * emptied or lost (deleted, or Redis restarted without its data; such a stream is read from its
      * beginning from now on). Each is described for the log.
      */
-    List<String> findGaps(RedisCommands<String, String> redis) {
+    List<String> findGaps(RedisClusterCommands<String, String> redis) {
         List<String> gaps = new ArrayList<>();
-        for (Map.Entry<String, String> cursor : lastIds.entrySet()) {
-            String stream = cursor.getKey();
-            String last = cursor.getValue();
+        for (String stream : streams) {
+            String last = lastIds.get(stream);
             if (last.equals(BEGINNING)) {
                 continue;
             }
             List<StreamMessage<String, String>> first = redis.xrange(stream, Range.unbounded(), Limit.from(1));
             if (first.isEmpty()) {
                 gaps.add(stream + " is empty or gone (deleted, or Redis restarted without its data)");
-                cursor.setValue(BEGINNING);
+                lastIds.put(stream, BEGINNING);
             } else if (compare(first.get(0).getId(), last) > 0) {
                 gaps.add(stream + " was trimmed past entry " + last + " (its oldest entry is " + first.get(0).getId()
                         + ")");

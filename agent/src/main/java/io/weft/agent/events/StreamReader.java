@@ -2,15 +2,19 @@ package io.weft.agent.events;
 
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisLink;
+import io.weft.agent.store.SetupErrors;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +42,11 @@ import java.util.concurrent.atomic.LongAdder;
  * clears L1 and logs why. It then goes on after the last entry read. Plain {@code XREAD} leaves
  * nothing behind in Redis.
  *
+ * <p>On a Redis Cluster the streams may hash to different slots, which one {@code XREAD} cannot name: the
+ * reader then sends one {@code XREAD} per slot, all at once, and applies their replies in the order of the
+ * streams (two reads of streams on the same node wait for each other, so an entry may wait up to one
+ * block time longer).
+ *
  * <p>Entries that evict from L1 only (Weft's own events, clear-all events) are applied on Lettuce's thread
  * as the reply arrives, saving a thread hand-off; from the first entry that must also delete in Redis,
  * the rest of the reply is applied on the reader's thread, in order.
@@ -52,7 +61,9 @@ public final class StreamReader implements AutoCloseable {
 
     private final LazyConnection<String, String> connection;
     private final String redacted;
+    private final SetupErrors setupErrors;
     private final List<String> streams;
+    private final List<List<String>> reads;
     private final StreamCursor cursor;
     private final EventDispatcher dispatcher;
     private final EvictionSink sink;
@@ -71,6 +82,7 @@ public final class StreamReader implements AutoCloseable {
             EvictionSink sink) {
         this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, READ_TIMEOUT);
         this.redacted = endpoint.redacted();
+        this.setupErrors = endpoint.setupErrors();
         List<String> names = new ArrayList<>();
         names.add(EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED));
         for (String type : mapping.types()) {
@@ -80,11 +92,21 @@ public final class StreamReader implements AutoCloseable {
             }
         }
         this.streams = List.copyOf(names);
+        this.reads = endpoint.cluster() ? bySlot(streams) : List.of(streams);
         this.cursor = new StreamCursor(streams);
         this.dispatcher = new EventDispatcher(instanceId, mapping, sink);
         this.sink = sink;
         this.thread = new Thread(this::run, "weft-events-reader");
         this.thread.setDaemon(true);
+    }
+
+    /** {@code streams} grouped by hash slot, in order: one {@code XREAD} may name streams of one slot only. */
+    private static List<List<String>> bySlot(List<String> streams) {
+        Map<Integer, List<String>> groups = new LinkedHashMap<>();
+        for (String stream : streams) {
+            groups.computeIfAbsent(SlotHash.getSlot(stream), slot -> new ArrayList<>()).add(stream);
+        }
+        return List.copyOf(groups.values());
     }
 
     /** Starts the reading thread. */
@@ -97,9 +119,8 @@ public final class StreamReader implements AutoCloseable {
         boolean checkGaps = false;
         while (running) {
             try {
-                StatefulRedisConnection<String, String> open =
-                        connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                RedisCommands<String, String> redis = open.sync();
+                RedisLink<String, String> open = connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                RedisClusterCommands<String, String> redis = open.sync();
                 if (!cursor.positioned()) {
                     cursor.position(redis);
                     sink.listening();
@@ -108,16 +129,7 @@ public final class StreamReader implements AutoCloseable {
                 } else if (checkGaps) {
                     clearIfGaps(redis);
                 }
-                CompletableFuture<List<StreamMessage<String, String>>> read = open.async()
-                        .xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), cursor.offsets())
-                        .toCompletableFuture();
-                int applied = read.thenApply(this::applyWithoutRedis).get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                List<StreamMessage<String, String>> entries = read.join();
-                for (StreamMessage<String, String> entry : entries.subList(applied, entries.size())) {
-                    dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
-                    cursor.advance(entry.getStream(), entry.getId());
-                }
-                checkGaps = entries.size() >= COUNT;
+                checkGaps = readOnce(open);
                 backoff = MIN_BACKOFF_MILLIS;
                 connected = true;
             } catch (Exception e) {
@@ -125,6 +137,7 @@ public final class StreamReader implements AutoCloseable {
                     break;
                 }
                 readFailures.increment();
+                setupErrors.note(e);
                 connected = false;
                 checkGaps = true;
                 WeftLog.warnRateLimited("events.read", "cannot read events from " + redacted + " (" + cause(e)
@@ -137,6 +150,34 @@ public final class StreamReader implements AutoCloseable {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
+    }
+
+    /**
+     * Reads every stream once (one {@code XREAD BLOCK} per entry of {@link #reads}, all sent at once) and
+     * applies the entries; returns whether some read came back full (the reader may be behind).
+     */
+    private boolean readOnce(RedisLink<String, String> open) throws Exception {
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        List<CompletableFuture<List<StreamMessage<String, String>>>> replies = new ArrayList<>(reads.size());
+        List<CompletableFuture<Integer>> appliedOnArrival = new ArrayList<>(reads.size());
+        for (List<String> group : reads) {
+            CompletableFuture<List<StreamMessage<String, String>>> read = open.async()
+                    .xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), cursor.offsets(group))
+                    .toCompletableFuture();
+            replies.add(read);
+            appliedOnArrival.add(read.thenApply(this::applyWithoutRedis));
+        }
+        boolean behind = false;
+        for (int i = 0; i < reads.size(); i++) {
+            int applied = appliedOnArrival.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            List<StreamMessage<String, String>> entries = replies.get(i).join();
+            for (StreamMessage<String, String> entry : entries.subList(applied, entries.size())) {
+                dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
+                cursor.advance(entry.getStream(), entry.getId());
+            }
+            behind |= entries.size() >= COUNT;
+        }
+        return behind;
     }
 
     /** Applies entries up to the first that needs Redis; returns how many were applied. */
@@ -152,7 +193,7 @@ public final class StreamReader implements AutoCloseable {
         return applied;
     }
 
-    private void clearIfGaps(RedisCommands<String, String> redis) {
+    private void clearIfGaps(RedisClusterCommands<String, String> redis) {
         List<String> gaps = cursor.findGaps(redis);
         if (gaps.isEmpty()) {
             return;

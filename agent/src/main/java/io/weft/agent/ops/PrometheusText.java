@@ -118,7 +118,8 @@ public final class PrometheusText {
 
     private void redis(RedisView r) {
         family("weft_redis_up", "gauge",
-                "1 while Redis answers (the event reader's last read succeeded and the circuit breaker is not open), else 0.");
+                "1 while Redis answers (the event reader's last read succeeded and the circuit breaker is not open)"
+                + " and accepts Weft's commands (no CROSSSLOT, MOVED or CLUSTERDOWN reply in the last minute), else 0.");
         sample("weft_redis_up", "", r.up() ? 1 : 0);
         family("weft_redis_breaker_state", "gauge",
                 "The L2 circuit breaker: 1 for its current state (closed: calls go through; open: refused; half_open: probing).");

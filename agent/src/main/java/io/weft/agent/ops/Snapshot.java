@@ -277,6 +277,7 @@ public final class Snapshot {
             this.publishPending = publisher.pending();
             this.publishFailures = publisher.failures();
             this.publishOverflows = publisher.overflows();
+            String setupError = connector.setupError();
             if (!readerUp || "OPEN".equals(breakerState)) {
                 this.status = Status.DOWN;
                 this.reason = "Redis " + uri + " does not answer"
@@ -286,13 +287,20 @@ public final class Snapshot {
             } else if (!"CLOSED".equals(breakerState)) {
                 this.status = Status.DEGRADED;
                 this.reason = "Redis " + uri + " is being probed after failures (circuit breaker " + breakerState + ")";
+            } else if (setupError != null) {
+                this.status = Status.DEGRADED;
+                this.reason = "Redis " + uri + " rejects Weft's commands: " + setupError
+                        + "; caching goes on in L1 where Redis fails";
             } else {
                 this.status = Status.UP;
                 this.reason = null;
             }
         }
 
-        /** Whether Redis answers: the event reader's last read succeeded and the breaker lets calls through. */
+        /**
+         * Whether Redis answers: the event reader's last read succeeded, the breaker lets calls through, and
+         * no reply said lately that the setup is wrong ({@code CROSSSLOT}, {@code MOVED} …).
+         */
         public boolean up() {
             return status == Status.UP;
         }

@@ -1,6 +1,5 @@
 package io.weft.agent.store;
 
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.RedisCodec;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +17,7 @@ public final class LazyConnection<K, V> implements AutoCloseable {
     private final RedisEndpoint endpoint;
     private final RedisCodec<K, V> codec;
     private final Duration commandTimeout;
-    private volatile CompletableFuture<StatefulRedisConnection<K, V>> current;
+    private volatile CompletableFuture<RedisLink<K, V>> current;
     private boolean closed;
 
     /** @param commandTimeout how long each command on the connection may take before it fails */
@@ -29,8 +28,8 @@ public final class LazyConnection<K, V> implements AutoCloseable {
     }
 
     /** The open connection, or the attempt to open it (started now if there is none or the last one failed). */
-    public CompletableFuture<StatefulRedisConnection<K, V>> get() {
-        CompletableFuture<StatefulRedisConnection<K, V>> connection = current;
+    public CompletableFuture<RedisLink<K, V>> get() {
+        CompletableFuture<RedisLink<K, V>> connection = current;
         if (connection != null && !connection.isCompletedExceptionally()) {
             return connection;
         }
@@ -38,16 +37,16 @@ public final class LazyConnection<K, V> implements AutoCloseable {
     }
 
     /** The connection if it is open right now, else {@code null}; never waits and never opens one. */
-    public StatefulRedisConnection<K, V> ifOpen() {
-        CompletableFuture<StatefulRedisConnection<K, V>> connection = current;
+    public RedisLink<K, V> ifOpen() {
+        CompletableFuture<RedisLink<K, V>> connection = current;
         if (connection == null || !connection.isDone() || connection.isCompletedExceptionally()) {
             return null;
         }
-        StatefulRedisConnection<K, V> open = connection.getNow(null);
+        RedisLink<K, V> open = connection.getNow(null);
         return open != null && open.isOpen() ? open : null;
     }
 
-    private synchronized CompletableFuture<StatefulRedisConnection<K, V>> open() {
+    private synchronized CompletableFuture<RedisLink<K, V>> open() {
         if (closed) {
             return CompletableFuture.failedFuture(
                     new IllegalStateException("connection to " + endpoint.redacted() + " closed"));
@@ -59,8 +58,8 @@ public final class LazyConnection<K, V> implements AutoCloseable {
     }
 
     /** Closes the current connection, if it is {@code broken}, so that the next {@link #get} opens a new one. */
-    public synchronized void discard(StatefulRedisConnection<K, V> broken) {
-        CompletableFuture<StatefulRedisConnection<K, V>> connection = current;
+    public synchronized void discard(RedisLink<K, V> broken) {
+        CompletableFuture<RedisLink<K, V>> connection = current;
         if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()
                 && connection.join() == broken) {
             current = null;
@@ -78,7 +77,7 @@ public final class LazyConnection<K, V> implements AutoCloseable {
         if (current == null) {
             return;
         }
-        CompletableFuture<Void> closing = current.thenCompose(StatefulRedisConnection::closeAsync);
+        CompletableFuture<Void> closing = current.thenCompose(RedisLink::closeAsync);
         current = null;
         try {
             closing.get(1, TimeUnit.SECONDS);

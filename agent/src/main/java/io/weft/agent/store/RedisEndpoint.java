@@ -1,23 +1,27 @@
 package io.weft.agent.store;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Redis server (or Sentinel-managed master) named by {@code weft.redis.uri}, and the Lettuce client
- * that talks to it: two NIO threads and two computation threads, all daemons named {@code weft-lettuce-*},
+ * The Redis server (or Sentinel-managed master, or Redis Cluster) named by {@code weft.redis.uri}, and the
+ * Lettuce client that talks to it: two NIO threads and two computation threads, all daemons named {@code weft-lettuce-*},
  * logging through {@link ClientLogging}. Connections reconnect on their own (backing off up to one second
  * between attempts) and, while disconnected, reject commands at once instead of queueing them. Opening a
  * connection (TCP, TLS, HELLO/AUTH) may take up to 2 s, in the background; each connection has its own
@@ -31,42 +35,75 @@ public final class RedisEndpoint implements AutoCloseable {
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
     /** Commands waiting for a reply per connection; beyond it commands fail instead of using memory. */
     private static final int REQUEST_QUEUE_SIZE = 65_536;
+    static final int TOPOLOGY_REFRESH_SECONDS = 10;
 
     static {
         ClientLogging.install();
     }
 
+    /** The server, or the first seed node of a cluster. */
     private final RedisURI uri;
     private final String redacted;
     private final ClientResources resources;
     private final RedisClient client;
+    private final RedisClusterClient clusterClient;
+    private final SetupErrors setupErrors;
+
+    /** A single server or a Sentinel-managed master: {@code RedisEndpoint(uri, false)}. */
+    public RedisEndpoint(String uri) {
+        this(uri, false);
+    }
 
     /**
      * @param uri {@code redis://[user:pass@]host:port/db}, {@code rediss://…} (TLS) or
-     *     {@code redis-sentinel://[user:pass@]host:port[,host:port]/db#master}
+     *     {@code redis-sentinel://[user:pass@]host:port[,host:port]/db#master}; with {@code cluster}, the
+     *     seed nodes {@code redis[s]://[user:pass@]host:port[,host:port…]}
+     * @param cluster {@code weft.redis.cluster}
      * @throws IllegalArgumentException when {@code uri} is not a Redis URI; the message holds no password
      */
-    public RedisEndpoint(String uri) {
-        this.uri = parse(uri);
-        this.uri.setTimeout(CONNECT_TIMEOUT);
-        this.redacted = redact(this.uri);
+    public RedisEndpoint(String uri, boolean cluster) {
+        List<RedisURI> seeds = cluster ? ClusterSeeds.parse(uri) : List.of(parse(uri));
+        seeds.forEach(seed -> seed.setTimeout(CONNECT_TIMEOUT));
+        this.uri = seeds.get(0);
+        this.redacted = cluster ? ClusterSeeds.redact(seeds) : redact(this.uri);
+        this.setupErrors = new SetupErrors(cluster);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .threadFactoryProvider(pool -> new DefaultThreadFactory("weft-" + pool, true))
                 .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(1), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources);
-        this.client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+        if (cluster) {
+            this.client = null;
+            this.clusterClient = RedisClusterClient.create(resources, seeds);
+            this.clusterClient.setOptions(common(ClusterClientOptions.builder())
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(Duration.ofSeconds(TOPOLOGY_REFRESH_SECONDS))
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                            .refreshTriggersReconnectAttempts(3)
+                            .build())
+                    // a node that a redirection names may not be in the last topology read yet
+                    .validateClusterNodeMembership(false)
+                    .build());
+        } else {
+            this.client = RedisClient.create(resources);
+            this.client.setOptions(common(ClientOptions.builder()).build());
+            this.clusterClient = null;
+        }
+    }
+
+    /** The options of both kinds of client. */
+    private static <B extends ClientOptions.Builder> B common(B options) {
+        options.autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled())
                 .requestQueueSize(REQUEST_QUEUE_SIZE)
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
-                .build());
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build());
+        return options;
     }
 
-    private static RedisURI parse(String uri) {
+    static RedisURI parse(String uri) {
         try {
             return RedisURI.create(uri);
         } catch (RuntimeException e) {
@@ -104,11 +141,12 @@ public final class RedisEndpoint implements AutoCloseable {
         return sentinel ? sb.append('#').append(uri.getSentinelMasterId()).toString() : sb.toString();
     }
 
-    /** {@code uri} with everything between {@code ://} and the last {@code @} masked. */
+    /** {@code uri} with everything between {@code ://} (or the start) and the last {@code @} masked. */
     static String redactUnparsed(String uri) {
         int start = uri.indexOf("://");
+        int from = start < 0 ? 0 : start + 3;
         int at = uri.lastIndexOf('@');
-        return start >= 0 && at > start ? uri.substring(0, start + 3) + "****" + uri.substring(at) : uri;
+        return at >= from ? uri.substring(0, from) + "****" + uri.substring(at) : uri;
     }
 
     /** The URI for logs and metrics: the password, if any, is replaced by asterisks. */
@@ -116,21 +154,40 @@ public final class RedisEndpoint implements AutoCloseable {
         return redacted;
     }
 
+    /** Whether this is a Redis Cluster ({@code weft.redis.cluster=true}). */
+    public boolean cluster() {
+        return clusterClient != null;
+    }
+
+    /** Error replies of this endpoint's connections that say the setup is wrong, for health. */
+    public SetupErrors setupErrors() {
+        return setupErrors;
+    }
+
     /**
      * Starts opening a connection without waiting for it.
      *
      * @param commandTimeout how long each command on the connection may take before it fails
      */
-    public <K, V> CompletableFuture<StatefulRedisConnection<K, V>> connect(RedisCodec<K, V> codec, Duration commandTimeout) {
+    public <K, V> CompletableFuture<RedisLink<K, V>> connect(RedisCodec<K, V> codec, Duration commandTimeout) {
+        if (clusterClient != null) {
+            // connectAsync needs the topology loaded: read it first (again, when opening a connection anew)
+            return clusterClient.refreshPartitionsAsync().toCompletableFuture()
+                    .thenCompose(loaded -> clusterClient.connectAsync(codec)).thenApply(connection -> {
+                connection.setTimeout(commandTimeout);
+                return RedisLink.of(connection);
+            });
+        }
         return client.connectAsync(codec, uri).toCompletableFuture().thenApply(connection -> {
             connection.setTimeout(commandTimeout);
-            return connection;
+            return RedisLink.of(connection);
         });
     }
 
     /** Closes every connection and stops the client threads. */
     @Override
     public void close() {
+        AbstractRedisClient client = clusterClient != null ? clusterClient : this.client;
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }

@@ -5,7 +5,6 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -27,7 +26,8 @@ import java.util.function.Function;
  * within the timeout (SPEC §4 {@code weft.redis.timeout}) and never throws for a Redis failure: it
  * counts it and answers as if Redis had nothing. A {@link CircuitBreaker} makes calls fail at once while
  * Redis keeps failing. An error reply (Redis answered) is counted as a failure but keeps the breaker
- * closed.
+ * closed; one that says the setup is wrong ({@code CROSSSLOT}, {@code MOVED} …) is also noted in the
+ * endpoint's {@link SetupErrors}, for health.
  *
  * <p>{@link #lookup} and {@link #setIfLeased} guard against the stale-set race across instances: a
  * lookup that misses takes a lease (a key beside the entry holding a random token); the loaded value
@@ -54,6 +54,8 @@ public final class RedisStore implements AutoCloseable {
     private final LazyConnection<String, byte[]> connection;
     private final long timeoutNanos;
     private final CircuitBreaker breaker;
+    private final SetupErrors setupErrors;
+    private final LeaseKeys leaseKeys;
     private final LongAdder failures = new LongAdder();
     private final LongAdder rejections = new LongAdder();
 
@@ -66,6 +68,13 @@ public final class RedisStore implements AutoCloseable {
         this.connection = new LazyConnection<>(endpoint, RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), timeout);
         this.timeoutNanos = timeout.toNanos();
         this.breaker = breaker;
+        this.setupErrors = endpoint.setupErrors();
+        this.leaseKeys = LeaseKeys.of(endpoint.cluster());
+    }
+
+    /** The key of {@code key}'s lease: beside it, and in its hash slot on a Redis Cluster ({@link LeaseKeys}). */
+    public String leaseKey(String key) {
+        return leaseKeys.leaseKey(key);
     }
 
     /** The value of {@code key}, or null when there is none, or Redis failed, timed out or is skipped. */
@@ -167,7 +176,7 @@ public final class RedisStore implements AutoCloseable {
         ScanArgs match = ScanArgs.Builder.matches(escapeGlob(prefix) + "*").limit(SCAN_PAGE);
         long deleted = 0;
         try {
-            StatefulRedisConnection<String, byte[]> c = connection.get().get(timeoutNanos, TimeUnit.NANOSECONDS);
+            RedisLink<String, byte[]> c = connection.get().get(timeoutNanos, TimeUnit.NANOSECONDS);
             KeyScanCursor<String> page = wait(c.async().scan(match));
             while (true) {
                 if (!page.getKeys().isEmpty()) {
@@ -186,7 +195,7 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /** Runs one command through the breaker and waits at most the timeout for its reply. */
-    private <T> T await(String command, Function<StatefulRedisConnection<String, byte[]>, CompletionStage<T>> call,
+    private <T> T await(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call,
             T fallback) {
         if (!breaker.tryAcquire()) {
             rejections.increment();
@@ -225,6 +234,7 @@ public final class RedisStore implements AutoCloseable {
             cause = cause.getCause();
         }
         failures.increment();
+        setupErrors.note(cause);
         if (cause instanceof RedisCommandExecutionException) {
             breaker.onSuccess();
         } else {

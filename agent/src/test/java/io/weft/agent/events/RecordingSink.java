@@ -5,12 +5,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An {@link EvictionSink} that remembers every call, in order, as text, and the thread that made it. */
-class RecordingSink implements EvictionSink {
+public class RecordingSink implements EvictionSink {
 
-    final List<String> calls = new CopyOnWriteArrayList<>();
-    final List<String> threads = new CopyOnWriteArrayList<>();
-    final List<String> clearReasons = new CopyOnWriteArrayList<>();
-    final AtomicInteger listening = new AtomicInteger();
+    public final List<String> calls = new CopyOnWriteArrayList<>();
+    public final List<String> threads = new CopyOnWriteArrayList<>();
+    public final List<String> clearReasons = new CopyOnWriteArrayList<>();
+    public final AtomicInteger listening = new AtomicInteger();
 
     @Override
     public void evictKeys(List<String> keys, boolean alsoL2) {
@@ -38,7 +38,7 @@ class RecordingSink implements EvictionSink {
         calls.add(call);
     }
 
-    boolean received(String call) {
+    public boolean received(String call) {
         return calls.contains(call);
     }
 }

@@ -58,16 +58,18 @@ public final class RedisFixture implements AutoCloseable {
     private final String host;
     private final int port;
     private final String password;
+    private final List<String> extraArgs;
     private final Path dir;
     private Process process;
     private RedisClient adminClient;
     private StatefulRedisConnection<String, String> admin;
 
-    private RedisFixture(String externalUri, String host, int port, String password, Path dir) {
+    private RedisFixture(String externalUri, String host, int port, String password, List<String> extraArgs, Path dir) {
         this.externalUri = externalUri;
         this.host = host;
         this.port = port;
         this.password = password;
+        this.extraArgs = extraArgs;
         this.dir = dir;
     }
 
@@ -78,7 +80,7 @@ public final class RedisFixture implements AutoCloseable {
             GenericContainer<?> redis = new GenericContainer<>(DockerImageName.parse("redis:7-alpine")).withExposedPorts(6379);
             redis.start();
             RedisFixture fixture = new RedisFixture("redis://" + redis.getHost() + ":" + redis.getMappedPort(6379),
-                    redis.getHost(), redis.getMappedPort(6379), null, null);
+                    redis.getHost(), redis.getMappedPort(6379), null, List.of(), null);
             fixture.container = redis;
             return fixture;
         }
@@ -86,7 +88,7 @@ public final class RedisFixture implements AutoCloseable {
             return startLocal(null);
         }
         RedisURI parsed = RedisURI.create(url);
-        return new RedisFixture(url, parsed.getHost(), parsed.getPort(), null, null);
+        return new RedisFixture(url, parsed.getHost(), parsed.getPort(), null, List.of(), null);
     }
 
     /**
@@ -95,6 +97,11 @@ public final class RedisFixture implements AutoCloseable {
      * @param requirepass the password of the default user, or null for none
      */
     public static RedisFixture startLocal(String requirepass) {
+        return startLocal(requirepass, List.of());
+    }
+
+    /** A new local {@code redis-server} started with {@code extraArgs} too, in a directory of its own. */
+    static RedisFixture startLocal(String requirepass, List<String> extraArgs) {
         Path dir;
         try {
             dir = Files.createTempDirectory("weft-redis");
@@ -103,7 +110,7 @@ public final class RedisFixture implements AutoCloseable {
         }
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            RedisFixture fixture = new RedisFixture(null, HOST, freePort(), requirepass, dir);
+            RedisFixture fixture = new RedisFixture(null, HOST, freePort(), requirepass, extraArgs, dir);
             try {
                 fixture.launch();
                 return fixture;
@@ -135,6 +142,7 @@ public final class RedisFixture implements AutoCloseable {
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
+        command.addAll(extraArgs);
         Path log = dir.resolve("redis-" + port + ".log");
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -221,6 +229,15 @@ public final class RedisFixture implements AutoCloseable {
     /** Stops the local server (by its PID: SIGTERM, then waiting for it to exit). */
     public void stop() {
         requireLocal("stop");
+        destroy();
+    }
+
+    /** Kills the local server at once (SIGKILL by its PID), as a crash would. */
+    public void kill() {
+        requireLocal("kill");
+        if (process != null) {
+            process.destroyForcibly();
+        }
         destroy();
     }
 

@@ -1,0 +1,192 @@
+package io.weft.agent.redis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.cluster.SlotHash;
+import io.weft.agent.events.EventPublisher;
+import io.weft.agent.events.RecordingSink;
+import io.weft.agent.events.ForeignEventMapping;
+import io.weft.agent.events.InvalidationEvent;
+import io.weft.agent.events.StreamReader;
+import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.StoredValue;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.RedisClusterFixture;
+import io.weft.agent.testing.RedisFixture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store and the event streams on a real three-master Redis Cluster, seeded with one node only: every
+ * key lands on its slot's master, and no command is refused ({@code CROSSSLOT}, {@code MOVED}).
+ */
+class RedisClusterTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private static RedisClusterFixture cluster;
+    private static RedisEndpoint endpoint;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private RedisStore store;
+    private String ns;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RedisClusterFixture.start();
+        endpoint = new RedisEndpoint(cluster.uri(List.of(cluster.nodes().get(0))), true);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        endpoint.close();
+        cluster.close();
+    }
+
+    @BeforeEach
+    void openStore() {
+        store = closeLater(new RedisStore(endpoint, TIMEOUT, new CircuitBreaker("cluster test")));
+        ns = "t" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        toClose.add(closeable);
+        return closeable;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Keys on many slots, some with hash tags and some with braces that are no tag. */
+    private List<String> keys(String prefix, int count) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            keys.add(ns + prefix + i);
+        }
+        keys.addAll(List.of(ns + prefix + "user:{42}:profile", ns + prefix + "a}b{c", ns + prefix + "a{}b",
+                ns + prefix + "{", ns + prefix + "}{x}"));
+        return keys;
+    }
+
+    /** Misses {@code key}, taking its lease, and stores {@code value} under that lease. */
+    private void put(String key, String value) throws Exception {
+        String token = UUID.randomUUID().toString();
+        StoredValue miss = store.lookup(key, store.leaseKey(key), token, 30_000);
+        assertNotNull(miss, key);
+        assertNull(miss.value(), key);
+        assertTrue(miss.leased(), key);
+        assertTrue(store.setIfLeased(key, bytes(value), 60_000, store.leaseKey(key), token).get(), key);
+    }
+
+    private static long keysOn(RedisFixture node, String prefix) {
+        return node.admin().scan(ScanArgs.Builder.matches(prefix + "*").limit(100_000)).getKeys().size();
+    }
+
+    @Test
+    void leasedLookupsAndStoresWorkOnEveryMaster() throws Exception {
+        List<String> keys = keys("k:", 200);
+        for (String key : keys) {
+            put(key, "v-" + key);
+        }
+        for (String key : keys) {
+            StoredValue hit = store.lookup(key, store.leaseKey(key), "late", 30_000);
+            assertArrayEquals(bytes("v-" + key), hit.value(), key);
+        }
+        List<RedisFixture> masters = cluster.masters();
+        assertEquals(3, masters.size());
+        for (RedisFixture master : masters) {
+            assertTrue(keysOn(master, ns) > 0, "master " + master.port() + " holds some of the keys");
+        }
+        assertEquals(0, store.failures(), "no command failed (CROSSSLOT, MOVED)");
+        assertNull(endpoint.setupErrors().recent());
+    }
+
+    @Test
+    void aMultiKeyDeleteRemovesKeysOfManySlots() throws Exception {
+        List<String> keys = keys("d:", 100);
+        List<String> toDelete = new ArrayList<>();
+        for (String key : keys) {
+            put(key, "v");
+            toDelete.add(key);
+            toDelete.add(store.leaseKey(key));
+        }
+        assertTrue(store.delete(toDelete.toArray(new String[0])));
+        for (String key : keys) {
+            assertNull(store.get(key), key);
+        }
+        assertEquals(0, store.failures());
+    }
+
+    @Test
+    void aPrefixDeleteReachesEveryMasterWithTheLeasesOfLoadsInFlight() throws Exception {
+        List<String> keys = keys("p:", 150);
+        for (String key : keys) {
+            put(key, "v");
+        }
+        String inFlight = ns + "p:loading";
+        assertTrue(store.lookup(inFlight, store.leaseKey(inFlight), "token", 30_000).leased());
+        String kept = ns + "q:kept";
+        put(kept, "v");
+        assertEquals(keys.size() + 1, store.deleteByPrefix(ns + "p:"), "every value and the lease in flight");
+        for (RedisFixture master : cluster.masters()) {
+            assertEquals(0, keysOn(master, ns + "p:"), "nothing under the prefix on " + master.port());
+        }
+        assertNotNull(store.get(kept));
+        assertEquals(false, store.setIfLeased(inFlight, bytes("stale"), 60_000, store.leaseKey(inFlight), "token").get(),
+                "the load in flight lost its lease");
+        assertEquals(0, store.failures());
+    }
+
+    @Test
+    void eventsAreReadWhateverNodeTheSeedsNameAndWhateverSlotsTheStreamsHashTo() throws Exception {
+        String type = "book.updated";
+        String allStream = ns + "events:cache.invalidated";
+        String typeStream = ns + "events:" + type;
+        assertNotEquals(SlotHash.getSlot(allStream), SlotHash.getSlot(typeStream), "the streams are in different slots");
+        RedisFixture owner = cluster.masterOf(allStream);
+        RedisFixture other = cluster.masters().stream().filter(node -> node != owner).findFirst().orElseThrow();
+        RedisEndpoint viaOther = closeLater(new RedisEndpoint(cluster.uri(List.of(other)), true));
+        RecordingSink sink = new RecordingSink();
+        StreamReader reader = closeLater(new StreamReader(viaOther, ns, "reader",
+                ForeignEventMapping.parse(Map.of(type, "storybook:book:{book_id}")), sink));
+        reader.start();
+        Await.until("the reader is at the end of both streams", reader::positioned);
+        EventPublisher publisher = closeLater(new EventPublisher(viaOther, ns, 1000, 100, TIMEOUT, "writer"));
+        publisher.start();
+
+        publisher.publish(InvalidationEvent.invalidation(type, List.of("storybook:book:7"), List.of(), Map.of(), "writer"));
+        publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:8"), List.of("p:"), Map.of(),
+                "writer"));
+        Await.until("both events are read, the first from both streams", () -> sink.calls.size() >= 4);
+        assertEquals(List.of("keys [storybook:book:7]", "keys [k:8]", "prefixes [p:]"),
+                sink.calls.stream().distinct().collect(Collectors.toList()));
+        assertEquals(0, reader.readFailures(), "no XREAD was refused");
+        assertEquals(0, publisher.failures(), "no XADD was refused");
+        assertEquals(2, publisher.published());
+    }
+}
