@@ -1,14 +1,17 @@
 package io.weft.agent;
 
 import io.weft.agent.attach.AttachCli;
-import io.weft.agent.attach.LoadedClasses;
 import io.weft.agent.cache.CacheSystem;
+import io.weft.agent.config.AgentInfo;
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
+import io.weft.agent.events.EventStreams;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.ops.Ops;
+import io.weft.agent.ops.jmx.Jmx;
 import io.weft.agent.weaving.CandidateFilter;
 import io.weft.agent.weaving.ConfigurationErrors;
+import io.weft.agent.weaving.LoadedClasses;
 import io.weft.agent.weaving.Weaving;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -22,7 +25,6 @@ import java.util.function.Supplier;
  */
 public final class WeftAgent {
 
-    private static final String STARTED = "weft.agent.started";
     private static volatile CacheSystem system;
 
     private WeftAgent() {
@@ -48,7 +50,7 @@ public final class WeftAgent {
 
     private static synchronized void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         try {
-            if (System.getProperty(STARTED) != null) {
+            if (System.getProperty(AgentInfo.STARTED_PROPERTY) != null) {
                 WeftLog.info("already running in this JVM; nothing to do" + (attached
                         ? " (attaching again changes no setting: use the switches, or restart the JVM)" : ""));
                 return;
@@ -66,7 +68,7 @@ public final class WeftAgent {
             for (String unknown : config.unknownNames()) {
                 WeftLog.warn("unknown setting " + unknown + " is ignored (check its spelling)");
             }
-            System.setProperty(STARTED, "true");
+            System.setProperty(AgentInfo.STARTED_PROPERTY, "true");
             Ops ops = Ops.create(config);
             // Classes loaded before the transformer is added must be retransformed; those loaded after, it sees.
             Class<?>[] loaded = attached ? instrumentation.getAllLoadedClasses() : null;
@@ -109,11 +111,21 @@ public final class WeftAgent {
                 public void accept(CacheSystem created) {
                     system = created;
                     ops.systemCreated(created);
+                    startJmx(ops, created);
                 }
             });
         } catch (RuntimeException | Error e) {
             ops.weavingFailed(e);
             throw e;
+        }
+    }
+
+    /** Registers the MBeans (in the background, off the weaving thread). */
+    private static void startJmx(Ops ops, CacheSystem created) {
+        try {
+            Jmx.start(ops, created.caches());
+        } catch (Throwable t) {
+            WeftLog.warn("JMX is not available (" + t + "); use weft.http.port for metrics and switches");
         }
     }
 
@@ -129,13 +141,12 @@ public final class WeftAgent {
         }
         String uri = config.redisUri().replaceAll("(://[^:@/]*:)[^@/]*@", "$1****@").replaceAll("(://)[^:@/]+@", "$1****@");
         return "L2 on " + uri + " (timeout " + Durations.format(config.redisTimeout()) + ", namespace '"
-                + config.namespace() + "'); events on streams " + config.namespace() + "events:cache.invalidated"
+                + config.namespace() + "'); events on streams " + EventStreams.key(config.namespace(), EventStreams.CACHE_INVALIDATED)
                 + (config.eventTemplates().isEmpty() ? "" : " and " + config.eventTemplates().keySet());
     }
 
     private static String startupLine(WeftConfig config, boolean attached) {
-        String version = WeftAgent.class.getPackage().getImplementationVersion();
-        return "Weft " + (version == null ? "dev" : version) + " started on Java " + Runtime.version().feature()
+        return "Weft " + AgentInfo.version() + " started on Java " + Runtime.version().feature()
                 + ": L1 maxSize=" + config.l1MaxSize() + " l1.ttl=" + Durations.format(config.l1Ttl())
                 + " ttl=" + Durations.format(config.ttl())
                 + "; " + redis(config) + "; weaving " + (config.include().isEmpty() ? "all packages" : config.include())

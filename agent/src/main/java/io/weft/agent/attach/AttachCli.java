@@ -1,9 +1,9 @@
 package io.weft.agent.attach;
 
+import io.weft.agent.config.AgentInfo;
 import io.weft.agent.config.ConfigSources;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.launcher.AgentLauncher;
-import io.weft.agent.ops.Ops;
 import java.io.File;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
@@ -26,7 +26,6 @@ public final class AttachCli {
 
     /** The system property of the target where the agent leaves a line about what it did. */
     public static final String REPORT = "weft.agent.report";
-    private static final String STARTED = "weft.agent.started";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -50,7 +49,7 @@ public final class AttachCli {
                 return cli.list();
             case "version":
             case "--version":
-                out.println("Weft " + Ops.version());
+                out.println("Weft " + AgentInfo.version());
                 return 0;
             case "help":
             case "--help":
@@ -65,7 +64,7 @@ public final class AttachCli {
     }
 
     private void usage(PrintStream to) {
-        to.println("Weft " + Ops.version() + " - two-level caching woven into a JVM service");
+        to.println("Weft " + AgentInfo.version() + " - two-level caching woven into a JVM service");
         to.println();
         to.println("usage:");
         to.println("  java -jar weft-agent.jar attach <pid> [key=value ...]");
@@ -142,7 +141,7 @@ public final class AttachCli {
         }
         try {
             Properties before = (Properties) invoke(vmType, vm, "getSystemProperties");
-            if (before.getProperty(STARTED) != null) {
+            if (before.getProperty(AgentInfo.STARTED_PROPERTY) != null) {
                 out.println("Weft is already running in JVM " + pid + "; attaching again changes nothing"
                         + Optional.ofNullable(before.getProperty(REPORT)).map(r -> " (" + r + ")").orElse("") + ".");
                 out.println("Use its switches (JMX, or HTTP with weft.http.port) or restart it to change settings.");
@@ -161,7 +160,7 @@ public final class AttachCli {
             vmType.getMethod("loadAgent", String.class, String.class).invoke(vm, jar.getAbsolutePath(),
                     agentArgs.toString());
             Properties after = (Properties) invoke(vmType, vm, "getSystemProperties");
-            if (after.getProperty(STARTED) == null) {
+            if (after.getProperty(AgentInfo.STARTED_PROPERTY) == null) {
                 out.println("Weft was loaded into JVM " + pid + " but did not start: see that JVM's standard error"
                         + " (lines starting with [weft])" + (config.enabled() ? "" : "; weft.enabled=false was given"));
                 return config.enabled() ? 1 : 0;

@@ -1,11 +1,9 @@
 package io.weft.agent.ops;
 
-import io.weft.agent.WeftAgent;
 import io.weft.agent.cache.CacheSystem;
 import io.weft.agent.cache.NamedCache;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
-import io.weft.agent.ops.jmx.Jmx;
 
 /**
  * The operations side of the agent (SPEC §9): the runtime switches, JMX MBeans once the first cache
@@ -57,15 +55,10 @@ public final class Ops {
 
     /**
      * Called as soon as the cache system exists, before its first cache is created: the switches start
-     * following its caches, and the MBeans are registered (in the background, off the weaving thread).
+     * following its caches.
      */
     public void systemCreated(CacheSystem created) {
         use(Snapshot.Parts.of(created));
-        try {
-            Jmx.start(this, created.caches());
-        } catch (Throwable t) {
-            WeftLog.warn("JMX is not available (" + t + "); use weft.http.port for metrics and switches");
-        }
     }
 
     /** Starts reading and switching {@code system}'s parts. */
@@ -145,9 +138,5 @@ public final class Ops {
         return config;
     }
 
-    /** The agent's version from its jar's manifest, or {@code dev}. */
-    public static String version() {
-        String version = WeftAgent.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
-    }
+
 }

@@ -1,5 +1,6 @@
 package io.weft.agent.ops;
 
+import io.weft.agent.config.AgentInfo;
 import io.weft.agent.cache.CacheRegistry;
 import io.weft.agent.cache.CacheRuntime;
 import io.weft.agent.cache.CacheSystem;
@@ -53,7 +54,7 @@ public final class Snapshot {
     public final List<String> reasons;
 
     private Snapshot(Parts parts, WeftConfig config, Switches switches, String weavingFailure, boolean countEntries) {
-        this.version = Ops.version();
+        this.version = AgentInfo.version();
         this.javaFeature = Runtime.version().feature();
         this.started = parts != null;
         this.agentEnabled = switches.agentEnabled();

@@ -16,7 +16,10 @@ import java.util.function.Supplier;
  */
 public final class CandidateFilter implements ClassFileTransformer {
 
-    private static final byte[] MARKER = "Lio/weft/annotations/".getBytes(StandardCharsets.US_ASCII);
+    /** The package of Weft's annotations, as {@link Class#getName()} spells its members. */
+    static final String ANNOTATIONS_PACKAGE = "io.weft.annotations.";
+    /** What every class file that uses a Weft annotation holds in its constant pool (a descriptor). */
+    private static final byte[] MARKER = ("L" + ANNOTATIONS_PACKAGE.replace('.', '/')).getBytes(StandardCharsets.US_ASCII);
     private static final String[] SKIPPED = {
         "java/", "javax/", "jdk/", "sun/", "com/sun/", "io/weft/agent/", "io/weft/shaded/", "net/bytebuddy/",
         "org/springframework/", "org/apache/", "org/eclipse/", "org/hibernate/", "org/h2/", "org/postgresql/",
@@ -39,7 +42,7 @@ public final class CandidateFilter implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (loader == null || className == null || !acceptsName(className) || !contains(classfileBuffer, MARKER)) {
+        if (loader == null || className == null || !acceptsName(className) || !refersToWeftAnnotations(classfileBuffer)) {
             return null;
         }
         try {
@@ -76,7 +79,12 @@ public final class CandidateFilter implements ClassFileTransformer {
         return current;
     }
 
-    static boolean contains(byte[] bytes, byte[] marker) {
+    /** Whether a class file refers to a Weft annotation (its constant pool names one). */
+    static boolean refersToWeftAnnotations(byte[] classFile) {
+        return contains(classFile, MARKER);
+    }
+
+    private static boolean contains(byte[] bytes, byte[] marker) {
         byte first = marker[0];
         int last = bytes.length - marker.length;
         outer:

@@ -10,6 +10,7 @@ import io.weft.agent.cache.MethodTable;
 import io.weft.agent.cache.ResultShape;
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
+import io.weft.agent.events.EventStreams;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeySpaces;
 import io.weft.agent.keys.Signature;
@@ -144,7 +145,7 @@ final class MethodPlanner {
         if (keys.isEmpty() && prefixes.isEmpty()) {
             throw new ConfigurationError(owner, "@InvalidateCache names no keys and no prefixes");
         }
-        return new Invalidation(declared, keys, prefixes, before, annotation.string("event", "cache.invalidated"));
+        return new Invalidation(declared, keys, prefixes, before, annotation.string("event", EventStreams.CACHE_INVALIDATED));
     }
 
     /** SPEC §2: the key's literal text before its first placeholder without a trailing ':', else Class.method. */

@@ -1,5 +1,6 @@
 package io.weft.agent.ops;
 
+import io.weft.agent.config.AgentInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -127,7 +128,7 @@ class PrometheusTextTest {
         PromText metrics = PromText.parse(PrometheusText.render(empty));
         assertEquals(0, metrics.value("weft_woven_methods"));
         assertFalse(metrics.has("weft_cache_hits_total"));
-        assertEquals(1, metrics.value("weft_info", "version", Ops.version(), "java",
+        assertEquals(1, metrics.value("weft_info", "version", AgentInfo.version(), "java",
                 String.valueOf(Runtime.version().feature())));
     }
 

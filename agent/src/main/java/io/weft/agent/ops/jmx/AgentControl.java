@@ -1,5 +1,6 @@
 package io.weft.agent.ops.jmx;
 
+import io.weft.agent.config.AgentInfo;
 import io.weft.agent.ops.Ops;
 import io.weft.agent.ops.Snapshot;
 import io.weft.agent.ops.Snapshot.RedisView;
@@ -23,7 +24,7 @@ public final class AgentControl implements AgentControlMXBean {
 
     @Override
     public String getVersion() {
-        return Ops.version();
+        return AgentInfo.version();
     }
 
     @Override

@@ -1,13 +1,11 @@
-package io.weft.agent.attach;
+package io.weft.agent.weaving;
 
 import io.weft.agent.log.WeftLog;
-import io.weft.agent.weaving.CandidateFilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +17,6 @@ import java.util.List;
 public final class LoadedClasses {
 
     static final int BATCH = 50;
-    private static final byte[] MARKER = "Lio/weft/annotations/".getBytes(StandardCharsets.US_ASCII);
-    private static final String ANNOTATIONS = "io.weft.annotations.";
 
     private LoadedClasses() {
     }
@@ -83,7 +79,7 @@ public final class LoadedClasses {
             return false;
         }
         byte[] bytes = classFile(loader, type.getName());
-        return bytes != null ? contains(bytes, MARKER) : declaresAnnotatedMethod(type);
+        return bytes != null ? CandidateFilter.refersToWeftAnnotations(bytes) : declaresAnnotatedMethod(type);
     }
 
     /** The class file as its loader would find it, without loading or linking anything; null when not found. */
@@ -100,7 +96,7 @@ public final class LoadedClasses {
         try {
             for (Method method : type.getDeclaredMethods()) {
                 for (Annotation annotation : method.getDeclaredAnnotations()) {
-                    if (annotation.annotationType().getName().startsWith(ANNOTATIONS)) {
+                    if (annotation.annotationType().getName().startsWith(CandidateFilter.ANNOTATIONS_PACKAGE)) {
                         return true;
                     }
                 }
@@ -109,18 +105,5 @@ public final class LoadedClasses {
         } catch (LinkageError | RuntimeException e) {
             return false;
         }
-    }
-
-    static boolean contains(byte[] bytes, byte[] marker) {
-        outer:
-        for (int i = 0; i <= bytes.length - marker.length; i++) {
-            for (int j = 0; j < marker.length; j++) {
-                if (bytes[i + j] != marker[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }
