@@ -2,7 +2,7 @@ package app;
 
 import io.weft.annotations.CacheResult;
 import io.weft.annotations.InvalidateCache;
-import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,20 +11,36 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
- * Concurrent readers and writers on a few hot keys of a PostgreSQL table, cached by Weft. A load
- * reads the row, then lingers a little, which is when a write can overtake it (the stale-set race).
- * Every write and read is logged with its wall-clock time for a check across JVMs; in this JVM no
- * read may return a version older than the last write that completed before the read began.
+ * One side of the stale-set torture on a few hot rows of a PostgreSQL table, cached by Weft (L1 + Redis).
+ * Run as {@code writer} it writes each key in short bursts (writes a few milliseconds apart, so that a
+ * reload in the other JVM overlaps the next write: the stale-set race) separated by quiet gaps longer
+ * than the test's propagation bound (so that a stale value kept by mistake would be read long enough to
+ * be seen). Run as {@code reader} it reads the keys as fast as it can; a load lingers a little after
+ * reading the row, which is when a write can overtake it. Every write and read is logged with its
+ * wall-clock time for the test's check across the two JVMs.
+ *
+ * <p>Before it starts, each side waits until the agent's Redis connection and event reader are up (read
+ * over JMX in this JVM) and prints {@code READY}. At the end it prints the cache's counters as {@code CHECK}
+ * lines. Any failure of a worker thread, or a missing Weft MBean, ends the JVM with status 1.
+ *
+ * <p>Arguments: {@code writer|reader jdbcUrl keys seconds logFile}.
  */
 public class Torture {
 
     static final ThreadLocal<Connection> CONNECTION = new ThreadLocal<>();
+    static final int READERS = 4;
+    static final int BURST = 5;
+    static final long QUIET_MILLIS = 1500;
+    static final long MBEAN_WAIT_MILLIS = 30_000;
     static String url;
 
     static Connection db() throws SQLException {
@@ -61,67 +77,122 @@ public class Torture {
         }
     }
 
-    static long millis() {
-        return System.currentTimeMillis();
+    /** A worker's loop body, which may throw. */
+    interface Body {
+        void run() throws Exception;
     }
 
-    public static void main(String[] args) throws Exception {
-        url = args[0];
-        int keys = Integer.parseInt(args[1]);
-        long seconds = Long.parseLong(args[2]);
-        Path log = Path.of(args[3]);
-        Torture app = new Torture();
-        AtomicLongArray completed = new AtomicLongArray(keys);
-        AtomicLong reads = new AtomicLong();
-        AtomicLong writes = new AtomicLong();
-        AtomicLong stale = new AtomicLong();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < 2; w++) {
-            threads.add(new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        int k = ThreadLocalRandom.current().nextInt(keys);
-                        long v = app.write(k);
-                        completed.accumulateAndGet(k, v, Math::max);
-                        lines.add("W " + k + " " + v + " " + millis());
-                        writes.incrementAndGet();
-                        Thread.sleep(3);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+
+    /** Adds a worker that repeats {@code body} until {@code end} (System.nanoTime) or until any worker failed. */
+    void worker(long end, Body body) {
+        threads.add(new Thread(() -> {
+            try {
+                while (System.nanoTime() < end && failure.get() == null) {
+                    body.run();
                 }
-            }));
-        }
-        for (int r = 0; r < 4; r++) {
-            threads.add(new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        int k = ThreadLocalRandom.current().nextInt(keys);
-                        long startedAt = millis();
-                        long floor = completed.get(k);
-                        long v = app.read(k);
-                        if (v < floor) {
-                            stale.incrementAndGet();
-                        }
-                        lines.add("R " + k + " " + v + " " + startedAt);
-                        reads.incrementAndGet();
-                        Thread.sleep(1);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
-        }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        }));
+    }
+
+    void writer(int k, long end) {
+        worker(end, () -> {
+            for (int i = 0; i < BURST; i++) {
+                long v = write(k);
+                lines.add("W " + k + " " + v + " " + System.currentTimeMillis());
+                writes.incrementAndGet();
+                Thread.sleep(1 + ThreadLocalRandom.current().nextInt(3));
+            }
+            Thread.sleep(QUIET_MILLIS + ThreadLocalRandom.current().nextInt(200));
+        });
+    }
+
+    void reader(int keys, long end) {
+        worker(end, () -> {
+            int k = ThreadLocalRandom.current().nextInt(keys);
+            long startedAt = System.currentTimeMillis();
+            long v = read(k);
+            lines.add("R " + k + " " + v + " " + startedAt);
+            reads.incrementAndGet();
+            Thread.sleep(1);
+        });
+    }
+
+    /** Runs the workers to their end; a failed worker ends the JVM with status 1. */
+    void run() throws InterruptedException {
         threads.forEach(Thread::start);
         for (Thread t : threads) {
             t.join();
         }
-        Files.write(log, lines);
-        System.out.println("CHECK reads=" + reads.get());
-        System.out.println("CHECK writes=" + writes.get());
-        System.out.println("CHECK stale.local=" + stale.get());
+        if (failure.get() != null) {
+            System.out.println("CHECK failure=" + failure.get());
+            failure.get().printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String role = args[0];
+        url = args[1];
+        int keys = Integer.parseInt(args[2]);
+        long seconds = Long.parseLong(args[3]);
+        Path log = Path.of(args[4]);
+        if (!role.equals("writer") && !role.equals("reader")) {
+            throw new IllegalArgumentException("role must be writer or reader: " + role);
+        }
+        Torture app = new Torture();
+        ObjectName agent = new ObjectName("io.weft:type=Agent");
+        awaitTrue(agent, "RedisUp");
+        awaitTrue(agent, "EventsReaderPositioned");
+        System.out.println("READY");
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        if (role.equals("writer")) {
+            for (int k = 0; k < keys; k++) {
+                app.writer(k, end);
+            }
+        } else {
+            for (int r = 0; r < READERS; r++) {
+                app.reader(keys, end);
+            }
+        }
+        app.run();
+        Files.write(log, app.lines);
+        ObjectName cache = new ObjectName("io.weft:type=Cache,name=" + ObjectName.quote("torture"));
+        System.out.println("CHECK reads=" + app.reads.get());
+        System.out.println("CHECK writes=" + app.writes.get());
+        for (String counter : List.of("L1Hits", "L2Hits", "Misses", "StaleStoresDiscarded")) {
+            System.out.println("CHECK " + counter + "=" + attribute(cache, counter));
+        }
         System.out.println("DONE");
+    }
+
+    /** Waits until a boolean attribute of a Weft MBean of this JVM is true; fails after 30 s. */
+    static void awaitTrue(ObjectName name, String attribute) throws Exception {
+        long deadline = System.nanoTime() + MBEAN_WAIT_MILLIS * 1_000_000L;
+        while (!Boolean.TRUE.equals(attribute(name, attribute))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " " + attribute + " not true within " + MBEAN_WAIT_MILLIS + " ms");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** An attribute of a Weft MBean of this JVM, waiting up to 30 s for the MBean to be registered. */
+    static Object attribute(ObjectName name, String attribute) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long deadline = System.nanoTime() + MBEAN_WAIT_MILLIS * 1_000_000L;
+        while (!server.isRegistered(name)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no MBean " + name + " within " + MBEAN_WAIT_MILLIS + " ms: is Weft on?");
+            }
+            Thread.sleep(10);
+        }
+        return server.getAttribute(name, attribute);
     }
 }

@@ -16,16 +16,19 @@ import java.util.function.BooleanSupplier;
  * {@code weft.l1.ttl} after it was written (fixed expiry: a read costs no clock read and no timer-wheel
  * work); an entry that must die sooner carries its own deadline, checked when it is read. Keys are
  * {@link CacheKey}s, so that a hit can be found without building the key's text; a key belongs to the scope
- * of the class loader whose method made it, and a removal by text removes it from every scope.
+ * of the class loader whose method made it, and a removal by text removes it from every scope. With a
+ * bound of {@code 0} ({@code weft.l1.maxSize=0}) it keeps nothing: every call goes to L2.
  */
 final class LocalCache {
 
     private final Cache<CacheKey, CacheEntry> cache;
     private final long maxTtlNanos;
     private final LoaderScopes scopes;
+    private final boolean keepsEntries;
 
     LocalCache(long maxSize, long maxTtlNanos, LoaderScopes scopes) {
         this.maxTtlNanos = maxTtlNanos;
+        this.keepsEntries = maxSize > 0;
         this.scopes = scopes;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
@@ -61,11 +64,15 @@ final class LocalCache {
 
     /**
      * Puts {@code entry} unless {@code stale} says it must not be kept, deciding under the key's lock,
-     * so that a removal of the key that follows the mark cannot be overtaken by the put.
+     * so that a removal of the key that follows the mark cannot be overtaken by the put. Without an L1
+     * (a bound of 0) nothing is put, and the answer is only whether the entry is stale.
      *
-     * @return whether the entry was put
+     * @return whether the entry was kept: put, or (without an L1) not stale
      */
     boolean putUnless(CacheKey key, CacheEntry entry, BooleanSupplier stale) {
+        if (!keepsEntries) {
+            return !stale.getAsBoolean();
+        }
         boolean[] put = new boolean[1];
         cache.asMap().compute(key, (k, current) -> {
             put[0] = !stale.getAsBoolean();

@@ -54,7 +54,7 @@ public final class WeftConfig {
         this.ttl = duration("weft.ttl", Duration.ofMinutes(5));
         this.l1Ttl = duration("weft.l1.ttl", Duration.ofMinutes(1));
         this.loadMaxWait = duration("weft.load.maxWait", Duration.ofSeconds(5));
-        this.l1MaxSize = positiveInt("weft.l1.maxSize", 10_000);
+        this.l1MaxSize = intAtLeast("weft.l1.maxSize", 0, 10_000);
         this.namespace = string("weft.namespace", "");
         this.include = packages("weft.include");
         this.exclude = packages("weft.exclude");
@@ -98,6 +98,7 @@ public final class WeftConfig {
         return loadMaxWait;
     }
 
+    /** The L1's bound in entries ({@code weft.l1.maxSize}); {@code 0}: no L1, every call goes to L2. */
     public int l1MaxSize() {
         return l1MaxSize;
     }
@@ -285,19 +286,25 @@ public final class WeftConfig {
     }
 
     private int positiveInt(String name, int fallback) {
+        return intAtLeast(name, 1, fallback);
+    }
+
+    /** The integer setting {@code name} if it is at least {@code min}; otherwise a problem and {@code fallback}. */
+    private int intAtLeast(String name, int min, int fallback) {
         String value = sources.get(name);
         if (value == null) {
             return fallback;
         }
         try {
             int parsed = Integer.parseInt(value.trim());
-            if (parsed > 0) {
+            if (parsed >= min) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        problems.add(name + ": '" + value + "' is not a positive integer; using " + fallback);
+        problems.add(name + ": '" + value + "' is not " + (min == 1 ? "a positive integer" : "an integer >= " + min)
+                + "; using " + fallback);
         return fallback;
     }
 

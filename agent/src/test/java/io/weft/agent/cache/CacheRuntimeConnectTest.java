@@ -1,10 +1,13 @@
 package io.weft.agent.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
+import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.events.EventJson;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.EventStreams;
@@ -61,8 +64,17 @@ class CacheRuntimeConnectTest {
     }
 
     private void connect() {
-        runtime.connect(new SharedLevel(store, new ValueCodec(1 << 20), ns), publisher, "host-1");
+        connect(runtime);
+    }
+
+    private void connect(CacheRuntime through) {
+        through.connect(new SharedLevel(store, new ValueCodec(1 << 20), ns), publisher, "host-1");
         publisher.start();
+    }
+
+    /** A cached method's body, for the L2 test: its declared return type is what Redis values decode into. */
+    static String title(String id) {
+        return "title " + id;
     }
 
     private List<StreamMessage<String, String>> events() {
@@ -85,6 +97,31 @@ class CacheRuntimeConnectTest {
         assertEquals(List.of("books:7"), event.keys());
         assertEquals(List.of("lists:"), event.prefixes());
         assertEquals("host-1", event.source());
+    }
+
+    @Test
+    void withoutAnL1EveryCallGoesToRedis() {
+        LoaderScopes scopes = new LoaderScopes();
+        CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5));
+        connect(noL1);
+        NamedCache titles = new CacheRegistry().cache("titles", true);
+        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "title", List.of("java.lang.String"),
+                List.of("id"), getClass().getClassLoader());
+        int id = methods.register(new CachedMethod(declared, titles, (args, result) -> "titles:" + args[0],
+                scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, ResultShape.PLAIN,
+                null));
+        Object[] args = {"7"};
+        Object token = noL1.enterCached(id, args);
+        assertFalse(token instanceof Hit, "a miss");
+        noL1.exitCached(id, token, args, title("7"), null);
+        Await.until("the loaded value stored in Redis", () -> redis.admin().get(ns + "titles:7") != null);
+
+        Object second = noL1.enterCached(id, args);
+        assertInstanceOf(Hit.class, second);
+        assertEquals("title 7", ((Hit) second).value());
+        assertEquals(1, titles.stats().l2Hits());
+        assertEquals(0, titles.stats().l1Hits());
+        assertEquals(0, noL1.l1Size());
     }
 
     @Test

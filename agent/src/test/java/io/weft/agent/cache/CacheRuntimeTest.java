@@ -74,12 +74,16 @@ class CacheRuntimeTest {
 
     /** A call as woven code makes it: the value of a hit, or the body's result after running it. */
     private Object call(int id, String arg, String body) {
+        return call(runtime, id, arg, body);
+    }
+
+    private static Object call(CacheRuntime through, int id, String arg, String body) {
         Object[] args = {arg};
-        Object token = runtime.enterCached(id, args);
+        Object token = through.enterCached(id, args);
         if (token instanceof Hit) {
             return ((Hit) token).value();
         }
-        runtime.exitCached(id, token, args, body, null);
+        through.exitCached(id, token, args, body, null);
         return body;
     }
 
@@ -94,6 +98,18 @@ class CacheRuntimeTest {
         assertEquals("v1", call(id, "1", "v2"));
         assertEquals(1, caches.find("book").stats().misses());
         assertEquals(1, caches.find("book").stats().l1Hits());
+    }
+
+    @Test
+    void withoutAnL1EveryCallRunsTheBody() {
+        CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), MAX_WAIT);
+        int id = cached();
+        assertEquals("v1", call(noL1, id, "1", "v1"));
+        assertEquals("v2", call(noL1, id, "1", "v2"));
+        assertEquals(2, caches.find("book").stats().misses());
+        assertEquals(0, caches.find("book").stats().l1Hits());
+        assertEquals(0, staleDiscarded(), "a value not kept for want of an L1 is not a stale store");
+        assertEquals(0, noL1.l1Size());
     }
 
     @Test

@@ -133,8 +133,14 @@ class WeftConfigTest {
     }
 
     @Test
-    void nonPositiveMaxSizeIsAProblemAndFallsBack() {
-        assertOneProblemNaming(props("weft.l1.maxSize", "0"), "weft.l1.maxSize", "0");
+    void zeroMaxSizeMeansNoL1() {
+        WeftConfig c = props("weft.l1.maxSize", "0");
+        assertEquals(0, c.l1MaxSize());
+        assertEquals(List.of(), c.problems());
+    }
+
+    @Test
+    void negativeMaxSizeIsAProblemAndFallsBack() {
         WeftConfig negative = props("weft.l1.maxSize", "-5");
         assertEquals(10_000, negative.l1MaxSize());
         assertOneProblemNaming(negative, "weft.l1.maxSize", "-5");
