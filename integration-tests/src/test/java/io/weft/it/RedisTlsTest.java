@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.testing.Await;
 import io.weft.it.support.AppJvm;
+import io.weft.it.support.FreePorts;
 import io.weft.it.support.Paths;
 import io.weft.it.support.TestApps;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,15 +28,10 @@ class RedisTlsTest {
                 "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem");
         run(dir, "keytool", "-importcert", "-noprompt", "-alias", "redis", "-file", "cert.pem", "-keystore",
                 "trust.p12", "-storetype", "PKCS12", "-storepass", "changeit");
-        int port = freePort();
-        Process redis = new ProcessBuilder("redis-server", "--port", "0", "--tls-port", String.valueOf(port), "--bind",
-                "127.0.0.1", "--tls-cert-file", "cert.pem", "--tls-key-file", "key.pem", "--tls-ca-cert-file",
-                "cert.pem", "--tls-auth-clients", "no", "--save", "", "--appendonly", "no")
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile())
-                .start();
+        TlsRedis tls = FreePorts.startOnAFreePort("redis-server over TLS", p -> TlsRedis.start(dir, p));
+        Process redis = tls.process;
+        int port = tls.port;
         try {
-            Await.until(Duration.ofSeconds(10), "redis-server answers over TLS",
-                    () -> cli(dir, port, "PING").equals("PONG"));
             Path classes = TestApps.compile("shared", List.of("-g"));
             try (AppJvm app = AppJvm.builder().property("weft.redis.uri", "rediss://127.0.0.1:" + port)
                     .property("weft.redis.timeout", "3s")
@@ -78,9 +72,36 @@ class RedisTlsTest {
         return output;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
+    /** A {@code redis-server} that accepts TLS only, on a port of loopback. */
+    private static final class TlsRedis {
+        final Process process;
+        final int port;
+
+        private TlsRedis(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        /** Starts it on {@code port} and waits until it answers; {@code null} when the port was taken. */
+        static TlsRedis start(Path dir, int port) throws IOException {
+            Path log = dir.resolve("redis-" + port + ".log");
+            Process process = new ProcessBuilder("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
+                    "--bind", "127.0.0.1", "--tls-cert-file", "cert.pem", "--tls-key-file", "key.pem",
+                    "--tls-ca-cert-file", "cert.pem", "--tls-auth-clients", "no", "--save", "", "--appendonly", "no")
+                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                Await.until(Duration.ofSeconds(10), "redis-server answers over TLS or ends",
+                        () -> !process.isAlive() || cli(dir, port, "PING").equals("PONG"));
+            } catch (AssertionError e) {
+                process.destroyForcibly();
+                throw e;
+            }
+            if (process.isAlive()) {
+                return new TlsRedis(process, port);
+            }
+            String output = Files.readString(log);
+            assertTrue(output.contains("Address already in use"), "redis-server ended:\n" + output);
+            return null;
         }
     }
 }

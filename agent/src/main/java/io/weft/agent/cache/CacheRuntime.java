@@ -69,7 +69,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 return null;
             }
             CacheKey key = method.key().key(method.scope(), args);
-            CacheEntry entry = l1.get(key);
+            CacheEntry entry = method.usesL1() ? l1.get(key) : null;
             if (entry != null) {
                 method.cache().stats().recordL1Hit();
                 return method.shape().hit(entry);
@@ -101,7 +101,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     private Object lookUpOrStart(CachedMethod method, Load mine, Object[] args) {
         CacheStats stats = method.cache().stats();
-        CacheEntry entry = l1.get(mine.cacheKey());
+        CacheEntry entry = method.usesL1() ? l1.get(mine.cacheKey()) : null;
         if (entry == null) {
             SharedLevel shared = redis.awaitShared();
             SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING : shared.lookup(method, mine.key());
@@ -117,7 +117,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
                     : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
             entry = l1.entry(found.value, ttl, stats);
-            putUnlessInvalidated(mine, entry, stats);
+            putUnlessInvalidated(method, mine, entry);
             stats.recordL2Hit();
         } else {
             stats.recordL1Hit();
@@ -208,7 +208,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         stats.recordLoad(load.elapsedNanos());
         CacheEntry entry = l1.entry(value, method.l1TtlNanos(), stats);
         if (value != null || method.cacheNull()) {
-            boolean kept = putUnlessInvalidated(load, entry, stats);
+            boolean kept = putUnlessInvalidated(method, load, entry);
             SharedLevel shared = redis.shared();
             if (kept && shared != null && load.lease() != null) {
                 shared.store(method, load.key(), value, load.lease());
@@ -222,15 +222,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * An invalidation marks the load before it removes the key (under the same lock), so either the put
      * sees the mark, or the removal comes after the put and removes the entry: a value loaded before an
      * invalidation is never visible once the invalidation has returned (SPEC §5, the stale-set race).
+     * A cache that skips L1 puts nothing and only reads the mark.
      *
-     * @return whether the entry was put
+     * @return whether the entry was kept: put (or, without L1, not invalidated)
      */
-    private boolean putUnlessInvalidated(Load load, CacheEntry entry, CacheStats stats) {
-        boolean put = l1.putUnless(load.cacheKey(), entry, load::invalidated);
-        if (!put) {
-            stats.recordStaleStoreDiscarded();
+    private boolean putUnlessInvalidated(CachedMethod method, Load load, CacheEntry entry) {
+        boolean kept = method.usesL1() ? l1.putUnless(load.cacheKey(), entry, load::invalidated) : !load.invalidated();
+        if (!kept) {
+            method.cache().stats().recordStaleStoreDiscarded();
         }
-        return put;
+        return kept;
     }
 
     @Override

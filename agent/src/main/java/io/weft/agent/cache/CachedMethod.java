@@ -13,6 +13,7 @@ public final class CachedMethod {
     private final long ttlMillis;
     private final long l1TtlNanos;
     private final boolean cacheNull;
+    private final boolean usesL1;
     private final ResultShape shape;
     private final Invalidation invalidation;
 
@@ -20,10 +21,11 @@ public final class CachedMethod {
      * @param ttlMillis the entry's life in Redis
      * @param l1TtlNanos the entry's life in L1: the TTL capped by {@code weft.l1.ttl}
      * @param scope the scope of the class loader that defined the method: its L1 keys are never equal to another loader's
+     * @param usesL1 whether entries are kept in L1 ({@code weft.cache.<name>.l1}); without, every call goes to L2
      * @param invalidation what the method also evicts when its body runs, or {@code null}
      */
     public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, KeyScope scope, long ttlMillis,
-            long l1TtlNanos, boolean cacheNull, ResultShape shape, Invalidation invalidation) {
+            long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation) {
         this.declared = declared;
         this.cache = cache;
         this.key = key;
@@ -31,6 +33,7 @@ public final class CachedMethod {
         this.ttlMillis = ttlMillis;
         this.l1TtlNanos = l1TtlNanos;
         this.cacheNull = cacheNull;
+        this.usesL1 = usesL1;
         this.shape = shape;
         this.invalidation = invalidation;
     }
@@ -61,6 +64,10 @@ public final class CachedMethod {
 
     boolean cacheNull() {
         return cacheNull;
+    }
+
+    boolean usesL1() {
+        return usesL1;
     }
 
     ResultShape shape() {

@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -16,12 +15,6 @@ import java.util.TreeMap;
  * {@link #unknownNames()} so that typos do not pass silently.
  */
 public final class WeftConfig {
-
-    private static final Set<String> KNOWN = Set.of(
-            "weft.enabled", "weft.redis.uri", "weft.redis.cluster", "weft.redis.timeout", "weft.ttl",
-            "weft.l1.maxSize", "weft.l1.ttl", "weft.namespace", "weft.stream.maxlen", "weft.include",
-            "weft.exclude", "weft.strict", "weft.http.port", "weft.http.token", "weft.config", "weft.log.level",
-            "weft.redis.maxValueBytes", "weft.load.maxWait");
 
     private final ConfigSources sources;
     private final List<String> problems = new ArrayList<>();
@@ -49,25 +42,25 @@ public final class WeftConfig {
         if (sources.fileProblem() != null) {
             problems.add(sources.fileProblem());
         }
-        this.enabled = bool("weft.enabled", true);
-        this.strict = bool("weft.strict", false);
-        this.ttl = duration("weft.ttl", Duration.ofMinutes(5));
-        this.l1Ttl = duration("weft.l1.ttl", Duration.ofMinutes(1));
-        this.loadMaxWait = duration("weft.load.maxWait", Duration.ofSeconds(5));
-        this.l1MaxSize = intAtLeast("weft.l1.maxSize", 0, 10_000);
-        this.namespace = string("weft.namespace", "");
-        this.include = packages("weft.include");
-        this.exclude = packages("weft.exclude");
-        this.logLevel = string("weft.log.level", "info");
-        String uri = string("weft.redis.uri", "");
+        this.enabled = bool(Setting.ENABLED);
+        this.strict = bool(Setting.STRICT);
+        this.ttl = duration(Setting.TTL);
+        this.l1Ttl = duration(Setting.L1_TTL);
+        this.loadMaxWait = duration(Setting.LOAD_MAX_WAIT);
+        this.l1MaxSize = intAtLeast(Setting.L1_MAX_SIZE, 0);
+        this.namespace = string(Setting.NAMESPACE);
+        this.include = packages(Setting.INCLUDE);
+        this.exclude = packages(Setting.EXCLUDE);
+        this.logLevel = string(Setting.LOG_LEVEL);
+        String uri = string(Setting.REDIS_URI);
         this.redisUri = uri.isEmpty() ? null : uri;
-        this.redisTimeout = duration("weft.redis.timeout", Duration.ofMillis(250));
-        this.maxValueBytes = positiveInt("weft.redis.maxValueBytes", 1 << 20);
-        this.streamMaxLen = positiveInt("weft.stream.maxlen", 10_000);
-        this.httpPort = port("weft.http.port");
-        String token = string("weft.http.token", "");
+        this.redisTimeout = duration(Setting.REDIS_TIMEOUT);
+        this.maxValueBytes = intAtLeast(Setting.REDIS_MAX_VALUE_BYTES, 1);
+        this.streamMaxLen = intAtLeast(Setting.STREAM_MAXLEN, 1);
+        this.httpPort = port(Setting.HTTP_PORT);
+        String token = string(Setting.HTTP_TOKEN);
         this.httpToken = token.isEmpty() ? null : token;
-        this.redisCluster = bool("weft.redis.cluster", false);
+        this.redisCluster = bool(Setting.REDIS_CLUSTER);
     }
 
     /** Reads the live JVM. */
@@ -179,10 +172,23 @@ public final class WeftConfig {
      * @throws IllegalArgumentException when the value is neither true nor false
      */
     public boolean cacheEnabled(String cacheName) {
-        String name = "weft.cache." + cacheName + ".enabled";
+        return cacheBool(Setting.CACHE_ENABLED, cacheName);
+    }
+
+    /**
+     * {@code weft.cache.<name>.l1}: whether the cache keeps entries in L1.
+     *
+     * @throws IllegalArgumentException when the value is neither true nor false
+     */
+    public boolean cacheUsesL1(String cacheName) {
+        return cacheBool(Setting.CACHE_L1, cacheName);
+    }
+
+    private boolean cacheBool(Setting setting, String cacheName) {
+        String name = perCache(setting, cacheName);
         String value = sources.get(name);
         if (value == null) {
-            return true;
+            return Boolean.parseBoolean(setting.defaultValue());
         }
         String normalized = value.trim().toLowerCase(Locale.ROOT);
         if (!normalized.equals("true") && !normalized.equals("false")) {
@@ -191,13 +197,18 @@ public final class WeftConfig {
         return normalized.equals("true");
     }
 
+    /** The property name of a per-cache setting for {@code cacheName}. */
+    private static String perCache(Setting setting, String cacheName) {
+        return setting.key().replace("<name>", cacheName);
+    }
+
     /**
      * {@code weft.cache.<name>.ttl}, or {@code null} when unset.
      *
      * @throws IllegalArgumentException when the value is not a duration
      */
     public Duration cacheTtl(String cacheName) {
-        String name = "weft.cache." + cacheName + ".ttl";
+        String name = perCache(Setting.CACHE_TTL, cacheName);
         String value = sources.get(name);
         try {
             return value == null ? null : Durations.parse(value);
@@ -215,12 +226,12 @@ public final class WeftConfig {
     public List<String> unknownNames() {
         List<String> unknown = new ArrayList<>();
         for (String name : sources.propertyNames()) {
-            if (!KNOWN.contains(name) && !shaped(name, "weft.cache.", ".enabled", ".ttl") && !perEvent(name)) {
+            if (Setting.named(name) == null && !shaped(name, "weft.cache.", ".enabled", ".ttl", ".l1") && !perEvent(name)) {
                 unknown.add(name);
             }
         }
         for (String name : sources.environmentNames()) {
-            if (!shaped(name, "WEFT_CACHE_", "_ENABLED", "_TTL") && !shaped(name, "WEFT_EVENTS_", "")
+            if (!shaped(name, "WEFT_CACHE_", "_ENABLED", "_TTL", "_L1") && !shaped(name, "WEFT_EVENTS_", "")
                     && !knownAsEnvironment(name)) {
                 unknown.add(name);
             }
@@ -243,21 +254,23 @@ public final class WeftConfig {
     }
 
     private static boolean knownAsEnvironment(String name) {
-        for (String known : KNOWN) {
-            if (ConfigSources.envName(known).equals(name)) {
+        for (Setting known : Setting.values()) {
+            if (!known.isPattern() && ConfigSources.envName(known.key()).equals(name)) {
                 return true;
             }
         }
         return false;
     }
 
-    private String string(String name, String fallback) {
-        String value = sources.get(name);
-        return value == null ? fallback : value.trim();
+    private String string(Setting setting) {
+        String value = sources.get(setting.key());
+        return value == null ? (setting.defaultValue() == null ? "" : setting.defaultValue()) : value.trim();
     }
 
-    private boolean bool(String name, boolean fallback) {
+    private boolean bool(Setting setting) {
+        String name = setting.key();
         String value = sources.get(name);
+        boolean fallback = Boolean.parseBoolean(setting.defaultValue());
         if (value == null) {
             return fallback;
         }
@@ -272,8 +285,10 @@ public final class WeftConfig {
         }
     }
 
-    private Duration duration(String name, Duration fallback) {
+    private Duration duration(Setting setting) {
+        String name = setting.key();
         String value = sources.get(name);
+        Duration fallback = Durations.parse(setting.defaultValue());
         if (value == null) {
             return fallback;
         }
@@ -285,12 +300,10 @@ public final class WeftConfig {
         }
     }
 
-    private int positiveInt(String name, int fallback) {
-        return intAtLeast(name, 1, fallback);
-    }
-
-    /** The integer setting {@code name} if it is at least {@code min}; otherwise a problem and {@code fallback}. */
-    private int intAtLeast(String name, int min, int fallback) {
+    /** The integer setting if it is at least {@code min}; otherwise a problem and the default. */
+    private int intAtLeast(Setting setting, int min) {
+        String name = setting.key();
+        int fallback = Integer.parseInt(setting.defaultValue());
         String value = sources.get(name);
         if (value == null) {
             return fallback;
@@ -308,7 +321,8 @@ public final class WeftConfig {
         return fallback;
     }
 
-    private int port(String name) {
+    private int port(Setting setting) {
+        String name = setting.key();
         String value = sources.get(name);
         if (value == null || value.isBlank()) {
             return -1;
@@ -325,8 +339,8 @@ public final class WeftConfig {
         return -1;
     }
 
-    private List<String> packages(String name) {
-        String value = sources.get(name);
+    private List<String> packages(Setting setting) {
+        String value = sources.get(setting.key());
         if (value == null || value.isBlank()) {
             return List.of();
         }

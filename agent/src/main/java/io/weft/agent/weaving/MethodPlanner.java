@@ -113,6 +113,7 @@ final class MethodPlanner {
         ResultShape shape = ResultShape.of(method.getReturnType().asErasure().getName());
         Duration ttl;
         boolean enabled;
+        boolean usesL1;
         try {
             ttl = config.cacheTtl(name);
             if (ttl == null) {
@@ -120,6 +121,7 @@ final class MethodPlanner {
                 ttl = annotated.isBlank() ? config.ttl() : Durations.parse(annotated);
             }
             enabled = config.cacheEnabled(name);
+            usesL1 = config.cacheUsesL1(name);
             keySpaces.claim(template, valueType(method, shape), owner);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(owner, e.getMessage());
@@ -127,7 +129,7 @@ final class MethodPlanner {
         long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
         NamedCache cache = caches.cache(name, enabled);
         return new CachedMethod(declared, cache, key, scopes.of(loader), ttl.toMillis(), l1TtlNanos,
-                annotation.bool("cacheNull", false), shape, invalidation);
+                annotation.bool("cacheNull", false), usesL1, shape, invalidation);
     }
 
     private Invalidation invalidation(DeclaredMethod declared, AnnotationValues annotation, Signature signature)

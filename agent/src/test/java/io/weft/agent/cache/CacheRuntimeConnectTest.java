@@ -108,8 +108,8 @@ class CacheRuntimeConnectTest {
         DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "title", List.of("java.lang.String"),
                 List.of("id"), getClass().getClassLoader());
         int id = methods.register(new CachedMethod(declared, titles, (args, result) -> "titles:" + args[0],
-                scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, ResultShape.PLAIN,
-                null));
+                scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                ResultShape.PLAIN, null));
         Object[] args = {"7"};
         Object token = noL1.enterCached(id, args);
         assertFalse(token instanceof Hit, "a miss");

@@ -55,8 +55,12 @@ class CacheRuntimeTest {
     }
 
     private int cached(String cacheName, KeyScope scope, ResultShape shape, Invalidation alsoEvicts) {
+        return cached(cacheName, scope, shape, alsoEvicts, true);
+    }
+
+    private int cached(String cacheName, KeyScope scope, ResultShape shape, Invalidation alsoEvicts, boolean usesL1) {
         return methods.register(new CachedMethod(declared("find"), caches.cache(cacheName, true), key("book:"), scope,
-                60_000, TimeUnit.MINUTES.toNanos(1), false, shape, alsoEvicts));
+                60_000, TimeUnit.MINUTES.toNanos(1), false, usesL1, shape, alsoEvicts));
     }
 
     private int cached() {
@@ -110,6 +114,15 @@ class CacheRuntimeTest {
         assertEquals(0, caches.find("book").stats().l1Hits());
         assertEquals(0, staleDiscarded(), "a value not kept for want of an L1 is not a stale store");
         assertEquals(0, noL1.l1Size());
+    }
+
+    @Test
+    void aCacheThatSkipsL1KeepsNothingInIt() {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, null, false);
+        assertEquals("v1", call(id, "1", "v1"));
+        assertEquals("v2", call(id, "1", "v2"), "no L1 (and no Redis here): the body runs again");
+        assertEquals(0, runtime.l1Size());
+        assertEquals(2, caches.find("book").stats().misses());
     }
 
     @Test

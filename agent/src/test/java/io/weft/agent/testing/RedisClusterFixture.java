@@ -22,7 +22,7 @@ public final class RedisClusterFixture implements AutoCloseable {
 
     private static final int NODES = 6;
     private static final List<String> CLUSTER_ARGS = List.of("--cluster-enabled", "yes",
-            "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000");
+            "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000");
 
     private final List<RedisFixture> nodes;
 
@@ -82,11 +82,12 @@ public final class RedisClusterFixture implements AutoCloseable {
         return nodes;
     }
 
-    /** The nodes that are masters now, as a node still running sees the topology. */
+    /** The nodes that are masters of some slots now, as a node still running sees the topology. */
     public List<RedisFixture> masters() {
         Partitions partitions = topology();
         return nodes.stream().filter(node -> partitions.stream().anyMatch(p -> p.getUri().getPort() == node.port()
-                && p.is(RedisClusterNode.NodeFlag.UPSTREAM) && !p.is(RedisClusterNode.NodeFlag.FAIL)))
+                && p.is(RedisClusterNode.NodeFlag.UPSTREAM) && !p.is(RedisClusterNode.NodeFlag.FAIL)
+                && !p.getSlots().isEmpty()))
                 .collect(Collectors.toList());
     }
 

@@ -10,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
+import io.weft.it.support.FreePorts;
 import io.weft.it.support.SampleApp;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,7 +47,7 @@ class JmxTest {
     private static final Set<String> CACHE_ATTRIBUTES = Set.of("Name", "Enabled", "Active", "L1Hits", "L2Hits", "Hits",
             "Misses", "HitRatio", "Loads", "LoadFailures", "LoadTimeMeanMillis", "LoadTimeP50Millis",
             "LoadTimeP95Millis", "LoadTimeP99Millis", "EvictionsBySize", "Expirations", "Invalidations",
-            "L2Unreadable", "L2NotStored", "StaleStoresDiscarded", "LoadWaitTimeouts", "L1Entries");
+            "L2Unreadable", "L2NotStored", "L1Entries", "StaleStoresDiscarded", "LoadWaitTimeouts");
     private static final Set<String> AGENT_ATTRIBUTES = Set.of("Version", "Status", "StatusReasons", "Enabled",
             "CacheNames", "WovenMethods", "L1Size", "L1MaxSize", "InvalidationsSent", "InvalidationsReceived", "HttpPort",
             "RedisConfigured", "RedisUri", "RedisUp", "RedisBreakerState", "RedisFailures", "RedisRejections",
@@ -63,15 +65,7 @@ class JmxTest {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisFixture.startLocal(REDIS_PASSWORD);
-        int port = Operator.freePort();
-        app = SampleApp.start(AppJvm.builder()
-                .agentArgs("weft.redis.uri=" + redis.uri() + ";weft.namespace=jmx-it:;weft.redis.timeout=1s")
-                .property("com.sun.management.jmxremote.port", String.valueOf(port))
-                .property("com.sun.management.jmxremote.rmi.port", String.valueOf(port))
-                .property("com.sun.management.jmxremote.host", "127.0.0.1")
-                .property("java.rmi.server.hostname", "127.0.0.1")
-                .property("com.sun.management.jmxremote.authenticate", "false")
-                .property("com.sun.management.jmxremote.ssl", "false"));
+        int port = FreePorts.startOnAFreePort("the sample service's JMX server", JmxTest::startWithJmxOn);
         connector = JMXConnectorFactory.connect(
                 new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi"));
         jmx = connector.getMBeanServerConnection();
@@ -79,6 +73,26 @@ class JmxTest {
         books = new ObjectName("io.weft:type=Cache,name=" + ObjectName.quote("storybook:books"));
         Await.until(Duration.ofSeconds(20), "the MBeans registered", () -> registered(agent) && registered(books));
         Await.until(Duration.ofSeconds(20), "Redis up", () -> (Boolean) attribute(agent, "RedisUp"));
+    }
+
+    /** Starts the sample service with remote JMX on {@code port}; returns the port, or {@code null} if it was taken. */
+    private static Integer startWithJmxOn(int port) throws Exception {
+        try {
+            app = SampleApp.start(AppJvm.builder()
+                    .agentArgs("weft.redis.uri=" + redis.uri() + ";weft.namespace=jmx-it:;weft.redis.timeout=1s")
+                    .property("com.sun.management.jmxremote.port", String.valueOf(port))
+                    .property("com.sun.management.jmxremote.rmi.port", String.valueOf(port))
+                    .property("com.sun.management.jmxremote.host", "127.0.0.1")
+                    .property("java.rmi.server.hostname", "127.0.0.1")
+                    .property("com.sun.management.jmxremote.authenticate", "false")
+                    .property("com.sun.management.jmxremote.ssl", "false"));
+            return port;
+        } catch (AssertionError e) {
+            if (String.valueOf(e.getMessage()).contains("Port already in use")) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     @AfterAll
@@ -140,14 +154,13 @@ class JmxTest {
         assertTrue((Double) values.get("LoadTimeP50Millis") > 0);
         assertTrue((Double) values.get("LoadTimeP99Millis") >= (Double) values.get("LoadTimeP50Millis"));
         assertTrue((Double) values.get("LoadTimeMeanMillis") > 0);
-        for (String counter : new String[] {"LoadFailures", "EvictionsBySize", "Expirations", "L2Unreadable", "L2NotStored"}) {
+        for (String counter : new String[] {"LoadFailures", "EvictionsBySize", "Expirations", "L2Unreadable", "L2NotStored",
+            "StaleStoresDiscarded", "LoadWaitTimeouts"}) {
             assertEquals(0L, values.get(counter), counter);
         }
 
-        String bookId = SampleApp.field(app.get(BOOKS), "id");
         long invalidations = (Long) attribute(books, "Invalidations");
-        assertEquals(200, app.send("PUT", "/api/v1/storybook/books/" + bookId + "?user=" + ALICE,
-                "{\"title\":\"Renamed over JMX test\"}").statusCode());
+        renameTheFirstBook("Renamed over JMX test");
         assertEquals(invalidations + 1, attribute(books, "Invalidations"));
     }
 
@@ -182,6 +195,10 @@ class JmxTest {
 
     @Test
     void theAgentMBeanReadsEverythingAndSwitchesEveryCache() throws Exception {
+        long sent = (Long) attribute(agent, "InvalidationsSent");
+        renameTheFirstBook("Renamed for the agent's counters");
+        Await.until(Duration.ofSeconds(10), "the invalidation published",
+                () -> (Long) attribute(agent, "EventsPublished") == sent + 1);
         app.get(BOOKS);
         app.get("/api/v1/tts/voices");
         MBeanInfo info = jmx.getMBeanInfo(agent);
@@ -205,10 +222,11 @@ class JmxTest {
         assertEquals(0L, values.get("RedisRejections"));
         assertEquals(true, values.get("EventsReaderUp"));
         assertEquals(true, values.get("EventsReaderPositioned"));
-        for (String counter : new String[] {"RedisFailures", "EventsLagMillis", "EventsApplied", "EventsMalformed",
-            "EventsGapClears", "EventsReadFailures", "EventsPublished", "EventsPublishPending", "EventsPublishFailures",
-            "EventsPublishOverflows", "InvalidationsSent", "InvalidationsReceived"}) {
-            assertTrue((Long) values.get(counter) >= 0, counter);
+        assertEquals(sent + 1, values.get("InvalidationsSent"));
+        assertEquals(values.get("InvalidationsSent"), values.get("EventsPublished"), "one event per invalidation");
+        for (String counter : new String[] {"RedisFailures", "EventsGapClears", "EventsReadFailures",
+            "EventsPublishPending", "EventsPublishFailures", "EventsPublishOverflows"}) {
+            assertEquals(0L, values.get(counter), counter);
         }
         String uri = (String) values.get("RedisUri");
         assertTrue(uri.startsWith("redis://") && uri.contains("****") && uri.endsWith(":" + redis.port()), uri);
@@ -245,6 +263,31 @@ class JmxTest {
         app.get("/api/v1/tts/voices");
         assertEquals(runs, app.bodyRuns("getVoices"));
         assertEquals(l2 + 1, attribute(voices, "L2Hits"), "cleared from L1: answered by Redis");
+    }
+
+    @Test
+    void eventCountersCountAForeignEventAndAMalformedEntry() throws Exception {
+        long applied = (Long) attribute(agent, "EventsApplied");
+        long received = (Long) attribute(agent, "InvalidationsReceived");
+        long malformed = (Long) attribute(agent, "EventsMalformed");
+        String stream = "jmx-it:events:cache.invalidated";
+        redis.admin().xadd(stream, Map.of("type", "cache.invalidated", "event", "{not json"));
+        String minuteAgo = Instant.now().minusSeconds(60).toString();
+        redis.admin().xadd(stream, Map.of("type", "cache.invalidated", "event", "{\"type\":\"cache.invalidated\","
+                + "\"payload\":{\"keys\":[\"storybook:books:" + ALICE + "\"]},\"timestamp\":\"" + minuteAgo
+                + "\",\"source\":\"another-service\",\"event_id\":\"e-1\"}"));
+        Await.until(Duration.ofSeconds(10), "the foreign event applied",
+                () -> (Long) attribute(agent, "EventsApplied") == applied + 1);
+        assertEquals(received + 1, attribute(agent, "InvalidationsReceived"));
+        assertEquals(malformed + 1, attribute(agent, "EventsMalformed"));
+        long lag = (Long) attribute(agent, "EventsLagMillis");
+        assertTrue(lag >= 60_000 && lag < 120_000, "the lag of an event written a minute ago: " + lag + " ms");
+    }
+
+    private static void renameTheFirstBook(String title) throws Exception {
+        String bookId = SampleApp.field(app.get(BOOKS), "id");
+        assertEquals(200, app.send("PUT", "/api/v1/storybook/books/" + bookId + "?user=" + ALICE,
+                "{\"title\":\"" + title + "\"}").statusCode());
     }
 
     @Test

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.weft.it.support.AppJvm;
 import io.weft.it.support.Paths;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,12 +78,6 @@ final class Operator {
             throw new AssertionError("no operations line");
         }
         return Integer.parseInt(m.group(1));
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
     }
 
     static HttpResponse<String> send(int port, String method, String path, String token)

@@ -1,0 +1,90 @@
+package io.weft.agent.config;
+
+/**
+ * Every setting of the agent (SPEC §4): its name, its default as a value the setting's parser reads (or
+ * {@code null} with the word the README shows instead), and its meaning in one line. {@link WeftConfig}
+ * reads its defaults from here, and a test compares this table with the README's, row by row.
+ */
+public enum Setting {
+    ENABLED("weft.enabled", "true", "`false`: nothing is transformed"),
+    TTL("weft.ttl", "5m", "default TTL (`300`, `300s`, `5m`, `1h`, `1d`, `PT5M`)"),
+    L1_MAX_SIZE("weft.l1.maxSize", "10000", "L1 entries per JVM, across caches; `0`: no L1 at all (every call goes to L2)"),
+    L1_TTL("weft.l1.ttl", "1m", "upper bound of an L1 entry's life"),
+    LOAD_MAX_WAIT("weft.load.maxWait", "5s",
+            "longest a call waits for another call's load of the same key before running the method itself"),
+    INCLUDE("weft.include", null, "all", "package prefixes to weave (comma-separated)"),
+    EXCLUDE("weft.exclude", null, "none", "package prefixes never to weave (comma-separated)"),
+    CACHE_ENABLED("weft.cache.<name>.enabled", "true", "per-cache switch"),
+    CACHE_TTL("weft.cache.<name>.ttl", null, "annotation", "per-cache TTL override"),
+    CACHE_L1("weft.cache.<name>.l1", "true",
+            "`false`: this cache skips L1 (L2 only: large values, or data that must never be served from a stale copy)"),
+    STRICT("weft.strict", "false", "a configuration error stops the JVM (exit status 78)"),
+    LOG_LEVEL("weft.log.level", "info", "`error`, `warn`, `info` or `debug`; the agent logs to standard error with `[weft]`"),
+    CONFIG_FILE("weft.config", null, "unset", "a properties file of settings; system properties and environment variables take precedence over it"),
+    REDIS_URI("weft.redis.uri", null, "unset",
+            "`redis://[user:pass@]host:port/db`, `rediss://…`, `redis-sentinel://…`; unset = L1 only"),
+    REDIS_CLUSTER("weft.redis.cluster", "false", "`true`: `weft.redis.uri` names seed nodes of a Redis Cluster,"
+            + " `redis://[user:pass@]host:port[,host:port…]` (`rediss://` for TLS; one scheme and one user for all,"
+            + " database 0); the topology is read from any seed that answers and refreshed every 10 s and on"
+            + " redirections and reconnects"),
+    REDIS_TIMEOUT("weft.redis.timeout", "250ms", "bound on any Redis command on a caller's path"),
+    REDIS_MAX_VALUE_BYTES("weft.redis.maxValueBytes", "1048576", "larger values are not stored in Redis (L1 only)"),
+    NAMESPACE("weft.namespace", "", "prefix of every Redis key and stream"),
+    STREAM_MAXLEN("weft.stream.maxlen", "10000", "approximate length bound of each event stream"),
+    EVENTS("weft.events.<type>", null, "unset", "key templates (comma-separated) rendered against the payload of"
+            + " foreign events of that type, e.g. `weft.events.book.updated=storybook:book:{book_id}`"),
+    HTTP_PORT("weft.http.port", null, "unset", "serve the status page, `/metrics`, `/health` and the switches on"
+            + " this port of 127.0.0.1 (`0`: any free port); unset = no server, no thread"),
+    HTTP_TOKEN("weft.http.token", null, "unset", "bearer token that management calls (`POST`) need; unset = they are refused");
+
+    private final String key;
+    private final String defaultValue;
+    private final String shownDefault;
+    private final String meaning;
+
+    Setting(String key, String defaultValue, String meaning) {
+        this(key, defaultValue, "`" + (defaultValue.isEmpty() ? "\"\"" : defaultValue) + "`", meaning);
+    }
+
+    Setting(String key, String defaultValue, String shownDefault, String meaning) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.shownDefault = shownDefault;
+        this.meaning = meaning;
+    }
+
+    /** The property name; per-cache and per-event settings hold a {@code <name>} or {@code <type>} placeholder. */
+    public String key() {
+        return key;
+    }
+
+    /** The default as the setting's parser reads it, or {@code null} when there is none (unset). */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** The default as the README shows it. */
+    public String shownDefault() {
+        return shownDefault;
+    }
+
+    /** What the setting does, in one line (Markdown). */
+    public String meaning() {
+        return meaning;
+    }
+
+    /** Whether the name holds a placeholder ({@code weft.cache.<name>.ttl}) rather than being one property. */
+    public boolean isPattern() {
+        return key.indexOf('<') >= 0;
+    }
+
+    /** The setting named exactly {@code key} (not a pattern), or {@code null}. */
+    public static Setting named(String key) {
+        for (Setting setting : values()) {
+            if (!setting.isPattern() && setting.key.equals(key)) {
+                return setting;
+            }
+        }
+        return null;
+    }
+}
