@@ -56,9 +56,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
         redis.abandoned();
     }
 
-    /** Connects the shared level and the event publisher; invalidations made while connecting are sent first. */
+    /**
+     * Connects the shared level and the event publisher; invalidations made while connecting are sent first.
+     * Entries cached meanwhile are dropped, and loads whose method already runs are marked: they read their
+     * data before the event reader listened, so an invalidation by another instance may have passed them by.
+     * (Loads still looking up go on: their method runs after the reader listens.)
+     */
     void connect(SharedLevel shared, EventPublisher publisher, String instance) {
         redis.connect(shared, publisher, instance);
+        flights.markRunning();
+        l1.clear();
     }
 
     @Override

@@ -22,8 +22,9 @@ public interface EvictionSink {
     void clearAll(String reason);
 
     /**
-     * The reader now listens, from the end of each stream. Entries cached before that may have missed
-     * invalidations published meanwhile, so the sink empties the L1 (quietly: this is part of starting).
+     * The reader now listens, from the end of each stream, later than the cache was connected (Redis did not
+     * answer then). Entries cached before may have missed invalidations published meanwhile, so the sink
+     * empties the L1 (quietly: this is part of starting).
      */
     void listening();
 }

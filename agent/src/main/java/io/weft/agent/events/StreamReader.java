@@ -72,6 +72,7 @@ public final class StreamReader implements AutoCloseable {
     private final LongAdder gapClears = new LongAdder();
     private volatile boolean running = true;
     private volatile boolean connected;
+    private boolean announced;
 
     /**
      * @param namespace {@code weft.namespace}
@@ -109,6 +110,25 @@ public final class StreamReader implements AutoCloseable {
         return List.copyOf(groups.values());
     }
 
+    /**
+     * Finds the end of each stream now, waiting at most {@code timeout}, so that the cache can be connected
+     * knowing that every event from then on will be read.
+     *
+     * @return whether it did; if not, the reader's thread finds the ends once Redis answers, and then tells
+     *     the sink that it listens (which empties the L1)
+     */
+    public boolean positionNow(Duration timeout) {
+        try {
+            cursor.position(connection.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS).sync());
+            return true;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
+    }
+
     /** Starts the reading thread. */
     public void start() {
         thread.start();
@@ -124,10 +144,13 @@ public final class StreamReader implements AutoCloseable {
                 if (!cursor.positioned()) {
                     cursor.position(redis);
                     sink.listening();
-                    connected = true;
-                    WeftLog.info("reading invalidation events from " + redacted + ": " + String.join(", ", streams));
                 } else if (checkGaps) {
                     clearIfGaps(redis);
+                }
+                if (!announced) {
+                    announced = true;
+                    connected = true;
+                    WeftLog.info("reading invalidation events from " + redacted + ": " + String.join(", ", streams));
                 }
                 checkGaps = readOnce(open);
                 backoff = MIN_BACKOFF_MILLIS;

@@ -1,41 +1,51 @@
 package io.weft.agent.keys;
 
-import java.util.UUID;
+import java.util.Objects;
 
 /**
  * A rendered key as the L1 holds it: equal to another exactly when their {@link KeyScope}s are the same and
- * their texts are equal, and hashed as {@link String#hashCode} hashes the text. A key rendered from a literal and a {@link UUID} keeps those
- * two instead of the text until the text is asked for, so an L1 hit on {@code "books:{userId}"} builds no
- * string: its hash comes from {@link UuidTextHash} and equality from {@link UUID#equals}.
+ * their texts are equal, and hashed as {@link String#hashCode} hashes the text. A key made by a template
+ * from up to three scalar values ({@link ScalarText}: strings, integers, UUIDs…) keeps the values and the
+ * {@link Composer} instead of the text until the text is asked for, so an L1 hit builds no string: its
+ * hash is computed from the values, and it equals a key of the same composer whose values are equal.
  */
 public final class CacheKey {
 
+    /** Renders the text of a key from its values: the template that made it. */
+    interface Composer {
+        String compose(Object v0, Object v1, Object v2);
+    }
+
     private final KeyScope scope;
     private final int hash;
-    private final String literal;
-    private final UUID uuid;
+    private final Composer composer;
+    private final Object v0;
+    private final Object v1;
+    private final Object v2;
     private String text;
 
-    private CacheKey(KeyScope scope, int hash, String literal, UUID uuid, String text) {
+    private CacheKey(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2, String text) {
         this.scope = scope;
         this.hash = hash;
-        this.literal = literal;
-        this.uuid = uuid;
+        this.composer = composer;
+        this.v0 = v0;
+        this.v1 = v1;
+        this.v2 = v2;
         this.text = text;
     }
 
     /** The key of a rendered text in {@code scope}. */
     public static CacheKey of(KeyScope scope, String text) {
-        return new CacheKey(scope, text.hashCode(), null, null, text);
+        return new CacheKey(scope, text.hashCode(), null, null, null, null, text);
     }
 
     /**
-     * The key whose text is {@code literal + uuid}, without building it.
+     * The key whose text is {@code composer.compose(v0, v1, v2)}, without building it.
      *
-     * @param literalTerm {@code literal.hashCode()} times 31<sup>36</sup>, from {@link UuidTextHash#literalTerm}
+     * @param hash {@link String#hashCode} of that text
      */
-    static CacheKey ofUuid(KeyScope scope, String literal, int literalTerm, UUID uuid) {
-        return new CacheKey(scope, literalTerm + UuidTextHash.of(uuid), literal, uuid, null);
+    static CacheKey composed(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2) {
+        return new CacheKey(scope, hash, composer, v0, v1, v2, null);
     }
 
     /** The scope of the class loader whose method made this key. */
@@ -48,7 +58,7 @@ public final class CacheKey {
         String rendered = text;
         if (rendered == null) {
             // racy single-check, as String.hash: every thread computes the same immutable text
-            rendered = literal.concat(uuid.toString());
+            rendered = composer.compose(v0, v1, v2);
             text = rendered;
         }
         return rendered;
@@ -66,11 +76,16 @@ public final class CacheKey {
         if (hash != that.hash || scope != that.scope) {
             return false;
         }
-        if (uuid != null && that.uuid != null) {
-            // a UUID's text is canonical: equal texts exactly when equal literals and equal UUIDs
-            return uuid.equals(that.uuid) && (literal == that.literal || literal.equals(that.literal));
+        if (composer != null && composer == that.composer
+                && sameClass(v0, that.v0) && sameClass(v1, that.v1) && sameClass(v2, that.v2)) {
+            // scalars of one class render equal texts exactly when they are equal (ScalarText)
+            return Objects.equals(v0, that.v0) && Objects.equals(v1, that.v1) && Objects.equals(v2, that.v2);
         }
         return text().equals(that.text());
+    }
+
+    private static boolean sameClass(Object a, Object b) {
+        return a == null ? b == null : b != null && a.getClass() == b.getClass();
     }
 
     @Override

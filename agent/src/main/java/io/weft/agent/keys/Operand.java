@@ -21,10 +21,6 @@ final class Operand {
         return new Operand(RETURN, path);
     }
 
-    boolean isSimpleArgument() {
-        return index != RETURN && path == null;
-    }
-
     Object value(Object[] args, Object result) {
         Object root = index == RETURN ? result : args[index];
         return path == null ? root : path.read(root);

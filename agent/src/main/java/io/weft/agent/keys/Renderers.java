@@ -1,10 +1,12 @@
 package io.weft.agent.keys;
 
 import java.util.List;
-import java.util.UUID;
 
-/** The {@link KeyRenderer} shapes: constant text, a literal followed by one argument, and the general case. */
+/** The {@link KeyRenderer} shapes: constant text, and a template of literals and placeholders. */
 final class Renderers {
+
+    /** Keys with more placeholders than this are held as their text in L1. */
+    private static final int MAX_COMPOSED = 3;
 
     private Renderers() {
     }
@@ -13,10 +15,7 @@ final class Renderers {
         if (operands.isEmpty()) {
             return new Constant(literals.get(0));
         }
-        if (operands.size() == 1 && literals.get(1).isEmpty() && operands.get(0).isSimpleArgument()) {
-            return new LiteralThenValue(literals.get(0), operands.get(0));
-        }
-        return new General(literals.toArray(new String[0]), operands.toArray(new Operand[0]));
+        return new Template(literals.toArray(new String[0]), operands.toArray(new Operand[0]));
     }
 
     private static final class Constant implements KeyRenderer {
@@ -45,56 +44,91 @@ final class Renderers {
     }
 
     /**
-     * {@code "storybook:books:{userId}"}: one concatenation, allocating only the key; for a {@link UUID}
-     * argument, an L1 key that needs no text at all.
+     * Literals around placeholders. Rendering appends each piece once; an L1 key of up to three scalar values
+     * ({@link ScalarText}) is hashed from the values, with the literals' hashes and lengths prepared here, so
+     * a hit builds no text whatever the literals, the values and their number.
      */
-    private static final class LiteralThenValue implements KeyRenderer {
-        private final String literal;
-        private final int literalTerm;
-        private final Operand operand;
-
-        LiteralThenValue(String literal, Operand operand) {
-            this.literal = literal;
-            this.literalTerm = UuidTextHash.literalTerm(literal);
-            this.operand = operand;
-        }
-
-        @Override
-        public String render(Object[] args, Object result) {
-            return literal.concat(Values.render(operand.value(args, result)));
-        }
-
-        @Override
-        public CacheKey key(KeyScope scope, Object[] args) {
-            Object value = operand.value(args, null);
-            if (value instanceof UUID) {
-                return CacheKey.ofUuid(scope, literal, literalTerm, (UUID) value);
-            }
-            return CacheKey.of(scope, literal.concat(Values.render(value)));
-        }
-    }
-
-    private static final class General implements KeyRenderer {
+    private static final class Template implements KeyRenderer, CacheKey.Composer {
         private final String[] literals;
         private final Operand[] operands;
+        private final int[] literalHashes;
+        private final int[] literalPowers;
         private final int sizeHint;
 
-        General(String[] literals, Operand[] operands) {
+        Template(String[] literals, Operand[] operands) {
             this.literals = literals;
             this.operands = operands;
+            this.literalHashes = new int[literals.length];
+            this.literalPowers = new int[literals.length];
             int size = 0;
-            for (String literal : literals) {
-                size += literal.length();
+            for (int i = 0; i < literals.length; i++) {
+                literalHashes[i] = literals[i].hashCode();
+                literalPowers[i] = ScalarText.power(literals[i].length());
+                size += literals[i].length();
             }
             this.sizeHint = size + 36 * operands.length;
         }
 
         @Override
         public String render(Object[] args, Object result) {
+            if (operands.length == 1 && literals[1].isEmpty()) {
+                return literals[0].concat(Values.render(operands[0].value(args, result)));
+            }
             StringBuilder sb = new StringBuilder(sizeHint).append(literals[0]);
             for (int i = 0; i < operands.length; i++) {
                 Values.append(sb, operands[i].value(args, result));
                 sb.append(literals[i + 1]);
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public CacheKey key(KeyScope scope, Object[] args) {
+            int count = operands.length;
+            if (count > MAX_COMPOSED) {
+                return CacheKey.of(scope, render(args, null));
+            }
+            Object v0 = operands[0].value(args, null);
+            long text = ScalarText.of(v0);
+            if (text == ScalarText.NOT_SCALAR) {
+                return CacheKey.of(scope, render(args, null));
+            }
+            int hash = append(literalHashes[0], text, 1);
+            Object v1 = null;
+            Object v2 = null;
+            if (count > 1) {
+                v1 = operands[1].value(args, null);
+                text = ScalarText.of(v1);
+                if (text == ScalarText.NOT_SCALAR) {
+                    return CacheKey.of(scope, render(args, null));
+                }
+                hash = append(hash, text, 2);
+                if (count > 2) {
+                    v2 = operands[2].value(args, null);
+                    text = ScalarText.of(v2);
+                    if (text == ScalarText.NOT_SCALAR) {
+                        return CacheKey.of(scope, render(args, null));
+                    }
+                    hash = append(hash, text, 3);
+                }
+            }
+            return CacheKey.composed(scope, hash, this, v0, v1, v2);
+        }
+
+        /** The hash of the text so far ({@code hash}), then a value's text, then the literal that follows it. */
+        private int append(int hash, long value, int nextLiteral) {
+            int withValue = hash * ScalarText.powerOfLength(value) + ScalarText.hash(value);
+            return withValue * literalPowers[nextLiteral] + literalHashes[nextLiteral];
+        }
+
+        @Override
+        public String compose(Object v0, Object v1, Object v2) {
+            StringBuilder sb = new StringBuilder(sizeHint).append(literals[0]).append(Values.render(v0)).append(literals[1]);
+            if (operands.length > 1) {
+                sb.append(Values.render(v1)).append(literals[2]);
+                if (operands.length > 2) {
+                    sb.append(Values.render(v2)).append(literals[3]);
+                }
             }
             return sb.toString();
         }

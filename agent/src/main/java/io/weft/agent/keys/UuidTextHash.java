@@ -13,7 +13,6 @@ final class UuidTextHash {
     /** {@code TERMS[j * 256 + b]}: the hash's term for byte {@code j} of the UUID having value {@code b}. */
     private static final int[] TERMS = new int[16 * 256];
     private static final int DASHES;
-    private static final int POWER_OF_LENGTH = power(LENGTH);
 
     static {
         int position = 0;
@@ -53,11 +52,6 @@ final class UuidTextHash {
                 + TERMS[table + 1280 + ((int) (bits >>> 16) & 0xff)]
                 + TERMS[table + 1536 + ((int) (bits >>> 8) & 0xff)]
                 + TERMS[table + 1792 + ((int) bits & 0xff)];
-    }
-
-    /** What {@code literal.hashCode()} contributes to the hash of {@code literal + uuid.toString()}. */
-    static int literalTerm(String literal) {
-        return literal.hashCode() * POWER_OF_LENGTH;
     }
 
     /** 31<sup>n</sup>, overflowing as {@link String#hashCode} does. */

@@ -4,88 +4,108 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A key built from a literal and a UUID is interchangeable with the key of its rendered text. */
+/**
+ * A key composed from a template and its values, without its text, is interchangeable with the key of its
+ * rendered text: the same hash, equal both ways, found in a map under the other; and keys of different
+ * texts or different class loaders differ. Checked over many templates and random values of every kind.
+ */
 class CacheKeyTest {
 
     private static final KeyScope S = new KeyScope("test");
+    private static final List<String> TEMPLATES = List.of("book:{0}", "{0}", "storybook:books:{0}", "ünïcødé:{0}:tail",
+            "books:{0}:{1}", "{0},{1}", "a:{0}:b:{1}:c:{2}:d", "w:{0}:{1}:{2}:{3}", "x\\y:{0}");
 
+    private static KeyRenderer renderer(String template) {
+        return TemplateBinder.bind(Template.parse(template),
+                FakeSignature.unnamed(List.class, Object.class, Object.class, Object.class, Object.class), false);
+    }
 
-    private static final List<String> LITERALS = List.of("", "storybook:books:", "a", "ünïcødé:", "x\\:y,");
+    /** Values of every kind a key meets: canonical scalars (composed keys) and others (text keys). */
+    private static List<Object> values(SplittableRandom random) {
+        List<Object> values = new ArrayList<>(List.of(0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 7, -7, Integer.MIN_VALUE,
+                (short) -3, (byte) 9, true, false, "", "null", "Null", "a:b", "a,b", "a\\b", "x", "ünï", "12345678901234",
+                new UUID(0, 0), UUID.randomUUID(), 1.5, TimeUnit.SECONDS, List.of(1, 2), 'c'));
+        values.add(null);
+        for (int i = 0; i < 300; i++) {
+            values.add(random.nextLong());
+            values.add(random.nextInt(100_000));
+            values.add(new UUID(random.nextLong(), random.nextLong()));
+            char[] chars = new char[random.nextInt(20)];
+            for (int c = 0; c < chars.length; c++) {
+                chars[c] = (char) (random.nextBoolean() ? 'a' + random.nextInt(26) : random.nextInt(0x3000));
+            }
+            values.add(new String(chars));
+        }
+        return values;
+    }
 
-    private static List<UUID> uuids() {
+    @Test
+    void aComposedKeyIsTheKeyOfItsTextBothWaysWithTheSameHash() {
         SplittableRandom random = new SplittableRandom(42);
-        List<UUID> uuids = new java.util.ArrayList<>(List.of(new UUID(0, 0), new UUID(-1, -1),
-                new UUID(Long.MIN_VALUE, Long.MAX_VALUE), new UUID(0x0123456789abcdefL, 0xfedcba9876543210L)));
-        for (int i = 0; i < 10_000; i++) {
-            uuids.add(new UUID(random.nextLong(), random.nextLong()));
-        }
-        uuids.add(UUID.randomUUID());
-        return uuids;
-    }
-
-    @Test
-    void theHashOfAUuidIsTheHashOfItsText() {
-        for (UUID uuid : uuids()) {
-            assertEquals(uuid.toString().hashCode(), UuidTextHash.of(uuid), uuid.toString());
-        }
-    }
-
-    @Test
-    void aUuidKeyEqualsTheKeyOfItsTextBothWaysWithTheSameHash() {
-        for (String literal : LITERALS) {
-            for (UUID uuid : uuids().subList(0, 500)) {
-                CacheKey fromUuid = CacheKey.ofUuid(S, literal, UuidTextHash.literalTerm(literal), uuid);
-                CacheKey fromText = CacheKey.of(S, literal + uuid);
-                assertEquals(fromText.hashCode(), fromUuid.hashCode(), literal + uuid);
-                assertEquals(fromText, fromUuid);
-                assertEquals(fromUuid, fromText);
-                assertEquals(literal + uuid, fromUuid.text());
+        List<Object> values = values(random);
+        for (String template : TEMPLATES) {
+            KeyRenderer renderer = renderer(template);
+            for (int i = 0; i < 2_000; i++) {
+                Object[] args = {pick(values, random), pick(values, random), pick(values, random), pick(values, random)};
+                CacheKey key = renderer.key(S, args);
+                String text = renderer.render(args, null);
+                CacheKey fromText = CacheKey.of(S, text);
+                assertEquals(text.hashCode(), key.hashCode(), template + " " + text);
+                assertEquals(fromText, key, text);
+                assertEquals(key, fromText, text);
+                assertEquals(key, renderer.key(S, args.clone()), text);
+                assertEquals(text, key.text());
             }
         }
     }
 
     @Test
-    void keysOfDifferentTextsDiffer() {
-        UUID uuid = UUID.fromString("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
-        UUID other = UUID.fromString("3f2504e0-4f89-11d3-9a0c-0305e82c3302");
-        CacheKey key = CacheKey.ofUuid(S, "books:", UuidTextHash.literalTerm("books:"), uuid);
-        assertNotEquals(key, CacheKey.ofUuid(S, "books:", UuidTextHash.literalTerm("books:"), other));
-        assertNotEquals(key, CacheKey.ofUuid(S, "book:", UuidTextHash.literalTerm("book:"), uuid));
-        assertNotEquals(key, CacheKey.of(S, "books:" + other));
-        assertNotEquals(CacheKey.of(S, "books:" + other), key);
+    void keysOfDifferentTextsDifferEvenWhenTheirValuesLookAlike() {
+        KeyRenderer books = renderer("books:{0}:{1}");
+        CacheKey key = books.key(S, new Object[] {5L, 6});
+        assertEquals(key, books.key(S, new Object[] {5, 6L}), "different classes, same text: equal");
+        assertNotEquals(key, books.key(S, new Object[] {5L, 7}));
+        assertNotEquals(key, books.key(S, new Object[] {"5", "6 "}));
+        assertEquals(key, books.key(S, new Object[] {"5", "6"}), "a string renders as the number does");
+        assertNotEquals(books.key(S, new Object[] {"null", 1}), books.key(S, new Object[] {null, 1}));
+        assertNotEquals(books.key(S, new Object[] {"a:b", 1}), books.key(S, new Object[] {"a", "b:1"}));
+        assertEquals(renderer("book:{0}").key(S, new Object[] {5L}), renderer("book:{0}").key(S, new Object[] {"5"}),
+                "two methods whose templates render the same text share the key");
     }
 
     @Test
     void aMapFindsEitherFormUnderTheOther() {
         UUID uuid = UUID.randomUUID();
+        KeyRenderer renderer = renderer("books:{0}:{1}");
         Map<CacheKey, String> map = new HashMap<>();
-        map.put(CacheKey.of(S, "books:" + uuid), "by text");
-        assertEquals("by text", map.get(CacheKey.ofUuid(S, "books:", UuidTextHash.literalTerm("books:"), uuid)));
+        map.put(CacheKey.of(S, "books:" + uuid + ":3"), "by text");
+        assertEquals("by text", map.get(renderer.key(S, new Object[] {uuid, 3})));
         map.clear();
-        map.put(CacheKey.ofUuid(S, "books:", UuidTextHash.literalTerm("books:"), uuid), "by uuid");
-        assertEquals("by uuid", map.remove(CacheKey.of(S, "books:" + uuid)));
+        map.put(renderer.key(S, new Object[] {uuid, 3}), "composed");
+        assertEquals("composed", map.remove(CacheKey.of(S, "books:" + uuid + ":3")));
     }
 
     @Test
-    void aRendererGivesTheKeyOfWhatItRenders() {
-        KeyRenderer renderer = TemplateBinder.bind(Template.parse("storybook:books:{userId}"),
-                FakeSignature.named(List.class, "userId", Object.class), false);
-        for (Object argument : new Object[] {UUID.randomUUID(), 42L, "a:b", null, List.of(1, 2)}) {
-            Object[] args = {argument};
-            CacheKey key = renderer.key(S, args);
-            assertEquals(renderer.render(args, null), key.text());
-            assertEquals(CacheKey.of(S, renderer.render(args, null)), key);
-            assertEquals(renderer.render(args, null).hashCode(), key.hashCode());
+    void theHashOfAUuidIsTheHashOfItsText() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 10_000; i++) {
+            UUID uuid = new UUID(random.nextLong(), random.nextLong());
+            assertEquals(uuid.toString().hashCode(), UuidTextHash.of(uuid), uuid.toString());
         }
-        KeyRenderer constant = TemplateBinder.bind(Template.parse("storybook:all"),
-                FakeSignature.named(List.class), false);
+    }
+
+    @Test
+    void aConstantKeyIsBuiltOncePerScope() {
+        KeyRenderer constant = renderer("storybook:all");
         assertSame(constant.key(S, new Object[0]), constant.key(S, new Object[0]));
         assertEquals("storybook:all", constant.key(S, new Object[0]).text());
     }
@@ -94,14 +114,17 @@ class CacheKeyTest {
     void keysOfDifferentClassLoadersNeverMeetEvenWithTheSameText() {
         KeyScope other = new KeyScope("other loader");
         UUID uuid = UUID.randomUUID();
+        KeyRenderer renderer = renderer("books:{0}");
         assertNotEquals(CacheKey.of(S, "books:" + uuid), CacheKey.of(other, "books:" + uuid));
-        assertNotEquals(CacheKey.ofUuid(S, "books:", UuidTextHash.literalTerm("books:"), uuid),
-                CacheKey.ofUuid(other, "books:", UuidTextHash.literalTerm("books:"), uuid));
-        assertNotEquals(CacheKey.of(S, "books:" + uuid),
-                CacheKey.ofUuid(other, "books:", UuidTextHash.literalTerm("books:"), uuid));
-        KeyRenderer constant = TemplateBinder.bind(Template.parse("storybook:all"), FakeSignature.named(List.class), false);
+        assertNotEquals(renderer.key(S, new Object[] {uuid}), renderer.key(other, new Object[] {uuid}));
+        assertNotEquals(CacheKey.of(S, "books:" + uuid), renderer.key(other, new Object[] {uuid}));
+        KeyRenderer constant = renderer("storybook:all");
         CacheKey first = constant.key(S, new Object[0]);
         assertSame(other, constant.key(other, new Object[0]).scope());
         assertEquals(first, constant.key(S, new Object[0]));
+    }
+
+    private static Object pick(List<Object> values, SplittableRandom random) {
+        return values.get(random.nextInt(values.size()));
     }
 }

@@ -1,0 +1,127 @@
+package io.weft.agent.keys;
+
+import java.util.UUID;
+
+/**
+ * The key text of a scalar argument, described without building it: {@link String#hashCode} of its
+ * rendering (SPEC §3) and 31 to the power of its length, packed in one {@code long} so that an L1 key can be
+ * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings with
+ * nothing to escape, {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean} and
+ * {@link UUID}. For them, two values of one class render the same text exactly when they are equal.
+ */
+final class ScalarText {
+
+    /** What {@link #of} returns for a value whose text must be built (31<sup>n</sup> is odd, never 0). */
+    static final long NOT_SCALAR = 0L;
+
+    private static final int[] POWERS = new int[65];
+
+    static {
+        int power = 1;
+        for (int n = 0; n < POWERS.length; n++) {
+            POWERS[n] = power;
+            power *= 31;
+        }
+    }
+
+    private static final long NULL_TEXT = pack(power(4), "null".hashCode());
+    private static final long TRUE_TEXT = pack(power(4), "true".hashCode());
+    private static final long FALSE_TEXT = pack(power(5), "false".hashCode());
+    private static final int UUID_POWER = power(36);
+
+    private ScalarText() {
+    }
+
+    /** 31<sup>n</sup>, overflowing as {@link String#hashCode} does. */
+    static int power(int n) {
+        if (n < POWERS.length) {
+            return POWERS[n];
+        }
+        int result = POWERS[POWERS.length - 1];
+        for (int i = POWERS.length - 1; i < n; i++) {
+            result *= 31;
+        }
+        return result;
+    }
+
+    /**
+     * {@code (31^length << 32) | hash} of the value's key text, or {@link #NOT_SCALAR} when the value is
+     * not a canonical scalar (its text must be rendered).
+     */
+    static long of(Object value) {
+        if (value instanceof String) {
+            return string((String) value);
+        }
+        if (value instanceof Long) {
+            return decimal(((Long) value).longValue());
+        }
+        if (value instanceof Integer) {
+            return decimal(((Integer) value).intValue());
+        }
+        if (value instanceof UUID) {
+            return pack(UUID_POWER, UuidTextHash.of((UUID) value));
+        }
+        if (value == null) {
+            return NULL_TEXT;
+        }
+        if (value instanceof Short) {
+            return decimal(((Short) value).shortValue());
+        }
+        if (value instanceof Byte) {
+            return decimal(((Byte) value).byteValue());
+        }
+        if (value instanceof Boolean) {
+            return ((Boolean) value) ? TRUE_TEXT : FALSE_TEXT;
+        }
+        return NOT_SCALAR;
+    }
+
+    /** A string renders unchanged unless it holds {@code : , \} or is {@code "null"}. */
+    private static long string(String s) {
+        int length = s.length();
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (c == ':' || c == ',' || c == '\\') {
+                return NOT_SCALAR;
+            }
+        }
+        if (length == 4 && s.equals("null")) {
+            return NOT_SCALAR;
+        }
+        return pack(power(length), s.hashCode());
+    }
+
+    /** The hash of {@code Long.toString(v)}, digit by digit from the last, with 31 to the power of its length. */
+    private static long decimal(long v) {
+        if (v == Long.MIN_VALUE) {
+            return NOT_SCALAR;
+        }
+        long rest = Math.abs(v);
+        int hash = 0;
+        int power = 1;
+        do {
+            hash += ('0' + (int) (rest % 10)) * power;
+            power *= 31;
+            rest /= 10;
+        } while (rest != 0);
+        if (v < 0) {
+            hash += '-' * power;
+            power *= 31;
+        }
+        return pack(power, hash);
+    }
+
+    private static long pack(int power, int hash) {
+        return ((long) power << 32) | (hash & 0xffffffffL);
+    }
+
+    /** The hash of a packed text. */
+    static int hash(long text) {
+        return (int) text;
+    }
+
+    /** 31 to the power of a packed text's length. */
+    static int powerOfLength(long text) {
+        return (int) (text >>> 32);
+    }
+}
