@@ -49,6 +49,26 @@ final class Invalidator {
         sent.increment();
     }
 
+    /**
+     * Sends again the invalidations of the last seconds (a new master may never have received them): deletes
+     * in Redis, then evicts L1 (a lookup since the failover may have copied an old value back) and publishes
+     * the same events again. Returns how many were sent; none without a connected shared level.
+     */
+    int replay() {
+        SharedLevel shared = redis.shared();
+        if (shared == null) {
+            return 0;
+        }
+        List<RecentInvalidations.Sent> recent = redis.recent();
+        for (RecentInvalidations.Sent invalidation : recent) {
+            shared.evict(invalidation.keys, invalidation.prefixes);
+            invalidation.keys.forEach(this::evictLocal);
+            invalidation.prefixes.forEach(this::evictLocalPrefix);
+            redis.republish(invalidation.event);
+        }
+        return recent.size();
+    }
+
     /** Evicts one key from L1 in every loader's scope, first marking its loads in flight. */
     void evictLocal(String key) {
         flights.markKey(key);
