@@ -74,13 +74,7 @@ class CacheRuntimeTest {
 
     /** A call as woven code makes it: the value of a hit, or the body's result after running it. */
     private Object call(int id, String arg, String body) {
-        Object[] args = {arg};
-        Object token = runtime.enterCached(id, args);
-        if (token instanceof Hit) {
-            return ((Hit) token).value();
-        }
-        runtime.exitCached(id, token, args, body, null);
-        return body;
+        return WovenCall.call(runtime, id, arg, body);
     }
 
     private long staleDiscarded() {
