@@ -30,6 +30,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final Invalidator invalidator;
     private final long maxWaitNanos;
     private final LongAdder invalidationsReceived = new LongAdder();
+    private final LongAdder invalidationsReplayed = new LongAdder();
 
     /**
      * @param l1TtlNanos the longest an L1 entry lives ({@code weft.l1.ttl})
@@ -306,6 +307,21 @@ public final class CacheRuntime implements Handler, EvictionSink {
     @Override
     public void listening() {
         invalidator.clearLocal();
+    }
+
+    /**
+     * The Redis master changed (a failover): sends the invalidations of the last seconds again. Returns how
+     * many; waits for Redis (each command at most {@code weft.redis.timeout}), so never call it on a caller's path.
+     */
+    public int replayRecentInvalidations() {
+        int replayed = invalidator.replay();
+        invalidationsReplayed.add(replayed);
+        return replayed;
+    }
+
+    /** Invalidations sent again after failovers. */
+    public long invalidationsReplayed() {
+        return invalidationsReplayed.sum();
     }
 
     /** Entries in L1. */

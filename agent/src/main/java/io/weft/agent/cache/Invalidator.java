@@ -1,6 +1,7 @@
 package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
  * other instances announce.
  */
 final class Invalidator {
+
+    /** Longest a replay waits for the shared level's connection to be open again after a failover. */
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(10);
 
     private final LocalCache l1;
     private final SingleFlight flights;
@@ -47,6 +51,34 @@ final class Invalidator {
             redis.publish(rendered);
         }
         sent.increment();
+    }
+
+    /**
+     * Sends again the invalidations of the last seconds (a new master may never have received them): deletes
+     * in Redis, then evicts L1 (a lookup since the failover may have copied an old value back) and publishes
+     * the same events again, once the shared level's connection is open again (waiting up to 10 s; what still
+     * fails is kept and retried as in an outage). Returns how many were sent; none without a connected shared level.
+     */
+    int replay() {
+        SharedLevel shared = redis.shared();
+        if (shared == null) {
+            return 0;
+        }
+        try {
+            // the change may be seen on another connection first: deletes sent before this one is back would fail
+            shared.store().awaitOpen(REPLAY_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        List<RecentInvalidations.Sent> recent = redis.recent();
+        for (RecentInvalidations.Sent invalidation : recent) {
+            shared.evict(invalidation.keys, invalidation.prefixes);
+            invalidation.keys.forEach(this::evictLocal);
+            invalidation.prefixes.forEach(this::evictLocalPrefix);
+            redis.republish(invalidation.event);
+        }
+        return recent.size();
     }
 
     /** Evicts one key from L1 in every loader's scope, first marking its loads in flight. */

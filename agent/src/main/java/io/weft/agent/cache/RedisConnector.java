@@ -11,9 +11,11 @@ import io.weft.agent.events.ForeignEventMapping;
 import io.weft.agent.events.StreamReader;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.FailoverWatch;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodec;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,13 +34,16 @@ public final class RedisConnector implements AutoCloseable {
     private final RedisStore store;
     private final EventPublisher publisher;
     private final RedisEndpoint endpoint;
+    private final FailoverWatch failovers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RedisConnector(StreamReader reader, RedisStore store, EventPublisher publisher, RedisEndpoint endpoint) {
+    private RedisConnector(StreamReader reader, RedisStore store, EventPublisher publisher, RedisEndpoint endpoint,
+            FailoverWatch failovers) {
         this.reader = reader;
         this.store = store;
         this.publisher = publisher;
         this.endpoint = endpoint;
+        this.failovers = failovers;
     }
 
     /** Starts the Redis side of {@code runtime} as {@code config} says. */
@@ -61,11 +66,24 @@ public final class RedisConnector implements AutoCloseable {
         warmUp(instanceId, store);
         publisher.start();
         reader.start();
-        RedisConnector connector = new RedisConnector(reader, store, publisher, endpoint);
+        FailoverWatch failovers = watchFailovers(endpoint, config.redisTimeout(), runtime);
+        RedisConnector connector = new RedisConnector(reader, store, publisher, endpoint, failovers);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> connector.close(), "weft-redis-close"));
         WeftLog.info("L2 on " + endpoint.redacted() + (endpoint.cluster() ? " (Redis Cluster)" : "") + " (timeout " + Durations.format(config.redisTimeout())
                 + "); reading " + String.join(", ", reader.streams()) + " as instance " + instanceId);
         return connector;
+    }
+
+    /** Starts sending the recent invalidations again whenever the Redis master changes (SPEC §11). */
+    static FailoverWatch watchFailovers(RedisEndpoint endpoint, Duration timeout, CacheRuntime runtime) {
+        FailoverWatch watch = new FailoverWatch(endpoint, timeout, change -> {
+            int replayed = runtime.replayRecentInvalidations();
+            WeftLog.warn("Redis failover on " + endpoint.redacted() + ": " + change + "; sent the " + replayed
+                    + " invalidations of the last " + SharedLevelConnection.RECENT_AGE.toSeconds()
+                    + " s again, which the old master may not have passed on");
+        });
+        watch.start();
+        return watch;
     }
 
     /**
@@ -77,6 +95,7 @@ public final class RedisConnector implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        failovers.close();
         reader.close();
         publisher.close();
         store.close();
@@ -113,6 +132,11 @@ public final class RedisConnector implements AutoCloseable {
 
     public EventPublisher publisher() {
         return publisher;
+    }
+
+    /** Changes of the Redis master seen (failovers). */
+    public long failovers() {
+        return failovers.failovers();
     }
 
     /** The Redis URI without its password. */

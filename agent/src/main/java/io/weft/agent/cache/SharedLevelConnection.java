@@ -19,9 +19,14 @@ import java.util.concurrent.TimeUnit;
 final class SharedLevelConnection {
 
     private static final int MAX_DEFERRED = 10_000;
+    /** Bounds of the invalidations kept to be sent again after a failover (docs/design.md, "Failovers"). */
+    static final int RECENT_ENTRIES = 10_000;
+    static final Duration RECENT_AGE = Duration.ofSeconds(30);
 
     private final CountDownLatch connected = new CountDownLatch(1);
     private final List<Deferred> deferred = new ArrayList<>();
+    private final RecentInvalidations recent = new RecentInvalidations(RECENT_ENTRIES, RECENT_AGE.toNanos(),
+            System::nanoTime);
     private volatile long connectWaitNanos;
     private volatile SharedLevel l2;
     private volatile EventPublisher events;
@@ -120,9 +125,21 @@ final class SharedLevelConnection {
         }
     }
 
-    /** Publishes an invalidation's event (once connected). */
+    /** Publishes an invalidation's event (once connected), remembering the invalidation for {@link #recent}. */
     void publish(Deferred invalidation) {
-        events.publish(InvalidationEvent.invalidation(invalidation.event, invalidation.keys, invalidation.prefixes,
-                invalidation.arguments, instanceId));
+        InvalidationEvent event = InvalidationEvent.invalidation(invalidation.event, invalidation.keys,
+                invalidation.prefixes, invalidation.arguments, instanceId);
+        recent.add(invalidation.keys, invalidation.prefixes, event);
+        events.publish(event);
+    }
+
+    /** The invalidations sent to Redis in the last 30 s (at most 10,000), oldest first. */
+    List<RecentInvalidations.Sent> recent() {
+        return recent.recent();
+    }
+
+    /** Publishes an event again, as it was (same id and time). */
+    void republish(InvalidationEvent event) {
+        events.publish(event);
     }
 }

@@ -55,9 +55,10 @@ final class StreamCursor {
     }
 
     /**
-     * Streams in which entries after the last one processed may be gone: trimmed past it, or the stream
+     * Streams in which entries after the last one processed may be gone: trimmed past it; the stream
      * emptied or lost (deleted, or Redis restarted without its data; such a stream is read from its
-     * beginning from now on). Each is described for the log.
+     * beginning from now on); or the last entry processed gone while older ones remain (a replica that
+     * never received it became the master, or it was deleted with {@code XDEL}). Each is described for the log.
      */
     List<String> findGaps(RedisClusterCommands<String, String> redis) {
         List<String> gaps = new ArrayList<>();
@@ -73,9 +74,26 @@ final class StreamCursor {
             } else if (compare(first.get(0).getId(), last) > 0) {
                 gaps.add(stream + " was trimmed past entry " + last + " (its oldest entry is " + first.get(0).getId()
                         + ")");
+            } else if (redis.xrange(stream, Range.create(last, last)).isEmpty()) {
+                gaps.add(lost(redis, stream, last));
             }
         }
         return gaps;
+    }
+
+    /**
+     * Describes the loss of entry {@code last} of {@code stream}; when the stream now ends before it, goes on
+     * from the stream's end, so that entries appended to it from now on are not skipped.
+     */
+    private String lost(RedisClusterCommands<String, String> redis, String stream, String last) {
+        List<StreamMessage<String, String>> end = redis.xrevrange(stream, Range.unbounded(), Limit.from(1));
+        String endId = end.isEmpty() ? BEGINNING : end.get(0).getId();
+        if (compare(endId, last) < 0) {
+            lastIds.put(stream, endId);
+            return stream + " ends at entry " + endId + ", before entry " + last + " read last (a failover lost"
+                    + " entries)";
+        }
+        return stream + " no longer holds entry " + last + ", read last (a failover lost it, or it was deleted)";
     }
 
     /** Orders two stream ids ({@code <ms>-<seq>}). */

@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>It starts at the end of each stream (the id of its last entry, rather than {@code $}, so that
  * nothing appended between two reads is missed) and remembers the last entry read per stream. When a
  * read failed (a lost connection), and when it is behind (a full batch), it first checks that no
- * stream was trimmed past that entry or lost (Redis restarted without its data), and if one was,
- * clears L1 and logs why. It then goes on after the last entry read. Plain {@code XREAD} leaves
+ * stream was trimmed past that entry, lost (Redis restarted without its data), or lost that entry (a
+ * replica that never received it became the master), and if one was, clears L1 and logs why. It then goes
+ * on after the last entry read, or from the stream's end when that is now before it. Plain {@code XREAD} leaves
  * nothing behind in Redis.
  *
  * <p>On a Redis Cluster the streams may hash to different slots, which one {@code XREAD} cannot name: the
@@ -271,7 +272,7 @@ public final class StreamReader implements AutoCloseable {
         return dispatcher.sinkFailures();
     }
 
-    /** Times L1 was cleared because a stream was trimmed past the last entry read, or lost. */
+    /** Times L1 was cleared because a stream was trimmed past the last entry read, lost, or lost that entry. */
     public long gapClears() {
         return gapClears.sum();
     }

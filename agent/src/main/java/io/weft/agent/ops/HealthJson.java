@@ -32,6 +32,7 @@ final class HealthJson {
                 .field("l1MaxSize", s.l1MaxSize)
                 .field("invalidationsSent", s.invalidationsSent)
                 .field("invalidationsReceived", s.invalidationsReceived)
+                .field("invalidationsReplayed", s.invalidationsReplayed)
                 .field("httpPort", httpPort)
                 .end();
         json.array("caches");
@@ -76,6 +77,7 @@ final class HealthJson {
                     .field("breaker", r.breakerState)
                     .field("failures", r.failures)
                     .field("rejections", r.rejections)
+                    .field("failovers", r.failovers)
                     .end();
             json.object("events")
                     .field("status", r.readerUp ? Status.UP.name() : Status.DOWN.name())

@@ -56,6 +56,10 @@ public final class PrometheusText {
         p.family("weft_invalidations_received_total", "counter",
                 "Invalidation events from other instances or services that this JVM applied to its L1.");
         p.sample("weft_invalidations_received_total", "", s.invalidationsReceived);
+        p.family("weft_invalidations_replayed_total", "counter",
+                "Invalidations sent to Redis again (deletes and events) after a failover, because the old master may not"
+                + " have passed them on.");
+        p.sample("weft_invalidations_replayed_total", "", s.invalidationsReplayed);
         p.caches(s.caches);
         if (s.redis != null) {
             p.redis(s.redis);
@@ -131,6 +135,9 @@ public final class PrometheusText {
         sample("weft_redis_failures_total", "", r.failures);
         family("weft_redis_rejections_total", "counter", "L2 calls skipped without touching Redis while the breaker was open.");
         sample("weft_redis_rejections_total", "", r.rejections);
+        family("weft_redis_failovers_total", "counter",
+                "Times the Redis master changed (a Sentinel or Cluster failover, or a restarted server).");
+        sample("weft_redis_failovers_total", "", r.failovers);
         family("weft_events_reader_up", "gauge", "1 while the event reader's last read of the streams succeeded.");
         sample("weft_events_reader_up", "", r.readerUp ? 1 : 0);
         family("weft_events_lag_seconds", "gauge", "Age of the last event from another source when this JVM applied it"
@@ -141,7 +148,8 @@ public final class PrometheusText {
         family("weft_events_malformed_total", "counter", "Stream entries skipped because they were not valid events.");
         sample("weft_events_malformed_total", "", r.malformedEntries);
         family("weft_events_gap_clears_total", "counter",
-                "Times the L1 was cleared because a stream was trimmed past the last entry read, or lost.");
+                "Times the L1 was cleared because a stream was trimmed past the last entry read, lost, or lost that entry"
+                + " (a failover).");
         sample("weft_events_gap_clears_total", "", r.gapClears);
         family("weft_events_read_failures_total", "counter", "Failed reads of the event streams (each retried).");
         sample("weft_events_read_failures_total", "", r.readFailures);

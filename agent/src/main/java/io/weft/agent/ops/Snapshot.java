@@ -48,6 +48,7 @@ public final class Snapshot {
     public final long l1MaxSize;
     public final long invalidationsSent;
     public final long invalidationsReceived;
+    public final long invalidationsReplayed;
     public final List<CacheView> caches;
     public final RedisView redis;
     public final Status status;
@@ -71,11 +72,13 @@ public final class Snapshot {
             this.l1Size = runtime.l1Size();
             this.invalidationsSent = runtime.invalidationsSent();
             this.invalidationsReceived = runtime.invalidationsReceived();
+            this.invalidationsReplayed = runtime.invalidationsReplayed();
         } else {
             this.wovenMethods = 0;
             this.l1Size = 0;
             this.invalidationsSent = 0;
             this.invalidationsReceived = 0;
+            this.invalidationsReplayed = 0;
         }
         this.caches = Collections.unmodifiableList(views);
         this.redis = config.redisUri() == null ? null
@@ -223,6 +226,7 @@ public final class Snapshot {
         public final String breakerState;
         public final long failures;
         public final long rejections;
+        public final long failovers;
         public final boolean readerUp;
         public final boolean readerPositioned;
         public final List<String> streams;
@@ -245,6 +249,7 @@ public final class Snapshot {
                 this.breakerState = "CLOSED";
                 this.failures = 0;
                 this.rejections = 0;
+                this.failovers = 0;
                 this.readerUp = false;
                 this.readerPositioned = false;
                 this.streams = List.of();
@@ -266,6 +271,7 @@ public final class Snapshot {
             this.breakerState = store.state().name();
             this.failures = store.failures();
             this.rejections = store.rejections();
+            this.failovers = connector.failovers();
             this.readerUp = reader.connected();
             this.readerPositioned = reader.positioned();
             this.streams = reader.streams();

@@ -10,6 +10,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.event.EventBus;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -157,6 +158,11 @@ public final class RedisEndpoint implements AutoCloseable {
     /** Whether this is a Redis Cluster ({@code weft.redis.cluster=true}). */
     public boolean cluster() {
         return clusterClient != null;
+    }
+
+    /** Where Lettuce announces this endpoint's connection and topology events. */
+    EventBus eventBus() {
+        return resources.eventBus();
     }
 
     /** Error replies of this endpoint's connections that say the setup is wrong, for health. */

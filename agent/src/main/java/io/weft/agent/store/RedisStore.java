@@ -77,6 +77,23 @@ public final class RedisStore implements AutoCloseable {
         return leaseKeys.leaseKey(key);
     }
 
+    /**
+     * Waits up to {@code bound} until this store's connection is open (opening it if need be), as it is again
+     * some time after a failover; returns whether it is. Polls; for background threads only.
+     */
+    public boolean awaitOpen(Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        connection.get();
+        while (connection.ifOpen() == null) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(10);
+            connection.get();
+        }
+        return true;
+    }
+
     /** The value of {@code key}, or null when there is none, or Redis failed, timed out or is skipped. */
     public byte[] get(String key) {
         return await("GET", c -> c.async().get(key), null);

@@ -78,17 +78,7 @@ class CacheRuntimeTest {
 
     /** A call as woven code makes it: the value of a hit, or the body's result after running it. */
     private Object call(int id, String arg, String body) {
-        return call(runtime, id, arg, body);
-    }
-
-    private static Object call(CacheRuntime through, int id, String arg, String body) {
-        Object[] args = {arg};
-        Object token = through.enterCached(id, args);
-        if (token instanceof Hit) {
-            return ((Hit) token).value();
-        }
-        through.exitCached(id, token, args, body, null);
-        return body;
+        return WovenCall.call(runtime, id, arg, body);
     }
 
     private long staleDiscarded() {
@@ -108,8 +98,8 @@ class CacheRuntimeTest {
     void withoutAnL1EveryCallRunsTheBody() {
         CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), MAX_WAIT);
         int id = cached();
-        assertEquals("v1", call(noL1, id, "1", "v1"));
-        assertEquals("v2", call(noL1, id, "1", "v2"));
+        assertEquals("v1", WovenCall.call(noL1, id, "1", "v1"));
+        assertEquals("v2", WovenCall.call(noL1, id, "1", "v2"));
         assertEquals(2, caches.find("book").stats().misses());
         assertEquals(0, caches.find("book").stats().l1Hits());
         assertEquals(0, staleDiscarded(), "a value not kept for want of an L1 is not a stale store");

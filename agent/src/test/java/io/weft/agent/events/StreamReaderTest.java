@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.KillArgs;
+import io.lettuce.core.Range;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.testing.Await;
@@ -215,6 +216,25 @@ class StreamReaderTest {
         awaitEvicted("kept");
         assertEquals(List.of("keys [first]", "clearAll", "keys [kept]"), sink.calls);
         assertTrue(sink.clearReasons.get(0).contains("was trimmed past entry"), sink.clearReasons.get(0));
+        assertEquals(1, reader.gapClears());
+    }
+
+    @Test
+    void clearsL1WhenTheStreamLostItsLastEntryAndGoesOnFromTheStreamsEnd() throws Exception {
+        StreamReader reader = reader(Map.of());
+        publishAndWait("kept", "lost");
+        awaitEvicted("kept", "lost");
+
+        cutReaderOff(reader);
+        String stream = ns + "events:cache.invalidated";
+        // as a replica promoted before it received the last entry: the stream ends before what the reader read
+        admin().xdel(stream, admin().xrevrange(stream, Range.unbounded()).get(0).getId());
+        letReaderIn();
+
+        Await.until("L1 is cleared", () -> sink.received("clearAll"));
+        assertTrue(sink.clearReasons.get(0).contains("ends at entry"), sink.clearReasons.get(0));
+        publishAndWait("after");
+        awaitEvicted("after");
         assertEquals(1, reader.gapClears());
     }
 

@@ -60,17 +60,20 @@ public final class RedisFixture implements AutoCloseable {
     private final String password;
     private final List<String> extraArgs;
     private final Path dir;
+    private final Path configFile;
     private Process process;
     private RedisClient adminClient;
     private StatefulRedisConnection<String, String> admin;
 
-    private RedisFixture(String externalUri, String host, int port, String password, List<String> extraArgs, Path dir) {
+    private RedisFixture(String externalUri, String host, int port, String password, List<String> extraArgs, Path dir,
+            Path configFile) {
         this.externalUri = externalUri;
         this.host = host;
         this.port = port;
         this.password = password;
         this.extraArgs = extraArgs;
         this.dir = dir;
+        this.configFile = configFile;
     }
 
     /** The Redis at {@code REDIS_URL}, or else a Redis container, or else a new local {@code redis-server}. */
@@ -80,7 +83,7 @@ public final class RedisFixture implements AutoCloseable {
             GenericContainer<?> redis = new GenericContainer<>(DockerImageName.parse("redis:7-alpine")).withExposedPorts(6379);
             redis.start();
             RedisFixture fixture = new RedisFixture("redis://" + redis.getHost() + ":" + redis.getMappedPort(6379),
-                    redis.getHost(), redis.getMappedPort(6379), null, List.of(), null);
+                    redis.getHost(), redis.getMappedPort(6379), null, List.of(), null, null);
             fixture.container = redis;
             return fixture;
         }
@@ -88,7 +91,7 @@ public final class RedisFixture implements AutoCloseable {
             return startLocal(null);
         }
         RedisURI parsed = RedisURI.create(url);
-        return new RedisFixture(url, parsed.getHost(), parsed.getPort(), null, List.of(), null);
+        return new RedisFixture(url, parsed.getHost(), parsed.getPort(), null, List.of(), null, null);
     }
 
     /**
@@ -102,15 +105,31 @@ public final class RedisFixture implements AutoCloseable {
 
     /** A new local {@code redis-server} started with {@code extraArgs} too, in a directory of its own. */
     static RedisFixture startLocal(String requirepass, List<String> extraArgs) {
+        return startLocal(requirepass, null, extraArgs);
+    }
+
+    /**
+     * A new local {@code redis-server} whose first argument is a configuration file holding {@code config}
+     * (a Sentinel rewrites its file), started with {@code extraArgs} too, in a directory of its own.
+     */
+    static RedisFixture startWithConfig(String config, List<String> extraArgs) {
+        return startLocal(null, config, extraArgs);
+    }
+
+    private static RedisFixture startLocal(String requirepass, String config, List<String> extraArgs) {
         Path dir;
+        Path configFile = null;
         try {
             dir = Files.createTempDirectory("weft-redis");
+            if (config != null) {
+                configFile = Files.writeString(dir.resolve("redis.conf"), config);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a directory for redis-server", e);
         }
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            RedisFixture fixture = new RedisFixture(null, HOST, freePort(), requirepass, extraArgs, dir);
+            RedisFixture fixture = new RedisFixture(null, HOST, freePort(), requirepass, extraArgs, dir, configFile);
             try {
                 fixture.launch();
                 return fixture;
@@ -137,8 +156,12 @@ public final class RedisFixture implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", HOST,
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        if (configFile != null) {
+            command.add(configFile.toString());
+        }
+        command.addAll(List.of("--port", String.valueOf(port), "--bind", HOST, "--save", "", "--appendonly", "no",
+                "--dir", dir.toString()));
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
@@ -239,6 +262,31 @@ public final class RedisFixture implements AutoCloseable {
             process.destroyForcibly();
         }
         destroy();
+    }
+
+    /** Stops the local server's process without ending it ({@code kill -STOP} by its PID), as a stalled host would. */
+    public void suspend() {
+        signal("STOP");
+    }
+
+    /** Lets a {@linkplain #suspend suspended} server run again ({@code kill -CONT}). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        requireLocal("signal");
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Starts the local server again on the same port, empty. */

@@ -1,0 +1,64 @@
+package io.weft.agent.cache;
+
+import io.weft.agent.events.InvalidationEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The invalidations this instance sent to Redis lately: the last {@code maxEntries} of them, none older
+ * than {@code maxAgeNanos}. After a failover they are sent again, since the old master may have
+ * acknowledged them without passing them on to the replica that replaced it.
+ */
+final class RecentInvalidations {
+
+    /** One invalidation sent: what was deleted in Redis, and the event announcing it. */
+    static final class Sent {
+        final long atNanos;
+        final List<String> keys;
+        final List<String> prefixes;
+        final InvalidationEvent event;
+
+        Sent(long atNanos, List<String> keys, List<String> prefixes, InvalidationEvent event) {
+            this.atNanos = atNanos;
+            this.keys = keys;
+            this.prefixes = prefixes;
+            this.event = event;
+        }
+    }
+
+    private final int maxEntries;
+    private final long maxAgeNanos;
+    private final LongSupplier clock;
+    private final ArrayDeque<Sent> sent = new ArrayDeque<>();
+
+    /** @param clock {@link System#nanoTime} but in tests */
+    RecentInvalidations(int maxEntries, long maxAgeNanos, LongSupplier clock) {
+        this.maxEntries = maxEntries;
+        this.maxAgeNanos = maxAgeNanos;
+        this.clock = clock;
+    }
+
+    /** Remembers an invalidation just sent, forgetting the oldest ones beyond the bounds. */
+    synchronized void add(List<String> keys, List<String> prefixes, InvalidationEvent event) {
+        long now = clock.getAsLong();
+        sent.addLast(new Sent(now, keys, prefixes, event));
+        if (sent.size() > maxEntries) {
+            sent.removeFirst();
+        }
+        dropOlderThan(now - maxAgeNanos);
+    }
+
+    /** The invalidations sent within the bounds, oldest first. */
+    synchronized List<Sent> recent() {
+        dropOlderThan(clock.getAsLong() - maxAgeNanos);
+        return new ArrayList<>(sent);
+    }
+
+    private void dropOlderThan(long oldest) {
+        while (!sent.isEmpty() && sent.peekFirst().atNanos - oldest < 0) {
+            sent.removeFirst();
+        }
+    }
+}
