@@ -59,7 +59,8 @@ public final class RedisConnector implements AutoCloseable {
         StreamReader reader = new StreamReader(endpoint, config.namespace(),
                 instanceId, ForeignEventMapping.parse(config.eventTemplates()), runtime);
         // the reader finds the ends of its streams first, so that every value cached once Redis is connected is
-        // covered by the events it will read
+        // covered by the events it will read; the store's connection opens meanwhile
+        store.open();
         reader.positionNow(config.redisTimeout().plusSeconds(1));
         runtime.connect(new SharedLevel(store, new ValueCodec(config.maxValueBytes()), config.namespace()), publisher,
                 instanceId);

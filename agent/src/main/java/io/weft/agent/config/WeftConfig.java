@@ -52,8 +52,7 @@ public final class WeftConfig {
         this.include = packages(Setting.INCLUDE);
         this.exclude = packages(Setting.EXCLUDE);
         this.logLevel = string(Setting.LOG_LEVEL);
-        String uri = string(Setting.REDIS_URI);
-        this.redisUri = uri.isEmpty() ? null : uri;
+        this.redisUri = redisUri(string(Setting.REDIS_URI));
         this.redisTimeout = duration(Setting.REDIS_TIMEOUT);
         this.maxValueBytes = intAtLeast(Setting.REDIS_MAX_VALUE_BYTES, 1);
         this.streamMaxLen = intAtLeast(Setting.STREAM_MAXLEN, 1);
@@ -61,6 +60,19 @@ public final class WeftConfig {
         String token = string(Setting.HTTP_TOKEN);
         this.httpToken = token.isEmpty() ? null : token;
         this.redisCluster = bool(Setting.REDIS_CLUSTER);
+    }
+
+    /** The URI, or {@code null} when unset or without a scheme (reported; the value is not echoed: it may hold a password). */
+    private String redisUri(String uri) {
+        if (uri.isEmpty()) {
+            return null;
+        }
+        if (!uri.contains("://")) {
+            problems.add(Setting.REDIS_URI.key() + " has no scheme: write it as redis://host:port (or rediss://,"
+                    + " redis-sentinel://); Redis is not used, caching is L1 only");
+            return null;
+        }
+        return uri;
     }
 
     /** Reads the live JVM. */

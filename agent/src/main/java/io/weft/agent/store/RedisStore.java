@@ -77,6 +77,11 @@ public final class RedisStore implements AutoCloseable {
         return leaseKeys.leaseKey(key);
     }
 
+    /** Starts opening this store's connection now, without waiting, so that the first lookup finds it open. */
+    public void open() {
+        connection.get();
+    }
+
     /**
      * Waits up to {@code bound} until this store's connection is open (opening it if need be), as it is again
      * some time after a failover; returns whether it is. Polls; for background threads only.

@@ -52,6 +52,16 @@ class WeftConfigTest {
     // --- defaults -----------------------------------------------------------------------------------
 
     @Test
+    void aRedisUriWithoutASchemeIsAProblemWithoutEchoingItAndRedisIsNotUsed() {
+        WeftConfig config = props("weft.redis.uri", "app:s3cret@127.0.0.1:6379");
+        assertEquals(null, config.redisUri());
+        assertEquals(1, config.problems().size(), config.problems().toString());
+        assertTrue(config.problems().get(0).startsWith("weft.redis.uri has no scheme"), config.problems().get(0));
+        assertFalse(config.problems().get(0).contains("s3cret"));
+        assertEquals("redis://127.0.0.1:6379", props("weft.redis.uri", "redis://127.0.0.1:6379").redisUri());
+    }
+
+    @Test
     void defaultsWhenNothingIsSet() {
         WeftConfig c = props();
         assertTrue(c.enabled());
