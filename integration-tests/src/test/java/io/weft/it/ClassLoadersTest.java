@@ -65,4 +65,20 @@ class ClassLoadersTest {
                     "an invalidation by key text evicts the key in every application's scope");
         }
     }
+
+    /**
+     * SPEC §10: an undeployed web application's loader is collected; its L1 values (objects of its classes) are
+     * let go when they expire ({@code weft.l1.ttl}, 1 s here) even when no other call comes.
+     */
+    @Test
+    void anUndeployedApplicationsLoaderIsCollected() throws Exception {
+        Path webapp = TestApps.compile("webapps/webapp", List.of("-g"));
+        Path app = TestApps.compile("webapps/app", List.of("-g"));
+        try (AppJvm jvm = AppJvm.builder().property("weft.l1.ttl", "1s").classpath(app, Paths.annotationsJar())
+                .main("app.UndeployMain", webapp.toString()).start()) {
+            Map<String, String> checks = jvm.checks(Duration.ofSeconds(90));
+            assertEquals("true", checks.get("cached"), jvm.transcript());
+            assertEquals("true", checks.get("collected"), jvm.transcript());
+        }
+    }
 }

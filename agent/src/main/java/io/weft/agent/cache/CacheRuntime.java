@@ -172,6 +172,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             CachedMethod method = methods.cached(methodId);
             if (thrown != null) {
                 method.cache().stats().recordLoadFailure();
+                releaseLease(load);
                 flights.abandon(load, thrown);
                 return;
             }
@@ -199,6 +200,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             try {
                 if (failure != null) {
                     method.cache().stats().recordLoadFailure();
+                    releaseLease(load);
                     flights.abandon(load, failure);
                 } else {
                     store(method, load, value);
@@ -215,14 +217,22 @@ public final class CacheRuntime implements Handler, EvictionSink {
         CacheStats stats = method.cache().stats();
         stats.recordLoad(load.elapsedNanos());
         CacheEntry entry = l1.entry(value, method.l1TtlNanos(), stats);
-        if (value != null || method.cacheNull()) {
-            boolean kept = putUnlessInvalidated(method, load, entry);
-            SharedLevel shared = redis.shared();
-            if (kept && shared != null && load.lease() != null) {
-                shared.store(method, load.key(), value, load.lease());
-            }
+        boolean kept = (value != null || method.cacheNull()) && putUnlessInvalidated(method, load, entry);
+        SharedLevel shared = redis.shared();
+        if (kept && shared != null && load.lease() != null) {
+            shared.store(method, load.key(), value, load.lease());
+        } else {
+            releaseLease(load);
         }
         flights.complete(load, entry);
+    }
+
+    /** Gives up the lease of a load whose value does not go to Redis (SPEC §5: no lease is left behind). */
+    private void releaseLease(Load load) {
+        SharedLevel shared = redis.shared();
+        if (shared != null && load.lease() != null) {
+            shared.release(load.key(), load.lease());
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
@@ -17,7 +18,8 @@ import java.util.function.BooleanSupplier;
  * work); an entry that must die sooner carries its own deadline, checked when it is read. Keys are
  * {@link CacheKey}s, so that a hit can be found without building the key's text; a key belongs to the scope
  * of the class loader whose method made it, and a removal by text removes it from every scope. With a
- * bound of {@code 0} ({@code weft.l1.maxSize=0}) it keeps nothing: every call goes to L2.
+ * bound of {@code 0} ({@code weft.l1.maxSize=0}) it keeps nothing: every call goes to L2. Expired entries are
+ * removed on time by the JDK's delay scheduler, so the values of an undeployed application go with them.
  */
 final class LocalCache {
 
@@ -33,6 +35,9 @@ final class LocalCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
                 .expireAfterWrite(maxTtlNanos, TimeUnit.NANOSECONDS)
+                // expired entries are removed when they expire, not at the next write: an undeployed application's
+                // values (objects of its classes, holding its loader) are let go within weft.l1.ttl (SPEC §10)
+                .scheduler(Scheduler.systemScheduler())
                 .evictionListener((CacheKey key, CacheEntry entry, RemovalCause cause) -> {
                     if (entry != null) {
                         if (cause == RemovalCause.EXPIRED) {

@@ -87,7 +87,10 @@ final class SharedLevel {
         }
     }
 
-    /** Writes a loaded value under the lease its lookup took ({@code SET … PX ttl}), without waiting. */
+    /**
+     * Writes a loaded value under the lease its lookup took ({@code SET … PX ttl}), without waiting; a value
+     * that cannot be written releases the lease.
+     */
     void store(CachedMethod method, String key, Object value, String lease) {
         CacheStats stats = method.cache().stats();
         byte[] json;
@@ -100,10 +103,21 @@ final class SharedLevel {
                 WeftLog.warn("values of " + method.declared().owner() + " cannot be written as JSON ("
                         + e.getMessage() + "); they are cached in L1 only");
             }
+            release(key, lease);
             return;
         }
         String redisKey = namespace + key;
         store.setIfLeased(redisKey, json, method.ttlMillis(), store.leaseKey(redisKey), lease);
+    }
+
+    /**
+     * Gives up the lease of a load whose value will not be stored (it cannot be written, or is not to be
+     * cached, or the load failed), without waiting: the key's next lookup takes a lease at once instead of
+     * missing the shared level until this one expires.
+     */
+    void release(String key, String lease) {
+        String redisKey = namespace + key;
+        store.release(store.leaseKey(redisKey), lease);
     }
 
     /**

@@ -13,6 +13,9 @@ import io.weft.agent.log.WeftLog;
  */
 public final class Ops {
 
+    /** The JDK module of {@code com.sun.net.httpserver}, which the operations server runs on. */
+    private static final String HTTP_SERVER_MODULE = "jdk.httpserver";
+
     private final WeftConfig config;
     private final Switches switches = new Switches();
     private volatile Snapshot.Parts parts;
@@ -30,10 +33,20 @@ public final class Ops {
 
     /**
      * Starts the HTTP server when {@code weft.http.port} is set; without it, no server, no thread. A failure
-     * (port taken, no {@code jdk.httpserver} module) is logged and the agent goes on without it.
+     * (port taken, no {@code jdk.httpserver} module) is logged and the agent goes on without it. The module is
+     * looked for first: a named application module ({@code java -m}) does not resolve it unless the JVM is
+     * started with {@code --add-modules jdk.httpserver}, and the agent's class loader cannot add it later.
      */
     public void startServer() {
         if (config.httpPort() < 0) {
+            return;
+        }
+        if (ModuleLayer.boot().findModule(HTTP_SERVER_MODULE).isEmpty()) {
+            WeftLog.error("cannot serve metrics and health on 127.0.0.1:" + config.httpPort() + ": the JDK's HTTP server"
+                    + " (module " + HTTP_SERVER_MODULE + ") is not in this JVM's boot layer, as when the application"
+                    + " runs as a named module (java -m) or on a runtime trimmed by jlink; start the JVM with"
+                    + " --add-modules " + HTTP_SERVER_MODULE + " (and include it in a jlink image)."
+                    + " Caching goes on without the operations server");
             return;
         }
         try {

@@ -49,6 +49,10 @@ public final class RedisStore implements AutoCloseable {
             + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])\n"
             + "redis.call('DEL', KEYS[2])\n"
             + "return 1\n");
+    /** KEYS: lease key; ARGV: token. Deletes the lease if it still holds the token. */
+    private static final LuaScript RELEASE = new LuaScript(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
+            + "return 0\n");
 
     private final String name;
     private final LazyConnection<String, byte[]> connection;
@@ -112,14 +116,7 @@ public final class RedisStore implements AutoCloseable {
         if (ttlMillis <= 0) {
             throw new IllegalArgumentException("TTL of " + key + " must be positive: " + ttlMillis + " ms");
         }
-        if (!breaker.tryAcquire()) {
-            rejections.increment();
-            return;
-        }
-        connection.get()
-                .thenCompose(c -> c.async().set(key, value, SetArgs.Builder.px(ttlMillis)))
-                .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
-                .whenComplete((reply, failure) -> report("SET", failure));
+        send("SET", c -> c.async().set(key, value, SetArgs.Builder.px(ttlMillis)));
     }
 
     /**
@@ -154,17 +151,39 @@ public final class RedisStore implements AutoCloseable {
         if (lease == null) {
             return CompletableFuture.completedFuture(false);
         }
+        return send("SET (leased)", c -> SET_IF_LEASED.<Long>run(c.async(), ScriptOutputType.INTEGER,
+                new String[] {key, leaseKey}, value, utf8(lease), utf8(Long.toString(ttlMillis))))
+                .thenApply(stored -> Long.valueOf(1).equals(stored));
+    }
+
+    /**
+     * Releases a lease that will not be used (the loaded value is not stored in Redis: it cannot be written as
+     * JSON, is too large, is {@code null}, or its load failed): deletes {@code leaseKey} if it still holds
+     * {@code lease}, so that the next lookup of the key, here or in another instance, takes a lease at once
+     * rather than after the lease's 30 s. Does not wait; a null lease does nothing.
+     */
+    public void release(String leaseKey, String lease) {
+        if (lease != null) {
+            send("DEL (lease)", c -> RELEASE.<Long>run(c.async(), ScriptOutputType.INTEGER, new String[] {leaseKey},
+                    utf8(lease)));
+        }
+    }
+
+    /**
+     * Sends one command through the breaker without waiting for its reply; the returned future completes
+     * within the timeout, never exceptionally: with {@code null} when the command failed or was not sent.
+     */
+    private <T> CompletableFuture<T> send(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call) {
         if (!breaker.tryAcquire()) {
             rejections.increment();
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(null);
         }
         return connection.get()
-                .thenCompose(c -> SET_IF_LEASED.<Long>run(c.async(), ScriptOutputType.INTEGER,
-                        new String[] {key, leaseKey}, value, utf8(lease), utf8(Long.toString(ttlMillis))))
+                .thenCompose(call)
                 .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
-                .handle((stored, failure) -> {
-                    report("SET (leased)", failure);
-                    return failure == null && Long.valueOf(1).equals(stored);
+                .handle((reply, failure) -> {
+                    report(command, failure);
+                    return failure == null ? reply : null;
                 });
     }
 

@@ -1,9 +1,11 @@
 package io.weft.agent.store;
 
+import com.fasterxml.jackson.databind.AnnotationIntrospector;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -19,13 +21,16 @@ import java.lang.reflect.Type;
  * futures); type information is never taken from the data: no default typing, and class names in
  * the data are refused even where a class asks for them with {@code @JsonTypeInfo}. Dates and times
  * are ISO-8601 strings that keep their offset and zone. Unknown properties are ignored, so a class
- * that gained or lost a field still reads old values.
+ * that gained or lost a field still reads old values. A class without a default constructor is read through its
+ * all-arguments constructor, its parameters named from the class file ({@link ConstructorParameterNames}).
  */
 public final class ValueCodec {
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
+            .annotationIntrospector(AnnotationIntrospector.pair(new JacksonAnnotationIntrospector(),
+                    new ConstructorParameterNames()))
             .polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)

@@ -22,19 +22,22 @@ import net.bytebuddy.pool.TypePool;
  * Weaves one candidate class: describes it with Byte Buddy's type pool (extended mode: parameter names
  * from MethodParameters or the LocalVariableTable), plans each annotated method, and inlines the advice
  * with Byte Buddy's ASM ({@link AdviceInliner}). Only method bodies change, so the class keeps its
- * shape and may be retransformed. A method with a configuration error is reported and left as it is;
+ * shape and may be retransformed. The packages of a woven class's named module are opened to the agent
+ * ({@link ModuleOpener}), so that its values can be written to Redis. A method with a configuration error is reported and left as it is;
  * the class's other methods are still woven.
  */
 final class TypeWeaver implements ClassFileTransformer {
 
     private final MethodPlanner planner;
     private final ConfigurationErrors errors;
+    private final ModuleOpener modules;
     private final AtomicInteger wovenMethods = new AtomicInteger();
     private final AtomicInteger wovenClasses = new AtomicInteger();
 
-    TypeWeaver(MethodPlanner planner, ConfigurationErrors errors) {
+    TypeWeaver(MethodPlanner planner, ConfigurationErrors errors, ModuleOpener modules) {
         this.planner = planner;
         this.errors = errors;
+        this.modules = modules;
     }
 
     @Override
@@ -62,6 +65,7 @@ final class TypeWeaver implements ClassFileTransformer {
         if (plans.isEmpty()) {
             return null;
         }
+        modules.open(module, type.getPackage() == null ? "" : type.getPackage().getName());
         byte[] woven = weave(classfileBuffer, plans);
         int methods = wovenMethods.addAndGet(summaries.size());
         int classes = wovenClasses.incrementAndGet();

@@ -31,6 +31,6 @@ public final class Weaving {
         CacheSystem system = CacheSystem.start(config);
         systemCreated.accept(system);
         MethodPlanner planner = new MethodPlanner(config, system.methods(), system.caches(), system.scopes());
-        return new TypeWeaver(planner, new ConfigurationErrors(config.strict()));
+        return new TypeWeaver(planner, new ConfigurationErrors(config.strict()), new ModuleOpener(instrumentation));
     }
 }

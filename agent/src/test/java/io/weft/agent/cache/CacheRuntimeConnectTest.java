@@ -144,4 +144,37 @@ class CacheRuntimeConnectTest {
         assertEquals(0, redis.admin().exists(ns + "books:8"));
         Await.until("the event is published", () -> events().size() == 1);
     }
+
+    /** A value Jackson cannot write: no properties. */
+    static final class Opaque {
+    }
+
+    /** A cached method's body whose values never reach Redis. */
+    static Object opaque(String id) {
+        return new Opaque();
+    }
+
+    /** SPEC §5: a load whose value is not stored in Redis (unwritable, null, failed) leaves no lease behind. */
+    @Test
+    void aLoadWhoseValueIsNotStoredInRedisReleasesItsLease() {
+        connect();
+        NamedCache opaque = new CacheRegistry().cache("opaque", true);
+        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "opaque", List.of("java.lang.String"),
+                List.of("id"), getClass().getClassLoader());
+        int id = methods.register(new CachedMethod(declared, opaque, (args, result) -> "opaque:" + args[0],
+                new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                ResultShape.PLAIN, null));
+        for (Object[] outcome : new Object[][] {{"unwritable", new Opaque(), null}, {"null", null, null},
+                {"failed", null, new IllegalStateException("down")}}) {
+            Object[] args = {(String) outcome[0]};
+            String lease = store.leaseKey(ns + "opaque:" + outcome[0]);
+            Object token = runtime.enterCached(id, args);
+            assertFalse(token instanceof Hit, "a miss");
+            assertEquals(1, redis.admin().exists(lease), "the miss took a lease");
+            runtime.exitCached(id, token, args, outcome[1], (Throwable) outcome[2]);
+            Await.until("the lease of the " + outcome[0] + " value released",
+                    () -> redis.admin().exists(lease) == 0);
+            assertEquals(0, redis.admin().exists(ns + "opaque:" + outcome[0]));
+        }
+    }
 }

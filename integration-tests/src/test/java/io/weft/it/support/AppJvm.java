@@ -50,6 +50,7 @@ public final class AppJvm implements AutoCloseable {
         private final List<String> programArgs = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String main;
+        private String mainModule;
         private Path jar;
 
         /** Agent arguments ({@code k=v;k=v}) appended to {@code -javaagent}. */
@@ -93,6 +94,16 @@ public final class AppJvm implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs a named module ({@code -m module/class}); the {@link #classpath} entries become the module path
+         * ({@code -p}).
+         */
+        public Builder module(String moduleAndClass, String... args) {
+            this.mainModule = moduleAndClass;
+            programArgs.addAll(List.of(args));
+            return this;
+        }
+
         public Builder jar(Path executableJar) {
             this.jar = executableJar;
             return this;
@@ -109,6 +120,11 @@ public final class AppJvm implements AutoCloseable {
             if (jar != null) {
                 command.add("-jar");
                 command.add(jar.toString());
+            } else if (mainModule != null) {
+                command.add("-p");
+                command.add(String.join(java.io.File.pathSeparator, classpath));
+                command.add("-m");
+                command.add(mainModule);
             } else {
                 command.add("-cp");
                 command.add(String.join(java.io.File.pathSeparator, classpath));

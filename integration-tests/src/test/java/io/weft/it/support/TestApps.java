@@ -29,6 +29,18 @@ public final class TestApps {
      * @param classpath extra class path entries besides the annotations jar
      */
     public static Path compile(String name, List<String> flags, Path... classpath) throws IOException {
+        return compile(name, "-cp", flags, classpath);
+    }
+
+    /**
+     * Compiles {@code src/test/apps/<name>}, a named module (its {@code module-info.java} at the top), into a
+     * fresh folder, with the annotations jar (an automatic module, {@code io.weft.annotations}) on the module path.
+     */
+    public static Path compileModule(String name, List<String> flags) throws IOException {
+        return compile(name, "--module-path", flags);
+    }
+
+    private static Path compile(String name, String pathOption, List<String> flags, Path... classpath) throws IOException {
         Path out = Paths.workDir().resolve("apps").resolve(name + String.join("", flags).replace(':', '_'));
         Files.createDirectories(out);
         List<String> sources;
@@ -39,7 +51,7 @@ public final class TestApps {
         for (Path entry : classpath) {
             cp.append(java.io.File.pathSeparator).append(entry);
         }
-        List<String> arguments = new ArrayList<>(List.of("--release", "17", "-d", out.toString(), "-cp", cp.toString()));
+        List<String> arguments = new ArrayList<>(List.of("--release", "17", "-d", out.toString(), pathOption, cp.toString()));
         arguments.addAll(flags);
         arguments.addAll(sources);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
