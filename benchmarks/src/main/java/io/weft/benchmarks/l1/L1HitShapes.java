@@ -1,0 +1,165 @@
+package io.weft.benchmarks.l1;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import io.weft.benchmarks.fixtures.Book;
+import io.weft.benchmarks.fixtures.Fixtures;
+import io.weft.benchmarks.fixtures.WeftShapes;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * L1 hits for the key shapes of issue 14, each beside raw Caffeine {@code getIfPresent} with the same key
+ * text built by hand on every call: {@code book:{id}} (a {@code long}, and a {@code Long}),
+ * {@code user:{name}} (a 12-character string), {@code books:{userId}:{page}} (a UUID and an {@code int}),
+ * {@code order:{request.customerId}} (a getter) and the constant {@code tts:voices}. Run with
+ * {@code -prof gc} for the allocation per hit. The fork needs {@code -javaagent} (see {@link L1Hit}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class L1HitShapes {
+
+    /** The arguments, read from fields on every call so that nothing is constant-folded. */
+    @State(Scope.Thread)
+    public static class Args {
+        public long id = 1_234_567L;
+        public Long boxedId = 1_234_567L;
+        public String name;
+        public UUID userId;
+        public int page = 3;
+        public WeftShapes.OrderRequest request;
+
+        @Setup
+        public void setUp() {
+            name = new String("alice.smith7".toCharArray());
+            userId = new UUID(Fixtures.USER.getMostSignificantBits(), Fixtures.USER.getLeastSignificantBits());
+            request = new WeftShapes.OrderRequest(new String("cust-0000042".toCharArray()));
+        }
+    }
+
+    /** Raw Caffeine 3 holding every key's text, bounded and expiring as a user would configure it. */
+    @State(Scope.Benchmark)
+    public static class RawCaffeine {
+        public Cache<String, List<Book>> cache;
+
+        @Setup
+        public void setUp() {
+            cache = Fixtures.userCaffeine().build();
+            Args args = new Args();
+            args.setUp();
+            for (String key : List.of("book:" + args.id, "book:boxed:" + args.boxedId, "user:" + args.name,
+                    "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "tts:voices")) {
+                cache.put(key, Fixtures.BOOKS);
+            }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class Weft {
+        public WeftShapes shapes;
+        private long bodyRunsAfterSetup;
+
+        @Setup
+        public void setUp() {
+            shapes = new WeftShapes(Fixtures.BOOKS);
+            Args args = new Args();
+            args.setUp();
+            for (int i = 0; i < 2; i++) {
+                shapes.byId(args.id);
+                shapes.byBoxedId(args.boxedId);
+                shapes.byName(args.name);
+                shapes.page(args.userId, args.page);
+                shapes.orders(args.request);
+                shapes.voices();
+            }
+            if (shapes.bodyRuns() != 6) {
+                throw new IllegalStateException("WeftShapes is not woven (its bodies ran " + shapes.bodyRuns()
+                        + " times for 12 calls with 6 keys): start the fork with -javaagent, see L1Hit");
+            }
+            bodyRunsAfterSetup = shapes.bodyRuns();
+        }
+
+        @TearDown(Level.Iteration)
+        public void check() {
+            long reloads = shapes.bodyRuns() - bodyRunsAfterSetup;
+            if (reloads > 60) {
+                throw new IllegalStateException("the shapes hit benchmark ran method bodies " + reloads + " times");
+            }
+        }
+    }
+
+    @Benchmark
+    public List<Book> weftLongId(Weft subject, Args args) {
+        return subject.shapes.byId(args.id);
+    }
+
+    @Benchmark
+    public List<Book> caffeineLongId(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("book:" + args.id);
+    }
+
+    @Benchmark
+    public List<Book> weftBoxedLongId(Weft subject, Args args) {
+        return subject.shapes.byBoxedId(args.boxedId);
+    }
+
+    @Benchmark
+    public List<Book> caffeineBoxedLongId(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("book:boxed:" + args.boxedId);
+    }
+
+    @Benchmark
+    public List<Book> weftName(Weft subject, Args args) {
+        return subject.shapes.byName(args.name);
+    }
+
+    @Benchmark
+    public List<Book> caffeineName(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("user:" + args.name);
+    }
+
+    @Benchmark
+    public List<Book> weftUuidAndPage(Weft subject, Args args) {
+        return subject.shapes.page(args.userId, args.page);
+    }
+
+    @Benchmark
+    public List<Book> caffeineUuidAndPage(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("books:" + args.userId + ":" + args.page);
+    }
+
+    @Benchmark
+    public List<Book> weftPropertyPath(Weft subject, Args args) {
+        return subject.shapes.orders(args.request);
+    }
+
+    @Benchmark
+    public List<Book> caffeinePropertyPath(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("order:" + args.request.getCustomerId());
+    }
+
+    @Benchmark
+    public List<Book> weftConstant(Weft subject) {
+        return subject.shapes.voices();
+    }
+
+    @Benchmark
+    public List<Book> caffeineConstant(RawCaffeine subject) {
+        return subject.cache.getIfPresent("tts:voices");
+    }
+}
