@@ -73,15 +73,18 @@ public final class CacheKey {
             return false;
         }
         CacheKey that = (CacheKey) other;
-        if (hash != that.hash || scope != that.scope) {
-            return false;
-        }
-        if (composer != null && composer == that.composer
-                && sameClass(v0, that.v0) && sameClass(v1, that.v1) && sameClass(v2, that.v2)) {
-            // scalars of one class render equal texts exactly when they are equal (ScalarText)
-            return Objects.equals(v0, that.v0) && Objects.equals(v1, that.v1) && Objects.equals(v2, that.v2);
-        }
-        return text().equals(that.text());
+        return hash == that.hash && scope == that.scope
+                && (composer != null && composer == that.composer && sameValues(that) || text().equals(that.text()));
+    }
+
+    /**
+     * Whether the values are equal, for two keys of one composer whose values are of the same classes (scalars
+     * of one class render equal texts exactly when they are equal); when a class differs, the texts decide.
+     */
+    private boolean sameValues(CacheKey that) {
+        return sameClass(v0, that.v0) && sameClass(v1, that.v1) && sameClass(v2, that.v2)
+                ? Objects.equals(v0, that.v0) && Objects.equals(v1, that.v1) && Objects.equals(v2, that.v2)
+                : text().equals(that.text());
     }
 
     private static boolean sameClass(Object a, Object b) {

@@ -11,11 +11,13 @@ final class Renderers {
     private Renderers() {
     }
 
-    static KeyRenderer of(List<String> literals, List<Operand> operands) {
+    /** @param kinds per operand, how its values are described in an L1 key (from their declared types) */
+    static KeyRenderer of(List<String> literals, List<Operand> operands, List<ScalarKind> kinds) {
         if (operands.isEmpty()) {
             return new Constant(literals.get(0));
         }
-        return new Template(literals.toArray(new String[0]), operands.toArray(new Operand[0]));
+        return new Template(literals.toArray(new String[0]), operands.toArray(new Operand[0]),
+                kinds.toArray(new ScalarKind[0]));
     }
 
     private static final class Constant implements KeyRenderer {
@@ -46,18 +48,21 @@ final class Renderers {
     /**
      * Literals around placeholders. Rendering appends each piece once; an L1 key of up to three scalar values
      * ({@link ScalarText}) is hashed from the values, with the literals' hashes and lengths prepared here, so
-     * a hit builds no text whatever the literals, the values and their number.
+     * a hit builds no text whatever the literals, the values and their number. The hit path of one value is
+     * kept short (it is inlined into every woven method); more values take a second method.
      */
     private static final class Template implements KeyRenderer, CacheKey.Composer {
         private final String[] literals;
         private final Operand[] operands;
+        private final ScalarKind[] kinds;
         private final int[] literalHashes;
         private final int[] literalPowers;
         private final int sizeHint;
 
-        Template(String[] literals, Operand[] operands) {
+        Template(String[] literals, Operand[] operands, ScalarKind[] kinds) {
             this.literals = literals;
             this.operands = operands;
+            this.kinds = kinds;
             this.literalHashes = new int[literals.length];
             this.literalPowers = new int[literals.length];
             int size = 0;
@@ -84,33 +89,32 @@ final class Renderers {
 
         @Override
         public CacheKey key(KeyScope scope, Object[] args) {
-            int count = operands.length;
-            if (count > MAX_COMPOSED) {
-                return CacheKey.of(scope, render(args, null));
-            }
             Object v0 = operands[0].value(args, null);
-            long text = ScalarText.of(v0);
-            if (text == ScalarText.NOT_SCALAR) {
+            long text = kinds[0].text(v0);
+            if (text == ScalarText.NOT_SCALAR || operands.length > MAX_COMPOSED) {
                 return CacheKey.of(scope, render(args, null));
             }
             int hash = append(literalHashes[0], text, 1);
-            Object v1 = null;
+            return operands.length == 1 ? CacheKey.composed(scope, hash, this, v0, null, null)
+                    : keyOfMore(scope, args, hash, v0);
+        }
+
+        /** {@link #key} for two or three values, the first already described in {@code hash}. */
+        private CacheKey keyOfMore(KeyScope scope, Object[] args, int hash, Object v0) {
+            Object v1 = operands[1].value(args, null);
+            long text = kinds[1].text(v1);
+            if (text == ScalarText.NOT_SCALAR) {
+                return CacheKey.of(scope, render(args, null));
+            }
+            hash = append(hash, text, 2);
             Object v2 = null;
-            if (count > 1) {
-                v1 = operands[1].value(args, null);
-                text = ScalarText.of(v1);
+            if (operands.length > 2) {
+                v2 = operands[2].value(args, null);
+                text = kinds[2].text(v2);
                 if (text == ScalarText.NOT_SCALAR) {
                     return CacheKey.of(scope, render(args, null));
                 }
-                hash = append(hash, text, 2);
-                if (count > 2) {
-                    v2 = operands[2].value(args, null);
-                    text = ScalarText.of(v2);
-                    if (text == ScalarText.NOT_SCALAR) {
-                        return CacheKey.of(scope, render(args, null));
-                    }
-                    hash = append(hash, text, 3);
-                }
+                hash = append(hash, text, 3);
             }
             return CacheKey.composed(scope, hash, this, v0, v1, v2);
         }

@@ -59,7 +59,7 @@ final class ScalarText {
             return decimal(((Integer) value).intValue());
         }
         if (value instanceof UUID) {
-            return pack(UUID_POWER, UuidTextHash.of((UUID) value));
+            return uuid((UUID) value);
         }
         if (value == null) {
             return NULL_TEXT;
@@ -76,8 +76,13 @@ final class ScalarText {
         return NOT_SCALAR;
     }
 
+    /** The text of a UUID: 36 characters, hashed from its bytes. */
+    static long uuid(UUID uuid) {
+        return pack(UUID_POWER, UuidTextHash.of(uuid));
+    }
+
     /** A string renders unchanged unless it holds {@code : , \} or is {@code "null"}. */
-    private static long string(String s) {
+    static long string(String s) {
         int length = s.length();
         for (int i = 0; i < length; i++) {
             char c = s.charAt(i);
@@ -92,7 +97,7 @@ final class ScalarText {
     }
 
     /** The hash of {@code Long.toString(v)}, digit by digit from the last, with 31 to the power of its length. */
-    private static long decimal(long v) {
+    static long decimal(long v) {
         if (v == Long.MIN_VALUE) {
             return NOT_SCALAR;
         }

@@ -17,10 +17,12 @@ public final class TemplateBinder {
      */
     public static KeyRenderer bind(Template template, Signature signature, boolean allowReturn) {
         List<Operand> operands = new ArrayList<>();
+        List<ScalarKind> kinds = new ArrayList<>();
         for (Template.Placeholder placeholder : template.placeholders()) {
             operands.add(operand(template, placeholder, signature, allowReturn));
+            kinds.add(kind(template, placeholder, signature));
         }
-        return Renderers.of(template.literals(), operands);
+        return Renderers.of(template.literals(), operands, kinds);
     }
 
     private static Operand operand(Template template, Template.Placeholder placeholder, Signature signature,
@@ -38,6 +40,14 @@ public final class TemplateBinder {
         }
         int index = indexOf(template, placeholder, signature);
         return Operand.argument(index, path(signature.parameterType(index), placeholder, signature));
+    }
+
+    /** The kind of a simple argument's declared type; values read through a path or from the result: any. */
+    private static ScalarKind kind(Template template, Template.Placeholder placeholder, Signature signature) {
+        if (placeholder.isReturn() || !placeholder.path().isEmpty()) {
+            return ScalarKind.ANY;
+        }
+        return ScalarKind.forType(signature.parameterType(indexOf(template, placeholder, signature)));
     }
 
     private static PropertyPath path(String type, Template.Placeholder placeholder, Signature signature) {
