@@ -69,6 +69,21 @@ public class ShapesMain {
         catalog.optional("none");
         report("optional.runs", Catalog.runs("optional"));
 
+        report("optnull", catalog.absent("x") + "," + catalog.absent("x"));
+        report("optnull.runs", Catalog.runs("optnull"));
+
+        twice(() -> catalog.protectedLookup("k"));
+        report("protected.runs", Catalog.runs("protected"));
+        twice(() -> catalog.packageLookup("k"));
+        report("package.runs", Catalog.runs("package"));
+        twice(() -> catalog.named("k"));
+        report("named.runs", Catalog.runs("named"));
+        twice(() -> catalog.braced("k"));
+        report("braced.runs", Catalog.runs("braced"));
+        app.skipped.Skipped skipped = new app.skipped.Skipped();
+        twice(() -> skipped.lookup("k"));
+        report("skipped.runs", app.skipped.Skipped.RUNS);
+
         catalog.nullable("n");
         report("nullable", catalog.nullable("n"));
         report("nullable.runs", Catalog.runs("nullable"));
@@ -78,6 +93,11 @@ public class ShapesMain {
 
         report("future", catalog.future("k").get() + "," + catalog.future("k").get());
         report("future.runs", Catalog.runs("future"));
+        report("future.hit.done", catalog.future("k").isDone());
+        report("stage", catalog.stage("k").toCompletableFuture().get());
+        java.util.concurrent.CompletableFuture<String> stageHit = catalog.stage("k").toCompletableFuture();
+        report("stage.hit", stageHit.isDone() + ":" + stageHit.get());
+        report("stage.runs", Catalog.runs("stage"));
         for (int i = 0; i < 2; i++) {
             try {
                 catalog.failedFuture("k").get();
@@ -128,7 +148,24 @@ public class ShapesMain {
         report("ttl.expired.after.ms", (System.nanoTime() - start) / 1_000_000);
 
         singleFlight(catalog);
+        report("threads.weft", weftThreads());
         System.out.println("DONE");
+    }
+
+    private static void twice(Runnable call) {
+        call.run();
+        call.run();
+    }
+
+    /** The names of the live threads the agent started (its own and its Redis client's are named {@code weft-…}). */
+    private static List<String> weftThreads() {
+        List<String> names = new ArrayList<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("weft")) {
+                names.add(thread.getName());
+            }
+        }
+        return names;
     }
 
     /** 16 callers miss the same key at once: the body must run once and all get its value. */
