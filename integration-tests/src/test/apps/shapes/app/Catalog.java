@@ -137,10 +137,12 @@ public class Catalog {
         return CompletableFuture.supplyAsync(() -> "f-" + key);
     }
 
+    /** Fails on its first call: a failed stage is not cached, the next one's value is. */
     @CacheResult(key = "shapes:stage:{key}")
     public CompletionStage<String> stage(String key) {
         ran("stage");
-        return CompletableFuture.supplyAsync(() -> "st-" + key);
+        return runs("stage") == 1 ? CompletableFuture.failedFuture(new IllegalStateException("first stage fails"))
+                : CompletableFuture.supplyAsync(() -> "st-" + key);
     }
 
     @CacheResult(key = "shapes:optnull:{key}", cacheNull = true)

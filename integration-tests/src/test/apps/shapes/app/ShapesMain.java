@@ -94,9 +94,10 @@ public class ShapesMain {
         report("future", catalog.future("k").get() + "," + catalog.future("k").get());
         report("future.runs", Catalog.runs("future"));
         report("future.hit.done", catalog.future("k").isDone());
-        report("stage", catalog.stage("k").toCompletableFuture().get());
+        report("stage.first.failed", catalog.stage("k").toCompletableFuture().isCompletedExceptionally());
+        report("stage", outcome(catalog.stage("k")));
         java.util.concurrent.CompletableFuture<String> stageHit = catalog.stage("k").toCompletableFuture();
-        report("stage.hit", stageHit.isDone() + ":" + stageHit.get());
+        report("stage.hit", stageHit.isDone() + ":" + outcome(stageHit));
         report("stage.runs", Catalog.runs("stage"));
         for (int i = 0; i < 2; i++) {
             try {
@@ -148,8 +149,17 @@ public class ShapesMain {
         report("ttl.expired.after.ms", (System.nanoTime() - start) / 1_000_000);
 
         singleFlight(catalog);
-        report("threads.weft", weftThreads());
+        report("threads.agent", agentThreads());
         System.out.println("DONE");
+    }
+
+    /** The stage's value, or {@code failed:<message>}. */
+    private static String outcome(java.util.concurrent.CompletionStage<String> stage) throws InterruptedException {
+        try {
+            return stage.toCompletableFuture().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "failed:" + e.getCause().getMessage();
+        }
     }
 
     private static void twice(Runnable call) {
@@ -157,11 +167,14 @@ public class ShapesMain {
         call.run();
     }
 
-    /** The names of the live threads the agent started (its own and its Redis client's are named {@code weft-…}). */
-    private static List<String> weftThreads() {
+    /**
+     * The names of the live threads the agent would start: its own and its Redis client's are named
+     * {@code weft-…}; the JDK names the dispatcher of its operations server {@code HTTP-Dispatcher}.
+     */
+    private static List<String> agentThreads() {
         List<String> names = new ArrayList<>();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("weft")) {
+            if (thread.getName().startsWith("weft") || thread.getName().equals("HTTP-Dispatcher")) {
                 names.add(thread.getName());
             }
         }

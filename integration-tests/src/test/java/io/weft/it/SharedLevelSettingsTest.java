@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.api.sync.RedisCommands;
+import io.weft.agent.ops.testing.PromText;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
@@ -46,6 +47,11 @@ class SharedLevelSettingsTest {
                 .main("app.Levels").start();
         app.awaitStdout("READY"::equals, CALL);
         callWhileDown = call("small", "down");
+        Await.until(Duration.ofSeconds(30), "the agent found Redis down", () -> {
+            PromText metrics = Metrics.of(app);
+            return metrics.has("weft_events_read_failures_total")
+                    && metrics.value("weft_events_read_failures_total") >= 1;
+        });
         redis.restart();
         Await.until(Duration.ofSeconds(30), "a value stored in Redis once it answers",
                 () -> call("small", "up-" + REQUESTS.get()) != null && !db2().keys("levels:small:up-*").isEmpty());
