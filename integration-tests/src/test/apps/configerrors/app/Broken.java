@@ -66,7 +66,7 @@ public class Broken {
         return ran("fine", id);
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         Broken b = new Broken();
         Repository repository = id -> "found " + id;
         for (int i = 0; i < 2; i++) {
@@ -83,5 +83,8 @@ public class Broken {
         }
         RUNS.forEach((method, runs) -> System.out.println("CHECK " + method + ".runs=" + runs));
         System.out.println("DONE");
+        if (args.length > 0 && args[0].equals("hold")) {
+            System.in.read(); // keeps the JVM (and the agent's /metrics) alive until the test closes it
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -134,6 +135,46 @@ public class Catalog {
     public CompletableFuture<String> future(String key) {
         ran("future");
         return CompletableFuture.supplyAsync(() -> "f-" + key);
+    }
+
+    /** Fails on its first call: a failed stage is not cached, the next one's value is. */
+    @CacheResult(key = "shapes:stage:{key}")
+    public CompletionStage<String> stage(String key) {
+        ran("stage");
+        return runs("stage") == 1 ? CompletableFuture.failedFuture(new IllegalStateException("first stage fails"))
+                : CompletableFuture.supplyAsync(() -> "st-" + key);
+    }
+
+    @CacheResult(key = "shapes:optnull:{key}", cacheNull = true)
+    public Optional<String> absent(String key) {
+        ran("optnull");
+        return Optional.empty();
+    }
+
+    @CacheResult(key = "shapes:protected:{key}")
+    protected String protectedLookup(String key) {
+        ran("protected");
+        return "pr-" + key;
+    }
+
+    @CacheResult(key = "shapes:package:{key}")
+    String packageLookup(String key) {
+        ran("package");
+        return "pk-" + key;
+    }
+
+    /** Named by its attribute: {@code weft.cache.shapes-named.*} configures it. */
+    @CacheResult(key = "shapes:named:{key}", name = "shapes-named")
+    public String named(String key) {
+        ran("named");
+        return "n-" + key;
+    }
+
+    /** A key that starts with a placeholder: the cache is called {@code Catalog.braced}. */
+    @CacheResult(key = "{key}:shapes:braced")
+    public String braced(String key) {
+        ran("braced");
+        return "b-" + key;
     }
 
     @CacheResult(key = "shapes:failedfuture:{key}")

@@ -69,6 +69,21 @@ public class ShapesMain {
         catalog.optional("none");
         report("optional.runs", Catalog.runs("optional"));
 
+        report("optnull", catalog.absent("x") + "," + catalog.absent("x"));
+        report("optnull.runs", Catalog.runs("optnull"));
+
+        twice(() -> catalog.protectedLookup("k"));
+        report("protected.runs", Catalog.runs("protected"));
+        twice(() -> catalog.packageLookup("k"));
+        report("package.runs", Catalog.runs("package"));
+        twice(() -> catalog.named("k"));
+        report("named.runs", Catalog.runs("named"));
+        twice(() -> catalog.braced("k"));
+        report("braced.runs", Catalog.runs("braced"));
+        app.skipped.Skipped skipped = new app.skipped.Skipped();
+        twice(() -> skipped.lookup("k"));
+        report("skipped.runs", app.skipped.Skipped.RUNS);
+
         catalog.nullable("n");
         report("nullable", catalog.nullable("n"));
         report("nullable.runs", Catalog.runs("nullable"));
@@ -78,6 +93,12 @@ public class ShapesMain {
 
         report("future", catalog.future("k").get() + "," + catalog.future("k").get());
         report("future.runs", Catalog.runs("future"));
+        report("future.hit.done", catalog.future("k").isDone());
+        report("stage.first.failed", catalog.stage("k").toCompletableFuture().isCompletedExceptionally());
+        report("stage", outcome(catalog.stage("k")));
+        java.util.concurrent.CompletableFuture<String> stageHit = catalog.stage("k").toCompletableFuture();
+        report("stage.hit", stageHit.isDone() + ":" + outcome(stageHit));
+        report("stage.runs", Catalog.runs("stage"));
         for (int i = 0; i < 2; i++) {
             try {
                 catalog.failedFuture("k").get();
@@ -128,7 +149,36 @@ public class ShapesMain {
         report("ttl.expired.after.ms", (System.nanoTime() - start) / 1_000_000);
 
         singleFlight(catalog);
+        report("threads.agent", agentThreads());
         System.out.println("DONE");
+    }
+
+    /** The stage's value, or {@code failed:<message>}. */
+    private static String outcome(java.util.concurrent.CompletionStage<String> stage) throws InterruptedException {
+        try {
+            return stage.toCompletableFuture().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "failed:" + e.getCause().getMessage();
+        }
+    }
+
+    private static void twice(Runnable call) {
+        call.run();
+        call.run();
+    }
+
+    /**
+     * The names of the live threads the agent would start: its own and its Redis client's are named
+     * {@code weft-…}; the JDK names the dispatcher of its operations server {@code HTTP-Dispatcher}.
+     */
+    private static List<String> agentThreads() {
+        List<String> names = new ArrayList<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("weft") || thread.getName().equals("HTTP-Dispatcher")) {
+                names.add(thread.getName());
+            }
+        }
+        return names;
     }
 
     /** 16 callers miss the same key at once: the body must run once and all get its value. */

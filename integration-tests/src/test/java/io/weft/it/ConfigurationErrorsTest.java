@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.it.support.AppJvm;
+import io.weft.it.support.Metrics;
 import io.weft.it.support.Paths;
 import io.weft.it.support.TestApps;
 import java.nio.file.Path;
@@ -59,12 +60,16 @@ class ConfigurationErrorsTest {
     @Test
     void malformedSettingsAreReportedAndDefaultsUsed() throws Exception {
         try (AppJvm app = AppJvm.builder().property("weft.ttl", "soon").property("weft.l1.maxSize", "-3")
-                .classpath(classes, Paths.annotationsJar()).main("app.Broken").start()) {
-            Map<String, String> checks = app.checks(Duration.ofSeconds(60));
-            assertEquals("1", checks.get("fine.runs"));
+                .property("weft.http.port", "0").classpath(classes, Paths.annotationsJar()).main("app.Broken", "hold")
+                .start()) {
+            app.awaitStdout("DONE"::equals, Duration.ofSeconds(60));
+            assertEquals("1", app.checksSoFar().get("fine.runs"));
             assertTrue(app.stderr().stream().anyMatch(l -> l.contains("weft.ttl") && l.contains("soon")), app.transcript());
             assertTrue(app.stderr().stream().anyMatch(l -> l.contains("weft.l1.maxSize") && l.contains("-3")),
                     app.transcript());
+            assertEquals(10_000, Metrics.value(app, "weft_l1_max_size"), "the default maxSize is in effect");
+            assertTrue(app.stderr().stream().anyMatch(l -> l.contains(" started ") && l.contains(" ttl=5m")),
+                    "the default ttl is in effect\n" + app.transcript());
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
 import io.weft.it.support.TestApps;
 import java.nio.file.Files;
@@ -43,10 +44,15 @@ class WovenMethodsTest {
     }
 
     @Test
-    void cachesPrivateStaticFinalAndSelfInvokedMethodsOfADebugBuild() throws Exception {
+    void cachesMethodsOfEveryVisibilityStaticFinalAndSelfInvokedInADebugBuild() throws Exception {
         Map<String, String> checks = defaultRun();
         assertEquals("p7/p7,p7/p7", checks.get("self"));
         assertEquals("1", checks.get("private.runs"));
+        assertEquals("1", checks.get("protected.runs"));
+        assertEquals("1", checks.get("package.runs"), "package-private");
+        assertEquals("1", checks.get("named.runs"));
+        assertEquals("1", checks.get("braced.runs"));
+        assertEquals("1", checks.get("skipped.runs"), "every package is woven by default");
         assertEquals("10", checks.get("static"));
         assertEquals("1", checks.get("static.runs"));
         assertEquals("1", checks.get("final.runs"));
@@ -82,11 +88,18 @@ class WovenMethodsTest {
         Map<String, String> checks = defaultRun();
         assertEquals("Optional[v-x],Optional[v-x]", checks.get("optional"));
         assertEquals("3", checks.get("optional.runs"), "an empty Optional is not cached without cacheNull");
+        assertEquals("Optional.empty,Optional.empty", checks.get("optnull"));
+        assertEquals("1", checks.get("optnull.runs"), "cacheNull caches an empty Optional");
         assertEquals("null", checks.get("nullable"));
         assertEquals("1", checks.get("nullable.runs"));
         assertEquals("2", checks.get("notnull.runs"));
         assertEquals("f-k,f-k", checks.get("future"));
         assertEquals("1", checks.get("future.runs"));
+        assertEquals("true", checks.get("future.hit.done"), "a hit returns an already completed future");
+        assertEquals("true", checks.get("stage.first.failed"));
+        assertEquals("st-k", checks.get("stage"), "a failed CompletionStage is not cached");
+        assertEquals("true:st-k", checks.get("stage.hit"), "a CompletionStage hit is already completed");
+        assertEquals("2", checks.get("stage.runs"));
         assertEquals("2", checks.get("failedfuture.runs"), "failed futures are not cached");
         assertEquals("IllegalArgumentException:first call fails", checks.get("throws.first"));
         assertEquals("ok-k,ok-k", checks.get("throws.second"));
@@ -112,11 +125,18 @@ class WovenMethodsTest {
         assertEquals("1", checks.get("singleflight.runs"));
     }
 
+    /**
+     * With Redis and the HTTP server configured, an enabled agent would start its threads (and Lettuce's, all
+     * named {@code weft-…}); no thread means no Redis connection either.
+     */
     @Test
-    void disabledAgentTransformsNothing() throws Exception {
-        try (AppJvm app = AppJvm.builder().property("weft.enabled", "false")
-                .classpath(debugBuild, io.weft.it.support.Paths.annotationsJar()).main("app.ShapesMain").start()) {
+    void disabledAgentTransformsNothingAndStartsNoThread() throws Exception {
+        try (RedisFixture redis = RedisFixture.startLocal(null);
+                AppJvm app = AppJvm.builder().property("weft.enabled", "false").property("weft.redis.uri", redis.uri())
+                        .property("weft.http.port", "0").classpath(debugBuild, io.weft.it.support.Paths.annotationsJar())
+                        .main("app.ShapesMain").start()) {
             Map<String, String> checks = app.checks(RUN);
+            assertEquals("[]", checks.get("threads.agent"), "no agent thread");
             assertEquals("4", checks.get("private.runs"));
             assertEquals("2", checks.get("static.runs"));
             assertEquals("16", checks.get("singleflight.runs"));
@@ -126,14 +146,27 @@ class WovenMethodsTest {
     }
 
     @Test
+    void includeAndExcludeChooseThePackagesWoven() throws Exception {
+        Map<String, String> included = run(debugBuild, b -> b.property("weft.include", "app.skipped"));
+        assertEquals("1", included.get("skipped.runs"));
+        assertEquals("4", included.get("private.runs"), "app.Catalog is outside weft.include");
+        Map<String, String> excluded = run(debugBuild, b -> b.property("weft.exclude", "app.skipped"));
+        assertEquals("2", excluded.get("skipped.runs"), "app.skipped is excluded");
+        assertEquals("1", excluded.get("private.runs"));
+    }
+
+    @Test
     void perCacheSwitchFromTheConfigFileIsOverriddenByTheEnvironment() throws Exception {
         Path file = Files.createTempFile("weft", ".properties");
-        Files.writeString(file, "weft.cache.shapes\\:static.enabled=false\nweft.cache.shapes\\:final.enabled=false\n");
+        Files.writeString(file, "weft.cache.shapes\\:static.enabled=false\nweft.cache.shapes\\:final.enabled=false\n"
+                + "weft.cache.shapes-named.enabled=false\nweft.cache.Catalog.braced.enabled=false\n");
         Map<String, String> checks = run(debugBuild, b -> b.property("weft.config", file.toString())
                 .env("WEFT_CACHE_SHAPES_FINAL_ENABLED", "true"));
         assertEquals("2", checks.get("static.runs"), "disabled in the file");
         assertEquals("1", checks.get("final.runs"), "the environment beats the file");
         assertEquals("1", checks.get("private.runs"), "other caches stay on");
+        assertEquals("2", checks.get("named.runs"), "the name attribute names the cache");
+        assertEquals("2", checks.get("braced.runs"), "a key that starts with { names the cache SimpleClassName.method");
     }
 
     @Test

@@ -3,11 +3,17 @@ package io.weft.agent.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weft.agent.cache.NamedCache;
 import io.weft.agent.ops.testing.PromText;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +52,22 @@ class OpsServerTest {
             request.header("Authorization", "Bearer " + token);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void listensOnLoopbackOnly() throws Exception {
+        Ops ops = start();
+        List<InetAddress> others = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> !address.isLoopbackAddress() && !address.isLinkLocalAddress()).toList();
+        assertFalse(others.isEmpty(), "this machine needs an address other than loopback for the test to mean anything");
+        for (InetAddress address : others) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(address, ops.httpPort()), 2000);
+                fail("the operations server accepted a connection on " + address);
+            } catch (ConnectException expected) {
+                // refused: nothing listens on that address
+            }
+        }
     }
 
     @Test

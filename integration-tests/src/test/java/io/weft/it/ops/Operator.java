@@ -3,6 +3,7 @@ package io.weft.it.ops;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.weft.it.support.AppJvm;
+import io.weft.it.support.Metrics;
 import io.weft.it.support.Paths;
 import java.io.IOException;
 import java.net.URI;
@@ -14,15 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The agent's command line and its operations server, as an operator uses them. */
 final class Operator {
 
     /** Lets a JDK 21+ target load the agent without a warning; ignored by older JVMs. */
     static final String[] DYNAMIC_AGENT_LOADING = {"-XX:+IgnoreUnrecognizedVMOptions", "-XX:+EnableDynamicAgentLoading"};
-    private static final Pattern OPS_LINE = Pattern.compile("operations on http://127\\.0\\.0\\.1:(\\d+)/");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Operator() {
@@ -73,11 +71,7 @@ final class Operator {
 
     /** The operations port the agent in {@code jvm} announced on standard error. */
     static int port(AppJvm jvm) throws InterruptedException {
-        Matcher m = OPS_LINE.matcher(jvm.awaitStderr(line -> OPS_LINE.matcher(line).find(), Duration.ofSeconds(30)));
-        if (!m.find()) {
-            throw new AssertionError("no operations line");
-        }
-        return Integer.parseInt(m.group(1));
+        return Metrics.port(jvm);
     }
 
     static HttpResponse<String> send(int port, String method, String path, String token)

@@ -172,10 +172,14 @@ public final class AppJvm implements AutoCloseable {
         return await(stderr, matcher, timeout);
     }
 
-    private synchronized String await(List<String> lines, Predicate<String> matcher, Duration timeout)
+    private String await(List<String> lines, Predicate<String> matcher, Duration timeout) throws InterruptedException {
+        return await(lines, 0, matcher, timeout);
+    }
+
+    private synchronized String await(List<String> lines, int from, Predicate<String> matcher, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        int seen = 0;
+        int seen = from;
         while (true) {
             for (; seen < lines.size(); seen++) {
                 if (matcher.test(lines.get(seen))) {
@@ -224,6 +228,20 @@ public final class AppJvm implements AutoCloseable {
             }
         }
         return checks;
+    }
+
+    /**
+     * Writes {@code request} as one line to the JVM's standard input (for applications driven line by line)
+     * and returns the first line of standard output after it that starts with {@code reply}.
+     */
+    public String ask(String request, String reply, Duration timeout) throws IOException, InterruptedException {
+        int seen;
+        synchronized (this) {
+            seen = stdout.size();
+        }
+        process.getOutputStream().write((request + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        return await(stdout, seen, line -> line.startsWith(reply), timeout);
     }
 
     public synchronized List<String> stdout() {

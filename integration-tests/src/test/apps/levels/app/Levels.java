@@ -1,0 +1,71 @@
+package app;
+
+import io.weft.annotations.CacheResult;
+import io.weft.annotations.InvalidateCache;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Cached methods driven line by line from standard input, so that a test can change Redis between calls.
+ * Each line {@code <id> <method> <argument>} is answered {@code <id> <result> runs=<body runs of that method>};
+ * {@code <id> touch <n>} invalidates n times.
+ */
+public class Levels {
+
+    public record Item(String key, int version) {}
+
+    static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+
+    private static int ran(String method) {
+        return RUNS.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @CacheResult(key = "levels:small:{key}")
+    public String small(String key) {
+        ran("small");
+        return "s-" + key;
+    }
+
+    /** Larger than the test's {@code weft.redis.maxValueBytes}. */
+    @CacheResult(key = "levels:big:{key}")
+    public String big(String key) {
+        ran("big");
+        return "b".repeat(1000);
+    }
+
+    @CacheResult(key = "levels:item:{key}")
+    public Item item(String key) {
+        return new Item(key, ran("item"));
+    }
+
+    @InvalidateCache(keys = "levels:small:{key}")
+    public void touch(String key) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Levels levels = new Levels();
+        System.out.println("READY");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] words = line.split(" ");
+            Object result;
+            switch (words[1]) {
+                case "small" -> result = levels.small(words[2]);
+                case "big" -> result = levels.big(words[2]).length();
+                case "item" -> result = levels.item(words[2]);
+                case "touch" -> {
+                    for (int i = 0; i < Integer.parseInt(words[2]); i++) {
+                        levels.touch("t" + i);
+                    }
+                    result = "touched";
+                }
+                default -> result = "unknown " + words[1];
+            }
+            System.out.println(words[0] + " " + result + " runs=" + RUNS.computeIfAbsent(words[1], k -> new AtomicInteger()));
+        }
+    }
+}

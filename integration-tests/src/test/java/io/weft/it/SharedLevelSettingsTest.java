@@ -1,0 +1,142 @@
+package io.weft.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import io.weft.agent.ops.testing.PromText;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.RedisFixture;
+import io.weft.it.support.AppJvm;
+import io.weft.it.support.Metrics;
+import io.weft.it.support.Paths;
+import io.weft.it.support.RedisCli;
+import io.weft.it.support.TestApps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §4 and §7 settings that act on Redis and L1, in one JVM of the {@code levels} app driven call by call:
+ * the agent starts while Redis is down, keys land in the database of the URI with {@code weft.ttl}, values
+ * above {@code weft.redis.maxValueBytes} stay out of Redis, an unreadable value is a miss, the event stream
+ * stays near {@code weft.stream.maxlen}, and L1 evicts by {@code weft.l1.maxSize}.
+ */
+class SharedLevelSettingsTest {
+
+    private static final Duration CALL = Duration.ofSeconds(30);
+    private static final AtomicInteger REQUESTS = new AtomicInteger();
+    private static RedisFixture redis;
+    private static AppJvm app;
+    private static String callWhileDown;
+
+    @BeforeAll
+    static void startWhileRedisIsDown() throws Exception {
+        redis = RedisFixture.startLocal(null);
+        redis.stop();
+        app = AppJvm.builder().property("weft.redis.uri", redis.uri() + "/2").property("weft.ttl", "7m")
+                .property("weft.redis.maxValueBytes", "100").property("weft.stream.maxlen", "20")
+                .property("weft.l1.maxSize", "2").property("weft.cache.levels:item.l1", "false")
+                .property("weft.http.port", "0").classpath(TestApps.compile("levels", List.of("-g")), Paths.annotationsJar())
+                .main("app.Levels").start();
+        app.awaitStdout("READY"::equals, CALL);
+        callWhileDown = call("small", "down");
+        Await.until(Duration.ofSeconds(30), "the agent found Redis down", () -> {
+            PromText metrics = Metrics.of(app);
+            return metrics.has("weft_events_read_failures_total")
+                    && metrics.value("weft_events_read_failures_total") >= 1;
+        });
+        redis.restart();
+        Await.until(Duration.ofSeconds(30), "a value stored in Redis once it answers",
+                () -> call("small", "up-" + REQUESTS.get()) != null && !db2().keys("levels:small:up-*").isEmpty());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (app != null) {
+            app.close();
+        }
+        redis.close();
+    }
+
+    /** Redis as the test reads it: database 2, the one in the agent's URI. */
+    private static RedisCommands<String, String> db2() {
+        RedisCommands<String, String> admin = redis.admin();
+        admin.select(2);
+        return admin;
+    }
+
+    /** Calls {@code method(argument)} in the app and returns {@code <result> runs=<n>}. */
+    private static String call(String method, String argument) {
+        String id = "r" + REQUESTS.incrementAndGet() + " ";
+        try {
+            return app.ask(id + method + " " + argument, id, CALL).substring(id.length());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void callsWorkWhileRedisIsDownAtStartAndRedisIsUsedOnceItAnswers() {
+        assertEquals("s-down runs=1", callWhileDown);
+        assertTrue(db2().exists("levels:small:down") == 0, "nothing was stored while Redis was down");
+    }
+
+    @Test
+    void keysLandInTheDatabaseOfTheUriWithTheDefaultTtl() throws Exception {
+        call("small", "ttl");
+        Await.until("the value in database 2", () -> db2().exists("levels:small:ttl") == 1);
+        long ttl = db2().pttl("levels:small:ttl");
+        assertTrue(ttl > Duration.ofMinutes(6).toMillis() && ttl <= Duration.ofMinutes(7).toMillis(),
+                "weft.ttl=7m, PTTL " + ttl);
+        assertEquals("0", RedisCli.run(redis, "-n", "0", "DBSIZE"), "nothing in database 0");
+    }
+
+    @Test
+    void valuesLargerThanMaxValueBytesAreNotStoredInRedis() {
+        assertEquals("1000 runs=1", call("big", "x"));
+        Await.until("the value counted as not stored",
+                () -> Metrics.value(app, "weft_cache_l2_not_stored_total", "cache", "levels:big") == 1);
+        assertEquals(0, db2().exists("levels:big:x"));
+    }
+
+    @Test
+    void anUnreadableValueInRedisIsAMissThatDeletesItAndIsCounted() {
+        assertEquals("Item[key=u, version=1] runs=1", call("item", "u"));
+        Await.until("the value in Redis", () -> db2().exists("levels:item:u") == 1);
+        assertEquals("Item[key=u, version=1] runs=1", call("item", "u"), "an L2 hit (the cache skips L1)");
+        db2().set("levels:item:u", "{not json");
+        assertEquals("Item[key=u, version=2] runs=2", call("item", "u"), "the unreadable value is a miss");
+        assertEquals(1, Metrics.value(app, "weft_cache_l2_unreadable_total", "cache", "levels:item"));
+        Await.until("the unreadable value gone from Redis", () -> !"{not json".equals(db2().get("levels:item:u")));
+        assertNotEquals("{not json", db2().get("levels:item:u"));
+    }
+
+    @Test
+    void theEventStreamStaysNearItsMaxlen() {
+        call("touch", "500");
+        Await.until(Duration.ofSeconds(30), "the 500 events published",
+                () -> Metrics.value(app, "weft_events_published_total") >= 500);
+        long length = db2().xlen("events:cache.invalidated");
+        assertTrue(length > 0 && length <= 250, "weft.stream.maxlen=20 (approximate), XLEN " + length);
+    }
+
+    @Test
+    void l1EvictsBySizeBeyondItsMaxSize() {
+        double before = Metrics.value(app, "weft_cache_evictions_total", "cache", "levels:small", "cause", "size");
+        for (String key : List.of("e1", "e2", "e3")) {
+            call("small", key);
+        }
+        Await.until("an entry evicted by size (weft.l1.maxSize=2)", () -> Metrics.value(app,
+                "weft_cache_evictions_total", "cache", "levels:small", "cause", "size") > before);
+    }
+}
