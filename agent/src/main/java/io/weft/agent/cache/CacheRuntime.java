@@ -82,7 +82,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 method.cache().stats().recordL1Hit();
                 return method.shape().hit(entry);
             }
-            return beginLoad(method, key, args);
+            return beginLoad(method, key.stable(), args);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;

@@ -7,7 +7,9 @@ import java.util.Objects;
  * their texts are equal, and hashed as {@link String#hashCode} hashes the text. A key made by a template
  * from up to three scalar values ({@link ScalarText}: strings, integers, UUIDs…) keeps the values and the
  * {@link Composer} instead of the text until the text is asked for, so an L1 hit builds no string: its
- * hash is computed from the values, and it equals a key of the same composer whose values are equal.
+ * hash is computed from the values, and it equals a key of the same composer whose values are equal. Such a
+ * key is looked up as the thread's {@link #probe}, refilled for every lookup, so a hit allocates nothing;
+ * what is kept is a {@link #stable} copy.
  */
 public final class CacheKey {
 
@@ -16,15 +18,21 @@ public final class CacheKey {
         String compose(Object v0, Object v1, Object v2);
     }
 
-    private final KeyScope scope;
-    private final int hash;
-    private final Composer composer;
-    private final Object v0;
-    private final Object v1;
-    private final Object v2;
+    /** Each thread's probe: the key of its last lookup, refilled for the next one. */
+    private static final ThreadLocal<CacheKey> PROBES = new ThreadLocal<>();
+
+    private final boolean probe;
+    private KeyScope scope;
+    private int hash;
+    private Composer composer;
+    private Object v0;
+    private Object v1;
+    private Object v2;
     private String text;
 
-    private CacheKey(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2, String text) {
+    private CacheKey(boolean probe, KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2,
+            String text) {
+        this.probe = probe;
         this.scope = scope;
         this.hash = hash;
         this.composer = composer;
@@ -36,16 +44,34 @@ public final class CacheKey {
 
     /** The key of a rendered text in {@code scope}. */
     public static CacheKey of(KeyScope scope, String text) {
-        return new CacheKey(scope, text.hashCode(), null, null, null, null, text);
+        return new CacheKey(false, scope, text.hashCode(), null, null, null, null, text);
     }
 
     /**
-     * The key whose text is {@code composer.compose(v0, v1, v2)}, without building it.
+     * This thread's probe, filled as the key whose text is {@code composer.compose(v0, v1, v2)}, without
+     * building the text or allocating: valid until the thread makes its next key; {@link #stable} copies it.
      *
      * @param hash {@link String#hashCode} of that text
      */
-    static CacheKey composed(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2) {
-        return new CacheKey(scope, hash, composer, v0, v1, v2, null);
+    static CacheKey probe(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2) {
+        CacheKey probe = PROBES.get();
+        if (probe == null) {
+            probe = new CacheKey(true, null, 0, null, null, null, null, null);
+            PROBES.set(probe);
+        }
+        probe.scope = scope;
+        probe.hash = hash;
+        probe.composer = composer;
+        probe.v0 = v0;
+        probe.v1 = v1;
+        probe.v2 = v2;
+        probe.text = null;
+        return probe;
+    }
+
+    /** This key, or a copy of it when it is a thread's probe: what may be kept (in L1, in a load). */
+    public CacheKey stable() {
+        return probe ? new CacheKey(false, scope, hash, composer, v0, v1, v2, text) : this;
     }
 
     /** The scope of the class loader whose method made this key. */

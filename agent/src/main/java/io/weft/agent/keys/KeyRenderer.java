@@ -16,7 +16,8 @@ public interface KeyRenderer {
 
     /**
      * The L1 key of a call in {@code scope} ({@code {return}} cannot be used): {@link CacheKey#of} the
-     * rendered text unless cheaper.
+     * rendered text unless cheaper. It may be the thread's probe, valid until the thread's next key: keep
+     * only its {@link CacheKey#stable} copy.
      */
     default CacheKey key(KeyScope scope, Object[] args) {
         return CacheKey.of(scope, render(args, null));

@@ -95,7 +95,7 @@ final class Renderers {
                 return CacheKey.of(scope, render(args, null));
             }
             int hash = append(literalHashes[0], text, 1);
-            return operands.length == 1 ? CacheKey.composed(scope, hash, this, v0, null, null)
+            return operands.length == 1 ? CacheKey.probe(scope, hash, this, v0, null, null)
                     : keyOfMore(scope, args, hash, v0);
         }
 
@@ -116,7 +116,7 @@ final class Renderers {
                 }
                 hash = append(hash, text, 3);
             }
-            return CacheKey.composed(scope, hash, this, v0, v1, v2);
+            return CacheKey.probe(scope, hash, this, v0, v1, v2);
         }
 
         /** The hash of the text so far ({@code hash}), then a value's text, then the literal that follows it. */

@@ -56,13 +56,14 @@ class CacheKeyTest {
             KeyRenderer renderer = renderer(template);
             for (int i = 0; i < 2_000; i++) {
                 Object[] args = {pick(values, random), pick(values, random), pick(values, random), pick(values, random)};
-                CacheKey key = renderer.key(S, args);
+                CacheKey key = renderer.key(S, args).stable();
                 String text = renderer.render(args, null);
                 CacheKey fromText = CacheKey.of(S, text);
                 assertEquals(text.hashCode(), key.hashCode(), template + " " + text);
                 assertEquals(fromText, key, text);
                 assertEquals(key, fromText, text);
-                assertEquals(key, renderer.key(S, args.clone()), text);
+                assertEquals(key, renderer.key(S, args.clone()), "the probe of equal values: " + text);
+                assertEquals(renderer.key(S, args.clone()), key, text);
                 assertEquals(text, key.text());
             }
         }
@@ -71,14 +72,15 @@ class CacheKeyTest {
     @Test
     void keysOfDifferentTextsDifferEvenWhenTheirValuesLookAlike() {
         KeyRenderer books = renderer("books:{0}:{1}");
-        CacheKey key = books.key(S, new Object[] {5L, 6});
+        CacheKey key = books.key(S, new Object[] {5L, 6}).stable();
         assertEquals(key, books.key(S, new Object[] {5, 6L}), "different classes, same text: equal");
         assertNotEquals(key, books.key(S, new Object[] {5L, 7}));
         assertNotEquals(key, books.key(S, new Object[] {"5", "6 "}));
         assertEquals(key, books.key(S, new Object[] {"5", "6"}), "a string renders as the number does");
-        assertNotEquals(books.key(S, new Object[] {"null", 1}), books.key(S, new Object[] {null, 1}));
-        assertNotEquals(books.key(S, new Object[] {"a:b", 1}), books.key(S, new Object[] {"a", "b:1"}));
-        assertEquals(renderer("book:{0}").key(S, new Object[] {5L}), renderer("book:{0}").key(S, new Object[] {"5"}),
+        assertNotEquals(books.key(S, new Object[] {"null", 1}).stable(), books.key(S, new Object[] {null, 1}));
+        assertNotEquals(books.key(S, new Object[] {"a:b", 1}).stable(), books.key(S, new Object[] {"a", "b:1"}));
+        assertEquals(renderer("book:{0}").key(S, new Object[] {5L}).stable(),
+                renderer("book:{0}").key(S, new Object[] {"5"}),
                 "two methods whose templates render the same text share the key");
     }
 
@@ -90,8 +92,20 @@ class CacheKeyTest {
         map.put(CacheKey.of(S, "books:" + uuid + ":3"), "by text");
         assertEquals("by text", map.get(renderer.key(S, new Object[] {uuid, 3})));
         map.clear();
-        map.put(renderer.key(S, new Object[] {uuid, 3}), "composed");
+        map.put(renderer.key(S, new Object[] {uuid, 3}).stable(), "composed");
         assertEquals("composed", map.remove(CacheKey.of(S, "books:" + uuid + ":3")));
+    }
+
+    @Test
+    void aProbeIsRefilledForEachLookupAndOnlyItsStableCopyIsKept() {
+        KeyRenderer renderer = renderer("books:{0}:{1}");
+        CacheKey probe = renderer.key(S, new Object[] {1L, 2});
+        CacheKey kept = probe.stable();
+        assertSame(probe, renderer.key(S, new Object[] {3L, 4}), "one probe per thread");
+        assertEquals("books:3:4", probe.text());
+        assertEquals("books:1:2", kept.text(), "the stable copy keeps its values");
+        assertSame(kept, kept.stable());
+        assertEquals(CacheKey.of(S, "books:1:2"), kept);
     }
 
     @Test
@@ -116,7 +130,7 @@ class CacheKeyTest {
         UUID uuid = UUID.randomUUID();
         KeyRenderer renderer = renderer("books:{0}");
         assertNotEquals(CacheKey.of(S, "books:" + uuid), CacheKey.of(other, "books:" + uuid));
-        assertNotEquals(renderer.key(S, new Object[] {uuid}), renderer.key(other, new Object[] {uuid}));
+        assertNotEquals(renderer.key(S, new Object[] {uuid}).stable(), renderer.key(other, new Object[] {uuid}));
         assertNotEquals(CacheKey.of(S, "books:" + uuid), renderer.key(other, new Object[] {uuid}));
         KeyRenderer constant = renderer("storybook:all");
         CacheKey first = constant.key(S, new Object[0]);
