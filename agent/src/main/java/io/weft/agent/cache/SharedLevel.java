@@ -67,8 +67,12 @@ final class SharedLevel {
         }
         String redisKey = namespace + key;
         String token = UUID.randomUUID().toString();
-        StoredValue stored = store.lookup(redisKey, store.leaseKey(redisKey), token, LEASE_MILLIS);
+        String leaseKey = store.leaseKey(redisKey);
+        StoredValue stored = store.lookup(redisKey, leaseKey, token, LEASE_MILLIS);
         if (stored == null) {
+            // no answer in time: the script may still run and take the lease; give it back then (same connection,
+            // so it runs after), or nobody could store this key until the lease expires
+            store.release(leaseKey, token);
             return Found.NOTHING;
         }
         if (stored.value() == null) {

@@ -1,0 +1,57 @@
+package io.weft.agent.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.ValueCodec;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.RedisFixture;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A lookup that Redis answers too late does not leave its lease behind (nobody could store the key for 30 s). */
+class SharedLevelLeaseTest {
+
+    @Test
+    void aLookupThatTimesOutGivesBackTheLeaseItsScriptTookLater() throws Exception {
+        try (RedisFixture redis = RedisFixture.startLocal(null);
+                RedisEndpoint endpoint = new RedisEndpoint(redis.uri());
+                RedisStore store = new RedisStore(endpoint, Duration.ofMillis(150), new CircuitBreaker("lease test"))) {
+            SharedLevel shared = new SharedLevel(store, new ValueCodec(1 << 20), "ns:");
+            DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "find", List.of("java.lang.String"),
+                    List.of("id"), getClass().getClassLoader());
+            CachedMethod method = new CachedMethod(declared, new CacheRegistry().cache("books", true),
+                    (args, result) -> "books:" + args[0], new LoaderScopes().of(getClass().getClassLoader()), 60_000,
+                    TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null);
+            Await.until("the store's connection is open", () -> store.get("ns:warm-up") == null && store.failures() == 0
+                    && redis.admin().clientList().split("\n").length >= 2);
+            long scriptsBefore = scriptCalls(redis);
+
+            redis.admin().clientPause(800);
+            SharedLevel.Found found = shared.lookup(method, "books:1");
+
+            assertFalse(found.hit);
+            assertNull(found.lease, "no answer in time: no lease to store with");
+            Await.until(Duration.ofSeconds(5), "the late lookup and the release both ran",
+                    () -> scriptCalls(redis) - scriptsBefore >= 2);
+            assertEquals(0, redis.admin().exists("ns:books:1:weft-lease"), "the lease the late script took is gone");
+        }
+    }
+
+    /** Scripts Redis has run ({@code EVALSHA} and {@code EVAL} calls), from {@code INFO commandstats}. */
+    private static long scriptCalls(RedisFixture redis) {
+        long calls = 0;
+        for (String line : redis.admin().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                calls += Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+            }
+        }
+        return calls;
+    }
+}
