@@ -3,6 +3,12 @@ package io.weft.agent.cache;
 import io.weft.agent.bootstrap.Dispatch;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The caches of this JVM: the woven methods, the named caches with their switches and statistics,
@@ -37,6 +43,10 @@ public final class CacheSystem {
         }
         CacheSystem system = new CacheSystem(config);
         Dispatch.install(system.runtime);
+        if (!config.cacheNamesInSettings().isEmpty()) {
+            CompletableFuture.delayedExecutor(UNUSED_SETTINGS_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(system::warnAboutUnusedCacheSettings);
+        }
         if (config.redisUri() != null) {
             system.runtime.connecting(config.redisTimeout());
             Thread connecting = new Thread(system::connectRedis, "weft-redis-connect");
@@ -44,6 +54,31 @@ public final class CacheSystem {
             connecting.start();
         }
         return system;
+    }
+
+    /** How long after the first woven class a per-cache setting that names no cache is reported. */
+    static final Duration UNUSED_SETTINGS_DELAY = Duration.ofSeconds(30);
+
+    /** Warns, once, about per-cache settings that name no cache woven so far (a typo must not pass silently). */
+    private void warnAboutUnusedCacheSettings() {
+        for (String problem : unusedCacheSettings(config, caches)) {
+            WeftLog.warn(problem);
+        }
+    }
+
+    /** The per-cache settings that name no cache of {@code caches}, each as a message. */
+    static List<String> unusedCacheSettings(WeftConfig config, CacheRegistry caches) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> setting : config.cacheNamesInSettings().entrySet()) {
+            if (caches.find(setting.getValue()) == null) {
+                List<String> known = new ArrayList<>();
+                caches.caches().forEach(cache -> known.add(cache.name()));
+                problems.add(setting.getKey() + " names no cache: no woven method uses the cache '" + setting.getValue()
+                        + "' (caches so far: " + (known.isEmpty() ? "none" : String.join(", ", known))
+                        + "); check its spelling");
+            }
+        }
+        return problems;
     }
 
     private void connectRedis() {

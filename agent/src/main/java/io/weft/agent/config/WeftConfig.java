@@ -229,6 +229,22 @@ public final class WeftConfig {
         }
     }
 
+    /**
+     * The cache names that {@code weft.cache.<name>.*} system properties and file entries name (environment
+     * variables cannot say which: their names lose the cache name's punctuation), by property name.
+     */
+    public Map<String, String> cacheNamesInSettings() {
+        Map<String, String> names = new TreeMap<>();
+        for (String property : sources.propertyNames()) {
+            for (String suffix : new String[] {".enabled", ".ttl", ".l1"}) {
+                if (shaped(property, "weft.cache.", suffix)) {
+                    names.put(property, property.substring("weft.cache.".length(), property.length() - suffix.length()));
+                }
+            }
+        }
+        return names;
+    }
+
     /** Malformed settings found so far, each naming the property and the default used instead. */
     public List<String> problems() {
         return Collections.unmodifiableList(problems);
