@@ -30,6 +30,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final Invalidator invalidator;
     private final long maxWaitNanos;
     private final LongAdder invalidationsReceived = new LongAdder();
+    private volatile long firstLookupNanos;
     private final LongAdder invalidationsReplayed = new LongAdder();
 
     /**
@@ -57,16 +58,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
         redis.abandoned();
     }
 
-    /**
-     * Connects the shared level and the event publisher; invalidations made while connecting are sent first.
-     * Entries cached meanwhile are dropped, and loads whose method already runs are marked: they read their
-     * data before the event reader listened, so an invalidation by another instance may have passed them by.
-     * (Loads still looking up go on: their method runs after the reader listens.)
-     */
+    /** Connects the shared level and the event publisher; invalidations made while connecting are sent first. */
     void connect(SharedLevel shared, EventPublisher publisher, String instance) {
         redis.connect(shared, publisher, instance);
-        flights.markRunning();
-        l1.clear();
     }
 
     @Override
@@ -94,6 +88,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * and handing it to the woven code abandons it, so that no caller waits for a load nobody runs.
      */
     private Object beginLoad(CachedMethod method, CacheKey key, Object[] args) {
+        if (firstLookupNanos == 0) {
+            firstLookupNanos = System.nanoTime();
+        }
         Load mine = new Load(key);
         Load other = flights.start(mine);
         if (other != null) {
@@ -315,8 +312,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     @Override
-    public void listening() {
-        invalidator.clearLocal();
+    public long cachingForMillis() {
+        long first = firstLookupNanos;
+        return first == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - first));
     }
 
     /**

@@ -20,7 +20,7 @@ final class Load {
     private volatile boolean invalidated;
     private String lease;
     private long startNanos;
-    private volatile boolean running;
+
 
     Load(CacheKey key) {
         this.key = key;
@@ -40,12 +40,6 @@ final class Load {
     void started(String lease) {
         this.lease = lease;
         this.startNanos = System.nanoTime();
-        this.running = true;
-    }
-
-    /** Whether the method body runs (the lookup is over). */
-    boolean running() {
-        return running;
     }
 
     String lease() {

@@ -58,10 +58,8 @@ public final class RedisConnector implements AutoCloseable {
                 PUBLISH_BUFFER, config.redisTimeout(), instanceId);
         StreamReader reader = new StreamReader(endpoint, config.namespace(),
                 instanceId, ForeignEventMapping.parse(config.eventTemplates()), runtime);
-        // the reader finds the ends of its streams first, so that every value cached once Redis is connected is
-        // covered by the events it will read; the store's connection opens meanwhile
+        // opened now, so that the first lookup finds the connection open
         store.open();
-        reader.positionNow(config.redisTimeout().plusSeconds(1));
         runtime.connect(new SharedLevel(store, new ValueCodec(config.maxValueBytes()), config.namespace()), publisher,
                 instanceId);
         warmUp(instanceId, store);

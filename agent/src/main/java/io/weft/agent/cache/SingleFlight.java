@@ -54,15 +54,6 @@ final class SingleFlight {
         });
     }
 
-    /** Marks and removes the loads whose method has started running. */
-    void markRunning() {
-        loads.forEach((key, load) -> {
-            if (load.running() && loads.remove(key, load)) {
-                load.invalidate();
-            }
-        });
-    }
-
     /** Marks and removes every load in flight. */
     void markAll() {
         loads.forEach((key, load) -> {

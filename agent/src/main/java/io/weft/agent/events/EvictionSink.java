@@ -22,9 +22,9 @@ public interface EvictionSink {
     void clearAll(String reason);
 
     /**
-     * The reader now listens, from the end of each stream, later than the cache was connected (Redis did not
-     * answer then). Entries cached before may have missed invalidations published meanwhile, so the sink
-     * empties the L1 (quietly: this is part of starting).
+     * How long ago, in milliseconds, this instance first looked up a key whose value it may have cached
+     * (0: it has not yet). The reader starts that much before the end of each stream, so that an invalidation
+     * published between such a lookup and the reader's start still reaches the cached value.
      */
-    void listening();
+    long cachingForMillis();
 }

@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StreamCursor {
 
     static final String BEGINNING = "0-0";
+    /** Added to a look-back: the elapsed time is measured here, the start point on Redis's clock. */
+    private static final long LOOK_BACK_MARGIN_MILLIS = 1000;
 
     private final List<String> streams;
     private final Map<String, String> lastIds = new ConcurrentHashMap<>();
@@ -29,10 +31,21 @@ final class StreamCursor {
         streams.forEach(stream -> lastIds.put(stream, BEGINNING));
     }
 
-    /** Moves to the end of every stream. */
-    void position(RedisClusterCommands<String, String> redis) {
+    /**
+     * Moves to the end of every stream, or, when the cache has been looking keys up for {@code lookBackMillis},
+     * to the last entry older than that (by Redis's clock, with a second of margin), so that the entries added
+     * since the cache's first lookup are read.
+     */
+    void position(RedisClusterCommands<String, String> redis, long lookBackMillis) {
+        Range<String> before = Range.unbounded();
+        if (lookBackMillis > 0) {
+            List<String> time = redis.time();
+            long redisMillis = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+            long from = Math.max(0, redisMillis - lookBackMillis - LOOK_BACK_MARGIN_MILLIS);
+            before = Range.create(BEGINNING, from + "-0");
+        }
         for (String stream : streams) {
-            List<StreamMessage<String, String>> last = redis.xrevrange(stream, Range.unbounded(), Limit.from(1));
+            List<StreamMessage<String, String>> last = redis.xrevrange(stream, before, Limit.from(1));
             lastIds.put(stream, last.isEmpty() ? BEGINNING : last.get(0).getId());
         }
         positioned = true;

@@ -111,25 +111,6 @@ public final class StreamReader implements AutoCloseable {
         return List.copyOf(groups.values());
     }
 
-    /**
-     * Finds the end of each stream now, waiting at most {@code timeout}, so that the cache can be connected
-     * knowing that every event from then on will be read.
-     *
-     * @return whether it did; if not, the reader's thread finds the ends once Redis answers, and then tells
-     *     the sink that it listens (which empties the L1)
-     */
-    public boolean positionNow(Duration timeout) {
-        try {
-            cursor.position(connection.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS).sync());
-            return true;
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return false;
-        }
-    }
-
     /** Starts the reading thread. */
     public void start() {
         thread.start();
@@ -143,8 +124,7 @@ public final class StreamReader implements AutoCloseable {
                 RedisLink<String, String> open = connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 RedisClusterCommands<String, String> redis = open.sync();
                 if (!cursor.positioned()) {
-                    cursor.position(redis);
-                    sink.listening();
+                    cursor.position(redis, sink.cachingForMillis());
                 } else if (checkGaps) {
                     clearIfGaps(redis);
                 }

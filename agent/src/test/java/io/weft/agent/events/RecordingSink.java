@@ -2,7 +2,6 @@ package io.weft.agent.events;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** An {@link EvictionSink} that remembers every call, in order, as text, and the thread that made it. */
 public class RecordingSink implements EvictionSink {
@@ -10,7 +9,8 @@ public class RecordingSink implements EvictionSink {
     public final List<String> calls = new CopyOnWriteArrayList<>();
     public final List<String> threads = new CopyOnWriteArrayList<>();
     public final List<String> clearReasons = new CopyOnWriteArrayList<>();
-    public final AtomicInteger listening = new AtomicInteger();
+    /** What {@link #cachingForMillis} answers: how long ago the cache first looked a key up (0: never). */
+    public volatile long cachingForMillis;
 
     @Override
     public void evictKeys(List<String> keys, boolean alsoL2) {
@@ -29,8 +29,8 @@ public class RecordingSink implements EvictionSink {
     }
 
     @Override
-    public void listening() {
-        listening.incrementAndGet();
+    public long cachingForMillis() {
+        return cachingForMillis;
     }
 
     private void record(String call) {
