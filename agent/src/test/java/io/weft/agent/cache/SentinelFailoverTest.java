@@ -5,14 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.Range;
-import io.weft.agent.events.EventStreams;
-import io.weft.agent.events.EventPublisher;
-import io.weft.agent.events.ForeignEventMapping;
-import io.weft.agent.events.StreamReader;
-import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
-import io.weft.agent.store.RedisStore;
-import io.weft.agent.store.ValueCodec;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
 import io.weft.agent.testing.RedisSentinelFixture;
@@ -21,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,55 +26,11 @@ import org.junit.jupiter.api.Test;
 class SentinelFailoverTest {
 
     private static final Duration TIMEOUT = Duration.ofMillis(250);
-    private static final String FOREIGN = "book.updated";
+    private static final String FOREIGN = RedisInstance.FOREIGN;
 
     private final String ns = "s" + UUID.randomUUID().toString().substring(0, 8) + ":";
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private RedisSentinelFixture sentinel;
-
-    /** One instance of the application: a runtime connected to Redis as {@code RedisConnector} connects it. */
-    private final class Instance {
-        final MethodTable methods = new MethodTable();
-        final CacheRegistry caches = new CacheRegistry();
-        final LoaderScopes scopes = new LoaderScopes();
-        final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1),
-                Duration.ofSeconds(5));
-        final int find;
-        final int save;
-        final StreamReader reader;
-
-        Instance(String id) {
-            DeclaredMethod declared = new DeclaredMethod(Books.class.getName(), "find", List.of("java.lang.String"),
-                    List.of("bookId"), getClass().getClassLoader());
-            find = methods.register(new CachedMethod(declared, caches.cache("books", true),
-                    (args, result) -> "books:" + args[0], scopes.of(getClass().getClassLoader()), 60_000,
-                    TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null));
-            save = methods.register(new Invalidation(declared, List.of((args, result) -> "books:" + args[0]), List.of(),
-                    false, EventStreams.CACHE_INVALIDATED));
-            RedisEndpoint endpoint = closeLater(new RedisEndpoint(sentinel.uri()));
-            RedisStore store = closeLater(new RedisStore(endpoint, TIMEOUT, new CircuitBreaker("sentinel test " + id)));
-            EventPublisher publisher = closeLater(new EventPublisher(endpoint, ns, 10_000, 100, TIMEOUT, id));
-            reader = closeLater(new StreamReader(endpoint, ns, id,
-                    ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
-            runtime.connect(new SharedLevel(store, new ValueCodec(1 << 20), ns), publisher, id);
-            publisher.start();
-            reader.start();
-            closeLater(RedisConnector.watchFailovers(endpoint, TIMEOUT, runtime));
-            Await.until("instance " + id + " reads the streams", reader::positioned);
-        }
-
-        /** A call as woven code makes it: the value of a hit, or {@code body} after running the method. */
-        Object find(String bookId, String body) {
-            return WovenCall.call(runtime, find, bookId, body);
-        }
-    }
-
-    /** The method the instances cache (its return type is how values are read back from Redis). */
-    static final class Books {
-        String find(String bookId) {
-            return bookId;
-        }
-    }
 
     private <T extends AutoCloseable> T closeLater(T closeable) {
         toClose.add(closeable);
@@ -104,14 +52,14 @@ class SentinelFailoverTest {
         sentinel = RedisSentinelFixture.start();
         RedisFixture master = sentinel.master();
         RedisFixture replica = sentinel.replica();
-        Instance writer = new Instance("writer");
-        Instance other = new Instance("other");
+        RedisInstance writer = closeLater(new RedisInstance(new RedisEndpoint(sentinel.uri()), ns, "writer", TIMEOUT));
+        RedisInstance other = closeLater(new RedisInstance(new RedisEndpoint(sentinel.uri()), ns, "other", TIMEOUT));
         String key = ns + "books:7";
 
         assertEquals("old", writer.find("7", "old"));
         Await.until("the value is in Redis", () -> master.admin().exists(key) == 1);
         assertEquals("old", other.find("7", "not run: a hit in Redis"));
-        writer.runtime.invalidate(writer.save, new Object[] {"1"}, null);
+        writer.save("1");
         appendForeignEvent(master, "1");
         Await.until("the other instance read both events", () -> other.reader.eventsApplied() == 2);
         assertEquals(1L, master.admin().waitForReplication(1, 5_000), "the replica holds the value and both streams");
@@ -121,7 +69,7 @@ class SentinelFailoverTest {
         master.admin().clientKill(KillArgs.Builder.typeSlave());
         appendForeignEvent(master, "8");
         Await.until("the other instance read the foreign event", () -> other.reader.eventsApplied() == 3);
-        writer.runtime.invalidate(writer.save, new Object[] {"7"}, null);
+        writer.save("7");
         assertEquals(0, master.admin().exists(key), "the old master acknowledged the delete");
         Await.until("the other instance read the invalidation", () -> other.reader.eventsApplied() == 4);
         String lostEvent = master.admin().xrevrange(ns + "events:cache.invalidated", Range.unbounded())

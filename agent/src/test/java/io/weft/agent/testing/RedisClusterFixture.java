@@ -16,13 +16,14 @@ import java.util.stream.Collectors;
  * A Redis Cluster for tests: six local {@code redis-server} processes ({@link RedisFixture}s started with
  * {@code --cluster-enabled yes}), joined by {@code redis-cli --cluster create … --cluster-replicas 1} into
  * three masters with one replica each. {@link #start()} returns once every node says
- * {@code cluster_state:ok}; nodes can be {@linkplain RedisFixture#kill killed} to test failovers.
+ * {@code cluster_state:ok}; nodes can be {@linkplain RedisFixture#kill killed} to test failovers (the
+ * topology is then read from a node that still {@linkplain RedisFixture#answering answers}).
  */
 public final class RedisClusterFixture implements AutoCloseable {
 
     private static final int NODES = 6;
-    private static final List<String> CLUSTER_ARGS = List.of("--cluster-enabled", "yes",
-            "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000");
+    /** How long a node may not answer before the others count it as failed ({@code cluster-node-timeout}). */
+    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(5);
 
     private final List<RedisFixture> nodes;
 
@@ -30,13 +31,25 @@ public final class RedisClusterFixture implements AutoCloseable {
         this.nodes = nodes;
     }
 
-    /** Starts six nodes and creates the cluster. */
+    /** Starts six nodes and creates the cluster, with a {@code cluster-node-timeout} of 5 s. */
     public static RedisClusterFixture start() {
+        return start(NODE_TIMEOUT);
+    }
+
+    /**
+     * Starts six nodes and creates the cluster.
+     *
+     * @param nodeTimeout {@code cluster-node-timeout}: a failover test makes it short, as a replica is promoted
+     *     about one to two node timeouts after its master stops answering
+     */
+    public static RedisClusterFixture start(Duration nodeTimeout) {
+        List<String> args = List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", String.valueOf(nodeTimeout.toMillis()));
         List<RedisFixture> nodes = new ArrayList<>();
         RedisClusterFixture cluster = new RedisClusterFixture(nodes);
         try {
             for (int i = 0; i < NODES; i++) {
-                nodes.add(RedisFixture.startLocal(null, CLUSTER_ARGS));
+                nodes.add(RedisFixture.startLocal(null, args));
             }
             cluster.create();
             Await.until(Duration.ofSeconds(30), "every node says cluster_state:ok", () -> nodes.stream()
@@ -82,7 +95,7 @@ public final class RedisClusterFixture implements AutoCloseable {
         return nodes;
     }
 
-    /** The nodes that are masters of some slots now, as a node still running sees the topology. */
+    /** The nodes that are masters of some slots now, as a node that answers sees the topology. */
     public List<RedisFixture> masters() {
         Partitions partitions = topology();
         return nodes.stream().filter(node -> partitions.stream().anyMatch(p -> p.getUri().getPort() == node.port()
@@ -97,15 +110,29 @@ public final class RedisClusterFixture implements AutoCloseable {
         return nodes.stream().filter(node -> node.port() == port).findFirst().orElseThrow();
     }
 
+    /** Those of {@code keys} whose slots {@code master} serves now, in their order. */
+    public List<String> keysOf(RedisFixture master, List<String> keys) {
+        Partitions partitions = topology();
+        return keys.stream().filter(key -> partitions.getMasterBySlot(SlotHash.getSlot(key)).getUri().getPort()
+                == master.port()).collect(Collectors.toList());
+    }
+
+    /**
+     * The replica of {@code master}, as a node that answers sees the topology (the first one, if it has several).
+     */
+    public RedisFixture replicaOf(RedisFixture master) {
+        Partitions partitions = topology();
+        String masterId = partitions.stream().filter(p -> p.getUri().getPort() == master.port()).findFirst()
+                .orElseThrow().getNodeId();
+        return nodes.stream().filter(node -> partitions.stream().anyMatch(p -> p.getUri().getPort() == node.port()
+                && masterId.equals(p.getSlaveOf()))).findFirst().orElseThrow();
+    }
+
+    /** The topology as the first node that {@linkplain RedisFixture#answering answers} sees it. */
     private Partitions topology() {
-        for (RedisFixture node : nodes) {
-            try {
-                return ClusterPartitionParser.parse(node.admin().clusterNodes());
-            } catch (RuntimeException e) {
-                // killed: ask the next one
-            }
-        }
-        throw new IllegalStateException("no node of the cluster answers");
+        RedisFixture node = nodes.stream().filter(RedisFixture::answering).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no node of the cluster answers"));
+        return ClusterPartitionParser.parse(node.admin().clusterNodes());
     }
 
     /** Stops every node. */

@@ -62,6 +62,7 @@ public final class RedisFixture implements AutoCloseable {
     private final Path dir;
     private final Path configFile;
     private Process process;
+    private volatile boolean suspended;
     private RedisClient adminClient;
     private StatefulRedisConnection<String, String> admin;
 
@@ -267,11 +268,21 @@ public final class RedisFixture implements AutoCloseable {
     /** Stops the local server's process without ending it ({@code kill -STOP} by its PID), as a stalled host would. */
     public void suspend() {
         signal("STOP");
+        suspended = true;
     }
 
     /** Lets a {@linkplain #suspend suspended} server run again ({@code kill -CONT}). */
     public void resume() {
         signal("CONT");
+        suspended = false;
+    }
+
+    /**
+     * Whether this server can answer now: not {@linkplain #kill killed}, {@linkplain #stop stopped} or
+     * {@linkplain #suspend suspended} (a command to one that cannot waits the admin connection's whole timeout).
+     */
+    public boolean answering() {
+        return externalUri != null || (process != null && process.isAlive() && !suspended);
     }
 
     private void signal(String name) {

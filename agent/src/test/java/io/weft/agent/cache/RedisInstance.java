@@ -1,0 +1,95 @@
+package io.weft.agent.cache;
+
+import io.weft.agent.events.EventPublisher;
+import io.weft.agent.events.EventStreams;
+import io.weft.agent.events.ForeignEventMapping;
+import io.weft.agent.events.StreamReader;
+import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.FailoverWatch;
+import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.ValueCodec;
+import io.weft.agent.testing.Await;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One instance of an application for failover tests: a runtime connected to Redis as {@code RedisConnector}
+ * connects it (store, publisher, reader and {@link FailoverWatch}), with one cached method,
+ * {@code books:<id>}, and one invalidation of it. Foreign {@code book.updated} events evict
+ * {@code books:<book_id>}.
+ */
+final class RedisInstance implements AutoCloseable {
+
+    static final String FOREIGN = "book.updated";
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    final CacheRuntime runtime;
+    final StreamReader reader;
+    final FailoverWatch failovers;
+    private final int find;
+    private final int save;
+
+    /** The method the instances cache (its return type is how values are read back from Redis). */
+    static final class Books {
+        String find(String bookId) {
+            return bookId;
+        }
+    }
+
+    /**
+     * Connects and waits until the reader is at the end of its streams.
+     *
+     * @param endpoint where Redis is; closed with this instance
+     * @param timeout {@code weft.redis.timeout}
+     */
+    RedisInstance(RedisEndpoint endpoint, String ns, String id, Duration timeout) {
+        MethodTable methods = new MethodTable();
+        CacheRegistry caches = new CacheRegistry();
+        LoaderScopes scopes = new LoaderScopes();
+        ClassLoader loader = getClass().getClassLoader();
+        runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5));
+        DeclaredMethod declared = new DeclaredMethod(Books.class.getName(), "find", List.of("java.lang.String"),
+                List.of("bookId"), loader);
+        find = methods.register(new CachedMethod(declared, caches.cache("books", true),
+                (args, result) -> "books:" + args[0], scopes.of(loader), 60_000, TimeUnit.MINUTES.toNanos(1), false,
+                true, ResultShape.PLAIN, null));
+        save = methods.register(new Invalidation(declared, List.of((args, result) -> "books:" + args[0]), List.of(),
+                false, EventStreams.CACHE_INVALIDATED));
+        closeLater(endpoint);
+        RedisStore store = closeLater(new RedisStore(endpoint, timeout, new CircuitBreaker("test instance " + id)));
+        EventPublisher publisher = closeLater(new EventPublisher(endpoint, ns, 10_000, 100, timeout, id));
+        reader = closeLater(new StreamReader(endpoint, ns, id,
+                ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
+        runtime.connect(new SharedLevel(store, new ValueCodec(1 << 20), ns), publisher, id);
+        publisher.start();
+        reader.start();
+        failovers = closeLater(RedisConnector.watchFailovers(endpoint, timeout, runtime));
+        Await.until("instance " + id + " reads the streams", reader::positioned);
+    }
+
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        toClose.add(closeable);
+        return closeable;
+    }
+
+    /** A call as woven code makes it: the value of a hit, or {@code body} after running the method. */
+    Object find(String bookId, String body) {
+        return WovenCall.call(runtime, find, bookId, body);
+    }
+
+    /** What the application's save of a book invalidates: {@code books:<bookId>}, with its event. */
+    void save(String bookId) {
+        runtime.invalidate(save, new Object[] {bookId}, null);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+}
