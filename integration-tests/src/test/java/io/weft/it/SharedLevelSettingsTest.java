@@ -13,8 +13,6 @@ import io.weft.it.support.Metrics;
 import io.weft.it.support.Paths;
 import io.weft.it.support.RedisCli;
 import io.weft.it.support.TestApps;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class SharedLevelSettingsTest {
 
     private static final Duration CALL = Duration.ofSeconds(30);
-    private static final AtomicInteger REQUESTS = new AtomicInteger();
+    private static final AtomicInteger RETRIES = new AtomicInteger();
     private static RedisFixture redis;
     private static AppJvm app;
     private static String callWhileDown;
@@ -54,7 +52,8 @@ class SharedLevelSettingsTest {
         });
         redis.restart();
         Await.until(Duration.ofSeconds(30), "a value stored in Redis once it answers",
-                () -> call("small", "up-" + REQUESTS.get()) != null && !db2().keys("levels:small:up-*").isEmpty());
+                () -> call("small", "up-" + RETRIES.incrementAndGet()) != null
+                        && !db2().keys("levels:small:up-*").isEmpty());
     }
 
     @AfterAll
@@ -74,15 +73,7 @@ class SharedLevelSettingsTest {
 
     /** Calls {@code method(argument)} in the app and returns {@code <result> runs=<n>}. */
     private static String call(String method, String argument) {
-        String id = "r" + REQUESTS.incrementAndGet() + " ";
-        try {
-            return app.ask(id + method + " " + argument, id, CALL).substring(id.length());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return app.call(method + " " + argument, CALL);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -26,6 +28,7 @@ public final class AppJvm implements AutoCloseable {
     private final List<String> stdout = new ArrayList<>();
     private final List<String> stderr = new ArrayList<>();
     private final String description;
+    private final AtomicInteger requests = new AtomicInteger();
     private int openStreams = 2;
     private boolean stdoutOpen = true;
 
@@ -242,6 +245,22 @@ public final class AppJvm implements AutoCloseable {
         process.getOutputStream().write((request + "\n").getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().flush();
         return await(stdout, seen, line -> line.startsWith(reply), timeout);
+    }
+
+    /**
+     * For applications that answer each line {@code <id> <request>} with a line {@code <id> <reply>}: sends
+     * {@code request} under a new id and returns the reply.
+     */
+    public String call(String request, Duration timeout) {
+        String id = "r" + requests.incrementAndGet() + " ";
+        try {
+            return ask(id + request, id, timeout).substring(id.length());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     public synchronized List<String> stdout() {
