@@ -7,6 +7,9 @@ package io.weft.agent.bootstrap;
  */
 public final class Dispatch {
 
+    /** The arguments of a woven method that has no parameters: one shared empty array, never written. */
+    public static final Object[] NO_ARGUMENTS = new Object[0];
+
     private static volatile Handler handler;
 
     private Dispatch() {

@@ -165,6 +165,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return;
         }
         Load load = (Load) token;
+        load.bodyReturned();
         try {
             CachedMethod method = methods.cached(methodId);
             if (thrown != null) {

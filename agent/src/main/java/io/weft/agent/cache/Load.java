@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 final class Load {
 
     private final CacheKey key;
-    private final Thread owner = Thread.currentThread();
+    private volatile Thread owner = Thread.currentThread();
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
     private volatile boolean invalidated;
     private String lease;
@@ -50,8 +50,17 @@ final class Load {
         return System.nanoTime() - startNanos;
     }
 
+    /** Whether the current thread is running the method body of this load (a re-entrant call of the same key). */
     boolean ownedByCurrentThread() {
         return owner == Thread.currentThread();
+    }
+
+    /**
+     * The method body returned (its future may still be running): a later call of the key on the owner's thread
+     * is not re-entrant any more and may join this load.
+     */
+    void bodyReturned() {
+        owner = null;
     }
 
     void invalidate() {

@@ -326,8 +326,15 @@ final class AdviceInliner extends MethodVisitor {
         super.visitLdcInsn(id);
     }
 
-    /** Pushes a new {@code Object[]} of the parameters, boxed, as their slots hold them now. */
+    /**
+     * Pushes a new {@code Object[]} of the parameters, boxed, as their slots hold them now; for a method without
+     * parameters, the shared empty array (the runtime never writes into an argument array).
+     */
     private void pushArguments() {
+        if (parameters.length == 0) {
+            super.visitFieldInsn(Opcodes.GETSTATIC, DISPATCH, "NO_ARGUMENTS", "[Ljava/lang/Object;");
+            return;
+        }
         super.visitLdcInsn(parameters.length);
         super.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
         int slot = isStatic ? 0 : 1;

@@ -237,6 +237,20 @@ class CacheRuntimeTest {
     }
 
     @Test
+    void aCallOnTheSameThreadWhileTheFirstCallsFutureRunsJoinsItInsteadOfRunningTheBodyAgain() throws Exception {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+        Object[] args = {"1"};
+        Object token = runtime.enterCached(id, args);
+        CompletableFuture<String> body = new CompletableFuture<>();
+        runtime.exitCached(id, token, args, body, null);
+
+        Object second = runtime.enterCached(id, new Object[] {"1"});
+        assertInstanceOf(Hit.class, second, "the body returned: this is not a re-entrant call");
+        body.complete("v");
+        assertEquals("v", ((CompletableFuture<?>) ((Hit) second).value()).get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aDisabledCacheRunsTheBody() {
         int id = cached();
         caches.find("book").setEnabled(false);
