@@ -44,7 +44,8 @@ class CrossInstanceTest {
         redis = RedisFixture.start();
         namespace = "it-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         a = SampleApp.start(instance("a"));
-        b = SampleApp.start(instance("b").property("weft.events.book.updated", "storybook:book:{book_id},storybook:books:{user_id}"));
+        b = SampleApp.start(instance("b").property("weft.events.book.updated", "storybook:book:{book_id},storybook:books:{user_id}")
+                .property("weft.events.payloadNames", "snake_case"));
         for (SampleApp app : List.of(a, b)) {
             app.jvm().awaitStderr(line -> line.contains("reading invalidation events"), Duration.ofSeconds(30));
         }
@@ -94,6 +95,17 @@ class CrossInstanceTest {
         Await.until(Duration.ofSeconds(5), "the reload's lease released after its store",
                 () -> redis.admin().get(namespace + "storybook:book:" + BOOK + ":weft-lease") == null
                         && redis.admin().get(namespace + "storybook:book:" + BOOK) != null);
+    }
+
+    @Test
+    void withSnakeCasePayloadNamesTheArgumentsAreNamedForPythonConsumers() throws Exception {
+        String title = "Snake " + UUID.randomUUID();
+        assertEquals(200, b.send("PUT", bookPath(), "{\"title\":\"" + title + "\"}").statusCode());
+        String typed = namespace + "events:book.updated";
+        Await.until(Duration.ofSeconds(10), "b's event", () -> last(typed) != null
+                && last(typed).getBody().get("event").contains("\"book_id\":\"" + BOOK + "\""));
+        String event = last(typed).getBody().get("event");
+        assertTrue(event.contains("\"user_id\":\"" + ALICE + "\"") && !event.contains("\"bookId\""), event);
     }
 
     @Test

@@ -11,10 +11,21 @@ public final class Invalidation {
     private final List<KeyRenderer> prefixes;
     private final boolean beforeInvocation;
     private final String event;
+    private final List<String> payloadNames;
 
-    /** @param event the event type published for other instances and services */
+    /** An invalidation whose event names the arguments as the method's parameters are named. */
     public Invalidation(DeclaredMethod declared, List<KeyRenderer> keys, List<KeyRenderer> prefixes,
             boolean beforeInvocation, String event) {
+        this(declared, keys, prefixes, beforeInvocation, event, declared.parameterNames());
+    }
+
+    /**
+     * @param event the event type published for other instances and services
+     * @param payloadNames the names of the arguments in the event's payload, by position
+     */
+    public Invalidation(DeclaredMethod declared, List<KeyRenderer> keys, List<KeyRenderer> prefixes,
+            boolean beforeInvocation, String event, List<String> payloadNames) {
+        this.payloadNames = List.copyOf(payloadNames);
         this.declared = declared;
         this.keys = List.copyOf(keys);
         this.prefixes = List.copyOf(prefixes);
@@ -40,5 +51,9 @@ public final class Invalidation {
 
     String event() {
         return event;
+    }
+
+    List<String> payloadNames() {
+        return payloadNames;
     }
 }

@@ -37,7 +37,7 @@ final class Invalidator {
     void invalidate(Invalidation invalidation, Object[] args, Object result) {
         SharedLevelConnection.Deferred rendered = new SharedLevelConnection.Deferred(invalidation.event(),
                 render(invalidation.keys(), args, result), render(invalidation.prefixes(), args, result),
-                argumentsByName(invalidation.declared(), args));
+                argumentsByName(invalidation.payloadNames(), args));
         SharedLevel shared = redis.awaitShared();
         if (shared == null) {
             shared = redis.deferUnlessConnected(rendered);
@@ -112,9 +112,8 @@ final class Invalidator {
         return rendered;
     }
 
-    private static Map<String, Object> argumentsByName(DeclaredMethod declared, Object[] args) {
+    private static Map<String, Object> argumentsByName(List<String> names, Object[] args) {
         Map<String, Object> named = new LinkedHashMap<>();
-        List<String> names = declared.parameterNames();
         for (int i = 0; i < args.length && i < names.size(); i++) {
             named.put(names.get(i), args[i]);
         }

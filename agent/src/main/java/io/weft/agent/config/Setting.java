@@ -33,6 +33,8 @@ public enum Setting {
     STREAM_MAXLEN("weft.stream.maxlen", "10000", "approximate length bound of each event stream"),
     EVENTS("weft.events.<type>", null, "unset", "key templates (comma-separated) rendered against the payload of"
             + " foreign events of that type, e.g. `weft.events.book.updated=storybook:book:{book_id}`"),
+    EVENT_PAYLOAD_NAMES("weft.events.payloadNames", "declared", "`declared`: the scalar arguments in an event's payload"
+            + " keep their parameter names (`bookId`); `snake_case`: `book_id`, for consumers in Python and other languages"),
     HTTP_PORT("weft.http.port", null, "unset", "serve the status page, `/metrics`, `/health` and the switches on"
             + " this port of 127.0.0.1 (`0`: any free port); unset = no server, no thread"),
     HTTP_TOKEN("weft.http.token", null, "unset", "bearer token that management calls (`POST`) need; unset = they are refused");

@@ -23,6 +23,7 @@ public final class WeftConfig {
     private final Duration ttl;
     private final Duration l1Ttl;
     private final Duration loadMaxWait;
+    private final boolean snakeCasePayloadNames;
     private final int l1MaxSize;
     private final String namespace;
     private final List<String> include;
@@ -47,6 +48,7 @@ public final class WeftConfig {
         this.ttl = duration(Setting.TTL);
         this.l1Ttl = duration(Setting.L1_TTL);
         this.loadMaxWait = duration(Setting.LOAD_MAX_WAIT);
+        this.snakeCasePayloadNames = snakeCasePayloadNames(string(Setting.EVENT_PAYLOAD_NAMES));
         this.l1MaxSize = intAtLeast(Setting.L1_MAX_SIZE, 0);
         this.namespace = string(Setting.NAMESPACE);
         this.include = packages(Setting.INCLUDE);
@@ -60,6 +62,18 @@ public final class WeftConfig {
         String token = string(Setting.HTTP_TOKEN);
         this.httpToken = token.isEmpty() ? null : token;
         this.redisCluster = bool(Setting.REDIS_CLUSTER);
+    }
+
+    private boolean snakeCasePayloadNames(String value) {
+        if (!value.equals("declared") && !value.equals("snake_case")) {
+            problems.add(Setting.EVENT_PAYLOAD_NAMES.key() + ": '" + value + "' is not declared or snake_case; using declared");
+        }
+        return value.equals("snake_case");
+    }
+
+    /** Whether events name scalar arguments in {@code snake_case} ({@code weft.events.payloadNames}). */
+    public boolean snakeCasePayloadNames() {
+        return snakeCasePayloadNames;
     }
 
     /** The URI, or {@code null} when unset or without a scheme (reported; the value is not echoed: it may hold a password). */
@@ -268,7 +282,7 @@ public final class WeftConfig {
     }
 
     private static boolean perEvent(String name) {
-        return shaped(name, "weft.events.", "");
+        return shaped(name, "weft.events.", "") && !name.equals(Setting.EVENT_PAYLOAD_NAMES.key());
     }
 
     /** Whether {@code name} is {@code prefix}, at least one character, then one of {@code suffixes}. */

@@ -11,6 +11,7 @@ import io.weft.agent.cache.ResultShape;
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.events.EventStreams;
+import io.weft.agent.events.PayloadNames;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeySpaces;
 import io.weft.agent.keys.Signature;
@@ -147,7 +148,15 @@ final class MethodPlanner {
         if (keys.isEmpty() && prefixes.isEmpty()) {
             throw new ConfigurationError(owner, "@InvalidateCache names no keys and no prefixes");
         }
-        return new Invalidation(declared, keys, prefixes, before, annotation.string("event", EventStreams.CACHE_INVALIDATED));
+        List<String> payloadNames = declared.parameterNames();
+        if (config.snakeCasePayloadNames()) {
+            payloadNames = new ArrayList<>();
+            for (String name : declared.parameterNames()) {
+                payloadNames.add(PayloadNames.snakeCase(name));
+            }
+        }
+        return new Invalidation(declared, keys, prefixes, before, annotation.string("event", EventStreams.CACHE_INVALIDATED),
+                payloadNames);
     }
 
     /** SPEC §2: the key's literal text before its first placeholder without a trailing ':', else Class.method. */
