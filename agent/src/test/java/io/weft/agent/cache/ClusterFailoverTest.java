@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lettuce.core.KillArgs;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.testing.Await;
+import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.RedisClusterFixture;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
@@ -32,24 +32,17 @@ class ClusterFailoverTest {
     private static final Duration SLACK = Duration.ofMillis(150);
 
     private final String ns = "c" + UUID.randomUUID().toString().substring(0, 8) + ":";
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
     private long slowestCallNanos;
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.add(closeable);
-        return closeable;
+        closer.close();
     }
 
     @Test
     void aDeleteTheKilledMasterNeverReplicatedIsSentAgainAndCallsGoOnThroughThePromotion() {
-        RedisClusterFixture cluster = closeLater(RedisClusterFixture.start(Duration.ofSeconds(1)));
+        RedisClusterFixture cluster = closer.later(RedisClusterFixture.start(Duration.ofSeconds(1)));
         String key = ns + "books:7";
         RedisFixture master = cluster.masterOf(key);
         RedisFixture replica = cluster.replicaOf(master);
@@ -97,7 +90,7 @@ class ClusterFailoverTest {
     }
 
     private RedisInstance instance(RedisClusterFixture cluster, RedisFixture seed, String id) {
-        return closeLater(new RedisInstance(new RedisEndpoint(cluster.uri(List.of(seed)), true), ns, id, TIMEOUT));
+        return closer.later(new RedisInstance(new RedisEndpoint(cluster.uri(List.of(seed)), true), ns, id, TIMEOUT));
     }
 
     /** Calls the cached method on a book nobody called yet (a miss that may store), noting the slowest call. */

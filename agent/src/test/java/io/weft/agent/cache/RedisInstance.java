@@ -10,8 +10,8 @@ import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodec;
 import io.weft.agent.testing.Await;
+import io.weft.agent.testing.Closer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +26,7 @@ final class RedisInstance implements AutoCloseable {
 
     static final String FOREIGN = "book.updated";
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
     final CacheRuntime runtime;
     final StreamReader reader;
     final FailoverWatch failovers;
@@ -59,21 +59,16 @@ final class RedisInstance implements AutoCloseable {
                 true, ResultShape.PLAIN, null));
         save = methods.register(new Invalidation(declared, List.of((args, result) -> "books:" + args[0]), List.of(),
                 false, EventStreams.CACHE_INVALIDATED));
-        closeLater(endpoint);
-        RedisStore store = closeLater(new RedisStore(endpoint, timeout, new CircuitBreaker("test instance " + id)));
-        EventPublisher publisher = closeLater(new EventPublisher(endpoint, ns, 10_000, 100, timeout, id));
-        reader = closeLater(new StreamReader(endpoint, ns, id,
+        closer.later(endpoint);
+        RedisStore store = closer.later(new RedisStore(endpoint, timeout, new CircuitBreaker("test instance " + id)));
+        EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 10_000, 100, timeout, id));
+        reader = closer.later(new StreamReader(endpoint, ns, id,
                 ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
         runtime.connect(new SharedLevel(store, new ValueCodec(1 << 20), ns), publisher, id);
         publisher.start();
         reader.start();
-        failovers = closeLater(RedisConnector.watchFailovers(endpoint, timeout, runtime));
+        failovers = closer.later(RedisConnector.watchFailovers(endpoint, timeout, runtime));
         Await.until("instance " + id + " reads the streams", reader::positioned);
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.add(closeable);
-        return closeable;
     }
 
     /** A call as woven code makes it: the value of a hit, or {@code body} after running the method. */
@@ -88,8 +83,6 @@ final class RedisInstance implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        closer.close();
     }
 }

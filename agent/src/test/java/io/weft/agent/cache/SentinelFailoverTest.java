@@ -7,11 +7,10 @@ import io.lettuce.core.KillArgs;
 import io.lettuce.core.Range;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.testing.Await;
+import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.RedisFixture;
 import io.weft.agent.testing.RedisSentinelFixture;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -29,19 +28,12 @@ class SentinelFailoverTest {
     private static final String FOREIGN = RedisInstance.FOREIGN;
 
     private final String ns = "s" + UUID.randomUUID().toString().substring(0, 8) + ":";
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
     private RedisSentinelFixture sentinel;
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.add(closeable);
-        return closeable;
-    }
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        closer.close();
         if (sentinel != null) {
             sentinel.close();
         }
@@ -52,8 +44,8 @@ class SentinelFailoverTest {
         sentinel = RedisSentinelFixture.start();
         RedisFixture master = sentinel.master();
         RedisFixture replica = sentinel.replica();
-        RedisInstance writer = closeLater(new RedisInstance(new RedisEndpoint(sentinel.uri()), ns, "writer", TIMEOUT));
-        RedisInstance other = closeLater(new RedisInstance(new RedisEndpoint(sentinel.uri()), ns, "other", TIMEOUT));
+        RedisInstance writer = closer.later(new RedisInstance(new RedisEndpoint(sentinel.uri()), ns, "writer", TIMEOUT));
+        RedisInstance other = closer.later(new RedisInstance(new RedisEndpoint(sentinel.uri()), ns, "other", TIMEOUT));
         String key = ns + "books:7";
 
         assertEquals("old", writer.find("7", "old"));

@@ -11,9 +11,9 @@ import io.lettuce.core.Range;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.testing.Await;
+import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +34,7 @@ class StreamReaderTest {
 
     private final String ns = "r" + UUID.randomUUID().toString().substring(0, 8) + ":";
     private final RecordingSink sink = new RecordingSink();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
     private EventPublisher other;
 
     @BeforeAll
@@ -50,21 +50,14 @@ class StreamReaderTest {
     @BeforeEach
     void start() {
         createReaderUser();
-        RedisEndpoint endpoint = closeLater(new RedisEndpoint(redis.uri()));
-        other = closeLater(new EventPublisher(endpoint, ns, 10_000, 1000, Duration.ofSeconds(5), "other"));
+        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
+        other = closer.later(new EventPublisher(endpoint, ns, 10_000, 1000, Duration.ofSeconds(5), "other"));
         other.start();
     }
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.add(closeable);
-        return closeable;
+        closer.close();
     }
 
     private static void createReaderUser() {
@@ -76,8 +69,8 @@ class StreamReaderTest {
     }
 
     private StreamReader reader(Map<String, String> mapping) {
-        RedisEndpoint endpoint = closeLater(new RedisEndpoint(redis.uri("reader", READER_PASSWORD)));
-        StreamReader reader = closeLater(new StreamReader(endpoint, ns, "me", ForeignEventMapping.parse(mapping), sink));
+        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri("reader", READER_PASSWORD)));
+        StreamReader reader = closer.later(new StreamReader(endpoint, ns, "me", ForeignEventMapping.parse(mapping), sink));
         reader.start();
         Await.until("the reader found the end of its streams", reader::positioned);
         return reader;
@@ -115,8 +108,8 @@ class StreamReaderTest {
     @Test
     void appliesEventsOfOtherInstancesAndSkipsItsOwn() throws Exception {
         StreamReader reader = reader(Map.of());
-        RedisEndpoint endpoint = closeLater(new RedisEndpoint(redis.uri()));
-        EventPublisher mine = closeLater(new EventPublisher(endpoint, ns, 10_000, 10, Duration.ofSeconds(5), "me"));
+        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
+        EventPublisher mine = closer.later(new EventPublisher(endpoint, ns, 10_000, 10, Duration.ofSeconds(5), "me"));
         mine.start();
         mine.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("mine"), List.of(), Map.of(), "me"));
         assertTrue(mine.awaitPublished(Duration.ofSeconds(5)));
@@ -249,8 +242,8 @@ class StreamReaderTest {
 
         RecordingSink cached = new RecordingSink();
         cached.cachingForMillis = 60_000;
-        RedisEndpoint endpoint = closeLater(new RedisEndpoint(redis.uri("reader", READER_PASSWORD)));
-        closeLater(new StreamReader(endpoint, ns, "me", ForeignEventMapping.parse(Map.of()), cached)).start();
+        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri("reader", READER_PASSWORD)));
+        closer.later(new StreamReader(endpoint, ns, "me", ForeignEventMapping.parse(Map.of()), cached)).start();
         Await.until("the entries of the last minute are read", () -> cached.received("keys [before-any-lookup]")
                 && cached.received("keys [after-start]"));
     }

@@ -19,6 +19,7 @@ import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.StoredValue;
 import io.weft.agent.testing.Await;
+import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.RedisClusterFixture;
 import io.weft.agent.testing.RedisFixture;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class RedisClusterTest {
 
     private static RedisClusterFixture cluster;
     private static RedisEndpoint endpoint;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
     private RedisStore store;
     private String ns;
 
@@ -62,20 +63,13 @@ class RedisClusterTest {
 
     @BeforeEach
     void openStore() {
-        store = closeLater(new RedisStore(endpoint, TIMEOUT, new CircuitBreaker("cluster test")));
+        store = closer.later(new RedisStore(endpoint, TIMEOUT, new CircuitBreaker("cluster test")));
         ns = "t" + UUID.randomUUID().toString().substring(0, 8) + ":";
     }
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        toClose.add(closeable);
-        return closeable;
+        closer.close();
     }
 
     private static byte[] bytes(String s) {
@@ -170,13 +164,13 @@ class RedisClusterTest {
         assertNotEquals(SlotHash.getSlot(allStream), SlotHash.getSlot(typeStream), "the streams are in different slots");
         RedisFixture owner = cluster.masterOf(allStream);
         RedisFixture other = cluster.masters().stream().filter(node -> node != owner).findFirst().orElseThrow();
-        RedisEndpoint viaOther = closeLater(new RedisEndpoint(cluster.uri(List.of(other)), true));
+        RedisEndpoint viaOther = closer.later(new RedisEndpoint(cluster.uri(List.of(other)), true));
         RecordingSink sink = new RecordingSink();
-        StreamReader reader = closeLater(new StreamReader(viaOther, ns, "reader",
+        StreamReader reader = closer.later(new StreamReader(viaOther, ns, "reader",
                 ForeignEventMapping.parse(Map.of(type, "storybook:book:{book_id}")), sink));
         reader.start();
         Await.until("the reader is at the end of both streams", reader::positioned);
-        EventPublisher publisher = closeLater(new EventPublisher(viaOther, ns, 1000, 100, TIMEOUT, "writer"));
+        EventPublisher publisher = closer.later(new EventPublisher(viaOther, ns, 1000, 100, TIMEOUT, "writer"));
         publisher.start();
 
         publisher.publish(InvalidationEvent.invalidation(type, List.of("storybook:book:7"), List.of(), Map.of(), "writer"));
