@@ -10,6 +10,7 @@ import io.weft.agent.metrics.CacheStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -193,6 +194,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
         if (result == null) {
             flights.abandon(load, new NullPointerException(method.declared().owner() + " returned a null future"));
             return;
+        }
+        if (result instanceof CompletableFuture) {
+            load.bodyReturned((CompletableFuture<?>) result);
         }
         ((CompletionStage<?>) result).whenComplete((value, failure) -> {
             try {

@@ -16,6 +16,7 @@ final class Load {
 
     private final CacheKey key;
     private volatile Thread owner = Thread.currentThread();
+    private volatile CompletableFuture<?> bodyFuture;
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
     private volatile boolean invalidated;
     private String lease;
@@ -97,8 +98,20 @@ final class Load {
         }
     }
 
-    /** The owner's result as a future, for methods that return futures: waiting must not block a thread. */
+    /** Records the future the method body returned, whose value this load stores once it completes. */
+    void bodyReturned(CompletableFuture<?> future) {
+        bodyFuture = future;
+    }
+
+    /**
+     * The owner's result as a future, for methods that return futures: waiting must not block a thread. When
+     * the body's own future has already succeeded (its value is being stored), a future completed with it.
+     */
     CompletableFuture<Object> valueFuture() {
+        CompletableFuture<?> body = bodyFuture;
+        if (body != null && body.isDone() && !body.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(body.join());
+        }
         return outcome.thenApply(CacheEntry::value);
     }
 }

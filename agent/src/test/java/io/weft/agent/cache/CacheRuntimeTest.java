@@ -246,8 +246,26 @@ class CacheRuntimeTest {
 
         Object second = runtime.enterCached(id, new Object[] {"1"});
         assertInstanceOf(Hit.class, second, "the body returned: this is not a re-entrant call");
+        assertEquals(false, ((CompletableFuture<?>) ((Hit) second).value()).isDone(), "the value is not there yet");
         body.complete("v");
         assertEquals("v", ((CompletableFuture<?>) ((Hit) second).value()).get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aCallJoiningALoadWhoseFutureSucceededGetsACompletedFuture() {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+        Object[] args = {"1"};
+        Object token = runtime.enterCached(id, args);
+        CompletableFuture<String> body = new CompletableFuture<>();
+        runtime.exitCached(id, token, args, body, null);
+        // registered after the store, so it runs first when the body completes: the value is known, not yet stored
+        CompletableFuture<String> joined = body.thenApply(v -> {
+            CompletableFuture<?> hit = (CompletableFuture<?>) ((Hit) runtime.enterCached(id, new Object[] {"1"})).value();
+            return hit.isDone() + ":" + hit.getNow(null);
+        });
+        body.complete("v");
+
+        assertEquals("true:v", joined.join(), "a call after the body's future succeeded gets an already completed future");
     }
 
     @Test
