@@ -57,11 +57,21 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /** Gives up on Redis (it could not be set up): misses stop waiting for it, deferred invalidations are dropped. */
     public void connectionAbandoned() {
         redis.abandoned();
+        flights.deferred().clear();
     }
 
-    /** Connects the shared level and the event publisher; invalidations made while connecting are sent first. */
-    void connect(SharedLevel shared, EventPublisher publisher, String instance) {
-        redis.connect(shared, publisher, instance);
+    /**
+     * Connects the shared level and the event publisher; invalidations made while connecting are sent first.
+     * Then {@link #sendDeferredStores} stores what was loaded meanwhile.
+     */
+    void connect(SharedLevel shared, EventPublisher publisher, String instance,
+            SharedLevelConnection.EventsCaughtUp caughtUp) {
+        redis.connect(shared, publisher, instance, caughtUp);
+    }
+
+    /** Stores in Redis the values loaded while it was being connected; waits for Redis (a background thread's job). */
+    void sendDeferredStores() {
+        redis.sendDeferredStores(flights.deferred());
     }
 
     @Override
@@ -118,6 +128,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
                     invalidator.invalidate(invalidation, args, null);
                 }
                 mine.started(found.lease);
+                if (shared == null && redis.connecting()) {
+                    mine.storeOnceConnected();
+                }
                 return mine;
             }
             long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
@@ -225,6 +238,10 @@ public final class CacheRuntime implements Handler, EvictionSink {
             shared.store(method, load.key(), value, load.lease());
         } else {
             releaseLease(load);
+            if (kept && load.storesOnceConnected()) {
+                // kept before the load leaves the flights, so that an invalidation in between still marks it
+                redis.storeOnceConnected(flights.deferred(), method, load, value);
+            }
         }
         flights.complete(load, entry);
     }
@@ -330,6 +347,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
         int replayed = invalidator.replay();
         invalidationsReplayed.add(replayed);
         return replayed;
+    }
+
+    /** Values loaded while Redis was being connected and stored in it once connected. */
+    public long deferredStoresSent() {
+        return redis.deferredStoresSent();
+    }
+
+    /** Values loaded while Redis was being connected that were not stored in it (invalidated, present, or too many). */
+    public long deferredStoresDropped() {
+        return redis.deferredStoresDropped();
     }
 
     /** Invalidations sent again after failovers. */

@@ -20,8 +20,8 @@ final class Load {
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
     private volatile boolean invalidated;
     private String lease;
+    private boolean storeOnceConnected;
     private long startNanos;
-
 
     Load(CacheKey key) {
         this.key = key;
@@ -45,6 +45,16 @@ final class Load {
 
     String lease() {
         return lease;
+    }
+
+    /** Records that Redis was being connected when this load missed: its value is stored once connected. */
+    void storeOnceConnected() {
+        this.storeOnceConnected = true;
+    }
+
+    /** Whether Redis was being connected when this load missed (it holds no lease: none could be taken). */
+    boolean storesOnceConnected() {
+        return storeOnceConnected;
     }
 
     long elapsedNanos() {

@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -58,19 +61,53 @@ public final class RedisConnector implements AutoCloseable {
                 PUBLISH_BUFFER, config.redisTimeout(), instanceId);
         StreamReader reader = new StreamReader(endpoint, config.namespace(),
                 instanceId, ForeignEventMapping.parse(config.eventTemplates()), runtime);
-        // opened now, so that the first lookup finds the connection open
-        store.open();
+        // opened before the runtime uses it, so that lookups do not wait for the connection (a miss meanwhile
+        // is stored once connected): a Redis that refuses connections fails this at once
+        awaitOpen(store, OPEN_WAIT);
         runtime.connect(new SharedLevel(store, new ValueCodec(config.maxValueBytes()), config.namespace()), publisher,
-                instanceId);
+                instanceId, bound -> caughtUp(store, reader, bound));
         warmUp(instanceId, store);
         publisher.start();
         reader.start();
+        runtime.sendDeferredStores();
         FailoverWatch failovers = watchFailovers(endpoint, config.redisTimeout(), runtime);
         RedisConnector connector = new RedisConnector(reader, store, publisher, endpoint, failovers);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> connector.close(), "weft-redis-close"));
         WeftLog.info("L2 on " + endpoint.redacted() + (endpoint.cluster() ? " (Redis Cluster)" : "") + " (timeout " + Durations.format(config.redisTimeout())
                 + "); reading " + String.join(", ", reader.streams()) + " as instance " + instanceId);
         return connector;
+    }
+
+    /** How long the connector waits for the store's first connection before the runtime uses the store anyway. */
+    private static final Duration OPEN_WAIT = Duration.ofSeconds(2);
+
+    private static void awaitOpen(RedisStore store, Duration bound) {
+        try {
+            store.open().get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Redis is down or slow to answer: the store's breaker and bounded calls take it from here
+        }
+    }
+
+    /**
+     * Waits up to {@code bound} until {@code reader} has applied every entry that the streams hold now (read on
+     * the store's connection: the reader's own is blocked in {@code XREAD}); polls, on a background thread.
+     */
+    static boolean caughtUp(RedisStore store, StreamReader reader, Duration bound) throws InterruptedException {
+        Map<String, String> ends = store.lastEntryIds(reader.streams());
+        if (ends == null) {
+            return false;
+        }
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!reader.hasApplied(ends)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     /** Starts sending the recent invalidations again whenever the Redis master changes (SPEC §11). */

@@ -3,18 +3,22 @@ package io.weft.agent.cache;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.InvalidationEvent;
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.Background;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The shared level's lifecycle as callers see it: absent (L1 only), being connected (a miss waits for it a
  * bounded time; invalidations are kept to be sent once it is up), connected, or abandoned. Invalidations
  * kept while connecting are sent first on connect (Redis deletes, then events), so no lookup can read a key
- * from Redis that an earlier invalidation should have deleted.
+ * from Redis that an earlier invalidation should have deleted. Values loaded while connecting are stored
+ * once connected ({@link #storeOnceConnected}).
  */
 final class SharedLevelConnection {
 
@@ -31,6 +35,20 @@ final class SharedLevelConnection {
     private volatile SharedLevel l2;
     private volatile EventPublisher events;
     private volatile String instanceId;
+    private volatile EventsCaughtUp eventsCaughtUp;
+    private final LongAdder deferredStored = new LongAdder();
+    private final LongAdder deferredDropped = new LongAdder();
+    /** Sends the values loaded while connecting that arrive after the connection: one thread, gone when idle. */
+    private final Executor deferredSender = Background.singleThread("weft-deferred-stores");
+
+    /** Waits, bounded, until the event reader has applied every event appended to the streams so far. */
+    interface EventsCaughtUp {
+        /** @return whether it has; false when that could not be found out in {@code bound} */
+        boolean await(Duration bound) throws InterruptedException;
+    }
+
+    /** How long sending the deferred stores waits for the event reader; without it they are not sent. */
+    static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
 
     /** An invalidation to send: what to delete in Redis and announce. */
     static final class Deferred {
@@ -47,6 +65,11 @@ final class SharedLevelConnection {
         }
     }
 
+    /** Whether Redis is being connected right now (not yet connected, not abandoned). */
+    boolean connecting() {
+        return l2 == null && connectWaitNanos > 0;
+    }
+
     /** Redis is being connected: until {@link #connect} (or for at most {@code bound} per call) a miss waits for it. */
     void connecting(Duration bound) {
         this.connectWaitNanos = bound.toNanos();
@@ -61,10 +84,15 @@ final class SharedLevelConnection {
         connected.countDown();
     }
 
-    /** Connects the shared level and the publisher, after sending what was deferred meanwhile. */
-    void connect(SharedLevel shared, EventPublisher publisher, String instance) {
+    /**
+     * Connects the shared level and the publisher, after sending the invalidations deferred meanwhile.
+     * {@code caughtUp} says when the event reader has applied what other instances invalidated so far,
+     * which values loaded while connecting must wait for before they are stored ({@link #sendDeferredStores}).
+     */
+    void connect(SharedLevel shared, EventPublisher publisher, String instance, EventsCaughtUp caughtUp) {
         this.instanceId = instance;
         this.events = publisher;
+        this.eventsCaughtUp = caughtUp;
         while (true) {
             List<Deferred> batch;
             synchronized (deferred) {
@@ -81,6 +109,99 @@ final class SharedLevelConnection {
             }
         }
         connected.countDown();
+    }
+
+    /**
+     * Keeps a value loaded while Redis was being connected, to store it once connected (at once, in the
+     * background, when that has happened meanwhile); dropped when Redis was given up or too many wait.
+     */
+    void storeOnceConnected(DeferredStores stores, CachedMethod method, Load load, Object value) {
+        if (connectWaitNanos == 0 && l2 == null) {
+            return;
+        }
+        if (!stores.add(method, load, value)) {
+            deferredDropped.increment();
+            WeftLog.warnRateLimited("deferred.stores.full", "more than " + DeferredStores.MAX + " values were loaded"
+                    + " while Redis was being connected; further ones are not stored in Redis");
+            return;
+        }
+        if (l2 != null) {
+            deferredSender.execute(() -> sendDeferredStores(stores));
+        }
+    }
+
+    /**
+     * Stores the values loaded while Redis was being connected, each under a lease taken now: a key that Redis
+     * holds, or whose lease another instance holds, is left as it is. Before storing, waits until the event
+     * reader has applied every event appended up to now, so that an invalidation made elsewhere after such a
+     * load started has marked it (it is then not stored); invalidations after the lease was taken delete the
+     * lease, as for any load (docs/design.md, "Loads made while Redis is being connected"). Waits for Redis:
+     * never call it on a caller's thread.
+     */
+    synchronized void sendDeferredStores(DeferredStores stores) {
+        SharedLevel shared = l2;
+        List<DeferredStores.Pending> batch = stores.pending();
+        if (batch.isEmpty() || shared == null) {
+            return;
+        }
+        try {
+            send(batch, shared);
+        } finally {
+            stores.done(batch);
+        }
+    }
+
+    private void send(List<DeferredStores.Pending> batch, SharedLevel shared) {
+        List<DeferredStores.Pending> leased = new ArrayList<>();
+        List<String> leases = new ArrayList<>();
+        for (DeferredStores.Pending store : batch) {
+            if (store.load.invalidated()) {
+                dropInvalidated(store);
+                continue;
+            }
+            SharedLevel.Found found = shared.lookup(store.method, store.load.key());
+            if (!found.hit && found.lease != null) {
+                leased.add(store);
+                leases.add(found.lease);
+            } else {
+                deferredDropped.increment();
+            }
+        }
+        boolean caughtUp = false;
+        try {
+            caughtUp = !leased.isEmpty() && eventsCaughtUp.await(CATCH_UP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (int i = 0; i < leased.size(); i++) {
+            DeferredStores.Pending store = leased.get(i);
+            if (caughtUp && !store.load.invalidated()) {
+                shared.store(store.method, store.load.key(), store.value, leases.get(i));
+                deferredStored.increment();
+            } else {
+                shared.release(store.load.key(), leases.get(i));
+                if (store.load.invalidated()) {
+                    dropInvalidated(store);
+                } else {
+                    deferredDropped.increment();
+                }
+            }
+        }
+    }
+
+    private void dropInvalidated(DeferredStores.Pending store) {
+        deferredDropped.increment();
+        store.method.cache().stats().recordStaleStoreDiscarded();
+    }
+
+    /** Values loaded while Redis was being connected and stored in it afterwards. */
+    long deferredStoresSent() {
+        return deferredStored.sum();
+    }
+
+    /** Values loaded while Redis was being connected that were not stored (invalidated, present, or too many). */
+    long deferredStoresDropped() {
+        return deferredDropped.sum();
     }
 
     /** The shared level, waiting a bounded time while it is being connected; {@code null} for L1 only. */

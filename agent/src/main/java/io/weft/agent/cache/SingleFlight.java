@@ -12,10 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SingleFlight {
 
     private final ConcurrentHashMap<CacheKey, Load> loads = new ConcurrentHashMap<>();
+    private final DeferredStores deferred = new DeferredStores();
     private final LoaderScopes scopes;
 
     SingleFlight(LoaderScopes scopes) {
         this.scopes = scopes;
+    }
+
+    /** Loads done whose Redis store waits for the connection: marked like loads in flight. */
+    DeferredStores deferred() {
+        return deferred;
     }
 
     /** Registers {@code mine} unless a load of its key is in flight; returns that other load, or {@code null}. */
@@ -43,6 +49,7 @@ final class SingleFlight {
                 load.invalidate();
             }
         }
+        deferred.markKey(key);
     }
 
     /** Marks and removes the loads of every key that starts with {@code prefix}. */
@@ -52,6 +59,7 @@ final class SingleFlight {
                 load.invalidate();
             }
         });
+        deferred.markPrefix(prefix);
     }
 
     /** Marks and removes every load in flight. */
@@ -61,6 +69,7 @@ final class SingleFlight {
                 load.invalidate();
             }
         });
+        deferred.markAll();
     }
 
     /** Loads in flight (for tests and metrics). */

@@ -55,6 +55,20 @@ final class StreamCursor {
         return positioned;
     }
 
+    /** Whether the entries up to {@code ends} (a last id per stream; absent or {@code 0-0}: none) are processed. */
+    boolean reached(Map<String, String> ends) {
+        if (!positioned) {
+            return false;
+        }
+        for (String stream : streams) {
+            String end = ends.getOrDefault(stream, BEGINNING);
+            if (compare(lastIds.get(stream), end) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Where to read {@code group} (some of the streams) from: after the last entry processed. */
     @SuppressWarnings("unchecked")
     StreamOffset<String>[] offsets(List<String> group) {

@@ -222,6 +222,14 @@ public final class StreamReader implements AutoCloseable {
         return cursor.positioned();
     }
 
+    /**
+     * Whether every entry up to {@code ends} (each stream's last id, as read from Redis; a stream absent from
+     * the map is empty) has been applied.
+     */
+    public boolean hasApplied(Map<String, String> ends) {
+        return cursor.reached(ends);
+    }
+
     /** Whether the last read of the streams succeeded (false before the first one): Redis answers the reader. */
     public boolean connected() {
         return connected;

@@ -4,15 +4,22 @@ import io.lettuce.core.codec.RedisCodec;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * One connection to a {@link RedisEndpoint}, opened on first use and opened again when opening it
  * failed or it was {@link #discard discarded}. Once open, Lettuce reconnects it by itself. Getting it
- * never waits: callers get a future and decide how long to wait for it.
+ * never waits: callers get a future and decide how long to wait for it; opening runs on a background thread.
  */
 public final class LazyConnection<K, V> implements AutoCloseable {
+
+    /**
+     * Where connections are opened: opening loads client classes and may resolve names, which must not
+     * happen on (and pin) a caller's thread. One daemon thread, gone when idle.
+     */
+    private static final Executor OPENER = Background.singleThread("weft-redis-open");
 
     private final RedisEndpoint endpoint;
     private final RedisCodec<K, V> codec;
@@ -52,7 +59,8 @@ public final class LazyConnection<K, V> implements AutoCloseable {
                     new IllegalStateException("connection to " + endpoint.redacted() + " closed"));
         }
         if (current == null || current.isCompletedExceptionally()) {
-            current = endpoint.connect(codec, commandTimeout);
+            current = CompletableFuture.supplyAsync(() -> endpoint.connect(codec, commandTimeout), OPENER)
+                    .thenCompose(opening -> opening);
         }
         return current;
     }

@@ -1,6 +1,9 @@
 package io.weft.agent.store;
 
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
@@ -11,7 +14,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -81,9 +86,13 @@ public final class RedisStore implements AutoCloseable {
         return leaseKeys.leaseKey(key);
     }
 
-    /** Starts opening this store's connection now, without waiting, so that the first lookup finds it open. */
-    public void open() {
-        connection.get();
+    /**
+     * Starts opening this store's connection now, without waiting, so that the first lookup finds it open.
+     *
+     * @return the attempt, completed when the connection is open or could not be opened
+     */
+    public CompletableFuture<?> open() {
+        return connection.get();
     }
 
     /**
@@ -189,6 +198,25 @@ public final class RedisStore implements AutoCloseable {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The id of each stream's last entry ({@code XREVRANGE … COUNT 1}; an empty or absent stream is left out),
+     * each command waiting at most the timeout; null when one failed.
+     */
+    public Map<String, String> lastEntryIds(List<String> streams) {
+        Map<String, String> ends = new HashMap<>();
+        for (String stream : streams) {
+            List<StreamMessage<String, byte[]>> last = await("XREVRANGE",
+                    c -> c.async().xrevrange(stream, Range.unbounded(), Limit.from(1)), null);
+            if (last == null) {
+                return null;
+            }
+            if (!last.isEmpty()) {
+                ends.put(stream, last.get(0).getId());
+            }
+        }
+        return ends;
     }
 
     /** Deletes {@code keys} ({@code DEL}), waiting at most the timeout; false when that failed. */

@@ -11,6 +11,8 @@ import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.events.EventJson;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.EventStreams;
+import io.weft.agent.events.ForeignEventMapping;
+import io.weft.agent.events.StreamReader;
 import io.weft.agent.events.InvalidationEvent;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
@@ -20,6 +22,7 @@ import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -68,8 +71,140 @@ class CacheRuntimeConnectTest {
     }
 
     private void connect(CacheRuntime through) {
-        through.connect(new SharedLevel(store, new ValueCodec(1 << 20), ns), publisher, "host-1");
+        connect(through, bound -> true);
+    }
+
+    /** Connects, with {@code caughtUp} standing for the event reader (it may apply another instance's events). */
+    private void connect(CacheRuntime through, SharedLevelConnection.EventsCaughtUp caughtUp) {
+        through.connect(new SharedLevel(store, new ValueCodec(1 << 20), ns), publisher, "host-1", caughtUp);
         publisher.start();
+    }
+
+    private int titles(NamedCache cache) {
+        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "title", List.of("java.lang.String"),
+                List.of("id"), getClass().getClassLoader());
+        return methods.register(new CachedMethod(declared, cache, (args, result) -> "titles:" + args[0],
+                new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                ResultShape.PLAIN, null));
+    }
+
+    /** Calls the cached method once while Redis is being connected: a miss that loads {@code title(id)}. */
+    private void missWhileConnecting(int method, String id) {
+        Object[] args = {id};
+        Object token = runtime.enterCached(method, args);
+        assertFalse(token instanceof Hit, "a miss");
+        runtime.exitCached(method, token, args, title(id), null);
+    }
+
+    /** SPEC §5: a miss is stored in L2, also one made before the connection was up (issue 10). */
+    @Test
+    void aMissWhileConnectingIsStoredInRedisOnceConnected() {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache);
+        runtime.connecting(Duration.ofMillis(1));
+        missWhileConnecting(id, "7");
+        assertEquals(0, redis.admin().exists(ns + "titles:7"), "nothing is sent before the connection");
+
+        connect();
+        runtime.sendDeferredStores();
+        Await.until("the value loaded while connecting stored in Redis", () -> redis.admin().get(ns + "titles:7") != null);
+        assertEquals("\"title 7\"", redis.admin().get(ns + "titles:7"));
+        assertEquals(0, redis.admin().exists(store.leaseKey(ns + "titles:7")), "the lease taken to store it is gone");
+        assertEquals(1, runtime.deferredStoresSent());
+    }
+
+    /** The stale-set rule holds for such stores: an invalidation seen while catching up on events keeps it out. */
+    @Test
+    void aMissWhileConnectingThatAnotherInstanceInvalidatedIsNotStored() {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache);
+        runtime.connecting(Duration.ofMillis(1));
+        missWhileConnecting(id, "7");
+        missWhileConnecting(id, "8");
+
+        // the reader, catching up, applies another instance's invalidation of titles:7 made after the load
+        connect(runtime, bound -> {
+            runtime.evictKey("titles:7");
+            return true;
+        });
+        runtime.sendDeferredStores();
+        Await.until("the other value stored", () -> redis.admin().get(ns + "titles:8") != null);
+        assertEquals(0, redis.admin().exists(ns + "titles:7"), "the invalidated load is not stored");
+        assertEquals(0, redis.admin().exists(store.leaseKey(ns + "titles:7")), "its lease is released");
+        assertEquals(1, cache.stats().staleStoresDiscarded());
+        assertEquals(1, runtime.deferredStoresSent());
+    }
+
+    /** The same with the real event reader catching up: another instance's event after the load keeps it out. */
+    @Test
+    void theEventReaderCatchesUpBeforeLoadsMadeWhileConnectingAreStored() throws Exception {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache);
+        runtime.connecting(Duration.ofMillis(1));
+        missWhileConnecting(id, "7");
+        missWhileConnecting(id, "8");
+        try (EventPublisher other = new EventPublisher(endpoint, ns, 10_000, 100, TIMEOUT, "host-2");
+                StreamReader reader = new StreamReader(endpoint, ns, "host-1", ForeignEventMapping.parse(Map.of()),
+                        runtime)) {
+            other.start();
+            other.publish(InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED, List.of("titles:7"), List.of(),
+                    Map.of(), "host-2"));
+            assertTrue(other.awaitPublished(TIMEOUT));
+
+            connect(runtime, bound -> RedisConnector.caughtUp(store, reader, bound));
+            reader.start();
+            runtime.sendDeferredStores();
+        }
+        Await.until("the value not invalidated stored", () -> redis.admin().get(ns + "titles:8") != null);
+        assertEquals(0, redis.admin().exists(ns + "titles:7"), "the load that another instance invalidated");
+        assertEquals(1, cache.stats().staleStoresDiscarded());
+    }
+
+    @Test
+    void aMissWhileConnectingInvalidatedHereIsNotStored() {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache);
+        int invalidateTitle = methods.register(new Invalidation(new DeclaredMethod("com.acme.Titles", "save",
+                List.of("java.lang.String"), List.of("id"), getClass().getClassLoader()),
+                List.of((args, result) -> "titles:" + args[0]), List.of(), false, EventStreams.CACHE_INVALIDATED));
+        runtime.connecting(Duration.ofMillis(1));
+        missWhileConnecting(id, "7");
+        runtime.invalidate(invalidateTitle, new Object[] {"7"}, null);
+
+        connect();
+        runtime.sendDeferredStores();
+        Await.until("the invalidation published", () -> events().size() == 1);
+        assertEquals(0, redis.admin().exists(ns + "titles:7"));
+        assertEquals(1, runtime.deferredStoresDropped());
+    }
+
+    @Test
+    void aMissWhileConnectingDoesNotReplaceWhatRedisHolds() {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache);
+        runtime.connecting(Duration.ofMillis(1));
+        missWhileConnecting(id, "7");
+        redis.admin().set(ns + "titles:7", "\"stored by another instance\"");
+
+        connect();
+        runtime.sendDeferredStores();
+        assertEquals(1, runtime.deferredStoresDropped());
+        assertEquals("\"stored by another instance\"", redis.admin().get(ns + "titles:7"));
+    }
+
+    /** Without an answer from the event reader, nothing loaded while connecting is stored (it might be stale). */
+    @Test
+    void aMissWhileConnectingIsNotStoredWhenTheReaderCannotCatchUp() {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache);
+        runtime.connecting(Duration.ofMillis(1));
+        missWhileConnecting(id, "7");
+
+        connect(runtime, bound -> false);
+        runtime.sendDeferredStores();
+        assertEquals(1, runtime.deferredStoresDropped());
+        Await.until("the lease released", () -> redis.admin().exists(store.leaseKey(ns + "titles:7")) == 0);
+        assertEquals(0, redis.admin().exists(ns + "titles:7"));
     }
 
     /** A cached method's body, for the L2 test: its declared return type is what Redis values decode into. */

@@ -1,0 +1,89 @@
+package io.weft.agent.cache;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Values loaded while Redis was still being connected, waiting to be stored there (SPEC §5: a miss is
+ * stored in L2). Bounded; invalidations mark them as they mark loads in flight ({@link SingleFlight}), so
+ * one made after such a load started keeps its value out of Redis. {@link SharedLevelConnection} sends them
+ * once connected, each under a lease taken then.
+ */
+final class DeferredStores {
+
+    static final int MAX = 10_000;
+
+    /** A loaded value to store: the load carries the key and the invalidation mark. */
+    static final class Pending {
+        final CachedMethod method;
+        final Load load;
+        final Object value;
+
+        Pending(CachedMethod method, Load load, Object value) {
+            this.method = method;
+            this.load = load;
+            this.value = value;
+        }
+    }
+
+    private final List<Pending> pending = new ArrayList<>();
+    private volatile boolean empty = true;
+
+    /** Keeps a value to store; false when {@link #MAX} are kept already. */
+    synchronized boolean add(CachedMethod method, Load load, Object value) {
+        if (pending.size() >= MAX) {
+            return false;
+        }
+        pending.add(new Pending(method, load, value));
+        empty = false;
+        return true;
+    }
+
+    /** The values kept so far; they stay kept (and are marked) until {@link #done}. */
+    synchronized List<Pending> pending() {
+        return new ArrayList<>(pending);
+    }
+
+    /** Forgets values that were stored or dropped. */
+    synchronized void done(List<Pending> handled) {
+        pending.removeAll(new HashSet<>(handled));
+        empty = pending.isEmpty();
+    }
+
+    /** Forgets every value kept (Redis was given up). */
+    synchronized void clear() {
+        pending.clear();
+        empty = true;
+    }
+
+    /** Marks the values of {@code key}. */
+    void markKey(String key) {
+        if (!empty) {
+            mark(key, false);
+        }
+    }
+
+    /** Marks the values of every key that starts with {@code prefix}. */
+    void markPrefix(String prefix) {
+        if (!empty) {
+            mark(prefix, true);
+        }
+    }
+
+    /** Marks every value kept. */
+    void markAll() {
+        if (!empty) {
+            mark("", true);
+        }
+    }
+
+    private synchronized void mark(String key, boolean prefix) {
+        for (Pending store : pending) {
+            String text = store.load.key();
+            if (prefix ? text.startsWith(key) : text.equals(key)) {
+                store.load.invalidate();
+            }
+        }
+    }
+}
