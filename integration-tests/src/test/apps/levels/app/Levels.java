@@ -36,6 +36,13 @@ public class Levels {
         return "b".repeat(1000);
     }
 
+    /** Above the test's {@code weft.redis.compress.minBytes}, below its {@code weft.redis.maxValueBytes}. */
+    @CacheResult(key = "levels:medium:{key}")
+    public String medium(String key) {
+        ran("medium");
+        return "m".repeat(60);
+    }
+
     @CacheResult(key = "levels:item:{key}")
     public Item item(String key) {
         return new Item(key, ran("item"));
@@ -56,6 +63,7 @@ public class Levels {
             switch (words[1]) {
                 case "small" -> result = levels.small(words[2]);
                 case "big" -> result = levels.big(words[2]).length();
+                case "medium" -> result = levels.medium(words[2]).length();
                 case "item" -> result = levels.item(words[2]);
                 case "touch" -> {
                     for (int i = 0; i < Integer.parseInt(words[2]); i++) {

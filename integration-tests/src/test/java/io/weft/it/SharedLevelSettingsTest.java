@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.weft.agent.ops.testing.PromText;
 import io.weft.agent.testing.Await;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * SPEC §4 and §7 settings that act on Redis and L1, in one JVM of the {@code levels} app driven call by call:
  * the agent starts while Redis is down, keys land in the database of the URI with {@code weft.ttl}, values
  * above {@code weft.redis.maxValueBytes} stay out of Redis, an unreadable value is a miss, the event stream
- * stays near {@code weft.stream.maxlen}, and L1 evicts by {@code weft.l1.maxSize}.
+ * stays near {@code weft.stream.maxlen}, L1 evicts by {@code weft.l1.maxSize}, and values from
+ * {@code weft.redis.compress.minBytes} on are stored gzip-compressed and read back.
  */
 class SharedLevelSettingsTest {
 
@@ -39,7 +41,8 @@ class SharedLevelSettingsTest {
         redis = RedisFixture.startLocal(null);
         redis.stop();
         app = AppJvm.builder().property("weft.redis.uri", redis.uri() + "/2").property("weft.ttl", "7m")
-                .property("weft.redis.maxValueBytes", "100").property("weft.stream.maxlen", "20")
+                .property("weft.redis.maxValueBytes", "100")
+                .property("weft.redis.compress.minBytes", "30").property("weft.cache.levels:medium.l1", "false").property("weft.stream.maxlen", "20")
                 .property("weft.l1.maxSize", "2").property("weft.cache.levels:item.l1", "false")
                 .property("weft.http.port", "0").classpath(TestApps.compile("levels", List.of("-g")), Paths.annotationsJar())
                 .main("app.Levels").start();
@@ -98,6 +101,24 @@ class SharedLevelSettingsTest {
         Await.until("the value counted as not stored",
                 () -> Metrics.value(app, "weft_cache_l2_not_stored_total", "cache", "levels:big") == 1);
         assertEquals(0, db2().exists("levels:big:x"));
+    }
+
+    @Test
+    void valuesFromCompressMinBytesOnAreStoredAsGzipAndReadBack() {
+        assertEquals("60 runs=1", call("medium", "z"));
+        Await.until("the value in Redis", () -> db2().exists("levels:medium:z") == 1);
+        List<Long> firstBytes = db2().eval("return {string.byte(redis.call('GET', KEYS[1]), 1, 2)}",
+                ScriptOutputType.MULTI, "levels:medium:z");
+        assertEquals(List.of(0x1fL, 0x8bL), firstBytes, "the gzip magic bytes first");
+        assertTrue(db2().strlen("levels:medium:z") < 62, "smaller than its 62 bytes of JSON");
+        assertEquals("60 runs=1", call("medium", "z"), "an L2 hit (the cache skips L1) decodes it");
+        assertEquals("\"s-ttl\"", plainValueOf("ttl"), "a value below the threshold stays plain JSON");
+    }
+
+    private static String plainValueOf(String key) {
+        call("small", key);
+        Await.until("the value in Redis", () -> db2().exists("levels:small:" + key) == 1);
+        return db2().get("levels:small:" + key);
     }
 
     @Test

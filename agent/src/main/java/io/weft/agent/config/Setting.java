@@ -29,6 +29,8 @@ public enum Setting {
             + " redirections and reconnects"),
     REDIS_TIMEOUT("weft.redis.timeout", "250ms", "bound on any Redis command on a caller's path"),
     REDIS_MAX_VALUE_BYTES("weft.redis.maxValueBytes", "1048576", "larger values are not stored in Redis (L1 only)"),
+    REDIS_COMPRESS_MIN_BYTES("weft.redis.compress.minBytes", "0", "unset", "values whose JSON is at least this many"
+            + " bytes are stored gzip-compressed (the gzip magic bytes come first); values are read either way"),
     NAMESPACE("weft.namespace", "", "prefix of every Redis key and stream"),
     STREAM_MAXLEN("weft.stream.maxlen", "10000", "approximate length bound of each event stream"),
     EVENTS("weft.events.<type>", null, "unset", "key templates (comma-separated) rendered against the payload of"

@@ -32,6 +32,7 @@ public final class WeftConfig {
     private final String redisUri;
     private final Duration redisTimeout;
     private final int maxValueBytes;
+    private final int compressMinBytes;
     private final long streamMaxLen;
     private final boolean redisCluster;
     private final int httpPort;
@@ -57,6 +58,7 @@ public final class WeftConfig {
         this.redisUri = redisUri(string(Setting.REDIS_URI));
         this.redisTimeout = duration(Setting.REDIS_TIMEOUT);
         this.maxValueBytes = intAtLeast(Setting.REDIS_MAX_VALUE_BYTES, 1);
+        this.compressMinBytes = intAtLeast(Setting.REDIS_COMPRESS_MIN_BYTES, 1);
         this.streamMaxLen = intAtLeast(Setting.STREAM_MAXLEN, 1);
         this.httpPort = port(Setting.HTTP_PORT);
         String token = string(Setting.HTTP_TOKEN);
@@ -153,6 +155,11 @@ public final class WeftConfig {
     /** The bound on a Redis command on a caller's path ({@code weft.redis.timeout}). */
     public Duration redisTimeout() {
         return redisTimeout;
+    }
+
+    /** Values whose JSON is at least this large are stored gzip-compressed ({@code weft.redis.compress.minBytes}); 0: none. */
+    public int compressMinBytes() {
+        return compressMinBytes;
     }
 
     /** Values whose JSON is larger are not stored in Redis ({@code weft.redis.maxValueBytes}, 1 MiB). */

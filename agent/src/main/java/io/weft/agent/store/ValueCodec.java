@@ -39,13 +39,22 @@ public final class ValueCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private final int maxBytes;
+    private final int compressMinBytes;
 
-    /** @param maxBytes the largest JSON stored; larger values are {@link UnstorableValueException.Reason#TOO_LARGE} */
-    public ValueCodec(int maxBytes) {
+    /**
+     * @param maxBytes the largest JSON stored; larger values are {@link UnstorableValueException.Reason#TOO_LARGE}
+     * @param compressMinBytes JSON at least this large is gzip-compressed ({@code weft.redis.compress.minBytes});
+     *     0: never
+     */
+    public ValueCodec(int maxBytes, int compressMinBytes) {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maximum value size must be positive: " + maxBytes);
         }
+        if (compressMinBytes < 0) {
+            throw new IllegalArgumentException("compression threshold must not be negative: " + compressMinBytes);
+        }
         this.maxBytes = maxBytes;
+        this.compressMinBytes = compressMinBytes;
     }
 
     /**
@@ -58,7 +67,8 @@ public final class ValueCodec {
         BoundedBuffer out = new BoundedBuffer(maxBytes);
         try {
             mapper.writeValue(out, value);
-            return out.toByteArray();
+            byte[] json = out.toByteArray();
+            return compressMinBytes > 0 && json.length >= compressMinBytes ? Gzip.compress(json) : json;
         } catch (IOException | RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof TooLarge) {
@@ -73,19 +83,25 @@ public final class ValueCodec {
     }
 
     /**
-     * Reads {@code json} as {@code type}.
+     * Reads a stored value as {@code type}: JSON, or gzip-compressed JSON (told apart by the gzip magic bytes,
+     * which no JSON text starts with), whatever this codec's own compression setting.
      *
      * @throws UnreadableValueException when the JSON does not fit {@code type}
      */
-    public Object decode(byte[] json, Type type) {
+    public Object decode(byte[] stored, Type type) {
         JavaType target = mapper.getTypeFactory().constructType(type);
         try {
+            byte[] json = Gzip.isCompressed(stored) ? Gzip.decompress(stored, DECOMPRESSED_LIMIT * (long) maxBytes)
+                    : stored;
             return mapper.readValue(json, target);
         } catch (IOException | RuntimeException e) {
             throw new UnreadableValueException("cannot read a stored value as " + target.toCanonical() + ": "
                     + e.getMessage(), e);
         }
     }
+
+    /** Compressed values that inflate past this many times {@code maxBytes} are refused (a gzip bomb). */
+    private static final int DECOMPRESSED_LIMIT = 16;
 
     /** The bound given at construction. */
     public int maxBytes() {

@@ -23,7 +23,7 @@ class SharedLevelLeaseTest {
         try (RedisFixture redis = RedisFixture.startLocal(null);
                 RedisEndpoint endpoint = new RedisEndpoint(redis.uri());
                 RedisStore store = new RedisStore(endpoint, Duration.ofMillis(150), new CircuitBreaker("lease test"))) {
-            SharedLevel shared = new SharedLevel(store, new ValueCodec(1 << 20), "ns:");
+            SharedLevel shared = new SharedLevel(store, new ValueCodec(1 << 20, 0), "ns:");
             DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "find", List.of("java.lang.String"),
                     List.of("id"), getClass().getClassLoader());
             CachedMethod method = new CachedMethod(declared, new CacheRegistry().cache("books", true),

@@ -48,7 +48,7 @@ class ConstructorValuesTest {
 
     /** Encodes a new {@code kt.Book}, stores it in Redis, reads it back and decodes it as the class. */
     private static Object roundTrip(Class<?> type, RedisStore store) throws Exception {
-        ValueCodec codec = new ValueCodec(1 << 20);
+        ValueCodec codec = new ValueCodec(1 << 20, 0);
         Object book = type.getConstructor(String.class, int.class).newInstance("Dune", 412);
         store.set("kt:book", codec.encode(book), 60_000);
         byte[] json = null;

@@ -1,11 +1,15 @@
 package io.weft.agent.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class ValueCodecTest {
@@ -88,7 +94,7 @@ class ValueCodecTest {
         return null;
     }
 
-    private final ValueCodec codec = new ValueCodec(1 << 20);
+    private final ValueCodec codec = new ValueCodec(1 << 20, 0);
 
     private static Type returnType(String method) throws NoSuchMethodException {
         return ValueCodecTest.class.getDeclaredMethod(method).getGenericReturnType();
@@ -196,7 +202,7 @@ class ValueCodecTest {
 
     @Test
     void valuesLargerThanTheBoundAreUnstorable() {
-        ValueCodec small = new ValueCodec(1000);
+        ValueCodec small = new ValueCodec(1000, 0);
         List<String> large = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             large.add("element " + i);
@@ -206,6 +212,60 @@ class ValueCodecTest {
 
         assertEquals(UnstorableValueException.Reason.TOO_LARGE, e.reason());
         assertEquals(8, small.encode(List.of("abcd")).length);
-        assertThrows(UnstorableValueException.class, () -> new ValueCodec(7).encode(List.of("abcd")));
+        assertThrows(UnstorableValueException.class, () -> new ValueCodec(7, 0).encode(List.of("abcd")));
+    }
+
+    private static List<String> elements(int count) {
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            list.add("element " + i);
+        }
+        return list;
+    }
+
+    private static final Type LIST_OF_STRINGS = new TypeReference<List<String>>() { }.getType();
+
+    /** SPEC §13: JSON at least {@code weft.redis.compress.minBytes} long is stored as standard gzip. */
+    @Test
+    void valuesFromTheThresholdOnAreStoredGzipCompressed() throws Exception {
+        ValueCodec compressing = new ValueCodec(1 << 20, 100);
+        List<String> large = elements(1000);
+
+        byte[] stored = compressing.encode(large);
+        byte[] small = compressing.encode(List.of("abcd"));
+
+        assertEquals(0x1f, stored[0] & 0xff, "the gzip magic bytes come first");
+        assertEquals(0x8b, stored[1] & 0xff);
+        byte[] json;
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+            json = in.readAllBytes();
+        }
+        assertArrayEquals(codec.encode(large), json, "plain gzip of the same JSON, readable by any language");
+        assertTrue(stored.length < json.length / 4);
+        assertEquals("[\"abcd\"]", new String(small, StandardCharsets.UTF_8), "below the threshold: plain JSON");
+        assertEquals(large, compressing.decode(stored, LIST_OF_STRINGS));
+    }
+
+    @Test
+    void compressedAndPlainValuesAreReadWhateverTheSetting() {
+        ValueCodec compressing = new ValueCodec(1 << 20, 10);
+        List<String> value = elements(50);
+
+        assertEquals(value, codec.decode(compressing.encode(value), LIST_OF_STRINGS), "compression off reads gzip");
+        assertEquals(value, compressing.decode(codec.encode(value), LIST_OF_STRINGS), "compression on reads JSON");
+    }
+
+    /** A compressed value that inflates far past the size bound (a gzip bomb) is refused, not inflated. */
+    @Test
+    void aCompressedValueThatInflatesPastTheBoundIsUnreadable() throws Exception {
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bomb)) {
+            out.write('"');
+            out.write(new byte[1 << 20]);
+            out.write('"');
+        }
+        ValueCodec bounded = new ValueCodec(1000, 0);
+
+        assertThrows(UnreadableValueException.class, () -> bounded.decode(bomb.toByteArray(), String.class));
     }
 }
