@@ -43,6 +43,14 @@ public class Levels {
         return "m".repeat(60);
     }
 
+    /** A load slow enough for other instances to miss the same key while it runs. */
+    @CacheResult(key = "levels:slow:{key}")
+    public String slow(String key) throws InterruptedException {
+        ran("slow");
+        Thread.sleep(500);
+        return "slow-" + key;
+    }
+
     @CacheResult(key = "levels:item:{key}")
     public Item item(String key) {
         return new Item(key, ran("item"));
@@ -64,6 +72,7 @@ public class Levels {
                 case "small" -> result = levels.small(words[2]);
                 case "big" -> result = levels.big(words[2]).length();
                 case "medium" -> result = levels.medium(words[2]).length();
+                case "slow" -> result = levels.slow(words[2]);
                 case "item" -> result = levels.item(words[2]);
                 case "touch" -> {
                     for (int i = 0; i < Integer.parseInt(words[2]); i++) {

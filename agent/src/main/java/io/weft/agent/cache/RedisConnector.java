@@ -64,8 +64,9 @@ public final class RedisConnector implements AutoCloseable {
         // opened before the runtime uses it, so that lookups do not wait for the connection (a miss meanwhile
         // is stored once connected): a Redis that refuses connections fails this at once
         awaitOpen(store, OPEN_WAIT);
-        runtime.connect(new SharedLevel(store, new ValueCodec(config.maxValueBytes(), config.compressMinBytes()), config.namespace()), publisher,
-                instanceId, bound -> caughtUp(store, reader, bound));
+        ValueCodec codec = new ValueCodec(config.maxValueBytes(), config.compressMinBytes());
+        runtime.connect(new SharedLevel(store, codec, config.namespace(), config.leaseWait()), publisher, instanceId,
+                bound -> caughtUp(store, reader, bound));
         warmUp(instanceId, store);
         publisher.start();
         reader.start();

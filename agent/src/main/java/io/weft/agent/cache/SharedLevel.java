@@ -8,10 +8,12 @@ import io.weft.agent.store.UnreadableValueException;
 import io.weft.agent.store.UnstorableValueException;
 import io.weft.agent.store.ValueCodec;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The L2 as the runtime uses it: Redis keys are {@code weft.namespace} + the rendered key, values are
@@ -26,17 +28,24 @@ final class SharedLevel {
     static final long LEASE_MILLIS = 30_000;
     private static final int MAX_PENDING = 10_000;
 
+    /** The first pause between two looks at a key that another instance is loading; it doubles up to the last. */
+    private static final long FIRST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long LAST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final RedisStore store;
     private final ValueCodec codec;
     private final String namespace;
+    private final long leaseWaitNanos;
     private final Set<String> pendingKeys = ConcurrentHashMap.newKeySet();
     private final Set<String> pendingPrefixes = ConcurrentHashMap.newKeySet();
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
 
-    SharedLevel(RedisStore store, ValueCodec codec, String namespace) {
+    /** @param leaseWait the longest a miss waits for another instance's load of its key ({@code weft.lease.wait}) */
+    SharedLevel(RedisStore store, ValueCodec codec, String namespace, Duration leaseWait) {
         this.store = store;
         this.codec = codec;
         this.namespace = namespace;
+        this.leaseWaitNanos = leaseWait.toNanos();
     }
 
     RedisStore store() {
@@ -45,7 +54,10 @@ final class SharedLevel {
 
     /** A lookup's outcome: a value with its remaining life, or a miss holding a lease (or not). */
     static final class Found {
+        /** No answer from Redis, or nothing to read there. */
         static final Found NOTHING = new Found(false, null, 0, null);
+        /** A miss whose lease another instance holds: it is loading the key. */
+        static final Found LEASED_ELSEWHERE = new Found(false, null, 0, null);
 
         final boolean hit;
         final Object value;
@@ -60,8 +72,38 @@ final class SharedLevel {
         }
     }
 
-    /** Reads {@code key}; on a miss, tries to take the lease to store it. */
+    /**
+     * Reads {@code key}; on a miss, tries to take the lease to store it. When another instance holds the lease
+     * (it is loading the key), waits up to {@code weft.lease.wait} for its value (SPEC §12, fleet-wide single
+     * flight), looking again after 2 ms, then after pauses doubling up to 50 ms; the lease is taken over when
+     * that instance gives it up. Methods returning futures do not wait: they must not block the caller.
+     */
     Found lookup(CachedMethod method, String key) {
+        Found found = lookOnce(method, key);
+        if (found != Found.LEASED_ELSEWHERE || method.shape() == ResultShape.FUTURE) {
+            return found;
+        }
+        long deadline = System.nanoTime() + leaseWaitNanos;
+        long pause = FIRST_POLL_NANOS;
+        try {
+            while (found == Found.LEASED_ELSEWHERE) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+                pause = Math.min(pause * 2, LAST_POLL_NANOS);
+                found = lookOnce(method, key);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        method.cache().stats().recordLeaseWait(found != Found.LEASED_ELSEWHERE);
+        return found;
+    }
+
+    /** Reads {@code key}; on a miss, tries to take the lease to store it; never waits for another instance. */
+    Found lookOnce(CachedMethod method, String key) {
         if (!flushPending() || isPending(key)) {
             return Found.NOTHING;
         }
@@ -76,7 +118,7 @@ final class SharedLevel {
             return Found.NOTHING;
         }
         if (stored.value() == null) {
-            return new Found(false, null, 0, stored.leased() ? token : null);
+            return stored.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE;
         }
         try {
             Type type = method.declared().valueType(method.shape());

@@ -159,7 +159,7 @@ final class SharedLevelConnection {
                 dropInvalidated(store);
                 continue;
             }
-            SharedLevel.Found found = shared.lookup(store.method, store.load.key());
+            SharedLevel.Found found = shared.lookOnce(store.method, store.load.key());
             if (!found.hit && found.lease != null) {
                 leased.add(store);
                 leases.add(found.lease);

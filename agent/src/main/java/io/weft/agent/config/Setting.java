@@ -12,6 +12,8 @@ public enum Setting {
     L1_TTL("weft.l1.ttl", "1m", "upper bound of an L1 entry's life"),
     LOAD_MAX_WAIT("weft.load.maxWait", "5s",
             "longest a call waits for another call's load of the same key before running the method itself"),
+    LEASE_WAIT("weft.lease.wait", "1s", "longest a miss waits for the value of another instance that is loading the"
+            + " same key (it holds the key's lease) before running the method itself"),
     INCLUDE("weft.include", null, "all", "package prefixes to weave (comma-separated)"),
     EXCLUDE("weft.exclude", null, "none", "package prefixes never to weave (comma-separated)"),
     CACHE_ENABLED("weft.cache.<name>.enabled", "true", "per-cache switch"),

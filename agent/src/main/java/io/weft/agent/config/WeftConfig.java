@@ -23,6 +23,7 @@ public final class WeftConfig {
     private final Duration ttl;
     private final Duration l1Ttl;
     private final Duration loadMaxWait;
+    private final Duration leaseWait;
     private final boolean snakeCasePayloadNames;
     private final int l1MaxSize;
     private final String namespace;
@@ -49,6 +50,7 @@ public final class WeftConfig {
         this.ttl = duration(Setting.TTL);
         this.l1Ttl = duration(Setting.L1_TTL);
         this.loadMaxWait = duration(Setting.LOAD_MAX_WAIT);
+        this.leaseWait = duration(Setting.LEASE_WAIT);
         this.snakeCasePayloadNames = snakeCasePayloadNames(string(Setting.EVENT_PAYLOAD_NAMES));
         this.l1MaxSize = intAtLeast(Setting.L1_MAX_SIZE, 0);
         this.namespace = string(Setting.NAMESPACE);
@@ -117,6 +119,11 @@ public final class WeftConfig {
     /** The longest a caller waits for another caller's load of the same key ({@code weft.load.maxWait}). */
     public Duration loadMaxWait() {
         return loadMaxWait;
+    }
+
+    /** The longest a miss waits for another instance's load of the same key ({@code weft.lease.wait}). */
+    public Duration leaseWait() {
+        return leaseWait;
     }
 
     /** The L1's bound in entries ({@code weft.l1.maxSize}); {@code 0}: no L1, every call goes to L2. */

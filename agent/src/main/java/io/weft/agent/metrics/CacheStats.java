@@ -22,6 +22,8 @@ public final class CacheStats {
     private final LongAdder l2NotStored = new LongAdder();
     private final LongAdder staleStoresDiscarded = new LongAdder();
     private final LongAdder loadWaitTimeouts = new LongAdder();
+    private final LongAdder leaseWaits = new LongAdder();
+    private final LongAdder leaseWaitTimeouts = new LongAdder();
 
     public CacheStats(String cacheName) {
         this.cacheName = cacheName;
@@ -83,6 +85,24 @@ public final class CacheStats {
     /** A caller gave up waiting for another caller's load of the same key ({@code weft.load.maxWait}) and ran the method. */
     public void recordLoadWaitTimeout() {
         loadWaitTimeouts.increment();
+    }
+
+    /** A miss waited for another instance's load of the key; {@code served}: its value arrived in time. */
+    public void recordLeaseWait(boolean served) {
+        leaseWaits.increment();
+        if (!served) {
+            leaseWaitTimeouts.increment();
+        }
+    }
+
+    /** Misses that waited for another instance's load of the same key ({@code weft.lease.wait}). */
+    public long leaseWaits() {
+        return leaseWaits.sum();
+    }
+
+    /** Of {@link #leaseWaits}, those that ran the method themselves: no value arrived in time. */
+    public long leaseWaitTimeouts() {
+        return leaseWaitTimeouts.sum();
     }
 
     public long staleStoresDiscarded() {

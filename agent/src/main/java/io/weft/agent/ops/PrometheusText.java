@@ -118,6 +118,12 @@ public final class PrometheusText {
         counter(caches, "weft_cache_load_wait_timeouts_total",
                 "Callers that waited weft.load.maxWait for another caller's load of the same key and ran the method themselves.",
                 c -> c.loadWaitTimeouts);
+        counter(caches, "weft_cache_lease_waits_total",
+                "Misses that waited (weft.lease.wait) for another instance loading the same key instead of running the method.",
+                c -> c.leaseWaits);
+        counter(caches, "weft_cache_lease_wait_timeouts_total",
+                "Lease waits that ended without the other instance's value: the method ran here.",
+                c -> c.leaseWaitTimeouts);
     }
 
     private void redis(RedisView r) {

@@ -170,6 +170,8 @@ public final class Snapshot {
         public final long l2NotStored;
         public final long staleStoresDiscarded;
         public final long loadWaitTimeouts;
+        public final long leaseWaits;
+        public final long leaseWaitTimeouts;
         public final long l1Entries;
 
         CacheView(NamedCache cache, boolean enabled, long l1Entries) {
@@ -202,6 +204,8 @@ public final class Snapshot {
             this.l2NotStored = stats.l2NotStored();
             this.staleStoresDiscarded = stats.staleStoresDiscarded();
             this.loadWaitTimeouts = stats.loadWaitTimeouts();
+            this.leaseWaits = stats.leaseWaits();
+            this.leaseWaitTimeouts = stats.leaseWaitTimeouts();
             this.l1Entries = l1Entries;
         }
 

@@ -76,7 +76,7 @@ class CacheRuntimeConnectTest {
 
     /** Connects, with {@code caughtUp} standing for the event reader (it may apply another instance's events). */
     private void connect(CacheRuntime through, SharedLevelConnection.EventsCaughtUp caughtUp) {
-        through.connect(new SharedLevel(store, new ValueCodec(1 << 20, 0), ns), publisher, "host-1", caughtUp);
+        through.connect(new SharedLevel(store, new ValueCodec(1 << 20, 0), ns, Duration.ofSeconds(1)), publisher, "host-1", caughtUp);
         publisher.start();
     }
 

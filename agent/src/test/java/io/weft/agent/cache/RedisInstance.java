@@ -64,7 +64,7 @@ final class RedisInstance implements AutoCloseable {
         EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 10_000, 100, timeout, id));
         reader = closer.later(new StreamReader(endpoint, ns, id,
                 ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
-        runtime.connect(new SharedLevel(store, new ValueCodec(1 << 20, 0), ns), publisher, id,
+        runtime.connect(new SharedLevel(store, new ValueCodec(1 << 20, 0), ns, Duration.ofSeconds(1)), publisher, id,
                 bound -> RedisConnector.caughtUp(store, reader, bound));
         publisher.start();
         reader.start();

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
@@ -23,15 +24,14 @@ class SharedLevelLeaseTest {
         try (RedisFixture redis = RedisFixture.startLocal(null);
                 RedisEndpoint endpoint = new RedisEndpoint(redis.uri());
                 RedisStore store = new RedisStore(endpoint, Duration.ofMillis(150), new CircuitBreaker("lease test"))) {
-            SharedLevel shared = new SharedLevel(store, new ValueCodec(1 << 20, 0), "ns:");
+            SharedLevel shared = new SharedLevel(store, new ValueCodec(1 << 20, 0), "ns:", Duration.ofSeconds(1));
             DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "find", List.of("java.lang.String"),
                     List.of("id"), getClass().getClassLoader());
             CachedMethod method = new CachedMethod(declared, new CacheRegistry().cache("books", true),
                     (args, result) -> "books:" + args[0], new LoaderScopes().of(getClass().getClassLoader()), 60_000,
                     TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null);
-            Await.until("the store's connection is open", () -> store.get("ns:warm-up") == null && store.failures() == 0
-                    && redis.admin().clientList().split("\n").length >= 2);
-            long scriptsBefore = scriptCalls(redis);
+            assertTrue(store.awaitOpen(Duration.ofSeconds(10)), "the store's connection opens");
+            long scriptsBefore = redis.scriptCalls();
 
             redis.admin().clientPause(800);
             SharedLevel.Found found = shared.lookup(method, "books:1");
@@ -39,19 +39,8 @@ class SharedLevelLeaseTest {
             assertFalse(found.hit);
             assertNull(found.lease, "no answer in time: no lease to store with");
             Await.until(Duration.ofSeconds(5), "the late lookup and the release both ran",
-                    () -> scriptCalls(redis) - scriptsBefore >= 2);
+                    () -> redis.scriptCalls() - scriptsBefore >= 2);
             assertEquals(0, redis.admin().exists("ns:books:1:weft-lease"), "the lease the late script took is gone");
         }
-    }
-
-    /** Scripts Redis has run ({@code EVALSHA} and {@code EVAL} calls), from {@code INFO commandstats}. */
-    private static long scriptCalls(RedisFixture redis) {
-        long calls = 0;
-        for (String line : redis.admin().info("commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-                calls += Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
-            }
-        }
-        return calls;
     }
 }

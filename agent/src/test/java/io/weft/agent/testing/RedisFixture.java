@@ -277,6 +277,17 @@ public final class RedisFixture implements AutoCloseable {
         suspended = false;
     }
 
+    /** Scripts this Redis has run ({@code EVALSHA} and {@code EVAL} calls), from {@code INFO commandstats}. */
+    public long scriptCalls() {
+        long calls = 0;
+        for (String line : admin().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                calls += Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+            }
+        }
+        return calls;
+    }
+
     /**
      * Whether this server can answer now: not {@linkplain #kill killed}, {@linkplain #stop stopped} or
      * {@linkplain #suspend suspended} (a command to one that cannot waits the admin connection's whole timeout).
