@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.metrics.CacheStats;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A value in the local cache: the method's unwrapped result (the content of an {@code Optional} or
@@ -15,8 +16,13 @@ final class CacheEntry extends Hit {
     /** The deadline of an entry that lives as long as the L1 lets any entry live. */
     static final long NO_DEADLINE = Long.MIN_VALUE;
 
+    /** One hit in this many is counted per entry, for the hot keys (SPEC §12): few writes to a shared entry. */
+    private static final int HIT_SAMPLE_MASK = 7;
+
     private final CacheStats stats;
     private final long deadlineNanos;
+    /** Hits sampled (about one in eight): approximate, and racy by design; ranks keys, counts nothing else. */
+    private int sampledHits;
 
     /** @param deadlineNanos the {@link System#nanoTime()} at which it expires, or {@link #NO_DEADLINE} */
     CacheEntry(Object value, CacheStats stats, long deadlineNanos) {
@@ -32,5 +38,17 @@ final class CacheEntry extends Hit {
 
     CacheStats stats() {
         return stats;
+    }
+
+    /** Counts an L1 hit on this entry, one in eight at random, for {@link #sampledHits}. */
+    void sampleHit() {
+        if ((ThreadLocalRandom.current().nextInt() & HIT_SAMPLE_MASK) == 0) {
+            sampledHits++;
+        }
+    }
+
+    /** About an eighth of the hits on this entry, to rank the hot keys. */
+    int sampledHits() {
+        return sampledHits;
     }
 }

@@ -85,6 +85,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             CacheEntry entry = method.usesL1() ? l1.get(key) : null;
             if (entry != null) {
                 method.cache().stats().recordL1Hit();
+                entry.sampleHit();
                 return method.shape().hit(entry);
             }
             return beginLoad(method, key.stable(), args);
@@ -303,6 +304,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
      */
     public long clear(NamedCache cache) {
         return l1.clear(cache.stats());
+    }
+
+    /** Up to {@code limit} keys of {@code cache} with the most hits in this JVM's L1, most first (SPEC §12). */
+    public List<String> hotKeys(NamedCache cache, int limit) {
+        return l1.hottest(cache.stats(), limit);
     }
 
     /** L1 entries by cache name, counted in one pass over the L1 (caches without entries are absent). */

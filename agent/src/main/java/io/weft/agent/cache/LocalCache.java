@@ -8,9 +8,11 @@ import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
  * The L1: one size-bounded Caffeine cache for all caches of the JVM. Caffeine expires every entry
@@ -121,6 +123,25 @@ final class LocalCache {
             return false;
         });
         return removed[0];
+    }
+
+    /**
+     * Up to {@code limit} keys of one cache's entries (those counting toward {@code stats}) with the most hits,
+     * most first, by the hits each entry sampled ({@link CacheEntry#sampleHit}); a key in several loaders'
+     * scopes adds up. Walks the L1: for operators, not for any caller's path.
+     */
+    List<String> hottest(CacheStats stats, int limit) {
+        Map<String, Integer> hits = new HashMap<>();
+        cache.asMap().forEach((key, entry) -> {
+            if (entry.stats() == stats && entry.sampledHits() > 0) {
+                hits.merge(key.text(), entry.sampledHits(), Integer::sum);
+            }
+        });
+        return hits.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(limit)
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toList());
     }
 
     /** Entries by cache name, counted in one pass over the L1 (for metrics; not on any caller's path). */

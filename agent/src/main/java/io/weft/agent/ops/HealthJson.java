@@ -53,6 +53,7 @@ final class HealthJson {
                     .field("loadP95Millis", c.loadP95Nanos / 1e6)
                     .field("loadP99Millis", c.loadP99Nanos / 1e6)
                     .field("l1Entries", c.l1Entries)
+                    .field("hotKeys", c.hotKeys)
                     .field("evictedBySize", c.evictedBySize)
                     .field("expired", c.expired)
                     .field("invalidated", c.invalidated)

@@ -4,6 +4,7 @@ import io.weft.agent.cache.CacheSystem;
 import io.weft.agent.cache.NamedCache;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
+import java.util.List;
 
 /**
  * The operations side of the agent (SPEC §9): the runtime switches, JMX MBeans once the first cache
@@ -127,6 +128,15 @@ public final class Ops {
         long removed = current.runtime.clear(cache);
         WeftLog.info("cache " + cache.name() + " cleared: " + removed + " L1 entries removed (" + by + ")");
         return removed;
+    }
+
+    /** How many keys {@link #hotKeys} shows. */
+    public static final int HOT_KEYS = 10;
+
+    /** The keys of {@code cache} with the most hits in this JVM's L1, most first (at most {@link #HOT_KEYS}). */
+    public List<String> hotKeys(NamedCache cache) {
+        Snapshot.Parts current = parts;
+        return current == null ? List.of() : current.runtime.hotKeys(cache, HOT_KEYS);
     }
 
     /** Empties this JVM's L1; returns how many entries it held. */

@@ -130,7 +130,10 @@ final class OpsServer {
         }
     }
 
-    /** {@code POST /enable}, {@code /disable}, {@code /clear}, {@code /caches/<name>/enable|disable|clear}. */
+    /**
+     * {@code POST /enable}, {@code /disable}, {@code /clear}, {@code /caches/<name>/enable|disable|clear}; and
+     * {@code GET /caches/<name>/hot}.
+     */
     private void manage(HttpExchange exchange, String method, String path) throws IOException {
         String action;
         String cacheName = null;
@@ -145,8 +148,12 @@ final class OpsServer {
             error(exchange, 404, "not found; try /, /metrics or /health");
             return;
         }
+        if (action.equals("hot") && cacheName != null) {
+            hotKeys(exchange, method, cacheName);
+            return;
+        }
         if (!action.equals("enable") && !action.equals("disable") && !action.equals("clear")) {
-            error(exchange, 404, "no such operation: " + action + " (enable, disable or clear)");
+            error(exchange, 404, "no such operation: " + action + " (enable, disable, clear or hot)");
             return;
         }
         if (!method.equals("POST")) {
@@ -180,6 +187,21 @@ final class OpsServer {
             }
         }
         respond(exchange, 200, JSON, json.end().toString());
+    }
+
+    /** {@code GET /caches/<name>/hot}: the cache's keys with the most hits here, most first; no token needed (a read). */
+    private void hotKeys(HttpExchange exchange, String method, String cacheName) throws IOException {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            notAllowed(exchange, "GET, HEAD");
+            return;
+        }
+        NamedCache cache = ops.cache(cacheName);
+        if (cache == null) {
+            error(exchange, 404, "no cache named " + cacheName);
+            return;
+        }
+        Json json = new Json().object().field("cache", cache.name()).field("keys", ops.hotKeys(cache)).end();
+        respond(exchange, 200, JSON, json.toString());
     }
 
     /** Whether the request carries the token; if not, answers 403 (no token configured) or 401. */

@@ -67,7 +67,8 @@ public final class Snapshot {
             this.wovenMethods = parts.methods.size();
             Map<String, Long> sizes = countEntries ? runtime.l1SizesByCache() : Map.of();
             for (NamedCache cache : parts.caches.caches()) {
-                views.add(new CacheView(cache, switches.cacheEnabled(cache), sizes.getOrDefault(cache.name(), 0L)));
+                views.add(new CacheView(cache, switches.cacheEnabled(cache), sizes.getOrDefault(cache.name(), 0L),
+                        countEntries ? runtime.hotKeys(cache, HOT_KEYS_SHOWN) : List.of()));
             }
             this.l1Size = runtime.l1Size();
             this.invalidationsSent = runtime.invalidationsSent();
@@ -110,6 +111,9 @@ public final class Snapshot {
             boolean countEntries) {
         return new Snapshot(parts, config, switches, weavingFailure, countEntries);
     }
+
+    /** How many of each cache's hottest keys a snapshot shows. */
+    static final int HOT_KEYS_SHOWN = 3;
 
     /** What a snapshot reads: the parts of a {@link CacheSystem} (tests build them without a dispatcher). */
     static final class Parts {
@@ -173,8 +177,10 @@ public final class Snapshot {
         public final long leaseWaits;
         public final long leaseWaitTimeouts;
         public final long l1Entries;
+        /** The keys with the most hits in this JVM's L1, most first (read with the entries, else empty). */
+        public final List<String> hotKeys;
 
-        CacheView(NamedCache cache, boolean enabled, long l1Entries) {
+        CacheView(NamedCache cache, boolean enabled, long l1Entries, List<String> hotKeys) {
             CacheStats stats = cache.stats();
             LoadTimes times = stats.loadTimes();
             this.name = cache.name();
@@ -207,6 +213,7 @@ public final class Snapshot {
             this.leaseWaits = stats.leaseWaits();
             this.leaseWaitTimeouts = stats.leaseWaitTimeouts();
             this.l1Entries = l1Entries;
+            this.hotKeys = hotKeys;
         }
 
         public long hits() {

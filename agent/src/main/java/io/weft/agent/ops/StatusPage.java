@@ -34,7 +34,7 @@ final class StatusPage {
     /** The cache table's rows, as the script renders them (the script replaces them on its first refresh). */
     static String rows(Snapshot snapshot) {
         if (snapshot.caches.isEmpty()) {
-            return "<tr><td class=\"empty\" colspan=\"11\">No cache yet: caches appear as annotated classes load.</td></tr>";
+            return "<tr><td class=\"empty\" colspan=\"12\">No cache yet: caches appear as annotated classes load.</td></tr>";
         }
         StringBuilder html = new StringBuilder();
         for (Snapshot.CacheView c : snapshot.caches) {
@@ -50,6 +50,7 @@ final class StatusPage {
             cell(html, millis(c.loadP99Nanos));
             cell(html, millis(c.loadMeanNanos()));
             cell(html, String.format(Locale.ROOT, "%,d / %,d / %,d", c.evictedBySize, c.expired, c.invalidated));
+            html.append("<td class=\"hot\">").append(escape(String.join(", ", c.hotKeys))).append("</td>");
             html.append("</tr>");
         }
         return html.toString();

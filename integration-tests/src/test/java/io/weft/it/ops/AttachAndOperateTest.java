@@ -163,6 +163,21 @@ class AttachAndOperateTest {
         assertFalse(text.contains(TOKEN));
     }
 
+    /** SPEC §12: a cache's keys with the most hits, over HTTP without the token (a read). */
+    @Test
+    @Order(3)
+    void theHotKeysOfACacheAreReadWithoutTheToken() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            app.get(BOOKS);
+        }
+        app.get("/api/v1/storybook/books?user=" + BOB);
+        JsonNode hot = JSON.readTree(Operator.get(ops, "/caches/storybook:books/hot"));
+
+        assertEquals("storybook:books", hot.get("cache").asText());
+        assertEquals("storybook:books:" + ALICE, hot.get("keys").get(0).asText(), "the key hit 200 times first");
+        assertEquals(404, Operator.send(ops, "GET", "/caches/no-such-cache/hot", null).statusCode());
+    }
+
     @Test
     @Order(4)
     void switchesNeedTheTokenAndActAtOnce() throws Exception {

@@ -47,7 +47,7 @@ class JmxTest {
     private static final Set<String> CACHE_ATTRIBUTES = Set.of("Name", "Enabled", "Active", "L1Hits", "L2Hits", "Hits",
             "Misses", "HitRatio", "Loads", "LoadFailures", "LoadTimeMeanMillis", "LoadTimeP50Millis",
             "LoadTimeP95Millis", "LoadTimeP99Millis", "EvictionsBySize", "Expirations", "Invalidations",
-            "L2Unreadable", "L2NotStored", "L1Entries", "StaleStoresDiscarded", "LoadWaitTimeouts");
+            "L2Unreadable", "L2NotStored", "L1Entries", "StaleStoresDiscarded", "LoadWaitTimeouts", "HotKeys");
     private static final Set<String> AGENT_ATTRIBUTES = Set.of("Version", "Status", "StatusReasons", "Enabled",
             "CacheNames", "WovenMethods", "L1Size", "L1MaxSize", "InvalidationsSent", "InvalidationsReceived", "HttpPort",
             "RedisConfigured", "RedisUri", "RedisUp", "RedisBreakerState", "RedisFailures", "RedisRejections",

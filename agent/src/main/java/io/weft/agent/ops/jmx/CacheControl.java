@@ -5,6 +5,7 @@ import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.metrics.LoadTimes;
 import io.weft.agent.ops.Ops;
 import io.weft.agent.ops.Snapshot;
+import java.util.List;
 
 /** {@link CacheControlMXBean} over one {@link NamedCache}; reads its counters directly. */
 public final class CacheControl implements CacheControlMXBean {
@@ -137,6 +138,11 @@ public final class CacheControl implements CacheControlMXBean {
     public long getL1Entries() {
         Snapshot.CacheView view = ops.snapshot().cache(cache.name());
         return view == null ? 0 : view.l1Entries;
+    }
+
+    @Override
+    public List<String> getHotKeys() {
+        return ops.hotKeys(cache);
     }
 
     @Override

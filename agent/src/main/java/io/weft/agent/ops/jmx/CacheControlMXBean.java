@@ -1,5 +1,7 @@
 package io.weft.agent.ops.jmx;
 
+import java.util.List;
+
 /**
  * One cache over JMX: {@code io.weft:type=Cache,name=<ObjectName.quote(name)>}. Counters count since the
  * JVM started; times are in milliseconds (percentiles are bucket bounds: at most twice the true value).
@@ -57,6 +59,9 @@ public interface CacheControlMXBean {
 
     /** Entries of this cache in this JVM's L1. */
     long getL1Entries();
+
+    /** The keys of this cache with the most hits in this JVM's L1, most first (Caffeine's frequency sketch). */
+    List<String> getHotKeys();
 
     /** Removes this cache's entries from this JVM's L1 (Redis keeps its copies); returns how many. */
     long clear();
