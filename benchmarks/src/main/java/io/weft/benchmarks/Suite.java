@@ -84,9 +84,9 @@ public final class Suite {
         }
         results.addAll(run(MISS, only, 1, smoke, javaagent));
         if (redis != null) {
-            // L2 hit: a private redis-server; Weft's L1 entries live 1 ms (see L2Hit)
+            // L2 hit: a private redis-server; Weft without an L1 (see L2Hit)
             results.addAll(run(L2_HIT, only, 1, smoke, javaagent, "-Dbenchmarks.redis=" + redis,
-                    "-Dweft.redis.uri=" + redis, "-Dweft.l1.ttl=1ms"));
+                    "-Dweft.redis.uri=" + redis, "-Dweft.l1.maxSize=0"));
         } else {
             System.out.println("no --redis: the L2-hit benchmarks are skipped");
         }

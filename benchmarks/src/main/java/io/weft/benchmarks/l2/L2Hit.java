@@ -36,10 +36,9 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
  * real redis-server on loopback, with no L1 in the way. See docs/benchmarks.md.
  *
  * <p>The fork needs {@code -Dbenchmarks.redis=redis://127.0.0.1:<port>} (a private Redis: run.sh starts
- * one) and, for {@link #weft}, {@code -javaagent:<weft-agent.jar> -Dweft.redis.uri=<same> -Dweft.l1.ttl=1ms}
- * ({@code io.weft.benchmarks.Suite --redis URI} passes all of them). With {@code weft.l1.ttl=1ms} an L2 hit
- * still puts the value into L1 for 1 ms, so every variant cycles over {@value #USERS} users: a user is
- * read again only after {@value #USERS} Redis round trips (far more than 1 ms), so every call is an L2 hit.
+ * one) and, for {@link #weft}, {@code -javaagent:<weft-agent.jar> -Dweft.redis.uri=<same> -Dweft.l1.maxSize=0}
+ * ({@code io.weft.benchmarks.Suite --redis URI} passes all of them): Weft without an L1, so every call is an
+ * L2 hit. Every variant cycles over {@value #USERS} users all the same.
  * {@link #springCacheable} is Spring's {@code @Cacheable} with a {@code RedisCacheManager} and a JSON value
  * serializer ({@link SpringRedisCacheConfig}): it has no local tier, so every call is a Redis {@code GET}.
  */
@@ -118,7 +117,7 @@ public class L2Hit {
         }
     }
 
-    /** Weft with its L1 bypassed: fills Redis through the woven method and checks that it is woven and L2-backed. */
+    /** Weft without an L1: fills Redis through the woven method and checks that it is woven and L2-backed. */
     @State(Scope.Benchmark)
     public static class Weft {
         public WeftRemoteBooks books;
@@ -126,8 +125,8 @@ public class L2Hit {
 
         @Setup
         public void setUp() throws Exception {
-            if (!"1ms".equals(System.getProperty("weft.l1.ttl")) || System.getProperty("weft.redis.uri") == null) {
-                throw new IllegalStateException("the Weft L2 benchmark needs -Dweft.redis.uri=<uri> -Dweft.l1.ttl=1ms"
+            if (!"0".equals(System.getProperty("weft.l1.maxSize")) || System.getProperty("weft.redis.uri") == null) {
+                throw new IllegalStateException("the Weft L2 benchmark needs -Dweft.redis.uri=<uri> -Dweft.l1.maxSize=0"
                         + " (io.weft.benchmarks.Suite --redis passes them)");
             }
             // an earlier fork left its values in Redis: start from an empty key space, so the fill runs the body
@@ -173,7 +172,6 @@ public class L2Hit {
             } finally {
                 client.shutdown();
             }
-            Thread.sleep(5); // every L1 entry (1 ms) has expired
             for (int i = 0; i < USERS; i++) {
                 UUID id = new UUID(user(i).getMostSignificantBits(), user(i).getLeastSignificantBits());
                 List<Book> back = books.getBooks(id);
