@@ -14,7 +14,7 @@ import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.FailoverWatch;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
-import io.weft.agent.store.ValueCodec;
+import io.weft.agent.store.ValueCodecs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class RedisConnector implements AutoCloseable {
                 instanceId, ForeignEventMapping.parse(config.eventTemplates()), runtime);
         // opened now, so that the first lookup finds the connection open
         store.open();
-        runtime.connect(new SharedLevel(store, new ValueCodec(config.maxValueBytes()), config.namespace()), publisher,
+        runtime.connect(new SharedLevel(store, new ValueCodecs(config.maxValueBytes()), config.namespace()), publisher,
                 instanceId);
         warmUp(instanceId, store);
         publisher.start();

@@ -7,6 +7,7 @@ import io.weft.agent.store.StoredValue;
 import io.weft.agent.store.UnreadableValueException;
 import io.weft.agent.store.UnstorableValueException;
 import io.weft.agent.store.ValueCodec;
+import io.weft.agent.store.ValueCodecs;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Set;
@@ -27,15 +28,15 @@ final class SharedLevel {
     private static final int MAX_PENDING = 10_000;
 
     private final RedisStore store;
-    private final ValueCodec codec;
+    private final ValueCodecs codecs;
     private final String namespace;
     private final Set<String> pendingKeys = ConcurrentHashMap.newKeySet();
     private final Set<String> pendingPrefixes = ConcurrentHashMap.newKeySet();
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
 
-    SharedLevel(RedisStore store, ValueCodec codec, String namespace) {
+    SharedLevel(RedisStore store, ValueCodecs codecs, String namespace) {
         this.store = store;
-        this.codec = codec;
+        this.codecs = codecs;
         this.namespace = namespace;
     }
 
@@ -80,6 +81,7 @@ final class SharedLevel {
         }
         try {
             Type type = method.declared().valueType(method.shape());
+            ValueCodec codec = codecs.of(method.declared().declaringClass());
             return new Found(true, codec.decode(stored.value(), type), stored.remainingMillis(), null);
         } catch (UnreadableValueException | ReflectiveOperationException e) {
             method.cache().stats().recordL2Unreadable();
@@ -99,7 +101,9 @@ final class SharedLevel {
         CacheStats stats = method.cache().stats();
         byte[] json;
         try {
-            json = codec.encode(value);
+            json = codecs.of(method.declared().declaringClass()).encode(value);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
         } catch (UnstorableValueException e) {
             stats.recordL2NotStored();
             if (e.reason() != UnstorableValueException.Reason.TOO_LARGE

@@ -15,7 +15,7 @@ import io.weft.agent.events.InvalidationEvent;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
-import io.weft.agent.store.ValueCodec;
+import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
@@ -68,7 +68,7 @@ class CacheRuntimeConnectTest {
     }
 
     private void connect(CacheRuntime through) {
-        through.connect(new SharedLevel(store, new ValueCodec(1 << 20), ns), publisher, "host-1");
+        through.connect(new SharedLevel(store, new ValueCodecs(1 << 20), ns), publisher, "host-1");
         publisher.start();
     }
 
