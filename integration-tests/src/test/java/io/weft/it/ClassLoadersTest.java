@@ -2,6 +2,7 @@ package io.weft.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
 import io.weft.it.support.Paths;
 import io.weft.it.support.TestApps;
@@ -67,17 +68,21 @@ class ClassLoadersTest {
     }
 
     /**
-     * SPEC §10: an undeployed web application's loader is collected; its L1 values (objects of its classes) are
-     * let go when they expire ({@code weft.l1.ttl}, 1 s here) even when no other call comes.
+     * SPEC §10: an undeployed web application's loader is collected, after its values went through Redis (Jackson's
+     * caches, the methods' value types) and its keys were read from property paths (method handles); its L1 values
+     * (objects of its classes) are let go when they expire ({@code weft.l1.ttl}, 3 s here) even when no call comes.
      */
     @Test
     void anUndeployedApplicationsLoaderIsCollected() throws Exception {
         Path webapp = TestApps.compile("webapps/webapp", List.of("-g"));
         Path app = TestApps.compile("webapps/app", List.of("-g"));
-        try (AppJvm jvm = AppJvm.builder().property("weft.l1.ttl", "1s").classpath(app, Paths.annotationsJar())
-                .main("app.UndeployMain", webapp.toString()).start()) {
+        try (RedisFixture redis = RedisFixture.start();
+                AppJvm jvm = AppJvm.builder().property("weft.l1.ttl", "3s").property("weft.redis.uri", redis.uri())
+                        .property("weft.redis.timeout", "3s").property("weft.cache.tc:shelf.l1", "false")
+                        .classpath(app, Paths.annotationsJar()).main("app.UndeployMain", webapp.toString()).start()) {
             Map<String, String> checks = jvm.checks(Duration.ofSeconds(90));
             assertEquals("true", checks.get("cached"), jvm.transcript());
+            assertEquals("true", checks.get("fromRedis"), jvm.transcript());
             assertEquals("true", checks.get("collected"), jvm.transcript());
         }
     }

@@ -5,6 +5,7 @@ import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.EvictionSink;
 import io.weft.agent.keys.CacheKey;
+import io.weft.agent.keys.KeyScope;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
 import java.time.Duration;
@@ -44,6 +45,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
         this.maxWaitNanos = maxWait.toNanos();
+        scopes.whenCollected(this::forget);
     }
 
     /**
@@ -309,6 +311,15 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /** Up to {@code limit} keys of {@code cache} with the most hits in this JVM's L1, most first (SPEC §12). */
     public List<String> hotKeys(NamedCache cache, int limit) {
         return l1.hottest(cache.stats(), limit);
+    }
+
+    /**
+     * Forgets what is left of a class loader that was collected (SPEC §10): its methods, and its scope's L1 entries
+     * (values of JDK types, which did not hold the loader, of methods that nobody can call any more).
+     */
+    private void forget(KeyScope scope) {
+        methods.forgetCollected();
+        l1.removeScope(scope);
     }
 
     /** L1 entries by cache name, counted in one pass over the L1 (caches without entries are absent). */

@@ -1,5 +1,6 @@
 package io.weft.agent.cache;
 
+import io.weft.agent.keys.ClassBound;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -8,7 +9,7 @@ import java.util.List;
 
 /**
  * A woven method as its class file declares it: class, name, parameter types and names, and the loader
- * that defined it. The generic type of its cached value is resolved by reflection once, on first
+ * that defined it (held weakly). The generic type of its cached value is resolved by reflection on first
  * use, because the class cannot be inspected while it is being woven.
  */
 public final class DeclaredMethod {
@@ -18,7 +19,7 @@ public final class DeclaredMethod {
     private final List<String> parameterTypes;
     private final List<String> parameterNames;
     private final WeakReference<ClassLoader> loader;
-    private volatile Type valueType;
+    private final ClassBound<Method> method;
 
     /**
      * @param parameterTypes erased binary names, as {@link Class#getName()} spells them
@@ -30,7 +31,8 @@ public final class DeclaredMethod {
         this.name = name;
         this.parameterTypes = List.copyOf(parameterTypes);
         this.parameterNames = List.copyOf(parameterNames);
-        this.loader = new WeakReference<>(loader);
+        this.loader = loader == null ? null : new WeakReference<>(loader);
+        this.method = new ClassBound<>(declaringType, loader, this::find);
     }
 
     /** {@code com.acme.Books#find}, for messages. */
@@ -44,29 +46,35 @@ public final class DeclaredMethod {
 
     /**
      * The declared type of the cached value: the return type, or its type argument for
-     * {@code Optional}, {@code CompletableFuture} and {@code CompletionStage}.
+     * {@code Optional}, {@code CompletableFuture} and {@code CompletionStage}. The method is found by
+     * reflection on first use and kept by its class, never strongly by Weft (SPEC §10).
      */
     public Type valueType(ResultShape shape) throws ReflectiveOperationException {
-        Type type = valueType;
-        if (type == null) {
-            type = method().getGenericReturnType();
-            if (shape != ResultShape.PLAIN) {
-                type = type instanceof ParameterizedType ? ((ParameterizedType) type).getActualTypeArguments()[0]
-                        : Object.class;
-            }
-            valueType = type;
+        Type type = method.get().getGenericReturnType();
+        if (shape != ResultShape.PLAIN) {
+            type = type instanceof ParameterizedType ? ((ParameterizedType) type).getActualTypeArguments()[0]
+                    : Object.class;
         }
         return type;
     }
 
-    private Method method() throws ReflectiveOperationException {
-        Class<?> type = Class.forName(declaringType, false, loader.get());
+    /** The class that declares the method, found through its loader. */
+    public Class<?> declaringClass() throws ClassNotFoundException {
+        return method.get().getDeclaringClass();
+    }
+
+    /** Whether the loader that defined the method was collected (its application is gone). */
+    boolean loaderCollected() {
+        return loader != null && loader.get() == null;
+    }
+
+    private Method find(Class<?> type) {
         for (Method candidate : type.getDeclaredMethods()) {
             if (candidate.getName().equals(name) && matches(candidate.getParameterTypes())) {
                 return candidate;
             }
         }
-        throw new NoSuchMethodException(owner() + parameterTypes);
+        throw new IllegalStateException(new NoSuchMethodException(owner() + parameterTypes));
     }
 
     private boolean matches(Class<?>[] types) {

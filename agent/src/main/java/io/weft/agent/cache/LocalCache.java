@@ -98,6 +98,11 @@ final class LocalCache {
         }
     }
 
+    /** Removes the entries of a scope whose loader was collected (values of JDK types do not hold their loader). */
+    void removeScope(KeyScope scope) {
+        cache.asMap().keySet().removeIf(key -> key.scope() == scope);
+    }
+
     void removePrefix(String prefix) {
         cache.asMap().entrySet().removeIf(entry -> {
             if (entry.getKey().text().startsWith(prefix)) {

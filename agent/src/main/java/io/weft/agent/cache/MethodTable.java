@@ -43,6 +43,25 @@ public final class MethodTable {
         return invalidations[id];
     }
 
+    /**
+     * Forgets the methods whose defining loader was collected (SPEC §10: nothing of an undeployed application is
+     * kept); their ids are never called again, and a redeploy registers its methods under new ids.
+     */
+    public synchronized void forgetCollected() {
+        CachedMethod[] c = cached.clone();
+        Invalidation[] i = invalidations.clone();
+        for (int id = 0; id < c.length; id++) {
+            if (c[id] != null && c[id].declared().loaderCollected()) {
+                c[id] = null;
+            }
+            if (i[id] != null && i[id].declared().loaderCollected()) {
+                i[id] = null;
+            }
+        }
+        invalidations = i;
+        cached = c;
+    }
+
     /** {@code Class#method} of an id, for messages. */
     String describe(int id) {
         CachedMethod method = id < cached.length ? cached[id] : null;
@@ -53,8 +72,16 @@ public final class MethodTable {
         return invalidation != null ? invalidation.declared().owner() : "method #" + id;
     }
 
-    /** How many methods are woven. */
+    /** How many methods are woven (of loaders not collected). */
     public int size() {
-        return cached.length;
+        CachedMethod[] c = cached;
+        Invalidation[] i = invalidations;
+        int size = 0;
+        for (int id = 0; id < c.length; id++) {
+            if (c[id] != null || i[id] != null) {
+                size++;
+            }
+        }
+        return size;
     }
 }

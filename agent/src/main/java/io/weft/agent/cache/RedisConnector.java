@@ -14,7 +14,7 @@ import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.FailoverWatch;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
-import io.weft.agent.store.ValueCodec;
+import io.weft.agent.store.ValueCodecs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +64,8 @@ public final class RedisConnector implements AutoCloseable {
         // opened before the runtime uses it, so that lookups do not wait for the connection (a miss meanwhile
         // is stored once connected): a Redis that refuses connections fails this at once
         awaitOpen(store, OPEN_WAIT);
-        ValueCodec codec = new ValueCodec(config.maxValueBytes(), config.compressMinBytes());
-        runtime.connect(new SharedLevel(store, codec, config.namespace(), config.leaseWait()), publisher, instanceId,
+        ValueCodecs codecs = new ValueCodecs(config.maxValueBytes(), config.compressMinBytes());
+        runtime.connect(new SharedLevel(store, codecs, config.namespace(), config.leaseWait()), publisher, instanceId,
                 bound -> caughtUp(store, reader, bound));
         warmUp(instanceId, store);
         publisher.start();

@@ -7,6 +7,7 @@ import io.weft.agent.store.StoredValue;
 import io.weft.agent.store.UnreadableValueException;
 import io.weft.agent.store.UnstorableValueException;
 import io.weft.agent.store.ValueCodec;
+import io.weft.agent.store.ValueCodecs;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,7 @@ final class SharedLevel {
     private static final long LAST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final RedisStore store;
-    private final ValueCodec codec;
+    private final ValueCodecs codecs;
     private final String namespace;
     private final long leaseWaitNanos;
     private final Set<String> pendingKeys = ConcurrentHashMap.newKeySet();
@@ -41,9 +42,9 @@ final class SharedLevel {
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
 
     /** @param leaseWait the longest a miss waits for another instance's load of its key ({@code weft.lease.wait}) */
-    SharedLevel(RedisStore store, ValueCodec codec, String namespace, Duration leaseWait) {
+    SharedLevel(RedisStore store, ValueCodecs codecs, String namespace, Duration leaseWait) {
         this.store = store;
-        this.codec = codec;
+        this.codecs = codecs;
         this.namespace = namespace;
         this.leaseWaitNanos = leaseWait.toNanos();
     }
@@ -122,6 +123,7 @@ final class SharedLevel {
         }
         try {
             Type type = method.declared().valueType(method.shape());
+            ValueCodec codec = codecs.of(method.declared().declaringClass());
             return new Found(true, codec.decode(stored.value(), type), stored.remainingMillis(), null);
         } catch (UnreadableValueException | ReflectiveOperationException e) {
             method.cache().stats().recordL2Unreadable();
@@ -141,7 +143,9 @@ final class SharedLevel {
         CacheStats stats = method.cache().stats();
         byte[] json;
         try {
-            json = codec.encode(value);
+            json = codecs.of(method.declared().declaringClass()).encode(value);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
         } catch (UnstorableValueException e) {
             stats.recordL2NotStored();
             if (e.reason() != UnstorableValueException.Reason.TOO_LARGE

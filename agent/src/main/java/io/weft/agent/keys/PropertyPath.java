@@ -3,7 +3,6 @@ package io.weft.agent.keys;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.ref.WeakReference;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -14,7 +13,8 @@ import java.util.List;
  * A property path such as {@code .user.id} read from a value: each step is a record accessor
  * {@code a()}, a getter {@code getA()}/{@code isA()} or a field {@code a} of the declared type. The
  * weaver checks that the path exists; the accessors are resolved once, on first use, into method
- * handles (the declared classes cannot be loaded while the method's own class is being woven).
+ * handles (the declared classes cannot be loaded while the method's own class is being woven), kept by the
+ * declared class ({@link ClassBound}) so that they never hold an undeployed application's loader.
  * A {@code null} anywhere on the path reads as {@code null}.
  */
 final class PropertyPath {
@@ -23,19 +23,20 @@ final class PropertyPath {
 
     private final String declaredType;
     private final List<String> names;
-    private final WeakReference<ClassLoader> loader;
-    private volatile MethodHandle[] readers;
+    private final ClassBound<MethodHandle[]> readers;
 
     PropertyPath(String declaredType, List<String> names, ClassLoader loader) {
         this.declaredType = declaredType;
         this.names = names;
-        this.loader = new WeakReference<>(loader);
+        this.readers = new ClassBound<>(declaredType, loader, this::resolve);
     }
 
     Object read(Object root) {
-        MethodHandle[] steps = readers;
-        if (steps == null) {
-            steps = resolve();
+        MethodHandle[] steps;
+        try {
+            steps = readers.get();
+        } catch (ClassNotFoundException e) {
+            throw failure(e);
         }
         Object value = root;
         try {
@@ -53,12 +54,9 @@ final class PropertyPath {
         return value;
     }
 
-    private synchronized MethodHandle[] resolve() {
-        if (readers != null) {
-            return readers;
-        }
+    private MethodHandle[] resolve(Class<?> declared) {
         try {
-            Class<?> type = Class.forName(declaredType, false, loader.get());
+            Class<?> type = declared;
             MethodHandle[] steps = new MethodHandle[names.size()];
             for (int i = 0; i < steps.length; i++) {
                 AccessibleObject accessor = find(type, names.get(i));
@@ -73,12 +71,15 @@ final class PropertyPath {
                 }
                 steps[i] = handle.asType(READER);
             }
-            readers = steps;
             return steps;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot read property path ." + String.join(".", names)
-                    + " of " + declaredType + ": " + e, e);
+            throw failure(e);
         }
+    }
+
+    private IllegalStateException failure(Exception e) {
+        return new IllegalStateException("cannot read property path ." + String.join(".", names)
+                + " of " + declaredType + ": " + e, e);
     }
 
     private static AccessibleObject find(Class<?> type, String name) throws NoSuchFieldException {

@@ -17,7 +17,7 @@ import io.weft.agent.events.InvalidationEvent;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
-import io.weft.agent.store.ValueCodec;
+import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
@@ -76,7 +76,7 @@ class CacheRuntimeConnectTest {
 
     /** Connects, with {@code caughtUp} standing for the event reader (it may apply another instance's events). */
     private void connect(CacheRuntime through, SharedLevelConnection.EventsCaughtUp caughtUp) {
-        through.connect(new SharedLevel(store, new ValueCodec(1 << 20, 0), ns, Duration.ofSeconds(1)), publisher, "host-1", caughtUp);
+        through.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), ns, Duration.ofSeconds(1)), publisher, "host-1", caughtUp);
         publisher.start();
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
+import io.weft.agent.testing.Await;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -208,6 +209,34 @@ class CacheRuntimeTest {
             runtime.evictKey("book:1");
             assertEquals("A2", call(inA, "1", "A2"), "an eviction by key text reaches every loader's entry");
             assertEquals("B2", call(inB, "1", "B2"));
+        }
+    }
+
+    /**
+     * SPEC §10: once an application's loader is collected, its methods and its scope's entries (strings here, which
+     * do not hold the loader) are forgotten; other loaders' are kept.
+     */
+    @Test
+    void theMethodsAndEntriesOfACollectedLoaderAreForgotten() throws Exception {
+        int kept = cached();
+        call(kept, "1", "kept");
+        callOnceInAnUndeployedApplication();
+        assertEquals(2, methods.size());
+        assertEquals(2, runtime.l1Size());
+        Await.until("the application's loader is collected and its method and entry are forgotten", () -> {
+            System.gc();
+            return methods.size() == 1 && runtime.l1Size() == 1;
+        });
+        assertEquals("kept", call(kept, "1", "unused"));
+    }
+
+    private void callOnceInAnUndeployedApplication() throws Exception {
+        try (URLClassLoader webApp = new URLClassLoader(new URL[0], null)) {
+            DeclaredMethod declared = new DeclaredMethod("com.acme.Books", "find", List.of("java.lang.String"),
+                    List.of("id"), webApp);
+            int id = methods.register(new CachedMethod(declared, caches.cache("book", true), key("book:"),
+                    scopes.of(webApp), 60_000, TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null));
+            assertEquals("undeployed", call(id, "1", "undeployed"));
         }
     }
 

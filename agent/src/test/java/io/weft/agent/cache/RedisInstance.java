@@ -8,7 +8,7 @@ import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.FailoverWatch;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
-import io.weft.agent.store.ValueCodec;
+import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
 import java.time.Duration;
@@ -64,7 +64,7 @@ final class RedisInstance implements AutoCloseable {
         EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 10_000, 100, timeout, id));
         reader = closer.later(new StreamReader(endpoint, ns, id,
                 ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
-        runtime.connect(new SharedLevel(store, new ValueCodec(1 << 20, 0), ns, Duration.ofSeconds(1)), publisher, id,
+        runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), ns, Duration.ofSeconds(1)), publisher, id,
                 bound -> RedisConnector.caughtUp(store, reader, bound));
         publisher.start();
         reader.start();

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
-import io.weft.agent.store.ValueCodec;
+import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
@@ -24,7 +24,7 @@ class SharedLevelLeaseTest {
         try (RedisFixture redis = RedisFixture.startLocal(null);
                 RedisEndpoint endpoint = new RedisEndpoint(redis.uri());
                 RedisStore store = new RedisStore(endpoint, Duration.ofMillis(150), new CircuitBreaker("lease test"))) {
-            SharedLevel shared = new SharedLevel(store, new ValueCodec(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+            SharedLevel shared = new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
             DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "find", List.of("java.lang.String"),
                     List.of("id"), getClass().getClassLoader());
             CachedMethod method = new CachedMethod(declared, new CacheRegistry().cache("books", true),

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
-import io.weft.agent.store.ValueCodec;
+import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
@@ -47,8 +47,8 @@ class SharedLevelLeaseWaitTest {
         endpoint = new RedisEndpoint(redis.uri());
         store = new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("lease wait test"));
         assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
-        loader = new SharedLevel(store, new ValueCodec(1 << 20, 0), "ns:", LEASE_WAIT);
-        waiter = new SharedLevel(store, new ValueCodec(1 << 20, 0), "ns:", LEASE_WAIT);
+        loader = new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", LEASE_WAIT);
+        waiter = new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", LEASE_WAIT);
     }
 
     @AfterEach
@@ -110,7 +110,7 @@ class SharedLevelLeaseWaitTest {
     @Test
     void aMissRunsTheMethodWhenNoValueArrivesInTime() {
         CachedMethod find = method("find", ResultShape.PLAIN);
-        SharedLevel short1 = new SharedLevel(store, new ValueCodec(1 << 20, 0), "ns:", Duration.ofMillis(100));
+        SharedLevel short1 = new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofMillis(100));
         assertNotNull(loader.lookup(find, "books:3").lease);
 
         SharedLevel.Found found = short1.lookup(find, "books:3");

@@ -28,6 +28,11 @@ public final class Paths {
         return existing("weft.it.oldLibs");
     }
 
+    /** The Tomcat distribution unpacked by the build (its {@code bin/catalina.sh}, {@code lib/servlet-api.jar}). */
+    public static Path tomcatHome() {
+        return existing("weft.it.tomcat");
+    }
+
     /** Sources of the small applications under test, compiled by {@link TestApps}. */
     public static Path appSources() {
         return existing("weft.it.apps");
