@@ -23,6 +23,11 @@ public final class Paths {
         return existing("weft.it.sampleApp");
     }
 
+    /** The Spring Boot executable jar of {@code fixtures/boot-app}. */
+    public static Path bootAppJar() {
+        return existing("weft.it.bootApp");
+    }
+
     /** Older Jackson, Caffeine and Byte Buddy jars, copied by the build for the conflicting-versions test. */
     public static Path oldLibs() {
         return existing("weft.it.oldLibs");
