@@ -28,6 +28,11 @@ public final class Paths {
         return existing("weft.it.bootApp");
     }
 
+    /** The OpenTelemetry Java agent, copied from Maven Central by the build. */
+    public static Path otelAgentJar() {
+        return existing("weft.it.otelAgent");
+    }
+
     /** Older Jackson, Caffeine and Byte Buddy jars, copied by the build for the conflicting-versions test. */
     public static Path oldLibs() {
         return existing("weft.it.oldLibs");
