@@ -33,6 +33,12 @@ public final class Paths {
         return existing("weft.it.otelAgent");
     }
 
+    /** The class path of {@code fixtures/kotlin-app}: its jar and kotlin-stdlib. */
+    public static Path[] kotlinAppClasspath() {
+        Path target = existing("weft.it.kotlinApp");
+        return new Path[] {target.resolve("weft-it-kotlin-app.jar"), target.resolve("lib").resolve("*")};
+    }
+
     /** Older Jackson, Caffeine and Byte Buddy jars, copied by the build for the conflicting-versions test. */
     public static Path oldLibs() {
         return existing("weft.it.oldLibs");
