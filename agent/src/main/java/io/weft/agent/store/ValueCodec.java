@@ -22,7 +22,8 @@ import java.lang.reflect.Type;
  * the data are refused even where a class asks for them with {@code @JsonTypeInfo}. Dates and times
  * are ISO-8601 strings that keep their offset and zone. Unknown properties are ignored, so a class
  * that gained or lost a field still reads old values. A class without a default constructor is read through its
- * all-arguments constructor, its parameters named from the class file ({@link ConstructorParameterNames}).
+ * all-arguments constructor, its parameters named from the class file ({@link ConstructorParameterNames}); a Kotlin
+ * property {@code isX} keeps its name ({@link KotlinIsProperties}).
  */
 public final class ValueCodec {
 
@@ -30,7 +31,7 @@ public final class ValueCodec {
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
             .annotationIntrospector(AnnotationIntrospector.pair(new JacksonAnnotationIntrospector(),
-                    new ConstructorParameterNames()))
+                    AnnotationIntrospector.pair(new ConstructorParameterNames(), new KotlinIsProperties())))
             .polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)

@@ -7,16 +7,22 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
 
 /**
  * A method as its class file describes it, read through Byte Buddy's type pool in extended mode,
- * which takes parameter names from MethodParameters or, failing that, the LocalVariableTable.
+ * which takes parameter names from MethodParameters or, failing that, the LocalVariableTable. When the
+ * class file handed over names no parameter, the names come from the class file its loader holds: an agent
+ * that transformed the class first (OpenTelemetry's inlined advice) puts code before the method's first
+ * instruction, and the type pool only takes LocalVariableTable entries that start there.
  */
 final class MethodSignature implements Signature {
 
     private final MethodDescription method;
     private final ClassLoader classLoader;
+    private MethodDescription asLoaded;
 
     MethodSignature(MethodDescription method, ClassLoader classLoader) {
         this.method = method;
@@ -31,7 +37,28 @@ final class MethodSignature implements Signature {
     @Override
     public String parameterName(int index) {
         ParameterDescription parameter = method.getParameters().get(index);
+        if (!parameter.isNamed()) {
+            parameter = asLoaded().getParameters().get(index);
+        }
         return parameter.isNamed() ? parameter.getName() : null;
+    }
+
+    /** The method as the class file of its loader describes it, or as handed over when that cannot be read. */
+    private MethodDescription asLoaded() {
+        if (asLoaded == null) {
+            asLoaded = method;
+            try {
+                TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(),
+                        ClassFileLocator.ForClassLoader.of(classLoader), TypePool.Default.ReaderMode.EXTENDED);
+                String descriptor = method.getDescriptor();
+                asLoaded = pool.describe(method.getDeclaringType().getTypeName()).resolve().getDeclaredMethods()
+                        .filter(ElementMatchers.named(method.getInternalName())
+                                .and(ElementMatchers.hasDescriptor(descriptor))).getOnly();
+            } catch (RuntimeException e) {
+                // no class file to read (a generated class): the parameters stay unnamed
+            }
+        }
+        return asLoaded;
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class AppJvm implements AutoCloseable {
         private String agentArgs;
         private boolean agent = true;
         private final List<String> jvmOptions = new ArrayList<>();
+        private final List<String> optionsBeforeAgent = new ArrayList<>();
         private final List<String> classpath = new ArrayList<>();
         private final List<String> programArgs = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -76,6 +77,12 @@ public final class AppJvm implements AutoCloseable {
         /** Any other JVM option, e.g. {@code -XX:+EnableDynamicAgentLoading}. */
         public Builder jvmOption(String option) {
             jvmOptions.add(option);
+            return this;
+        }
+
+        /** An option placed before Weft's {@code -javaagent}, e.g. another agent that must load first. */
+        public Builder jvmOptionBeforeAgent(String option) {
+            optionsBeforeAgent.add(option);
             return this;
         }
 
@@ -116,6 +123,7 @@ public final class AppJvm implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(Paths.javaLauncher().toString());
             command.add("-Xshare:auto");
+            command.addAll(optionsBeforeAgent);
             if (agent) {
                 command.add("-javaagent:" + Paths.agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
             }

@@ -1,0 +1,76 @@
+package io.weft.agent.weaving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.InputStream;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
+import org.junit.jupiter.api.Test;
+
+/** Parameter names of a method as the class file handed to Weft describes it, or as its loader holds it. */
+class MethodSignatureTest {
+
+    /**
+     * Another agent that transformed the class first (OpenTelemetry's inlined advice) puts code before the
+     * method's first instruction, so that the LocalVariableTable's parameter entries no longer start the method,
+     * where Byte Buddy's type pool looks for them: the names come from the class file the loader holds.
+     */
+    @Test
+    void namesSurviveCodeThatAnotherAgentPutBeforeTheFirstInstruction() throws IOException {
+        MethodDescription sum = describe(prefixEveryMethod(original()), "sum");
+        MethodSignature signature = new MethodSignature(sum, MethodSignatureTest.class.getClassLoader());
+        assertEquals("a", signature.parameterName(0));
+        assertEquals("c", signature.parameterName(2));
+    }
+
+    @Test
+    void namesComeFromTheClassFileAsHandedOver() throws IOException {
+        MethodSignature signature = new MethodSignature(describe(original(), "sum"), null);
+        assertEquals("b", signature.parameterName(1));
+    }
+
+    private static MethodDescription describe(byte[] classFile, String method) {
+        String name = WeavingSubject.class.getName();
+        TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), ClassFileLocator.Simple.of(name, classFile),
+                TypePool.Default.ReaderMode.EXTENDED);
+        return pool.describe(name).resolve().getDeclaredMethods().filter(ElementMatchers.named(method)).getOnly();
+    }
+
+    private static byte[] original() throws IOException {
+        try (InputStream in = WeavingSubject.class.getResourceAsStream("WeavingSubject.class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Every method starts with a {@code NOP} on a line of its own, as inlined enter advice would. */
+    private static byte[] prefixEveryMethod(byte[] classFile) {
+        ClassReader reader = new ClassReader(classFile);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
+                    @Override
+                    public void visitCode() {
+                        super.visitCode();
+                        Label start = new Label();
+                        super.visitLabel(start);
+                        super.visitLineNumber(1, start);
+                        super.visitInsn(Opcodes.NOP);
+                    }
+                };
+            }
+        }, ClassReader.SKIP_FRAMES);
+        return writer.toByteArray();
+    }
+}
