@@ -46,6 +46,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.invalidator = new Invalidator(l1, flights, redis);
         this.maxWaitNanos = maxWait.toNanos();
         scopes.whenCollected(this::forget);
+        FirstCallWarmUp.run(l1, flights);
     }
 
     /**

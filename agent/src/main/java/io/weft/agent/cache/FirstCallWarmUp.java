@@ -1,0 +1,56 @@
+package io.weft.agent.cache;
+
+import io.weft.agent.keys.CacheKey;
+import io.weft.agent.keys.KeyScope;
+import io.weft.agent.metrics.CacheStats;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a miss, a store and a hit through the runtime's parts once, when the runtime is created (on the thread
+ * that weaves the first class), so that the classes a first call needs are loaded and initialized before any
+ * caller makes one. Otherwise the first callers load them, and the callers that wait for that class loading or
+ * initialization are virtual threads pinned to their carriers (SPEC §10: waits never pin a carrier). Its key
+ * lives in a scope of its own, which no caller's key can equal, and leaves nothing behind.
+ */
+final class FirstCallWarmUp {
+
+    private static final KeyScope SCOPE = new KeyScope("Weft's warm-up");
+
+    private FirstCallWarmUp() {
+    }
+
+    static void run(LocalCache l1, SingleFlight flights) {
+        CacheStats stats = new CacheStats("weft:warm-up");
+        CacheKey key = CacheKey.of(SCOPE, "weft:warm-up");
+        l1.get(key);
+        stats.recordMiss();
+        Load load = new Load(key);
+        flights.start(load);
+        load.started(null);
+        CacheEntry entry = l1.entry("warm-up", Long.MAX_VALUE, stats);
+        l1.putUnless(key, entry, load::invalidated);
+        stats.recordLoad(load.elapsedNanos());
+        DeferredStores deferred = new DeferredStores();
+        deferred.add(null, load, entry.value());
+        deferred.markKey(load.key());
+        deferred.done(deferred.pending());
+        if (SharedLevel.Found.NOTHING.hit) {
+            throw new IllegalStateException("nothing found must not be a hit");
+        }
+        flights.complete(load, entry);
+        load.valueFuture();
+        try {
+            load.await(1);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("a completed load did not answer", e);
+        }
+        CacheEntry hit = l1.get(key);
+        if (hit != null) {
+            hit.sampleHit();
+        }
+        stats.recordL1Hit();
+        ThreadLocalRandom.current().nextInt();
+        l1.removeScope(SCOPE);
+    }
+}
