@@ -27,7 +27,8 @@ final class Joiners {
 
     private static long parked() {
         return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING)
+                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING
+                        || e.getKey().getState() == Thread.State.WAITING)
                 .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("await")
                         && f.getClassName().equals(Load.class.getName())))
                 .count();
