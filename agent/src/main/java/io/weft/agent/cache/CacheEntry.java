@@ -24,16 +24,21 @@ final class CacheEntry extends Hit {
     /** Hits sampled (about one in eight): approximate, and racy by design; ranks keys, counts nothing else. */
     private int sampledHits;
 
-    /** @param deadlineNanos the {@link System#nanoTime()} at which it expires, or {@link #NO_DEADLINE} */
+    /** @param deadlineNanos the L1's ticker reading at which it expires, or {@link #NO_DEADLINE} */
     CacheEntry(Object value, CacheStats stats, long deadlineNanos) {
         super(value);
         this.stats = stats;
         this.deadlineNanos = deadlineNanos;
     }
 
-    /** Whether the entry outlived its own TTL (shorter than {@code weft.l1.ttl}); free for the others. */
-    boolean expired() {
-        return deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos >= 0;
+    /** Whether the entry has a deadline of its own (a TTL shorter than {@code weft.l1.ttl}); Caffeine expires the others. */
+    boolean hasDeadline() {
+        return deadlineNanos != NO_DEADLINE;
+    }
+
+    /** Whether an entry {@linkplain #hasDeadline with a deadline} has passed it at {@code nowNanos}. */
+    boolean expiredAt(long nowNanos) {
+        return nowNanos - deadlineNanos >= 0;
     }
 
     CacheStats stats() {

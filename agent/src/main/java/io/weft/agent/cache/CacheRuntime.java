@@ -1,5 +1,6 @@
 package io.weft.agent.cache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.bootstrap.Handler;
 import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.events.EventPublisher;
@@ -31,6 +32,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final SharedLevelConnection redis = new SharedLevelConnection();
     private final Invalidator invalidator;
     private final long maxWaitNanos;
+    private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
     private volatile long firstLookupNanos;
     private final LongAdder invalidationsReplayed = new LongAdder();
@@ -38,15 +40,18 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /**
      * @param l1TtlNanos the longest an L1 entry lives ({@code weft.l1.ttl})
      * @param maxWait the longest a caller waits for another caller's load of the same key ({@code weft.load.maxWait})
+     * @param ticker the time of L1 expiry, load waits and load times ({@link Ticker#systemTicker()} in production)
      */
-    public CacheRuntime(MethodTable methods, LoaderScopes scopes, long l1MaxSize, long l1TtlNanos, Duration maxWait) {
+    public CacheRuntime(MethodTable methods, LoaderScopes scopes, long l1MaxSize, long l1TtlNanos, Duration maxWait,
+            Ticker ticker) {
         this.methods = methods;
-        this.l1 = new LocalCache(l1MaxSize, l1TtlNanos, scopes);
+        this.ticker = ticker;
+        this.l1 = new LocalCache(l1MaxSize, l1TtlNanos, scopes, ticker);
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
         this.maxWaitNanos = maxWait.toNanos();
         scopes.whenCollected(this::forget);
-        FirstCallWarmUp.run(l1, flights);
+        FirstCallWarmUp.run(l1, flights, ticker);
     }
 
     /**
@@ -103,10 +108,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * and handing it to the woven code abandons it, so that no caller waits for a load nobody runs.
      */
     private Object beginLoad(CachedMethod method, CacheKey key, Object[] args) {
+        long now = ticker.read();
         if (firstLookupNanos == 0) {
-            firstLookupNanos = System.nanoTime();
+            firstLookupNanos = now;
         }
-        Load mine = new Load(key);
+        Load mine = new Load(key, now);
         Load other = flights.start(mine);
         if (other != null) {
             return join(method, other);
@@ -131,7 +137,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 if (invalidation != null && invalidation.beforeInvocation()) {
                     invalidator.invalidate(invalidation, args, null);
                 }
-                mine.started(found.lease);
+                mine.started(found.lease, ticker.read());
                 if (shared == null && redis.connecting()) {
                     mine.storeOnceConnected();
                 }
@@ -150,8 +156,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     /**
-     * Joins another caller's load of the same key instead of running the method again, waiting at most
-     * {@code weft.load.maxWait}; after that, or when that load failed, the method runs uncached.
+     * Joins another caller's load of the same key instead of running the method again, waiting at most until
+     * that load has run {@code weft.load.maxWait}; after that, or when that load failed, the method runs uncached.
      */
     private Object join(CachedMethod method, Load other) {
         if (other.ownedByCurrentThread()) {
@@ -162,12 +168,12 @@ public final class CacheRuntime implements Handler, EvictionSink {
         }
         CacheEntry entry;
         try {
-            entry = other.await(maxWaitNanos);
+            entry = other.await(ticker, maxWaitNanos);
         } catch (TimeoutException e) {
             method.cache().stats().recordLoadWaitTimeout();
             WeftLog.warnRateLimited("load.wait:" + method.declared().owner(), "a call of " + method.declared().owner()
-                    + " waited " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (weft.load.maxWait) for another"
-                    + " call's load of the same key; it runs the method itself");
+                    + " stopped waiting for another call's load of the same key, running for "
+                    + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (weft.load.maxWait); it runs the method itself");
             return null;
         }
         if (entry == null) {
@@ -234,7 +240,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /** Stores a loaded value in L1 and, under the load's lease, in Redis; releases the callers waiting for it. */
     private void store(CachedMethod method, Load load, Object value) {
         CacheStats stats = method.cache().stats();
-        stats.recordLoad(load.elapsedNanos());
+        stats.recordLoad(load.elapsedNanos(ticker.read()));
         CacheEntry entry = l1.entry(value, method.l1TtlNanos(), stats);
         boolean kept = (value != null || method.cacheNull()) && putUnlessInvalidated(method, load, entry);
         SharedLevel shared = redis.shared();
@@ -354,7 +360,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     @Override
     public long cachingForMillis() {
         long first = firstLookupNanos;
-        return first == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - first));
+        return first == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(ticker.read() - first));
     }
 
     /**

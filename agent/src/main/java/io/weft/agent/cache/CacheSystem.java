@@ -1,5 +1,6 @@
 package io.weft.agent.cache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.bootstrap.Dispatch;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
@@ -26,7 +27,8 @@ public final class CacheSystem {
 
     private CacheSystem(WeftConfig config) {
         this.config = config;
-        this.runtime = new CacheRuntime(methods, scopes, config.l1MaxSize(), config.l1Ttl().toNanos(), config.loadMaxWait());
+        this.runtime = new CacheRuntime(methods, scopes, config.l1MaxSize(), config.l1Ttl().toNanos(), config.loadMaxWait(),
+                Ticker.systemTicker());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.weft.agent.cache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
@@ -20,17 +21,17 @@ final class FirstCallWarmUp {
     private FirstCallWarmUp() {
     }
 
-    static void run(LocalCache l1, SingleFlight flights) {
+    static void run(LocalCache l1, SingleFlight flights, Ticker ticker) {
         CacheStats stats = new CacheStats("weft:warm-up");
         CacheKey key = CacheKey.of(SCOPE, "weft:warm-up");
         l1.get(key);
         stats.recordMiss();
-        Load load = new Load(key);
+        Load load = new Load(key, ticker.read());
         flights.start(load);
-        load.started(null);
+        load.started(null, ticker.read());
         CacheEntry entry = l1.entry("warm-up", Long.MAX_VALUE, stats);
         l1.putUnless(key, entry, load::invalidated);
-        stats.recordLoad(load.elapsedNanos());
+        stats.recordLoad(load.elapsedNanos(ticker.read()));
         DeferredStores deferred = new DeferredStores();
         deferred.add(null, load, entry.value());
         deferred.markKey(load.key());
@@ -41,7 +42,7 @@ final class FirstCallWarmUp {
         flights.complete(load, entry);
         load.valueFuture();
         try {
-            load.await(1);
+            load.await(ticker, 1);
         } catch (TimeoutException e) {
             throw new IllegalStateException("a completed load did not answer", e);
         }

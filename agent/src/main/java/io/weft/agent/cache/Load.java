@@ -1,7 +1,7 @@
 package io.weft.agent.cache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.keys.CacheKey;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,11 +10,13 @@ import java.util.concurrent.TimeoutException;
 /**
  * A miss being loaded: the one caller that runs the method owns it, concurrent callers for the same
  * key wait for it (single flight), and an invalidation of the key while it runs marks it so that its
- * result is not left in the cache (the stale-set race, SPEC §5).
+ * result is not left in the cache (the stale-set race, SPEC §5). Times are readings of the runtime's
+ * {@link Ticker}.
  */
 final class Load {
 
     private final CacheKey key;
+    private final long registeredNanos;
     private volatile Thread owner = Thread.currentThread();
     private volatile CompletableFuture<?> bodyFuture;
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
@@ -23,8 +25,10 @@ final class Load {
     private boolean storeOnceConnected;
     private long startNanos;
 
-    Load(CacheKey key) {
+    /** @param registeredNanos when the load was registered: callers that join it wait until {@code weft.load.maxWait} after */
+    Load(CacheKey key, long registeredNanos) {
         this.key = key;
+        this.registeredNanos = registeredNanos;
     }
 
     /** The key's text. */
@@ -37,10 +41,10 @@ final class Load {
         return key;
     }
 
-    /** Records that the method body starts now, holding {@code lease} to store in Redis (or {@code null}). */
-    void started(String lease) {
+    /** Records that the method body starts at {@code nowNanos}, holding {@code lease} to store in Redis (or {@code null}). */
+    void started(String lease, long nowNanos) {
         this.lease = lease;
-        this.startNanos = System.nanoTime();
+        this.startNanos = nowNanos;
     }
 
     String lease() {
@@ -57,8 +61,8 @@ final class Load {
         return storeOnceConnected;
     }
 
-    long elapsedNanos() {
-        return System.nanoTime() - startNanos;
+    long elapsedNanos(long nowNanos) {
+        return nowNanos - startNanos;
     }
 
     /** Whether the current thread is running the method body of this load (a re-entrant call of the same key). */
@@ -91,15 +95,20 @@ final class Load {
     }
 
     /**
-     * Waits at most {@code maxWaitNanos} for the owner's result (parking, so a virtual thread's carrier is
-     * not pinned).
+     * Waits for the owner's result until {@code maxWaitNanos} after the load was registered, as {@code ticker}
+     * tells (parking, so a virtual thread's carrier is not pinned): a caller never waits longer than that, and
+     * one that comes later, to a load stuck longer, does not wait at all.
      *
      * @return the entry; {@code null} when the load failed or the wait was interrupted
      * @throws TimeoutException when the owner took longer
      */
-    CacheEntry await(long maxWaitNanos) throws TimeoutException {
+    CacheEntry await(Ticker ticker, long maxWaitNanos) throws TimeoutException {
+        long left = registeredNanos + maxWaitNanos - ticker.read();
+        if (left <= 0 && !outcome.isDone()) {
+            throw new TimeoutException();
+        }
         try {
-            return outcome.get(maxWaitNanos, TimeUnit.NANOSECONDS);
+            return outcome.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             return null;
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  * {@link CacheKey}s, so that a hit can be found without building the key's text; a key belongs to the scope
  * of the class loader whose method made it, and a removal by text removes it from every scope. With a
  * bound of {@code 0} ({@code weft.l1.maxSize=0}) it keeps nothing: every call goes to L2. Expired entries are
- * removed on time by the JDK's delay scheduler, so the values of an undeployed application go with them.
+ * removed on time by the JDK's delay scheduler, so the values of an undeployed application go with them. Both
+ * expiries read the time from one {@link Ticker} (the system's in production).
  */
 final class LocalCache {
 
@@ -29,14 +31,17 @@ final class LocalCache {
     private final long maxTtlNanos;
     private final LoaderScopes scopes;
     private final boolean keepsEntries;
+    private final Ticker ticker;
 
-    LocalCache(long maxSize, long maxTtlNanos, LoaderScopes scopes) {
+    LocalCache(long maxSize, long maxTtlNanos, LoaderScopes scopes, Ticker ticker) {
         this.maxTtlNanos = maxTtlNanos;
+        this.ticker = ticker;
         this.keepsEntries = maxSize > 0;
         this.scopes = scopes;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
                 .expireAfterWrite(maxTtlNanos, TimeUnit.NANOSECONDS)
+                .ticker(ticker)
                 // expired entries are removed when they expire, not at the next write: an undeployed application's
                 // values (objects of its classes, holding its loader) are let go within weft.l1.ttl (SPEC §10)
                 .scheduler(Scheduler.systemScheduler())
@@ -54,13 +59,13 @@ final class LocalCache {
 
     /** An entry that lives {@code ttlNanos}, or {@code weft.l1.ttl} if that is shorter. */
     CacheEntry entry(Object value, long ttlNanos, CacheStats stats) {
-        return new CacheEntry(value, stats, ttlNanos < maxTtlNanos ? System.nanoTime() + ttlNanos : CacheEntry.NO_DEADLINE);
+        return new CacheEntry(value, stats, ttlNanos < maxTtlNanos ? ticker.read() + ttlNanos : CacheEntry.NO_DEADLINE);
     }
 
     /** The live entry of {@code key}, or {@code null}; an entry past its own deadline is removed. */
     CacheEntry get(CacheKey key) {
         CacheEntry entry = cache.getIfPresent(key);
-        if (entry != null && entry.expired()) {
+        if (entry != null && entry.hasDeadline() && entry.expiredAt(ticker.read())) {
             if (cache.asMap().remove(key, entry)) {
                 entry.stats().recordExpiration();
             }

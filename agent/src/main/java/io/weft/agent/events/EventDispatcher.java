@@ -1,6 +1,7 @@
 package io.weft.agent.events;
 
 import io.weft.agent.log.WeftLog;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,12 +24,15 @@ final class EventDispatcher {
     private final LongAdder ignored = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder sinkFailures = new LongAdder();
+    private final Clock clock;
     private volatile long lagMillis;
 
-    EventDispatcher(String instanceId, ForeignEventMapping mapping, EvictionSink sink) {
+    /** @param clock the wall clock that an event's timestamp is compared with, for the lag */
+    EventDispatcher(String instanceId, ForeignEventMapping mapping, EvictionSink sink, Clock clock) {
         this.instanceId = instanceId;
         this.mapping = mapping;
         this.sink = sink;
+        this.clock = clock;
     }
 
     /** Applies one entry. */
@@ -63,7 +67,7 @@ final class EventDispatcher {
             return false;
         }
         if (event.timestamp() != null) {
-            lagMillis = Math.max(0, System.currentTimeMillis() - event.timestamp().toEpochMilli());
+            lagMillis = Math.max(0, clock.millis() - event.timestamp().toEpochMilli());
         }
         try {
             if (!apply(event, stream, id)) {

@@ -10,6 +10,7 @@ import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisLink;
 import io.weft.agent.store.SetupErrors;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,7 +97,7 @@ public final class StreamReader implements AutoCloseable {
         this.streams = List.copyOf(names);
         this.reads = endpoint.cluster() ? bySlot(streams) : List.of(streams);
         this.cursor = new StreamCursor(streams);
-        this.dispatcher = new EventDispatcher(instanceId, mapping, sink);
+        this.dispatcher = new EventDispatcher(instanceId, mapping, sink, Clock.systemUTC());
         this.sink = sink;
         this.thread = new Thread(this::run, "weft-events-reader");
         this.thread.setDaemon(true);

@@ -116,7 +116,7 @@ public final class PrometheusText {
                 "Loaded values not kept because an invalidation of their key overlapped the load (the stale-set race).",
                 c -> c.staleStoresDiscarded);
         counter(caches, "weft_cache_load_wait_timeouts_total",
-                "Callers that waited weft.load.maxWait for another caller's load of the same key and ran the method themselves.",
+                "Callers that stopped waiting for another caller's load of the same key once it had run weft.load.maxWait, and ran the method themselves.",
                 c -> c.loadWaitTimeouts);
         counter(caches, "weft_cache_lease_waits_total",
                 "Misses that waited (weft.lease.wait) for another instance loading the same key instead of running the method.",

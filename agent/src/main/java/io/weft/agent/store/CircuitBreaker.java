@@ -1,9 +1,9 @@
 package io.weft.agent.store;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.log.WeftLog;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 
 /**
  * Stops paying Redis timeouts while Redis is down (SPEC §7). After {@code threshold} consecutive
@@ -31,7 +31,7 @@ public final class CircuitBreaker {
     private final int threshold;
     private final long initialCoolDownNanos;
     private final long maxCoolDownNanos;
-    private final LongSupplier nanoClock;
+    private final Ticker ticker;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private volatile State state = State.CLOSED;
     private long coolDownNanos;
@@ -44,12 +44,11 @@ public final class CircuitBreaker {
      * @param name what is protected, for log lines (never a password)
      */
     public CircuitBreaker(String name) {
-        this(name, 3, Duration.ofSeconds(1), Duration.ofSeconds(10), System::nanoTime);
+        this(name, 3, Duration.ofSeconds(1), Duration.ofSeconds(10), Ticker.systemTicker());
     }
 
-    /** A breaker with explicit settings and clock ({@link System#nanoTime} semantics). */
-    public CircuitBreaker(String name, int threshold, Duration initialCoolDown, Duration maxCoolDown,
-            LongSupplier nanoClock) {
+    /** A breaker with explicit settings, reading the time from {@code ticker} (the cool-downs, the lost probe). */
+    public CircuitBreaker(String name, int threshold, Duration initialCoolDown, Duration maxCoolDown, Ticker ticker) {
         if (threshold < 1 || initialCoolDown.isNegative() || maxCoolDown.compareTo(initialCoolDown) < 0) {
             throw new IllegalArgumentException("circuit breaker: threshold " + threshold + ", cool-down "
                     + initialCoolDown + " up to " + maxCoolDown);
@@ -58,7 +57,7 @@ public final class CircuitBreaker {
         this.threshold = threshold;
         this.initialCoolDownNanos = initialCoolDown.toNanos();
         this.maxCoolDownNanos = maxCoolDown.toNanos();
-        this.nanoClock = nanoClock;
+        this.ticker = ticker;
         this.coolDownNanos = initialCoolDownNanos;
     }
 
@@ -68,7 +67,7 @@ public final class CircuitBreaker {
     }
 
     private synchronized boolean tryProbe() {
-        long now = nanoClock.getAsLong();
+        long now = ticker.read();
         if (state == State.OPEN && now - openedAt >= coolDownNanos
                 || state == State.HALF_OPEN && now - probeStartedAt >= maxCoolDownNanos) {
             state = State.HALF_OPEN;
@@ -116,7 +115,7 @@ public final class CircuitBreaker {
 
     private void open(long coolDown) {
         coolDownNanos = coolDown;
-        openedAt = nanoClock.getAsLong();
+        openedAt = ticker.read();
         state = State.OPEN;
     }
 

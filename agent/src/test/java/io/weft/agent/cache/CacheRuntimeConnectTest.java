@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.weft.agent.bootstrap.Hit;
@@ -55,7 +56,8 @@ class CacheRuntimeConnectTest {
         invalidateBook = methods.register(new Invalidation(declared,
                 List.of((args, result) -> "books:" + args[0]), List.of((args, result) -> "lists:"), false,
                 EventStreams.CACHE_INVALIDATED));
-        runtime = new CacheRuntime(methods, new LoaderScopes(), 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5));
+        runtime = new CacheRuntime(methods, new LoaderScopes(), 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5),
+                Ticker.systemTicker());
     }
 
     @AfterEach
@@ -237,7 +239,8 @@ class CacheRuntimeConnectTest {
     @Test
     void withoutAnL1EveryCallGoesToRedis() {
         LoaderScopes scopes = new LoaderScopes();
-        CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5));
+        CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5),
+                Ticker.systemTicker());
         connect(noL1);
         NamedCache titles = new CacheRegistry().cache("titles", true);
         DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "title", List.of("java.lang.String"),

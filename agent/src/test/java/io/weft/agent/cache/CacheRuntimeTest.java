@@ -11,6 +11,7 @@ import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.testing.Await;
+import io.weft.agent.testing.FakeTicker;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -27,18 +28,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The runtime as woven code drives it (enter, body, exit), without weaving and without Redis: hits, misses,
- * single flight, the stale-set mark, loader scopes, and the ways a load could be left behind (SPEC §10).
+ * The runtime as woven code drives it (enter, body, exit), without weaving and without Redis, on a
+ * {@link FakeTicker}: hits, misses, single flight, the stale-set mark, loader scopes, and the ways a load
+ * could be left behind (SPEC §10). {@link DispatchedRuntimeTest} covers what time decides.
  */
 class CacheRuntimeTest {
 
-    private static final Duration MAX_WAIT = Duration.ofMillis(300);
+    private static final Duration MAX_WAIT = Duration.ofSeconds(5);
     private static final Duration NEVER = Duration.ofSeconds(20);
 
     private final MethodTable methods = new MethodTable();
     private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRegistry caches = new CacheRegistry();
-    private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), MAX_WAIT);
+    private final FakeTicker ticker = new FakeTicker();
+    private final CacheRuntime runtime =
+            new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), MAX_WAIT, ticker);
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -97,7 +101,7 @@ class CacheRuntimeTest {
 
     @Test
     void withoutAnL1EveryCallRunsTheBody() {
-        CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), MAX_WAIT);
+        CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), MAX_WAIT, ticker);
         int id = cached();
         assertEquals("v1", WovenCall.call(noL1, id, "1", "v1"));
         assertEquals("v2", WovenCall.call(noL1, id, "1", "v2"));
@@ -134,22 +138,11 @@ class CacheRuntimeTest {
         Object[] args = {"1"};
         Object token = runtime.enterCached(id, args);
         assertInstanceOf(Load.class, token);
-        Future<Object> joiner = threads.submit(() -> runtime.enterCached(id, new Object[] {"1"}));
-        awaitWaiting(joiner);
+        Future<Object> joiner = Joiners.enter(runtime, id, "1");
+        Joiners.awaitParked(1);
         runtime.exitCached(id, token, args, "v", null);
         Object joined = joiner.get(10, TimeUnit.SECONDS);
         assertEquals("v", ((Hit) joined).value());
-    }
-
-    @Test
-    void aCallerWaitsAtMostTheMaxWaitForALoadWhoseOwnerIsStuck() throws Exception {
-        int id = cached();
-        Object token = runtime.enterCached(id, new Object[] {"1"});
-        assertInstanceOf(Load.class, token, "this thread owns the load and never finishes it");
-        Object other = assertTimeoutPreemptively(NEVER,
-                () -> threads.submit(() -> runtime.enterCached(id, new Object[] {"1"})).get());
-        assertNull(other, "after weft.load.maxWait the caller runs the method itself, uncached");
-        assertEquals(1, caches.find("book").stats().loadWaitTimeouts());
     }
 
     @Test
@@ -169,12 +162,12 @@ class CacheRuntimeTest {
         int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.OPTIONAL, null);
         Object[] args = {"1"};
         Object token = runtime.enterCached(id, args);
-        Future<Object> joiner = threads.submit(() -> runtime.enterCached(id, new Object[] {"1"}));
-        awaitWaiting(joiner);
+        Future<Object> joiner = Joiners.enter(runtime, id, "1");
+        Joiners.awaitParked(1);
         runtime.exitCached(id, token, args, "not an Optional", null);
-        assertNull(joiner.get(MAX_WAIT.toMillis() / 2, TimeUnit.MILLISECONDS), "released before weft.load.maxWait");
+        assertNull(joiner.get(NEVER.toSeconds(), TimeUnit.SECONDS));
         assertEquals(0, runtime.loadsInFlight());
-        assertEquals(0, caches.find("book").stats().loadWaitTimeouts());
+        assertEquals(0, caches.find("book").stats().loadWaitTimeouts(), "released at once, not after weft.load.maxWait");
         Object[] again = {"1"};
         Object retry = runtime.enterCached(id, again);
         assertInstanceOf(Load.class, retry, "the key can be loaded again");
@@ -318,30 +311,11 @@ class CacheRuntimeTest {
         }
         start.countDown();
         for (Future<Object> call : calls) {
-            Object token = call.get(MAX_WAIT.toMillis() * 3, TimeUnit.MILLISECONDS);
+            Object token = call.get(NEVER.toSeconds(), TimeUnit.SECONDS);
             assertTrue(token == null || token instanceof Hit, "every call ran uncached or got a value: " + token);
         }
         assertEquals(0, runtime.loadsInFlight());
-    }
-
-    /** Waits until the thread of {@code call} is parked waiting for the load (or has returned). */
-    private static void awaitWaiting(Future<?> call) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!call.isDone() && System.nanoTime() < deadline) {
-            // the joiner is registered once it parks; poll briefly (a condition, not a fixed sleep)
-            Thread.onSpinWait();
-            if (waitingThreads() > 0) {
-                return;
-            }
-        }
-    }
-
-    private static long waitingThreads() {
-        return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING)
-                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("await")
-                        && f.getClassName().equals(Load.class.getName())))
-                .count();
+        assertEquals(0, caches.find("book").stats().loadWaitTimeouts(), "every waiter was released, none timed out");
     }
 
     @Test

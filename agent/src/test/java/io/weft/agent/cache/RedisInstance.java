@@ -1,5 +1,6 @@
 package io.weft.agent.cache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.EventStreams;
 import io.weft.agent.events.ForeignEventMapping;
@@ -51,7 +52,8 @@ final class RedisInstance implements AutoCloseable {
         CacheRegistry caches = new CacheRegistry();
         LoaderScopes scopes = new LoaderScopes();
         ClassLoader loader = getClass().getClassLoader();
-        runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5));
+        runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5),
+                Ticker.systemTicker());
         DeclaredMethod declared = new DeclaredMethod(Books.class.getName(), "find", List.of("java.lang.String"),
                 List.of("bookId"), loader);
         find = methods.register(new CachedMethod(declared, caches.cache("books", true),

@@ -1,15 +1,35 @@
 package io.weft.agent.cache;
 
+import io.weft.agent.bootstrap.Dispatch;
+import io.weft.agent.bootstrap.Handler;
 import io.weft.agent.bootstrap.Hit;
 
 /** A call of a cached method as woven code makes it, for tests that drive a {@link CacheRuntime} without weaving. */
 final class WovenCall {
 
+    /** The entry points woven code calls, the static {@link Dispatch}, seen as a handler. */
+    static final Handler DISPATCH = new Handler() {
+        @Override
+        public Object enterCached(int methodId, Object[] args) {
+            return Dispatch.enterCached(methodId, args);
+        }
+
+        @Override
+        public void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown) {
+            Dispatch.exitCached(methodId, token, args, result, thrown);
+        }
+
+        @Override
+        public void invalidate(int methodId, Object[] args, Object result) {
+            Dispatch.invalidate(methodId, args, result);
+        }
+    };
+
     private WovenCall() {
     }
 
     /** The value of a hit, or {@code body} after "running" the method (a miss stores it). */
-    static Object call(CacheRuntime runtime, int methodId, String arg, Object body) {
+    static Object call(Handler runtime, int methodId, String arg, Object body) {
         Object[] args = {arg};
         Object token = runtime.enterCached(methodId, args);
         if (token instanceof Hit) {

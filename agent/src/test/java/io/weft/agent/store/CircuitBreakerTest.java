@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.agent.testing.FakeTicker;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerTest {
 
-    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final FakeTicker ticker = new FakeTicker();
     private final CircuitBreaker breaker =
-            new CircuitBreaker("test", 3, Duration.ofSeconds(1), Duration.ofSeconds(10), now::get);
-
-    private void advance(Duration d) {
-        now.addAndGet(d.toNanos());
-    }
+            new CircuitBreaker("test", 3, Duration.ofSeconds(1), Duration.ofSeconds(10), ticker);
 
     private void fail(int times) {
         for (int i = 0; i < times; i++) {
@@ -41,9 +37,9 @@ class CircuitBreakerTest {
     @Test
     void letsOneProbeThroughAfterTheCoolDownAndClosesOnItsSuccess() {
         fail(3);
-        advance(Duration.ofMillis(999));
+        ticker.advance(Duration.ofMillis(999));
         assertFalse(breaker.tryAcquire());
-        advance(Duration.ofMillis(1));
+        ticker.advance(Duration.ofMillis(1));
 
         assertTrue(breaker.tryAcquire());
         assertEquals(CircuitBreaker.State.HALF_OPEN, breaker.state());
@@ -59,9 +55,9 @@ class CircuitBreakerTest {
         fail(3);
         long[] expectedSeconds = {1, 2, 4, 8, 10, 10};
         for (long seconds : expectedSeconds) {
-            advance(Duration.ofSeconds(seconds).minusMillis(1));
+            ticker.advance(Duration.ofSeconds(seconds).minusMillis(1));
             assertFalse(breaker.tryAcquire(), "still cooling down before " + seconds + " s");
-            advance(Duration.ofMillis(1));
+            ticker.advance(Duration.ofMillis(1));
             assertTrue(breaker.tryAcquire(), "probe after " + seconds + " s");
             breaker.onFailure();
             assertEquals(CircuitBreaker.State.OPEN, breaker.state());
@@ -71,15 +67,15 @@ class CircuitBreakerTest {
     @Test
     void aSuccessResetsTheCoolDown() {
         fail(3);
-        advance(Duration.ofSeconds(1));
+        ticker.advance(Duration.ofSeconds(1));
         assertTrue(breaker.tryAcquire());
         breaker.onFailure();
-        advance(Duration.ofSeconds(2));
+        ticker.advance(Duration.ofSeconds(2));
         assertTrue(breaker.tryAcquire());
         breaker.onSuccess();
 
         fail(3);
-        advance(Duration.ofSeconds(1));
+        ticker.advance(Duration.ofSeconds(1));
 
         assertTrue(breaker.tryAcquire());
     }
@@ -87,11 +83,11 @@ class CircuitBreakerTest {
     @Test
     void aProbeThatNeverReportsIsReplacedAfterTheMaximumCoolDown() {
         fail(3);
-        advance(Duration.ofSeconds(1));
+        ticker.advance(Duration.ofSeconds(1));
         assertTrue(breaker.tryAcquire());
-        advance(Duration.ofSeconds(9));
+        ticker.advance(Duration.ofSeconds(9));
         assertFalse(breaker.tryAcquire());
-        advance(Duration.ofSeconds(1));
+        ticker.advance(Duration.ofSeconds(1));
 
         assertTrue(breaker.tryAcquire());
         assertEquals(CircuitBreaker.State.HALF_OPEN, breaker.state());
