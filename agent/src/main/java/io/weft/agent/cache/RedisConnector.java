@@ -13,6 +13,7 @@ import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.FailoverWatch;
 import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodec;
 import java.time.Duration;
@@ -143,8 +144,8 @@ public final class RedisConnector implements AutoCloseable {
         return endpoint.redacted();
     }
 
-    /** Why Redis rejects Weft's commands as it is set up ({@code CROSSSLOT}, {@code MOVED} …), if it did lately; else null. */
-    public String setupError() {
-        return endpoint.setupErrors().recent();
+    /** The failed calls of the store, the publisher and the reader, by reason, and Redis's last error reply. */
+    public RedisErrors errors() {
+        return endpoint.errors();
     }
 }

@@ -1,7 +1,6 @@
 package io.weft.agent.store;
 
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -25,9 +24,9 @@ import java.util.function.Function;
  * The shared cache (L2): string keys, byte values, over one {@link LazyConnection}. Every method returns
  * within the timeout (SPEC §4 {@code weft.redis.timeout}) and never throws for a Redis failure: it
  * counts it and answers as if Redis had nothing. A {@link CircuitBreaker} makes calls fail at once while
- * Redis keeps failing. An error reply (Redis answered) is counted as a failure but keeps the breaker
- * closed; one that says the setup is wrong ({@code CROSSSLOT}, {@code MOVED} …) is also noted in the
- * endpoint's {@link SetupErrors}, for health.
+ * Redis keeps failing: a timeout, a lost connection and an error reply ({@code OOM}, {@code NOAUTH},
+ * {@code READONLY}, {@code CROSSSLOT} …) are all failures, counted by reason in the endpoint's
+ * {@link RedisErrors}, which also keeps the last error reply for health.
  *
  * <p>{@link #lookup} and {@link #setIfLeased} guard against the stale-set race across instances: a
  * lookup that misses takes a lease (a key beside the entry holding a random token); the loaded value
@@ -58,7 +57,7 @@ public final class RedisStore implements AutoCloseable {
     private final LazyConnection<String, byte[]> connection;
     private final long timeoutNanos;
     private final CircuitBreaker breaker;
-    private final SetupErrors setupErrors;
+    private final RedisErrors errors;
     private final LeaseKeys leaseKeys;
     private final LongAdder failures = new LongAdder();
     private final LongAdder rejections = new LongAdder();
@@ -72,7 +71,7 @@ public final class RedisStore implements AutoCloseable {
         this.connection = new LazyConnection<>(endpoint, RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), timeout);
         this.timeoutNanos = timeout.toNanos();
         this.breaker = breaker;
-        this.setupErrors = endpoint.setupErrors();
+        this.errors = endpoint.errors();
         this.leaseKeys = LeaseKeys.of(endpoint.cluster());
     }
 
@@ -275,12 +274,8 @@ public final class RedisStore implements AutoCloseable {
             cause = cause.getCause();
         }
         failures.increment();
-        setupErrors.note(cause);
-        if (cause instanceof RedisCommandExecutionException) {
-            breaker.onSuccess();
-        } else {
-            breaker.onFailure();
-        }
+        errors.note(cause);
+        breaker.onFailure();
         WeftLog.warnRateLimited("redis.store:" + command, name + ": " + command + " failed (" + describe(cause)
                 + "); the cache goes on without it");
     }
@@ -310,7 +305,7 @@ public final class RedisStore implements AutoCloseable {
         return breaker.state();
     }
 
-    /** Calls that failed or timed out (including error replies). */
+    /** Calls that failed: timed out, lost their connection, or got an error reply. */
     public long failures() {
         return failures.sum();
     }
