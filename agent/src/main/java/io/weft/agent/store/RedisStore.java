@@ -122,6 +122,10 @@ public final class RedisStore implements AutoCloseable {
      * Reads {@code key} and, when it is missing, tries to take the lease to store it: {@code SET leaseKey
      * token NX PX leaseMillis}, in the same script. Waits at most the timeout.
      *
+     * <p>When no reply came in time the script may still run and take the lease: it is then released (on the
+     * same connection, so after the script), or nobody could store the key until the lease expires. An error
+     * reply ({@code OOM}, {@code READONLY} …) means the script took no lease, and nothing more is sent.
+     *
      * @return the value with its remaining TTL, or a miss saying whether the lease was taken; null when
      *     Redis failed, timed out or is skipped
      */
@@ -132,7 +136,7 @@ public final class RedisStore implements AutoCloseable {
                         return new StoredValue((byte[]) reply.get(0), (Long) reply.get(1), false);
                     }
                     return new StoredValue(null, 0, ((Long) reply.get(0)) == 1);
-                }), null);
+                }), null, () -> release(leaseKey, token));
     }
 
     /**
@@ -237,6 +241,15 @@ public final class RedisStore implements AutoCloseable {
     /** Runs one command through the breaker and waits at most the timeout for its reply. */
     private <T> T await(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call,
             T fallback) {
+        return await(command, call, fallback, null);
+    }
+
+    /**
+     * Runs one command through the breaker and waits at most the timeout for its reply; {@code ifNoReply} (if
+     * not null) runs when the command was sent but did not end with a reply, error replies included.
+     */
+    private <T> T await(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call,
+            T fallback, Runnable ifNoReply) {
         if (!breaker.tryAcquire()) {
             rejections.increment();
             return fallback;
@@ -247,7 +260,11 @@ public final class RedisStore implements AutoCloseable {
             report(command, null);
             return value;
         } catch (Exception e) {
-            return failed(command, e, fallback);
+            T failed = failed(command, e, fallback);
+            if (ifNoReply != null && ErrorReason.reply(e) == null) {
+                ifNoReply.run();
+            }
+            return failed;
         }
     }
 

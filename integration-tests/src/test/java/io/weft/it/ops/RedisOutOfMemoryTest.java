@@ -43,9 +43,9 @@ class RedisOutOfMemoryTest {
             PromText metrics = Metrics.of(app.jvm());
             assertTrue(metrics.value("weft_redis_errors_total", "reason", "oom") >= 3,
                     metrics.family("weft_redis_errors_total").samples.toString());
-            assertEquals(1, metrics.value("weft_redis_breaker_state", "state", "open"));
-            assertEquals(0, metrics.value("weft_redis_up"));
             String health = Operator.get(port, "/health");
+            assertEquals(1, metrics.value("weft_redis_breaker_state", "state", "open"), health);
+            assertEquals(0, metrics.value("weft_redis_up"));
             assertTrue(health.startsWith("{\"status\":\"DEGRADED\""), health);
             assertTrue(health.contains("its last error reply: OOM command not allowed when used memory > 'maxmemory'."),
                     health);
