@@ -24,7 +24,10 @@ public enum ErrorReason {
     NOPERM,
     /** {@code READONLY}: the server is a replica. */
     READONLY,
-    /** {@code LOADING}, {@code MASTERDOWN}, {@code CLUSTERDOWN}, {@code BUSY}, {@code TRYAGAIN}: not serving for now. */
+    /**
+     * {@code LOADING}, {@code MASTERDOWN}, {@code CLUSTERDOWN}, {@code BUSY}, {@code TRYAGAIN}, {@code NOREPLICAS}:
+     * not serving (writes) for now.
+     */
     UNAVAILABLE,
     /** {@code CROSSSLOT}: keys of one command in different slots (a cluster used as one node). */
     CROSSSLOT,
@@ -90,6 +93,7 @@ public enum ErrorReason {
             case "CLUSTERDOWN":
             case "BUSY":
             case "TRYAGAIN":
+            case "NOREPLICAS":
                 return UNAVAILABLE;
             case "CROSSSLOT":
                 return CROSSSLOT;

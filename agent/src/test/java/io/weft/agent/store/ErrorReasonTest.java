@@ -30,6 +30,7 @@ class ErrorReasonTest {
         assertEquals(ErrorReason.UNAVAILABLE, reply("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."));
         assertEquals(ErrorReason.UNAVAILABLE, reply("CLUSTERDOWN The cluster is down"));
         assertEquals(ErrorReason.UNAVAILABLE, reply("BUSY Redis is busy running a script."));
+        assertEquals(ErrorReason.UNAVAILABLE, reply("NOREPLICAS Not enough good replicas to write."));
         assertEquals(ErrorReason.CROSSSLOT, reply("CROSSSLOT Keys in request don't hash to the same slot"));
         assertEquals(ErrorReason.MOVED, reply("MOVED 3999 127.0.0.1:7001"));
         assertEquals(ErrorReason.MOVED, reply("ASK 3999 127.0.0.1:7001"));
