@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisConnector implements AutoCloseable {
 
-    private static final int PUBLISH_BUFFER = 10_000;
+    /** Events kept while Redis is unreachable before a clear-all replaces them. */
+    static final int PUBLISH_BUFFER = 10_000;
 
     private final StreamReader reader;
     private final RedisStore store;
