@@ -9,4 +9,4 @@ classpath=$(mktemp)
 trap 'rm -f "$classpath"' EXIT
 ./mvnw -q -pl annotations,agent test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$classpath"
-exec java -cp "agent/target/test-classes:agent/target/classes:$(cat "$classpath")" io.weft.agent.cache.SentinelChaos
+exec java -cp "agent/target/test-classes:agent/target/classes:$(cat "$classpath")" io.weft.agent.cache.SentinelChaos "$@"

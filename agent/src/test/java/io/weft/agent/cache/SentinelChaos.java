@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
  * into its writes, the replica is stalled for 200 ms with its link cut (so the master acknowledges writes no
  * replica has), then the master is killed ({@code kill -9}) and the replica resumed; the writes go on through
  * the failover. Once the Sentinels have promoted the replica, the killed server has come back as the new
- * replica and both instances have seen the failover, with writes stopped, every key is read in both instances
+ * replica and both instances have sent their recent invalidations again, with writes stopped, every key is read in both instances
  * and in Redis and compared with the database: the stale reads after the failover settled. Keys still stale
  * 5 s later are lost invalidations.
  */
@@ -40,23 +40,30 @@ final class SentinelChaos {
     private static final Duration TIMEOUT = Duration.ofMillis(250);
     private static final Duration LAG = Duration.ofMillis(200);
     private static final String NS = "chaos:";
-    /** Between two reads of a reader thread: about 5,000 reads a second per instance, not a busy loop. */
-    private static final long READ_PAUSE_NANOS = 200_000;
 
+    /** Between two reads of a reader thread (200 µs by default: about 5,000 reads a second per instance). */
+    private final long readPauseNanos;
     private final Map<String, String> database = new ConcurrentHashMap<>();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong callFailures = new AtomicLong();
     private final LongAccumulator slowestCallNanos = new LongAccumulator(Math::max, 0);
     private long version;
 
+    private SentinelChaos(long readPauseNanos) {
+        this.readPauseNanos = readPauseNanos;
+    }
+
+    /** @param args optionally the pause between two reads of a reader thread, in µs ({@code 0}: a busy loop) */
     public static void main(String[] args) throws Exception {
-        int lost = new SentinelChaos().run();
+        long pauseMicros = args.length > 0 ? Long.parseLong(args[0]) : 200;
+        int lost = new SentinelChaos(pauseMicros * 1000).run();
         System.exit(lost == 0 ? 0 : 1);
     }
 
     private int run() throws Exception {
         System.out.println("sentinel chaos run, " + Instant.now() + ": " + WRITES + " writes, " + CYCLES
-                + " kills of the master, " + KEYS + " keys, weft.redis.timeout " + TIMEOUT.toMillis() + " ms");
+                + " kills of the master, " + KEYS + " keys, weft.redis.timeout " + TIMEOUT.toMillis() + " ms, "
+                + readPauseNanos / 1000 + " µs between reads");
         for (int k = 0; k < KEYS; k++) {
             database.put(String.valueOf(k), "v0");
         }
@@ -70,17 +77,20 @@ final class SentinelChaos {
             for (int cycle = 1; cycle <= CYCLES; cycle++) {
                 RedisFixture master = current(sentinel, servers);
                 RedisFixture replica = servers.get(0) == master ? servers.get(1) : servers.get(0);
-                long failoversBefore = a.failovers.failovers() + b.failovers.failovers();
+                long replayedA = a.runtime.invalidationsReplayed();
+                long replayedB = b.runtime.invalidationsReplayed();
                 long killedAt = burst(instances, master, replica);
                 Await.until(Duration.ofSeconds(60), "the Sentinels promote the replica", quietly(
                         () -> current(sentinel, servers) == replica && replica.admin().info("replication").contains("role:master")));
-                long failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+                long promotedAt = System.nanoTime();
+                long failoverMillis = (promotedAt - killedAt) / 1_000_000;
                 master.restart();
                 Await.until(Duration.ofSeconds(60), "the killed server is back as a replica, in sync",
                         quietly(() -> master.admin().info("replication").contains("master_link_status:up")));
-                boolean detected = awaitQuietly(Duration.ofSeconds(20),
-                        () -> a.failovers.failovers() + b.failovers.failovers() >= failoversBefore + 2
+                boolean replayed = awaitQuietly(Duration.ofSeconds(60),
+                        () -> a.runtime.invalidationsReplayed() > replayedA && b.runtime.invalidationsReplayed() > replayedB
                                 && a.reader.connected() && b.reader.connected());
+                long settleMillis = (System.nanoTime() - promotedAt) / 1_000_000;
                 int stale = staleKeys(instances, replica);
                 int lost = stale;
                 if (stale > 0) {
@@ -89,9 +99,10 @@ final class SentinelChaos {
                 }
                 staleTotal += stale;
                 lostTotal += lost;
-                System.out.printf("cycle %d: master :%d killed, replica :%d promoted after %d ms; failover seen by both"
-                        + " instances: %s; stale keys after it settled: %d; still stale 5 s later (lost invalidations): %d%n",
-                        cycle, master.port(), replica.port(), failoverMillis, detected, stale, lost);
+                System.out.printf("cycle %d: master :%d killed, replica :%d promoted after %d ms; both instances sent their"
+                        + " recent invalidations again: %s (%d ms after the promotion; the killed server back as a replica by then);"
+                        + " stale keys then: %d; still stale 5 s later (lost invalidations): %d%n",
+                        cycle, master.port(), replica.port(), failoverMillis, replayed, settleMillis, stale, lost);
             }
             System.out.printf("total: %d writes, %d calls, %d failed calls, slowest call %d ms, invalidations sent again"
                     + " a=%d b=%d, gap clears a=%d b=%d, stale keys after failovers %d, lost invalidations %d%n",
@@ -111,7 +122,9 @@ final class SentinelChaos {
         List<Thread> readers = instances.stream().map(instance -> new Thread(() -> {
             while (running.get()) {
                 read(instance, String.valueOf(ThreadLocalRandom.current().nextInt(KEYS)));
-                LockSupport.parkNanos(READ_PAUSE_NANOS);
+                if (readPauseNanos > 0) {
+                    LockSupport.parkNanos(readPauseNanos);
+                }
             }
         }, "chaos-reader")).toList();
         readers.forEach(Thread::start);
