@@ -45,7 +45,10 @@ public enum ErrorReason {
         return label;
     }
 
-    /** The reason of {@code failure}: the first error reply in its cause chain, else whether it timed out or lost its connection. */
+    /**
+     * The reason of {@code failure}: the code of the first error reply in its cause chain, else whether it timed out
+     * or lost its connection.
+     */
     public static ErrorReason of(Throwable failure) {
         String reply = reply(failure);
         if (reply != null) {

@@ -62,7 +62,8 @@ final class RedisInstance implements AutoCloseable {
                 false, EventStreams.CACHE_INVALIDATED));
         closer.later(endpoint);
         RedisStore store = closer.later(new RedisStore(endpoint, timeout, new CircuitBreaker("test instance " + id)));
-        EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 10_000, RedisConnector.PUBLISH_BUFFER, timeout, id));
+        EventPublisher publisher = closer.later(
+                new EventPublisher(endpoint, ns, 10_000, RedisConnector.PUBLISH_BUFFER, timeout, id));
         reader = closer.later(new StreamReader(endpoint, ns, id,
                 ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
         runtime.connect(new SharedLevel(store, new ValueCodec(1 << 20), ns), publisher, id);

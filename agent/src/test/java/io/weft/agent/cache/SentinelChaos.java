@@ -80,8 +80,8 @@ final class SentinelChaos {
                 long replayedA = a.runtime.invalidationsReplayed();
                 long replayedB = b.runtime.invalidationsReplayed();
                 long killedAt = burst(instances, master, replica);
-                Await.until(Duration.ofSeconds(60), "the Sentinels promote the replica", quietly(
-                        () -> current(sentinel, servers) == replica && replica.admin().info("replication").contains("role:master")));
+                Await.until(Duration.ofSeconds(60), "the Sentinels promote the replica", quietly(() -> current(sentinel, servers)
+                        == replica && replica.admin().info("replication").contains("role:master")));
                 long promotedAt = System.nanoTime();
                 long failoverMillis = (promotedAt - killedAt) / 1_000_000;
                 master.restart();
@@ -100,7 +100,8 @@ final class SentinelChaos {
                 staleTotal += stale;
                 lostTotal += lost;
                 System.out.printf("cycle %d: master :%d killed, replica :%d promoted after %d ms; both instances sent their"
-                        + " recent invalidations again: %s (%d ms after the promotion; the killed server back as a replica by then);"
+                        + " recent invalidations again: %s (%d ms after the promotion; the killed server back as a replica"
+                        + " by then);"
                         + " stale keys then: %d; still stale 5 s later (lost invalidations): %d%n",
                         cycle, master.port(), replica.port(), failoverMillis, replayed, settleMillis, stale, lost);
             }

@@ -62,7 +62,8 @@ class RedisClusterHealthTest {
         assertEquals("OPEN", snapshot.redis.breakerState, "error replies are failures");
         assertEquals(Snapshot.Status.DOWN, snapshot.redis.status);
         assertEquals(Snapshot.Status.DEGRADED, snapshot.status);
-        assertTrue(snapshot.redis.errors.get("crossslot") + snapshot.redis.errors.get("moved") > 0, snapshot.redis.errors.toString());
+        assertTrue(snapshot.redis.errors.get("crossslot") + snapshot.redis.errors.get("moved") > 0,
+                snapshot.redis.errors.toString());
         String reason = snapshot.redis.reason;
         assertTrue((reason.contains("CROSSSLOT") || reason.contains("MOVED")) && reason.contains("set weft.redis.cluster=true"), reason);
         assertTrue(snapshot.reasons.contains(reason), snapshot.reasons.toString());

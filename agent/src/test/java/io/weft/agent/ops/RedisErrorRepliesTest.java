@@ -63,7 +63,8 @@ class RedisErrorRepliesTest {
         assertTrue(snapshot.reasons.contains(snapshot.redis.reason), snapshot.reasons.toString());
         assertTrue(HealthJson.render(snapshot, -1).contains("\"" + reason + "\":" + snapshot.redis.errors.get(reason)));
         PromText metrics = PromText.parse(PrometheusText.render(snapshot));
-        assertTrue(metrics.value("weft_redis_errors_total", "reason", reason) > 0, metrics.family("weft_redis_errors_total").samples.toString());
+        assertTrue(metrics.value("weft_redis_errors_total", "reason", reason) > 0,
+                metrics.family("weft_redis_errors_total").samples.toString());
         assertEquals(0, metrics.value("weft_redis_up"));
         assertEquals(1, metrics.value("weft_redis_breaker_state", "state", "open"));
     }

@@ -35,7 +35,8 @@ class ErrorReasonTest {
         assertEquals(ErrorReason.MOVED, reply("MOVED 3999 127.0.0.1:7001"));
         assertEquals(ErrorReason.MOVED, reply("ASK 3999 127.0.0.1:7001"));
         assertEquals(ErrorReason.SCRIPT, reply("NOSCRIPT No matching script. Please use EVAL."));
-        assertEquals(ErrorReason.SCRIPT, reply("ERR user_script:1: attempt to perform arithmetic on a nil value script: 443c, on @user_script:1."));
+        assertEquals(ErrorReason.SCRIPT,
+                reply("ERR user_script:1: attempt to perform arithmetic on a nil value script: 443c, on @user_script:1."));
         assertEquals(ErrorReason.SCRIPT, reply("ERR Error running script (call to f_1234): @user_script:1: boom"));
         assertEquals(ErrorReason.OTHER, reply("WRONGTYPE Operation against a key holding the wrong kind of value"));
         assertEquals(ErrorReason.OTHER, reply("ERR unknown command 'EVALSHA'"));
