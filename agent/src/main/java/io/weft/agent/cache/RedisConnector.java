@@ -13,6 +13,7 @@ import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.FailoverWatch;
 import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodecs;
 import java.time.Duration;
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisConnector implements AutoCloseable {
 
-    private static final int PUBLISH_BUFFER = 10_000;
+    /** Events kept while Redis is unreachable before a clear-all replaces them. */
+    static final int PUBLISH_BUFFER = 10_000;
 
     private final StreamReader reader;
     private final RedisStore store;
@@ -181,8 +183,8 @@ public final class RedisConnector implements AutoCloseable {
         return endpoint.redacted();
     }
 
-    /** Why Redis rejects Weft's commands as it is set up ({@code CROSSSLOT}, {@code MOVED} …), if it did lately; else null. */
-    public String setupError() {
-        return endpoint.setupErrors().recent();
+    /** The failed calls of the store, the publisher and the reader, by reason, and Redis's last error reply. */
+    public RedisErrors errors() {
+        return endpoint.errors();
     }
 }

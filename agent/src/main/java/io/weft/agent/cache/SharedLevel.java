@@ -113,10 +113,7 @@ final class SharedLevel {
         String leaseKey = store.leaseKey(redisKey);
         StoredValue stored = store.lookup(redisKey, leaseKey, token, LEASE_MILLIS);
         if (stored == null) {
-            // no answer in time: the script may still run and take the lease; give it back then (same connection,
-            // so it runs after), or nobody could store this key until the lease expires
-            store.release(leaseKey, token);
-            return Found.NOTHING;
+            return Found.NOTHING; // a lease the script may still take after a timeout is given back by the store
         }
         if (stored.value() == null) {
             return stored.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE;

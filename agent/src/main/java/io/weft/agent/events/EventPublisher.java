@@ -6,8 +6,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisLink;
-import io.weft.agent.store.SetupErrors;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +40,7 @@ public final class EventPublisher implements AutoCloseable {
 
     private final LazyConnection<String, String> connection;
     private final String redacted;
-    private final SetupErrors setupErrors;
+    private final RedisErrors errors;
     private final String namespace;
     private final String allStream;
     private final XAddArgs append;
@@ -63,7 +63,7 @@ public final class EventPublisher implements AutoCloseable {
             String instanceId) {
         this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, timeout);
         this.redacted = endpoint.redacted();
-        this.setupErrors = endpoint.setupErrors();
+        this.errors = endpoint.errors();
         this.namespace = namespace;
         this.allStream = EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED);
         this.append = XAddArgs.Builder.maxlen(maxLen).approximateTrimming();
@@ -117,7 +117,7 @@ public final class EventPublisher implements AutoCloseable {
                     break;
                 }
                 failures.increment();
-                setupErrors.note(e);
+                errors.note(e);
                 if (c != null) {
                     connection.discard(c);
                 }
@@ -142,12 +142,13 @@ public final class EventPublisher implements AutoCloseable {
                     published.increment();
                 } else {
                     failures.increment();
-                    setupErrors.note(failure);
+                    errors.note(failure);
                 }
                 buffer.endDirect(failure == null ? null : event);
             });
         } catch (RuntimeException e) {
             failures.increment();
+            errors.note(e);
             buffer.endDirect(event);
         }
     }

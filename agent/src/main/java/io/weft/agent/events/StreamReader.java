@@ -8,8 +8,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisLink;
-import io.weft.agent.store.SetupErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ public final class StreamReader implements AutoCloseable {
 
     private final LazyConnection<String, String> connection;
     private final String redacted;
-    private final SetupErrors setupErrors;
+    private final RedisErrors errors;
     private final List<String> streams;
     private final List<List<String>> reads;
     private final StreamCursor cursor;
@@ -85,7 +85,7 @@ public final class StreamReader implements AutoCloseable {
             EvictionSink sink) {
         this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, READ_TIMEOUT);
         this.redacted = endpoint.redacted();
-        this.setupErrors = endpoint.setupErrors();
+        this.errors = endpoint.errors();
         List<String> names = new ArrayList<>();
         names.add(EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED));
         for (String type : mapping.types()) {
@@ -142,7 +142,7 @@ public final class StreamReader implements AutoCloseable {
                     break;
                 }
                 readFailures.increment();
-                setupErrors.note(e);
+                errors.note(e);
                 connected = false;
                 checkGaps = true;
                 WeftLog.warnRateLimited("events.read", "cannot read events from " + redacted + " (" + cause(e)

@@ -79,6 +79,7 @@ final class HealthJson {
                     .field("failures", r.failures)
                     .field("rejections", r.rejections)
                     .field("failovers", r.failovers)
+                    .field("errors", r.errors)
                     .end();
             json.object("events")
                     .field("status", r.readerUp ? Status.UP.name() : Status.DOWN.name())

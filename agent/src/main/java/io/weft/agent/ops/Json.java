@@ -1,6 +1,7 @@
 package io.weft.agent.ops;
 
 import java.util.List;
+import java.util.Map;
 
 /** A small streaming JSON writer: objects, arrays, strings (escaped), numbers and booleans. */
 final class Json {
@@ -81,6 +82,14 @@ final class Json {
             first = false;
         }
         return endArray();
+    }
+
+    Json field(String name, Map<String, Long> counts) {
+        object(name);
+        for (Map.Entry<String, Long> count : counts.entrySet()) {
+            field(count.getKey(), count.getValue().longValue());
+        }
+        return end();
     }
 
     private void name(String name) {

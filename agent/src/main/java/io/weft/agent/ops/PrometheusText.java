@@ -5,6 +5,7 @@ import io.weft.agent.ops.Snapshot.CacheView;
 import io.weft.agent.ops.Snapshot.RedisView;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
@@ -128,8 +129,8 @@ public final class PrometheusText {
 
     private void redis(RedisView r) {
         family("weft_redis_up", "gauge",
-                "1 while Redis answers (the event reader's last read succeeded and the circuit breaker is not open)"
-                + " and accepts Weft's commands (no CROSSSLOT, MOVED or CLUSTERDOWN reply in the last minute), else 0.");
+                "1 while Redis answers (the event reader's last read succeeded and the circuit breaker is closed)"
+                + " and accepts Weft's commands (no error reply such as OOM, NOAUTH or CROSSSLOT in the last minute), else 0.");
         sample("weft_redis_up", "", r.up() ? 1 : 0);
         family("weft_redis_breaker_state", "gauge",
                 "The L2 circuit breaker: 1 for its current state (closed: calls go through; open: refused; half_open: probing).");
@@ -139,6 +140,12 @@ public final class PrometheusText {
         }
         family("weft_redis_failures_total", "counter", "Redis calls of the L2 that failed or timed out.");
         sample("weft_redis_failures_total", "", r.failures);
+        family("weft_redis_errors_total", "counter", "Failed Redis calls of the L2, the event publisher and the event"
+                + " reader, and reconnections Redis refused, by reason: an error reply's code (oom, noauth, noperm, readonly,"
+                + " unavailable, crossslot, moved, script, other) or no reply (timeout, connection).");
+        for (Map.Entry<String, Long> reason : r.errors.entrySet()) {
+            sample("weft_redis_errors_total", labels("reason", reason.getKey()), reason.getValue());
+        }
         family("weft_redis_rejections_total", "counter", "L2 calls skipped without touching Redis while the breaker was open.");
         sample("weft_redis_rejections_total", "", r.rejections);
         family("weft_redis_failovers_total", "counter",

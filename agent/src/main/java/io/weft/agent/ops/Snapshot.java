@@ -12,9 +12,12 @@ import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.StreamReader;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.metrics.LoadTimes;
+import io.weft.agent.store.ErrorReason;
+import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisStore;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -238,6 +241,8 @@ public final class Snapshot {
         public final long failures;
         public final long rejections;
         public final long failovers;
+        /** Failed calls of the store, the publisher and the reader, by {@link ErrorReason} label, in declaration order. */
+        public final Map<String, Long> errors;
         public final boolean readerUp;
         public final boolean readerPositioned;
         public final List<String> streams;
@@ -261,6 +266,7 @@ public final class Snapshot {
                 this.failures = 0;
                 this.rejections = 0;
                 this.failovers = 0;
+                this.errors = errorCounts(null);
                 this.readerUp = false;
                 this.readerPositioned = false;
                 this.streams = List.of();
@@ -283,6 +289,7 @@ public final class Snapshot {
             this.failures = store.failures();
             this.rejections = store.rejections();
             this.failovers = connector.failovers();
+            this.errors = errorCounts(connector.errors());
             this.readerUp = reader.connected();
             this.readerPositioned = reader.positioned();
             this.streams = reader.streams();
@@ -295,19 +302,23 @@ public final class Snapshot {
             this.publishPending = publisher.pending();
             this.publishFailures = publisher.failures();
             this.publishOverflows = publisher.overflows();
-            String setupError = connector.setupError();
+            String reply = connector.errors().recentReply();
             if (!readerUp || "OPEN".equals(breakerState)) {
                 this.status = Status.DOWN;
-                this.reason = "Redis " + uri + " does not answer"
-                        + ("OPEN".equals(breakerState) ? " (circuit breaker open)" : readFailures == 0
-                                ? " yet" : " (event reader failing)")
-                        + "; caching goes on in L1 only";
+                String failing = "OPEN".equals(breakerState) ? "circuit breaker open" : "event reader failing";
+                this.reason = reply != null
+                        ? "Redis " + uri + " fails (" + failing + "); its last error reply: " + reply
+                                + "; caching goes on in L1 only"
+                        : "Redis " + uri + " does not answer"
+                                + ("OPEN".equals(breakerState) || readFailures > 0 ? " (" + failing + ")" : " yet")
+                                + "; caching goes on in L1 only";
             } else if (!"CLOSED".equals(breakerState)) {
                 this.status = Status.DEGRADED;
-                this.reason = "Redis " + uri + " is being probed after failures (circuit breaker " + breakerState + ")";
-            } else if (setupError != null) {
+                this.reason = "Redis " + uri + " is being probed after failures (circuit breaker " + breakerState + ")"
+                        + (reply != null ? "; its last error reply: " + reply : "");
+            } else if (reply != null) {
                 this.status = Status.DEGRADED;
-                this.reason = "Redis " + uri + " rejects Weft's commands: " + setupError
+                this.reason = "Redis " + uri + " rejects Weft's commands: " + reply
                         + "; caching goes on in L1 where Redis fails";
             } else {
                 this.status = Status.UP;
@@ -315,9 +326,17 @@ public final class Snapshot {
             }
         }
 
+        private static Map<String, Long> errorCounts(RedisErrors errors) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (ErrorReason reason : ErrorReason.values()) {
+                counts.put(reason.label(), errors == null ? 0 : errors.count(reason));
+            }
+            return Collections.unmodifiableMap(counts);
+        }
+
         /**
-         * Whether Redis answers: the event reader's last read succeeded, the breaker lets calls through, and
-         * no reply said lately that the setup is wrong ({@code CROSSSLOT}, {@code MOVED} …).
+         * Whether Redis answers and accepts Weft's commands: the event reader's last read succeeded, the breaker
+         * is closed, and no error reply came in the last minute.
          */
         public boolean up() {
             return status == Status.UP;

@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.event.EventBus;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -48,7 +49,7 @@ public final class RedisEndpoint implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
-    private final SetupErrors setupErrors;
+    private final RedisErrors errors;
 
     /** A single server or a Sentinel-managed master: {@code RedisEndpoint(uri, false)}. */
     public RedisEndpoint(String uri) {
@@ -67,13 +68,14 @@ public final class RedisEndpoint implements AutoCloseable {
         seeds.forEach(seed -> seed.setTimeout(CONNECT_TIMEOUT));
         this.uri = seeds.get(0);
         this.redacted = cluster ? ClusterSeeds.redact(seeds) : redact(this.uri);
-        this.setupErrors = new SetupErrors(cluster);
+        this.errors = new RedisErrors(cluster);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
                 .threadFactoryProvider(pool -> new DefaultThreadFactory("weft-" + pool, true))
                 .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(1), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
+        noteRefusedReconnects();
         if (cluster) {
             this.client = null;
             this.clusterClient = RedisClusterClient.create(resources, seeds);
@@ -165,9 +167,24 @@ public final class RedisEndpoint implements AutoCloseable {
         return resources.eventBus();
     }
 
-    /** Error replies of this endpoint's connections that say the setup is wrong, for health. */
-    public SetupErrors setupErrors() {
-        return setupErrors;
+    /** The failed calls of this endpoint's connections, by reason, and Redis's last error reply. */
+    public RedisErrors errors() {
+        return errors;
+    }
+
+    /**
+     * Counts a reconnection that Redis refused with an error reply ({@code NOAUTH} after a password change,
+     * {@code LOADING} …): the commands rejected meanwhile only say that the connection is not open.
+     */
+    private void noteRefusedReconnects() {
+        resources.eventBus().get().subscribe(event -> {
+            if (event instanceof ReconnectFailedEvent) {
+                Throwable cause = ((ReconnectFailedEvent) event).getCause();
+                if (ErrorReason.reply(cause) != null) {
+                    errors.note(cause);
+                }
+            }
+        });
     }
 
     /**

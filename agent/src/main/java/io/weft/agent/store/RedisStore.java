@@ -4,7 +4,6 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -30,9 +29,9 @@ import java.util.function.Function;
  * The shared cache (L2): string keys, byte values, over one {@link LazyConnection}. Every method returns
  * within the timeout (SPEC §4 {@code weft.redis.timeout}) and never throws for a Redis failure: it
  * counts it and answers as if Redis had nothing. A {@link CircuitBreaker} makes calls fail at once while
- * Redis keeps failing. An error reply (Redis answered) is counted as a failure but keeps the breaker
- * closed; one that says the setup is wrong ({@code CROSSSLOT}, {@code MOVED} …) is also noted in the
- * endpoint's {@link SetupErrors}, for health.
+ * Redis keeps failing: a timeout, a lost connection and an error reply ({@code OOM}, {@code NOAUTH},
+ * {@code READONLY}, {@code CROSSSLOT} …) are all failures, counted by reason in the endpoint's
+ * {@link RedisErrors}, which also keeps the last error reply for health.
  *
  * <p>{@link #lookup} and {@link #setIfLeased} guard against the stale-set race across instances: a
  * lookup that misses takes a lease (a key beside the entry holding a random token); the loaded value
@@ -63,7 +62,7 @@ public final class RedisStore implements AutoCloseable {
     private final LazyConnection<String, byte[]> connection;
     private final long timeoutNanos;
     private final CircuitBreaker breaker;
-    private final SetupErrors setupErrors;
+    private final RedisErrors errors;
     private final LeaseKeys leaseKeys;
     private final LongAdder failures = new LongAdder();
     private final LongAdder rejections = new LongAdder();
@@ -77,7 +76,7 @@ public final class RedisStore implements AutoCloseable {
         this.connection = new LazyConnection<>(endpoint, RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), timeout);
         this.timeoutNanos = timeout.toNanos();
         this.breaker = breaker;
-        this.setupErrors = endpoint.setupErrors();
+        this.errors = endpoint.errors();
         this.leaseKeys = LeaseKeys.of(endpoint.cluster());
     }
 
@@ -132,6 +131,10 @@ public final class RedisStore implements AutoCloseable {
      * Reads {@code key} and, when it is missing, tries to take the lease to store it: {@code SET leaseKey
      * token NX PX leaseMillis}, in the same script. Waits at most the timeout.
      *
+     * <p>When no reply came in time the script may still run and take the lease: it is then released (on the
+     * same connection, so after the script), or nobody could store the key until the lease expires. An error
+     * reply ({@code OOM}, {@code READONLY} …) means the script took no lease, and nothing more is sent.
+     *
      * @return the value with its remaining TTL, or a miss saying whether the lease was taken; null when
      *     Redis failed, timed out or is skipped
      */
@@ -142,7 +145,7 @@ public final class RedisStore implements AutoCloseable {
                         return new StoredValue((byte[]) reply.get(0), (Long) reply.get(1), false);
                     }
                     return new StoredValue(null, 0, ((Long) reply.get(0)) == 1);
-                }), null);
+                }), null, () -> release(leaseKey, token));
     }
 
     /**
@@ -266,6 +269,15 @@ public final class RedisStore implements AutoCloseable {
     /** Runs one command through the breaker and waits at most the timeout for its reply. */
     private <T> T await(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call,
             T fallback) {
+        return await(command, call, fallback, null);
+    }
+
+    /**
+     * Runs one command through the breaker and waits at most the timeout for its reply; {@code ifNoReply} (if
+     * not null) runs when the command was sent but did not end with a reply, error replies included.
+     */
+    private <T> T await(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call,
+            T fallback, Runnable ifNoReply) {
         if (!breaker.tryAcquire()) {
             rejections.increment();
             return fallback;
@@ -276,7 +288,11 @@ public final class RedisStore implements AutoCloseable {
             report(command, null);
             return value;
         } catch (Exception e) {
-            return failed(command, e, fallback);
+            T failed = failed(command, e, fallback);
+            if (ifNoReply != null && ErrorReason.reply(e) == null) {
+                ifNoReply.run();
+            }
+            return failed;
         }
     }
 
@@ -303,12 +319,8 @@ public final class RedisStore implements AutoCloseable {
             cause = cause.getCause();
         }
         failures.increment();
-        setupErrors.note(cause);
-        if (cause instanceof RedisCommandExecutionException) {
-            breaker.onSuccess();
-        } else {
-            breaker.onFailure();
-        }
+        errors.note(cause);
+        breaker.onFailure();
         WeftLog.warnRateLimited("redis.store:" + command, name + ": " + command + " failed (" + describe(cause)
                 + "); the cache goes on without it");
     }
@@ -338,7 +350,7 @@ public final class RedisStore implements AutoCloseable {
         return breaker.state();
     }
 
-    /** Calls that failed or timed out (including error replies). */
+    /** Calls that failed: timed out, lost their connection, or got an error reply. */
     public long failures() {
         return failures.sum();
     }

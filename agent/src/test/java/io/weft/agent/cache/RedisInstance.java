@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One instance of an application for failover tests: a runtime connected to Redis as {@code RedisConnector}
@@ -63,7 +64,8 @@ final class RedisInstance implements AutoCloseable {
                 false, EventStreams.CACHE_INVALIDATED));
         closer.later(endpoint);
         RedisStore store = closer.later(new RedisStore(endpoint, timeout, new CircuitBreaker("test instance " + id)));
-        EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 10_000, 100, timeout, id));
+        EventPublisher publisher = closer.later(
+                new EventPublisher(endpoint, ns, 10_000, RedisConnector.PUBLISH_BUFFER, timeout, id));
         reader = closer.later(new StreamReader(endpoint, ns, id,
                 ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
         runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), ns, Duration.ofSeconds(1)), publisher, id,
@@ -77,6 +79,11 @@ final class RedisInstance implements AutoCloseable {
     /** A call as woven code makes it: the value of a hit, or {@code body} after running the method. */
     Object find(String bookId, String body) {
         return WovenCall.call(runtime, find, bookId, body);
+    }
+
+    /** A call whose body reads {@code database} (only on a miss, after the lookup took its lease). */
+    Object find(String bookId, Supplier<String> database) {
+        return WovenCall.call(runtime, find, bookId, database);
     }
 
     /** What the application's save of a book invalidates: {@code books:<bookId>}, with its event. */

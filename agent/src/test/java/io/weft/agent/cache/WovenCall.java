@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import io.weft.agent.bootstrap.Dispatch;
 import io.weft.agent.bootstrap.Handler;
 import io.weft.agent.bootstrap.Hit;
+import java.util.function.Supplier;
 
 /** A call of a cached method as woven code makes it, for tests that drive a {@link CacheRuntime} without weaving. */
 final class WovenCall {
@@ -30,12 +31,18 @@ final class WovenCall {
 
     /** The value of a hit, or {@code body} after "running" the method (a miss stores it). */
     static Object call(Handler runtime, int methodId, String arg, Object body) {
+        return call(runtime, methodId, arg, () -> body);
+    }
+
+    /** The value of a hit, or else what {@code body} returns, asked only then, as the method's body would run. */
+    static Object call(Handler runtime, int methodId, String arg, Supplier<?> body) {
         Object[] args = {arg};
         Object token = runtime.enterCached(methodId, args);
         if (token instanceof Hit) {
             return ((Hit) token).value();
         }
-        runtime.exitCached(methodId, token, args, body, null);
-        return body;
+        Object value = body.get();
+        runtime.exitCached(methodId, token, args, value, null);
+        return value;
     }
 }

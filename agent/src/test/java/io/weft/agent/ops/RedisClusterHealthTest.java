@@ -59,9 +59,11 @@ class RedisClusterHealthTest {
     void aClusterUsedAsOneNodeIsDegradedAndSaysWhy() {
         Snapshot snapshot = lookUpKeysThenTakeSnapshot(false);
         assertTrue(snapshot.redis.failures > 0, "lookups were refused: CROSSSLOT (the lease key), MOVED (other masters)");
-        assertEquals("CLOSED", snapshot.redis.breakerState, "Redis answered each time");
-        assertEquals(Snapshot.Status.DEGRADED, snapshot.redis.status);
+        assertEquals("OPEN", snapshot.redis.breakerState, "error replies are failures");
+        assertEquals(Snapshot.Status.DOWN, snapshot.redis.status);
         assertEquals(Snapshot.Status.DEGRADED, snapshot.status);
+        assertTrue(snapshot.redis.errors.get("crossslot") + snapshot.redis.errors.get("moved") > 0,
+                snapshot.redis.errors.toString());
         String reason = snapshot.redis.reason;
         assertTrue((reason.contains("CROSSSLOT") || reason.contains("MOVED")) && reason.contains("set weft.redis.cluster=true"), reason);
         assertTrue(snapshot.reasons.contains(reason), snapshot.reasons.toString());
@@ -72,6 +74,7 @@ class RedisClusterHealthTest {
     void theSameClusterUsedAsAClusterIsUp() {
         Snapshot snapshot = lookUpKeysThenTakeSnapshot(true);
         assertEquals(0, snapshot.redis.failures);
+        assertTrue(snapshot.redis.errors.values().stream().allMatch(n -> n == 0), snapshot.redis.errors.toString());
         assertEquals(Snapshot.Status.UP, snapshot.redis.status, snapshot.redis.reason);
         assertNull(snapshot.redis.reason);
         assertTrue(PrometheusText.render(snapshot).contains("\nweft_redis_up 1\n"));

@@ -117,7 +117,7 @@ class RedisClusterTest {
             assertTrue(keysOn(master, ns) > 0, "master " + master.port() + " holds some of the keys");
         }
         assertEquals(0, store.failures(), "no command failed (CROSSSLOT, MOVED)");
-        assertNull(endpoint.setupErrors().recent());
+        assertNull(endpoint.errors().recentReply());
     }
 
     @Test

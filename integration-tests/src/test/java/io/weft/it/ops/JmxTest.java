@@ -28,6 +28,7 @@ import javax.management.MBeanInfo;
 import javax.management.MBeanOperationInfo;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
+import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -50,7 +51,7 @@ class JmxTest {
             "L2Unreadable", "L2NotStored", "L1Entries", "StaleStoresDiscarded", "LoadWaitTimeouts", "HotKeys");
     private static final Set<String> AGENT_ATTRIBUTES = Set.of("Version", "Status", "StatusReasons", "Enabled",
             "CacheNames", "WovenMethods", "L1Size", "L1MaxSize", "InvalidationsSent", "InvalidationsReceived", "HttpPort",
-            "RedisConfigured", "RedisUri", "RedisUp", "RedisBreakerState", "RedisFailures", "RedisRejections",
+            "RedisConfigured", "RedisUri", "RedisUp", "RedisBreakerState", "RedisFailures", "RedisErrors", "RedisRejections",
             "EventsReaderUp", "EventsReaderPositioned", "EventsLagMillis", "EventsApplied", "EventsMalformed",
             "EventsGapClears", "EventsReadFailures", "EventsPublished", "EventsPublishPending", "EventsPublishFailures",
             "EventsPublishOverflows");
@@ -228,6 +229,9 @@ class JmxTest {
             "EventsPublishPending", "EventsPublishFailures", "EventsPublishOverflows"}) {
             assertEquals(0L, values.get(counter), counter);
         }
+        TabularData errors = (TabularData) values.get("RedisErrors");
+        assertEquals(11, errors.size(), "every reason, from 0");
+        assertEquals(0L, errors.get(new Object[] {"oom"}).get("value"));
         String uri = (String) values.get("RedisUri");
         assertTrue(uri.startsWith("redis://") && uri.contains("****") && uri.endsWith(":" + redis.port()), uri);
         for (Object value : values.values()) {

@@ -4,6 +4,7 @@ import io.weft.agent.config.AgentInfo;
 import io.weft.agent.ops.Ops;
 import io.weft.agent.ops.Snapshot;
 import io.weft.agent.ops.Snapshot.RedisView;
+import java.util.Map;
 
 /** {@link AgentControlMXBean}: each attribute read from a fresh {@link Snapshot}. */
 public final class AgentControl implements AgentControlMXBean {
@@ -109,6 +110,12 @@ public final class AgentControl implements AgentControlMXBean {
     public long getRedisFailures() {
         RedisView r = redis();
         return r == null ? 0 : r.failures;
+    }
+
+    @Override
+    public Map<String, Long> getRedisErrors() {
+        RedisView r = redis();
+        return r == null ? Map.of() : r.errors;
     }
 
     @Override

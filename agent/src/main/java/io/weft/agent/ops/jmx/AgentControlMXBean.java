@@ -1,5 +1,7 @@
 package io.weft.agent.ops.jmx;
 
+import java.util.Map;
+
 /** The agent over JMX: {@code io.weft:type=Agent}. Counters count since the JVM started. */
 public interface AgentControlMXBean {
 
@@ -42,6 +44,9 @@ public interface AgentControlMXBean {
     String getRedisBreakerState();
 
     long getRedisFailures();
+
+    /** Failed Redis calls by reason ({@code oom}, {@code noauth}, {@code timeout} …; empty without Redis). */
+    Map<String, Long> getRedisErrors();
 
     long getRedisRejections();
 
