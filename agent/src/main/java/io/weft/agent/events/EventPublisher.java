@@ -4,6 +4,7 @@ import io.lettuce.core.XAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.FailureText;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisErrors;
@@ -11,7 +12,6 @@ import io.weft.agent.store.RedisLink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -122,7 +122,7 @@ public final class EventPublisher implements AutoCloseable {
                     connection.discard(c);
                 }
                 WeftLog.warnRateLimited("events.publish", "cannot publish invalidation events to " + redacted + " ("
-                        + cause(e) + "); keeping " + buffer.size() + " of them (at most " + bufferCapacity
+                        + FailureText.of(e) + "); keeping " + buffer.size() + " of them (at most " + bufferCapacity
                         + ") and retrying");
                 try {
                     Thread.sleep(backoff);
@@ -222,7 +222,4 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
-    private static Throwable cause(Exception e) {
-        return e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    }
 }

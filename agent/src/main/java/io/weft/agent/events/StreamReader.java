@@ -6,6 +6,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.FailureText;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisErrors;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -145,7 +145,7 @@ public final class StreamReader implements AutoCloseable {
                 errors.note(e);
                 connected = false;
                 checkGaps = true;
-                WeftLog.warnRateLimited("events.read", "cannot read events from " + redacted + " (" + cause(e)
+                WeftLog.warnRateLimited("events.read", "cannot read events from " + redacted + " (" + FailureText.of(e)
                         + "); retrying, then going on after the last entry read");
                 try {
                     Thread.sleep(backoff);
@@ -289,7 +289,4 @@ public final class StreamReader implements AutoCloseable {
         }
     }
 
-    private static Throwable cause(Exception e) {
-        return e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    }
 }
