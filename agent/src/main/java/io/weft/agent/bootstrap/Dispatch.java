@@ -30,7 +30,7 @@ public final class Dispatch {
     public static void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown) {
         Handler h = handler;
         if (h != null) {
-            h.exitCached(methodId, token, args, result, thrown);
+            h.exitCached(methodId, (Token) token, args, result, thrown);
         }
     }
 

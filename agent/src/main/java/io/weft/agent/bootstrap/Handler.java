@@ -9,13 +9,13 @@ public interface Handler {
     /**
      * Called on entry to a {@code @CacheResult} method.
      *
-     * @return a {@link Hit} to return without running the method, any other object as a token for
+     * @return a {@link Hit} to return without running the method, another {@link Token} for
      *     {@link #exitCached}, or {@code null} to run the method without caching its result
      */
-    Object enterCached(int methodId, Object[] args);
+    Token enterCached(int methodId, Object[] args);
 
     /** Called when a {@code @CacheResult} method that was not skipped returns or throws. */
-    void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown);
+    void exitCached(int methodId, Token token, Object[] args, Object result, Throwable thrown);
 
     /**
      * Called for an {@code @InvalidateCache}-only method: on entry when it invalidates before the

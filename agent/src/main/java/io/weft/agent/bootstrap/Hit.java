@@ -4,7 +4,7 @@ package io.weft.agent.bootstrap;
  * A cached result. Woven code skips the method body when entry returns a {@code Hit} and
  * returns {@link #value()} instead.
  */
-public class Hit {
+public class Hit extends Token {
 
     private final Object value;
 

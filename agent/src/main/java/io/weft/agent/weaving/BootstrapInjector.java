@@ -21,7 +21,7 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
 final class BootstrapInjector {
 
     private static final List<String> CLASSES = List.of(
-            "io.weft.agent.bootstrap.Handler", "io.weft.agent.bootstrap.Hit", "io.weft.agent.bootstrap.Dispatch");
+            "io.weft.agent.bootstrap.Handler", "io.weft.agent.bootstrap.Token", "io.weft.agent.bootstrap.Hit", "io.weft.agent.bootstrap.Dispatch");
 
     private BootstrapInjector() {
     }

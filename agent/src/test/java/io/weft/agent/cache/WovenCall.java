@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import io.weft.agent.bootstrap.Dispatch;
 import io.weft.agent.bootstrap.Handler;
 import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.bootstrap.Token;
 import java.util.function.Supplier;
 
 /** A call of a cached method as woven code makes it, for tests that drive a {@link CacheRuntime} without weaving. */
@@ -11,12 +12,12 @@ final class WovenCall {
     /** The entry points woven code calls, the static {@link Dispatch}, seen as a handler. */
     static final Handler DISPATCH = new Handler() {
         @Override
-        public Object enterCached(int methodId, Object[] args) {
-            return Dispatch.enterCached(methodId, args);
+        public Token enterCached(int methodId, Object[] args) {
+            return (Token) Dispatch.enterCached(methodId, args);
         }
 
         @Override
-        public void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown) {
+        public void exitCached(int methodId, Token token, Object[] args, Object result, Throwable thrown) {
             Dispatch.exitCached(methodId, token, args, result, thrown);
         }
 
@@ -37,7 +38,7 @@ final class WovenCall {
     /** The value of a hit, or else what {@code body} returns, asked only then, as the method's body would run. */
     static Object call(Handler runtime, int methodId, String arg, Supplier<?> body) {
         Object[] args = {arg};
-        Object token = runtime.enterCached(methodId, args);
+        Token token = runtime.enterCached(methodId, args);
         if (token instanceof Hit) {
             return ((Hit) token).value();
         }

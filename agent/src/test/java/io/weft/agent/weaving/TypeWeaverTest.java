@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.weft.agent.bootstrap.Dispatch;
 import io.weft.agent.bootstrap.Handler;
 import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.bootstrap.Token;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -39,16 +40,16 @@ class TypeWeaverTest {
     /** Records calls; answers enterCached with {@link #answer}. */
     private static final class Recorder implements Handler {
         final List<String> calls = new ArrayList<>();
-        Object answer;
+        Token answer;
 
         @Override
-        public Object enterCached(int methodId, Object[] args) {
+        public Token enterCached(int methodId, Object[] args) {
             calls.add("enter " + methodId + " " + Arrays.toString(args));
             return answer;
         }
 
         @Override
-        public void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown) {
+        public void exitCached(int methodId, Token token, Object[] args, Object result, Throwable thrown) {
             calls.add("exit " + methodId + " " + (token == answer) + " " + Arrays.toString(args) + " " + result + " "
                     + (thrown == null ? null : thrown.getClass().getSimpleName()));
         }
@@ -135,7 +136,7 @@ class TypeWeaverTest {
 
     @Test
     void aMissRunsTheBodyAndHandsBackTheResultWithTheToken() throws Throwable {
-        recorder.answer = new Object();
+        recorder.answer = new Token() { };
         assertEquals(6L, call("sum", 1L, 2.0, 3));
         assertEquals("a-b", call("join", List.of("a", "b"), '-'));
         assertEquals(false, call("flag", true));
@@ -154,7 +155,7 @@ class TypeWeaverTest {
 
     @Test
     void everyReturnIsHandedBack() throws Throwable {
-        recorder.answer = "token";
+        recorder.answer = new Token() { };
         assertEquals(10, call("countDown", 12));
         assertEquals(-1, call("countDown", -3));
         assertEquals(List.of("enter 3 [12]", "exit 3 true [12] 10 null", "enter 3 [-3]", "exit 3 true [-3] -1 null"),
@@ -163,7 +164,7 @@ class TypeWeaverTest {
 
     @Test
     void theMethodsOwnHandlerCatchesFirstAndAnEscapingExceptionIsHandedBackAndRethrown() throws Throwable {
-        recorder.answer = "token";
+        recorder.answer = new Token() { };
         assertEquals("not a number", call("parse", "x"));
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> call("parse", ""));
         assertEquals("empty", thrown.getMessage());
@@ -184,7 +185,7 @@ class TypeWeaverTest {
         subject = define(TypeWeaver.weave(asJava5(bytes(WeavingSubject.class)),
                 Map.of("parse(Ljava/lang/String;)Ljava/lang/String;", plan(Advice.CACHE_RESULT, PARSE))))
                 .getConstructor().newInstance();
-        recorder.answer = "token";
+        recorder.answer = new Token() { };
         assertEquals("not a number", call("parse", "x"));
         assertThrows(IllegalArgumentException.class, () -> call("parse", ""));
         assertEquals(List.of("enter 4 [x]", "exit 4 true [x] not a number null",
