@@ -47,4 +47,11 @@ public @interface CacheResult {
      * {@code SimpleClassName.method}.
      */
     String name() default "";
+
+    /**
+     * Whether every hit renews the entry's TTL, in this JVM's L1 and in Redis (there at most once per key per
+     * tenth of the TTL, without waiting): an entry used more often than its TTL never expires, an idle one does
+     * (sessions).
+     */
+    boolean sliding() default false;
 }

@@ -20,7 +20,8 @@ final class CacheEntry extends Hit {
     private static final int HIT_SAMPLE_MASK = 7;
 
     private final CacheStats stats;
-    private final long deadlineNanos;
+    /** Moved on by {@link #renew} (sliding TTLs); a stale read only moves an expiry by one renewal. */
+    private volatile long deadlineNanos;
     /** Hits sampled (about one in eight): approximate, and racy by design; ranks keys, counts nothing else. */
     private int sampledHits;
 
@@ -39,6 +40,20 @@ final class CacheEntry extends Hit {
     /** Whether an entry {@linkplain #hasDeadline with a deadline} has passed it at {@code nowNanos}. */
     boolean expiredAt(long nowNanos) {
         return nowNanos - deadlineNanos >= 0;
+    }
+
+    /**
+     * For sliding TTLs: moves an entry's deadline to {@code nowNanos + ttlNanos} when less than nine tenths of the
+     * TTL are left, so at most once per tenth of the TTL.
+     *
+     * @return whether it moved (the caller renews the entry in Redis too)
+     */
+    boolean renew(long nowNanos, long ttlNanos) {
+        if (deadlineNanos - nowNanos >= ttlNanos - ttlNanos / 10) {
+            return false;
+        }
+        deadlineNanos = nowNanos + ttlNanos;
+        return true;
     }
 
     CacheStats stats() {

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.bootstrap.Handler;
 import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.bootstrap.Token;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.EvictionSink;
 import io.weft.agent.keys.CacheKey;
@@ -83,7 +84,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     @Override
-    public Object enterCached(int methodId, Object[] args) {
+    public Token enterCached(int methodId, Object[] args) {
         try {
             CachedMethod method = methods.cached(methodId);
             if (!method.cache().enabled()) {
@@ -94,6 +95,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
             if (entry != null) {
                 method.cache().stats().recordL1Hit();
                 entry.sampleHit();
+                if (method.sliding() && l1.renew(entry, slidingTtlNanos(method))) {
+                    renewShared(method, key.text());
+                }
                 return method.shape().hit(entry);
             }
             return beginLoad(method, key.stable(), args);
@@ -107,7 +111,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * Starts a load of {@code key}, or joins the one in flight. Whatever fails between registering the load
      * and handing it to the woven code abandons it, so that no caller waits for a load nobody runs.
      */
-    private Object beginLoad(CachedMethod method, CacheKey key, Object[] args) {
+    private Token beginLoad(CachedMethod method, CacheKey key, Object[] args) {
         long now = ticker.read();
         if (firstLookupNanos == 0) {
             firstLookupNanos = now;
@@ -125,7 +129,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         }
     }
 
-    private Object lookUpOrStart(CachedMethod method, Load mine, Object[] args) {
+    private Token lookUpOrStart(CachedMethod method, Load mine, Object[] args) {
         CacheStats stats = method.cache().stats();
         CacheEntry entry = method.usesL1() ? l1.get(mine.cacheKey()) : null;
         if (entry == null) {
@@ -143,9 +147,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 }
                 return mine;
             }
-            long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
-                    : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
-            entry = l1.entry(found.value, ttl, stats);
+            if (method.sliding()) {
+                entry = l1.slidingEntry(found.value, slidingTtlNanos(method), stats);
+                if (found.remainingMillis < method.ttlMillis() - method.ttlMillis() / 10) {
+                    shared.renew(method, mine.key());
+                }
+            } else {
+                long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
+                        : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
+                entry = l1.entry(found.value, ttl, stats);
+            }
             putUnlessInvalidated(method, mine, entry);
             stats.recordL2Hit();
         } else {
@@ -159,7 +170,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * Joins another caller's load of the same key instead of running the method again, waiting at most until
      * that load has run {@code weft.load.maxWait}; after that, or when that load failed, the method runs uncached.
      */
-    private Object join(CachedMethod method, Load other) {
+    private Token join(CachedMethod method, Load other) {
         if (other.ownedByCurrentThread()) {
             return null;
         }
@@ -184,7 +195,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     @Override
-    public void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown) {
+    public void exitCached(int methodId, Token token, Object[] args, Object result, Throwable thrown) {
         if (!(token instanceof Load)) {
             return;
         }
@@ -241,7 +252,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private void store(CachedMethod method, Load load, Object value) {
         CacheStats stats = method.cache().stats();
         stats.recordLoad(load.elapsedNanos(ticker.read()));
-        CacheEntry entry = l1.entry(value, method.l1TtlNanos(), stats);
+        CacheEntry entry = method.sliding() ? l1.slidingEntry(value, slidingTtlNanos(method), stats)
+                : l1.entry(value, method.l1TtlNanos(), stats);
         boolean kept = (value != null || method.cacheNull()) && putUnlessInvalidated(method, load, entry);
         SharedLevel shared = redis.shared();
         if (kept && shared != null && load.lease() != null) {
@@ -254,6 +266,19 @@ public final class CacheRuntime implements Handler, EvictionSink {
             }
         }
         flights.complete(load, entry);
+    }
+
+    /** A sliding entry's TTL: the method's whole TTL (Caffeine still ends an L1 entry {@code weft.l1.ttl} after its write). */
+    private static long slidingTtlNanos(CachedMethod method) {
+        return TimeUnit.MILLISECONDS.toNanos(method.ttlMillis());
+    }
+
+    /** Renews a sliding entry's TTL in Redis, without waiting (SPEC §12). */
+    private void renewShared(CachedMethod method, String key) {
+        SharedLevel shared = redis.shared();
+        if (shared != null) {
+            shared.renew(method, key);
+        }
     }
 
     /** Gives up the lease of a load whose value does not go to Redis (SPEC §5: no lease is left behind). */

@@ -16,6 +16,7 @@ public final class CachedMethod {
     private final boolean usesL1;
     private final ResultShape shape;
     private final Invalidation invalidation;
+    private final boolean sliding;
 
     /**
      * @param ttlMillis the entry's life in Redis
@@ -23,9 +24,11 @@ public final class CachedMethod {
      * @param scope the scope of the class loader that defined the method: its L1 keys are never equal to another loader's
      * @param usesL1 whether entries are kept in L1 ({@code weft.cache.<name>.l1}); without, every call goes to L2
      * @param invalidation what the method also evicts when its body runs, or {@code null}
+     * @param sliding whether a hit renews the entry's TTL ({@code @CacheResult(sliding = true)})
      */
     public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, KeyScope scope, long ttlMillis,
-            long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation) {
+            long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation,
+            boolean sliding) {
         this.declared = declared;
         this.cache = cache;
         this.key = key;
@@ -36,6 +39,7 @@ public final class CachedMethod {
         this.usesL1 = usesL1;
         this.shape = shape;
         this.invalidation = invalidation;
+        this.sliding = sliding;
     }
 
     public DeclaredMethod declared() {
@@ -76,5 +80,9 @@ public final class CachedMethod {
 
     Invalidation invalidation() {
         return invalidation;
+    }
+
+    boolean sliding() {
+        return sliding;
     }
 }

@@ -1,6 +1,7 @@
 package io.weft.agent.cache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.weft.agent.bootstrap.Token;
 import io.weft.agent.keys.CacheKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeoutException;
  * result is not left in the cache (the stale-set race, SPEC §5). Times are readings of the runtime's
  * {@link Ticker}.
  */
-final class Load {
+final class Load extends Token {
 
     private final CacheKey key;
     private final long registeredNanos;

@@ -62,6 +62,19 @@ final class LocalCache {
         return new CacheEntry(value, stats, ttlNanos < maxTtlNanos ? ticker.read() + ttlNanos : CacheEntry.NO_DEADLINE);
     }
 
+    /**
+     * An entry of a sliding TTL ({@code @CacheResult(sliding = true)}): it always carries a deadline, {@code ttlNanos}
+     * from now, which hits move on ({@link #renew}); Caffeine still ends it {@code weft.l1.ttl} after it was written.
+     */
+    CacheEntry slidingEntry(Object value, long ttlNanos, CacheStats stats) {
+        return new CacheEntry(value, stats, ticker.read() + ttlNanos);
+    }
+
+    /** Renews a sliding entry that was just hit; returns whether it moved (at most once per tenth of the TTL). */
+    boolean renew(CacheEntry entry, long ttlNanos) {
+        return entry.renew(ticker.read(), ttlNanos);
+    }
+
     /** The live entry of {@code key}, or {@code null}; an entry past its own deadline is removed. */
     CacheEntry get(CacheKey key) {
         CacheEntry entry = cache.getIfPresent(key);

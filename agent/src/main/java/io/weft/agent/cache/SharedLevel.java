@@ -157,6 +157,11 @@ final class SharedLevel {
         store.setIfLeased(redisKey, json, method.ttlMillis(), store.leaseKey(redisKey), lease);
     }
 
+    /** Renews a sliding entry's TTL in Redis ({@code PEXPIRE}), without waiting. */
+    void renew(CachedMethod method, String key) {
+        store.expire(namespace + key, method.ttlMillis());
+    }
+
     /**
      * Gives up the lease of a load whose value will not be stored (it cannot be written, or is not to be
      * cached, or the load failed), without waiting: the key's next lookup takes a lease at once instead of

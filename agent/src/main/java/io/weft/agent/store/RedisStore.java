@@ -21,7 +21,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -125,6 +124,11 @@ public final class RedisStore implements AutoCloseable {
             throw new IllegalArgumentException("TTL of " + key + " must be positive: " + ttlMillis + " ms");
         }
         send("SET", c -> c.async().set(key, value, SetArgs.Builder.px(ttlMillis)));
+    }
+
+    /** Sets {@code key}'s TTL to {@code ttlMillis} ({@code PEXPIRE}) if it exists, without waiting for the reply. */
+    public void expire(String key, long ttlMillis) {
+        send("PEXPIRE", c -> c.async().pexpire(key, ttlMillis));
     }
 
     /**
@@ -321,15 +325,8 @@ public final class RedisStore implements AutoCloseable {
         failures.increment();
         errors.note(cause);
         breaker.onFailure();
-        WeftLog.warnRateLimited("redis.store:" + command, name + ": " + command + " failed (" + describe(cause)
+        WeftLog.warnRateLimited("redis.store:" + command, name + ": " + command + " failed (" + FailureText.of(cause)
                 + "); the cache goes on without it");
-    }
-
-    private static String describe(Throwable cause) {
-        if (cause instanceof TimeoutException) {
-            return "no reply within the timeout";
-        }
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     /** {@code prefix} with the glob characters {@code * ? [ ] \} escaped for {@code SCAN MATCH}. */

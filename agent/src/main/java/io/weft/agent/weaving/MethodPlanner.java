@@ -130,7 +130,7 @@ final class MethodPlanner {
         long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
         NamedCache cache = caches.cache(name, enabled);
         return new CachedMethod(declared, cache, key, scopes.of(loader), ttl.toMillis(), l1TtlNanos,
-                annotation.bool("cacheNull", false), usesL1, shape, invalidation);
+                annotation.bool("cacheNull", false), usesL1, shape, invalidation, annotation.bool("sliding", false));
     }
 
     private Invalidation invalidation(DeclaredMethod declared, AnnotationValues annotation, Signature signature)

@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.bootstrap.Token;
 import io.weft.agent.events.EventJson;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.EventStreams;
@@ -87,13 +88,13 @@ class CacheRuntimeConnectTest {
                 List.of("id"), getClass().getClassLoader());
         return methods.register(new CachedMethod(declared, cache, (args, result) -> "titles:" + args[0],
                 new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                ResultShape.PLAIN, null));
+                ResultShape.PLAIN, null, false));
     }
 
     /** Calls the cached method once while Redis is being connected: a miss that loads {@code title(id)}. */
     private void missWhileConnecting(int method, String id) {
         Object[] args = {id};
-        Object token = runtime.enterCached(method, args);
+        Token token = runtime.enterCached(method, args);
         assertFalse(token instanceof Hit, "a miss");
         runtime.exitCached(method, token, args, title(id), null);
     }
@@ -247,14 +248,14 @@ class CacheRuntimeConnectTest {
                 List.of("id"), getClass().getClassLoader());
         int id = methods.register(new CachedMethod(declared, titles, (args, result) -> "titles:" + args[0],
                 scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                ResultShape.PLAIN, null));
+                ResultShape.PLAIN, null, false));
         Object[] args = {"7"};
-        Object token = noL1.enterCached(id, args);
+        Token token = noL1.enterCached(id, args);
         assertFalse(token instanceof Hit, "a miss");
         noL1.exitCached(id, token, args, title("7"), null);
         Await.until("the loaded value stored in Redis", () -> redis.admin().get(ns + "titles:7") != null);
 
-        Object second = noL1.enterCached(id, args);
+        Token second = noL1.enterCached(id, args);
         assertInstanceOf(Hit.class, second);
         assertEquals("title 7", ((Hit) second).value());
         assertEquals(1, titles.stats().l2Hits());
@@ -301,12 +302,12 @@ class CacheRuntimeConnectTest {
                 List.of("id"), getClass().getClassLoader());
         int id = methods.register(new CachedMethod(declared, opaque, (args, result) -> "opaque:" + args[0],
                 new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                ResultShape.PLAIN, null));
+                ResultShape.PLAIN, null, false));
         for (Object[] outcome : new Object[][] {{"unwritable", new Opaque(), null}, {"null", null, null},
                 {"failed", null, new IllegalStateException("down")}}) {
             Object[] args = {(String) outcome[0]};
             String lease = store.leaseKey(ns + "opaque:" + outcome[0]);
-            Object token = runtime.enterCached(id, args);
+            Token token = runtime.enterCached(id, args);
             assertFalse(token instanceof Hit, "a miss");
             assertEquals(1, redis.admin().exists(lease), "the miss took a lease");
             runtime.exitCached(id, token, args, outcome[1], (Throwable) outcome[2]);

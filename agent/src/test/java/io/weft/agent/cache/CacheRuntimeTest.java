@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.bootstrap.Token;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.testing.Await;
@@ -65,7 +66,7 @@ class CacheRuntimeTest {
 
     private int cached(String cacheName, KeyScope scope, ResultShape shape, Invalidation alsoEvicts, boolean usesL1) {
         return methods.register(new CachedMethod(declared("find"), caches.cache(cacheName, true), key("book:"), scope,
-                60_000, TimeUnit.MINUTES.toNanos(1), false, usesL1, shape, alsoEvicts));
+                60_000, TimeUnit.MINUTES.toNanos(1), false, usesL1, shape, alsoEvicts, false));
     }
 
     private int cached() {
@@ -124,7 +125,7 @@ class CacheRuntimeTest {
     void anInvalidationDuringTheLoadDiscardsItsResult() {
         int id = cached();
         Object[] args = {"1"};
-        Object token = runtime.enterCached(id, args);
+        Token token = runtime.enterCached(id, args);
         assertInstanceOf(Load.class, token);
         runtime.evictKey("book:1");
         runtime.exitCached(id, token, args, "loaded before the write", null);
@@ -136,7 +137,7 @@ class CacheRuntimeTest {
     void concurrentMissesRunTheBodyOnceAndTheOthersGetItsValue() throws Exception {
         int id = cached();
         Object[] args = {"1"};
-        Object token = runtime.enterCached(id, args);
+        Token token = runtime.enterCached(id, args);
         assertInstanceOf(Load.class, token);
         Future<Object> joiner = Joiners.enter(runtime, id, "1");
         Joiners.awaitParked(1);
@@ -161,7 +162,7 @@ class CacheRuntimeTest {
         // An OPTIONAL method whose woven exit sees a non-Optional result: unwrapping it fails inside the caching path.
         int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.OPTIONAL, null);
         Object[] args = {"1"};
-        Object token = runtime.enterCached(id, args);
+        Token token = runtime.enterCached(id, args);
         Future<Object> joiner = Joiners.enter(runtime, id, "1");
         Joiners.awaitParked(1);
         runtime.exitCached(id, token, args, "not an Optional", null);
@@ -169,7 +170,7 @@ class CacheRuntimeTest {
         assertEquals(0, runtime.loadsInFlight());
         assertEquals(0, caches.find("book").stats().loadWaitTimeouts(), "released at once, not after weft.load.maxWait");
         Object[] again = {"1"};
-        Object retry = runtime.enterCached(id, again);
+        Token retry = runtime.enterCached(id, again);
         assertInstanceOf(Load.class, retry, "the key can be loaded again");
         runtime.exitCached(id, retry, again, Optional.of("v"), null);
         assertEquals(Optional.of("v"), ((Hit) runtime.enterCached(id, again)).value());
@@ -179,7 +180,7 @@ class CacheRuntimeTest {
     void aFailedFutureIsNotCachedAndReleasesTheKey() {
         int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
         Object[] args = {"1"};
-        Object token = runtime.enterCached(id, args);
+        Token token = runtime.enterCached(id, args);
         CompletableFuture<String> body = new CompletableFuture<>();
         runtime.exitCached(id, token, args, body, null);
         assertEquals(1, runtime.loadsInFlight(), "in flight until the future completes");
@@ -228,7 +229,7 @@ class CacheRuntimeTest {
             DeclaredMethod declared = new DeclaredMethod("com.acme.Books", "find", List.of("java.lang.String"),
                     List.of("id"), webApp);
             int id = methods.register(new CachedMethod(declared, caches.cache("book", true), key("book:"),
-                    scopes.of(webApp), 60_000, TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null));
+                    scopes.of(webApp), 60_000, TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, false));
             assertEquals("undeployed", call(id, "1", "undeployed"));
         }
     }
@@ -239,8 +240,8 @@ class CacheRuntimeTest {
                 URLClassLoader webAppB = new URLClassLoader(new URL[0], null)) {
             int inA = cached("book", scopes.of(webAppA), ResultShape.PLAIN, null);
             int inB = cached("book", scopes.of(webAppB), ResultShape.PLAIN, null);
-            Object tokenA = runtime.enterCached(inA, new Object[] {"1"});
-            Object tokenB = runtime.enterCached(inB, new Object[] {"1"});
+            Token tokenA = runtime.enterCached(inA, new Object[] {"1"});
+            Token tokenB = runtime.enterCached(inB, new Object[] {"1"});
             assertInstanceOf(Load.class, tokenA);
             assertInstanceOf(Load.class, tokenB, "B runs its own load instead of waiting for A's object");
             runtime.exitCached(inA, tokenA, new Object[] {"1"}, "A", null);
@@ -252,7 +253,7 @@ class CacheRuntimeTest {
     @Test
     void aRecursiveCallOfTheSameKeyRunsUncachedInsteadOfWaitingForItself() {
         int id = cached();
-        Object token = runtime.enterCached(id, new Object[] {"1"});
+        Token token = runtime.enterCached(id, new Object[] {"1"});
         assertInstanceOf(Load.class, token);
         assertNull(runtime.enterCached(id, new Object[] {"1"}));
         assertEquals(0, caches.find("book").stats().loadWaitTimeouts());
@@ -262,11 +263,11 @@ class CacheRuntimeTest {
     void aCallOnTheSameThreadWhileTheFirstCallsFutureRunsJoinsItInsteadOfRunningTheBodyAgain() throws Exception {
         int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
         Object[] args = {"1"};
-        Object token = runtime.enterCached(id, args);
+        Token token = runtime.enterCached(id, args);
         CompletableFuture<String> body = new CompletableFuture<>();
         runtime.exitCached(id, token, args, body, null);
 
-        Object second = runtime.enterCached(id, new Object[] {"1"});
+        Token second = runtime.enterCached(id, new Object[] {"1"});
         assertInstanceOf(Hit.class, second, "the body returned: this is not a re-entrant call");
         assertEquals(false, ((CompletableFuture<?>) ((Hit) second).value()).isDone(), "the value is not there yet");
         body.complete("v");
@@ -277,7 +278,7 @@ class CacheRuntimeTest {
     void aCallJoiningALoadWhoseFutureSucceededGetsACompletedFuture() {
         int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
         Object[] args = {"1"};
-        Object token = runtime.enterCached(id, args);
+        Token token = runtime.enterCached(id, args);
         CompletableFuture<String> body = new CompletableFuture<>();
         runtime.exitCached(id, token, args, body, null);
         // registered after the store, so it runs first when the body completes: the value is known, not yet stored

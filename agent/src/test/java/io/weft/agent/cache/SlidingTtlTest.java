@@ -1,0 +1,96 @@
+package io.weft.agent.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.ValueCodecs;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.Closer;
+import io.weft.agent.testing.FakeTicker;
+import io.weft.agent.testing.RedisFixture;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §12, {@code @CacheResult(sliding = true)}: a hit renews the entry's TTL in L1 (on the runtime's ticker, no
+ * sleeping) and in Redis, at most once per tenth of the TTL; an entry nobody hits expires.
+ */
+class SlidingTtlTest {
+
+    private static final Duration TTL = Duration.ofSeconds(10);
+    private static final Duration L1_TTL = Duration.ofHours(1);
+
+    private final Closer closer = new Closer();
+    private final FakeTicker ticker = new FakeTicker();
+    private final MethodTable methods = new MethodTable();
+    private final LoaderScopes scopes = new LoaderScopes();
+    private final CacheRegistry caches = new CacheRegistry();
+    private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, L1_TTL.toNanos(), Duration.ofSeconds(5),
+            ticker);
+
+    @AfterEach
+    void close() throws Exception {
+        closer.close();
+    }
+
+    private int session(boolean sliding) {
+        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "user", List.of("java.lang.String"),
+                List.of("id"), getClass().getClassLoader());
+        return methods.register(new CachedMethod(declared, caches.cache(sliding ? "sessions" : "fixed", true),
+                (args, result) -> (sliding ? "session:" : "fixed:") + args[0], scopes.of(getClass().getClassLoader()),
+                TTL.toMillis(), TTL.toNanos(), false, true, ResultShape.PLAIN, null, sliding));
+    }
+
+    /** A cached method's body (its declared type is what Redis values are read as). */
+    static String user(String id) {
+        return "user " + id;
+    }
+
+    private Object call(int id, String arg, String body) {
+        return WovenCall.call(runtime, id, arg, body);
+    }
+
+    @Test
+    void anEntryHitMoreOftenThanItsTtlNeverExpiresAndAnIdleOneDoes() {
+        int sliding = session(true);
+        int fixed = session(false);
+        call(sliding, "1", "v1");
+        call(fixed, "1", "v1");
+        for (int i = 0; i < 5; i++) {
+            ticker.advance(Duration.ofSeconds(6));
+            assertEquals("v1", call(sliding, "1", "v" + (i + 2)), "a hit within the TTL renews it");
+        }
+        assertEquals("v-fixed", call(fixed, "1", "v-fixed"), "30 s later the fixed TTL ran out long ago");
+
+        ticker.advance(TTL);
+        assertEquals("v-idle", call(sliding, "1", "v-idle"), "idle for a whole TTL: expired");
+        assertEquals(2, caches.find("sessions").stats().misses());
+    }
+
+    @Test
+    void aHitRenewsTheKeyInRedisAtMostOncePerTenthOfTheTtl() throws Exception {
+        RedisFixture redis = closer.later(RedisFixture.startLocal(null));
+        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
+        RedisStore store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("sliding")));
+        assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
+        runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1)), null,
+                "sliding-test", bound -> true);
+        int sliding = session(true);
+        call(sliding, "7", "v7");
+        Await.until("the value stored in Redis", () -> redis.admin().exists("ns:session:7") == 1);
+        redis.admin().pexpire("ns:session:7", 2_000);
+
+        ticker.advance(Duration.ofMillis(500));
+        call(sliding, "7", "unused");
+        assertTrue(redis.admin().pttl("ns:session:7") <= 2_000, "within the first tenth of the TTL: no renewal");
+
+        ticker.advance(Duration.ofMillis(600));
+        call(sliding, "7", "unused");
+        Await.until("the hit renewed the key's TTL in Redis", () -> redis.admin().pttl("ns:session:7") > 9_000);
+    }
+}
