@@ -51,6 +51,13 @@ public class Levels {
         return "slow-" + key;
     }
 
+    /** A session: a short TTL that every hit renews. */
+    @CacheResult(key = "levels:session:{key}", ttl = "3s", sliding = true)
+    public String session(String key) {
+        ran("session");
+        return "session-" + key;
+    }
+
     @CacheResult(key = "levels:item:{key}")
     public Item item(String key) {
         return new Item(key, ran("item"));
@@ -73,6 +80,7 @@ public class Levels {
                 case "big" -> result = levels.big(words[2]).length();
                 case "medium" -> result = levels.medium(words[2]).length();
                 case "slow" -> result = levels.slow(words[2]);
+                case "session" -> result = levels.session(words[2]);
                 case "item" -> result = levels.item(words[2]);
                 case "touch" -> {
                     for (int i = 0; i < Integer.parseInt(words[2]); i++) {

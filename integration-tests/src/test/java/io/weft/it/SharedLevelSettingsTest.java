@@ -121,6 +121,19 @@ class SharedLevelSettingsTest {
         return db2().get("levels:small:" + key);
     }
 
+    /** SPEC §12: hits renew a sliding entry in Redis, so it outlives its TTL while it is used. */
+    @Test
+    void aSlidingEntryUsedMoreOftenThanItsTtlOutlivesIt() {
+        assertEquals("session-s runs=1", call("session", "s"));
+        Await.until("the session in Redis with its 3 s TTL", () -> db2().pttl("levels:session:s") > 2_000);
+        for (int i = 0; i < 3; i++) {
+            Await.until(Duration.ofSeconds(5), "a second of the TTL gone", () -> db2().pttl("levels:session:s") < 2_000);
+            assertEquals("session-s runs=1", call("session", "s"), "a hit, " + (i + 1) + " s or more after the load");
+            Await.until(Duration.ofSeconds(5), "the hit renewed the TTL in Redis", () -> db2().pttl("levels:session:s") > 2_500);
+        }
+        assertEquals("session-s runs=1", call("session", "s"), "still cached, past its 3 s TTL");
+    }
+
     @Test
     void anUnreadableValueInRedisIsAMissThatDeletesItAndIsCounted() {
         assertEquals("Item[key=u, version=1] runs=1", call("item", "u"));
