@@ -27,11 +27,30 @@ public final class Dispatch {
     }
 
     /** See {@link Handler#exitCached}. */
-    public static void exitCached(int methodId, Object token, Object[] args, Object result, Throwable thrown) {
+    public static void exitCached(int methodId, Object token, Object[] args, Object result) {
         Handler h = handler;
         if (h != null) {
-            h.exitCached(methodId, (Token) token, args, result, thrown);
+            h.exitCached(methodId, (Token) token, args, result);
         }
+    }
+
+    /**
+     * See {@link Handler#exitThrown}: the value to return instead of {@code thrown}, if the runtime has one;
+     * otherwise throws {@code thrown} itself (the woven handler returns what this returns).
+     */
+    public static Object exitThrown(int methodId, Object token, Object[] args, Throwable thrown) {
+        Handler h = handler;
+        Hit instead = h == null ? null : h.exitThrown(methodId, (Token) token, args, thrown);
+        if (instead == null) {
+            throw Dispatch.<RuntimeException>unchecked(thrown);
+        }
+        return instead.value();
+    }
+
+    /** Throws {@code thrown} as it is, checked or not (the woven method declared or may throw it). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T unchecked(Throwable thrown) throws T {
+        throw (T) thrown;
     }
 
     /** See {@link Handler#invalidate}. */

@@ -14,8 +14,16 @@ public interface Handler {
      */
     Token enterCached(int methodId, Object[] args);
 
-    /** Called when a {@code @CacheResult} method that was not skipped returns or throws. */
-    void exitCached(int methodId, Token token, Object[] args, Object result, Throwable thrown);
+    /** Called when a {@code @CacheResult} method that was not skipped returns. */
+    void exitCached(int methodId, Token token, Object[] args, Object result);
+
+    /**
+     * Called when a {@code @CacheResult} method that was not skipped throws.
+     *
+     * @return a {@link Hit} whose value the method returns instead ({@code staleIfError}), or {@code null}: the
+     *     method throws {@code thrown}
+     */
+    Hit exitThrown(int methodId, Token token, Object[] args, Throwable thrown);
 
     /**
      * Called for an {@code @InvalidateCache}-only method: on entry when it invalidates before the

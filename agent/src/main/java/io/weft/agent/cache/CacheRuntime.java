@@ -195,7 +195,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     @Override
-    public void exitCached(int methodId, Token token, Object[] args, Object result, Throwable thrown) {
+    public void exitCached(int methodId, Token token, Object[] args, Object result) {
         if (!(token instanceof Load)) {
             return;
         }
@@ -203,12 +203,6 @@ public final class CacheRuntime implements Handler, EvictionSink {
         load.bodyReturned();
         try {
             CachedMethod method = methods.cached(methodId);
-            if (thrown != null) {
-                method.cache().stats().recordLoadFailure();
-                releaseLease(load);
-                flights.abandon(load, thrown);
-                return;
-            }
             if (method.shape() == ResultShape.FUTURE) {
                 storeWhenComplete(method, load, result);
             } else {
@@ -222,6 +216,25 @@ public final class CacheRuntime implements Handler, EvictionSink {
             flights.abandon(load, t);
             reportFailure(methodId, t);
         }
+    }
+
+    @Override
+    public Hit exitThrown(int methodId, Token token, Object[] args, Throwable thrown) {
+        if (!(token instanceof Load)) {
+            return null;
+        }
+        Load load = (Load) token;
+        load.bodyReturned();
+        try {
+            CachedMethod method = methods.cached(methodId);
+            method.cache().stats().recordLoadFailure();
+            releaseLease(load);
+            flights.abandon(load, thrown);
+        } catch (Throwable t) {
+            flights.abandon(load, t);
+            reportFailure(methodId, t);
+        }
+        return null;
     }
 
     private void storeWhenComplete(CachedMethod method, Load load, Object result) {

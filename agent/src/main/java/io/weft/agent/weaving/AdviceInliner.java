@@ -18,8 +18,8 @@ import net.bytebuddy.jar.asm.Type;
  * Object[] args = {a, b};
  * Object token = Dispatch.enterCached(ID, args);
  * if (token instanceof Hit) return (R) ((Hit) token).value();
- * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r, null)… }
- * catch (Throwable t) { Dispatch.exitCached(ID, token, args, null, t); throw t; }
+ * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r)… }
+ * catch (Throwable t) { return (R) Dispatch.exitThrown(ID, token, args, t); } // throws t unless a stale value stands in
  * </pre>
  * {@code @InvalidateCache} calls {@code Dispatch.invalidate(ID, args, result)} on entry (before
  * invocation) or before each return, with the arguments as they are then.
@@ -131,9 +131,8 @@ final class AdviceInliner extends MethodVisitor {
             Boxing.box(mv, returnType);
         }
         if (advice == Advice.CACHE_RESULT) {
-            // r, boxed → r, id, token, args, boxed, null
+            // r, boxed → r, id, token, args, boxed
             pushExitArgumentsBeneathTop();
-            super.visitInsn(Opcodes.ACONST_NULL);
             exitCached();
         } else {
             // r, boxed → r, id, args, boxed
@@ -152,13 +151,12 @@ final class AdviceInliner extends MethodVisitor {
             super.visitLabel(bodyEnd);
             super.visitLabel(handler);
             frame(false, THROWABLE);
-            // t → t, id, token, args, null, t
-            super.visitInsn(Opcodes.DUP);
+            // t → id, token, args, t → the value to return instead (exitThrown throws t when there is none)
             pushExitArgumentsBeneathTop();
-            super.visitInsn(Opcodes.ACONST_NULL);
-            super.visitInsn(Opcodes.SWAP);
-            exitCached();
-            super.visitInsn(Opcodes.ATHROW);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitThrown",
+                    "(ILjava/lang/Object;[Ljava/lang/Object;Ljava/lang/Throwable;)Ljava/lang/Object;", false);
+            Boxing.unbox(mv, returnType);
+            super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
         }
         super.visitMaxs(maxStack, maxLocals);
     }
@@ -360,7 +358,7 @@ final class AdviceInliner extends MethodVisitor {
 
     private void exitCached() {
         super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitCached",
-                "(ILjava/lang/Object;[Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V", false);
+                "(ILjava/lang/Object;[Ljava/lang/Object;Ljava/lang/Object;)V", false);
     }
 
     private void invalidate() {

@@ -96,7 +96,7 @@ class CacheRuntimeConnectTest {
         Object[] args = {id};
         Token token = runtime.enterCached(method, args);
         assertFalse(token instanceof Hit, "a miss");
-        runtime.exitCached(method, token, args, title(id), null);
+        runtime.exitCached(method, token, args, title(id));
     }
 
     /** SPEC §5: a miss is stored in L2, also one made before the connection was up (issue 10). */
@@ -252,7 +252,7 @@ class CacheRuntimeConnectTest {
         Object[] args = {"7"};
         Token token = noL1.enterCached(id, args);
         assertFalse(token instanceof Hit, "a miss");
-        noL1.exitCached(id, token, args, title("7"), null);
+        noL1.exitCached(id, token, args, title("7"));
         Await.until("the loaded value stored in Redis", () -> redis.admin().get(ns + "titles:7") != null);
 
         Token second = noL1.enterCached(id, args);
@@ -310,7 +310,11 @@ class CacheRuntimeConnectTest {
             Token token = runtime.enterCached(id, args);
             assertFalse(token instanceof Hit, "a miss");
             assertEquals(1, redis.admin().exists(lease), "the miss took a lease");
-            runtime.exitCached(id, token, args, outcome[1], (Throwable) outcome[2]);
+            if (outcome[2] == null) {
+                runtime.exitCached(id, token, args, outcome[1]);
+            } else {
+                runtime.exitThrown(id, token, args, (Throwable) outcome[2]);
+            }
             Await.until("the lease of the " + outcome[0] + " value released",
                     () -> redis.admin().exists(lease) == 0);
             assertEquals(0, redis.admin().exists(ns + "opaque:" + outcome[0]));

@@ -128,7 +128,7 @@ class CacheRuntimeTest {
         Token token = runtime.enterCached(id, args);
         assertInstanceOf(Load.class, token);
         runtime.evictKey("book:1");
-        runtime.exitCached(id, token, args, "loaded before the write", null);
+        runtime.exitCached(id, token, args, "loaded before the write");
         assertEquals(1, staleDiscarded());
         assertEquals("after the write", call(id, "1", "after the write"));
     }
@@ -141,7 +141,7 @@ class CacheRuntimeTest {
         assertInstanceOf(Load.class, token);
         Future<Object> joiner = Joiners.enter(runtime, id, "1");
         Joiners.awaitParked(1);
-        runtime.exitCached(id, token, args, "v", null);
+        runtime.exitCached(id, token, args, "v");
         Object joined = joiner.get(10, TimeUnit.SECONDS);
         assertEquals("v", ((Hit) joined).value());
     }
@@ -165,14 +165,14 @@ class CacheRuntimeTest {
         Token token = runtime.enterCached(id, args);
         Future<Object> joiner = Joiners.enter(runtime, id, "1");
         Joiners.awaitParked(1);
-        runtime.exitCached(id, token, args, "not an Optional", null);
+        runtime.exitCached(id, token, args, "not an Optional");
         assertNull(joiner.get(NEVER.toSeconds(), TimeUnit.SECONDS));
         assertEquals(0, runtime.loadsInFlight());
         assertEquals(0, caches.find("book").stats().loadWaitTimeouts(), "released at once, not after weft.load.maxWait");
         Object[] again = {"1"};
         Token retry = runtime.enterCached(id, again);
         assertInstanceOf(Load.class, retry, "the key can be loaded again");
-        runtime.exitCached(id, retry, again, Optional.of("v"), null);
+        runtime.exitCached(id, retry, again, Optional.of("v"));
         assertEquals(Optional.of("v"), ((Hit) runtime.enterCached(id, again)).value());
     }
 
@@ -182,7 +182,7 @@ class CacheRuntimeTest {
         Object[] args = {"1"};
         Token token = runtime.enterCached(id, args);
         CompletableFuture<String> body = new CompletableFuture<>();
-        runtime.exitCached(id, token, args, body, null);
+        runtime.exitCached(id, token, args, body);
         assertEquals(1, runtime.loadsInFlight(), "in flight until the future completes");
         body.completeExceptionally(new IllegalStateException("remote call failed"));
         assertEquals(0, runtime.loadsInFlight());
@@ -244,8 +244,8 @@ class CacheRuntimeTest {
             Token tokenB = runtime.enterCached(inB, new Object[] {"1"});
             assertInstanceOf(Load.class, tokenA);
             assertInstanceOf(Load.class, tokenB, "B runs its own load instead of waiting for A's object");
-            runtime.exitCached(inA, tokenA, new Object[] {"1"}, "A", null);
-            runtime.exitCached(inB, tokenB, new Object[] {"1"}, "B", null);
+            runtime.exitCached(inA, tokenA, new Object[] {"1"}, "A");
+            runtime.exitCached(inB, tokenB, new Object[] {"1"}, "B");
             assertEquals("B", ((Hit) runtime.enterCached(inB, new Object[] {"1"})).value());
         }
     }
@@ -265,7 +265,7 @@ class CacheRuntimeTest {
         Object[] args = {"1"};
         Token token = runtime.enterCached(id, args);
         CompletableFuture<String> body = new CompletableFuture<>();
-        runtime.exitCached(id, token, args, body, null);
+        runtime.exitCached(id, token, args, body);
 
         Token second = runtime.enterCached(id, new Object[] {"1"});
         assertInstanceOf(Hit.class, second, "the body returned: this is not a re-entrant call");
@@ -280,7 +280,7 @@ class CacheRuntimeTest {
         Object[] args = {"1"};
         Token token = runtime.enterCached(id, args);
         CompletableFuture<String> body = new CompletableFuture<>();
-        runtime.exitCached(id, token, args, body, null);
+        runtime.exitCached(id, token, args, body);
         // registered after the store, so it runs first when the body completes: the value is known, not yet stored
         CompletableFuture<String> joined = body.thenApply(v -> {
             CompletableFuture<?> hit = (CompletableFuture<?>) ((Hit) runtime.enterCached(id, new Object[] {"1"})).value();

@@ -87,7 +87,7 @@ class DispatchedRuntimeTest {
         assertInstanceOf(Load.class, token);
         CompletableFuture<Object> joined = Joiners.enter(WovenCall.DISPATCH, id, "1");
         Joiners.awaitParked(1);
-        Dispatch.exitCached(id, token, args, "v", null);
+        Dispatch.exitCached(id, token, args, "v");
         assertEquals("v", ((Hit) joined.get(HANG.toSeconds(), TimeUnit.SECONDS)).value());
         assertEquals(1, stats().misses(), "the body ran once");
         assertEquals(0, stats().loadWaitTimeouts());
@@ -100,7 +100,7 @@ class DispatchedRuntimeTest {
         Object[] args = {"1"};
         Object token = Dispatch.enterCached(id, args);
         Dispatch.invalidate(save, new Object[] {"1"}, null);
-        Dispatch.exitCached(id, token, args, "loaded before the write", null);
+        Dispatch.exitCached(id, token, args, "loaded before the write");
         assertEquals(1, stats().staleStoresDiscarded());
         assertEquals("after the write", call(id, "1", "after the write"));
     }

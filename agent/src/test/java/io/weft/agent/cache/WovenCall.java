@@ -17,8 +17,17 @@ final class WovenCall {
         }
 
         @Override
-        public void exitCached(int methodId, Token token, Object[] args, Object result, Throwable thrown) {
-            Dispatch.exitCached(methodId, token, args, result, thrown);
+        public void exitCached(int methodId, Token token, Object[] args, Object result) {
+            Dispatch.exitCached(methodId, token, args, result);
+        }
+
+        @Override
+        public Hit exitThrown(int methodId, Token token, Object[] args, Throwable thrown) {
+            try {
+                return new Hit(Dispatch.exitThrown(methodId, token, args, thrown));
+            } catch (Throwable rethrown) {
+                return null;
+            }
         }
 
         @Override
@@ -43,7 +52,7 @@ final class WovenCall {
             return ((Hit) token).value();
         }
         Object value = body.get();
-        runtime.exitCached(methodId, token, args, value, null);
+        runtime.exitCached(methodId, token, args, value);
         return value;
     }
 }

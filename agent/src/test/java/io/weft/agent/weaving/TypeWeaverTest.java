@@ -41,6 +41,8 @@ class TypeWeaverTest {
     private static final class Recorder implements Handler {
         final List<String> calls = new ArrayList<>();
         Token answer;
+        /** What {@link #exitThrown} answers: a value to return instead of the exception, or null. */
+        Hit instead;
 
         @Override
         public Token enterCached(int methodId, Object[] args) {
@@ -49,9 +51,15 @@ class TypeWeaverTest {
         }
 
         @Override
-        public void exitCached(int methodId, Token token, Object[] args, Object result, Throwable thrown) {
-            calls.add("exit " + methodId + " " + (token == answer) + " " + Arrays.toString(args) + " " + result + " "
-                    + (thrown == null ? null : thrown.getClass().getSimpleName()));
+        public void exitCached(int methodId, Token token, Object[] args, Object result) {
+            calls.add("exit " + methodId + " " + (token == answer) + " " + Arrays.toString(args) + " " + result + " null");
+        }
+
+        @Override
+        public Hit exitThrown(int methodId, Token token, Object[] args, Throwable thrown) {
+            calls.add("exit " + methodId + " " + (token == answer) + " " + Arrays.toString(args) + " null "
+                    + thrown.getClass().getSimpleName());
+            return instead;
         }
 
         @Override
@@ -170,6 +178,15 @@ class TypeWeaverTest {
         assertEquals("empty", thrown.getMessage());
         assertEquals(List.of("enter 4 [x]", "exit 4 true [x] not a number null",
                 "enter 4 []", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
+    }
+
+    /** staleIfError: a value the runtime hands back for an escaping exception is returned instead of it. */
+    @Test
+    void aValueGivenForAnEscapingExceptionIsReturnedInsteadOfIt() throws Throwable {
+        recorder.answer = new Token() { };
+        recorder.instead = new Hit("stale");
+        assertEquals("stale", call("parse", ""));
+        assertEquals(List.of("enter 4 []", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
     }
 
     @Test
