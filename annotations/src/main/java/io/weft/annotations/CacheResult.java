@@ -47,4 +47,10 @@ public @interface CacheResult {
      * {@code SimpleClassName.method}.
      */
     String name() default "";
+
+    /**
+     * Tag templates, rendered from the arguments like {@link #key()} ({@code "user:{userId}"}): an
+     * {@link InvalidateCache#tags()} naming one of the rendered tags evicts the entry.
+     */
+    String[] tags() default {};
 }

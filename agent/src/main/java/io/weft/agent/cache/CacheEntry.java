@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.metrics.CacheStats;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,6 +22,8 @@ final class CacheEntry extends Hit {
 
     private final CacheStats stats;
     private final long deadlineNanos;
+    /** The entry's rendered tags ({@code @CacheResult(tags)}), or {@code null}: most entries have none. */
+    private List<String> tags;
     /** Hits sampled (about one in eight): approximate, and racy by design; ranks keys, counts nothing else. */
     private int sampledHits;
 
@@ -34,6 +37,17 @@ final class CacheEntry extends Hit {
     /** Whether the entry outlived its own TTL (shorter than {@code weft.l1.ttl}); free for the others. */
     boolean expired() {
         return deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos >= 0;
+    }
+
+    /** Gives the entry its tags, before it is put in L1. */
+    CacheEntry tagged(List<String> tags) {
+        this.tags = tags;
+        return this;
+    }
+
+    /** Whether the entry carries {@code tag}. */
+    boolean hasTag(String tag) {
+        return tags != null && tags.contains(tag);
     }
 
     CacheStats stats() {

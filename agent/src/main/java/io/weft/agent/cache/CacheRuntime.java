@@ -105,7 +105,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         if (firstLookupNanos == 0) {
             firstLookupNanos = System.nanoTime();
         }
-        Load mine = new Load(key);
+        Load mine = new Load(key, method.tags(args));
         Load other = flights.start(mine);
         if (other != null) {
             return join(method, other);
@@ -123,7 +123,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         CacheEntry entry = method.usesL1() ? l1.get(mine.cacheKey()) : null;
         if (entry == null) {
             SharedLevel shared = redis.awaitShared();
-            SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING : shared.lookup(method, mine.key());
+            SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING : shared.lookup(method, mine.key(), mine.tags());
             if (!found.hit) {
                 stats.recordMiss();
                 Invalidation invalidation = method.invalidation();
@@ -138,7 +138,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             }
             long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
                     : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
-            entry = l1.entry(found.value, ttl, stats);
+            entry = l1.entry(found.value, ttl, stats).tagged(mine.tags());
             putUnlessInvalidated(method, mine, entry);
             stats.recordL2Hit();
         } else {
@@ -234,7 +234,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private void store(CachedMethod method, Load load, Object value) {
         CacheStats stats = method.cache().stats();
         stats.recordLoad(load.elapsedNanos());
-        CacheEntry entry = l1.entry(value, method.l1TtlNanos(), stats);
+        CacheEntry entry = l1.entry(value, method.l1TtlNanos(), stats).tagged(load.tags());
         boolean kept = (value != null || method.cacheNull()) && putUnlessInvalidated(method, load, entry);
         SharedLevel shared = redis.shared();
         if (kept && shared != null && load.lease() != null) {
@@ -331,9 +331,19 @@ public final class CacheRuntime implements Handler, EvictionSink {
     public void evictKeys(List<String> keys, boolean alsoL2) {
         SharedLevel shared = redis.shared();
         if (alsoL2 && shared != null) {
-            shared.evict(keys, List.of());
+            shared.evict(keys, List.of(), List.of());
         }
         keys.forEach(invalidator::evictLocal);
+        invalidationsReceived.increment();
+    }
+
+    @Override
+    public void evictTags(List<String> tags, boolean alsoL2) {
+        SharedLevel shared = redis.shared();
+        if (alsoL2 && shared != null) {
+            shared.evict(List.of(), List.of(), tags);
+        }
+        tags.forEach(invalidator::evictLocalTag);
         invalidationsReceived.increment();
     }
 

@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
+import java.util.List;
 
 /** A woven {@code @CacheResult} method: its cache, key, TTL and result shape, bound at weave time. */
 public final class CachedMethod {
@@ -16,6 +17,13 @@ public final class CachedMethod {
     private final boolean usesL1;
     private final ResultShape shape;
     private final Invalidation invalidation;
+    private final List<KeyRenderer> tags;
+
+    /** A method whose entries carry no tags. */
+    public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, KeyScope scope, long ttlMillis,
+            long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation) {
+        this(declared, cache, key, scope, ttlMillis, l1TtlNanos, cacheNull, usesL1, shape, invalidation, List.of());
+    }
 
     /**
      * @param ttlMillis the entry's life in Redis
@@ -23,9 +31,11 @@ public final class CachedMethod {
      * @param scope the scope of the class loader that defined the method: its L1 keys are never equal to another loader's
      * @param usesL1 whether entries are kept in L1 ({@code weft.cache.<name>.l1}); without, every call goes to L2
      * @param invalidation what the method also evicts when its body runs, or {@code null}
+     * @param tags the templates of the tags its entries carry ({@code @CacheResult(tags)})
      */
     public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, KeyScope scope, long ttlMillis,
-            long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation) {
+            long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation,
+            List<KeyRenderer> tags) {
         this.declared = declared;
         this.cache = cache;
         this.key = key;
@@ -36,6 +46,7 @@ public final class CachedMethod {
         this.usesL1 = usesL1;
         this.shape = shape;
         this.invalidation = invalidation;
+        this.tags = List.copyOf(tags);
     }
 
     public DeclaredMethod declared() {
@@ -76,5 +87,10 @@ public final class CachedMethod {
 
     Invalidation invalidation() {
         return invalidation;
+    }
+
+    /** The tags of the entry of one call, rendered from its arguments; {@code null} when the method has none. */
+    List<String> tags(Object[] args) {
+        return tags.isEmpty() ? null : KeyRenderer.renderAll(tags, args, null);
     }
 }

@@ -1,7 +1,7 @@
 package io.weft.agent.cache;
 
 import io.weft.agent.keys.CacheKey;
-
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 final class Load {
 
     private final CacheKey key;
+    private final List<String> tags;
     private volatile Thread owner = Thread.currentThread();
     private volatile CompletableFuture<?> bodyFuture;
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
@@ -23,13 +24,25 @@ final class Load {
     private boolean storeOnceConnected;
     private long startNanos;
 
-    Load(CacheKey key) {
+    /** @param tags the rendered tags of the entry it loads, or {@code null} for none */
+    Load(CacheKey key, List<String> tags) {
         this.key = key;
+        this.tags = tags;
     }
 
     /** The key's text. */
     String key() {
         return key.text();
+    }
+
+    /** The rendered tags of the entry it loads, or {@code null} for none. */
+    List<String> tags() {
+        return tags;
+    }
+
+    /** Whether the entry it loads carries {@code tag}. */
+    boolean hasTag(String tag) {
+        return tags != null && tags.contains(tag);
     }
 
     /** The key as the L1 holds it. */

@@ -15,7 +15,7 @@ class RecentInvalidationsTest {
     private final RecentInvalidations recent = new RecentInvalidations(3, 1_000, now::get);
 
     private void add(String key) {
-        recent.add(List.of(key), List.of(), InvalidationEvent.invalidation("cache.invalidated", List.of(key), List.of(),
+        recent.add(List.of(key), List.of(), List.of(), InvalidationEvent.invalidation("cache.invalidated", List.of(key), List.of(),
                 Map.of(), "me"));
     }
 

@@ -34,7 +34,7 @@ class SharedLevelLeaseTest {
             long scriptsBefore = redis.scriptCalls();
 
             redis.admin().clientPause(800);
-            SharedLevel.Found found = shared.lookup(method, "books:1");
+            SharedLevel.Found found = shared.lookup(method, "books:1", null);
 
             assertFalse(found.hit);
             assertNull(found.lease, "no answer in time: no lease to store with");
