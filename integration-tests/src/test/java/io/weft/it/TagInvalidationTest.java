@@ -75,7 +75,8 @@ class TagInvalidationTest {
             String foreign = "{\"type\":\"library.closed\",\"payload\":{\"tags\":[\"library:l1\"]},"
                     + "\"event_id\":\"py-" + UUID.randomUUID() + "\"}";
             int aBefore = runs(a.call("book b3 u2 l1", CALL));
-            RedisCli.run(redis, "XADD", ns + "events:cache.invalidated", "*", "type", "library.closed", "event", foreign);
+            RedisCli.run(redis, "XADD", ns + "events:cache.invalidated", "*", "type", "library.closed", "event",
+                    foreign);
             Await.until(Duration.ofSeconds(10), "the foreign tag deletes b3 from Redis",
                     () -> redis.admin().exists(key("b3")) == 0);
             Await.until(Duration.ofSeconds(10), "and evicts it from a's L1", () ->
@@ -85,7 +86,8 @@ class TagInvalidationTest {
 
     private AppJvm start(Path classes) throws Exception {
         return AppJvm.builder().property("weft.redis.uri", redis.uri()).property("weft.namespace", ns)
-                .property("weft.redis.timeout", "2s").classpath(classes, Paths.annotationsJar()).main("app.Tags").start();
+                .property("weft.redis.timeout", "2s").classpath(classes, Paths.annotationsJar()).main("app.Tags")
+                .start();
     }
 
     private String key(String bookId) {

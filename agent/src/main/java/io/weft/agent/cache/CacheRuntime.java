@@ -123,7 +123,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
         CacheEntry entry = method.usesL1() ? l1.get(mine.cacheKey()) : null;
         if (entry == null) {
             SharedLevel shared = redis.awaitShared();
-            SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING : shared.lookup(method, mine.key(), mine.tags());
+            SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING
+                    : shared.lookup(method, mine.key(), mine.tags());
             if (!found.hit) {
                 stats.recordMiss();
                 Invalidation invalidation = method.invalidation();

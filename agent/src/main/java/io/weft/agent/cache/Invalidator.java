@@ -37,7 +37,8 @@ final class Invalidator {
         SharedLevelConnection.Deferred rendered = new SharedLevelConnection.Deferred(invalidation.event(),
                 KeyRenderer.renderAll(invalidation.keys(), args, result),
                 KeyRenderer.renderAll(invalidation.prefixes(), args, result),
-                KeyRenderer.renderAll(invalidation.tags(), args, result), argumentsByName(invalidation.payloadNames(), args));
+                KeyRenderer.renderAll(invalidation.tags(), args, result),
+                argumentsByName(invalidation.payloadNames(), args));
         SharedLevel shared = redis.awaitShared();
         if (shared == null) {
             shared = redis.deferUnlessConnected(rendered);

@@ -123,7 +123,8 @@ final class SharedLevel {
         String token = UUID.randomUUID().toString();
         String leaseKey = store.leaseKey(redisKey);
         StoredValue stored = tags == null ? store.lookup(redisKey, leaseKey, token, LEASE_MILLIS)
-                : store.lookup(redisKey, leaseKey, token, LEASE_MILLIS, tagSets(tags), method.ttlMillis() + LEASE_MILLIS);
+                : store.lookup(redisKey, leaseKey, token, LEASE_MILLIS, tagSets(tags),
+                        method.ttlMillis() + LEASE_MILLIS);
         if (stored == null) {
             // no answer in time: the script may still run and take the lease; give it back then (same connection,
             // so it runs after), or nobody could store this key until the lease expires

@@ -18,10 +18,10 @@ import java.util.UUID;
  *  "timestamp":"2026-11-21T10:00:00.123456Z","source":"host-1234-…","event_id":"3f2a…"}</pre>
  *
  * <p>The payload of a Weft invalidation holds {@code keys} and {@code prefixes} (rendered, without the
- * namespace), {@code tags} when it evicts tags, and the method's scalar arguments by name. A clear-all event, which a publisher sends
- * when its buffer overflowed, has type {@code cache.invalidated} and exactly the payload
- * {@code {"clear_all":true}}. Foreign events (other services) may carry any payload; their timestamp,
- * source and event id may be missing (null here).
+ * namespace), {@code tags} when it evicts tags, and the method's scalar arguments by name. A clear-all
+ * event, which a publisher sends when its buffer overflowed, has type {@code cache.invalidated} and exactly
+ * the payload {@code {"clear_all":true}}. Foreign events (other services) may carry any payload (a
+ * {@code tags} list among it); their timestamp, source and event id may be missing (null here).
  */
 public final class InvalidationEvent {
 

@@ -48,8 +48,8 @@ final class TagSets {
             String member, long ttlMillis) {
         CompletableFuture<?>[] adds = new CompletableFuture<?>[tagKeys.size()];
         for (int i = 0; i < adds.length; i++) {
-            adds[i] = ADD.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {tagKeys.get(i)}, RedisStore.utf8(member),
-                    RedisStore.utf8(Long.toString(ttlMillis)));
+            adds[i] = ADD.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {tagKeys.get(i)},
+                    RedisStore.utf8(member), RedisStore.utf8(Long.toString(ttlMillis)));
         }
         return CompletableFuture.allOf(adds);
     }

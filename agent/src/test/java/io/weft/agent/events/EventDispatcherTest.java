@@ -36,8 +36,8 @@ class EventDispatcherTest {
         dispatch(new InvalidationEvent("book.updated", Map.of("book_id", "b-1", "tags", List.of("shelf:2")), null, null,
                 null));
 
-        assertEquals(List.of("tags [user:1]", "tags+L2 [library:7]", "keys+L2 [storybook:book:b-1]", "tags+L2 [shelf:2]"),
-                sink.calls);
+        assertEquals(List.of("tags [user:1]", "tags+L2 [library:7]", "keys+L2 [storybook:book:b-1]",
+                "tags+L2 [shelf:2]"), sink.calls);
         assertEquals(3, dispatcher.applied());
     }
 

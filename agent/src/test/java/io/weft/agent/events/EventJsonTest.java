@@ -72,9 +72,8 @@ class EventJsonTest {
         InvalidationEvent untagged = InvalidationEvent.invalidation("cache.invalidated", List.of("a:1"), List.of(),
                 List.of(), Map.of(), "host-2");
 
-        assertTrue(EventJson.encode(tagged).startsWith(
-                "{\"type\":\"cache.invalidated\",\"payload\":{\"keys\":[],\"prefixes\":[],\"tags\":[\"user:1\",\"library:2\"]}"),
-                EventJson.encode(tagged));
+        assertTrue(EventJson.encode(tagged).startsWith("{\"type\":\"cache.invalidated\",\"payload\":"
+                + "{\"keys\":[],\"prefixes\":[],\"tags\":[\"user:1\",\"library:2\"]}"), EventJson.encode(tagged));
         assertEquals(List.of("user:1", "library:2"), EventJson.decode(EventJson.encode(tagged)).tags());
         assertFalse(EventJson.encode(untagged).contains("tags"), EventJson.encode(untagged));
         assertThrows(MalformedEventException.class,

@@ -70,7 +70,7 @@ class TagSetsTest {
         return redis.admin();
     }
 
-    /** A tagged lookup of {@code key} in {@code tags} for {@code ttlMillis}; returns its lease token when it took one. */
+    /** A lookup of {@code key} tagged {@code tags} for {@code ttlMillis}; returns its lease token if it took one. */
     private String lookup(String key, long ttlMillis, String... tags) {
         String token = UUID.randomUUID().toString();
         StoredValue found = store.lookup(key, store.leaseKey(key), token, 30_000, List.of(tags), ttlMillis);
