@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * one JVM only writes (bursts a few milliseconds apart, then quiet gaps longer than the propagation
  * bound; every other burst evicts by the rows' tags instead of their keys, SPEC §13), the other only
  * reads, so the reader's L1 is emptied by the writer's events alone. No read may return a version older
- * than a write that completed in the writer more than the bound before the read began. And the test checks that it tested something: the reader was served from the cache (a minimum
- * hit ratio), and the race happened and was caught (loaded values discarded because an invalidation
- * overlapped their load).
+ * than a write that completed in the writer more than the bound before the read began. And the test
+ * checks that it tested something: the reader was served from the cache (a minimum hit ratio), and the
+ * race happened and was caught (loaded values discarded because an invalidation overlapped their load).
  */
 class StaleSetTortureTest {
 

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One instance of an application for failover tests: a runtime connected to Redis as {@code RedisConnector}
  * connects it (store, publisher, reader and {@link FailoverWatch}), with one cached method,
- * {@code books:<id>} tagged {@code book:<id>}, and two invalidations of it: by key and by tag. Foreign {@code book.updated} events evict
- * {@code books:<book_id>}.
+ * {@code books:<id>} tagged {@code book:<id>}, and two invalidations of it: by key and by tag. Foreign
+ * {@code book.updated} events evict {@code books:<book_id>}.
  */
 final class RedisInstance implements AutoCloseable {
 

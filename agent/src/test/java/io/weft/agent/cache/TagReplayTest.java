@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tag invalidations between two runtimes on one Redis, as {@code RedisConnector} connects them: the tag's
- * entries leave Redis and the other runtime's L1, and a failover replay deletes them again from a master
- * that lost the delete (SPEC §11, §13).
+ * entries leave Redis and the other runtime's L1, a delete that Redis did not answer is sent again before the
+ * next read, and a failover replay deletes them again from a master that lost the delete (SPEC §7, §11, §13).
  */
 class TagReplayTest {
 
@@ -24,8 +24,10 @@ class TagReplayTest {
     void aTagInvalidationReachesRedisAndTheOtherInstanceAndIsReplayedAfterAFailover() throws Exception {
         try (RedisFixture redis = RedisFixture.start(); Closer closer = new Closer()) {
             String ns = "replay-" + UUID.randomUUID().toString().substring(0, 8) + ":";
-            RedisInstance writer = closer.later(new RedisInstance(new RedisEndpoint(redis.uri()), ns, "writer", TIMEOUT));
-            RedisInstance other = closer.later(new RedisInstance(new RedisEndpoint(redis.uri()), ns, "other", TIMEOUT));
+            RedisInstance writer = closer.later(new RedisInstance(new RedisEndpoint(redis.uri()), ns, "writer",
+                    TIMEOUT));
+            RedisInstance other = closer.later(new RedisInstance(new RedisEndpoint(redis.uri()), ns, "other",
+                    TIMEOUT));
             writer.find("1", "v1");
             Await.until("the value in Redis", () -> redis.admin().exists(ns + "books:1") == 1);
             assertEquals("v1", other.find("1", "from the method"), "an L2 hit, tagged in the other's L1 too");
@@ -41,6 +43,26 @@ class TagReplayTest {
             assertTrue(writer.runtime.replayRecentInvalidations() >= 1);
 
             assertEquals(0, redis.admin().exists(ns + "books:1"), "the replay deleted the tag's entries again");
+        }
+    }
+
+    @Test
+    void aTagDeleteThatRedisDidNotAnswerIsSentAgainBeforeTheNextRead() throws Exception {
+        try (RedisFixture redis = RedisFixture.start(); Closer closer = new Closer()) {
+            String ns = "outage-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+            RedisInstance writer = closer.later(new RedisInstance(new RedisEndpoint(redis.uri()), ns, "writer",
+                    Duration.ofMillis(300)));
+            writer.find("2", "v1");
+            Await.until("the value in Redis", () -> redis.admin().exists(ns + "books:2") == 1);
+
+            redis.suspend();
+            try {
+                writer.saveByTag("2");
+            } finally {
+                redis.resume();
+            }
+            assertEquals("v1'", writer.find("2", "v1'"), "the kept tag delete went before this read");
+            Await.until("the new value stored", () -> "\"v1'\"".equals(redis.admin().get(ns + "books:2")));
         }
     }
 }
