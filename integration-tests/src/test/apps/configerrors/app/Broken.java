@@ -61,6 +61,11 @@ public class Broken {
         return n;
     }
 
+    @CacheResult(key = "ce:tag:{id}", tags = "owner:{return}")
+    public String returnInTag(String id) {
+        return ran("returnInTag", id);
+    }
+
     @CacheResult(key = "ce:fine:{id}")
     public String fine(String id) {
         return ran("fine", id);
@@ -76,6 +81,7 @@ public class Broken {
             b.badTemplate("x");
             b.returnInKey("x");
             b.badPath("x");
+            b.returnInTag("x");
             b.spaceText("7");
             b.spaceNumber(7);
             b.fine("x");

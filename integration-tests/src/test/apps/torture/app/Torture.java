@@ -24,7 +24,8 @@ import javax.management.ObjectName;
  * Run as {@code writer} it writes each key in short bursts (writes a few milliseconds apart, so that a
  * reload in the other JVM overlaps the next write: the stale-set race) separated by quiet gaps longer
  * than the test's propagation bound (so that a stale value kept by mistake would be read long enough to
- * be seen). Run as {@code reader} it reads the keys as fast as it can; a load lingers a little after
+ * be seen); every other burst evicts by the row's tag instead of its key, so each path alone must keep
+ * the reads fresh. Run as {@code reader} it reads the keys as fast as it can; a load lingers a little after
  * reading the row, which is when a write can overtake it. Every write and read is logged with its
  * wall-clock time for the test's check across the two JVMs.
  *
@@ -52,7 +53,7 @@ public class Torture {
         return c;
     }
 
-    @CacheResult(key = "torture:{k}", ttl = "1h")
+    @CacheResult(key = "torture:{k}", ttl = "1h", tags = "row:{k}")
     public long read(int k) throws Exception {
         long v;
         try (PreparedStatement s = db().prepareStatement("SELECT v FROM weft_torture WHERE k = ?")) {
@@ -68,6 +69,16 @@ public class Torture {
 
     @InvalidateCache(keys = "torture:{k}")
     public long write(int k) throws SQLException {
+        return update(k);
+    }
+
+    /** The same write, evicting by the row's tag instead of its key. */
+    @InvalidateCache(tags = "row:{k}")
+    public long writeTagged(int k) throws SQLException {
+        return update(k);
+    }
+
+    long update(int k) throws SQLException {
         try (PreparedStatement s = db().prepareStatement("UPDATE weft_torture SET v = v + 1 WHERE k = ? RETURNING v")) {
             s.setInt(1, k);
             try (ResultSet r = s.executeQuery()) {
@@ -87,6 +98,7 @@ public class Torture {
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong taggedWrites = new AtomicLong();
 
     /** Adds a worker that repeats {@code body} until {@code end} (System.nanoTime) or until any worker failed. */
     void worker(long end, Body body) {
@@ -102,11 +114,16 @@ public class Torture {
     }
 
     void writer(int k, long end) {
+        boolean[] tagged = {false};
         worker(end, () -> {
+            tagged[0] = !tagged[0];
             for (int i = 0; i < BURST; i++) {
-                long v = write(k);
+                long v = tagged[0] ? writeTagged(k) : write(k);
                 lines.add("W " + k + " " + v + " " + System.currentTimeMillis());
                 writes.incrementAndGet();
+                if (tagged[0]) {
+                    taggedWrites.incrementAndGet();
+                }
                 Thread.sleep(1 + ThreadLocalRandom.current().nextInt(3));
             }
             Thread.sleep(QUIET_MILLIS + ThreadLocalRandom.current().nextInt(200));
@@ -166,6 +183,7 @@ public class Torture {
         ObjectName cache = new ObjectName("io.weft:type=Cache,name=" + ObjectName.quote("torture"));
         System.out.println("CHECK reads=" + app.reads.get());
         System.out.println("CHECK writes=" + app.writes.get());
+        System.out.println("CHECK taggedWrites=" + app.taggedWrites.get());
         for (String counter : List.of("L1Hits", "L2Hits", "Misses", "StaleStoresDiscarded")) {
             System.out.println("CHECK " + counter + "=" + attribute(cache, counter));
         }

@@ -54,4 +54,10 @@ public @interface CacheResult {
      * (sessions).
      */
     boolean sliding() default false;
+
+    /**
+     * Tag templates, rendered from the arguments like {@link #key()} ({@code "user:{userId}"}): an
+     * {@link InvalidateCache#tags()} naming one of the rendered tags evicts the entry.
+     */
+    String[] tags() default {};
 }

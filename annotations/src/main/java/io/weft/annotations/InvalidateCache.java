@@ -30,6 +30,12 @@ public @interface InvalidateCache {
     /** Evict every entry whose key starts with one of these rendered prefixes, e.g. {@code "storybook:books:"}. */
     String[] prefixes() default {};
 
+    /**
+     * Evict every entry tagged with one of these rendered tags ({@link CacheResult#tags()}); like
+     * {@link #keys()}, they may use {@code {return}} after the call.
+     */
+    String[] tags() default {};
+
     /** Evict before the method runs instead of after its successful return. */
     boolean beforeInvocation() default false;
 

@@ -31,7 +31,7 @@ class ConfigurationErrorsTest {
             assertEquals("1", checks.get("fine.runs"), "the correct method is still cached");
             assertEquals("1", checks.get("spaceText.runs"), "the first claim of a key space is woven");
             for (String broken : List.of("unknownParameter", "voidMethod", "badTtl", "badTemplate", "returnInKey",
-                    "badPath", "spaceNumber")) {
+                    "badPath", "spaceNumber", "returnInTag")) {
                 assertEquals("2", checks.get(broken + ".runs"), broken + " must run uncached");
             }
             List<String> errors = app.stderr().stream().filter(l -> l.contains("configuration error")).toList();
@@ -41,9 +41,10 @@ class ConfigurationErrorsTest {
             assertError(errors, "app.Broken#badTemplate", "unclosed");
             assertError(errors, "app.Broken#returnInKey", "{return}");
             assertError(errors, "app.Broken#badPath", "nope");
+            assertError(errors, "app.Broken#returnInTag", "{return}");
             assertError(errors, "app.Broken#spaceNumber", "app.Broken#spaceText");
             assertError(errors, "app.Broken$Repository#find", "abstract");
-            assertEquals(8, errors.size(), String.join("\n", errors));
+            assertEquals(9, errors.size(), String.join("\n", errors));
         }
     }
 

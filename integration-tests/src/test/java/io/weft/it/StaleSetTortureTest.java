@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 /**
  * SPEC §5, the stale-set race, across two JVMs on three hot rows of PostgreSQL through Weft (L1 + Redis):
  * one JVM only writes (bursts a few milliseconds apart, then quiet gaps longer than the propagation
- * bound), the other only reads, so the reader's L1 is emptied by the writer's events alone. No read may
- * return a version older than a write that completed in the writer more than the bound before the read
- * began. And the test checks that it tested something: the reader was served from the cache (a minimum
- * hit ratio), and the race happened and was caught (loaded values discarded because an invalidation
- * overlapped their load).
+ * bound; every other burst evicts by the rows' tags instead of their keys, SPEC §13), the other only
+ * reads, so the reader's L1 is emptied by the writer's events alone. No read may return a version older
+ * than a write that completed in the writer more than the bound before the read began. And the test
+ * checks that it tested something: the reader was served from the cache (a minimum hit ratio), and the
+ * race happened and was caught (loaded values discarded because an invalidation overlapped their load).
  */
 class StaleSetTortureTest {
 
@@ -63,6 +63,7 @@ class StaleSetTortureTest {
                         + " %d stale reads (bound %d ms)%n", reads, hitRatio, writes, discarded, stale,
                         PROPAGATION_BOUND_MILLIS);
                 assertTrue(writes >= 20 && reads >= 1000, "the torture ran: " + reads + " reads, " + writes + " writes");
+                assertTrue(count(w, "taggedWrites") >= 10, "half the bursts evicted by tag: " + w);
                 assertEquals(reads, hits + count(r, "Misses"), "every read went through the cache");
                 assertTrue(hitRatio >= MIN_READER_HIT_RATIO, "the reader was served from the cache: hit ratio " + hitRatio);
                 assertTrue(discarded > 0, "the race happened and was caught: no stale store was discarded");

@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.metrics.CacheStats;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,6 +23,8 @@ final class CacheEntry extends Hit {
     private final CacheStats stats;
     /** Moved on by {@link #renew} (sliding TTLs); a stale read only moves an expiry by one renewal. */
     private volatile long deadlineNanos;
+    /** The entry's rendered tags ({@code @CacheResult(tags)}), or {@code null}: most entries have none. */
+    private List<String> tags;
     /** Hits sampled (about one in eight): approximate, and racy by design; ranks keys, counts nothing else. */
     private int sampledHits;
 
@@ -54,6 +57,17 @@ final class CacheEntry extends Hit {
         }
         deadlineNanos = nowNanos + ttlNanos;
         return true;
+    }
+
+    /** Gives the entry its tags, before it is put in L1. */
+    CacheEntry tagged(List<String> tags) {
+        this.tags = tags;
+        return this;
+    }
+
+    /** Whether the entry carries {@code tag}. */
+    boolean hasTag(String tag) {
+        return tags != null && tags.contains(tag);
     }
 
     CacheStats stats() {

@@ -116,7 +116,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         if (firstLookupNanos == 0) {
             firstLookupNanos = now;
         }
-        Load mine = new Load(key, now);
+        Load mine = new Load(key, now, method.tags(args));
         Load other = flights.start(mine);
         if (other != null) {
             return join(method, other);
@@ -134,7 +134,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
         CacheEntry entry = method.usesL1() ? l1.get(mine.cacheKey()) : null;
         if (entry == null) {
             SharedLevel shared = redis.awaitShared();
-            SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING : shared.lookup(method, mine.key());
+            SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING
+                    : shared.lookup(method, mine.key(), mine.tags());
             if (!found.hit) {
                 stats.recordMiss();
                 Invalidation invalidation = method.invalidation();
@@ -148,14 +149,14 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 return mine;
             }
             if (method.sliding()) {
-                entry = l1.slidingEntry(found.value, slidingTtlNanos(method), stats);
+                entry = l1.slidingEntry(found.value, slidingTtlNanos(method), stats).tagged(mine.tags());
                 if (found.remainingMillis < method.ttlMillis() - method.ttlMillis() / 10) {
                     shared.renew(method, mine.key());
                 }
             } else {
                 long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
                         : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
-                entry = l1.entry(found.value, ttl, stats);
+                entry = l1.entry(found.value, ttl, stats).tagged(mine.tags());
             }
             putUnlessInvalidated(method, mine, entry);
             stats.recordL2Hit();
@@ -265,8 +266,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private void store(CachedMethod method, Load load, Object value) {
         CacheStats stats = method.cache().stats();
         stats.recordLoad(load.elapsedNanos(ticker.read()));
-        CacheEntry entry = method.sliding() ? l1.slidingEntry(value, slidingTtlNanos(method), stats)
-                : l1.entry(value, method.l1TtlNanos(), stats);
+        CacheEntry entry = (method.sliding() ? l1.slidingEntry(value, slidingTtlNanos(method), stats)
+                : l1.entry(value, method.l1TtlNanos(), stats)).tagged(load.tags());
         boolean kept = (value != null || method.cacheNull()) && putUnlessInvalidated(method, load, entry);
         SharedLevel shared = redis.shared();
         if (kept && shared != null && load.lease() != null) {
@@ -376,9 +377,19 @@ public final class CacheRuntime implements Handler, EvictionSink {
     public void evictKeys(List<String> keys, boolean alsoL2) {
         SharedLevel shared = redis.shared();
         if (alsoL2 && shared != null) {
-            shared.evict(keys, List.of());
+            shared.evict(keys, List.of(), List.of());
         }
         keys.forEach(invalidator::evictLocal);
+        invalidationsReceived.increment();
+    }
+
+    @Override
+    public void evictTags(List<String> tags, boolean alsoL2) {
+        SharedLevel shared = redis.shared();
+        if (alsoL2 && shared != null) {
+            shared.evict(List.of(), List.of(), tags);
+        }
+        tags.forEach(invalidator::evictLocalTag);
         invalidationsReceived.increment();
     }
 

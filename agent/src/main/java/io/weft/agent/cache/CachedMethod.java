@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
+import java.util.List;
 
 /** A woven {@code @CacheResult} method: its cache, key, TTL and result shape, bound at weave time. */
 public final class CachedMethod {
@@ -16,6 +17,7 @@ public final class CachedMethod {
     private final boolean usesL1;
     private final ResultShape shape;
     private final Invalidation invalidation;
+    private final List<KeyRenderer> tags;
     private final boolean sliding;
 
     /**
@@ -24,11 +26,12 @@ public final class CachedMethod {
      * @param scope the scope of the class loader that defined the method: its L1 keys are never equal to another loader's
      * @param usesL1 whether entries are kept in L1 ({@code weft.cache.<name>.l1}); without, every call goes to L2
      * @param invalidation what the method also evicts when its body runs, or {@code null}
+     * @param tags the templates of the tags its entries carry ({@code @CacheResult(tags)})
      * @param sliding whether a hit renews the entry's TTL ({@code @CacheResult(sliding = true)})
      */
     public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, KeyScope scope, long ttlMillis,
             long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation,
-            boolean sliding) {
+            List<KeyRenderer> tags, boolean sliding) {
         this.declared = declared;
         this.cache = cache;
         this.key = key;
@@ -39,6 +42,7 @@ public final class CachedMethod {
         this.usesL1 = usesL1;
         this.shape = shape;
         this.invalidation = invalidation;
+        this.tags = List.copyOf(tags);
         this.sliding = sliding;
     }
 
@@ -84,5 +88,10 @@ public final class CachedMethod {
 
     boolean sliding() {
         return sliding;
+    }
+
+    /** The tags of the entry of one call, rendered from its arguments; {@code null} when the method has none. */
+    List<String> tags(Object[] args) {
+        return tags.isEmpty() ? null : KeyRenderer.renderAll(tags, args, null);
     }
 }

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Values loaded while Redis was still being connected, waiting to be stored there (SPEC §5: a miss is
@@ -57,31 +58,16 @@ final class DeferredStores {
         empty = true;
     }
 
-    /** Marks the values of {@code key}. */
-    void markKey(String key) {
+    /** Marks the values whose loads match (by key, prefix, tag, or all). */
+    void markIf(Predicate<Load> matches) {
         if (!empty) {
-            mark(key, false);
+            mark(matches);
         }
     }
 
-    /** Marks the values of every key that starts with {@code prefix}. */
-    void markPrefix(String prefix) {
-        if (!empty) {
-            mark(prefix, true);
-        }
-    }
-
-    /** Marks every value kept. */
-    void markAll() {
-        if (!empty) {
-            mark("", true);
-        }
-    }
-
-    private synchronized void mark(String key, boolean prefix) {
+    private synchronized void mark(Predicate<Load> matches) {
         for (Pending store : pending) {
-            String text = store.load.key();
-            if (prefix ? text.startsWith(key) : text.equals(key)) {
+            if (matches.test(store.load)) {
                 store.load.invalidate();
             }
         }

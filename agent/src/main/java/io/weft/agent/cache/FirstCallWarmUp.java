@@ -26,7 +26,7 @@ final class FirstCallWarmUp {
         CacheKey key = CacheKey.of(SCOPE, "weft:warm-up");
         l1.get(key);
         stats.recordMiss();
-        Load load = new Load(key, ticker.read());
+        Load load = new Load(key, ticker.read(), null);
         flights.start(load);
         load.started(null, ticker.read());
         CacheEntry entry = l1.entry("warm-up", Long.MAX_VALUE, stats);
@@ -34,7 +34,7 @@ final class FirstCallWarmUp {
         stats.recordLoad(load.elapsedNanos(ticker.read()));
         DeferredStores deferred = new DeferredStores();
         deferred.add(null, load, entry.value());
-        deferred.markKey(load.key());
+        deferred.markIf(marked -> marked == load);
         deferred.done(deferred.pending());
         if (SharedLevel.Found.NOTHING.hit) {
             throw new IllegalStateException("nothing found must not be a hit");

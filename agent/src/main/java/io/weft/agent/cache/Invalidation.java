@@ -9,6 +9,7 @@ public final class Invalidation {
     private final DeclaredMethod declared;
     private final List<KeyRenderer> keys;
     private final List<KeyRenderer> prefixes;
+    private final List<KeyRenderer> tags;
     private final boolean beforeInvocation;
     private final String event;
     private final List<String> payloadNames;
@@ -16,19 +17,21 @@ public final class Invalidation {
     /** An invalidation whose event names the arguments as the method's parameters are named. */
     public Invalidation(DeclaredMethod declared, List<KeyRenderer> keys, List<KeyRenderer> prefixes,
             boolean beforeInvocation, String event) {
-        this(declared, keys, prefixes, beforeInvocation, event, declared.parameterNames());
+        this(declared, keys, prefixes, List.of(), beforeInvocation, event, declared.parameterNames());
     }
 
     /**
+     * @param tags the templates of the tags whose entries it evicts
      * @param event the event type published for other instances and services
      * @param payloadNames the names of the arguments in the event's payload, by position
      */
     public Invalidation(DeclaredMethod declared, List<KeyRenderer> keys, List<KeyRenderer> prefixes,
-            boolean beforeInvocation, String event, List<String> payloadNames) {
+            List<KeyRenderer> tags, boolean beforeInvocation, String event, List<String> payloadNames) {
         this.payloadNames = List.copyOf(payloadNames);
         this.declared = declared;
         this.keys = List.copyOf(keys);
         this.prefixes = List.copyOf(prefixes);
+        this.tags = List.copyOf(tags);
         this.beforeInvocation = beforeInvocation;
         this.event = event;
     }
@@ -47,6 +50,10 @@ public final class Invalidation {
 
     List<KeyRenderer> prefixes() {
         return prefixes;
+    }
+
+    List<KeyRenderer> tags() {
+        return tags;
     }
 
     String event() {

@@ -2,14 +2,13 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Carries out invalidations: renders the keys and prefixes of an {@code @InvalidateCache}, deletes them
+ * Carries out invalidations: renders the keys, prefixes and tags of an {@code @InvalidateCache}, deletes them
  * from Redis, then from L1 (marking loads in flight), and publishes the event; and applies evictions that
  * other instances announce.
  */
@@ -36,17 +35,18 @@ final class Invalidator {
      */
     void invalidate(Invalidation invalidation, Object[] args, Object result) {
         SharedLevelConnection.Deferred rendered = new SharedLevelConnection.Deferred(invalidation.event(),
-                render(invalidation.keys(), args, result), render(invalidation.prefixes(), args, result),
+                KeyRenderer.renderAll(invalidation.keys(), args, result),
+                KeyRenderer.renderAll(invalidation.prefixes(), args, result),
+                KeyRenderer.renderAll(invalidation.tags(), args, result),
                 argumentsByName(invalidation.payloadNames(), args));
         SharedLevel shared = redis.awaitShared();
         if (shared == null) {
             shared = redis.deferUnlessConnected(rendered);
         }
         if (shared != null) {
-            shared.evict(rendered.keys, rendered.prefixes);
+            shared.evict(rendered.keys, rendered.prefixes, rendered.tags);
         }
-        rendered.keys.forEach(this::evictLocal);
-        rendered.prefixes.forEach(this::evictLocalPrefix);
+        evictLocal(rendered.keys, rendered.prefixes, rendered.tags);
         if (shared != null) {
             redis.publish(rendered);
         }
@@ -73,12 +73,17 @@ final class Invalidator {
         }
         List<RecentInvalidations.Sent> recent = redis.recent();
         for (RecentInvalidations.Sent invalidation : recent) {
-            shared.evict(invalidation.keys, invalidation.prefixes);
-            invalidation.keys.forEach(this::evictLocal);
-            invalidation.prefixes.forEach(this::evictLocalPrefix);
+            shared.evict(invalidation.keys, invalidation.prefixes, invalidation.tags);
+            evictLocal(invalidation.keys, invalidation.prefixes, invalidation.tags);
             redis.republish(invalidation.event);
         }
         return recent.size();
+    }
+
+    private void evictLocal(List<String> keys, List<String> prefixes, List<String> tags) {
+        keys.forEach(this::evictLocal);
+        prefixes.forEach(this::evictLocalPrefix);
+        tags.forEach(this::evictLocalTag);
     }
 
     /** Evicts one key from L1 in every loader's scope, first marking its loads in flight. */
@@ -93,6 +98,12 @@ final class Invalidator {
         l1.removePrefix(prefix);
     }
 
+    /** Evicts every L1 entry that carries {@code tag}, first marking the loads in flight of entries carrying it. */
+    void evictLocalTag(String tag) {
+        flights.markTag(tag);
+        l1.removeTag(tag);
+    }
+
     /** Empties the L1, marking every load in flight. */
     void clearLocal() {
         flights.markAll();
@@ -102,14 +113,6 @@ final class Invalidator {
     /** Invalidations this instance made (each one event). */
     long sent() {
         return sent.sum();
-    }
-
-    private static List<String> render(List<KeyRenderer> templates, Object[] args, Object result) {
-        List<String> rendered = new ArrayList<>(templates.size());
-        for (KeyRenderer template : templates) {
-            rendered.add(template.render(args, result));
-        }
-        return rendered;
     }
 
     private static Map<String, Object> argumentsByName(List<String> names, Object[] args) {

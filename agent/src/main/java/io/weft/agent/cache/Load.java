@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.bootstrap.Token;
 import io.weft.agent.keys.CacheKey;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ final class Load extends Token {
 
     private final CacheKey key;
     private final long registeredNanos;
+    private final List<String> tags;
     private volatile Thread owner = Thread.currentThread();
     private volatile CompletableFuture<?> bodyFuture;
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
@@ -26,15 +28,29 @@ final class Load extends Token {
     private boolean storeOnceConnected;
     private long startNanos;
 
-    /** @param registeredNanos when the load was registered: callers that join it wait until {@code weft.load.maxWait} after */
-    Load(CacheKey key, long registeredNanos) {
+    /**
+     * @param registeredNanos when the load was registered: callers that join it wait until {@code weft.load.maxWait} after
+     * @param tags the rendered tags of the entry it loads, or {@code null} for none
+     */
+    Load(CacheKey key, long registeredNanos, List<String> tags) {
         this.key = key;
         this.registeredNanos = registeredNanos;
+        this.tags = tags;
     }
 
     /** The key's text. */
     String key() {
         return key.text();
+    }
+
+    /** The rendered tags of the entry it loads, or {@code null} for none. */
+    List<String> tags() {
+        return tags;
+    }
+
+    /** Whether the entry it loads carries {@code tag}. */
+    boolean hasTag(String tag) {
+        return tags != null && tags.contains(tag);
     }
 
     /** The key as the L1 holds it. */

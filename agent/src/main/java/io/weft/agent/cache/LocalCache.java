@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -122,8 +123,17 @@ final class LocalCache {
     }
 
     void removePrefix(String prefix) {
+        removeIf(entry -> entry.getKey().text().startsWith(prefix));
+    }
+
+    /** Removes the entries that carry {@code tag}: a scan of the whole L1, as for a prefix. */
+    void removeTag(String tag) {
+        removeIf(entry -> entry.getValue().hasTag(tag));
+    }
+
+    private void removeIf(Predicate<Map.Entry<CacheKey, CacheEntry>> matches) {
         cache.asMap().entrySet().removeIf(entry -> {
-            if (entry.getKey().text().startsWith(prefix)) {
+            if (matches.test(entry)) {
                 entry.getValue().stats().recordInvalidation();
                 return true;
             }

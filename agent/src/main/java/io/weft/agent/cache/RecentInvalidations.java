@@ -13,17 +13,19 @@ import java.util.function.LongSupplier;
  */
 final class RecentInvalidations {
 
-    /** One invalidation sent: what was deleted in Redis, and the event announcing it. */
+    /** One invalidation sent: the keys, prefixes and tags deleted in Redis, and the event announcing it. */
     static final class Sent {
         final long atNanos;
         final List<String> keys;
         final List<String> prefixes;
+        final List<String> tags;
         final InvalidationEvent event;
 
-        Sent(long atNanos, List<String> keys, List<String> prefixes, InvalidationEvent event) {
+        Sent(long atNanos, List<String> keys, List<String> prefixes, List<String> tags, InvalidationEvent event) {
             this.atNanos = atNanos;
             this.keys = keys;
             this.prefixes = prefixes;
+            this.tags = tags;
             this.event = event;
         }
     }
@@ -41,9 +43,9 @@ final class RecentInvalidations {
     }
 
     /** Remembers an invalidation just sent, forgetting the oldest ones beyond the bounds. */
-    synchronized void add(List<String> keys, List<String> prefixes, InvalidationEvent event) {
+    synchronized void add(List<String> keys, List<String> prefixes, List<String> tags, InvalidationEvent event) {
         long now = clock.getAsLong();
-        sent.addLast(new Sent(now, keys, prefixes, event));
+        sent.addLast(new Sent(now, keys, prefixes, tags, event));
         if (sent.size() > maxEntries) {
             sent.removeFirst();
         }

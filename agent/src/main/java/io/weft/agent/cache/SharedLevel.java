@@ -10,11 +10,13 @@ import io.weft.agent.store.ValueCodec;
 import io.weft.agent.store.ValueCodecs;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The L2 as the runtime uses it: Redis keys are {@code weft.namespace} + the rendered key, values are
@@ -28,6 +30,8 @@ final class SharedLevel {
     /** How long a lease lets its holder store: loads slower than this are not stored in Redis. */
     static final long LEASE_MILLIS = 30_000;
     private static final int MAX_PENDING = 10_000;
+    /** What the member set of a tag is named after {@code weft.namespace}: {@code <ns>weft-tag:<tag>}. */
+    static final String TAG_SET = "weft-tag:";
 
     /** The first pause between two looks at a key that another instance is loading; it doubles up to the last. */
     private static final long FIRST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -39,6 +43,7 @@ final class SharedLevel {
     private final long leaseWaitNanos;
     private final Set<String> pendingKeys = ConcurrentHashMap.newKeySet();
     private final Set<String> pendingPrefixes = ConcurrentHashMap.newKeySet();
+    private final Set<String> pendingTags = ConcurrentHashMap.newKeySet();
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
 
     /** @param leaseWait the longest a miss waits for another instance's load of its key ({@code weft.lease.wait}) */
@@ -78,9 +83,11 @@ final class SharedLevel {
      * (it is loading the key), waits up to {@code weft.lease.wait} for its value (SPEC §12, fleet-wide single
      * flight), looking again after 2 ms, then after pauses doubling up to 50 ms; the lease is taken over when
      * that instance gives it up. Methods returning futures do not wait: they must not block the caller.
+     *
+     * @param tags the entry's rendered tags, or {@code null}: the key joins their member sets before this returns
      */
-    Found lookup(CachedMethod method, String key) {
-        Found found = lookOnce(method, key);
+    Found lookup(CachedMethod method, String key, List<String> tags) {
+        Found found = lookOnce(method, key, tags);
         if (found != Found.LEASED_ELSEWHERE || method.shape() == ResultShape.FUTURE) {
             return found;
         }
@@ -94,7 +101,7 @@ final class SharedLevel {
                 }
                 TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
                 pause = Math.min(pause * 2, LAST_POLL_NANOS);
-                found = lookOnce(method, key);
+                found = lookOnce(method, key, tags);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -103,15 +110,21 @@ final class SharedLevel {
         return found;
     }
 
-    /** Reads {@code key}; on a miss, tries to take the lease to store it; never waits for another instance. */
-    Found lookOnce(CachedMethod method, String key) {
+    /**
+     * Reads {@code key}; on a miss, tries to take the lease to store it; never waits for another instance. A key
+     * with {@code tags} is added to their member sets, for as long as its value may live (its TTL after a store
+     * made under the lease), before this returns; when that fails, no lease is kept.
+     */
+    Found lookOnce(CachedMethod method, String key, List<String> tags) {
         if (!flushPending() || isPending(key)) {
             return Found.NOTHING;
         }
         String redisKey = namespace + key;
         String token = UUID.randomUUID().toString();
         String leaseKey = store.leaseKey(redisKey);
-        StoredValue stored = store.lookup(redisKey, leaseKey, token, LEASE_MILLIS);
+        StoredValue stored = tags == null ? store.lookup(redisKey, leaseKey, token, LEASE_MILLIS)
+                : store.lookup(redisKey, leaseKey, token, LEASE_MILLIS, tagSets(tags),
+                        method.ttlMillis() + LEASE_MILLIS);
         if (stored == null) {
             return Found.NOTHING; // a lease the script may still take after a timeout is given back by the store
         }
@@ -173,29 +186,40 @@ final class SharedLevel {
     }
 
     /**
-     * Deletes keys (with their leases, so that loads in flight cannot store) and every key under the
-     * prefixes, waiting at most the timeout for each command; what fails is kept and retried.
+     * Deletes keys (with their leases, so that loads in flight cannot store), every key under the prefixes, and
+     * every key listed in the member sets of the tags (with their leases), waiting at most the timeout for each
+     * command; what fails is kept and retried.
      */
-    void evict(List<String> keys, List<String> prefixes) {
-        if (!keys.isEmpty()) {
-            String[] redisKeys = new String[keys.size() * 2];
-            for (int i = 0; i < keys.size(); i++) {
-                redisKeys[2 * i] = namespace + keys.get(i);
-                redisKeys[2 * i + 1] = store.leaseKey(namespace + keys.get(i));
-            }
-            if (!store.delete(redisKeys)) {
-                remember(pendingKeys, keys);
-            }
+    void evict(List<String> keys, List<String> prefixes, List<String> tags) {
+        if (!keys.isEmpty() && !store.deleteWithLeases(namespaced(keys))) {
+            remember(pendingKeys, keys);
         }
         for (String prefix : prefixes) {
             if (store.deleteByPrefix(namespace + prefix) < 0) {
                 remember(pendingPrefixes, List.of(prefix));
             }
         }
+        for (String tag : tags) {
+            if (!store.deleteTagged(namespace + TAG_SET + tag)) {
+                remember(pendingTags, List.of(tag));
+            }
+        }
+    }
+
+    private List<String> namespaced(List<String> keys) {
+        List<String> redisKeys = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            redisKeys.add(namespace + key);
+        }
+        return redisKeys;
+    }
+
+    private List<String> tagSets(List<String> tags) {
+        return namespaced(tags.stream().map(tag -> TAG_SET + tag).collect(Collectors.toList()));
     }
 
     private void remember(Set<String> pending, List<String> items) {
-        if (pendingKeys.size() + pendingPrefixes.size() + items.size() > MAX_PENDING) {
+        if (pendingKeys.size() + pendingPrefixes.size() + pendingTags.size() + items.size() > MAX_PENDING) {
             WeftLog.warnRateLimited("l2.pending", "more than " + MAX_PENDING + " Redis deletes are waiting for Redis;"
                     + " further ones are dropped and their keys may be served from Redis until they expire");
             return;
@@ -215,13 +239,16 @@ final class SharedLevel {
         return false;
     }
 
-    /** Retries the deletes kept while Redis was unreachable; false while some remain. */
+    /**
+     * Retries the deletes kept while Redis was unreachable; false while some remain (a pending tag names no keys
+     * here, so no key is read from Redis until every delete went through).
+     */
     private boolean flushPending() {
-        if (pendingKeys.isEmpty() && pendingPrefixes.isEmpty()) {
+        if (pendingKeys.isEmpty() && pendingPrefixes.isEmpty() && pendingTags.isEmpty()) {
             return true;
         }
         for (String key : pendingKeys) {
-            if (store.delete(namespace + key, store.leaseKey(namespace + key))) {
+            if (store.deleteWithLeases(List.of(namespace + key))) {
                 pendingKeys.remove(key);
             }
         }
@@ -230,6 +257,11 @@ final class SharedLevel {
                 pendingPrefixes.remove(prefix);
             }
         }
-        return pendingKeys.isEmpty() && pendingPrefixes.isEmpty();
+        for (String tag : pendingTags) {
+            if (store.deleteTagged(namespace + TAG_SET + tag)) {
+                pendingTags.remove(tag);
+            }
+        }
+        return pendingKeys.isEmpty() && pendingPrefixes.isEmpty() && pendingTags.isEmpty();
     }
 }

@@ -55,12 +55,15 @@ final class SharedLevelConnection {
         final String event;
         final List<String> keys;
         final List<String> prefixes;
+        final List<String> tags;
         final Map<String, Object> arguments;
 
-        Deferred(String event, List<String> keys, List<String> prefixes, Map<String, Object> arguments) {
+        Deferred(String event, List<String> keys, List<String> prefixes, List<String> tags,
+                Map<String, Object> arguments) {
             this.event = event;
             this.keys = keys;
             this.prefixes = prefixes;
+            this.tags = tags;
             this.arguments = arguments;
         }
     }
@@ -104,7 +107,7 @@ final class SharedLevelConnection {
                 deferred.clear();
             }
             for (Deferred invalidation : batch) {
-                shared.evict(invalidation.keys, invalidation.prefixes);
+                shared.evict(invalidation.keys, invalidation.prefixes, invalidation.tags);
                 publish(invalidation);
             }
         }
@@ -159,7 +162,7 @@ final class SharedLevelConnection {
                 dropInvalidated(store);
                 continue;
             }
-            SharedLevel.Found found = shared.lookOnce(store.method, store.load.key());
+            SharedLevel.Found found = shared.lookOnce(store.method, store.load.key(), store.load.tags());
             if (!found.hit && found.lease != null) {
                 leased.add(store);
                 leases.add(found.lease);
@@ -249,8 +252,8 @@ final class SharedLevelConnection {
     /** Publishes an invalidation's event (once connected), remembering the invalidation for {@link #recent}. */
     void publish(Deferred invalidation) {
         InvalidationEvent event = InvalidationEvent.invalidation(invalidation.event, invalidation.keys,
-                invalidation.prefixes, invalidation.arguments, instanceId);
-        recent.add(invalidation.keys, invalidation.prefixes, event);
+                invalidation.prefixes, invalidation.tags, invalidation.arguments, instanceId);
+        recent.add(invalidation.keys, invalidation.prefixes, invalidation.tags, event);
         events.publish(event);
     }
 

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The loads in flight, one per key (single flight, SPEC §5), and the marks that invalidations leave on
@@ -49,27 +50,33 @@ final class SingleFlight {
                 load.invalidate();
             }
         }
-        deferred.markKey(key);
+        deferred.markIf(load -> load.key().equals(key));
     }
 
     /** Marks and removes the loads of every key that starts with {@code prefix}. */
     void markPrefix(String prefix) {
-        loads.forEach((key, load) -> {
-            if (key.text().startsWith(prefix) && loads.remove(key, load)) {
-                load.invalidate();
-            }
-        });
-        deferred.markPrefix(prefix);
+        markIf(load -> load.key().startsWith(prefix));
+        deferred.markIf(load -> load.key().startsWith(prefix));
+    }
+
+    /** Marks and removes the loads whose entries carry {@code tag}. */
+    void markTag(String tag) {
+        markIf(load -> load.hasTag(tag));
+        deferred.markIf(load -> load.hasTag(tag));
     }
 
     /** Marks and removes every load in flight. */
     void markAll() {
+        markIf(load -> true);
+        deferred.markIf(load -> true);
+    }
+
+    private void markIf(Predicate<Load> matches) {
         loads.forEach((key, load) -> {
-            if (loads.remove(key, load)) {
+            if (matches.test(load) && loads.remove(key, load)) {
                 load.invalidate();
             }
         });
-        deferred.markAll();
     }
 
     /** Loads in flight (for tests and metrics). */

@@ -9,10 +9,11 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Turns one stream entry into calls on the {@link EvictionSink}: its own events are skipped (this
  * instance evicted before publishing); a clear-all event clears L1; an event with {@code keys} or
- * {@code prefixes} evicts them from L1; a foreign event of a mapped type evicts the rendered keys from
- * L1 and Redis; anything else is ignored. A malformed entry, or a sink that throws, is counted and
- * logged (rate-limited) and the next entry is processed. An entry that arrives on two streams (Weft
- * appends typed events to both) is applied twice, which is harmless.
+ * {@code prefixes} evicts them, and its {@code tags}, from L1; a foreign event (without them) evicts the
+ * keys its type's templates render and the entries of its {@code tags} from L1 and Redis; anything else is
+ * ignored. A malformed entry, or a sink that throws, is counted and logged (rate-limited) and the next entry
+ * is processed. An entry that arrives on two streams (Weft appends typed events to both) is applied twice,
+ * which is harmless.
  */
 final class EventDispatcher {
 
@@ -96,14 +97,19 @@ final class EventDispatcher {
             if (!event.prefixes().isEmpty()) {
                 sink.evictPrefixes(event.prefixes());
             }
+            if (!event.tags().isEmpty()) {
+                sink.evictTags(event.tags(), false);
+            }
             return true;
         }
         List<String> keys = mapping.render(event.type(), event.payload());
-        if (keys.isEmpty()) {
-            return false;
+        if (!keys.isEmpty()) {
+            sink.evictKeys(keys, true);
         }
-        sink.evictKeys(keys, true);
-        return true;
+        if (!event.tags().isEmpty()) {
+            sink.evictTags(event.tags(), true);
+        }
+        return !keys.isEmpty() || !event.tags().isEmpty();
     }
 
     /** Events that evicted something. */

@@ -3,8 +3,8 @@ package io.weft.agent.events;
 import java.util.List;
 
 /**
- * What the {@link StreamReader} asks of the cache when events arrive. Keys and prefixes are rendered
- * keys without {@code weft.namespace}. Called from the reader's thread; an exception is logged and the
+ * What the {@link StreamReader} asks of the cache when events arrive. Keys, prefixes and tags are rendered
+ * without {@code weft.namespace}. Called from the reader's thread; an exception is logged and the
  * reader goes on.
  */
 public interface EvictionSink {
@@ -17,6 +17,12 @@ public interface EvictionSink {
 
     /** Evicts every L1 entry whose key starts with one of {@code prefixes}. */
     void evictPrefixes(List<String> prefixes);
+
+    /**
+     * Evicts the entries carrying one of {@code tags} from L1 and, when {@code alsoL2}, from Redis (as for
+     * {@link #evictKeys}: Weft's own events say {@code false}, foreign events {@code true}).
+     */
+    void evictTags(List<String> tags, boolean alsoL2);
 
     /** Empties the L1: events may have been missed, or another instance asked for it. */
     void clearAll(String reason);

@@ -18,15 +18,16 @@ import java.util.UUID;
  *  "timestamp":"2026-11-21T10:00:00.123456Z","source":"host-1234-…","event_id":"3f2a…"}</pre>
  *
  * <p>The payload of a Weft invalidation holds {@code keys} and {@code prefixes} (rendered, without the
- * namespace) and the method's scalar arguments by name. A clear-all event, which a publisher sends
- * when its buffer overflowed, has type {@code cache.invalidated} and exactly the payload
- * {@code {"clear_all":true}}. Foreign events (other services) may carry any payload; their timestamp,
- * source and event id may be missing (null here).
+ * namespace), {@code tags} when it evicts tags, and the method's scalar arguments by name. A clear-all
+ * event, which a publisher sends when its buffer overflowed, has type {@code cache.invalidated} and exactly
+ * the payload {@code {"clear_all":true}}. Foreign events (other services) may carry any payload (a
+ * {@code tags} list among it); their timestamp, source and event id may be missing (null here).
  */
 public final class InvalidationEvent {
 
     static final String KEYS = "keys";
     static final String PREFIXES = "prefixes";
+    static final String TAGS = "tags";
     static final String CLEAR_ALL = "clear_all";
 
     private final String type;
@@ -39,7 +40,8 @@ public final class InvalidationEvent {
      * An event as read or built; {@code payload} values are JSON values (strings, numbers, booleans,
      * null, lists, maps).
      *
-     * @throws IllegalArgumentException when {@code keys} or {@code prefixes} is present but not a list of strings
+     * @throws IllegalArgumentException when {@code keys}, {@code prefixes} or {@code tags} is present but not a list
+     *     of strings
      */
     public InvalidationEvent(String type, Map<String, Object> payload, Instant timestamp, String source, String eventId) {
         this.type = type;
@@ -49,20 +51,32 @@ public final class InvalidationEvent {
         this.eventId = eventId;
         checkStrings(KEYS);
         checkStrings(PREFIXES);
+        checkStrings(TAGS);
+    }
+
+    /** A Weft invalidation made now that evicts no tags. */
+    public static InvalidationEvent invalidation(String type, List<String> keys, List<String> prefixes,
+            Map<String, ?> arguments, String source) {
+        return invalidation(type, keys, prefixes, List.of(), arguments, source);
     }
 
     /**
-     * A Weft invalidation made now: payload {@code keys}, {@code prefixes}, then those {@code arguments}
-     * that are scalars (strings, numbers, booleans, UUIDs and enums as their text, nulls); the others
-     * are left out, as are arguments named {@code keys}, {@code prefixes} or {@code clear_all}.
+     * A Weft invalidation made now: payload {@code keys}, {@code prefixes}, {@code tags} (left out when empty),
+     * then those {@code arguments} that are scalars (strings, numbers, booleans, UUIDs and enums as their text,
+     * nulls); the others are left out, as are arguments named {@code keys}, {@code prefixes}, {@code tags} or
+     * {@code clear_all}.
      */
     public static InvalidationEvent invalidation(String type, List<String> keys, List<String> prefixes,
-            Map<String, ?> arguments, String source) {
+            List<String> tags, Map<String, ?> arguments, String source) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put(KEYS, List.copyOf(keys));
         payload.put(PREFIXES, List.copyOf(prefixes));
+        if (!tags.isEmpty()) {
+            payload.put(TAGS, List.copyOf(tags));
+        }
         arguments.forEach((name, value) -> {
-            if (!name.equals(KEYS) && !name.equals(PREFIXES) && !name.equals(CLEAR_ALL) && isScalar(value)) {
+            if (!name.equals(KEYS) && !name.equals(PREFIXES) && !name.equals(TAGS) && !name.equals(CLEAR_ALL)
+                    && isScalar(value)) {
                 payload.put(name, value instanceof UUID || value instanceof Enum<?> ? value.toString() : value);
             }
         });
@@ -135,6 +149,12 @@ public final class InvalidationEvent {
     @SuppressWarnings("unchecked")
     public List<String> prefixes() {
         return (List<String>) payload.getOrDefault(PREFIXES, List.of());
+    }
+
+    /** The payload's {@code tags}, or an empty list. */
+    @SuppressWarnings("unchecked")
+    public List<String> tags() {
+        return (List<String>) payload.getOrDefault(TAGS, List.of());
     }
 
     /** Whether this is a clear-all event ({@code "clear_all": true} in the payload). */

@@ -1,5 +1,8 @@
 package io.weft.agent.keys;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Renders a bound template for one call. Implementations are chosen at weave time for the
  * template's shape, so a call does no parsing and no reflective lookup.
@@ -21,5 +24,14 @@ public interface KeyRenderer {
      */
     default CacheKey key(KeyScope scope, Object[] args) {
         return CacheKey.of(scope, render(args, null));
+    }
+
+    /** Renders each of {@code templates} for one call, in order. */
+    static List<String> renderAll(List<KeyRenderer> templates, Object[] args, Object result) {
+        List<String> rendered = new ArrayList<>(templates.size());
+        for (KeyRenderer template : templates) {
+            rendered.add(template.render(args, result));
+        }
+        return rendered;
     }
 }

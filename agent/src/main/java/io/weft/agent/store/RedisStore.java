@@ -5,6 +5,7 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -63,6 +64,7 @@ public final class RedisStore implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final RedisErrors errors;
     private final LeaseKeys leaseKeys;
+    private final boolean cluster;
     private final LongAdder failures = new LongAdder();
     private final LongAdder rejections = new LongAdder();
 
@@ -77,6 +79,7 @@ public final class RedisStore implements AutoCloseable {
         this.breaker = breaker;
         this.errors = endpoint.errors();
         this.leaseKeys = LeaseKeys.of(endpoint.cluster());
+        this.cluster = endpoint.cluster();
     }
 
     /** The key of {@code key}'s lease: beside it, and in its hash slot on a Redis Cluster ({@link LeaseKeys}). */
@@ -143,13 +146,58 @@ public final class RedisStore implements AutoCloseable {
      *     Redis failed, timed out or is skipped
      */
     public StoredValue lookup(String key, String leaseKey, String token, long leaseMillis) {
-        return await("LOOKUP", c -> LOOKUP.<List<Object>>run(c.async(), ScriptOutputType.MULTI,
-                new String[] {key, leaseKey}, utf8(token), utf8(Long.toString(leaseMillis))).thenApply(reply -> {
+        return await("LOOKUP", c -> lookup(c, key, leaseKey, token, leaseMillis), null, () -> release(leaseKey, token));
+    }
+
+    /**
+     * {@link #lookup}, and adds {@code key} to the member set of each tag ({@link TagSets}) for
+     * {@code tagTtlMillis}, both done before it returns: so a tag invalidation that follows finds the key and
+     * deletes its lease. On one server the adds are sent right behind the lookup (one round trip); on a cluster
+     * their sets live on other nodes, which keep no order between them, so they are sent once the lookup took
+     * the lease (a second round trip, for misses only). Null also when an add failed.
+     */
+    public StoredValue lookup(String key, String leaseKey, String token, long leaseMillis, List<String> tagKeys,
+            long tagTtlMillis) {
+        return await("LOOKUP (tagged)", c -> {
+            CompletableFuture<StoredValue> found = lookup(c, key, leaseKey, token, leaseMillis);
+            if (cluster) {
+                return found.thenCompose(stored -> stored.leased()
+                        ? TagSets.add(c.async(), tagKeys, key, tagTtlMillis).thenApply(added -> stored)
+                        : CompletableFuture.completedFuture(stored));
+            }
+            return TagSets.add(c.async(), tagKeys, key, tagTtlMillis).thenCombine(found, (added, stored) -> stored);
+        }, null, () -> release(leaseKey, token));
+    }
+
+    private static CompletableFuture<StoredValue> lookup(RedisLink<String, byte[]> c, String key, String leaseKey,
+            String token, long leaseMillis) {
+        return LOOKUP.<List<Object>>run(c.async(), ScriptOutputType.MULTI, new String[] {key, leaseKey}, utf8(token),
+                utf8(Long.toString(leaseMillis))).thenApply(reply -> {
                     if (reply.size() == 2) {
                         return new StoredValue((byte[]) reply.get(0), (Long) reply.get(1), false);
                     }
                     return new StoredValue(null, 0, ((Long) reply.get(0)) == 1);
-                }), null, () -> release(leaseKey, token));
+                });
+    }
+
+    /**
+     * Deletes every entry listed in the member set {@code tagKey} with its lease (waiting at most the timeout for
+     * each of the two commands), then removes those members from the set without waiting, each only if it was
+     * not added again meanwhile ({@link TagSets}); false when reading or deleting failed.
+     */
+    public boolean deleteTagged(String tagKey) {
+        List<ScoredValue<byte[]>> members = await("ZRANGE (tag)", c -> TagSets.members(c.async(), tagKey), null);
+        if (members == null) {
+            return false;
+        }
+        if (members.isEmpty()) {
+            return true;
+        }
+        if (!deleteWithLeases(TagSets.keys(members))) {
+            return false;
+        }
+        send("ZREM (tag)", c -> TagSets.forget(c.async(), tagKey, members));
+        return true;
     }
 
     /**
@@ -203,7 +251,7 @@ public final class RedisStore implements AutoCloseable {
                 });
     }
 
-    private static byte[] utf8(String s) {
+    static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -232,6 +280,19 @@ public final class RedisStore implements AutoCloseable {
             return true;
         }
         return await("DEL", c -> c.async().del(keys), null) != null;
+    }
+
+    /**
+     * Deletes {@code keys} with their leases (so that loads in flight cannot store them) in one {@code DEL},
+     * waiting at most the timeout; false when that failed.
+     */
+    public boolean deleteWithLeases(List<String> keys) {
+        String[] doomed = new String[keys.size() * 2];
+        for (int i = 0; i < keys.size(); i++) {
+            doomed[2 * i] = keys.get(i);
+            doomed[2 * i + 1] = leaseKey(keys.get(i));
+        }
+        return delete(doomed);
     }
 
     /**

@@ -130,23 +130,19 @@ final class MethodPlanner {
         long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
         NamedCache cache = caches.cache(name, enabled);
         return new CachedMethod(declared, cache, key, scopes.of(loader), ttl.toMillis(), l1TtlNanos,
-                annotation.bool("cacheNull", false), usesL1, shape, invalidation, annotation.bool("sliding", false));
+                annotation.bool("cacheNull", false), usesL1, shape, invalidation,
+                bindAll(owner, annotation.strings("tags"), signature, false), annotation.bool("sliding", false));
     }
 
     private Invalidation invalidation(DeclaredMethod declared, AnnotationValues annotation, Signature signature)
             throws ConfigurationError {
         String owner = declared.owner();
         boolean before = annotation.bool("beforeInvocation", false);
-        List<KeyRenderer> keys = new ArrayList<>();
-        for (String key : annotation.strings("keys")) {
-            keys.add(bind(owner, parse(owner, key), signature, !before));
-        }
-        List<KeyRenderer> prefixes = new ArrayList<>();
-        for (String prefix : annotation.strings("prefixes")) {
-            prefixes.add(bind(owner, parse(owner, prefix), signature, !before));
-        }
-        if (keys.isEmpty() && prefixes.isEmpty()) {
-            throw new ConfigurationError(owner, "@InvalidateCache names no keys and no prefixes");
+        List<KeyRenderer> keys = bindAll(owner, annotation.strings("keys"), signature, !before);
+        List<KeyRenderer> prefixes = bindAll(owner, annotation.strings("prefixes"), signature, !before);
+        List<KeyRenderer> tags = bindAll(owner, annotation.strings("tags"), signature, !before);
+        if (keys.isEmpty() && prefixes.isEmpty() && tags.isEmpty()) {
+            throw new ConfigurationError(owner, "@InvalidateCache names no keys, no prefixes and no tags");
         }
         List<String> payloadNames = declared.parameterNames();
         if (config.snakeCasePayloadNames()) {
@@ -155,8 +151,8 @@ final class MethodPlanner {
                 payloadNames.add(PayloadNames.snakeCase(name));
             }
         }
-        return new Invalidation(declared, keys, prefixes, before, annotation.string("event", EventStreams.CACHE_INVALIDATED),
-                payloadNames);
+        return new Invalidation(declared, keys, prefixes, tags, before,
+                annotation.string("event", EventStreams.CACHE_INVALIDATED), payloadNames);
     }
 
     /** SPEC §2: the key's literal text before its first placeholder without a trailing ':', else Class.method. */
@@ -187,6 +183,16 @@ final class MethodPlanner {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(owner, e.getMessage());
         }
+    }
+
+    /** Parses and binds each of {@code templates} (keys, prefixes or tags), reporting the first that is wrong. */
+    private static List<KeyRenderer> bindAll(String owner, String[] templates, Signature signature, boolean allowReturn)
+            throws ConfigurationError {
+        List<KeyRenderer> bound = new ArrayList<>(templates.length);
+        for (String template : templates) {
+            bound.add(bind(owner, parse(owner, template), signature, allowReturn));
+        }
+        return bound;
     }
 
     private static KeyRenderer bind(String owner, Template template, Signature signature, boolean allowReturn)

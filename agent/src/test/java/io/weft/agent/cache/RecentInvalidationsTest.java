@@ -15,8 +15,8 @@ class RecentInvalidationsTest {
     private final RecentInvalidations recent = new RecentInvalidations(3, 1_000, now::get);
 
     private void add(String key) {
-        recent.add(List.of(key), List.of(), InvalidationEvent.invalidation("cache.invalidated", List.of(key), List.of(),
-                Map.of(), "me"));
+        recent.add(List.of(key), List.of(), List.of(), InvalidationEvent.invalidation("cache.invalidated", List.of(key),
+                List.of(), Map.of(), "me"));
     }
 
     private List<String> keys() {

@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 /**
  * One instance of an application for failover tests: a runtime connected to Redis as {@code RedisConnector}
  * connects it (store, publisher, reader and {@link FailoverWatch}), with one cached method,
- * {@code books:<id>}, and one invalidation of it. Foreign {@code book.updated} events evict
- * {@code books:<book_id>}.
+ * {@code books:<id>} tagged {@code book:<id>}, and two invalidations of it: by key and by tag. Foreign
+ * {@code book.updated} events evict {@code books:<book_id>}.
  */
 final class RedisInstance implements AutoCloseable {
 
@@ -34,6 +34,7 @@ final class RedisInstance implements AutoCloseable {
     final FailoverWatch failovers;
     private final int find;
     private final int save;
+    private final int saveByTag;
 
     /** The method the instances cache (its return type is how values are read back from Redis). */
     static final class Books {
@@ -59,9 +60,12 @@ final class RedisInstance implements AutoCloseable {
                 List.of("bookId"), loader);
         find = methods.register(new CachedMethod(declared, caches.cache("books", true),
                 (args, result) -> "books:" + args[0], scopes.of(loader), 60_000, TimeUnit.MINUTES.toNanos(1), false,
-                true, ResultShape.PLAIN, null, false));
+                true, ResultShape.PLAIN, null, List.of((args, result) -> "book:" + args[0]), false));
         save = methods.register(new Invalidation(declared, List.of((args, result) -> "books:" + args[0]), List.of(),
                 false, EventStreams.CACHE_INVALIDATED));
+        saveByTag = methods.register(new Invalidation(declared, List.of(), List.of(),
+                List.of((args, result) -> "book:" + args[0]), false, EventStreams.CACHE_INVALIDATED,
+                declared.parameterNames()));
         closer.later(endpoint);
         RedisStore store = closer.later(new RedisStore(endpoint, timeout, new CircuitBreaker("test instance " + id)));
         EventPublisher publisher = closer.later(
@@ -89,6 +93,11 @@ final class RedisInstance implements AutoCloseable {
     /** What the application's save of a book invalidates: {@code books:<bookId>}, with its event. */
     void save(String bookId) {
         runtime.invalidate(save, new Object[] {bookId}, null);
+    }
+
+    /** The same save, invalidating by the tag {@code book:<bookId>} instead of the key. */
+    void saveByTag(String bookId) {
+        runtime.invalidate(saveByTag, new Object[] {bookId}, null);
     }
 
     @Override

@@ -29,12 +29,12 @@ class SharedLevelLeaseTest {
                     List.of("id"), getClass().getClassLoader());
             CachedMethod method = new CachedMethod(declared, new CacheRegistry().cache("books", true),
                     (args, result) -> "books:" + args[0], new LoaderScopes().of(getClass().getClassLoader()), 60_000,
-                    TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, false);
+                    TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false);
             assertTrue(store.awaitOpen(Duration.ofSeconds(10)), "the store's connection opens");
             long scriptsBefore = redis.scriptCalls();
 
             redis.admin().clientPause(800);
-            SharedLevel.Found found = shared.lookup(method, "books:1");
+            SharedLevel.Found found = shared.lookup(method, "books:1", null);
 
             assertFalse(found.hit);
             assertNull(found.lease, "no answer in time: no lease to store with");

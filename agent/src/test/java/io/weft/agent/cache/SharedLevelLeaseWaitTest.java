@@ -73,16 +73,16 @@ class SharedLevelLeaseWaitTest {
                 List.of("id"), getClass().getClassLoader());
         return new CachedMethod(declared, cache, (args, result) -> "books:" + args[0],
                 new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                shape, null, false);
+                shape, null, List.of(), false);
     }
 
     @Test
     void aMissWaitsForTheValueOfTheInstanceHoldingTheLease() throws Exception {
         CachedMethod find = method("find", ResultShape.PLAIN);
-        SharedLevel.Found first = loader.lookup(find, "books:1");
+        SharedLevel.Found first = loader.lookup(find, "books:1", null);
         assertNotNull(first.lease, "the first instance's miss takes the lease");
 
-        Future<SharedLevel.Found> second = threads.submit(() -> waiter.lookup(find, "books:1"));
+        Future<SharedLevel.Found> second = threads.submit(() -> waiter.lookup(find, "books:1", null));
         awaitLeaseWaitStarted();
         loader.store(find, "books:1", "loaded once", first.lease);
 
@@ -96,9 +96,9 @@ class SharedLevelLeaseWaitTest {
     @Test
     void aMissTakesTheLeaseOverWhenTheOtherInstanceGivesItUp() throws Exception {
         CachedMethod find = method("find", ResultShape.PLAIN);
-        SharedLevel.Found first = loader.lookup(find, "books:2");
+        SharedLevel.Found first = loader.lookup(find, "books:2", null);
 
-        Future<SharedLevel.Found> second = threads.submit(() -> waiter.lookup(find, "books:2"));
+        Future<SharedLevel.Found> second = threads.submit(() -> waiter.lookup(find, "books:2", null));
         awaitLeaseWaitStarted();
         loader.release("books:2", first.lease);
 
@@ -111,9 +111,9 @@ class SharedLevelLeaseWaitTest {
     void aMissRunsTheMethodWhenNoValueArrivesInTime() {
         CachedMethod find = method("find", ResultShape.PLAIN);
         SharedLevel short1 = new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofMillis(100));
-        assertNotNull(loader.lookup(find, "books:3").lease);
+        assertNotNull(loader.lookup(find, "books:3", null).lease);
 
-        SharedLevel.Found found = short1.lookup(find, "books:3");
+        SharedLevel.Found found = short1.lookup(find, "books:3", null);
 
         assertSame(SharedLevel.Found.LEASED_ELSEWHERE, found);
         assertNull(found.lease);
@@ -124,9 +124,9 @@ class SharedLevelLeaseWaitTest {
     @Test
     void aFutureReturningMethodDoesNotWait() {
         CachedMethod findLater = method("findLater", ResultShape.FUTURE);
-        assertNotNull(loader.lookup(findLater, "books:4").lease);
+        assertNotNull(loader.lookup(findLater, "books:4", null).lease);
 
-        assertSame(SharedLevel.Found.LEASED_ELSEWHERE, waiter.lookup(findLater, "books:4"));
+        assertSame(SharedLevel.Found.LEASED_ELSEWHERE, waiter.lookup(findLater, "books:4", null));
         assertEquals(0, cache.stats().leaseWaits());
     }
 

@@ -1,6 +1,7 @@
 package io.weft.agent.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -30,6 +31,29 @@ class EventDispatcherTest {
 
         assertEquals(List.of("keys [storybook:book:1]", "prefixes [storybook:pages:]"), sink.calls);
         assertEquals(1, dispatcher.applied());
+    }
+
+    @Test
+    void theTagsOfWeftEventsAreEvictedFromL1AndThoseOfForeignEventsFromL2Too() {
+        dispatch(InvalidationEvent.invalidation("user.updated", List.of(), List.of(), List.of("user:1"), Map.of(),
+                "other"));
+        dispatch(new InvalidationEvent("library.closed", Map.of("tags", List.of("library:7")), null, null, null));
+        dispatch(new InvalidationEvent("book.updated", Map.of("book_id", "b-1", "tags", List.of("shelf:2")), null, null,
+                null));
+
+        assertEquals(List.of("tags [user:1]", "tags+L2 [library:7]", "keys+L2 [storybook:book:b-1]",
+                "tags+L2 [shelf:2]"), sink.calls);
+        assertEquals(3, dispatcher.applied());
+    }
+
+    @Test
+    void aForeignEventWithTagsIsNotAppliedOnAThreadThatMustNotWaitForRedis() {
+        InvalidationEvent foreign = new InvalidationEvent("library.closed", Map.of("tags", List.of("library:7")), null,
+                null, null);
+        Map<String, String> fields = Map.of("type", foreign.type(), "event", EventJson.encode(foreign));
+
+        assertFalse(dispatcher.dispatch("events:library.closed", "1-0", fields, false));
+        assertTrue(sink.calls.isEmpty());
     }
 
     @Test

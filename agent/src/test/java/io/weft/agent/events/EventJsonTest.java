@@ -1,6 +1,7 @@
 package io.weft.agent.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,21 @@ class EventJsonTest {
         assertEquals(event.eventId(), UUID.fromString(event.eventId()).toString());
         assertTrue(Math.abs(event.timestamp().toEpochMilli() - System.currentTimeMillis()) < TimeUnit.SECONDS.toMillis(5));
         assertTrue(EventJson.encode(event).matches(".*\"timestamp\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z\".*"));
+    }
+
+    @Test
+    void tagsFollowThePrefixesAndAreLeftOutWhenThereAreNone() throws Exception {
+        InvalidationEvent tagged = InvalidationEvent.invalidation("cache.invalidated", List.of(), List.of(),
+                List.of("user:1", "library:2"), Map.of("tags", "would clash"), "host-2");
+        InvalidationEvent untagged = InvalidationEvent.invalidation("cache.invalidated", List.of("a:1"), List.of(),
+                List.of(), Map.of(), "host-2");
+
+        assertTrue(EventJson.encode(tagged).startsWith("{\"type\":\"cache.invalidated\",\"payload\":"
+                + "{\"keys\":[],\"prefixes\":[],\"tags\":[\"user:1\",\"library:2\"]}"), EventJson.encode(tagged));
+        assertEquals(List.of("user:1", "library:2"), EventJson.decode(EventJson.encode(tagged)).tags());
+        assertFalse(EventJson.encode(untagged).contains("tags"), EventJson.encode(untagged));
+        assertThrows(MalformedEventException.class,
+                () -> EventJson.decode("{\"type\":\"x\",\"payload\":{\"tags\":\"user:1\"}}"));
     }
 
     @Test

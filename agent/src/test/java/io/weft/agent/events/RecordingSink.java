@@ -23,6 +23,11 @@ public class RecordingSink implements EvictionSink {
     }
 
     @Override
+    public void evictTags(List<String> tags, boolean alsoL2) {
+        record((alsoL2 ? "tags+L2 " : "tags ") + tags);
+    }
+
+    @Override
     public void clearAll(String reason) {
         record("clearAll");
         clearReasons.add(reason);

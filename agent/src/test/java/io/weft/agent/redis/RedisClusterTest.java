@@ -157,6 +157,36 @@ class RedisClusterTest {
     }
 
     @Test
+    void aTagInvalidationDeletesItsEntriesOnEveryMasterWithTheLeasesOfLoadsInFlight() throws Exception {
+        List<String> keys = keys("t:", 100);
+        List<String> tags = List.of(ns + "weft-tag:user:1", ns + "weft-tag:{x}user:2");
+        for (String key : keys) {
+            String token = UUID.randomUUID().toString();
+            StoredValue miss = store.lookup(key, store.leaseKey(key), token, 30_000, tags, 90_000);
+            assertTrue(miss.leased(), key);
+            assertTrue(store.setIfLeased(key, bytes("v"), 60_000, store.leaseKey(key), token).get(), key);
+        }
+        String inFlight = ns + "t:loading";
+        assertTrue(store.lookup(inFlight, store.leaseKey(inFlight), "token", 30_000, tags, 90_000).leased());
+        String kept = ns + "u:kept";
+        put(kept, "v");
+
+        assertTrue(store.deleteTagged(tags.get(0)));
+
+        for (RedisFixture master : cluster.masters()) {
+            assertEquals(0, keysOn(master, ns + "t:"), "nothing tagged is left on " + master.port());
+        }
+        assertNotNull(store.get(kept));
+        assertEquals(false, store.setIfLeased(inFlight, bytes("stale"), 60_000, store.leaseKey(inFlight), "token").get(),
+                "the load in flight lost its lease");
+        RedisFixture tagMaster = cluster.masterOf(tags.get(0));
+        Await.until("the members read are removed", () -> tagMaster.admin().zcard(tags.get(0)) == 0);
+        assertEquals(keys.size() + 1, cluster.masterOf(tags.get(1)).admin().zcard(tags.get(1)),
+                "the other tag's set is as it was");
+        assertEquals(0, store.failures(), "no command failed (CROSSSLOT, MOVED)");
+    }
+
+    @Test
     void eventsAreReadWhateverNodeTheSeedsNameAndWhateverSlotsTheStreamsHashTo() throws Exception {
         String type = "book.updated";
         String allStream = ns + "events:cache.invalidated";
