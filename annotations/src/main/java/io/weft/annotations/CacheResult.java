@@ -56,6 +56,13 @@ public @interface CacheResult {
     boolean sliding() default false;
 
     /**
+     * How long after its TTL an entry may still stand in for a failure: when the method throws and the key's
+     * value expired less than this ago, that value is returned instead and the failure is logged and counted.
+     * Same forms as {@link #ttl()}; empty means never.
+     */
+    String staleIfError() default "";
+
+    /**
      * Tag templates, rendered from the arguments like {@link #key()} ({@code "user:{userId}"}): an
      * {@link InvalidateCache#tags()} naming one of the rendered tags evicts the entry.
      */

@@ -23,6 +23,7 @@ final class CacheEntry extends Hit {
     private final CacheStats stats;
     /** Moved on by {@link #renew} (sliding TTLs); a stale read only moves an expiry by one renewal. */
     private volatile long deadlineNanos;
+    private final long freshUntilNanos;
     /** The entry's rendered tags ({@code @CacheResult(tags)}), or {@code null}: most entries have none. */
     private List<String> tags;
     /** Hits sampled (about one in eight): approximate, and racy by design; ranks keys, counts nothing else. */
@@ -30,9 +31,23 @@ final class CacheEntry extends Hit {
 
     /** @param deadlineNanos the L1's ticker reading at which it expires, or {@link #NO_DEADLINE} */
     CacheEntry(Object value, CacheStats stats, long deadlineNanos) {
+        this(value, stats, deadlineNanos, NO_DEADLINE);
+    }
+
+    /**
+     * @param freshUntilNanos when it stops being fresh and only stands in for failures ({@code staleIfError}), or
+     *     {@link #NO_DEADLINE}: fresh until it expires
+     */
+    CacheEntry(Object value, CacheStats stats, long deadlineNanos, long freshUntilNanos) {
         super(value);
         this.stats = stats;
         this.deadlineNanos = deadlineNanos;
+        this.freshUntilNanos = freshUntilNanos;
+    }
+
+    /** Whether it is still fresh at {@code nowNanos} (not only standing in for failures). */
+    boolean freshAt(long nowNanos) {
+        return freshUntilNanos == NO_DEADLINE || nowNanos - freshUntilNanos < 0;
     }
 
     /** Whether the entry has a deadline of its own (a TTL shorter than {@code weft.l1.ttl}); Caffeine expires the others. */

@@ -92,7 +92,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             }
             CacheKey key = method.key().key(method.scope(), args);
             CacheEntry entry = method.usesL1() ? l1.get(key) : null;
-            if (entry != null) {
+            if (entry != null && (method.staleIfErrorMillis() == 0 || l1.fresh(entry))) {
                 method.cache().stats().recordL1Hit();
                 entry.sampleHit();
                 if (method.sliding() && l1.renew(entry, slidingTtlNanos(method))) {
@@ -100,7 +100,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 }
                 return method.shape().hit(entry);
             }
-            return beginLoad(method, key.stable(), args);
+            return beginLoad(method, key.stable(), args, entry);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;
@@ -110,13 +110,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /**
      * Starts a load of {@code key}, or joins the one in flight. Whatever fails between registering the load
      * and handing it to the woven code abandons it, so that no caller waits for a load nobody runs.
+     *
+     * @param stale the key's L1 entry past its TTL, to return if the load fails ({@code staleIfError}), or null
      */
-    private Token beginLoad(CachedMethod method, CacheKey key, Object[] args) {
+    private Token beginLoad(CachedMethod method, CacheKey key, Object[] args, CacheEntry stale) {
         long now = ticker.read();
         if (firstLookupNanos == 0) {
             firstLookupNanos = now;
         }
         Load mine = new Load(key, now, method.tags(args));
+        mine.standIn(stale);
         Load other = flights.start(mine);
         if (other != null) {
             return join(method, other);
@@ -132,10 +135,17 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private Token lookUpOrStart(CachedMethod method, Load mine, Object[] args) {
         CacheStats stats = method.cache().stats();
         CacheEntry entry = method.usesL1() ? l1.get(mine.cacheKey()) : null;
+        if (entry != null && method.staleIfErrorMillis() > 0 && !l1.fresh(entry)) {
+            mine.standIn(entry);
+            entry = null;
+        }
         if (entry == null) {
             SharedLevel shared = redis.awaitShared();
             SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING
                     : shared.lookup(method, mine.key(), mine.tags());
+            if (found.stale) {
+                mine.standIn(l1.entry(found.value, 0, stats));
+            }
             if (!found.hit) {
                 stats.recordMiss();
                 Invalidation invalidation = method.invalidation();
@@ -153,6 +163,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 if (found.remainingMillis < method.ttlMillis() - method.ttlMillis() / 10) {
                     shared.renew(method, mine.key());
                 }
+            } else if (method.staleIfErrorMillis() > 0) {
+                long fresh = found.remainingMillis < 0 ? method.l1TtlNanos() : Math.min(method.l1TtlNanos(),
+                        TimeUnit.MILLISECONDS.toNanos(found.remainingMillis - method.staleIfErrorMillis()));
+                entry = l1.staleableEntry(found.value, fresh, TimeUnit.MILLISECONDS.toNanos(method.staleIfErrorMillis()),
+                        stats).tagged(mine.tags());
             } else {
                 long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
                         : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
@@ -189,10 +204,26 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return null;
         }
         if (entry == null) {
-            return null;
+            return standInFor(method, other, null);
         }
         method.cache().stats().recordL1Hit();
         return method.shape().hit(entry);
+    }
+
+    /**
+     * The entry past its TTL that {@code load} kept, to return because the method failed ({@code staleIfError}),
+     * counted and logged; null when it kept none.
+     */
+    private Hit standInFor(CachedMethod method, Load load, Throwable thrown) {
+        CacheEntry stale = load.standIn();
+        if (stale == null) {
+            return null;
+        }
+        method.cache().stats().recordStaleServed();
+        WeftLog.warnRateLimited("stale:" + method.declared().owner(), method.declared().owner()
+                + (thrown == null ? " failed in another call" : " threw " + thrown)
+                + "; its value past its TTL is returned instead (staleIfError)");
+        return method.shape().hit(stale);
     }
 
     @Override
@@ -231,11 +262,12 @@ public final class CacheRuntime implements Handler, EvictionSink {
             method.cache().stats().recordLoadFailure();
             releaseLease(load);
             flights.abandon(load, thrown);
+            return standInFor(method, load, thrown);
         } catch (Throwable t) {
             flights.abandon(load, t);
             reportFailure(methodId, t);
+            return null;
         }
-        return null;
     }
 
     private void storeWhenComplete(CachedMethod method, Load load, Object result) {
@@ -267,6 +299,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
         CacheStats stats = method.cache().stats();
         stats.recordLoad(load.elapsedNanos(ticker.read()));
         CacheEntry entry = (method.sliding() ? l1.slidingEntry(value, slidingTtlNanos(method), stats)
+                : method.staleIfErrorMillis() > 0 ? l1.staleableEntry(value, method.l1TtlNanos(),
+                        TimeUnit.MILLISECONDS.toNanos(method.staleIfErrorMillis()), stats)
                 : l1.entry(value, method.l1TtlNanos(), stats)).tagged(load.tags());
         boolean kept = (value != null || method.cacheNull()) && putUnlessInvalidated(method, load, entry);
         SharedLevel shared = redis.shared();

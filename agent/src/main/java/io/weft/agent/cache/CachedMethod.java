@@ -19,6 +19,7 @@ public final class CachedMethod {
     private final Invalidation invalidation;
     private final List<KeyRenderer> tags;
     private final boolean sliding;
+    private final long staleIfErrorMillis;
 
     /**
      * @param ttlMillis the entry's life in Redis
@@ -28,10 +29,11 @@ public final class CachedMethod {
      * @param invalidation what the method also evicts when its body runs, or {@code null}
      * @param tags the templates of the tags its entries carry ({@code @CacheResult(tags)})
      * @param sliding whether a hit renews the entry's TTL ({@code @CacheResult(sliding = true)})
+     * @param staleIfErrorMillis how long after its TTL an entry may stand in for a failure ({@code staleIfError}); 0: never
      */
     public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, KeyScope scope, long ttlMillis,
             long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation,
-            List<KeyRenderer> tags, boolean sliding) {
+            List<KeyRenderer> tags, boolean sliding, long staleIfErrorMillis) {
         this.declared = declared;
         this.cache = cache;
         this.key = key;
@@ -44,6 +46,7 @@ public final class CachedMethod {
         this.invalidation = invalidation;
         this.tags = List.copyOf(tags);
         this.sliding = sliding;
+        this.staleIfErrorMillis = staleIfErrorMillis;
     }
 
     public DeclaredMethod declared() {
@@ -88,6 +91,16 @@ public final class CachedMethod {
 
     boolean sliding() {
         return sliding;
+    }
+
+    /** How long after its TTL an entry may stand in for a failure; 0: never. */
+    long staleIfErrorMillis() {
+        return staleIfErrorMillis;
+    }
+
+    /** How long Redis keeps an entry: its TTL, and the time it may stand in for a failure after that. */
+    long redisTtlMillis() {
+        return ttlMillis + staleIfErrorMillis;
     }
 
     /** The tags of the entry of one call, rendered from its arguments; {@code null} when the method has none. */

@@ -20,6 +20,7 @@ final class Load extends Token {
     private final CacheKey key;
     private final long registeredNanos;
     private final List<String> tags;
+    private volatile CacheEntry standIn;
     private volatile Thread owner = Thread.currentThread();
     private volatile CompletableFuture<?> bodyFuture;
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
@@ -66,6 +67,16 @@ final class Load extends Token {
 
     String lease() {
         return lease;
+    }
+
+    /** Keeps an entry past its TTL to return if this load fails ({@code staleIfError}). */
+    void standIn(CacheEntry stale) {
+        this.standIn = stale;
+    }
+
+    /** The entry past its TTL to return if this load fails, or {@code null}. */
+    CacheEntry standIn() {
+        return standIn;
     }
 
     /** Records that Redis was being connected when this load missed: its value is stored once connected. */

@@ -71,6 +71,21 @@ final class LocalCache {
         return new CacheEntry(value, stats, ticker.read() + ttlNanos);
     }
 
+    /**
+     * An entry of a method with {@code staleIfError}: fresh for {@code freshNanos}, then kept {@code staleNanos}
+     * more to stand in for a failing load (within {@code weft.l1.ttl} of its write, like every entry).
+     */
+    CacheEntry staleableEntry(Object value, long freshNanos, long staleNanos, CacheStats stats) {
+        long now = ticker.read();
+        long life = freshNanos + staleNanos;
+        return new CacheEntry(value, stats, life < maxTtlNanos ? now + life : CacheEntry.NO_DEADLINE, now + freshNanos);
+    }
+
+    /** Whether {@code entry} is fresh now, not only standing in for failures. */
+    boolean fresh(CacheEntry entry) {
+        return entry.freshAt(ticker.read());
+    }
+
     /** Renews a sliding entry that was just hit; returns whether it moved (at most once per tenth of the TTL). */
     boolean renew(CacheEntry entry, long ttlNanos) {
         return entry.renew(ticker.read(), ttlNanos);

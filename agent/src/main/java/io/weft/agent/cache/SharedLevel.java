@@ -58,7 +58,10 @@ final class SharedLevel {
         return store;
     }
 
-    /** A lookup's outcome: a value with its remaining life, or a miss holding a lease (or not). */
+    /**
+     * A lookup's outcome: a value with its remaining life, or a miss holding a lease (or not); a miss may carry a
+     * stale value ({@code staleIfError}: past its TTL, to stand in if the load fails).
+     */
     static final class Found {
         /** No answer from Redis, or nothing to read there. */
         static final Found NOTHING = new Found(false, null, 0, null);
@@ -69,12 +72,23 @@ final class SharedLevel {
         final Object value;
         final long remainingMillis;
         final String lease;
+        final boolean stale;
 
         Found(boolean hit, Object value, long remainingMillis, String lease) {
+            this(hit, value, remainingMillis, lease, false);
+        }
+
+        private Found(boolean hit, Object value, long remainingMillis, String lease, boolean stale) {
             this.hit = hit;
             this.value = value;
             this.remainingMillis = remainingMillis;
             this.lease = lease;
+            this.stale = stale;
+        }
+
+        /** A value past its TTL: a miss (holding the lease or not) that may fall back on it. */
+        static Found stale(Object value, long remainingMillis, String lease) {
+            return new Found(false, value, remainingMillis, lease, true);
         }
     }
 
@@ -122,9 +136,9 @@ final class SharedLevel {
         String redisKey = namespace + key;
         String token = UUID.randomUUID().toString();
         String leaseKey = store.leaseKey(redisKey);
-        StoredValue stored = tags == null ? store.lookup(redisKey, leaseKey, token, LEASE_MILLIS)
-                : store.lookup(redisKey, leaseKey, token, LEASE_MILLIS, tagSets(tags),
-                        method.ttlMillis() + LEASE_MILLIS);
+        StoredValue stored = store.lookup(redisKey, leaseKey, token, LEASE_MILLIS,
+                tags == null ? List.of() : tagSets(tags), method.redisTtlMillis() + LEASE_MILLIS,
+                method.staleIfErrorMillis() > 0 ? method.staleIfErrorMillis() : RedisStore.NEVER_STALE);
         if (stored == null) {
             return Found.NOTHING; // a lease the script may still take after a timeout is given back by the store
         }
@@ -134,7 +148,11 @@ final class SharedLevel {
         try {
             Type type = method.declared().valueType(method.shape());
             ValueCodec codec = codecs.of(method.declared().declaringClass());
-            return new Found(true, codec.decode(stored.value(), type), stored.remainingMillis(), null);
+            Object value = codec.decode(stored.value(), type);
+            if (stored.stale()) {
+                return Found.stale(value, stored.remainingMillis(), stored.leased() ? token : null);
+            }
+            return new Found(true, value, stored.remainingMillis(), null);
         } catch (UnreadableValueException | ReflectiveOperationException e) {
             method.cache().stats().recordL2Unreadable();
             WeftLog.warnRateLimited("l2.unreadable:" + method.declared().owner(), "a value of "
@@ -167,12 +185,12 @@ final class SharedLevel {
             return;
         }
         String redisKey = namespace + key;
-        store.setIfLeased(redisKey, json, method.ttlMillis(), store.leaseKey(redisKey), lease);
+        store.setIfLeased(redisKey, json, method.redisTtlMillis(), store.leaseKey(redisKey), lease);
     }
 
     /** Renews a sliding entry's TTL in Redis ({@code PEXPIRE}), without waiting. */
     void renew(CachedMethod method, String key) {
-        store.expire(namespace + key, method.ttlMillis());
+        store.expire(namespace + key, method.redisTtlMillis());
     }
 
     /**

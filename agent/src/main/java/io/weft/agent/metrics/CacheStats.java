@@ -23,6 +23,7 @@ public final class CacheStats {
     private final LongAdder staleStoresDiscarded = new LongAdder();
     private final LongAdder loadWaitTimeouts = new LongAdder();
     private final LongAdder leaseWaits = new LongAdder();
+    private final LongAdder staleServed = new LongAdder();
     private final LongAdder leaseWaitTimeouts = new LongAdder();
 
     public CacheStats(String cacheName) {
@@ -93,6 +94,16 @@ public final class CacheStats {
         if (!served) {
             leaseWaitTimeouts.increment();
         }
+    }
+
+    /** The method failed and an entry past its TTL was returned instead ({@code staleIfError}). */
+    public void recordStaleServed() {
+        staleServed.increment();
+    }
+
+    /** Failures that an entry past its TTL stood in for ({@code staleIfError}). */
+    public long staleServed() {
+        return staleServed.sum();
     }
 
     /** Misses that waited for another instance's load of the same key ({@code weft.lease.wait}). */

@@ -125,6 +125,9 @@ public final class PrometheusText {
         counter(caches, "weft_cache_lease_wait_timeouts_total",
                 "Lease waits that ended without the other instance's value: the method ran here.",
                 c -> c.leaseWaitTimeouts);
+        counter(caches, "weft_cache_stale_served_total",
+                "Calls whose method failed and that returned an entry past its TTL instead (staleIfError).",
+                c -> c.staleServed);
     }
 
     private void redis(RedisView r) {

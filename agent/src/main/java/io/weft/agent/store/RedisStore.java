@@ -41,12 +41,23 @@ import java.util.function.Function;
 public final class RedisStore implements AutoCloseable {
 
     private static final int SCAN_PAGE = 1000;
-    /** KEYS: key, lease key; ARGV: token, lease ms. Returns {value, pttl} on a hit, {1 or 0: leased} on a miss. */
+    /**
+     * KEYS: key, lease key; ARGV: token, lease ms, stale ms. Returns {value, pttl} on a hit; {value, pttl, 1 or 0:
+     * leased} when the value has at most "stale ms" left (it outlived its TTL and only stands in for failures,
+     * {@code staleIfError}: the lookup loads it again, under the lease); {1 or 0: leased} on a miss.
+     */
     private static final LuaScript LOOKUP = new LuaScript(
             "local v = redis.call('GET', KEYS[1])\n"
-            + "if v then return {v, redis.call('PTTL', KEYS[1])} end\n"
-            + "if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {1} end\n"
-            + "return {0}\n");
+            + "local t\n"
+            + "if v then\n"
+            + "  t = redis.call('PTTL', KEYS[1])\n"
+            + "  if t > tonumber(ARGV[3]) then return {v, t} end\n"
+            + "end\n"
+            + "local leased = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0\n"
+            + "if v then return {v, t, leased} end\n"
+            + "return {leased}\n");
+    /** A stale window no value is in: {@code PTTL} is never below -1. */
+    public static final long NEVER_STALE = -2;
     /** KEYS: key, lease key; ARGV: value, token, ttl ms. Returns 1 when stored. */
     private static final LuaScript SET_IF_LEASED = new LuaScript(
             "if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end\n"
@@ -146,7 +157,7 @@ public final class RedisStore implements AutoCloseable {
      *     Redis failed, timed out or is skipped
      */
     public StoredValue lookup(String key, String leaseKey, String token, long leaseMillis) {
-        return await("LOOKUP", c -> lookup(c, key, leaseKey, token, leaseMillis), null, () -> release(leaseKey, token));
+        return lookup(key, leaseKey, token, leaseMillis, List.of(), 0, NEVER_STALE);
     }
 
     /**
@@ -157,9 +168,13 @@ public final class RedisStore implements AutoCloseable {
      * the lease (a second round trip, for misses only). Null also when an add failed.
      */
     public StoredValue lookup(String key, String leaseKey, String token, long leaseMillis, List<String> tagKeys,
-            long tagTtlMillis) {
+            long tagTtlMillis, long staleMillis) {
+        if (tagKeys.isEmpty()) {
+            return await("LOOKUP", c -> lookup(c, key, leaseKey, token, leaseMillis, staleMillis), null,
+                    () -> release(leaseKey, token));
+        }
         return await("LOOKUP (tagged)", c -> {
-            CompletableFuture<StoredValue> found = lookup(c, key, leaseKey, token, leaseMillis);
+            CompletableFuture<StoredValue> found = lookup(c, key, leaseKey, token, leaseMillis, staleMillis);
             if (cluster) {
                 return found.thenCompose(stored -> stored.leased()
                         ? TagSets.add(c.async(), tagKeys, key, tagTtlMillis).thenApply(added -> stored)
@@ -170,13 +185,15 @@ public final class RedisStore implements AutoCloseable {
     }
 
     private static CompletableFuture<StoredValue> lookup(RedisLink<String, byte[]> c, String key, String leaseKey,
-            String token, long leaseMillis) {
+            String token, long leaseMillis, long staleMillis) {
         return LOOKUP.<List<Object>>run(c.async(), ScriptOutputType.MULTI, new String[] {key, leaseKey}, utf8(token),
-                utf8(Long.toString(leaseMillis))).thenApply(reply -> {
-                    if (reply.size() == 2) {
-                        return new StoredValue((byte[]) reply.get(0), (Long) reply.get(1), false);
+                utf8(Long.toString(leaseMillis)), utf8(Long.toString(staleMillis))).thenApply(reply -> {
+                    if (reply.size() == 1) {
+                        return new StoredValue(null, 0, ((Long) reply.get(0)) == 1, false);
                     }
-                    return new StoredValue(null, 0, ((Long) reply.get(0)) == 1);
+                    boolean stale = reply.size() == 3;
+                    return new StoredValue((byte[]) reply.get(0), (Long) reply.get(1), stale && (Long) reply.get(2) == 1,
+                            stale);
                 });
     }
 

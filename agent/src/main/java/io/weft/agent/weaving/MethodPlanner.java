@@ -113,9 +113,12 @@ final class MethodPlanner {
         }
         ResultShape shape = ResultShape.of(method.getReturnType().asErasure().getName());
         Duration ttl;
+        Duration staleIfError;
         boolean enabled;
         boolean usesL1;
         try {
+            String stale = annotation.string("staleIfError", "");
+            staleIfError = stale.isBlank() ? Duration.ZERO : Durations.parse(stale);
             ttl = config.cacheTtl(name);
             if (ttl == null) {
                 String annotated = annotation.string("ttl", "");
@@ -131,7 +134,8 @@ final class MethodPlanner {
         NamedCache cache = caches.cache(name, enabled);
         return new CachedMethod(declared, cache, key, scopes.of(loader), ttl.toMillis(), l1TtlNanos,
                 annotation.bool("cacheNull", false), usesL1, shape, invalidation,
-                bindAll(owner, annotation.strings("tags"), signature, false), annotation.bool("sliding", false));
+                bindAll(owner, annotation.strings("tags"), signature, false), annotation.bool("sliding", false),
+                staleIfError.toMillis());
     }
 
     private Invalidation invalidation(DeclaredMethod declared, AnnotationValues annotation, Signature signature)

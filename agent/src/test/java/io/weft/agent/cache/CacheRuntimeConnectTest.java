@@ -88,7 +88,7 @@ class CacheRuntimeConnectTest {
                 List.of("id"), getClass().getClassLoader());
         return methods.register(new CachedMethod(declared, cache, (args, result) -> "titles:" + args[0],
                 new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                ResultShape.PLAIN, null, List.of(), false));
+                ResultShape.PLAIN, null, List.of(), false, 0));
     }
 
     /** Calls the cached method once while Redis is being connected: a miss that loads {@code title(id)}. */
@@ -248,7 +248,7 @@ class CacheRuntimeConnectTest {
                 List.of("id"), getClass().getClassLoader());
         int id = methods.register(new CachedMethod(declared, titles, (args, result) -> "titles:" + args[0],
                 scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                ResultShape.PLAIN, null, List.of(), false));
+                ResultShape.PLAIN, null, List.of(), false, 0));
         Object[] args = {"7"};
         Token token = noL1.enterCached(id, args);
         assertFalse(token instanceof Hit, "a miss");
@@ -302,7 +302,7 @@ class CacheRuntimeConnectTest {
                 List.of("id"), getClass().getClassLoader());
         int id = methods.register(new CachedMethod(declared, opaque, (args, result) -> "opaque:" + args[0],
                 new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                ResultShape.PLAIN, null, List.of(), false));
+                ResultShape.PLAIN, null, List.of(), false, 0));
         for (Object[] outcome : new Object[][] {{"unwritable", new Opaque(), null}, {"null", null, null},
                 {"failed", null, new IllegalStateException("down")}}) {
             Object[] args = {(String) outcome[0]};

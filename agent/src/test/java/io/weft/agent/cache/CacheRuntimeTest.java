@@ -66,7 +66,7 @@ class CacheRuntimeTest {
 
     private int cached(String cacheName, KeyScope scope, ResultShape shape, Invalidation alsoEvicts, boolean usesL1) {
         return methods.register(new CachedMethod(declared("find"), caches.cache(cacheName, true), key("book:"), scope,
-                60_000, TimeUnit.MINUTES.toNanos(1), false, usesL1, shape, alsoEvicts, List.of(), false));
+                60_000, TimeUnit.MINUTES.toNanos(1), false, usesL1, shape, alsoEvicts, List.of(), false, 0));
     }
 
     private int cached() {
@@ -229,7 +229,7 @@ class CacheRuntimeTest {
             DeclaredMethod declared = new DeclaredMethod("com.acme.Books", "find", List.of("java.lang.String"),
                     List.of("id"), webApp);
             int id = methods.register(new CachedMethod(declared, caches.cache("book", true), key("book:"),
-                    scopes.of(webApp), 60_000, TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false));
+                    scopes.of(webApp), 60_000, TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false, 0));
             assertEquals("undeployed", call(id, "1", "undeployed"));
         }
     }

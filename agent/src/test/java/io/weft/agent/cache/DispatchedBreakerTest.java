@@ -52,7 +52,7 @@ class DispatchedBreakerTest {
                 List.of("id"), getClass().getClassLoader());
         find = methods.register(new CachedMethod(declared, caches.cache("titles", true), (args, result) -> "titles:" + args[0],
                 scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                ResultShape.PLAIN, null, List.of(), false));
+                ResultShape.PLAIN, null, List.of(), false, 0));
         Dispatch.install(runtime);
     }
 

@@ -52,7 +52,7 @@ class DispatchedRuntimeTest {
                 List.of("id"), getClass().getClassLoader());
         return methods.register(new CachedMethod(declared, caches.cache("book", true), (args, result) -> "book:" + args[0],
                 scopes.of(getClass().getClassLoader()), ttl.toMillis(), Math.min(ttl.toNanos(), L1_TTL.toNanos()), false,
-                true, ResultShape.PLAIN, null, List.of(), false));
+                true, ResultShape.PLAIN, null, List.of(), false, 0));
     }
 
     private int invalidatesBook() {

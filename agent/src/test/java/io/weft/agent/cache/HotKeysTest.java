@@ -23,7 +23,7 @@ class HotKeysTest {
                 List.of("id"), getClass().getClassLoader());
         return methods.register(new CachedMethod(declared, caches.cache(cacheName, true),
                 (args, result) -> prefix + args[0], scopes.of(getClass().getClassLoader()), 60_000,
-                TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false));
+                TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false, 0));
     }
 
     private void hit(int method, String id, int times) {

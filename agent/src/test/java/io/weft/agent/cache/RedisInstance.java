@@ -60,7 +60,7 @@ final class RedisInstance implements AutoCloseable {
                 List.of("bookId"), loader);
         find = methods.register(new CachedMethod(declared, caches.cache("books", true),
                 (args, result) -> "books:" + args[0], scopes.of(loader), 60_000, TimeUnit.MINUTES.toNanos(1), false,
-                true, ResultShape.PLAIN, null, List.of((args, result) -> "book:" + args[0]), false));
+                true, ResultShape.PLAIN, null, List.of((args, result) -> "book:" + args[0]), false, 0));
         save = methods.register(new Invalidation(declared, List.of((args, result) -> "books:" + args[0]), List.of(),
                 false, EventStreams.CACHE_INVALIDATED));
         saveByTag = methods.register(new Invalidation(declared, List.of(), List.of(),

@@ -29,7 +29,7 @@ class SharedLevelLeaseTest {
                     List.of("id"), getClass().getClassLoader());
             CachedMethod method = new CachedMethod(declared, new CacheRegistry().cache("books", true),
                     (args, result) -> "books:" + args[0], new LoaderScopes().of(getClass().getClassLoader()), 60_000,
-                    TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false);
+                    TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false, 0);
             assertTrue(store.awaitOpen(Duration.ofSeconds(10)), "the store's connection opens");
             long scriptsBefore = redis.scriptCalls();
 

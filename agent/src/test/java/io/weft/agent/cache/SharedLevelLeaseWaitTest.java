@@ -73,7 +73,7 @@ class SharedLevelLeaseWaitTest {
                 List.of("id"), getClass().getClassLoader());
         return new CachedMethod(declared, cache, (args, result) -> "books:" + args[0],
                 new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                shape, null, List.of(), false);
+                shape, null, List.of(), false, 0);
     }
 
     @Test

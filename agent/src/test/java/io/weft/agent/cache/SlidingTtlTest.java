@@ -43,7 +43,7 @@ class SlidingTtlTest {
                 List.of("id"), getClass().getClassLoader());
         return methods.register(new CachedMethod(declared, caches.cache(sliding ? "sessions" : "fixed", true),
                 (args, result) -> (sliding ? "session:" : "fixed:") + args[0], scopes.of(getClass().getClassLoader()),
-                TTL.toMillis(), TTL.toNanos(), false, true, ResultShape.PLAIN, null, List.of(), sliding));
+                TTL.toMillis(), TTL.toNanos(), false, true, ResultShape.PLAIN, null, List.of(), sliding, 0));
     }
 
     /** A cached method's body (its declared type is what Redis values are read as). */

@@ -34,12 +34,12 @@ class TagEvictionTest {
     private final int tagged = methods.register(new CachedMethod(declared, caches.cache("book", true),
             (args, result) -> "book:" + args[0], scopes.of(getClass().getClassLoader()), 60_000,
             TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null,
-            List.of((args, result) -> "user:" + args[1], (args, result) -> "all"), false));
+            List.of((args, result) -> "user:" + args[1], (args, result) -> "all"), false, 0));
 
     /** {@code plain:<id>}, untagged. */
     private final int untagged = methods.register(new CachedMethod(declared, caches.cache("plain", true),
             (args, result) -> "plain:" + args[0], scopes.of(getClass().getClassLoader()), 60_000,
-            TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false));
+            TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false, 0));
 
     private Object call(int id, String bookId, String user, String body) {
         Object[] args = {bookId, user};

@@ -162,12 +162,12 @@ class RedisClusterTest {
         List<String> tags = List.of(ns + "weft-tag:user:1", ns + "weft-tag:{x}user:2");
         for (String key : keys) {
             String token = UUID.randomUUID().toString();
-            StoredValue miss = store.lookup(key, store.leaseKey(key), token, 30_000, tags, 90_000);
+            StoredValue miss = store.lookup(key, store.leaseKey(key), token, 30_000, tags, 90_000, RedisStore.NEVER_STALE);
             assertTrue(miss.leased(), key);
             assertTrue(store.setIfLeased(key, bytes("v"), 60_000, store.leaseKey(key), token).get(), key);
         }
         String inFlight = ns + "t:loading";
-        assertTrue(store.lookup(inFlight, store.leaseKey(inFlight), "token", 30_000, tags, 90_000).leased());
+        assertTrue(store.lookup(inFlight, store.leaseKey(inFlight), "token", 30_000, tags, 90_000, RedisStore.NEVER_STALE).leased());
         String kept = ns + "u:kept";
         put(kept, "v");
 

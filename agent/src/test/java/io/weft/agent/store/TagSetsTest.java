@@ -73,7 +73,7 @@ class TagSetsTest {
     /** A lookup of {@code key} tagged {@code tags} for {@code ttlMillis}; returns its lease token if it took one. */
     private String lookup(String key, long ttlMillis, String... tags) {
         String token = UUID.randomUUID().toString();
-        StoredValue found = store.lookup(key, store.leaseKey(key), token, 30_000, List.of(tags), ttlMillis);
+        StoredValue found = store.lookup(key, store.leaseKey(key), token, 30_000, List.of(tags), ttlMillis, RedisStore.NEVER_STALE);
         assertNotNull(found, "Redis answered");
         return found.leased() ? token : null;
     }

@@ -1,0 +1,124 @@
+package io.weft.agent.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.bootstrap.Token;
+import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.ValueCodecs;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.Closer;
+import io.weft.agent.testing.FakeTicker;
+import io.weft.agent.testing.RedisFixture;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §12, {@code @CacheResult(staleIfError = …)}: when the method throws and the key's value expired less than
+ * {@code staleIfError} ago, that value is returned instead and counted; otherwise the exception propagates. L1 on
+ * the runtime's ticker (no sleeping); Redis, which keeps values for TTL + staleIfError, on a real server.
+ */
+class StaleIfErrorTest {
+
+    private static final Duration TTL = Duration.ofSeconds(10);
+    private static final Duration STALE = Duration.ofSeconds(60);
+
+    private final Closer closer = new Closer();
+    private final FakeTicker ticker = new FakeTicker();
+    private final MethodTable methods = new MethodTable();
+    private final LoaderScopes scopes = new LoaderScopes();
+    private final CacheRegistry caches = new CacheRegistry();
+    private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, Duration.ofHours(1).toNanos(),
+            Duration.ofSeconds(5), ticker);
+
+    @AfterEach
+    void close() throws Exception {
+        closer.close();
+    }
+
+    /** A cached method's body (its declared type is what Redis values are read as). */
+    static String price(String sku) {
+        return "price of " + sku;
+    }
+
+    private int prices(boolean usesL1) {
+        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "price", List.of("java.lang.String"),
+                List.of("sku"), getClass().getClassLoader());
+        return methods.register(new CachedMethod(declared, caches.cache("prices", true),
+                (args, result) -> "price:" + args[0], scopes.of(getClass().getClassLoader()), TTL.toMillis(),
+                TTL.toNanos(), false, usesL1, ResultShape.PLAIN, null, List.of(), false, STALE.toMillis()));
+    }
+
+    /** A call whose body throws: the value returned instead, or {@code null} when the exception propagates. */
+    private Object failingCall(int id, String sku) {
+        Object[] args = {sku};
+        Token token = runtime.enterCached(id, args);
+        if (token instanceof Hit) {
+            return ((Hit) token).value();
+        }
+        Hit instead = runtime.exitThrown(id, token, args, new IllegalStateException("the price service is down"));
+        return instead == null ? null : instead.value();
+    }
+
+    private long staleServed() {
+        return caches.find("prices").stats().staleServed();
+    }
+
+    @Test
+    void aFailureWithinStaleIfErrorAfterTheTtlReturnsTheLastValue() {
+        int id = prices(true);
+        assertEquals("v1", WovenCall.call(runtime, id, "a", "v1"));
+        assertEquals("v1", failingCall(id, "a"), "within the TTL it is a hit: the body does not run");
+        assertEquals(0, staleServed());
+
+        ticker.advance(TTL.plusSeconds(1));
+        assertEquals("v1", failingCall(id, "a"), "past the TTL the body runs, fails, and the stale value stands in");
+        assertEquals(1, staleServed());
+        assertEquals(1, caches.find("prices").stats().loadFailures());
+
+        assertEquals("v2", WovenCall.call(runtime, id, "a", "v2"), "past the TTL a body that succeeds gives a new value");
+        ticker.advance(TTL.plus(STALE).plusSeconds(1));
+        assertNull(failingCall(id, "a"), "past TTL + staleIfError the failure propagates");
+        assertEquals(1, staleServed());
+    }
+
+    @Test
+    void withoutAnEarlierValueTheFailurePropagates() {
+        int id = prices(true);
+        assertNull(failingCall(id, "new"));
+        assertEquals(0, staleServed());
+    }
+
+    @Test
+    void redisKeepsTheValueForStaleIfErrorAndHandsItBackAsStale() throws Exception {
+        RedisFixture redis = closer.later(RedisFixture.startLocal(null));
+        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
+        RedisStore store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("stale")));
+        assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
+        runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1)), null,
+                "stale-test", bound -> true);
+        int id = prices(false);
+        assertEquals("v1", WovenCall.call(runtime, id, "b", "v1"));
+        Await.until("the value stored in Redis", () -> redis.admin().exists("ns:price:b") == 1);
+        long pttl = redis.admin().pttl("ns:price:b");
+        assertTrue(pttl > STALE.toMillis() && pttl <= TTL.plus(STALE).toMillis(), "kept TTL + staleIfError: " + pttl);
+
+        redis.admin().pexpire("ns:price:b", STALE.toMillis() - 1_000); // its TTL ran out a second ago
+        assertEquals("v1", failingCall(id, "b"), "the stale value from Redis stands in for the failure");
+        assertEquals(1, staleServed());
+        // the failed load gives its lease back without waiting (the script's first use may take a round trip more)
+        Await.until("the failed load's lease released", () -> redis.admin().exists(store.leaseKey("ns:price:b")) == 0);
+
+        assertEquals("v2", WovenCall.call(runtime, id, "b", "v2"), "a stale value is a miss: the body runs");
+        Await.until("the new value stored under the lease the stale lookup took",
+                () -> "\"v2\"".equals(redis.admin().get("ns:price:b")));
+        assertInstanceOf(Hit.class, runtime.enterCached(id, new Object[] {"b"}), "and read back fresh");
+    }
+}
