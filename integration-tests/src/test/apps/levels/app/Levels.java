@@ -58,6 +58,19 @@ public class Levels {
         return "session-" + key;
     }
 
+    /** Whether {@link #flaky} fails, as a service behind it would when it is down. */
+    static volatile boolean down;
+
+    /** Stands in for a call to another service: its last value is served for a minute after its TTL if it fails. */
+    @CacheResult(key = "levels:flaky:{key}", ttl = "1s", staleIfError = "1m")
+    public String flaky(String key) {
+        ran("flaky");
+        if (down) {
+            throw new IllegalStateException("the service behind flaky is down");
+        }
+        return "f-" + key;
+    }
+
     @CacheResult(key = "levels:item:{key}")
     public Item item(String key) {
         return new Item(key, ran("item"));
@@ -81,6 +94,17 @@ public class Levels {
                 case "medium" -> result = levels.medium(words[2]).length();
                 case "slow" -> result = levels.slow(words[2]);
                 case "session" -> result = levels.session(words[2]);
+                case "flaky" -> {
+                    try {
+                        result = levels.flaky(words[2]);
+                    } catch (IllegalStateException e) {
+                        result = "threw";
+                    }
+                }
+                case "down" -> {
+                    down = Boolean.parseBoolean(words[2]);
+                    result = "down=" + down;
+                }
                 case "item" -> result = levels.item(words[2]);
                 case "touch" -> {
                     for (int i = 0; i < Integer.parseInt(words[2]); i++) {

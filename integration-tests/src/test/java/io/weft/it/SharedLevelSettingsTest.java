@@ -134,6 +134,22 @@ class SharedLevelSettingsTest {
         assertEquals("session-s runs=1", call("session", "s"), "still cached, past its 3 s TTL");
     }
 
+    /** SPEC §12: after its TTL, a value kept for staleIfError stands in for the method's exception. */
+    @Test
+    void aValuePastItsTtlIsReturnedWhenTheMethodThrows() {
+        assertEquals("f-x runs=1", call("flaky", "x"));
+        Await.until("the value in Redis for TTL + staleIfError", () -> db2().pttl("levels:flaky:x") > 60_000);
+        Await.until(Duration.ofSeconds(5), "its 1 s TTL over", () -> db2().pttl("levels:flaky:x") <= 60_000);
+        call("down", "true");
+        try {
+            assertEquals("f-x runs=2", call("flaky", "x"), "the body ran, threw, and the stale value came back");
+            assertEquals("threw runs=3", call("flaky", "never-cached"), "without a value the exception propagates");
+            assertEquals(1, Metrics.value(app, "weft_cache_stale_served_total", "cache", "levels:flaky"));
+        } finally {
+            call("down", "false");
+        }
+    }
+
     @Test
     void anUnreadableValueInRedisIsAMissThatDeletesItAndIsCounted() {
         assertEquals("Item[key=u, version=1] runs=1", call("item", "u"));
