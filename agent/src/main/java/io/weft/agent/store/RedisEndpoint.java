@@ -58,7 +58,8 @@ public final class RedisEndpoint implements AutoCloseable {
 
     /**
      * @param uri {@code redis://[user:pass@]host:port/db}, {@code rediss://…} (TLS) or
-     *     {@code redis-sentinel://[user:pass@]host:port[,host:port]/db#master}; with {@code cluster}, the
+     *     {@code redis-sentinel://[user:pass@]host:port[,host:port]/db#master} (the user and password are those of
+     *     the Sentinels too); with {@code cluster}, the
      *     seed nodes {@code redis[s]://[user:pass@]host:port[,host:port…]}
      * @param cluster {@code weft.redis.cluster}
      * @throws IllegalArgumentException when {@code uri} is not a Redis URI; the message holds no password
@@ -108,7 +109,10 @@ public final class RedisEndpoint implements AutoCloseable {
 
     static RedisURI parse(String uri) {
         try {
-            return RedisURI.create(uri);
+            RedisURI parsed = RedisURI.create(uri);
+            // Lettuce sends the URI's user and password to the data nodes only: the Sentinels get them too.
+            parsed.getSentinels().forEach(sentinel -> sentinel.applyAuthentication(parsed));
+            return parsed;
         } catch (RuntimeException e) {
             // The parser's message quotes the whole URI, password included: say what is wrong without it.
             throw new IllegalArgumentException("weft.redis.uri: '" + redactUnparsed(uri) + "' is not a Redis URI"
