@@ -34,29 +34,38 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The store and the event streams on a real three-master Redis Cluster, seeded with one node only: every
  * key lands on its slot's master, and no command is refused ({@code CROSSSLOT}, {@code MOVED}).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisClusterTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** The start of every namespace the tests use. */
+    static final String NS = "t";
 
-    private static RedisClusterFixture cluster;
-    private static RedisEndpoint endpoint;
+    private RedisClusterFixture cluster;
+    private RedisEndpoint endpoint;
     private final Closer closer = new Closer();
     private RedisStore store;
     private String ns;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = RedisClusterFixture.start();
+    void startCluster() {
+        cluster = cluster();
         endpoint = new RedisEndpoint(cluster.uri(List.of(cluster.nodes().get(0))), true);
     }
 
+    /** The cluster the tests run on. */
+    RedisClusterFixture cluster() {
+        return RedisClusterFixture.start();
+    }
+
     @AfterAll
-    static void stopCluster() {
+    void stopCluster() {
         endpoint.close();
         cluster.close();
     }
@@ -64,7 +73,7 @@ class RedisClusterTest {
     @BeforeEach
     void openStore() {
         store = closer.later(new RedisStore(endpoint, TIMEOUT, new CircuitBreaker("cluster test")));
-        ns = "t" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        ns = NS + UUID.randomUUID().toString().substring(0, 8) + ":";
     }
 
     @AfterEach

@@ -150,7 +150,7 @@ public final class RedisFixture implements AutoCloseable {
         return System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"));
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -228,6 +228,11 @@ public final class RedisFixture implements AutoCloseable {
     public static String documentedAclRules(String namespace) {
         return "resetkeys ~" + namespace + "* resetchannels -@all +hello +evalsha +eval +get +set +pttl +del"
                 + " +scan +xadd +xread +xrange +xrevrange +time +info";
+    }
+
+    /** {@link #documentedAclRules} with what a cluster adds: the leases that start with {@code {}, and the topology. */
+    public static String documentedClusterAclRules(String namespace) {
+        return documentedAclRules(namespace) + " ~{*}" + namespace + "* +cluster|nodes";
     }
 
     /** {@code redis://[:password@]host:port}: the default user. */
