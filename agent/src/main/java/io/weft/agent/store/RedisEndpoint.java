@@ -124,8 +124,8 @@ public final class RedisEndpoint implements AutoCloseable {
     @SuppressWarnings("deprecation") // the credentials are read once, synchronously, only to be shown masked
     static String redact(RedisURI uri) {
         boolean sentinel = !uri.getSentinels().isEmpty();
-        StringBuilder sb = new StringBuilder(uri.getSocket() != null ? "redis-socket" : sentinel ? "redis-sentinel"
-                : uri.isSsl() ? "rediss" : "redis").append("://");
+        StringBuilder sb = new StringBuilder(uri.getSocket() != null ? "redis-socket"
+                : (uri.isSsl() ? "rediss" : "redis") + (sentinel ? "-sentinel" : "")).append("://");
         String user = uri.getUsername();
         boolean password = uri.getPassword() != null && uri.getPassword().length > 0;
         if (user != null || password) {
