@@ -34,18 +34,21 @@ public final class RedisSentinelFixture implements AutoCloseable {
     private final List<RedisFixture> servers = new ArrayList<>();
     private final List<RedisFixture> sentinels = new ArrayList<>();
     private final String adminPassword;
+    /** The password of the Sentinels' default user, or null when they are open. */
+    private final String sentinelPassword;
     private RedisFixture master;
     private RedisFixture replica;
     private RedisClient sentinelClient;
     private StatefulRedisSentinelConnection<String, String> sentinel;
 
-    private RedisSentinelFixture(String adminPassword) {
+    private RedisSentinelFixture(String adminPassword, String sentinelPassword) {
         this.adminPassword = adminPassword;
+        this.sentinelPassword = sentinelPassword;
     }
 
     /** Starts the master, the replica and the Sentinels, and waits until they all know each other. */
     public static RedisSentinelFixture start() {
-        return start(null, null);
+        return start(null, null, null);
     }
 
     /**
@@ -53,11 +56,16 @@ public final class RedisSentinelFixture implements AutoCloseable {
      * {@value #USER}: on the servers with {@code serverRules}, on the Sentinels with {@link #SENTINEL_RULES}.
      */
     public static RedisSentinelFixture startWithUser(String serverRules) {
-        return start(ADMIN_PASSWORD, serverRules);
+        return start(ADMIN_PASSWORD, ADMIN_PASSWORD, serverRules);
     }
 
-    private static RedisSentinelFixture start(String adminPassword, String serverRules) {
-        RedisSentinelFixture fixture = new RedisSentinelFixture(adminPassword);
+    /** Like {@link #startWithUser}, but the Sentinels are open: no password, no users of their own. */
+    public static RedisSentinelFixture startWithUserOnServersOnly(String serverRules) {
+        return start(ADMIN_PASSWORD, null, serverRules);
+    }
+
+    private static RedisSentinelFixture start(String adminPassword, String sentinelPassword, String serverRules) {
+        RedisSentinelFixture fixture = new RedisSentinelFixture(adminPassword, sentinelPassword);
         try {
             fixture.launch(serverRules);
             return fixture;
@@ -80,11 +88,11 @@ public final class RedisSentinelFixture implements AutoCloseable {
         String config = "sentinel monitor " + MASTER_NAME + " " + master.host() + " " + master.port() + " 2\n"
                 + "sentinel down-after-milliseconds " + MASTER_NAME + " 1000\n"
                 + "sentinel failover-timeout " + MASTER_NAME + " 3000\n"
-                + (adminPassword == null ? "" : "sentinel auth-pass " + MASTER_NAME + " " + adminPassword + "\n"
-                        + "sentinel sentinel-pass " + adminPassword + "\n"
+                + (adminPassword == null ? "" : "sentinel auth-pass " + MASTER_NAME + " " + adminPassword + "\n")
+                + (sentinelPassword == null ? "" : "sentinel sentinel-pass " + sentinelPassword + "\n"
                         + "user " + USER + " on >" + USER_PASSWORD + " " + SENTINEL_RULES + "\n");
         for (int i = 0; i < SENTINELS; i++) {
-            sentinels.add(started(RedisFixture.startWithConfig(adminPassword, config, List.of("--sentinel"))));
+            sentinels.add(started(RedisFixture.startWithConfig(sentinelPassword, config, List.of("--sentinel"))));
         }
         Await.until(READY_TIMEOUT, "the replica is in sync",
                 () -> replica.admin().info("replication").contains("master_link_status:up"));
