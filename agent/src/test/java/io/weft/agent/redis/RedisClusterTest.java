@@ -166,6 +166,28 @@ class RedisClusterTest {
     }
 
     @Test
+    void eventsArePublishedThroughTheAskRedirectionWhileTheirStreamsSlotMigrates() throws Exception {
+        String stream = ns + "events:cache.invalidated";
+        EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 1000, 100, TIMEOUT, "writer"));
+        publisher.start();
+        publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:1"), List.of(), Map.of(), "writer"));
+        Await.until("the first event is published", () -> publisher.published() == 1);
+        RedisFixture target = cluster.masters().stream().filter(node -> node != cluster.masterOf(stream)).findFirst()
+                .orElseThrow();
+        cluster.startMigration(target, stream);
+        try {
+            publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:2"), List.of(), Map.of(),
+                    "writer"));
+            Await.until("the second event is published on the stream's new node (ASKING, XADD)",
+                    () -> publisher.published() == 2);
+        } finally {
+            cluster.finishMigration(target, stream);
+        }
+        assertEquals(2, target.admin().xlen(stream));
+        assertEquals(0, publisher.failures(), "no XADD was refused");
+    }
+
+    @Test
     void eventsAreReadWhateverNodeTheSeedsNameAndWhateverSlotsTheStreamsHashTo() throws Exception {
         String type = "book.updated";
         String allStream = ns + "events:cache.invalidated";

@@ -1,5 +1,6 @@
 package io.weft.agent.testing;
 
+import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
@@ -183,6 +184,29 @@ public final class RedisClusterFixture implements AutoCloseable {
                 .orElseThrow().getNodeId();
         return nodes.stream().filter(node -> partitions.stream().anyMatch(p -> p.getUri().getPort() == node.port()
                 && masterId.equals(p.getSlaveOf()))).findFirst().orElseThrow();
+    }
+
+    /**
+     * Starts moving the slot of {@code keys} (one slot) from its master to {@code target} as a resharding does
+     * ({@code CLUSTER SETSLOT … IMPORTING/MIGRATING}, then {@code MIGRATE}) and moves those keys: the slot's
+     * master then answers {@code ASK} for them until {@link #finishMigration}.
+     */
+    public void startMigration(RedisFixture target, String... keys) {
+        RedisFixture source = masterOf(keys[0]);
+        int slot = SlotHash.getSlot(keys[0]);
+        target.admin().clusterSetSlotImporting(slot, source.admin().clusterMyId());
+        source.admin().clusterSetSlotMigrating(slot, target.admin().clusterMyId());
+        MigrateArgs<String> args = MigrateArgs.Builder.keys(keys);
+        // with tls-cluster, MIGRATE speaks TLS to the target
+        source.admin().migrate(target.host(), certificate == null ? target.port() : tlsPorts.get(nodes.indexOf(target)),
+                0, 5_000, certificate == null ? args : args.auth(ADMIN_PASSWORD));
+    }
+
+    /** Ends a {@link #startMigration}: every master assigns the slot of {@code key} to {@code target}. */
+    public void finishMigration(RedisFixture target, String key) {
+        int slot = SlotHash.getSlot(key);
+        String targetId = target.admin().clusterMyId();
+        masters().forEach(master -> master.admin().clusterSetSlotNode(slot, targetId));
     }
 
     /** The topology as the first node that {@linkplain RedisFixture#answering answers} sees it. */

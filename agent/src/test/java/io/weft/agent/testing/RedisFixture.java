@@ -230,9 +230,12 @@ public final class RedisFixture implements AutoCloseable {
                 + " +scan +xadd +xread +xrange +xrevrange +time +info";
     }
 
-    /** {@link #documentedAclRules} with what a cluster adds: the leases that start with {@code {}, and the topology. */
+    /**
+     * {@link #documentedAclRules} with what a cluster adds: the leases that start with {@code {}, the topology, and
+     * following {@code ASK} redirections.
+     */
     public static String documentedClusterAclRules(String namespace) {
-        return documentedAclRules(namespace) + " ~{*}" + namespace + "* +cluster|nodes";
+        return documentedAclRules(namespace) + " ~{*}" + namespace + "* +cluster|nodes +asking";
     }
 
     /** {@code redis://[:password@]host:port}: the default user. */
