@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SPEC §11 on a real Redis Cluster (three masters, three replicas, {@code cluster-node-timeout} 1 s), reached
- * through one seed node: the master of a cached key is killed ({@code kill -9}) right after it acknowledged
+ * through one seed node (the writer's another master, the other instance's the master that is killed): the
+ * master of a cached key is killed ({@code kill -9}) right after it acknowledged
  * an invalidation that its replica never got. While the replica is promoted, calls go on, each Redis wait
  * bounded by {@code weft.redis.timeout}; afterwards values are stored on and read from the new master, and
  * the instance that invalidated counted the failover and sent the lost delete again.
@@ -49,7 +50,7 @@ class ClusterFailoverTest {
         RedisFixture replica = cluster.replicaOf(master);
         RedisFixture seed = cluster.masters().stream().filter(node -> node != master).findFirst().orElseThrow();
         RedisInstance writer = instance(cluster, seed, "writer");
-        RedisInstance other = instance(cluster, seed, "other");
+        RedisInstance other = instance(cluster, master, "other"); // seeded with the master that is killed
         // new books in a slot of the master that is killed (a hash tag that it serves), to call while it is down
         String tag = cluster.keysOf(master, IntStream.range(0, 100).mapToObj(i -> "{p" + i + "}")
                 .collect(Collectors.toList())).get(0);
