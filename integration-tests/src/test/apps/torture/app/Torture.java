@@ -37,6 +37,10 @@ import javax.management.ObjectName;
  */
 public class Torture {
 
+    /** The table of this run's rows ({@code -Dtorture.table}, set by the test: one per run). */
+    static final String TABLE = System.getProperty("torture.table", "weft_torture");
+
+
     static final ThreadLocal<Connection> CONNECTION = new ThreadLocal<>();
     static final int READERS = 4;
     static final int BURST = 5;
@@ -56,7 +60,7 @@ public class Torture {
     @CacheResult(key = "torture:{k}", ttl = "1h", tags = "row:{k}")
     public long read(int k) throws Exception {
         long v;
-        try (PreparedStatement s = db().prepareStatement("SELECT v FROM weft_torture WHERE k = ?")) {
+        try (PreparedStatement s = db().prepareStatement("SELECT v FROM " + TABLE + " WHERE k = ?")) {
             s.setInt(1, k);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
@@ -79,7 +83,7 @@ public class Torture {
     }
 
     long update(int k) throws SQLException {
-        try (PreparedStatement s = db().prepareStatement("UPDATE weft_torture SET v = v + 1 WHERE k = ? RETURNING v")) {
+        try (PreparedStatement s = db().prepareStatement("UPDATE " + TABLE + " SET v = v + 1 WHERE k = ? RETURNING v")) {
             s.setInt(1, k);
             try (ResultSet r = s.executeQuery()) {
                 r.next();

@@ -10,8 +10,11 @@ import io.weft.it.support.Paths;
 import io.weft.it.support.TestApps;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +49,55 @@ class ClusterInstancesTest {
                         () -> b.call("small t0", CALL).equals("s-t0 runs=1"));
             }
         }
+    }
+
+    /**
+     * A master is killed ({@code kill -9}, {@code cluster-node-timeout} 1 s) after both instances cached a value it
+     * held: once its replica is promoted, a value one instance stores on it is an L2 hit in the other, and an
+     * invalidation still evicts the value from the other's L1.
+     */
+    @Test
+    void twoInstancesGoOnAcrossAFailover() throws Exception {
+        String namespace = "it-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        Path classes = TestApps.compile("levels", List.of("-g"));
+        try (RedisClusterFixture cluster = RedisClusterFixture.start(Duration.ofSeconds(1))) {
+            String key = namespace + "levels:small:t0";
+            RedisFixture master = cluster.masterOf(key);
+            RedisFixture replica = cluster.replicaOf(master);
+            RedisFixture seed = cluster.masters().stream().filter(node -> node != master).findFirst().orElseThrow();
+            // new keys in a slot of the master that is killed (a hash tag that it serves)
+            String tag = cluster.keysOf(master, IntStream.range(0, 100).mapToObj(i -> "{p" + i + "}")
+                    .collect(Collectors.toList())).get(0);
+            try (AppJvm a = start(cluster, seed, namespace, classes);
+                    AppJvm b = start(cluster, seed, namespace, classes)) {
+                assertEquals("s-t0 runs=1", a.call("small t0", CALL));
+                assertEquals("s-t0 runs=0", b.call("small t0", CALL), "an L2 hit in b");
+                assertEquals(1L, master.admin().waitForReplication(1, 5_000), "the replica holds the value");
+                master.kill();
+                Await.until(Duration.ofSeconds(30), "the replica is promoted",
+                        () -> replica.admin().info("replication").contains("role:master"));
+
+                Iterator<String> next = IntStream.iterate(0, i -> i + 1).mapToObj(i -> tag + i).iterator();
+                Await.until(Duration.ofSeconds(30), "a value a stores on the promoted replica is an L2 hit in b", () -> {
+                    String probe = next.next();
+                    a.call("small " + probe, CALL);
+                    if (replica.admin().exists(namespace + "levels:small:" + probe) == 0) {
+                        return false;
+                    }
+                    String before = runs(b.call("small t0", CALL));
+                    return runs(b.call("small " + probe, CALL)).equals(before);
+                });
+                String cached = runs(b.call("small t0", CALL));
+                assertEquals("touched runs=0", a.call("touch 1", CALL), "a invalidates levels:small:t0");
+                Await.until(Duration.ofSeconds(10), "b evicted t0 (its next call runs the method)",
+                        () -> !runs(b.call("small t0", CALL)).equals(cached));
+            }
+        }
+    }
+
+    /** The {@code runs=} count of a reply: how often the app ran the method so far. */
+    private static String runs(String reply) {
+        return reply.substring(reply.indexOf("runs=") + 5);
     }
 
     private static AppJvm start(RedisClusterFixture cluster, RedisFixture seed, String namespace, Path classes)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.testing.Await;
+import io.weft.agent.testing.TestCertificate;
 import io.weft.it.support.AppJvm;
 import io.weft.it.support.FreePorts;
 import io.weft.it.support.Paths;
@@ -24,19 +25,16 @@ class RedisTlsTest {
     @Test
     void storesAndReadsOverTls() throws Exception {
         Path dir = Files.createTempDirectory(Paths.workDir(), "tls");
-        run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem");
-        run(dir, "keytool", "-importcert", "-noprompt", "-alias", "redis", "-file", "cert.pem", "-keystore",
-                "trust.p12", "-storetype", "PKCS12", "-storepass", "changeit");
-        TlsRedis tls = FreePorts.startOnAFreePort("redis-server over TLS", p -> TlsRedis.start(dir, p));
+        TestCertificate certificate = TestCertificate.create(dir);
+        TlsRedis tls = FreePorts.startOnAFreePort("redis-server over TLS", p -> TlsRedis.start(certificate, dir, p));
         Process redis = tls.process;
         int port = tls.port;
         try {
             Path classes = TestApps.compile("shared", List.of("-g"));
             try (AppJvm app = AppJvm.builder().property("weft.redis.uri", "rediss://127.0.0.1:" + port)
                     .property("weft.redis.timeout", "3s")
-                    .property("javax.net.ssl.trustStore", dir.resolve("trust.p12").toString())
-                    .property("javax.net.ssl.trustStorePassword", "changeit")
+                    .property("javax.net.ssl.trustStore", certificate.trustStore().toString())
+                    .property("javax.net.ssl.trustStorePassword", TestCertificate.TRUST_STORE_PASSWORD)
                     .property("javax.net.ssl.trustStoreType", "PKCS12")
                     .classpath(classes, Paths.annotationsJar()).main("app.LibraryMain", "hold").start()) {
                 app.awaitStdout("DONE"::equals, Duration.ofSeconds(60));
@@ -83,12 +81,13 @@ class RedisTlsTest {
         }
 
         /** Starts it on {@code port} and waits until it answers; {@code null} when the port was taken. */
-        static TlsRedis start(Path dir, int port) throws IOException {
+        static TlsRedis start(TestCertificate certificate, Path dir, int port) throws IOException {
             Path log = dir.resolve("redis-" + port + ".log");
-            Process process = new ProcessBuilder("redis-server", "--port", "0", "--tls-port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--tls-cert-file", "cert.pem", "--tls-key-file", "key.pem",
-                    "--tls-ca-cert-file", "cert.pem", "--tls-auth-clients", "no", "--save", "", "--appendonly", "no")
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            List<String> command = new ArrayList<>(List.of("redis-server", "--port", "0", "--bind", "127.0.0.1", "--save",
+                    "", "--appendonly", "no"));
+            command.addAll(certificate.serverArgs(port));
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
             try {
                 Await.until(Duration.ofSeconds(10), "redis-server answers over TLS or ends",
                         () -> !process.isAlive() || cli(dir, port, "PING").equals("PONG"));

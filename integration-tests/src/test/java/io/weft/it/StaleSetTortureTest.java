@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.agent.testing.RedisClusterFixture;
 import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
 import io.weft.it.support.Paths;
@@ -17,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,49 +40,96 @@ class StaleSetTortureTest {
 
     @Test
     void noReadReturnsAValueOlderThanTheLastCompletedWrite() throws Exception {
-        Path classes = TestApps.compile("torture", List.of("-g"), Paths.sampleAppJar());
-        Path dir = Files.createTempDirectory(Paths.workDir(), "torture");
-        String namespace = "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":";
-        Path readerLog = dir.resolve("reader.log");
-        Path writerLog = dir.resolve("writer.log");
         try (RedisFixture redis = RedisFixture.start()) {
-            try (AppJvm setup = AppJvm.builder().withoutAgent().classpath(classes, Paths.sampleAppJar())
-                    .main("app.TortureSetup", CrossInstanceTest.POSTGRES, String.valueOf(KEYS)).start()) {
-                setup.checks(Duration.ofSeconds(60));
-            }
-            try (AppJvm reader = torture(classes, redis, namespace, "reader", 8, readerLog)) {
-                reader.awaitStdout("READY"::equals, Duration.ofSeconds(60));
-                Map<String, String> w;
-                try (AppJvm writer = torture(classes, redis, namespace, "writer", 5, writerLog)) {
-                    w = writer.checks(Duration.ofSeconds(60));
-                }
-                Map<String, String> r = reader.checks(Duration.ofSeconds(60));
-                long reads = count(r, "reads");
-                long writes = count(w, "writes");
-                long hits = count(r, "L1Hits") + count(r, "L2Hits");
-                double hitRatio = hits / (double) (hits + count(r, "Misses"));
-                long discarded = count(r, "StaleStoresDiscarded") + count(w, "StaleStoresDiscarded");
-                long stale = crossInstanceStaleReads(writerLog, readerLog);
-                System.out.printf("stale-set torture: %d reads (hit ratio %.3f), %d writes, %d stale stores discarded,"
-                        + " %d stale reads (bound %d ms)%n", reads, hitRatio, writes, discarded, stale,
-                        PROPAGATION_BOUND_MILLIS);
-                assertTrue(writes >= 20 && reads >= 1000, "the torture ran: " + reads + " reads, " + writes + " writes");
-                assertTrue(count(w, "taggedWrites") >= 10, "half the bursts evicted by tag: " + w);
-                assertEquals(reads, hits + count(r, "Misses"), "every read went through the cache");
-                assertTrue(hitRatio >= MIN_READER_HIT_RATIO, "the reader was served from the cache: hit ratio " + hitRatio);
-                assertTrue(discarded > 0, "the race happened and was caught: no stale store was discarded");
-                assertEquals(0, stale, "reads older than a write completed in the other JVM");
-            }
+            torture(redis.uri(), false, "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":", 8, 5);
         }
     }
 
-    private static AppJvm torture(Path classes, RedisFixture redis, String namespace, String role, int seconds, Path log)
-            throws IOException {
-        return AppJvm.builder().property("weft.redis.uri", redis.uri()).property("weft.namespace", namespace)
-                .property("weft.redis.timeout", "2s").classpath(classes, Paths.sampleAppJar())
-                .main("app.Torture", role, CrossInstanceTest.POSTGRES, String.valueOf(KEYS), String.valueOf(seconds),
-                        log.toString())
-                .start();
+    /**
+     * The same, shortened, on a three-master Redis Cluster seeded with one node, each key on another master. The
+     * reader goes on 4 s longer than the writer (whose JVM starts once the reader is ready), so its last loads
+     * are stored after the last write: a key in Redis in the end, on its own master, holds the last version.
+     */
+    @Test
+    void noReadReturnsAValueOlderThanTheLastCompletedWriteOnACluster() throws Exception {
+        try (RedisClusterFixture cluster = RedisClusterFixture.start()) {
+            String namespace;
+            List<RedisFixture> masters;
+            do {
+                namespace = "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+                String ns = namespace;
+                masters = IntStream.range(0, KEYS).mapToObj(k -> cluster.masterOf(ns + "torture:" + k))
+                        .collect(Collectors.toList());
+            } while (masters.stream().distinct().count() < KEYS);
+            Path writerLog = torture(cluster.uri(List.of(cluster.nodes().get(0))), true, namespace, 7, 3);
+            List<TreeMap<Long, Long>> written = lastWrittenVersions(writerLog);
+            int stored = 0;
+            for (int k = 0; k < KEYS; k++) {
+                String value = masters.get(k).admin().get(namespace + "torture:" + k);
+                if (value != null) {
+                    assertEquals(String.valueOf(written.get(k).lastEntry().getValue()), value, "key " + k);
+                    stored++;
+                }
+            }
+            assertTrue(stored > 0, "the reader's last loads are in Redis (unless the writer wrote last)");
+        }
+    }
+
+    /**
+     * Runs the reader for {@code readerSeconds} and, once it is ready, the writer for {@code writerSeconds}, checks
+     * what they did, and returns the writer's log.
+     */
+    private static Path torture(String uri, boolean cluster, String namespace, int readerSeconds, int writerSeconds)
+            throws Exception {
+        Path classes = TestApps.compile("torture", List.of("-g"), Paths.sampleAppJar());
+        Path dir = Files.createTempDirectory(Paths.workDir(), "torture");
+        Path readerLog = dir.resolve("reader.log");
+        Path writerLog = dir.resolve("writer.log");
+        String table = "weft_torture_" + namespace.replaceAll("[^a-z0-9]", "");
+        setUp(classes, table, "create", CrossInstanceTest.POSTGRES, String.valueOf(KEYS));
+        Supplier<AppJvm.Builder> app = () -> AppJvm.builder().property("weft.redis.uri", uri)
+                .property("weft.namespace", namespace).property("weft.redis.cluster", String.valueOf(cluster))
+                .property("weft.redis.timeout", "2s").property("torture.table", table)
+                .classpath(classes, Paths.sampleAppJar());
+        try (AppJvm reader = start(app, "reader", readerSeconds, readerLog)) {
+            reader.awaitStdout("READY"::equals, Duration.ofSeconds(60));
+            Map<String, String> w;
+            try (AppJvm writer = start(app, "writer", writerSeconds, writerLog)) {
+                w = writer.checks(Duration.ofSeconds(60));
+            }
+            Map<String, String> r = reader.checks(Duration.ofSeconds(60));
+            long reads = count(r, "reads");
+            long writes = count(w, "writes");
+            long hits = count(r, "L1Hits") + count(r, "L2Hits");
+            double hitRatio = hits / (double) (hits + count(r, "Misses"));
+            long discarded = count(r, "StaleStoresDiscarded") + count(w, "StaleStoresDiscarded");
+            long stale = crossInstanceStaleReads(writerLog, readerLog);
+            System.out.printf("stale-set torture%s: %d reads (hit ratio %.3f), %d writes, %d stale stores discarded,"
+                    + " %d stale reads (bound %d ms)%n", cluster ? " on a cluster" : "", reads, hitRatio, writes,
+                    discarded, stale, PROPAGATION_BOUND_MILLIS);
+            assertTrue(writes >= 20 && reads >= 1000, "the torture ran: " + reads + " reads, " + writes + " writes");
+            assertTrue(count(w, "taggedWrites") * 4 >= writes, "about half the bursts evicted by tag: " + w);
+            assertEquals(reads, hits + count(r, "Misses"), "every read went through the cache");
+            assertTrue(hitRatio >= MIN_READER_HIT_RATIO, "the reader was served from the cache: hit ratio " + hitRatio);
+            assertTrue(discarded > 0, "the race happened and was caught: no stale store was discarded");
+            assertEquals(0, stale, "reads older than a write completed in the other JVM");
+        } finally {
+            setUp(classes, table, "drop", CrossInstanceTest.POSTGRES);
+        }
+        return writerLog;
+    }
+
+    /** Creates or drops this run's table of rows, in a JVM without the agent. */
+    private static void setUp(Path classes, String table, String... args) throws Exception {
+        try (AppJvm setup = AppJvm.builder().withoutAgent().property("torture.table", table)
+                .classpath(classes, Paths.sampleAppJar()).main("app.TortureSetup", args).start()) {
+            setup.checks(Duration.ofSeconds(60));
+        }
+    }
+
+    private static AppJvm start(Supplier<AppJvm.Builder> app, String role, int seconds, Path log) throws IOException {
+        return app.get().main("app.Torture", role, CrossInstanceTest.POSTGRES, String.valueOf(KEYS), String.valueOf(seconds),
+                log.toString()).start();
     }
 
     private static long count(Map<String, String> checks, String name) {
@@ -87,8 +138,8 @@ class StaleSetTortureTest {
         return Long.parseLong(value);
     }
 
-    /** Reads in {@code readerLog} older than a write logged in {@code writerLog} at least the bound before them. */
-    private static long crossInstanceStaleReads(Path writerLog, Path readerLog) throws Exception {
+    /** Per key, the highest version written by each time in {@code writerLog} (its last entry: the last version). */
+    private static List<TreeMap<Long, Long>> lastWrittenVersions(Path writerLog) throws IOException {
         List<TreeMap<Long, Long>> versionByTime = new ArrayList<>();
         for (int k = 0; k < KEYS; k++) {
             versionByTime.add(new TreeMap<>());
@@ -106,6 +157,12 @@ class StaleSetTortureTest {
                 e.setValue(max);
             }
         }
+        return versionByTime;
+    }
+
+    /** Reads in {@code readerLog} older than a write logged in {@code writerLog} at least the bound before them. */
+    private static long crossInstanceStaleReads(Path writerLog, Path readerLog) throws Exception {
+        List<TreeMap<Long, Long>> versionByTime = lastWrittenVersions(writerLog);
         long stale = 0;
         for (String line : Files.readAllLines(readerLog)) {
             String[] f = line.split(" ");

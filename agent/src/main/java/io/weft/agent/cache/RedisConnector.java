@@ -82,9 +82,10 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /** How long the connector waits for the store's first connection before the runtime uses the store anyway. */
-    private static final Duration OPEN_WAIT = Duration.ofSeconds(2);
+    static final Duration OPEN_WAIT = Duration.ofSeconds(2);
 
-    private static void awaitOpen(RedisStore store, Duration bound) {
+    /** Waits up to {@code bound} for the store's first connection (one attempt); whatever the outcome, returns. */
+    static void awaitOpen(RedisStore store, Duration bound) {
         try {
             store.open().get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -11,8 +11,9 @@ public final class FailureText {
     }
 
     /**
-     * The failure's class and message, or "no reply within the timeout". Lettuce names an address it did not
-     * resolve {@code host/<unresolved>:port}; that reads {@code host:port} here.
+     * The failure's class and message, or "no reply within the timeout", and the error reply of Redis that
+     * caused it when the message does not quote it (a connection refused by a Sentinel's {@code WRONGPASS}).
+     * Lettuce names an address it did not resolve {@code host/<unresolved>:port}; that reads {@code host:port} here.
      */
     public static String of(Throwable failure) {
         Throwable cause = failure;
@@ -23,6 +24,8 @@ public final class FailureText {
             return "no reply within the timeout";
         }
         String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message.replace("/<unresolved>", ""));
+        String text = cause.getClass().getSimpleName() + (message == null ? "" : ": " + message.replace("/<unresolved>", ""));
+        String reply = ErrorReason.reply(cause);
+        return reply == null || text.contains(reply) ? text : text + " (" + reply + ")";
     }
 }

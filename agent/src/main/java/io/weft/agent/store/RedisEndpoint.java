@@ -6,6 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -50,6 +51,8 @@ public final class RedisEndpoint implements AutoCloseable {
     private final RedisClient client;
     private final RedisClusterClient clusterClient;
     private final RedisErrors errors;
+    /** The credentials of the Sentinels, if the URI names Sentinels and credentials. */
+    private final SentinelCredentials sentinels;
 
     /** A single server or a Sentinel-managed master: {@code RedisEndpoint(uri, false)}. */
     public RedisEndpoint(String uri) {
@@ -58,8 +61,9 @@ public final class RedisEndpoint implements AutoCloseable {
 
     /**
      * @param uri {@code redis://[user:pass@]host:port/db}, {@code rediss://…} (TLS) or
-     *     {@code redis-sentinel://[user:pass@]host:port[,host:port]/db#master}; with {@code cluster}, the
-     *     seed nodes {@code redis[s]://[user:pass@]host:port[,host:port…]}
+     *     {@code redis-sentinel://[user:pass@]host:port[,host:port]/db#master} (the user and password go to the
+     *     Sentinels too: {@link SentinelCredentials}); with {@code cluster}, the seed nodes
+     *     {@code redis[s]://[user:pass@]host:port[,host:port…]}
      * @param cluster {@code weft.redis.cluster}
      * @throws IllegalArgumentException when {@code uri} is not a Redis URI; the message holds no password
      */
@@ -69,6 +73,7 @@ public final class RedisEndpoint implements AutoCloseable {
         this.uri = seeds.get(0);
         this.redacted = cluster ? ClusterSeeds.redact(seeds) : redact(this.uri);
         this.errors = new RedisErrors(cluster);
+        this.sentinels = cluster ? null : SentinelCredentials.apply(this.uri, redacted);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
@@ -120,8 +125,8 @@ public final class RedisEndpoint implements AutoCloseable {
     @SuppressWarnings("deprecation") // the credentials are read once, synchronously, only to be shown masked
     static String redact(RedisURI uri) {
         boolean sentinel = !uri.getSentinels().isEmpty();
-        StringBuilder sb = new StringBuilder(uri.getSocket() != null ? "redis-socket" : sentinel ? "redis-sentinel"
-                : uri.isSsl() ? "rediss" : "redis").append("://");
+        StringBuilder sb = new StringBuilder(uri.getSocket() != null ? "redis-socket"
+                : (uri.isSsl() ? "rediss" : "redis") + (sentinel ? "-sentinel" : "")).append("://");
         String user = uri.getUsername();
         boolean password = uri.getPassword() != null && uri.getPassword().length > 0;
         if (user != null || password) {
@@ -201,7 +206,11 @@ public final class RedisEndpoint implements AutoCloseable {
                 return RedisLink.of(connection);
             });
         }
-        return client.connectAsync(codec, uri).toCompletableFuture().thenApply(connection -> {
+        CompletableFuture<StatefulRedisConnection<K, V>> opened = client.connectAsync(codec, uri).toCompletableFuture();
+        CompletableFuture<StatefulRedisConnection<K, V>> reopened = sentinels == null ? opened
+                : opened.handle((connection, failure) -> sentinels.refusedBy(failure)
+                        ? client.connectAsync(codec, uri).toCompletableFuture() : opened).thenCompose(next -> next);
+        return reopened.thenApply(connection -> {
             connection.setTimeout(commandTimeout);
             return RedisLink.of(connection);
         });

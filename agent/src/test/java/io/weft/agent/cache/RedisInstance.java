@@ -68,6 +68,7 @@ final class RedisInstance implements AutoCloseable {
                 declared.parameterNames()));
         closer.later(endpoint);
         RedisStore store = closer.later(new RedisStore(endpoint, timeout, new CircuitBreaker("test instance " + id)));
+        RedisConnector.awaitOpen(store, RedisConnector.OPEN_WAIT); // as the agent does, so lookups do not wait for it
         EventPublisher publisher = closer.later(
                 new EventPublisher(endpoint, ns, 10_000, RedisConnector.PUBLISH_BUFFER, timeout, id));
         reader = closer.later(new StreamReader(endpoint, ns, id,

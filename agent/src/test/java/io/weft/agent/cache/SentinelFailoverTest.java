@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13 as a user reproduced it, on a real Sentinel setup (a master, a replica, three Sentinels) reached
- * through a {@code redis-sentinel://} URI: an invalidation that the master acknowledged but never passed on to
+ * through a {@code redis-sentinel://weft:…@} URI (every server and Sentinel requires a password; the user
+ * {@code weft} has the rules of docs/operations.md on the servers, and only what it needs on the Sentinels):
+ * lookups, stores and events work, and an invalidation that the master acknowledged but never passed on to
  * its replica is sent again once the replica has replaced it, and a reader whose last entry was lost with
  * the old master clears its L1.
  */
@@ -41,7 +43,7 @@ class SentinelFailoverTest {
 
     @Test
     void anInvalidationTheOldMasterNeverReplicatedIsSentAgainAndAReaderAheadClearsItsL1() {
-        sentinel = RedisSentinelFixture.start();
+        sentinel = RedisSentinelFixture.startWithUser(RedisFixture.documentedAclRules(ns));
         RedisFixture master = sentinel.master();
         RedisFixture replica = sentinel.replica();
         RedisInstance writer = closer.later(new RedisInstance(new RedisEndpoint(sentinel.uri()), ns, "writer", TIMEOUT));

@@ -33,15 +33,12 @@ import org.junit.jupiter.api.Test;
 class RedisAclTest {
 
     private static final String NS = "acl:";
-    /** The rules of docs/operations.md, "Managed Redis", with the namespace {@code acl:}. */
-    private static final String RULES = "resetkeys ~acl:* resetchannels -@all +hello +evalsha +eval +get +set +pttl +del"
-            + " +scan +xadd +xread +xrange +xrevrange +time +info";
 
     @Test
     void theDocumentedCommandsAreAllWeftNeedsAndAMissingOneIsReportedAsNoperm() throws Exception {
         try (Closer closer = new Closer()) {
             RedisFixture redis = closer.later(RedisFixture.startLocal(null));
-            setUser(redis, "on >weft-pw " + RULES);
+            setUser(redis, "on >weft-pw " + RedisFixture.documentedAclRules(NS));
             WeftConfig config = OpsFixture.config("weft.redis.uri", redis.uri("weft", "weft-pw"), "weft.redis.timeout", "2s",
                     "weft.namespace", NS);
             OpsFixture fixture = new OpsFixture();

@@ -34,29 +34,38 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The store and the event streams on a real three-master Redis Cluster, seeded with one node only: every
  * key lands on its slot's master, and no command is refused ({@code CROSSSLOT}, {@code MOVED}).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisClusterTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** The start of every namespace the tests use. */
+    static final String NS = "t";
 
-    private static RedisClusterFixture cluster;
-    private static RedisEndpoint endpoint;
+    private RedisClusterFixture cluster;
+    private RedisEndpoint endpoint;
     private final Closer closer = new Closer();
     private RedisStore store;
     private String ns;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = RedisClusterFixture.start();
+    void startCluster() {
+        cluster = cluster();
         endpoint = new RedisEndpoint(cluster.uri(List.of(cluster.nodes().get(0))), true);
     }
 
+    /** The cluster the tests run on. */
+    RedisClusterFixture cluster() {
+        return RedisClusterFixture.start();
+    }
+
     @AfterAll
-    static void stopCluster() {
+    void stopCluster() {
         endpoint.close();
         cluster.close();
     }
@@ -64,7 +73,7 @@ class RedisClusterTest {
     @BeforeEach
     void openStore() {
         store = closer.later(new RedisStore(endpoint, TIMEOUT, new CircuitBreaker("cluster test")));
-        ns = "t" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        ns = NS + UUID.randomUUID().toString().substring(0, 8) + ":";
     }
 
     @AfterEach
@@ -184,6 +193,28 @@ class RedisClusterTest {
         assertEquals(keys.size() + 1, cluster.masterOf(tags.get(1)).admin().zcard(tags.get(1)),
                 "the other tag's set is as it was");
         assertEquals(0, store.failures(), "no command failed (CROSSSLOT, MOVED)");
+    }
+
+    @Test
+    void eventsArePublishedThroughTheAskRedirectionWhileTheirStreamsSlotMigrates() throws Exception {
+        String stream = ns + "events:cache.invalidated";
+        EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 1000, 100, TIMEOUT, "writer"));
+        publisher.start();
+        publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:1"), List.of(), Map.of(), "writer"));
+        Await.until("the first event is published", () -> publisher.published() == 1);
+        RedisFixture target = cluster.masters().stream().filter(node -> node != cluster.masterOf(stream)).findFirst()
+                .orElseThrow();
+        cluster.startMigration(target, stream);
+        try {
+            publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:2"), List.of(), Map.of(),
+                    "writer"));
+            Await.until("the second event is published on the stream's new node (ASKING, XADD)",
+                    () -> publisher.published() == 2);
+        } finally {
+            cluster.finishMigration(target, stream);
+        }
+        assertEquals(2, target.admin().xlen(stream));
+        assertEquals(0, publisher.failures(), "no XADD was refused");
     }
 
     @Test

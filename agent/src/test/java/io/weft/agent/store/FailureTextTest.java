@@ -2,6 +2,7 @@ package io.weft.agent.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,20 @@ class FailureTextTest {
 
         assertEquals("RedisConnectionException: Unable to connect to 127.0.0.1:41295",
                 FailureText.of(new ExecutionException(new CompletionException(refused))));
+    }
+
+    /** A Sentinel that refused the user: Lettuce's outer exception has no message; the reply is deep inside. */
+    @Test
+    void anErrorReplyUnderAConnectionFailureIsQuoted() {
+        RedisConnectionException sentinel = new RedisConnectionException("Cannot connect Redis Sentinel at redis://h:1",
+                new RedisCommandExecutionException("WRONGPASS invalid username-password pair or user is disabled."));
+        RedisConnectionException failure = new RedisConnectionException(null,
+                new RedisConnectionException("Cannot connect to a Redis Sentinel: [redis://h:1]", sentinel));
+
+        assertEquals("RedisConnectionException (WRONGPASS invalid username-password pair or user is disabled.)",
+                FailureText.of(new CompletionException(failure)));
+        assertEquals("RedisCommandExecutionException: NOAUTH Authentication required.",
+                FailureText.of(new RedisCommandExecutionException("NOAUTH Authentication required.")));
     }
 
     @Test

@@ -227,6 +227,7 @@ class RedisStoreTest {
         expected.put("rediss://weft:s3cret@cache.example.com:6380/0", "rediss://weft:****@cache.example.com:6380");
         expected.put("redis-sentinel://weft:s3cret@10.0.0.1:26379,10.0.0.2:26379/1#mymaster",
                 "redis-sentinel://weft:****@10.0.0.1:26379,10.0.0.2:26379/1#mymaster");
+        expected.put("rediss-sentinel://weft:s3cret@10.0.0.1:26379#mymaster", "rediss-sentinel://weft:****@10.0.0.1:26379#mymaster");
         expected.put("redis://127.0.0.1:6380?timeout=5s", "redis://127.0.0.1:6380");
         expected.forEach((uri, redacted) -> {
             try (RedisEndpoint e = new RedisEndpoint(uri)) {

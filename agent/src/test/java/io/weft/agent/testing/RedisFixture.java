@@ -112,9 +112,11 @@ public final class RedisFixture implements AutoCloseable {
     /**
      * A new local {@code redis-server} whose first argument is a configuration file holding {@code config}
      * (a Sentinel rewrites its file), started with {@code extraArgs} too, in a directory of its own.
+     *
+     * @param requirepass the password of the default user, or null for none
      */
-    static RedisFixture startWithConfig(String config, List<String> extraArgs) {
-        return startLocal(null, config, extraArgs);
+    static RedisFixture startWithConfig(String requirepass, String config, List<String> extraArgs) {
+        return startLocal(requirepass, config, extraArgs);
     }
 
     private static RedisFixture startLocal(String requirepass, String config, List<String> extraArgs) {
@@ -148,7 +150,7 @@ public final class RedisFixture implements AutoCloseable {
         return System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"));
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -217,6 +219,23 @@ public final class RedisFixture implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * The rules docs/operations.md ("Managed Redis") gives Weft's ACL user, for keys under {@code namespace}
+     * ({@code ACL SETUSER weft on >… <rules>}).
+     */
+    public static String documentedAclRules(String namespace) {
+        return "resetkeys ~" + namespace + "* resetchannels -@all +hello +evalsha +eval +get +set +pttl +del"
+                + " +scan +xadd +xread +xrange +xrevrange +time +info";
+    }
+
+    /**
+     * {@link #documentedAclRules} with what a cluster adds: the leases that start with {@code {}, the topology, and
+     * following {@code ASK} redirections.
+     */
+    public static String documentedClusterAclRules(String namespace) {
+        return documentedAclRules(namespace) + " ~{*}" + namespace + "* +cluster|nodes +asking";
     }
 
     /** {@code redis://[:password@]host:port}: the default user. */
