@@ -227,7 +227,8 @@ public final class RedisFixture implements AutoCloseable {
      */
     public static String documentedAclRules(String namespace) {
         return "resetkeys ~" + namespace + "* resetchannels -@all +hello +evalsha +eval +get +set +pttl +del"
-                + " +scan +xadd +xread +xrange +xrevrange +time +info";
+                + " +pexpire +zadd +zrange +zrem +zscore +zremrangebyscore +scan +xadd +xread +xrange +xrevrange +time"
+                + " +info";
     }
 
     /**
