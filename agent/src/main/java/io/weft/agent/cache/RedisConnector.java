@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,6 +54,22 @@ public final class RedisConnector implements AutoCloseable {
 
     /** Starts the Redis side of {@code runtime} as {@code config} says. */
     public static RedisConnector connect(CacheRuntime runtime, WeftConfig config) {
+        // registered first: a JVM that exits while this connects still sends what it invalidated meanwhile
+        CompletableFuture<RedisConnector> connected = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeOnceConnected(connected), "weft-redis-close"));
+        RedisConnector connector;
+        try {
+            connector = open(runtime, config);
+        } catch (RuntimeException | Error e) {
+            connected.completeExceptionally(e);
+            throw e;
+        }
+        connected.complete(connector);
+        runtime.sendDeferredStores();
+        return connector;
+    }
+
+    private static RedisConnector open(CacheRuntime runtime, WeftConfig config) {
         String instanceId = instanceId();
         // Relocated by the shade plugin to io.weft.shaded.netty.noUnsafe: only our Netty copy avoids
         // sun.misc.Unsafe (Java 24+ warns about it); the application's own Netty is untouched.
@@ -72,13 +89,25 @@ public final class RedisConnector implements AutoCloseable {
         warmUp(instanceId, store);
         publisher.start();
         reader.start();
-        runtime.sendDeferredStores();
         FailoverWatch failovers = watchFailovers(endpoint, config.redisTimeout(), runtime);
-        RedisConnector connector = new RedisConnector(reader, store, publisher, endpoint, failovers);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> connector.close(), "weft-redis-close"));
-        WeftLog.info("L2 on " + endpoint.redacted() + (endpoint.cluster() ? " (Redis Cluster)" : "") + " (timeout " + Durations.format(config.redisTimeout())
-                + "); reading " + String.join(", ", reader.streams()) + " as instance " + instanceId);
-        return connector;
+        WeftLog.info("L2 on " + endpoint.redacted() + (endpoint.cluster() ? " (Redis Cluster)" : "") + " (timeout "
+                + Durations.format(config.redisTimeout()) + "); reading " + String.join(", ", reader.streams())
+                + " as instance " + instanceId);
+        return new RedisConnector(reader, store, publisher, endpoint, failovers);
+    }
+
+    /** How long a JVM that exits waits for a connection still being set up, to send what was invalidated meanwhile. */
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(3);
+
+    /** At exit: closes the connector (sending the queued events) once it is connected, waiting at most {@link #EXIT_WAIT}. */
+    private static void closeOnceConnected(CompletableFuture<RedisConnector> connected) {
+        try {
+            connected.get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // never connected: nothing was sent that could be flushed
+        }
     }
 
     /** How long the connector waits for the store's first connection before the runtime uses the store anyway. */
