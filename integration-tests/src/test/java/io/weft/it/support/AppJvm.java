@@ -271,6 +271,11 @@ public final class AppJvm implements AutoCloseable {
         }
     }
 
+    /** Closes the JVM's standard input: an application driven line by line then ends. */
+    public void endInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
     public synchronized List<String> stdout() {
         return new ArrayList<>(stdout);
     }
