@@ -41,13 +41,14 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /**
      * @param l1TtlNanos the longest an L1 entry lives ({@code weft.l1.ttl})
      * @param maxWait the longest a caller waits for another caller's load of the same key ({@code weft.load.maxWait})
-     * @param ticker the time of L1 expiry, load waits and load times ({@link Ticker#systemTicker()} in production)
+     * @param ticker the time of load waits and load times ({@link Ticker#systemTicker()} in production)
+     * @param l1Ticker the time of L1 expiry (a {@link CoarseTicker} in production: a hit reads it)
      */
     public CacheRuntime(MethodTable methods, LoaderScopes scopes, long l1MaxSize, long l1TtlNanos, Duration maxWait,
-            Ticker ticker) {
+            Ticker ticker, Ticker l1Ticker) {
         this.methods = methods;
         this.ticker = ticker;
-        this.l1 = new LocalCache(l1MaxSize, l1TtlNanos, scopes, ticker);
+        this.l1 = new LocalCache(l1MaxSize, l1TtlNanos, scopes, l1Ticker);
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
         this.maxWaitNanos = maxWait.toNanos();

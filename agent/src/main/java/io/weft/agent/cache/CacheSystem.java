@@ -28,7 +28,7 @@ public final class CacheSystem {
     private CacheSystem(WeftConfig config) {
         this.config = config;
         this.runtime = new CacheRuntime(methods, scopes, config.l1MaxSize(), config.l1Ttl().toNanos(), config.loadMaxWait(),
-                Ticker.systemTicker());
+                Ticker.systemTicker(), CoarseTicker.start());
     }
 
     /**

@@ -18,13 +18,13 @@ import java.util.stream.Collectors;
 
 /**
  * The L1: one size-bounded Caffeine cache for all caches of the JVM. Caffeine expires every entry
- * {@code weft.l1.ttl} after it was written (fixed expiry: a read costs no clock read and no timer-wheel
- * work); an entry that must die sooner carries its own deadline, checked when it is read. Keys are
+ * {@code weft.l1.ttl} after it was written (fixed expiry: a read costs one reading of a cheap clock and no
+ * timer-wheel work); an entry that must die sooner carries its own deadline, checked when it is read. Keys are
  * {@link CacheKey}s, so that a hit can be found without building the key's text; a key belongs to the scope
  * of the class loader whose method made it, and a removal by text removes it from every scope. With a
  * bound of {@code 0} ({@code weft.l1.maxSize=0}) it keeps nothing: every call goes to L2. Expired entries are
  * removed on time by the JDK's delay scheduler, so the values of an undeployed application go with them. Both
- * expiries read the time from one {@link Ticker} (the system's in production).
+ * expiries read the time from one {@link Ticker} (a {@link CoarseTicker} in production: a hit reads it).
  */
 final class LocalCache {
 

@@ -58,7 +58,7 @@ class CacheRuntimeConnectTest {
                 List.of((args, result) -> "books:" + args[0]), List.of((args, result) -> "lists:"), false,
                 EventStreams.CACHE_INVALIDATED));
         runtime = new CacheRuntime(methods, new LoaderScopes(), 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5),
-                Ticker.systemTicker());
+                Ticker.systemTicker(), Ticker.systemTicker());
     }
 
     @AfterEach
@@ -241,7 +241,7 @@ class CacheRuntimeConnectTest {
     void withoutAnL1EveryCallGoesToRedis() {
         LoaderScopes scopes = new LoaderScopes();
         CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5),
-                Ticker.systemTicker());
+                Ticker.systemTicker(), Ticker.systemTicker());
         connect(noL1);
         NamedCache titles = new CacheRegistry().cache("titles", true);
         DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "title", List.of("java.lang.String"),

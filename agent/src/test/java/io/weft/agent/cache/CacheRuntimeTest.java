@@ -43,7 +43,7 @@ class CacheRuntimeTest {
     private final CacheRegistry caches = new CacheRegistry();
     private final FakeTicker ticker = new FakeTicker();
     private final CacheRuntime runtime =
-            new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), MAX_WAIT, ticker);
+            new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), MAX_WAIT, ticker, ticker);
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -102,7 +102,7 @@ class CacheRuntimeTest {
 
     @Test
     void withoutAnL1EveryCallRunsTheBody() {
-        CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), MAX_WAIT, ticker);
+        CacheRuntime noL1 = new CacheRuntime(methods, scopes, 0, TimeUnit.MINUTES.toNanos(1), MAX_WAIT, ticker, ticker);
         int id = cached();
         assertEquals("v1", WovenCall.call(noL1, id, "1", "v1"));
         assertEquals("v2", WovenCall.call(noL1, id, "1", "v2"));

@@ -45,7 +45,7 @@ class DispatchedBreakerTest {
         store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2),
                 new CircuitBreaker("breaker test", 3, Duration.ofSeconds(1), Duration.ofSeconds(10), ticker)));
         CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1),
-                Duration.ofSeconds(5), ticker);
+                Duration.ofSeconds(5), ticker, ticker);
         runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), NS, Duration.ofSeconds(1)), null, "breaker-test",
                 bound -> true);
         DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "title", List.of("java.lang.String"),

@@ -34,7 +34,7 @@ class DispatchedRuntimeTest {
     private final MethodTable methods = new MethodTable();
     private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRegistry caches = new CacheRegistry();
-    private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, L1_TTL.toNanos(), MAX_WAIT, ticker);
+    private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, L1_TTL.toNanos(), MAX_WAIT, ticker, ticker);
 
     @BeforeEach
     void install() {

@@ -16,7 +16,7 @@ class HotKeysTest {
     private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRegistry caches = new CacheRegistry();
     private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1),
-            Duration.ofSeconds(1), Ticker.systemTicker());
+            Duration.ofSeconds(1), Ticker.systemTicker(), Ticker.systemTicker());
 
     private int cached(String cacheName, String prefix) {
         DeclaredMethod declared = new DeclaredMethod("com.acme.Books", "find", List.of("java.lang.String"),

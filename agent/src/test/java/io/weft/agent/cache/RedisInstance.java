@@ -55,7 +55,7 @@ final class RedisInstance implements AutoCloseable {
         LoaderScopes scopes = new LoaderScopes();
         ClassLoader loader = getClass().getClassLoader();
         runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5),
-                Ticker.systemTicker());
+                Ticker.systemTicker(), Ticker.systemTicker());
         DeclaredMethod declared = new DeclaredMethod(Books.class.getName(), "find", List.of("java.lang.String"),
                 List.of("bookId"), loader);
         find = methods.register(new CachedMethod(declared, caches.cache("books", true),

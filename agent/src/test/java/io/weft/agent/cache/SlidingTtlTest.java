@@ -31,7 +31,7 @@ class SlidingTtlTest {
     private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRegistry caches = new CacheRegistry();
     private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, L1_TTL.toNanos(), Duration.ofSeconds(5),
-            ticker);
+            ticker, ticker);
 
     @AfterEach
     void close() throws Exception {

@@ -36,7 +36,7 @@ class StaleIfErrorTest {
     private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRegistry caches = new CacheRegistry();
     private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, Duration.ofHours(1).toNanos(),
-            Duration.ofSeconds(5), ticker);
+            Duration.ofSeconds(5), ticker, ticker);
 
     @AfterEach
     void close() throws Exception {

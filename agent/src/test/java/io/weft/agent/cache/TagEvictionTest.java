@@ -26,7 +26,7 @@ class TagEvictionTest {
     private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRegistry caches = new CacheRegistry();
     private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1),
-            Duration.ofMillis(300), Ticker.systemTicker());
+            Duration.ofMillis(300), Ticker.systemTicker(), Ticker.systemTicker());
     private final DeclaredMethod declared = new DeclaredMethod("com.acme.Books", "find",
             List.of("java.lang.String", "java.lang.String"), List.of("id", "user"), getClass().getClassLoader());
 

@@ -15,7 +15,7 @@ final class OpsFixture {
     final CacheRegistry caches = new CacheRegistry();
     final CacheRuntime runtime = new CacheRuntime(new MethodTable(), new LoaderScopes(), 100,
             java.util.concurrent.TimeUnit.MINUTES.toNanos(1), java.time.Duration.ofSeconds(5),
-            com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+            com.github.benmanes.caffeine.cache.Ticker.systemTicker(), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
     final Snapshot.Parts parts = new Snapshot.Parts(caches, runtime, new MethodTable(), () -> null);
 
     static WeftConfig config(String... pairs) {
