@@ -36,6 +36,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
     private volatile long firstLookupNanos;
+    private volatile WarmStart warm;
     private final LongAdder invalidationsReplayed = new LongAdder();
 
     /**
@@ -77,6 +78,22 @@ public final class CacheRuntime implements Handler, EvictionSink {
     void connect(SharedLevel shared, EventPublisher publisher, String instance,
             SharedLevelConnection.EventsCaughtUp caughtUp) {
         redis.connect(shared, publisher, instance, caughtUp);
+    }
+
+    /**
+     * Starts warm starts ({@code weft.warm}) once Redis is connected: fills the caches of the methods woven so far
+     * from Redis (and a later method's at its first miss), and records the most-hit keys of each cache every
+     * {@code interval}; the caller closes what this returns.
+     */
+    WarmStart startWarmStarts(int maxKeys, Duration interval) {
+        WarmStart started = new WarmStart(l1, flights, methods, ticker, maxKeys, redis.eventsCaughtUp());
+        SharedLevel shared = redis.shared();
+        if (shared != null) {
+            started.fillWoven(shared);
+        }
+        started.recordEvery(interval, redis::shared);
+        warm = started;
+        return started;
     }
 
     /** Stores in Redis the values loaded while it was being connected; waits for Redis (a background thread's job). */
@@ -142,6 +159,10 @@ public final class CacheRuntime implements Handler, EvictionSink {
         }
         if (entry == null) {
             SharedLevel shared = redis.awaitShared();
+            WarmStart warming = warm;
+            if (warming != null && shared != null) {
+                warming.firstMiss(method, shared);
+            }
             SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING
                     : shared.lookup(method, mine.key(), mine.tags());
             if (found.stale) {

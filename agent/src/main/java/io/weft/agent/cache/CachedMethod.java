@@ -103,6 +103,14 @@ public final class CachedMethod {
         return ttlMillis + staleIfErrorMillis;
     }
 
+    /**
+     * Whether a warm start may fill its entries from Redis ({@code weft.warm}): entries of the L1 that are the
+     * value and its TTL only (no tags to index, no sliding or stale-if-error deadlines).
+     */
+    boolean warmable() {
+        return usesL1 && tags.isEmpty() && !sliding && staleIfErrorMillis == 0;
+    }
+
     /** The tags of the entry of one call, rendered from its arguments; {@code null} when the method has none. */
     List<String> tags(Object[] args) {
         return tags.isEmpty() ? null : KeyRenderer.renderAll(tags, args, null);

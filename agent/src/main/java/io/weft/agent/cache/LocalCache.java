@@ -8,7 +8,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -179,17 +181,33 @@ final class LocalCache {
      * scopes adds up. Walks the L1: for operators, not for any caller's path.
      */
     List<String> hottest(CacheStats stats, int limit) {
-        Map<String, Integer> hits = new HashMap<>();
+        Map<String, Long> hits = new HashMap<>();
         cache.asMap().forEach((key, entry) -> {
             if (entry.stats() == stats && entry.sampledHits() > 0) {
-                hits.merge(key.text(), entry.sampledHits(), Integer::sum);
+                hits.merge(key.text(), (long) entry.sampledHits(), Long::sum);
             }
         });
+        return new ArrayList<>(mostHit(hits, limit).keySet());
+    }
+
+    /**
+     * For each cache (by name), up to {@code limit} keys of its entries with the sampled hits of each, the most hit
+     * kept (keys without sampled hits too, when fewer have some): what a warm start records. Walks the L1.
+     */
+    Map<String, Map<String, Long>> mostHitByCache(int limit) {
+        Map<String, Map<String, Long>> byCache = new HashMap<>();
+        cache.asMap().forEach((key, entry) -> byCache.computeIfAbsent(entry.stats().cacheName(), name -> new HashMap<>())
+                .merge(key.text(), (long) entry.sampledHits(), Long::sum));
+        byCache.replaceAll((name, hits) -> mostHit(hits, limit));
+        return byCache;
+    }
+
+    /** The {@code limit} keys with the most hits, most first (ties by key), with their hits. */
+    private static Map<String, Long> mostHit(Map<String, Long> hits, int limit) {
         return hits.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(limit)
-                .map(Map.Entry::getKey)
-                .collect(Collectors.toList());
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 
     /** Entries by cache name, counted in one pass over the L1 (for metrics; not on any caller's path). */

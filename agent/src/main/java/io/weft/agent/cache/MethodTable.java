@@ -1,6 +1,8 @@
 package io.weft.agent.cache;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Woven methods by the id compiled into their advice: {@code @CacheResult} methods and
@@ -60,6 +62,31 @@ public final class MethodTable {
         }
         invalidations = i;
         cached = c;
+    }
+
+    /** The {@code @CacheResult} methods registered so far (of loaders not collected). */
+    List<CachedMethod> cachedMethods() {
+        List<CachedMethod> all = new ArrayList<>();
+        for (CachedMethod method : cached) {
+            if (method != null) {
+                all.add(method);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Whether every {@code @CacheResult} method of {@code method}'s cache is that method ({@code Class#method}, in any
+     * class loader): then every key of the cache holds a value of its type.
+     */
+    synchronized boolean soleMethodOfItsCache(CachedMethod method) {
+        for (CachedMethod other : cached) {
+            if (other != null && other.cache() == method.cache()
+                    && !other.declared().owner().equals(method.declared().owner())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code Class#method} of an id, for messages. */

@@ -41,11 +41,13 @@ public final class RedisConnector implements AutoCloseable {
     private final EventPublisher publisher;
     private final RedisEndpoint endpoint;
     private final FailoverWatch failovers;
+    private final WarmStart warm;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisConnector(StreamReader reader, RedisStore store, EventPublisher publisher, RedisEndpoint endpoint,
-            FailoverWatch failovers) {
+            FailoverWatch failovers, WarmStart warm) {
         this.reader = reader;
+        this.warm = warm;
         this.store = store;
         this.publisher = publisher;
         this.endpoint = endpoint;
@@ -86,6 +88,7 @@ public final class RedisConnector implements AutoCloseable {
         ValueCodecs codecs = new ValueCodecs(config.maxValueBytes(), config.compressMinBytes());
         runtime.connect(new SharedLevel(store, codecs, config.namespace(), config.leaseWait()), publisher, instanceId,
                 bound -> caughtUp(store, reader, bound));
+        WarmStart warm = config.warm() ? runtime.startWarmStarts(config.warmKeys(), config.warmInterval()) : null;
         warmUp(instanceId, store);
         publisher.start();
         reader.start();
@@ -93,7 +96,7 @@ public final class RedisConnector implements AutoCloseable {
         WeftLog.info("L2 on " + endpoint.redacted() + (endpoint.cluster() ? " (Redis Cluster)" : "") + " (timeout "
                 + Durations.format(config.redisTimeout()) + "); reading " + String.join(", ", reader.streams())
                 + " as instance " + instanceId);
-        return new RedisConnector(reader, store, publisher, endpoint, failovers);
+        return new RedisConnector(reader, store, publisher, endpoint, failovers, warm);
     }
 
     /** How long a JVM that exits waits for a connection still being set up, to send what was invalidated meanwhile. */
@@ -165,6 +168,9 @@ public final class RedisConnector implements AutoCloseable {
             return;
         }
         failovers.close();
+        if (warm != null) {
+            warm.close();
+        }
         reader.close();
         publisher.close();
         store.close();

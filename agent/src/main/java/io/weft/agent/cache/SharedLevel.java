@@ -1,5 +1,6 @@
 package io.weft.agent.cache;
 
+import io.lettuce.core.KeyValue;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.store.RedisStore;
@@ -11,7 +12,9 @@ import io.weft.agent.store.ValueCodecs;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +35,10 @@ final class SharedLevel {
     private static final int MAX_PENDING = 10_000;
     /** What the member set of a tag is named after {@code weft.namespace}: {@code <ns>weft-tag:<tag>}. */
     static final String TAG_SET = "weft-tag:";
+    /** What the record of a cache's most-hit keys is named after {@code weft.namespace}: {@code <ns>weft-warm:<cache>}. */
+    static final String WARM_SET = "weft-warm:";
+    /** How long a record of most-hit keys outlives its last update: a fleet restarted within this warms up. */
+    static final long WARM_SET_TTL_MILLIS = TimeUnit.HOURS.toMillis(1);
 
     /** The first pause between two looks at a key that another instance is loading; it doubles up to the last. */
     private static final long FIRST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -146,9 +153,7 @@ final class SharedLevel {
             return stored.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE;
         }
         try {
-            Type type = method.declared().valueType(method.shape());
-            ValueCodec codec = codecs.of(method.declared().declaringClass());
-            Object value = codec.decode(stored.value(), type);
+            Object value = decode(method, stored.value());
             if (stored.stale()) {
                 return Found.stale(value, stored.remainingMillis(), stored.leased() ? token : null);
             }
@@ -161,6 +166,40 @@ final class SharedLevel {
             store.delete(redisKey);
             return Found.NOTHING;
         }
+    }
+
+    private Object decode(CachedMethod method, byte[] stored) throws UnreadableValueException,
+            ReflectiveOperationException {
+        Type type = method.declared().valueType(method.shape());
+        ValueCodec codec = codecs.of(method.declared().declaringClass());
+        return codec.decode(stored, type);
+    }
+
+    /** Records the most-hit keys of {@code cache} ({@code weft.warm}), keeping the {@code keep} with the most hits. */
+    boolean recordHot(String cache, Map<String, Long> hits, int keep) {
+        return store.recordHot(namespace + WARM_SET + cache, hits, keep, WARM_SET_TTL_MILLIS);
+    }
+
+    /** Up to {@code limit} keys recorded as most hit in {@code cache}, most first. */
+    List<String> hotKeys(String cache, int limit) {
+        return store.hotKeys(namespace + WARM_SET + cache, limit);
+    }
+
+    /**
+     * The values of {@code method} that Redis holds for {@code keys}, decoded, with their remaining TTLs, by key;
+     * no leases are taken. A value that cannot be read is left out (and counted).
+     */
+    Map<String, Found> values(CachedMethod method, List<String> keys) {
+        Map<String, Found> found = new HashMap<>();
+        for (KeyValue<String, StoredValue> stored : store.values(namespaced(keys))) {
+            try {
+                found.put(stored.getKey().substring(namespace.length()), new Found(true,
+                        decode(method, stored.getValue().value()), stored.getValue().remainingMillis(), null));
+            } catch (UnreadableValueException | ReflectiveOperationException e) {
+                method.cache().stats().recordL2Unreadable();
+            }
+        }
+        return found;
     }
 
     /**

@@ -221,6 +221,11 @@ final class SharedLevelConnection {
         return shared;
     }
 
+    /** How to wait until the event reader has applied what the streams hold now; {@code null} before {@link #connect}. */
+    EventsCaughtUp eventsCaughtUp() {
+        return eventsCaughtUp;
+    }
+
     /** The shared level if connected, without waiting; {@code null} otherwise. */
     SharedLevel shared() {
         return l2;

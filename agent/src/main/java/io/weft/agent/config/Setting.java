@@ -33,6 +33,11 @@ public enum Setting {
     REDIS_MAX_VALUE_BYTES("weft.redis.maxValueBytes", "1048576", "larger values are not stored in Redis (L1 only)"),
     REDIS_COMPRESS_MIN_BYTES("weft.redis.compress.minBytes", "0", "unset", "values whose JSON is at least this many"
             + " bytes are stored gzip-compressed (the gzip magic bytes come first); values are read either way"),
+    WARM("weft.warm", "false", "`true`: every `weft.warm.interval` each instance records the most-hit keys of each"
+            + " cache in Redis (`<namespace>weft-warm:<cache>`), and at a method's first miss a starting instance fills"
+            + " its L1 from Redis for those keys, without calling the method"),
+    WARM_KEYS("weft.warm.keys", "1000", "most-hit keys recorded, and filled at a warm start, per cache"),
+    WARM_INTERVAL("weft.warm.interval", "5s", "how often the most-hit keys are recorded (`weft.warm`)"),
     NAMESPACE("weft.namespace", "", "prefix of every Redis key and stream"),
     STREAM_MAXLEN("weft.stream.maxlen", "10000", "approximate length bound of each event stream"),
     EVENTS("weft.events.<type>", null, "unset", "key templates (comma-separated) rendered against the payload of"

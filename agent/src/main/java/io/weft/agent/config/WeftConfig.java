@@ -34,6 +34,9 @@ public final class WeftConfig {
     private final Duration redisTimeout;
     private final int maxValueBytes;
     private final int compressMinBytes;
+    private final boolean warm;
+    private final int warmKeys;
+    private final Duration warmInterval;
     private final long streamMaxLen;
     private final boolean redisCluster;
     private final int httpPort;
@@ -61,6 +64,9 @@ public final class WeftConfig {
         this.redisTimeout = duration(Setting.REDIS_TIMEOUT);
         this.maxValueBytes = intAtLeast(Setting.REDIS_MAX_VALUE_BYTES, 1);
         this.compressMinBytes = intAtLeast(Setting.REDIS_COMPRESS_MIN_BYTES, 1);
+        this.warm = bool(Setting.WARM);
+        this.warmKeys = intAtLeast(Setting.WARM_KEYS, 1);
+        this.warmInterval = duration(Setting.WARM_INTERVAL);
         this.streamMaxLen = intAtLeast(Setting.STREAM_MAXLEN, 1);
         this.httpPort = port(Setting.HTTP_PORT);
         String token = string(Setting.HTTP_TOKEN);
@@ -162,6 +168,21 @@ public final class WeftConfig {
     /** The bound on a Redis command on a caller's path ({@code weft.redis.timeout}). */
     public Duration redisTimeout() {
         return redisTimeout;
+    }
+
+    /** Whether instances record their most-hit keys in Redis and fill their L1 from them at start ({@code weft.warm}). */
+    public boolean warm() {
+        return warm;
+    }
+
+    /** The most-hit keys recorded, and filled at a warm start, per cache ({@code weft.warm.keys}). */
+    public int warmKeys() {
+        return warmKeys;
+    }
+
+    /** How often the most-hit keys are recorded ({@code weft.warm.interval}). */
+    public Duration warmInterval() {
+        return warmInterval;
     }
 
     /** Values whose JSON is at least this large are stored gzip-compressed ({@code weft.redis.compress.minBytes}); 0: none. */

@@ -24,6 +24,7 @@ public final class CacheStats {
     private final LongAdder loadWaitTimeouts = new LongAdder();
     private final LongAdder leaseWaits = new LongAdder();
     private final LongAdder staleServed = new LongAdder();
+    private final LongAdder warmed = new LongAdder();
     private final LongAdder leaseWaitTimeouts = new LongAdder();
 
     public CacheStats(String cacheName) {
@@ -99,6 +100,16 @@ public final class CacheStats {
     /** The method failed and an entry past its TTL was returned instead ({@code staleIfError}). */
     public void recordStaleServed() {
         staleServed.increment();
+    }
+
+    /** A warm start put {@code entries} read from Redis into the L1 ({@code weft.warm}). */
+    public void recordWarmed(long entries) {
+        warmed.add(entries);
+    }
+
+    /** Entries that warm starts put into the L1 from Redis, without calling the method. */
+    public long warmed() {
+        return warmed.sum();
     }
 
     /** Failures that an entry past its TTL stood in for ({@code staleIfError}). */

@@ -128,6 +128,9 @@ public final class PrometheusText {
         counter(caches, "weft_cache_stale_served_total",
                 "Calls whose method failed and that returned an entry past its TTL instead (staleIfError).",
                 c -> c.staleServed);
+        counter(caches, "weft_cache_warmed_total",
+                "Entries a warm start (weft.warm) read from Redis into the L1 without calling the method.",
+                c -> c.warmed);
     }
 
     private void redis(RedisView r) {

@@ -180,6 +180,7 @@ public final class Snapshot {
         public final long leaseWaits;
         public final long leaseWaitTimeouts;
         public final long staleServed;
+        public final long warmed;
         public final long l1Entries;
         /** The keys with the most hits in this JVM's L1, most first (read with the entries, else empty). */
         public final List<String> hotKeys;
@@ -217,6 +218,7 @@ public final class Snapshot {
             this.leaseWaits = stats.leaseWaits();
             this.leaseWaitTimeouts = stats.leaseWaitTimeouts();
             this.staleServed = stats.staleServed();
+            this.warmed = stats.warmed();
             this.l1Entries = l1Entries;
             this.hotKeys = hotKeys;
         }

@@ -1,6 +1,7 @@
 package io.weft.agent.store;
 
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -215,6 +216,29 @@ public final class RedisStore implements AutoCloseable {
         }
         send("ZREM (tag)", c -> TagSets.forget(c.async(), tagKey, members));
         return true;
+    }
+
+    /**
+     * Records a cache's most-hit keys for warm starts in the sorted set {@code setKey}: their hits as scores, the
+     * {@code keep} highest kept, the set expiring after {@code ttlMillis} unless recorded again. Waits at most the
+     * timeout; returns whether Redis took it.
+     */
+    public boolean recordHot(String setKey, Map<String, Long> hits, int keep, long ttlMillis) {
+        return hits.isEmpty() || await("ZADD (warm)", c -> WarmSets.record(c.async(), setKey, hits, keep, ttlMillis)
+                .thenApply(done -> Boolean.TRUE), Boolean.FALSE);
+    }
+
+    /** Up to {@code limit} keys recorded in {@code setKey}, most hits first; empty when Redis failed. */
+    public List<String> hotKeys(String setKey, int limit) {
+        return await("ZREVRANGE (warm)", c -> WarmSets.top(c.async(), setKey, limit), List.of());
+    }
+
+    /**
+     * The values of {@code keys} that have one, with their remaining TTLs, read in one pipelined batch; waits at most
+     * the timeout; empty when Redis failed.
+     */
+    public List<KeyValue<String, StoredValue>> values(List<String> keys) {
+        return await("GET/PTTL (warm)", c -> WarmSets.values(c.async(), keys), List.of());
     }
 
     /**

@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * One instance of an application for failover tests: a runtime connected to Redis as {@code RedisConnector}
- * connects it (store, publisher, reader and {@link FailoverWatch}), with one cached method,
- * {@code books:<id>} tagged {@code book:<id>}, and two invalidations of it: by key and by tag. Foreign
- * {@code book.updated} events evict {@code books:<book_id>}.
+ * One instance of an application for failover and warm-start tests: a runtime connected to Redis as
+ * {@code RedisConnector} connects it (store, publisher, reader and {@link FailoverWatch}), with two cached methods,
+ * {@code books:<id>} tagged {@code book:<id>} and the untagged {@code authors:<id>} (cache {@code authors}), and two
+ * invalidations of the first: by key and by tag. Foreign {@code book.updated} events evict {@code books:<book_id>}.
  */
 final class RedisInstance implements AutoCloseable {
 
@@ -33,6 +33,10 @@ final class RedisInstance implements AutoCloseable {
     final StreamReader reader;
     final FailoverWatch failovers;
     private final int find;
+    private final int findAuthor;
+    final NamedCache books;
+    final NamedCache authors;
+    final SharedLevel shared;
     private final int save;
     private final int saveByTag;
 
@@ -58,9 +62,14 @@ final class RedisInstance implements AutoCloseable {
                 Ticker.systemTicker(), Ticker.systemTicker());
         DeclaredMethod declared = new DeclaredMethod(Books.class.getName(), "find", List.of("java.lang.String"),
                 List.of("bookId"), loader);
-        find = methods.register(new CachedMethod(declared, caches.cache("books", true),
+        books = caches.cache("books", true);
+        find = methods.register(new CachedMethod(declared, books,
                 (args, result) -> "books:" + args[0], scopes.of(loader), 60_000, TimeUnit.MINUTES.toNanos(1), false,
                 true, ResultShape.PLAIN, null, List.of((args, result) -> "book:" + args[0]), false, 0));
+        authors = caches.cache("authors", true);
+        findAuthor = methods.register(new CachedMethod(declared, authors, (args, result) -> "authors:" + args[0],
+                scopes.of(loader), 60_000, TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(),
+                false, 0));
         save = methods.register(new Invalidation(declared, List.of((args, result) -> "books:" + args[0]), List.of(),
                 false, EventStreams.CACHE_INVALIDATED));
         saveByTag = methods.register(new Invalidation(declared, List.of(), List.of(),
@@ -73,7 +82,8 @@ final class RedisInstance implements AutoCloseable {
                 new EventPublisher(endpoint, ns, 10_000, RedisConnector.PUBLISH_BUFFER, timeout, id));
         reader = closer.later(new StreamReader(endpoint, ns, id,
                 ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
-        runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), ns, Duration.ofSeconds(1)), publisher, id,
+        shared = new SharedLevel(store, new ValueCodecs(1 << 20, 0), ns, Duration.ofSeconds(1));
+        runtime.connect(shared, publisher, id,
                 bound -> RedisConnector.caughtUp(store, reader, bound));
         publisher.start();
         reader.start();
@@ -89,6 +99,11 @@ final class RedisInstance implements AutoCloseable {
     /** A call whose body reads {@code database} (only on a miss, after the lookup took its lease). */
     Object find(String bookId, Supplier<String> database) {
         return WovenCall.call(runtime, find, bookId, database);
+    }
+
+    /** A call of the untagged method: {@code authors:<authorId>}. */
+    Object findAuthor(String authorId, Supplier<String> database) {
+        return WovenCall.call(runtime, findAuthor, authorId, database);
     }
 
     /** What the application's save of a book invalidates: {@code books:<bookId>}, with its event. */
