@@ -7,19 +7,20 @@
 #                                 its own redis-server on a free loopback port for the L2 and eviction
 #                                 benchmarks; write benchmarks/results/<date>.json (JMH JSON),
 #                                 <date>-startup.json, <date>-eviction.json and <date>.svg, and print the
-#                                 tables. About 10 minutes on 2 cores.
+#                                 tables; then the HTTP load run of the sample service (20 s per variant, printed
+#                                 and written to <date>-http.json). About 12 minutes on 2 cores.
 #   benchmarks/run.sh --smoke     every benchmark once, briefly, to check that they still start and that
 #                                 Weft is still woven (under 60 s); writes to benchmarks/target/smoke/.
 #
 # Options: --no-build (use the jars already built), --only REGEX (JMH benchmarks whose method name contains a match, e.g. 'weft|HandBuilt'),
-#          --no-startup, --no-jmh, --no-eviction, --rounds N (startup rounds, default 20),
+#          --no-startup, --no-jmh, --no-eviction, --no-http, --rounds N (startup rounds, default 20),
 #          --messages N (eviction messages per variant, warm-up included, default 7000; 300 with --smoke).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-smoke=0 build=1 jmh=1 startup=1 eviction=1 only="" rounds=20 messages=""
+smoke=0 build=1 jmh=1 startup=1 eviction=1 http=1 only="" rounds=20 messages=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
     --no-jmh) jmh=0 ;;
     --no-startup) startup=0 ;;
     --no-eviction) eviction=0 ;;
+    --no-http) http=0 ;;
     --messages) messages="$2"; shift ;;
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
@@ -65,6 +67,8 @@ if [ "$smoke" = 1 ]; then
   JSON=$OUT/jmh.json
   STARTUP_JSON=$OUT/startup.json
   EVICTION_JSON=$OUT/eviction.json
+  HTTP_JSON=$OUT/http.json
+  http_args=(--seconds 2 --warmup 1 --clients 4)
   suite_args=(--smoke)
   eviction_args=(--messages "${messages:-300}" --warmup 200)
   startup_args=(--rounds 1 --warmup-rounds 0)
@@ -74,6 +78,8 @@ else
   JSON=$OUT/$day.json
   STARTUP_JSON=$OUT/$day-startup.json
   EVICTION_JSON=$OUT/$day-eviction.json
+  HTTP_JSON=$OUT/$day-http.json
+  http_args=(--seconds 20 --warmup 5 --clients 8)
   suite_args=()
   eviction_args=(--messages "${messages:-7000}" --warmup 2000)
   startup_args=(--rounds "$rounds" --warmup-rounds 1)
@@ -97,7 +103,7 @@ stop_redis() {
 }
 trap stop_redis EXIT
 REDIS_URI=""
-if [ "$jmh" = 1 ] || [ "$eviction" = 1 ]; then
+if [ "$jmh" = 1 ] || [ "$eviction" = 1 ] || [ "$http" = 1 ]; then
   if command -v redis-server >/dev/null 2>&1; then
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --protected-mode yes \
@@ -132,6 +138,13 @@ if [ "$eviction" = 1 ]; then
   "$JAVA" -cp "$BENCH" io.weft.benchmarks.eviction.Eviction --java "$(command -v "$JAVA")" --redis "$REDIS_URI" \
       --agent "$AGENT" --period-us 2000 --label "$label; load average at start $load" --out "$EVICTION_JSON" \
       "${eviction_args[@]}"
+fi
+if [ "$http" = 1 ]; then
+  echo "== HTTP load run of the sample service -> $HTTP_JSON"
+  redis_args=()
+  if [ -n "$REDIS_URI" ]; then redis_args=(--redis "$REDIS_URI"); fi
+  "$JAVA" -cp "$BENCH" io.weft.benchmarks.http.HttpLoad --java "$(command -v "$JAVA")" --app "$APP" --agent "$AGENT" \
+      "${redis_args[@]}" --out "$HTTP_JSON" "${http_args[@]}"
 fi
 stop_redis
 

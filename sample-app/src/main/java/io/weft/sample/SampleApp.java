@@ -24,7 +24,8 @@ import java.net.URI;
  *   <li>{@code sample.db.url}: JDBC URL (H2 or PostgreSQL), default an in-memory H2 database;</li>
  *   <li>{@code sample.voices.url}: URL of the remote voices list; default a slow stub started in this JVM,
  *       which waits {@code sample.voices.delay.ms} (default 200) before answering;</li>
- *   <li>{@code sample.instance}: the {@code X-Instance} response header, default the process id.</li>
+ *   <li>{@code sample.instance}: the {@code X-Instance} response header, default the process id;</li>
+ *   <li>{@code sample.seed.readers}: how many generated readers ({@link Seed#reader}) to add, default 0 (load runs).</li>
  * </ul>
  * Prints {@code SAMPLE_APP_READY port=<port>} once it is listening.
  */
@@ -50,6 +51,7 @@ public final class SampleApp {
 
         Database db = new Database(System.getProperty("sample.db.url", DEFAULT_DB_URL));
         Seed.apply(db);
+        Seed.readers(db, Integer.getInteger("sample.seed.readers", 0));
         BackendStats stats = new BackendStats();
         HttpServer server = ApiServer.start(
                 Integer.getInteger("sample.port", 8080),

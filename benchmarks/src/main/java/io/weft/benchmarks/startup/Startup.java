@@ -1,10 +1,9 @@
 package io.weft.benchmarks.startup;
 
-import java.io.BufferedReader;
+import io.weft.benchmarks.fixtures.SampleAppPort;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 public final class Startup {
 
     private static final String FIRST_REQUEST = "/api/v1/user/me?user=11111111-1111-1111-1111-111111111111";
-    private static final String READY = "SAMPLE_APP_READY port=";
     private static final long TIMEOUT_MS = 60_000;
 
     private record Variant(String name, String description, List<String> jvmArgs, String requiredLog) {
@@ -149,7 +147,7 @@ public final class Startup {
         long start = System.nanoTime();
         Process process = builder.start();
         try {
-            int port = awaitPort(process.getInputStream(), variant);
+            int port = SampleAppPort.await(process.getInputStream(), variant.name());
             long ready = System.nanoTime();
             get(port);
             long served = System.nanoTime();
@@ -166,28 +164,6 @@ public final class Startup {
             }
             Files.deleteIfExists(log.toPath());
         }
-    }
-
-    private static int awaitPort(InputStream stdout, Variant variant) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8));
-        String line;
-        while ((line = reader.readLine()) != null) {
-            int at = line.indexOf(READY);
-            if (at >= 0) {
-                // keep draining standard output so the service never blocks on a full pipe
-                Thread drain = new Thread(() -> {
-                    try {
-                        stdout.transferTo(java.io.OutputStream.nullOutputStream());
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(line.substring(at + READY.length()).trim());
-            }
-        }
-        throw new IllegalStateException(variant.name() + ": the sample app exited before printing " + READY);
     }
 
     private static void get(int port) throws IOException {

@@ -91,6 +91,24 @@ public final class Seed {
         }
     }
 
+    /** The id of generated reader {@code n} ({@link #readers}): the same on every run and in every instance. */
+    public static UUID reader(int n) {
+        return new UUID(0x10adL, n);
+    }
+
+    /** Inserts the generated readers {@code 0 … count-1} that are missing (no books), for load runs. */
+    public static void readers(Database db, int count) {
+        for (int n = 0; n < count; n++) {
+            UserProfile profile = new UserProfile(reader(n), "Reader " + n, "en-US-aria");
+            tolerateConcurrentInstances(db, c -> {
+                if (!UserRepository.exists(c, profile.userId())) {
+                    UserRepository.insert(c, profile);
+                }
+                return null;
+            });
+        }
+    }
+
     /** The same text on every run: the random generator is seeded with the book's id. */
     private static List<Page> pages(Book book) {
         Random random = new Random(book.id().getLeastSignificantBits() ^ book.id().getMostSignificantBits());
