@@ -8,19 +8,20 @@
 #                                 benchmarks; write benchmarks/results/<date>.json (JMH JSON),
 #                                 <date>-startup.json, <date>-eviction.json and <date>.svg, and print the
 #                                 tables; then the HTTP load run of the sample service (20 s per variant, printed
-#                                 and written to <date>-http.json). About 12 minutes on 2 cores.
+#                                 and written to <date>-http.json), and the heap retained per L1 entry (Weft's
+#                                 and raw Caffeine's, 100,000 entries each). About 12 minutes on 2 cores.
 #   benchmarks/run.sh --smoke     every benchmark once, briefly, to check that they still start and that
 #                                 Weft is still woven (under 60 s); writes to benchmarks/target/smoke/.
 #
 # Options: --no-build (use the jars already built), --only REGEX (JMH benchmarks whose method name contains a match, e.g. 'weft|HandBuilt'),
-#          --no-startup, --no-jmh, --no-eviction, --no-http, --rounds N (startup rounds, default 20),
+#          --no-startup, --no-jmh, --no-eviction, --no-http, --no-memory, --rounds N (startup rounds, default 20),
 #          --messages N (eviction messages per variant, warm-up included, default 7000; 300 with --smoke).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-smoke=0 build=1 jmh=1 startup=1 eviction=1 http=1 only="" rounds=20 messages=""
+smoke=0 build=1 jmh=1 startup=1 eviction=1 http=1 memory=1 only="" rounds=20 messages=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
@@ -29,6 +30,7 @@ while [ $# -gt 0 ]; do
     --no-startup) startup=0 ;;
     --no-eviction) eviction=0 ;;
     --no-http) http=0 ;;
+    --no-memory) memory=0 ;;
     --messages) messages="$2"; shift ;;
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
@@ -147,6 +149,12 @@ if [ "$http" = 1 ]; then
       "${redis_args[@]}" --out "$HTTP_JSON" "${http_args[@]}"
 fi
 stop_redis
+if [ "$memory" = 1 ]; then
+  echo "== heap retained per L1 entry (100,000 entries of List<Book>, the same list in each)"
+  "$JAVA" -javaagent:"$AGENT" -Dweft.l1.maxSize=200000 -XX:+UseSerialGC -cp "$BENCH" \
+      io.weft.benchmarks.memory.EntryFootprint weft 2>/dev/null
+  "$JAVA" -XX:+UseSerialGC -cp "$BENCH" io.weft.benchmarks.memory.EntryFootprint caffeine
+fi
 
 if command -v python3 >/dev/null 2>&1; then
   report_args=()
