@@ -37,6 +37,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final LongAdder invalidationsReceived = new LongAdder();
     private volatile long firstLookupNanos;
     private final LongAdder invalidationsReplayed = new LongAdder();
+    private final Batches batches;
 
     /**
      * @param l1TtlNanos the longest an L1 entry lives ({@code weft.l1.ttl})
@@ -51,6 +52,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
         this.maxWaitNanos = maxWait.toNanos();
+        this.batches = new Batches(this, l1, flights, redis, invalidator, ticker, maxWaitNanos);
         scopes.whenCollected(this::forget);
         FirstCallWarmUp.run(l1, flights, ticker);
     }
@@ -251,7 +253,38 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     @Override
+    public Token enterBatch(int methodId, Object[] args) {
+        try {
+            return batches.enter(methods.batch(methodId), args);
+        } catch (Throwable t) {
+            reportFailure(methodId, t);
+            return null;
+        }
+    }
+
+    @Override
+    public Object exitBatch(int methodId, Token token, Object[] args, Object result) {
+        if (!(token instanceof BatchLoad)) {
+            return result;
+        }
+        try {
+            return batches.exit(methods.batch(methodId), (BatchLoad) token, args, result);
+        } catch (Throwable t) {
+            reportFailure(methodId, t);
+            return result;
+        }
+    }
+
+    @Override
     public Hit exitThrown(int methodId, Token token, Object[] args, Throwable thrown) {
+        if (token instanceof BatchLoad) {
+            try {
+                batches.thrown(methods.batch(methodId), (BatchLoad) token, thrown);
+            } catch (Throwable t) {
+                reportFailure(methodId, t);
+            }
+            return null;
+        }
         if (!(token instanceof Load)) {
             return null;
         }
@@ -346,7 +379,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      *
      * @return whether the entry was kept: put (or, without L1, not invalidated)
      */
-    private boolean putUnlessInvalidated(CachedMethod method, Load load, CacheEntry entry) {
+    boolean putUnlessInvalidated(CachedMethod method, Load load, CacheEntry entry) {
         boolean kept = method.usesL1() ? l1.putUnless(load.cacheKey(), entry, load::invalidated) : !load.invalidated();
         if (!kept) {
             method.cache().stats().recordStaleStoreDiscarded();

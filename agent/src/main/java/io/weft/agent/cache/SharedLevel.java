@@ -1,7 +1,6 @@
 package io.weft.agent.cache;
 
 import io.weft.agent.log.WeftLog;
-import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.StoredValue;
 import io.weft.agent.store.UnreadableValueException;
@@ -11,7 +10,9 @@ import io.weft.agent.store.ValueCodecs;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -146,21 +147,68 @@ final class SharedLevel {
             return stored.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE;
         }
         try {
-            Type type = method.declared().valueType(method.shape());
-            ValueCodec codec = codecs.of(method.declared().declaringClass());
-            Object value = codec.decode(stored.value(), type);
+            Object value = decode(method, method.declared().valueType(method.shape()), stored.value());
             if (stored.stale()) {
                 return Found.stale(value, stored.remainingMillis(), stored.leased() ? token : null);
             }
             return new Found(true, value, stored.remainingMillis(), null);
         } catch (UnreadableValueException | ReflectiveOperationException e) {
-            method.cache().stats().recordL2Unreadable();
-            WeftLog.warnRateLimited("l2.unreadable:" + method.declared().owner(), "a value of "
-                    + method.declared().owner() + " in Redis cannot be read back (" + e.getMessage()
-                    + "); it is deleted and loaded again");
-            store.delete(redisKey);
-            return Found.NOTHING;
+            return unreadable(method, redisKey, e);
         }
+    }
+
+    /**
+     * {@link #lookOnce} of many keys of a batch method at once, all values read as {@code valueType}: one script call
+     * (one per hash slot on a cluster). A key with a pending delete is not read (NOTHING); one that another instance
+     * is loading is {@link Found#LEASED_ELSEWHERE}: the caller loads it without a lease rather than wait.
+     *
+     * @return one {@link Found} per key, in order
+     */
+    List<Found> lookupAll(CachedMethod method, Type valueType, List<String> keys) {
+        List<Found> found = new ArrayList<>(Collections.nCopies(keys.size(), Found.NOTHING));
+        if (!flushPending()) {
+            return found;
+        }
+        List<Integer> asked = new ArrayList<>(keys.size());
+        List<String> redisKeys = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            if (!isPending(keys.get(i))) {
+                asked.add(i);
+                redisKeys.add(namespace + keys.get(i));
+            }
+        }
+        String token = UUID.randomUUID().toString();
+        List<StoredValue> stored = redisKeys.isEmpty() ? List.of() : store.lookupAll(redisKeys, token, LEASE_MILLIS);
+        for (int i = 0; stored != null && i < stored.size(); i++) {
+            StoredValue one = stored.get(i);
+            found.set(asked.get(i), one.value() == null
+                    ? (one.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE)
+                    : decoded(method, valueType, redisKeys.get(i), one));
+        }
+        return found;
+    }
+
+    private Found decoded(CachedMethod method, Type valueType, String redisKey, StoredValue stored) {
+        try {
+            return new Found(true, decode(method, valueType, stored.value()), stored.remainingMillis(), null);
+        } catch (UnreadableValueException | ReflectiveOperationException e) {
+            return unreadable(method, redisKey, e);
+        }
+    }
+
+    private Object decode(CachedMethod method, Type type, byte[] stored) throws ReflectiveOperationException {
+        ValueCodec codec = codecs.of(method.declared().declaringClass());
+        return codec.decode(stored, type);
+    }
+
+    /** A value that cannot be read back as the method's type: counted, logged, deleted; a miss without a lease. */
+    private Found unreadable(CachedMethod method, String redisKey, Exception e) {
+        method.cache().stats().recordL2Unreadable();
+        WeftLog.warnRateLimited("l2.unreadable:" + method.declared().owner(), "a value of "
+                + method.declared().owner() + " in Redis cannot be read back (" + e.getMessage()
+                + "); it is deleted and loaded again");
+        store.delete(redisKey);
+        return Found.NOTHING;
     }
 
     /**
@@ -168,24 +216,53 @@ final class SharedLevel {
      * that cannot be written releases the lease.
      */
     void store(CachedMethod method, String key, Object value, String lease) {
-        CacheStats stats = method.cache().stats();
-        byte[] json;
-        try {
-            json = codecs.of(method.declared().declaringClass()).encode(value);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        } catch (UnstorableValueException e) {
-            stats.recordL2NotStored();
-            if (e.reason() != UnstorableValueException.Reason.TOO_LARGE
-                    && unserializable.add(method.declared().owner())) {
-                WeftLog.warn("values of " + method.declared().owner() + " cannot be written as JSON ("
-                        + e.getMessage() + "); they are cached in L1 only");
-            }
+        byte[] json = encode(method, value);
+        if (json == null) {
             release(key, lease);
             return;
         }
         String redisKey = namespace + key;
         store.setIfLeased(redisKey, json, method.redisTtlMillis(), store.leaseKey(redisKey), lease);
+    }
+
+    /**
+     * {@link #store} and {@link #release} of many keys of one batch call, whose lookup took their leases with
+     * {@code lease}, without waiting: one script call (one per hash slot on a cluster).
+     *
+     * @param stored the values to store by key (a value may be null: {@code cacheNull})
+     * @param released the keys whose leases are given up
+     */
+    void storeAll(CachedMethod method, Map<String, Object> stored, List<String> released, String lease) {
+        List<String> redisKeys = new ArrayList<>(stored.size() + released.size());
+        List<byte[]> values = new ArrayList<>(stored.size() + released.size());
+        stored.forEach((key, value) -> {
+            redisKeys.add(namespace + key);
+            values.add(encode(method, value));
+        });
+        for (String key : released) {
+            redisKeys.add(namespace + key);
+            values.add(null);
+        }
+        if (!redisKeys.isEmpty()) {
+            store.settleAll(redisKeys, lease, method.redisTtlMillis(), values);
+        }
+    }
+
+    /** The value as stored in Redis, or null (counted, and warned once per method) when it cannot be stored. */
+    private byte[] encode(CachedMethod method, Object value) {
+        try {
+            return codecs.of(method.declared().declaringClass()).encode(value);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        } catch (UnstorableValueException e) {
+            method.cache().stats().recordL2NotStored();
+            if (e.reason() != UnstorableValueException.Reason.TOO_LARGE
+                    && unserializable.add(method.declared().owner())) {
+                WeftLog.warn("values of " + method.declared().owner() + " cannot be written as JSON ("
+                        + e.getMessage() + "); they are cached in L1 only");
+            }
+            return null;
+        }
     }
 
     /** Renews a sliding entry's TTL in Redis ({@code PEXPIRE}), without waiting. */
