@@ -45,7 +45,8 @@ final class BatchPlanner {
     }
 
     private static ConfigurationError unsupported(String owner, String attribute, Template template) {
-        return new ConfigurationError(owner, attribute + " is not supported on batch methods (key '" + template + "')");
+        return new ConfigurationError(owner, "@CacheResult(" + attribute + ") is not supported on batch methods (key '"
+                + template + "')");
     }
 
     /** Binds a template with a {@code [*]} placeholder ({@code @CacheResult(key)} or {@code @InvalidateCache(keys)}). */
