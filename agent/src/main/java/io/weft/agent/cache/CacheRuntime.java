@@ -35,6 +35,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final long maxWaitNanos;
     private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
+    private final LongAdder tagInvalidationsReceived = new LongAdder();
     private volatile long firstLookupNanos;
     private final LongAdder invalidationsReplayed = new LongAdder();
     private final Batches batches;
@@ -457,6 +458,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             shared.evict(List.of(), List.of(), tags);
         }
         tags.forEach(invalidator::evictLocalTag);
+        tagInvalidationsReceived.add(tags.size());
         invalidationsReceived.increment();
     }
 
@@ -517,6 +519,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /** Invalidations this instance made (each one event). */
     public long invalidationsSent() {
         return invalidator.sent();
+    }
+
+    /** Tags this instance's {@code @InvalidateCache(tags)} evicted. */
+    public long tagInvalidationsSent() {
+        return invalidator.tagsSent();
+    }
+
+    /** Tags of events from other instances and services that this instance evicted. */
+    public long tagInvalidationsReceived() {
+        return tagInvalidationsReceived.sum();
     }
 
     /** Invalidation events from other instances and services that this instance applied. */
