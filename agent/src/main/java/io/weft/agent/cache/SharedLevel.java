@@ -106,23 +106,38 @@ final class SharedLevel {
         if (found != Found.LEASED_ELSEWHERE || method.shape() == ResultShape.FUTURE) {
             return found;
         }
-        long deadline = System.nanoTime() + leaseWaitNanos;
-        long pause = FIRST_POLL_NANOS;
-        try {
-            while (found == Found.LEASED_ELSEWHERE) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
-                pause = Math.min(pause * 2, LAST_POLL_NANOS);
-                found = lookOnce(method, key, tags);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Backoff backoff = new Backoff(leaseWaitNanos);
+        while (found == Found.LEASED_ELSEWHERE && backoff.pause()) {
+            found = lookOnce(method, key, tags);
         }
         method.cache().stats().recordLeaseWait(found != Found.LEASED_ELSEWHERE);
         return found;
+    }
+
+    /** The pauses between looks at keys another instance is loading: 2 ms, doubling up to 50 ms, until a deadline. */
+    private static final class Backoff {
+        private final long deadline;
+        private long pause = FIRST_POLL_NANOS;
+
+        Backoff(long waitNanos) {
+            this.deadline = System.nanoTime() + waitNanos;
+        }
+
+        /** Sleeps the next pause; false (without sleeping) once the deadline has passed or when interrupted. */
+        boolean pause() {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            pause = Math.min(pause * 2, LAST_POLL_NANOS);
+            return true;
+        }
     }
 
     /**
@@ -158,13 +173,49 @@ final class SharedLevel {
     }
 
     /**
-     * {@link #lookOnce} of many keys of a batch method at once, all values read as {@code valueType}: one script call
-     * (one per hash slot on a cluster). A key with a pending delete is not read (NOTHING); one that another instance
-     * is loading is {@link Found#LEASED_ELSEWHERE}: the caller loads it without a lease rather than wait.
+     * {@link #lookup} of many keys of a batch method at once, all values read as {@code valueType}, every lease taken
+     * with one token: one script call (one per hash slot on a cluster). The keys that another instance is loading
+     * are looked at again, together, as {@link #lookup} does, until their values are there or their leases are free
+     * (taken then), for at most {@code weft.lease.wait}; those still {@link Found#LEASED_ELSEWHERE} after it are
+     * loaded by the caller without a lease.
      *
      * @return one {@link Found} per key, in order
      */
     List<Found> lookupAll(CachedMethod method, Type valueType, List<String> keys) {
+        String token = UUID.randomUUID().toString();
+        List<Found> found = lookAllOnce(method, valueType, keys, token);
+        List<Integer> waiting = leasedElsewhere(found, null);
+        Backoff backoff = new Backoff(leaseWaitNanos);
+        List<Integer> still = waiting;
+        while (!still.isEmpty() && backoff.pause()) {
+            List<String> again = new ArrayList<>(still.size());
+            still.forEach(i -> again.add(keys.get(i)));
+            List<Found> next = lookAllOnce(method, valueType, again, token);
+            for (int i = 0; i < still.size(); i++) {
+                found.set(still.get(i), next.get(i));
+            }
+            still = leasedElsewhere(found, still);
+        }
+        for (int i : waiting) {
+            method.cache().stats().recordLeaseWait(found.get(i) != Found.LEASED_ELSEWHERE);
+        }
+        return found;
+    }
+
+    /** The indexes (among {@code among}, or all when null) whose keys another instance is loading. */
+    private static List<Integer> leasedElsewhere(List<Found> found, List<Integer> among) {
+        List<Integer> waiting = new ArrayList<>();
+        for (int i = 0; i < (among == null ? found.size() : among.size()); i++) {
+            int index = among == null ? i : among.get(i);
+            if (found.get(index) == Found.LEASED_ELSEWHERE) {
+                waiting.add(index);
+            }
+        }
+        return waiting;
+    }
+
+    /** One look at every key, leases taken with {@code token}; a key with a pending delete is not read (NOTHING). */
+    private List<Found> lookAllOnce(CachedMethod method, Type valueType, List<String> keys, String token) {
         List<Found> found = new ArrayList<>(Collections.nCopies(keys.size(), Found.NOTHING));
         if (!flushPending()) {
             return found;
@@ -177,7 +228,6 @@ final class SharedLevel {
                 redisKeys.add(namespace + keys.get(i));
             }
         }
-        String token = UUID.randomUUID().toString();
         List<StoredValue> stored = redisKeys.isEmpty() ? List.of() : store.lookupAll(redisKeys, token, LEASE_MILLIS);
         for (int i = 0; stored != null && i < stored.size(); i++) {
             StoredValue one = stored.get(i);

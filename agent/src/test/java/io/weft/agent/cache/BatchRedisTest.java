@@ -60,6 +60,11 @@ class BatchRedisTest {
         final int single;
 
         Instance(String id) {
+            this(id, Duration.ofSeconds(1));
+        }
+
+        /** @param leaseWait {@code weft.lease.wait} */
+        Instance(String id, Duration leaseWait) {
             ClassLoader loader = getClass().getClassLoader();
             BatchTemplate key = BatchTemplate.bind(Template.parse("price:{skus[*]}"), signature(), false);
             DeclaredMethod batchMethod = new DeclaredMethod(Prices.class.getName(), "prices", List.of("java.util.List"),
@@ -70,7 +75,7 @@ class BatchRedisTest {
             single = methods.register(method(singleMethod, (args, result) -> "price:" + args[0]));
             RedisStore store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker(id)));
             RedisConnector.awaitOpen(store, RedisConnector.OPEN_WAIT);
-            runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), NS, Duration.ofSeconds(1)), null, id,
+            runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), NS, leaseWait), null, id,
                     bound -> true);
         }
 
@@ -225,6 +230,38 @@ class BatchRedisTest {
 
         assertEquals(Map.of("x", 1, "yy", 2), one.prices(List.of("x", "yy")));
         assertEquals(List.of(List.of("x", "yy"), List.of("x")), one.bodyCalls, "x was not kept in L1 either");
+    }
+
+    @Test
+    void anElementThatAnotherInstanceIsLoadingIsAwaitedAndReadFromRedis() throws Exception {
+        Instance one = new Instance("one", Duration.ofSeconds(20));
+        redis.admin().set(NS + "price:zzz:weft-lease", "another instance", io.lettuce.core.SetArgs.Builder.px(30_000));
+        long scripts = redis.scriptCalls();
+        java.util.concurrent.CompletableFuture<Map<String, Integer>> batch = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> one.prices(List.of("zzz", "w")));
+        Await.until("the batch looks at zzz again", () -> redis.scriptCalls() - scripts >= 2);
+        // the other instance stores its value under its lease, as set-if-leased does
+        redis.admin().set(NS + "price:zzz", "26");
+        redis.admin().del(NS + "price:zzz:weft-lease");
+
+        assertEquals(Map.of("zzz", 26, "w", 1), batch.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(List.of("w")), one.bodyCalls, "zzz came from the other instance");
+        assertEquals(1, one.caches.find("price").stats().leaseWaits());
+        assertEquals(0, one.caches.find("price").stats().leaseWaitTimeouts());
+    }
+
+    @Test
+    void anElementWhoseLeaseIsNeverGivenBackIsLoadedAfterTheLeaseWaitAndNotStored() {
+        Instance one = new Instance("one", Duration.ofMillis(100));
+        redis.admin().set(NS + "price:zzz:weft-lease", "another instance", io.lettuce.core.SetArgs.Builder.px(30_000));
+
+        assertEquals(Map.of("zzz", 3, "w", 1), one.prices(List.of("zzz", "w")));
+
+        assertEquals(List.of(List.of("zzz", "w")), one.bodyCalls);
+        Await.until("w stored", () -> "1".equals(redis.admin().get(NS + "price:w")));
+        assertEquals(0, redis.admin().exists(NS + "price:zzz"), "zzz's lease is not ours: not stored");
+        assertEquals("another instance", redis.admin().get(NS + "price:zzz:weft-lease"));
+        assertEquals(1, one.caches.find("price").stats().leaseWaitTimeouts());
     }
 
     /**
