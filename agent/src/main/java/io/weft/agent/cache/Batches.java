@@ -60,34 +60,36 @@ final class Batches {
         if (elements == null) {
             return null;
         }
-        KeyRenderer element = batch.key().element();
-        Object[] one = args.clone();
         Map<Object, Object> found = new LinkedHashMap<>(Math.max(16, elements.size() * 4 / 3 + 1));
         Map<Object, CacheKey> missing = null;
         boolean absent = false;
-        for (Object e : elements) {
-            if (found.containsKey(e) || missing != null && missing.containsKey(e)) {
-                continue;
-            }
-            one[parameter.index()] = e;
-            CacheKey key = element.key(method.scope(), one);
-            CacheEntry entry = method.usesL1() ? l1.get(key) : null;
-            if (entry != null) {
-                entry.sampleHit();
-                absent |= entry.value() == null;
-                found.put(e, entry.value());
-            } else {
-                if (missing == null) {
-                    missing = new LinkedHashMap<>();
+        int index = parameter.index();
+        Object argument = args[index];
+        KeyRenderer element = batch.key().element();
+        try {
+            for (Object e : elements) {
+                args[index] = e; // each element renders in the argument's place, as a single-element method's would
+                CacheKey key = element.key(method.scope(), args);
+                CacheEntry entry = method.usesL1() ? l1.get(key) : null;
+                if (entry != null) {
+                    entry.sampleHit();
+                    absent |= entry.value() == null;
+                    found.put(e, entry.value());
+                } else {
+                    if (missing == null) {
+                        missing = new LinkedHashMap<>();
+                    }
+                    missing.putIfAbsent(e, key.stable());
                 }
-                missing.put(e, key.stable());
             }
+        } finally {
+            args[index] = argument;
         }
         if (missing == null) {
             method.cache().stats().recordBatch(found.size(), 0, 0, 0);
             return new Hit(absent ? BatchLoad.merge(elements, found) : found);
         }
-        return load(batch, args, new BatchLoad(elements, args[parameter.index()], found), missing, found.size());
+        return load(batch, args, new BatchLoad(elements, argument, found), missing, found.size());
     }
 
     private Token load(BatchMethod batch, Object[] args, BatchLoad load, Map<Object, CacheKey> missing, int l1Hits) {

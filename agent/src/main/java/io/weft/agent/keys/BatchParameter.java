@@ -77,11 +77,18 @@ public final class BatchParameter {
         return index;
     }
 
-    /** The elements of the call's argument in order (duplicates kept), or {@code null} when the argument is null. */
+    /**
+     * The elements of the call's argument in order (duplicates kept), or {@code null} when the argument is null: a
+     * list argument itself (not copied), else a list of its elements.
+     */
+    @SuppressWarnings("unchecked")
     public List<Object> elements(Object[] args) {
         Object argument = args[index];
         if (argument == null) {
             return null;
+        }
+        if (argument instanceof List<?>) {
+            return (List<Object>) argument;
         }
         if (kind == Kind.ARRAY) {
             int length = Array.getLength(argument);
