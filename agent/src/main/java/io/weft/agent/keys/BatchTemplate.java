@@ -44,7 +44,9 @@ public final class BatchTemplate implements KeyRenderer {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("template '" + template + "' uses " + placeholder + ": " + e.getMessage());
         }
-        Signature elements = new ElementSignature(signature, index, BatchParameter.elementType(type));
+        String argument = signature.elementTypeArgument(index);
+        Signature elements = new ElementSignature(signature, index,
+                argument != null ? argument : BatchParameter.elementType(type));
         return new BatchTemplate(parameter, TemplateBinder.bind(template.element(), elements, allowReturn));
     }
 
