@@ -247,6 +247,18 @@ final class Batches {
         }
     }
 
+    /**
+     * What the method returns when storing its result failed unexpectedly (the loads were abandoned): the values
+     * found before the body ran merged with the body's, as if nothing were cached.
+     */
+    Object uncached(BatchLoad load, Object result) {
+        Map<?, ?> loaded = result instanceof Map<?, ?> ? (Map<?, ?>) result : Collections.emptyMap();
+        for (Object element : load.toLoad()) {
+            load.found(element, valueOf(loaded, element));
+        }
+        return load.merged();
+    }
+
     /** After the body threw: the owned loads fail (their waiters run the method themselves) and their leases go. */
     void thrown(BatchMethod batch, BatchLoad load, Throwable thrown) {
         load.owned().values().forEach(Load::bodyReturned);

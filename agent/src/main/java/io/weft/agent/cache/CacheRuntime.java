@@ -272,7 +272,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return batches.exit(methods.batch(methodId), (BatchLoad) token, args, result);
         } catch (Throwable t) {
             reportFailure(methodId, t);
-            return result;
+            return batches.uncached((BatchLoad) token, result);
         }
     }
 
