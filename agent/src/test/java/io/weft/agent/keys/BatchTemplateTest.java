@@ -75,6 +75,24 @@ class BatchTemplateTest {
     }
 
     @Test
+    void anElementKeyEqualsTheSingleElementKeyByValueWithoutBuildingText() throws Exception {
+        BatchTemplate batch = bind("price:{skus[*]}", FakeSignature.named(Map.class, "skus", List.class));
+        KeyRenderer single = TemplateBinder.bind(Template.parse("price:{sku}"),
+                FakeSignature.named(Integer.class, "sku", Long.class), false);
+        CacheKey stored = batch.element().key(SCOPE, new Object[] {42L}).stable();
+        CacheKey probe = single.key(SCOPE, new Object[] {42L});
+
+        assertEquals(stored.hashCode(), probe.hashCode());
+        assertEquals(probe, stored);
+        assertEquals(stored, probe);
+        java.lang.reflect.Field text = CacheKey.class.getDeclaredField("text");
+        text.setAccessible(true);
+        assertNull(text.get(stored), "compared by value: no text built");
+        assertNull(text.get(probe));
+        assertEquals("price:42", probe.text());
+    }
+
+    @Test
     void arrayElementsKeepTheirTypeInTheKey() {
         UUID id = UUID.randomUUID();
         assertEquals(List.of("book:" + id), keys(bind("book:{ids[*]}", FakeSignature.named(Map.class, "ids",
