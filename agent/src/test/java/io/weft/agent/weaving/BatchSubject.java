@@ -18,10 +18,12 @@ import java.util.concurrent.TimeUnit;
 public class BatchSubject {
 
     /** What each body received: its batch argument itself (a list, a set or an array), or the single SKU. */
-    public final List<Object> calls = new ArrayList<>();
+    public final List<Object> calls = java.util.Collections.synchronizedList(new ArrayList<>());
     public int version;
     /** When set, the single-element method waits for it (a load in flight that a batch must join). */
     public volatile CountDownLatch hold;
+    /** When set, the list batch method waits for it (its loads stay in flight). */
+    public volatile CountDownLatch holdBatch;
 
     private Integer value(String sku) {
         return sku.startsWith("none") ? null : 100 * version + sku.length();
@@ -48,9 +50,23 @@ public class BatchSubject {
     }
 
     @CacheResult(key = "price:{skus[*]}", ttl = "1h")
-    public Map<String, Integer> prices(List<String> skus) {
+    public Map<String, Integer> prices(List<String> skus) throws InterruptedException {
         calls.add(skus);
+        CountDownLatch latch = holdBatch;
+        if (latch != null) {
+            latch.await(10, TimeUnit.SECONDS);
+        }
         return values(skus);
+    }
+
+    /** A static batch method, its parameter in slot 0. */
+    @CacheResult(key = "price:{0[*]}", ttl = "1h")
+    public static Map<String, Integer> staticPrices(String[] skus) {
+        Map<String, Integer> prices = new LinkedHashMap<>();
+        for (String sku : skus) {
+            prices.put(sku, -sku.length());
+        }
+        return prices;
     }
 
     @CacheResult(key = "price:{skus[*]}", ttl = "1h")

@@ -111,7 +111,8 @@ class BatchWeavingTest {
         for (Method method : subject.getClass().getMethods()) {
             if (method.getName().equals(name)) {
                 try {
-                    return method.invoke(subject, args);
+                    return method.invoke(java.lang.reflect.Modifier.isStatic(method.getModifiers()) ? null : subject,
+                            args);
                 } catch (InvocationTargetException e) {
                     throw e.getCause();
                 }
@@ -228,24 +229,12 @@ class BatchWeavingTest {
     void aBatchJoinsTheLoadOfAnElementThatAnotherCallHasInFlight() throws Throwable {
         CountDownLatch release = new CountDownLatch(1);
         subject.getClass().getField("hold").set(subject, release);
-        CompletableFuture<Object> single = CompletableFuture.supplyAsync(() -> {
-            try {
-                return call("price", "bb");
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        });
+        CompletableFuture<Object> single = new CompletableFuture<>();
+        caller(() -> single.complete(call("price", "bb")));
         Await.until("the single-element load is in flight", () -> runtime.loadsInFlight() == 1);
         subject.getClass().getField("hold").set(subject, null);
         CompletableFuture<Object> batch = new CompletableFuture<>();
-        Thread batchCaller = new Thread(() -> {
-            try {
-                batch.complete(call("prices", List.of("a", "bb")));
-            } catch (Throwable t) {
-                batch.completeExceptionally(t);
-            }
-        });
-        batchCaller.start();
+        Thread batchCaller = caller(() -> batch.complete(call("prices", List.of("a", "bb"))));
         Await.until("the batch waits for that load", () -> batchCaller.getState() == Thread.State.TIMED_WAITING);
         release.countDown();
 
@@ -253,6 +242,51 @@ class BatchWeavingTest {
         assertEquals(2, single.get(10, TimeUnit.SECONDS));
         assertEquals(List.of("bb", List.of("a")), calls(), "bb loaded once, by the single-element call");
         assertEquals(1, stats().batchJoinedElements());
+    }
+
+    @Test
+    void overlappingBatchesAndSingleCallsLoadEachElementOnce() throws Throwable {
+        CountDownLatch release = new CountDownLatch(1);
+        subject.getClass().getField("holdBatch").set(subject, release);
+        Thread first = caller(() -> call("prices", List.of("a", "bb")));
+        Await.until("the first batch loads a and bb", () -> runtime.loadsInFlight() == 2);
+        subject.getClass().getField("holdBatch").set(subject, null);
+        CompletableFuture<Object> second = new CompletableFuture<>();
+        Thread overlapping = caller(() -> second.complete(call("prices", List.of("bb", "ccc"))));
+        CompletableFuture<Object> single = new CompletableFuture<>();
+        Thread singleCaller = caller(() -> single.complete(call("price", "a")));
+        Await.until("both wait for the first batch", () -> overlapping.getState() == Thread.State.TIMED_WAITING
+                && singleCaller.getState() == Thread.State.TIMED_WAITING);
+        release.countDown();
+
+        assertEquals(prices("bb", 2, "ccc", 3), second.get(10, TimeUnit.SECONDS));
+        assertEquals(1, single.get(10, TimeUnit.SECONDS));
+        first.join(10_000);
+        assertEquals(List.of(List.of("a", "bb"), List.of("ccc")), calls(), "bb loaded once, a once");
+    }
+
+    @Test
+    void aStaticBatchMethodReadsItsArgumentFromSlotZero() throws Throwable {
+        assertEquals(prices("a", -1, "bb", -2), call("staticPrices", (Object) new String[] {"a", "bb"}));
+        assertEquals(prices("bb", -2, "ccc", -3), call("staticPrices", (Object) new String[] {"bb", "ccc"}));
+        assertEquals(-3, call("price", "ccc"), "the static method's entry, shared");
+    }
+
+    /** Starts a thread making one call; what it throws fails the test when its result is awaited. */
+    private Thread caller(ThrowingCall call) {
+        Thread thread = new Thread(() -> {
+            try {
+                call.run();
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        });
+        thread.start();
+        return thread;
+    }
+
+    private interface ThrowingCall {
+        void run() throws Throwable;
     }
 
     @Test
