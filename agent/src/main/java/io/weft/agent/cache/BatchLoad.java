@@ -46,11 +46,6 @@ final class BatchLoad extends Token {
         found.put(element, value);
     }
 
-    /** Whether {@code element} was found already, or is loaded by this call. */
-    boolean known(Object element) {
-        return found.containsKey(element) || owned.containsKey(element) || unowned.contains(element);
-    }
-
     /** Registers a load this call owns. */
     void own(Object element, Load load) {
         owned.put(element, load);
