@@ -1,14 +1,12 @@
 package io.weft.agent.cache;
 
 import io.weft.agent.keys.BatchTemplate;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 
 /**
  * A woven batch method (SPEC §13): a {@code @CacheResult} method whose key has a {@code [*]} placeholder and that
  * returns a {@code Map<E, V>} keyed by element. Each element is an entry of its own, rendered, cached and stored
  * as a single-element method of the same key template would do it: {@link #method()} describes that element
- * method (its key renders one element, its values are the {@code V}s).
+ * method (its key renders one element; its shape is {@link ResultShape#BATCH}: its values are the {@code V}s).
  */
 public final class BatchMethod {
 
@@ -31,11 +29,5 @@ public final class BatchMethod {
 
     BatchTemplate key() {
         return key;
-    }
-
-    /** The declared type of each element's value: {@code V} of the {@code Map<E, V>} the method returns. */
-    Type valueType() throws ReflectiveOperationException {
-        Type map = method.declared().valueType(ResultShape.PLAIN);
-        return map instanceof ParameterizedType ? ((ParameterizedType) map).getActualTypeArguments()[1] : Object.class;
     }
 }

@@ -162,6 +162,9 @@ final class Batches {
         SharedLevel shared = redis.awaitShared();
         Map<Object, Load> owned = load.owned();
         if (shared == null || owned.isEmpty()) {
+            if (shared == null && redis.connecting()) {
+                owned.values().forEach(Load::storeOnceConnected);
+            }
             load.started(null, now);
             return 0;
         }
@@ -169,12 +172,7 @@ final class Batches {
         CacheStats stats = method.cache().stats();
         List<String> keys = new ArrayList<>(owned.size());
         owned.values().forEach(mine -> keys.add(mine.key()));
-        List<SharedLevel.Found> found;
-        try {
-            found = shared.lookupAll(method, batch.valueType(), keys);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        List<SharedLevel.Found> found = shared.lookupAll(method, keys);
         String lease = null;
         int hits = 0;
         Iterator<Map.Entry<Object, Load>> it = owned.entrySet().iterator();
@@ -224,6 +222,9 @@ final class Batches {
                     } else {
                         released.add(mine.key());
                     }
+                } else if (kept && mine.storesOnceConnected()) {
+                    // kept before the load leaves the flights, so that an invalidation in between still marks it
+                    redis.storeOnceConnected(flights.deferred(), method, mine, value);
                 }
                 flights.complete(mine, entry);
                 load.found(m.getKey(), value);

@@ -7,7 +7,6 @@ import io.weft.agent.store.UnreadableValueException;
 import io.weft.agent.store.UnstorableValueException;
 import io.weft.agent.store.ValueCodec;
 import io.weft.agent.store.ValueCodecs;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -162,7 +161,7 @@ final class SharedLevel {
             return stored.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE;
         }
         try {
-            Object value = decode(method, method.declared().valueType(method.shape()), stored.value());
+            Object value = decode(method, stored.value());
             if (stored.stale()) {
                 return Found.stale(value, stored.remainingMillis(), stored.leased() ? token : null);
             }
@@ -173,24 +172,23 @@ final class SharedLevel {
     }
 
     /**
-     * {@link #lookup} of many keys of a batch method at once, all values read as {@code valueType}, every lease taken
-     * with one token: one script call (one per hash slot on a cluster). The keys that another instance is loading
+     * {@link #lookup} of many keys of a batch method at once, every lease taken with one token: one script call (one per hash slot on a cluster). The keys that another instance is loading
      * are looked at again, together, as {@link #lookup} does, until their values are there or their leases are free
      * (taken then), for at most {@code weft.lease.wait}; those still {@link Found#LEASED_ELSEWHERE} after it are
      * loaded by the caller without a lease.
      *
      * @return one {@link Found} per key, in order
      */
-    List<Found> lookupAll(CachedMethod method, Type valueType, List<String> keys) {
+    List<Found> lookupAll(CachedMethod method, List<String> keys) {
         String token = UUID.randomUUID().toString();
-        List<Found> found = lookAllOnce(method, valueType, keys, token);
+        List<Found> found = lookAllOnce(method, keys, token);
         List<Integer> waiting = leasedElsewhere(found, null);
         Backoff backoff = new Backoff(leaseWaitNanos);
         List<Integer> still = waiting;
         while (!still.isEmpty() && backoff.pause()) {
             List<String> again = new ArrayList<>(still.size());
             still.forEach(i -> again.add(keys.get(i)));
-            List<Found> next = lookAllOnce(method, valueType, again, token);
+            List<Found> next = lookAllOnce(method, again, token);
             for (int i = 0; i < still.size(); i++) {
                 found.set(still.get(i), next.get(i));
             }
@@ -215,7 +213,7 @@ final class SharedLevel {
     }
 
     /** One look at every key, leases taken with {@code token}; a key with a pending delete is not read (NOTHING). */
-    private List<Found> lookAllOnce(CachedMethod method, Type valueType, List<String> keys, String token) {
+    private List<Found> lookAllOnce(CachedMethod method, List<String> keys, String token) {
         List<Found> found = new ArrayList<>(Collections.nCopies(keys.size(), Found.NOTHING));
         if (!flushPending()) {
             return found;
@@ -233,22 +231,23 @@ final class SharedLevel {
             StoredValue one = stored.get(i);
             found.set(asked.get(i), one.value() == null
                     ? (one.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE)
-                    : decoded(method, valueType, redisKeys.get(i), one));
+                    : decoded(method, redisKeys.get(i), one));
         }
         return found;
     }
 
-    private Found decoded(CachedMethod method, Type valueType, String redisKey, StoredValue stored) {
+    private Found decoded(CachedMethod method, String redisKey, StoredValue stored) {
         try {
-            return new Found(true, decode(method, valueType, stored.value()), stored.remainingMillis(), null);
+            return new Found(true, decode(method, stored.value()), stored.remainingMillis(), null);
         } catch (UnreadableValueException | ReflectiveOperationException e) {
             return unreadable(method, redisKey, e);
         }
     }
 
-    private Object decode(CachedMethod method, Type type, byte[] stored) throws ReflectiveOperationException {
+    /** A stored value read as the method's value type. */
+    private Object decode(CachedMethod method, byte[] stored) throws ReflectiveOperationException {
         ValueCodec codec = codecs.of(method.declared().declaringClass());
-        return codec.decode(stored, type);
+        return codec.decode(stored, method.declared().valueType(method.shape()));
     }
 
     /** A value that cannot be read back as the method's type: counted, logged, deleted; a miss without a lease. */

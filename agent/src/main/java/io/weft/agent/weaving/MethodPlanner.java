@@ -134,7 +134,8 @@ final class MethodPlanner {
         if (name.isEmpty()) {
             name = defaultName(type, method, template);
         }
-        ResultShape shape = ResultShape.of(method.getReturnType().asErasure().getName());
+        ResultShape shape = template.eachIndex() >= 0 ? ResultShape.BATCH
+                : ResultShape.of(method.getReturnType().asErasure().getName());
         Duration ttl;
         Duration staleIfError;
         boolean enabled;

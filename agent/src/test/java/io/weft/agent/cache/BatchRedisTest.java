@@ -58,6 +58,8 @@ class BatchRedisTest {
         final List<List<String>> bodyCalls = new ArrayList<>();
         final int batch;
         final int single;
+        private final String id;
+        private final Duration leaseWait;
 
         Instance(String id) {
             this(id, Duration.ofSeconds(1));
@@ -65,24 +67,41 @@ class BatchRedisTest {
 
         /** @param leaseWait {@code weft.lease.wait} */
         Instance(String id, Duration leaseWait) {
+            this(id, leaseWait, true);
+        }
+
+        /** @param connected whether to connect Redis now; else it is being connected until {@link #connect} */
+        Instance(String id, Duration leaseWait, boolean connected) {
+            this.id = id;
+            this.leaseWait = leaseWait;
             ClassLoader loader = getClass().getClassLoader();
             BatchTemplate key = BatchTemplate.bind(Template.parse("price:{skus[*]}"), signature(), false);
             DeclaredMethod batchMethod = new DeclaredMethod(Prices.class.getName(), "prices", List.of("java.util.List"),
                     List.of("skus"), loader);
-            batch = methods.register(new BatchMethod(method(batchMethod, key.element()), key));
+            batch = methods.register(new BatchMethod(method(batchMethod, key.element(), ResultShape.BATCH), key));
             DeclaredMethod singleMethod = new DeclaredMethod(Prices.class.getName(), "price",
                     List.of("java.lang.String"), List.of("sku"), loader);
-            single = methods.register(method(singleMethod, (args, result) -> "price:" + args[0]));
+            single = methods.register(method(singleMethod, (args, result) -> "price:" + args[0], ResultShape.PLAIN));
+            if (connected) {
+                connect();
+            } else {
+                runtime.connecting(Duration.ofMillis(1));
+            }
+        }
+
+        /** Connects Redis as {@code RedisConnector} does, and stores what was loaded while it was being connected. */
+        void connect() {
             RedisStore store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker(id)));
             RedisConnector.awaitOpen(store, RedisConnector.OPEN_WAIT);
             runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), NS, leaseWait), null, id,
                     bound -> true);
+            runtime.sendDeferredStores();
         }
 
-        private CachedMethod method(DeclaredMethod declared, KeyRenderer key) {
+        private CachedMethod method(DeclaredMethod declared, KeyRenderer key, ResultShape shape) {
             return new CachedMethod(declared, caches.cache("price", true), key, scopes.of(getClass().getClassLoader()),
                     3_600_000,
-                    TimeUnit.HOURS.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false, 0);
+                    TimeUnit.HOURS.toNanos(1), false, true, shape, null, List.of(), false, 0);
         }
 
         /** A call as woven code makes it: the body (which records its argument) runs only with the missing SKUs. */
@@ -230,6 +249,19 @@ class BatchRedisTest {
 
         assertEquals(Map.of("x", 1, "yy", 2), one.prices(List.of("x", "yy")));
         assertEquals(List.of(List.of("x", "yy"), List.of("x")), one.bodyCalls, "x was not kept in L1 either");
+    }
+
+    @Test
+    void elementsLoadedWhileRedisIsBeingConnectedAreStoredOnceConnectedAndWhatRedisHoldsStays() {
+        redis.admin().set(NS + "price:a", "41");
+        Instance one = new Instance("one", Duration.ofSeconds(1), false);
+
+        assertEquals(Map.of("a", 1, "bb", 2), one.prices(List.of("a", "bb")), "Redis was not there yet");
+        one.connect();
+
+        Await.until("bb stored once connected", () -> "2".equals(redis.admin().get(NS + "price:bb")));
+        Await.until("no lease left", () -> redis.admin().keys(NS + "*weft-lease*").isEmpty());
+        assertEquals("41", redis.admin().get(NS + "price:a"), "what Redis held is neither replaced nor deleted");
     }
 
     @Test
