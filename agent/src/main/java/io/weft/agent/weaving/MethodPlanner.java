@@ -207,7 +207,7 @@ final class MethodPlanner {
         return returnType.isPrimitive() ? returnType.asErasure().asBoxed().getName() : returnType.getTypeName();
     }
 
-    static Template parse(String owner, String text) throws ConfigurationError {
+    private static Template parse(String owner, String text) throws ConfigurationError {
         if (text.isBlank()) {
             throw new ConfigurationError(owner, "empty key template");
         }
