@@ -77,7 +77,10 @@ final class BatchLoad extends Token {
         return new ArrayList<>(missing);
     }
 
-    /** Records that the body starts at {@code nowNanos}; {@code lease} is the token of the owned loads' leases, or null. */
+    /**
+     * Records that the body starts at {@code nowNanos}; {@code lease} is the token of the owned loads' leases, or
+     * null.
+     */
     void started(String lease, long nowNanos) {
         this.lease = lease;
         this.startNanos = nowNanos;
@@ -96,7 +99,7 @@ final class BatchLoad extends Token {
         return merge(elements, found);
     }
 
-    /** {@code values} of {@code elements} in their order, as a {@code LinkedHashMap}; absent and null values left out. */
+    /** {@code values} of {@code elements} in their order, as a {@code LinkedHashMap}; absent and null ones left out. */
     static Map<Object, Object> merge(List<Object> elements, Map<Object, Object> values) {
         Map<Object, Object> merged = new LinkedHashMap<>(Math.max(16, elements.size() * 4 / 3 + 1));
         for (Object element : elements) {

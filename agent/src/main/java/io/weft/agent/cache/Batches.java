@@ -215,7 +215,8 @@ final class Batches {
                 Object value = valueOf(loaded, m.getKey());
                 Load mine = m.getValue();
                 CacheEntry entry = l1.entry(value, method.l1TtlNanos(), stats);
-                boolean kept = (value != null || method.cacheNull()) && runtime.putUnlessInvalidated(method, mine, entry);
+                boolean kept = (value != null || method.cacheNull())
+                        && runtime.putUnlessInvalidated(method, mine, entry);
                 if (mine.lease() != null) {
                     if (kept) {
                         stored.put(mine.key(), value);

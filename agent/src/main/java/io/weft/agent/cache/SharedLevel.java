@@ -172,7 +172,8 @@ final class SharedLevel {
     }
 
     /**
-     * {@link #lookup} of many keys of a batch method at once, every lease taken with one token: one script call (one per hash slot on a cluster). The keys that another instance is loading
+     * {@link #lookup} of many keys of a batch method at once, every lease taken with one token: one script call
+     * (one per hash slot on a cluster). The keys that another instance is loading
      * are looked at again, together, as {@link #lookup} does, until their values are there or their leases are free
      * (taken then), for at most {@code weft.lease.wait}; those still {@link Found#LEASED_ELSEWHERE} after it are
      * loaded by the caller without a lease.

@@ -42,7 +42,8 @@ public final class BatchTemplate implements KeyRenderer {
         try {
             parameter = BatchParameter.of(index, type);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("template '" + template + "' uses " + placeholder + ": " + e.getMessage());
+            throw new IllegalArgumentException("template '" + template + "' uses " + placeholder + ": "
+                    + e.getMessage());
         }
         String argument = signature.elementTypeArgument(index);
         Signature elements = new ElementSignature(signature, index,

@@ -8,7 +8,6 @@ import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.bootstrap.Token;
 import io.weft.agent.keys.BatchTemplate;
 import io.weft.agent.keys.KeyRenderer;
-import io.weft.agent.keys.Signature;
 import io.weft.agent.keys.Template;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
@@ -75,7 +74,8 @@ class BatchRedisTest {
             this.id = id;
             this.leaseWait = leaseWait;
             ClassLoader loader = getClass().getClassLoader();
-            BatchTemplate key = BatchTemplate.bind(Template.parse("price:{skus[*]}"), signature(), false);
+            BatchTemplate key = BatchTemplate.bind(Template.parse("price:{skus[*]}"), new ListParameter("skus", null),
+                    false);
             DeclaredMethod batchMethod = new DeclaredMethod(Prices.class.getName(), "prices", List.of("java.util.List"),
                     List.of("skus"), loader);
             batch = methods.register(new BatchMethod(method(batchMethod, key.element(), ResultShape.BATCH), key));
@@ -142,39 +142,6 @@ class BatchRedisTest {
     @AfterEach
     void stop() throws Exception {
         closer.close();
-    }
-
-    private static Signature signature() {
-        return new Signature() {
-            @Override
-            public int parameterCount() {
-                return 1;
-            }
-
-            @Override
-            public String parameterName(int index) {
-                return "skus";
-            }
-
-            @Override
-            public String parameterType(int index) {
-                return "java.util.List";
-            }
-
-            @Override
-            public String returnType() {
-                return "java.util.Map";
-            }
-
-            @Override
-            public void checkPath(String typeName, List<String> path) {
-            }
-
-            @Override
-            public ClassLoader classLoader() {
-                return BatchRedisTest.class.getClassLoader();
-            }
-        };
     }
 
     private static Map<String, Integer> lengths(List<String> skus) {
