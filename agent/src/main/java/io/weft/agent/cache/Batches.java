@@ -251,14 +251,18 @@ final class Batches {
 
     /**
      * What the method returns when storing its result failed unexpectedly (the loads were abandoned): the values
-     * found before the body ran merged with the body's, as if nothing were cached.
+     * found before the body ran merged with the body's, as if nothing were cached; failing that, the body's own.
      */
     Object uncached(BatchLoad load, Object result) {
-        Map<?, ?> loaded = result instanceof Map<?, ?> ? (Map<?, ?>) result : Collections.emptyMap();
-        for (Object element : load.toLoad()) {
-            load.found(element, valueOf(loaded, element));
+        try {
+            Map<?, ?> loaded = result instanceof Map<?, ?> ? (Map<?, ?>) result : Collections.emptyMap();
+            for (Object element : load.toLoad()) {
+                load.found(element, valueOf(loaded, element));
+            }
+            return load.merged();
+        } catch (RuntimeException e) {
+            return result; // never break the application: its method's own map, without the cached elements
         }
-        return load.merged();
     }
 
     /** After the body threw: the owned loads fail (their waiters run the method themselves) and their leases go. */
