@@ -66,6 +66,21 @@ public class Broken {
         return ran("returnInTag", id);
     }
 
+    @CacheResult(key = "ce:each:{id[*]}")
+    public java.util.Map<String, String> eachOnAString(String id) {
+        return java.util.Map.of(id, ran("eachOnAString", id));
+    }
+
+    @CacheResult(key = "ce:each:{a[*]}:{b[*]}")
+    public java.util.Map<String, String> twoEach(java.util.List<String> a, java.util.List<String> b) {
+        return java.util.Map.of("x", ran("twoEach", ""));
+    }
+
+    @CacheResult(key = "ce:each:{ids[*]}")
+    public java.util.List<String> eachNotAMap(java.util.List<String> ids) {
+        return java.util.List.of(ran("eachNotAMap", ""));
+    }
+
     @CacheResult(key = "ce:fine:{id}")
     public String fine(String id) {
         return ran("fine", id);
@@ -84,6 +99,9 @@ public class Broken {
             b.returnInTag("x");
             b.spaceText("7");
             b.spaceNumber(7);
+            b.eachOnAString("x");
+            b.twoEach(java.util.List.of("x"), java.util.List.of("y"));
+            b.eachNotAMap(java.util.List.of("x"));
             b.fine("x");
             repository.find("x");
         }

@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the whole JMH suite the way docs/benchmarks.md reports it and writes one JMH JSON file: the L1
- * hit benchmarks with 1 and 2 threads, the miss path with 1 thread, every fork started with
+ * hit benchmarks with 1 and 2 threads, the batch hit (issue 16) and the miss path with 1 thread, every fork started with
  * {@code -javaagent:<weft-agent.jar>} (the same JVM for every variant; only {@code WeftBooks} carries a
  * Weft annotation, so nothing else is woven) and with JMH's GC profiler for bytes per operation.
  *
@@ -36,6 +36,7 @@ public final class Suite {
 
     private static final String L1_HIT = "io\\.weft\\.benchmarks\\.l1\\.L1Hit\\.";
     private static final String L1_SHAPES = "io\\.weft\\.benchmarks\\.l1\\.L1HitShapes\\.";
+    private static final String L1_BATCH = "io\\.weft\\.benchmarks\\.l1\\.L1BatchHit\\.";
     private static final String MISS = "io\\.weft\\.benchmarks\\.miss\\.Miss\\.";
     private static final String L2_HIT = "io\\.weft\\.benchmarks\\.l2\\.L2Hit\\.";
 
@@ -78,6 +79,7 @@ public final class Suite {
         List<RunResult> results = new ArrayList<>();
         results.addAll(run(L1_HIT, only, 1, smoke, javaagent));
         results.addAll(run(L1_SHAPES, only, 1, smoke, javaagent));
+        results.addAll(run(L1_BATCH, only, 1, smoke, javaagent));
         if (!smoke) {
             results.addAll(run(L1_HIT, only, 2, false, javaagent));
             results.addAll(run(L1_SHAPES, only, 2, false, javaagent));

@@ -31,7 +31,7 @@ class ConfigurationErrorsTest {
             assertEquals("1", checks.get("fine.runs"), "the correct method is still cached");
             assertEquals("1", checks.get("spaceText.runs"), "the first claim of a key space is woven");
             for (String broken : List.of("unknownParameter", "voidMethod", "badTtl", "badTemplate", "returnInKey",
-                    "badPath", "spaceNumber", "returnInTag")) {
+                    "badPath", "spaceNumber", "returnInTag", "eachOnAString", "twoEach", "eachNotAMap")) {
                 assertEquals("2", checks.get(broken + ".runs"), broken + " must run uncached");
             }
             List<String> errors = app.stderr().stream().filter(l -> l.contains("configuration error")).toList();
@@ -44,7 +44,10 @@ class ConfigurationErrorsTest {
             assertError(errors, "app.Broken#returnInTag", "{return}");
             assertError(errors, "app.Broken#spaceNumber", "app.Broken#spaceText");
             assertError(errors, "app.Broken$Repository#find", "abstract");
-            assertEquals(9, errors.size(), String.join("\n", errors));
+            assertError(errors, "app.Broken#eachOnAString", "needs a List, Set, Collection, Iterable or an array");
+            assertError(errors, "app.Broken#twoEach", "only one placeholder may end in [*]");
+            assertError(errors, "app.Broken#eachNotAMap", "must return a Map");
+            assertEquals(12, errors.size(), String.join("\n", errors));
         }
     }
 

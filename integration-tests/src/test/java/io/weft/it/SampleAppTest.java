@@ -53,6 +53,29 @@ class SampleAppTest {
     }
 
     @Test
+    void booksByIdsLoadOnlyTheBooksCachedNowhereAndShareEntriesWithSingleBooks() throws Exception {
+        String willows = "a1ce0000-0000-0000-0000-000000000003";
+        String garden = "a1ce0000-0000-0000-0000-000000000005";
+        String heidi = "b0b00000-0000-0000-0000-000000000004";
+        app.get("/api/v1/storybook/books/" + willows + "?user=" + ALICE);
+        long batches = app.bodyRuns("getBooksByIds");
+        long singles = app.bodyRuns("getBook");
+
+        String both = app.get("/api/v1/storybook/books?user=" + ALICE + "&ids=" + garden + "," + willows + "," + heidi);
+
+        assertTrue(both.indexOf("The Secret Garden") < both.indexOf("The Wind in the Willows")
+                && both.indexOf("The Secret Garden") >= 0, "in the order asked: " + both);
+        assertFalse(both.contains("Heidi"), "Bob's book is not shown to Alice");
+        assertEquals(batches + 1, app.bodyRuns("getBooksByIds"));
+        app.get("/api/v1/storybook/books?user=" + ALICE + "&ids=" + willows + "," + garden);
+        app.get("/api/v1/storybook/books?user=" + BOB + "&ids=" + heidi);
+        app.get("/api/v1/storybook/books/" + garden + "?user=" + ALICE);
+        assertEquals(batches + 1, app.bodyRuns("getBooksByIds"), "every book cached: no query");
+        assertEquals(singles, app.bodyRuns("getBook"), "the single book read the batch's entry");
+        assertEquals(400, app.send("GET", "/api/v1/storybook/books?user=" + ALICE + "&ids=x", null).statusCode());
+    }
+
+    @Test
     void anUpdateEvictsTheBookAndTheList() throws Exception {
         String bookId = field(app.get("/api/v1/storybook/books?user=" + ALICE), "id");
         app.get("/api/v1/storybook/books/" + bookId + "?user=" + ALICE);

@@ -53,6 +53,18 @@ public final class Dispatch {
         throw (T) thrown;
     }
 
+    /** See {@link Handler#enterBatch}. */
+    public static Object enterBatch(int methodId, Object[] args) {
+        Handler h = handler;
+        return h == null ? null : h.enterBatch(methodId, args);
+    }
+
+    /** See {@link Handler#exitBatch}: what the batch method returns. */
+    public static Object exitBatch(int methodId, Object token, Object[] args, Object result) {
+        Handler h = handler;
+        return h == null ? result : h.exitBatch(methodId, (Token) token, args, result);
+    }
+
     /** See {@link Handler#invalidate}. */
     public static void invalidate(int methodId, Object[] args, Object result) {
         Handler h = handler;

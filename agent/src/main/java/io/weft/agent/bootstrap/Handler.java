@@ -26,6 +26,28 @@ public interface Handler {
     Hit exitThrown(int methodId, Token token, Object[] args, Throwable thrown);
 
     /**
+     * Called on entry to a batch {@code @CacheResult} method (a key with {@code [*]}, returning a {@code Map}).
+     *
+     * @return a {@link Hit} whose value (the map of every element) is returned without running the method; another
+     *     {@link Token} for {@link #exitBatch}, having put the elements still missing in place of the batch argument
+     *     in {@code args} (the woven code passes that argument to the body); or {@code null} (this default): run it
+     *     uncached
+     */
+    default Token enterBatch(int methodId, Object[] args) {
+        return null;
+    }
+
+    /**
+     * Called when a batch method that was not skipped returns {@code result}.
+     *
+     * @return what the method returns instead: the values of every element the caller asked for ({@code result}
+     *     itself by default)
+     */
+    default Object exitBatch(int methodId, Token token, Object[] args, Object result) {
+        return result;
+    }
+
+    /**
      * Called for an {@code @InvalidateCache}-only method: on entry when it invalidates before the
      * invocation, otherwise after a successful return with the method's result.
      */

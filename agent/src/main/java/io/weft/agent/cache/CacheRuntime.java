@@ -35,9 +35,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final long maxWaitNanos;
     private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
+    private final LongAdder tagInvalidationsReceived = new LongAdder();
     private volatile long firstLookupNanos;
     private volatile WarmStart warm;
     private final LongAdder invalidationsReplayed = new LongAdder();
+    private final Batches batches;
 
     /**
      * @param l1TtlNanos the longest an L1 entry lives ({@code weft.l1.ttl})
@@ -53,6 +55,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
         this.maxWaitNanos = maxWait.toNanos();
+        this.batches = new Batches(this, l1, flights, redis, invalidator, ticker, maxWaitNanos);
         scopes.whenCollected(this::forget);
         FirstCallWarmUp.run(l1, flights, ticker);
     }
@@ -273,7 +276,38 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     @Override
+    public Token enterBatch(int methodId, Object[] args) {
+        try {
+            return batches.enter(methods.batch(methodId), args);
+        } catch (Throwable t) {
+            reportFailure(methodId, t);
+            return null;
+        }
+    }
+
+    @Override
+    public Object exitBatch(int methodId, Token token, Object[] args, Object result) {
+        if (!(token instanceof BatchLoad)) {
+            return result;
+        }
+        try {
+            return batches.exit(methods.batch(methodId), (BatchLoad) token, args, result);
+        } catch (Throwable t) {
+            reportFailure(methodId, t);
+            return batches.uncached((BatchLoad) token, result);
+        }
+    }
+
+    @Override
     public Hit exitThrown(int methodId, Token token, Object[] args, Throwable thrown) {
+        if (token instanceof BatchLoad) {
+            try {
+                batches.thrown(methods.batch(methodId), (BatchLoad) token, thrown);
+            } catch (Throwable t) {
+                reportFailure(methodId, t);
+            }
+            return null;
+        }
         if (!(token instanceof Load)) {
             return null;
         }
@@ -368,7 +402,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      *
      * @return whether the entry was kept: put (or, without L1, not invalidated)
      */
-    private boolean putUnlessInvalidated(CachedMethod method, Load load, CacheEntry entry) {
+    boolean putUnlessInvalidated(CachedMethod method, Load load, CacheEntry entry) {
         boolean kept = method.usesL1() ? l1.putUnless(load.cacheKey(), entry, load::invalidated) : !load.invalidated();
         if (!kept) {
             method.cache().stats().recordStaleStoreDiscarded();
@@ -446,6 +480,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             shared.evict(List.of(), List.of(), tags);
         }
         tags.forEach(invalidator::evictLocalTag);
+        tagInvalidationsReceived.add(tags.size());
         invalidationsReceived.increment();
     }
 
@@ -506,6 +541,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /** Invalidations this instance made (each one event). */
     public long invalidationsSent() {
         return invalidator.sent();
+    }
+
+    /** Tags this instance's {@code @InvalidateCache(tags)} evicted. */
+    public long tagInvalidationsSent() {
+        return invalidator.tagsSent();
+    }
+
+    /** Tags of events from other instances and services that this instance evicted. */
+    public long tagInvalidationsReceived() {
+        return tagInvalidationsReceived.sum();
     }
 
     /** Invalidation events from other instances and services that this instance applied. */

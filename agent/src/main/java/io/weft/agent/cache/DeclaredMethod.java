@@ -46,13 +46,15 @@ public final class DeclaredMethod {
 
     /**
      * The declared type of the cached value: the return type, or its type argument for
-     * {@code Optional}, {@code CompletableFuture} and {@code CompletionStage}. The method is found by
-     * reflection on first use and kept by its class, never strongly by Weft (SPEC §10).
+     * {@code Optional}, {@code CompletableFuture} and {@code CompletionStage}, or {@code V} of a batch method's
+     * {@code Map<E, V>}. The method is found by reflection on first use and kept by its class, never strongly by
+     * Weft (SPEC §10).
      */
     public Type valueType(ResultShape shape) throws ReflectiveOperationException {
         Type type = method.get().getGenericReturnType();
         if (shape != ResultShape.PLAIN) {
-            type = type instanceof ParameterizedType ? ((ParameterizedType) type).getActualTypeArguments()[0]
+            type = type instanceof ParameterizedType
+                    ? ((ParameterizedType) type).getActualTypeArguments()[shape == ResultShape.BATCH ? 1 : 0]
                     : Object.class;
         }
         return type;

@@ -21,6 +21,7 @@ final class Invalidator {
     private final SingleFlight flights;
     private final SharedLevelConnection redis;
     private final LongAdder sent = new LongAdder();
+    private final LongAdder tagsSent = new LongAdder();
 
     Invalidator(LocalCache l1, SingleFlight flights, SharedLevelConnection redis) {
         this.l1 = l1;
@@ -51,6 +52,7 @@ final class Invalidator {
             redis.publish(rendered);
         }
         sent.increment();
+        tagsSent.add(rendered.tags.size());
     }
 
     /**
@@ -113,6 +115,11 @@ final class Invalidator {
     /** Invalidations this instance made (each one event). */
     long sent() {
         return sent.sum();
+    }
+
+    /** Tags this instance's invalidations evicted. */
+    long tagsSent() {
+        return tagsSent.sum();
     }
 
     private static Map<String, Object> argumentsByName(List<String> names, Object[] args) {

@@ -13,11 +13,20 @@ public final class MethodTable {
 
     private volatile CachedMethod[] cached = new CachedMethod[0];
     private volatile Invalidation[] invalidations = new Invalidation[0];
+    private volatile BatchMethod[] batches = new BatchMethod[0];
 
     /** Registers a {@code @CacheResult} method and returns its id. */
     public synchronized int register(CachedMethod method) {
         int id = grow();
         cached[id] = method;
+        return id;
+    }
+
+    /** Registers a batch {@code @CacheResult} method (SPEC §13) and returns its id. */
+    public synchronized int register(BatchMethod method) {
+        int id = grow();
+        batches[id] = method;
+        cached[id] = method.method();
         return id;
     }
 
@@ -32,6 +41,7 @@ public final class MethodTable {
         int id = cached.length;
         CachedMethod[] c = Arrays.copyOf(cached, id + 1);
         Invalidation[] i = Arrays.copyOf(invalidations, id + 1);
+        batches = Arrays.copyOf(batches, id + 1);
         invalidations = i;
         cached = c;
         return id;
@@ -39,6 +49,10 @@ public final class MethodTable {
 
     CachedMethod cached(int id) {
         return cached[id];
+    }
+
+    BatchMethod batch(int id) {
+        return batches[id];
     }
 
     Invalidation invalidation(int id) {
@@ -52,15 +66,18 @@ public final class MethodTable {
     public synchronized void forgetCollected() {
         CachedMethod[] c = cached.clone();
         Invalidation[] i = invalidations.clone();
+        BatchMethod[] b = batches.clone();
         for (int id = 0; id < c.length; id++) {
             if (c[id] != null && c[id].declared().loaderCollected()) {
                 c[id] = null;
+                b[id] = null;
             }
             if (i[id] != null && i[id].declared().loaderCollected()) {
                 i[id] = null;
             }
         }
         invalidations = i;
+        batches = b;
         cached = c;
     }
 

@@ -44,6 +44,22 @@ public enum ResultShape {
         Hit hit(CacheEntry entry) {
             return new Hit(CompletableFuture.completedFuture(entry.value()));
         }
+    },
+
+    /**
+     * A batch method's {@code Map<E, V>} (SPEC §13): each element's {@code V} is an entry of its own, stored and read
+     * as that type; the map itself is merged by the runtime, never cached.
+     */
+    BATCH {
+        @Override
+        Object unwrap(Object result) {
+            throw new UnsupportedOperationException("a batch method's map is merged, not cached");
+        }
+
+        @Override
+        Hit hit(CacheEntry entry) {
+            throw new UnsupportedOperationException("a batch method's map is merged, not cached");
+        }
     };
 
     abstract Object unwrap(Object result);

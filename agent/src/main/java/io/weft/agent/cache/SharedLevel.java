@@ -2,17 +2,16 @@ package io.weft.agent.cache;
 
 import io.lettuce.core.KeyValue;
 import io.weft.agent.log.WeftLog;
-import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.StoredValue;
 import io.weft.agent.store.UnreadableValueException;
 import io.weft.agent.store.UnstorableValueException;
 import io.weft.agent.store.ValueCodec;
 import io.weft.agent.store.ValueCodecs;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,23 +111,38 @@ final class SharedLevel {
         if (found != Found.LEASED_ELSEWHERE || method.shape() == ResultShape.FUTURE) {
             return found;
         }
-        long deadline = System.nanoTime() + leaseWaitNanos;
-        long pause = FIRST_POLL_NANOS;
-        try {
-            while (found == Found.LEASED_ELSEWHERE) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
-                pause = Math.min(pause * 2, LAST_POLL_NANOS);
-                found = lookOnce(method, key, tags);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Backoff backoff = new Backoff(leaseWaitNanos);
+        while (found == Found.LEASED_ELSEWHERE && backoff.pause()) {
+            found = lookOnce(method, key, tags);
         }
         method.cache().stats().recordLeaseWait(found != Found.LEASED_ELSEWHERE);
         return found;
+    }
+
+    /** The pauses between looks at keys another instance is loading: 2 ms, doubling up to 50 ms, until a deadline. */
+    private static final class Backoff {
+        private final long deadline;
+        private long pause = FIRST_POLL_NANOS;
+
+        Backoff(long waitNanos) {
+            this.deadline = System.nanoTime() + waitNanos;
+        }
+
+        /** Sleeps the next pause; false (without sleeping) once the deadline has passed or when interrupted. */
+        boolean pause() {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            pause = Math.min(pause * 2, LAST_POLL_NANOS);
+            return true;
+        }
     }
 
     /**
@@ -159,20 +173,8 @@ final class SharedLevel {
             }
             return new Found(true, value, stored.remainingMillis(), null);
         } catch (UnreadableValueException | ReflectiveOperationException e) {
-            method.cache().stats().recordL2Unreadable();
-            WeftLog.warnRateLimited("l2.unreadable:" + method.declared().owner(), "a value of "
-                    + method.declared().owner() + " in Redis cannot be read back (" + e.getMessage()
-                    + "); it is deleted and loaded again");
-            store.delete(redisKey);
-            return Found.NOTHING;
+            return unreadable(method, redisKey, e);
         }
-    }
-
-    private Object decode(CachedMethod method, byte[] stored) throws UnreadableValueException,
-            ReflectiveOperationException {
-        Type type = method.declared().valueType(method.shape());
-        ValueCodec codec = codecs.of(method.declared().declaringClass());
-        return codec.decode(stored, type);
     }
 
     /** Records the most-hit keys of {@code cache} ({@code weft.warm}), keeping the {@code keep} with the most hits. */
@@ -203,28 +205,147 @@ final class SharedLevel {
     }
 
     /**
+     * {@link #lookup} of many keys of a batch method at once, every lease taken with one token: one script call
+     * (one per hash slot on a cluster). The keys that another instance is loading
+     * are looked at again, together, as {@link #lookup} does, until their values are there or their leases are free
+     * (taken then), for at most {@code weft.lease.wait}; those still {@link Found#LEASED_ELSEWHERE} after it are
+     * loaded by the caller without a lease.
+     *
+     * @return one {@link Found} per key, in order
+     */
+    List<Found> lookupAll(CachedMethod method, List<String> keys) {
+        String token = UUID.randomUUID().toString();
+        List<Found> found = lookAllOnce(method, keys, token);
+        List<Integer> waiting = leasedElsewhere(found, null);
+        Backoff backoff = new Backoff(leaseWaitNanos);
+        List<Integer> still = waiting;
+        while (!still.isEmpty() && backoff.pause()) {
+            List<String> again = new ArrayList<>(still.size());
+            still.forEach(i -> again.add(keys.get(i)));
+            List<Found> next = lookAllOnce(method, again, token);
+            for (int i = 0; i < still.size(); i++) {
+                found.set(still.get(i), next.get(i));
+            }
+            still = leasedElsewhere(found, still);
+        }
+        for (int i : waiting) {
+            method.cache().stats().recordLeaseWait(found.get(i) != Found.LEASED_ELSEWHERE);
+        }
+        return found;
+    }
+
+    /** The indexes (among {@code among}, or all when null) whose keys another instance is loading. */
+    private static List<Integer> leasedElsewhere(List<Found> found, List<Integer> among) {
+        List<Integer> waiting = new ArrayList<>();
+        for (int i = 0; i < (among == null ? found.size() : among.size()); i++) {
+            int index = among == null ? i : among.get(i);
+            if (found.get(index) == Found.LEASED_ELSEWHERE) {
+                waiting.add(index);
+            }
+        }
+        return waiting;
+    }
+
+    /** One look at every key, leases taken with {@code token}; a key with a pending delete is not read (NOTHING). */
+    private List<Found> lookAllOnce(CachedMethod method, List<String> keys, String token) {
+        List<Found> found = new ArrayList<>(Collections.nCopies(keys.size(), Found.NOTHING));
+        if (!flushPending()) {
+            return found;
+        }
+        List<Integer> asked = new ArrayList<>(keys.size());
+        List<String> redisKeys = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            if (!isPending(keys.get(i))) {
+                asked.add(i);
+                redisKeys.add(namespace + keys.get(i));
+            }
+        }
+        List<StoredValue> stored = redisKeys.isEmpty() ? List.of() : store.lookupAll(redisKeys, token, LEASE_MILLIS);
+        for (int i = 0; stored != null && i < stored.size(); i++) {
+            StoredValue one = stored.get(i);
+            found.set(asked.get(i), one.value() == null
+                    ? (one.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE)
+                    : decoded(method, redisKeys.get(i), one));
+        }
+        return found;
+    }
+
+    private Found decoded(CachedMethod method, String redisKey, StoredValue stored) {
+        try {
+            return new Found(true, decode(method, stored.value()), stored.remainingMillis(), null);
+        } catch (UnreadableValueException | ReflectiveOperationException e) {
+            return unreadable(method, redisKey, e);
+        }
+    }
+
+    /** A stored value read as the method's value type. */
+    private Object decode(CachedMethod method, byte[] stored) throws ReflectiveOperationException {
+        ValueCodec codec = codecs.of(method.declared().declaringClass());
+        return codec.decode(stored, method.declared().valueType(method.shape()));
+    }
+
+    /** A value that cannot be read back as the method's type: counted, logged, deleted; a miss without a lease. */
+    private Found unreadable(CachedMethod method, String redisKey, Exception e) {
+        method.cache().stats().recordL2Unreadable();
+        WeftLog.warnRateLimited("l2.unreadable:" + method.declared().owner(), "a value of "
+                + method.declared().owner() + " in Redis cannot be read back (" + e.getMessage()
+                + "); it is deleted and loaded again");
+        store.delete(redisKey);
+        return Found.NOTHING;
+    }
+
+    /**
      * Writes a loaded value under the lease its lookup took ({@code SET … PX ttl}), without waiting; a value
      * that cannot be written releases the lease.
      */
     void store(CachedMethod method, String key, Object value, String lease) {
-        CacheStats stats = method.cache().stats();
-        byte[] json;
-        try {
-            json = codecs.of(method.declared().declaringClass()).encode(value);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        } catch (UnstorableValueException e) {
-            stats.recordL2NotStored();
-            if (e.reason() != UnstorableValueException.Reason.TOO_LARGE
-                    && unserializable.add(method.declared().owner())) {
-                WeftLog.warn("values of " + method.declared().owner() + " cannot be written as JSON ("
-                        + e.getMessage() + "); they are cached in L1 only");
-            }
+        byte[] json = encode(method, value);
+        if (json == null) {
             release(key, lease);
             return;
         }
         String redisKey = namespace + key;
         store.setIfLeased(redisKey, json, method.redisTtlMillis(), store.leaseKey(redisKey), lease);
+    }
+
+    /**
+     * {@link #store} and {@link #release} of many keys of one batch call, whose lookup took their leases with
+     * {@code lease}, without waiting: one script call (one per hash slot on a cluster).
+     *
+     * @param stored the values to store by key (a value may be null: {@code cacheNull})
+     * @param released the keys whose leases are given up
+     */
+    void storeAll(CachedMethod method, Map<String, Object> stored, List<String> released, String lease) {
+        List<String> redisKeys = new ArrayList<>(stored.size() + released.size());
+        List<byte[]> values = new ArrayList<>(stored.size() + released.size());
+        stored.forEach((key, value) -> {
+            redisKeys.add(namespace + key);
+            values.add(encode(method, value));
+        });
+        for (String key : released) {
+            redisKeys.add(namespace + key);
+            values.add(null);
+        }
+        if (!redisKeys.isEmpty()) {
+            store.settleAll(redisKeys, lease, method.redisTtlMillis(), values);
+        }
+    }
+
+    /** The value as stored in Redis, or null (counted, and warned once per method) when it cannot be stored. */
+    private byte[] encode(CachedMethod method, Object value) {
+        try {
+            return codecs.of(method.declared().declaringClass()).encode(value);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        } catch (UnstorableValueException e) {
+            method.cache().stats().recordL2NotStored();
+            if (e.reason() != UnstorableValueException.Reason.TOO_LARGE
+                    && unserializable.add(method.declared().owner())) {
+                WeftLog.warn("values of " + method.declared().owner() + " cannot be written as JSON ("
+                        + e.getMessage() + "); they are cached in L1 only");
+            }
+            return null;
+        }
     }
 
     /** Renews a sliding entry's TTL in Redis ({@code PEXPIRE}), without waiting. */

@@ -30,6 +30,11 @@ final class SingleFlight {
         return loads.putIfAbsent(mine.cacheKey(), mine);
     }
 
+    /** The load of {@code key} in flight, or {@code null}. */
+    Load inFlight(CacheKey key) {
+        return loads.get(key);
+    }
+
     /** Completes a load with its entry and removes it. */
     void complete(Load load, CacheEntry entry) {
         load.complete(entry);

@@ -12,8 +12,9 @@ import java.util.Set;
 /**
  * The key templates of {@code weft.events.<type>} (SPEC §4, §6), rendered against the payload of foreign
  * events: {@code {book_id}} is the payload field {@code book_id}, {@code {book.id}} the field {@code id}
- * of the object in field {@code book}; values render as in keys ({@link Values#render}). A template
- * naming a field the payload lacks is skipped for that event and logged (rate-limited).
+ * of the object in field {@code book}; values render as in keys ({@link Values#render}); {@code {skus[*]}} renders
+ * one key per element of the array in field {@code skus}. A template naming a field the payload lacks is skipped
+ * for that event and logged (rate-limited).
  */
 public final class ForeignEventMapping {
 
@@ -56,7 +57,10 @@ public final class ForeignEventMapping {
         return templatesByType.keySet();
     }
 
-    /** The keys (without namespace) that an event of {@code type} with {@code payload} evicts; empty when unmapped. */
+    /**
+     * The keys (without namespace) that an event of {@code type} with {@code payload} evicts; empty when unmapped. A
+     * placeholder ending in {@code [*]} over a payload array renders one key per element (SPEC §13).
+     */
     public List<String> render(String type, Map<String, Object> payload) {
         List<Template> templates = templatesByType.get(type);
         if (templates == null) {
@@ -64,31 +68,56 @@ public final class ForeignEventMapping {
         }
         List<String> keys = new ArrayList<>(templates.size());
         for (Template template : templates) {
-            String key = render(template, payload);
-            if (key != null) {
-                keys.add(key);
+            int each = template.eachIndex();
+            Object elements = each < 0 ? null : field(template, template.placeholders().get(each), payload);
+            if (elements instanceof List<?>) {
+                for (Object element : (List<?>) elements) {
+                    addRendered(keys, template, payload, element);
+                }
+            } else if (elements != MISSING) {
+                addRendered(keys, template, payload, elements);
             }
         }
         return keys;
     }
 
-    private static String render(Template template, Map<String, Object> payload) {
+    /** What {@link #field} answers for a field the payload lacks (it logs that). */
+    private static final Object MISSING = new Object();
+
+    private static void addRendered(List<String> keys, Template template, Map<String, Object> payload, Object element) {
+        String key = render(template, payload, element);
+        if (key != null) {
+            keys.add(key);
+        }
+    }
+
+    /** The key, the {@code [*]} placeholder (if any) rendering {@code element}; null when a field is missing. */
+    private static String render(Template template, Map<String, Object> payload, Object element) {
         StringBuilder key = new StringBuilder(template.literalPrefix());
         List<Template.Placeholder> placeholders = template.placeholders();
         for (int i = 0; i < placeholders.size(); i++) {
             Template.Placeholder placeholder = placeholders.get(i);
-            Object value = payload;
-            for (String field : fieldPath(placeholder)) {
-                if (!(value instanceof Map<?, ?>) || !((Map<?, ?>) value).containsKey(field)) {
-                    WeftLog.warnRateLimited("events.template:" + template.source(), "an event has no field "
-                            + placeholder + " for key template '" + template.source() + "'; that key is not evicted");
-                    return null;
-                }
-                value = ((Map<?, ?>) value).get(field);
+            Object value = placeholder.each() ? element : field(template, placeholder, payload);
+            if (value == MISSING) {
+                return null;
             }
             key.append(Values.render(value)).append(template.literals().get(i + 1));
         }
         return key.toString();
+    }
+
+    /** The payload's value for {@code placeholder}, or {@link #MISSING} (logged, rate-limited). */
+    private static Object field(Template template, Template.Placeholder placeholder, Map<String, Object> payload) {
+        Object value = payload;
+        for (String field : fieldPath(placeholder)) {
+            if (!(value instanceof Map<?, ?>) || !((Map<?, ?>) value).containsKey(field)) {
+                WeftLog.warnRateLimited("events.template:" + template.source(), "an event has no field "
+                        + placeholder + " for key template '" + template.source() + "'; that key is not evicted");
+                return MISSING;
+            }
+            value = ((Map<?, ?>) value).get(field);
+        }
+        return value;
     }
 
     private static List<String> fieldPath(Template.Placeholder placeholder) {

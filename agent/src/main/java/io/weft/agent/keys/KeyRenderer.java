@@ -26,11 +26,16 @@ public interface KeyRenderer {
         return CacheKey.of(scope, render(args, null));
     }
 
+    /** Adds the keys of one call to {@code into}: its one key ({@link BatchTemplate}: one per element). */
+    default void renderInto(List<String> into, Object[] args, Object result) {
+        into.add(render(args, result));
+    }
+
     /** Renders each of {@code templates} for one call, in order. */
     static List<String> renderAll(List<KeyRenderer> templates, Object[] args, Object result) {
         List<String> rendered = new ArrayList<>(templates.size());
         for (KeyRenderer template : templates) {
-            rendered.add(template.render(args, result));
+            template.renderInto(rendered, args, result);
         }
         return rendered;
     }

@@ -1,6 +1,7 @@
 package io.weft.agent.keys;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The {@link KeyRenderer} shapes: constant text, and a template of literals and placeholders. */
 final class Renderers {
@@ -51,8 +52,9 @@ final class Renderers {
      * a hit builds no text whatever the literals, the values and their number. The hit path of one value is
      * kept short (it is inlined into every woven method); more values take a second method.
      */
-    private static final class Template implements KeyRenderer, CacheKey.Composer {
+    private static final class Template implements KeyRenderer {
         private final String[] literals;
+        private final Literals composer;
         private final Operand[] operands;
         private final ScalarKind[] kinds;
         private final int[] literalHashes;
@@ -72,6 +74,7 @@ final class Renderers {
                 size += literals[i].length();
             }
             this.sizeHint = size + 36 * operands.length;
+            this.composer = Literals.of(literals, sizeHint);
         }
 
         @Override
@@ -95,7 +98,7 @@ final class Renderers {
                 return CacheKey.of(scope, render(args, null));
             }
             int hash = append(literalHashes[0], text, 1);
-            return operands.length == 1 ? CacheKey.probe(scope, hash, this, v0, null, null)
+            return operands.length == 1 ? CacheKey.probe(scope, hash, composer, v0, null, null)
                     : keyOfMore(scope, args, hash, v0);
         }
 
@@ -116,7 +119,7 @@ final class Renderers {
                 }
                 hash = append(hash, text, 3);
             }
-            return CacheKey.probe(scope, hash, this, v0, v1, v2);
+            return CacheKey.probe(scope, hash, composer, v0, v1, v2);
         }
 
         /** The hash of the text so far ({@code hash}), then a value's text, then the literal that follows it. */
@@ -125,12 +128,34 @@ final class Renderers {
             return withValue * literalPowers[nextLiteral] + literalHashes[nextLiteral];
         }
 
+    }
+
+    /**
+     * Composes the text of keys from their values and literals; one instance per list of literals, whichever
+     * template has them, so that the keys of two methods whose templates render the same texts (a batch method's
+     * elements and its single-element method) have the same composer and compare by their values, building no text.
+     */
+    private static final class Literals implements CacheKey.Composer {
+        private static final ConcurrentHashMap<List<String>, Literals> BY_TEXT = new ConcurrentHashMap<>();
+
+        private final String[] literals;
+        private final int sizeHint;
+
+        private Literals(String[] literals, int sizeHint) {
+            this.literals = literals;
+            this.sizeHint = sizeHint;
+        }
+
+        static Literals of(String[] literals, int sizeHint) {
+            return BY_TEXT.computeIfAbsent(List.of(literals), text -> new Literals(literals, sizeHint));
+        }
+
         @Override
         public String compose(Object v0, Object v1, Object v2) {
             StringBuilder sb = new StringBuilder(sizeHint).append(literals[0]).append(Values.render(v0)).append(literals[1]);
-            if (operands.length > 1) {
+            if (literals.length > 2) {
                 sb.append(Values.render(v1)).append(literals[2]);
-                if (operands.length > 2) {
+                if (literals.length > 3) {
                     sb.append(Values.render(v2)).append(literals[3]);
                 }
             }

@@ -13,6 +13,14 @@ public interface Signature {
     /** The erased declared type of a parameter, as a binary class name. */
     String parameterType(int index);
 
+    /**
+     * The erased type argument of a parameter declared as a parameterized collection ({@code List<Long>}:
+     * {@code java.lang.Long}), or {@code null} when the class file does not say.
+     */
+    default String elementTypeArgument(int index) {
+        return null;
+    }
+
     /** The erased declared return type (unwrapped from {@code Optional}/futures is not applied here). */
     String returnType();
 

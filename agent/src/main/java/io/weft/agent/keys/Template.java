@@ -11,14 +11,24 @@ import java.util.List;
  */
 public final class Template {
 
-    /** One placeholder: its root ({@code userId}, {@code 0} or {@code return}) and property path. */
+    /**
+     * One placeholder: its root ({@code userId}, {@code 0} or {@code return}) and property path, and whether it
+     * ends in {@code [*]} (one key per element of a collection or array parameter, SPEC §13).
+     */
     public static final class Placeholder {
         private final String root;
         private final List<String> path;
+        private final boolean each;
 
-        Placeholder(String root, List<String> path) {
+        Placeholder(String root, List<String> path, boolean each) {
             this.root = root;
             this.path = path;
+            this.each = each;
+        }
+
+        /** Whether it ends in {@code [*]}: it stands for each element of its parameter. */
+        public boolean each() {
+            return each;
         }
 
         public String root() {
@@ -45,7 +55,7 @@ public final class Template {
 
         @Override
         public String toString() {
-            return "{" + String.join(".", concat(root, path)) + "}";
+            return "{" + String.join(".", concat(root, path)) + (each ? EACH : "") + "}";
         }
 
         private static List<String> concat(String root, List<String> path) {
@@ -56,6 +66,9 @@ public final class Template {
         }
     }
 
+    /** What ends a placeholder that stands for each element of its parameter. */
+    static final String EACH = "[*]";
+
     private final String source;
     private final List<String> literals;
     private final List<Placeholder> placeholders;
@@ -64,6 +77,40 @@ public final class Template {
         this.source = source;
         this.literals = literals;
         this.placeholders = placeholders;
+    }
+
+    /** The index of the placeholder that ends in {@code [*]}, or -1 when there is none. */
+    public int eachIndex() {
+        for (int i = 0; i < placeholders.size(); i++) {
+            if (placeholders.get(i).each()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The template of one element: this one with its {@code [*]} placeholder read as a plain one, so that an
+     * element renders exactly the key that a method taking that element alone would render.
+     */
+    public Template element() {
+        int each = eachIndex();
+        if (each < 0) {
+            return this;
+        }
+        List<Placeholder> plain = new ArrayList<>(placeholders);
+        Placeholder batch = plain.get(each);
+        plain.set(each, new Placeholder(batch.root(), batch.path(), false));
+        return new Template(render(literals, plain), literals, Collections.unmodifiableList(plain));
+    }
+
+    /** The text of a template: literals (braces doubled) around placeholders. */
+    private static String render(List<String> literals, List<Placeholder> placeholders) {
+        StringBuilder sb = new StringBuilder(literals.get(0).replace("{", "{{").replace("}", "}}"));
+        for (int i = 0; i < placeholders.size(); i++) {
+            sb.append(placeholders.get(i)).append(literals.get(i + 1).replace("{", "{{").replace("}", "}}"));
+        }
+        return sb.toString();
     }
 
     /**
@@ -102,6 +149,10 @@ public final class Template {
             }
         }
         literals.add(literal.toString());
+        if (placeholders.stream().filter(Placeholder::each).count() > 1) {
+            throw new IllegalArgumentException("template '" + template + "': only one placeholder may end in " + EACH
+                    + " (one key per element of one collection)");
+        }
         for (int p = 1; p < placeholders.size(); p++) {
             String between = literals.get(p);
             if (between.indexOf(':') < 0 && between.indexOf(',') < 0) {
@@ -114,7 +165,12 @@ public final class Template {
     }
 
     private static Placeholder placeholder(String template, String body) {
-        String[] parts = body.trim().split("\\.", -1);
+        String trimmed = body.trim();
+        boolean each = trimmed.endsWith(EACH);
+        if (each) {
+            trimmed = trimmed.substring(0, trimmed.length() - EACH.length());
+        }
+        String[] parts = trimmed.split("\\.", -1);
         for (String part : parts) {
             if (part.isEmpty() || !isIdentifier(part)) {
                 throw new IllegalArgumentException("template '" + template + "': placeholder {" + body
@@ -125,7 +181,12 @@ public final class Template {
         if (Character.isDigit(parts[0].charAt(0)) && !parts[0].chars().allMatch(Character::isDigit)) {
             throw new IllegalArgumentException("template '" + template + "': {" + body + "} is not a position");
         }
-        return new Placeholder(parts[0], path);
+        if (each && !path.isEmpty()) {
+            throw new IllegalArgumentException("template '" + template + "': {" + body + "}: " + EACH
+                    + " must follow a parameter itself, not a property path (the method is called with the missing"
+                    + " elements in place of that parameter)");
+        }
+        return new Placeholder(parts[0], path, each);
     }
 
     private static boolean isIdentifier(String s) {

@@ -16,6 +16,11 @@ public final class TemplateBinder {
      * @throws IllegalArgumentException describing the first placeholder that cannot be bound
      */
     public static KeyRenderer bind(Template template, Signature signature, boolean allowReturn) {
+        if (template.eachIndex() >= 0) {
+            throw new IllegalArgumentException("template '" + template + "' uses " + template.placeholders()
+                    .get(template.eachIndex()) + ", but " + Template.EACH + " (one key per element) is only supported in"
+                    + " @CacheResult(key) and @InvalidateCache(keys)");
+        }
         List<Operand> operands = new ArrayList<>();
         List<ScalarKind> kinds = new ArrayList<>();
         for (Template.Placeholder placeholder : template.placeholders()) {
@@ -58,7 +63,7 @@ public final class TemplateBinder {
         return new PropertyPath(type, placeholder.path(), signature.classLoader());
     }
 
-    private static int indexOf(Template template, Template.Placeholder placeholder, Signature signature) {
+    static int indexOf(Template template, Template.Placeholder placeholder, Signature signature) {
         int position = placeholder.position();
         if (position >= 0) {
             if (position >= signature.parameterCount()) {

@@ -26,6 +26,11 @@ public final class CacheStats {
     private final LongAdder staleServed = new LongAdder();
     private final LongAdder warmed = new LongAdder();
     private final LongAdder leaseWaitTimeouts = new LongAdder();
+    private final LongAdder batchCalls = new LongAdder();
+    private final LongAdder batchL1 = new LongAdder();
+    private final LongAdder batchL2 = new LongAdder();
+    private final LongAdder batchJoined = new LongAdder();
+    private final LongAdder batchLoaded = new LongAdder();
 
     public CacheStats(String cacheName) {
         this.cacheName = cacheName;
@@ -110,6 +115,46 @@ public final class CacheStats {
     /** Entries that warm starts put into the L1 from Redis, without calling the method. */
     public long warmed() {
         return warmed.sum();
+    }
+
+    /**
+     * A call of a batch method (SPEC §13) whose distinct elements were found in L1, in Redis, in another call's load,
+     * or loaded by its method call; they count as hits and misses too.
+     */
+    public void recordBatch(int l1, int l2, int joined, int loaded) {
+        batchCalls.increment();
+        batchL1.add(l1);
+        batchL2.add(l2);
+        batchJoined.add(joined);
+        batchLoaded.add(loaded);
+        l1Hits.add(l1 + joined);
+        l2Hits.add(l2);
+        misses.add(loaded);
+    }
+
+    /** Calls of a batch method. */
+    public long batchCalls() {
+        return batchCalls.sum();
+    }
+
+    /** Elements of batch calls found in L1. */
+    public long batchL1Elements() {
+        return batchL1.sum();
+    }
+
+    /** Elements of batch calls found in Redis. */
+    public long batchL2Elements() {
+        return batchL2.sum();
+    }
+
+    /** Elements of batch calls that another call was loading, taken from its load. */
+    public long batchJoinedElements() {
+        return batchJoined.sum();
+    }
+
+    /** Elements of batch calls that their method call loaded. */
+    public long batchLoadedElements() {
+        return batchLoaded.sum();
     }
 
     /** Failures that an entry past its TTL stood in for ({@code staleIfError}). */

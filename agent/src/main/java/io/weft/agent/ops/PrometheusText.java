@@ -61,6 +61,10 @@ public final class PrometheusText {
                 "Invalidations sent to Redis again (deletes and events) after a failover, because the old master may not"
                 + " have passed them on.");
         p.sample("weft_invalidations_replayed_total", "", s.invalidationsReplayed);
+        p.family("weft_cache_tag_invalidations_total", "counter", "Tags whose entries were evicted, by origin: sent (an"
+                + " @InvalidateCache(tags) of this JVM) or received (an event from another instance or service).");
+        p.sample("weft_cache_tag_invalidations_total", labels("origin", "sent"), s.tagInvalidationsSent);
+        p.sample("weft_cache_tag_invalidations_total", labels("origin", "received"), s.tagInvalidationsReceived);
         p.caches(s.caches);
         if (s.redis != null) {
             p.redis(s.redis);
@@ -99,13 +103,9 @@ public final class PrometheusText {
         }
         counter(caches, "weft_cache_load_failures_total", "Loads whose method threw or whose future failed (never cached).",
                 c -> c.loadFailures);
-        family("weft_cache_evictions_total", "counter", "Entries removed from the L1, by cause: size (the bound),"
-                + " expired (TTL) or invalidated (@InvalidateCache here or an event from another instance).");
-        for (CacheView c : caches) {
-            sample("weft_cache_evictions_total", labels("cache", c.name, "cause", "size"), c.evictedBySize);
-            sample("weft_cache_evictions_total", labels("cache", c.name, "cause", "expired"), c.expired);
-            sample("weft_cache_evictions_total", labels("cache", c.name, "cause", "invalidated"), c.invalidated);
-        }
+        counter(caches, "weft_cache_evictions_total", "Entries removed from the L1, by cause: size (the bound),"
+                + " expired (TTL) or invalidated (@InvalidateCache here or an event from another instance).", "cause",
+                List.of("size", "expired", "invalidated"), c -> c.evictedBySize, c -> c.expired, c -> c.invalidated);
         gauge(caches, "weft_cache_l1_entries", "Entries of this cache in the L1.", c -> c.l1Entries);
         counter(caches, "weft_cache_l2_unreadable_total",
                 "Values in Redis that could not be read back as the method's type (deleted, counted as misses).",
@@ -131,6 +131,11 @@ public final class PrometheusText {
         counter(caches, "weft_cache_warmed_total",
                 "Entries a warm start (weft.warm) read from Redis into the L1 without calling the method.",
                 c -> c.warmed);
+        counter(caches, "weft_cache_batch_calls_total", "Calls of batch methods (a key with [*]).", c -> c.batchCalls);
+        counter(caches, "weft_cache_batch_elements_total", "Distinct elements of batch calls, by outcome: l1, l2 (found"
+                + " in Redis), joined (another call was loading it) or loaded (passed to the method).", "outcome",
+                List.of("l1", "l2", "joined", "loaded"), c -> c.batchL1Elements, c -> c.batchL2Elements,
+                c -> c.batchJoinedElements, c -> c.batchLoadedElements);
     }
 
     private void redis(RedisView r) {
@@ -187,6 +192,18 @@ public final class PrometheusText {
         family(name, "counter", help);
         for (CacheView c : caches) {
             sample(name, labels("cache", c.name), value.applyAsLong(c));
+        }
+    }
+
+    /** A counter per cache and per value of one more label, read by the function at the value's position. */
+    @SafeVarargs
+    private void counter(List<CacheView> caches, String name, String help, String label, List<String> values,
+            ToLongFunction<CacheView>... counts) {
+        family(name, "counter", help);
+        for (CacheView c : caches) {
+            for (int i = 0; i < values.size(); i++) {
+                sample(name, labels("cache", c.name, label, values.get(i)), counts[i].applyAsLong(c));
+            }
         }
     }
 

@@ -52,6 +52,9 @@ public final class Snapshot {
     public final long invalidationsSent;
     public final long invalidationsReceived;
     public final long invalidationsReplayed;
+    /** Tags this JVM invalidated ({@code @InvalidateCache(tags)}), and tags of events from elsewhere it applied. */
+    public final long tagInvalidationsSent;
+    public final long tagInvalidationsReceived;
     public final List<CacheView> caches;
     public final RedisView redis;
     public final Status status;
@@ -77,12 +80,16 @@ public final class Snapshot {
             this.invalidationsSent = runtime.invalidationsSent();
             this.invalidationsReceived = runtime.invalidationsReceived();
             this.invalidationsReplayed = runtime.invalidationsReplayed();
+            this.tagInvalidationsSent = runtime.tagInvalidationsSent();
+            this.tagInvalidationsReceived = runtime.tagInvalidationsReceived();
         } else {
             this.wovenMethods = 0;
             this.l1Size = 0;
             this.invalidationsSent = 0;
             this.invalidationsReceived = 0;
             this.invalidationsReplayed = 0;
+            this.tagInvalidationsSent = 0;
+            this.tagInvalidationsReceived = 0;
         }
         this.caches = Collections.unmodifiableList(views);
         this.redis = config.redisUri() == null ? null
@@ -181,6 +188,13 @@ public final class Snapshot {
         public final long leaseWaitTimeouts;
         public final long staleServed;
         public final long warmed;
+        /** Calls of batch methods (SPEC §13). */
+        public final long batchCalls;
+        /** Elements of batch calls found in L1, in Redis, in another call's load, and loaded by the call's method. */
+        public final long batchL1Elements;
+        public final long batchL2Elements;
+        public final long batchJoinedElements;
+        public final long batchLoadedElements;
         public final long l1Entries;
         /** The keys with the most hits in this JVM's L1, most first (read with the entries, else empty). */
         public final List<String> hotKeys;
@@ -219,6 +233,11 @@ public final class Snapshot {
             this.leaseWaitTimeouts = stats.leaseWaitTimeouts();
             this.staleServed = stats.staleServed();
             this.warmed = stats.warmed();
+            this.batchCalls = stats.batchCalls();
+            this.batchL1Elements = stats.batchL1Elements();
+            this.batchL2Elements = stats.batchL2Elements();
+            this.batchJoinedElements = stats.batchJoinedElements();
+            this.batchLoadedElements = stats.batchLoadedElements();
             this.l1Entries = l1Entries;
             this.hotKeys = hotKeys;
         }

@@ -15,6 +15,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.weft.agent.log.WeftLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,6 +198,38 @@ public final class RedisStore implements AutoCloseable {
                     return new StoredValue((byte[]) reply.get(0), (Long) reply.get(1), stale && (Long) reply.get(2) == 1,
                             stale);
                 });
+    }
+
+    /**
+     * {@link #lookup} of many keys at once, sharing one token: one script call (one per hash slot on a cluster, all
+     * sent at once), awaited at most the timeout; leases it may still take after a timeout are released.
+     *
+     * @return one {@link StoredValue} per key, in order; null when Redis failed, timed out or is skipped
+     */
+    public List<StoredValue> lookupAll(List<String> keys, String token, long leaseMillis) {
+        List<String> leases = leaseKeys(keys);
+        return await("LOOKUP (batch)", c -> BatchScripts.lookup(c.async(), keys, leases, token, leaseMillis, cluster),
+                null, () -> settleAll(keys, token, leaseMillis, Collections.nCopies(keys.size(), null)));
+    }
+
+    /**
+     * {@link #setIfLeased} of many keys at once, each under its lease holding {@code token}, and the release of the
+     * leases whose value is null, without waiting: one script call (one per hash slot on a cluster).
+     *
+     * @return how many values were stored; completes within the timeout, with null when the call failed
+     */
+    public CompletableFuture<Long> settleAll(List<String> keys, String token, long ttlMillis, List<byte[]> values) {
+        List<String> leases = leaseKeys(keys);
+        return send("SET (leased, batch)",
+                c -> BatchScripts.settle(c.async(), keys, leases, token, ttlMillis, values, cluster));
+    }
+
+    private List<String> leaseKeys(List<String> keys) {
+        List<String> leases = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            leases.add(leaseKey(key));
+        }
+        return leases;
     }
 
     /**

@@ -4,6 +4,11 @@ package io.weft.agent.weaving;
 enum Advice {
     /** {@code @CacheResult}: a hit returns at once; otherwise the body runs and its outcome is handed back. */
     CACHE_RESULT,
+    /**
+     * A batch {@code @CacheResult} ({@code [*]} key, {@code Map} result): a hit returns at once; otherwise the body
+     * runs with the batch argument the runtime put in the arguments array, and returns what the runtime merges.
+     */
+    CACHE_BATCH,
     /** {@code @InvalidateCache(beforeInvocation = true)}: evicts on entry. */
     INVALIDATE_BEFORE,
     /** {@code @InvalidateCache}: evicts after a normal return (not after an exception). */

@@ -21,6 +21,9 @@ import net.bytebuddy.jar.asm.Type;
  * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r)… }
  * catch (Throwable t) { return (R) Dispatch.exitThrown(ID, token, args, t); } // throws t unless a stale value stands in
  * </pre>
+ * A batch method does the same through {@code Dispatch.enterBatch}, then reads its batch parameter back from
+ * {@code args} (the runtime put the elements still missing there) before the body, and returns
+ * {@code (R) Dispatch.exitBatch(ID, token, args, r)} in place of each {@code r}.
  * {@code @InvalidateCache} calls {@code Dispatch.invalidate(ID, args, result)} on entry (before
  * invocation) or before each return, with the arguments as they are then.
  */
@@ -45,15 +48,18 @@ final class AdviceInliner extends MethodVisitor {
     private final Label bodyEnd = new Label();
     private final Label handler = new Label();
     private final boolean frames;
+    private final int batchParameter;
     private boolean prologueWritten;
 
     /**
      * @param originalMaxLocals the method's {@code max_locals} before weaving
      * @param frames whether the class file has stack map frames (version 50 and later)
+     * @param batchParameter for {@link Advice#CACHE_BATCH}, the position of the batch parameter; else ignored
      */
     AdviceInliner(MethodVisitor target, Advice advice, int id, int access, String owner, String descriptor,
-            int originalMaxLocals, boolean frames) {
+            int originalMaxLocals, boolean frames, int batchParameter) {
         super(Opcodes.ASM9, target);
+        this.batchParameter = batchParameter;
         this.frames = frames;
         this.advice = advice;
         this.id = id;
@@ -78,13 +84,15 @@ final class AdviceInliner extends MethodVisitor {
         prologueWritten = true;
         switch (advice) {
             case CACHE_RESULT:
+            case CACHE_BATCH:
                 super.visitTryCatchBlock(bodyStart, bodyEnd, handler, THROWABLE);
                 pushArguments();
                 super.visitVarInsn(Opcodes.ASTORE, argsSlot);
                 pushId();
                 super.visitVarInsn(Opcodes.ALOAD, argsSlot);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterCached", "(I[Ljava/lang/Object;)Ljava/lang/Object;",
-                        false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH,
+                        advice == Advice.CACHE_BATCH ? "enterBatch" : "enterCached",
+                        "(I[Ljava/lang/Object;)Ljava/lang/Object;", false);
                 super.visitVarInsn(Opcodes.ASTORE, tokenSlot);
                 super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
                 super.visitTypeInsn(Opcodes.INSTANCEOF, HIT);
@@ -96,6 +104,9 @@ final class AdviceInliner extends MethodVisitor {
                 super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
                 super.visitLabel(bodyStart);
                 frame(true, null);
+                if (advice == Advice.CACHE_BATCH) {
+                    reloadBatchParameter();
+                }
                 super.visitInsn(Opcodes.NOP); // the method's own first frame, if any, needs an offset of its own
                 break;
             case INVALIDATE_BEFORE:
@@ -118,9 +129,20 @@ final class AdviceInliner extends MethodVisitor {
         super.visitInsn(opcode);
     }
 
-    /** With the return value (if any) on the stack: hands it to the runtime and leaves it there. */
+    /**
+     * With the return value (if any) on the stack: hands it to the runtime and leaves it there (a batch method: the
+     * value the runtime returns in its place).
+     */
     private void beforeReturn(int opcode) {
         if (advice == Advice.INVALIDATE_BEFORE) {
+            return;
+        }
+        if (advice == Advice.CACHE_BATCH) {
+            // r → id, token, args, r → the merged map, returned in place of r
+            pushExitArgumentsBeneathTop();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitBatch",
+                    "(ILjava/lang/Object;[Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", false);
+            super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
             return;
         }
         // stack: r → r, boxed(r)
@@ -147,7 +169,7 @@ final class AdviceInliner extends MethodVisitor {
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
         prologue();
-        if (advice == Advice.CACHE_RESULT) {
+        if (cached()) {
             super.visitLabel(bodyEnd);
             super.visitLabel(handler);
             frame(false, THROWABLE);
@@ -165,7 +187,7 @@ final class AdviceInliner extends MethodVisitor {
     @Override
     public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
         prologue();
-        if (advice != Advice.CACHE_RESULT) {
+        if (!cached()) {
             super.visitFrame(type, numLocal, local, numStack, stack);
             return;
         }
@@ -318,6 +340,24 @@ final class AdviceInliner extends MethodVisitor {
     public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
         prologue();
         super.visitMultiANewArrayInsn(descriptor, numDimensions);
+    }
+
+    /** Whether the advice caches (it keeps the arguments array and the token in two slots of its own). */
+    private boolean cached() {
+        return advice == Advice.CACHE_RESULT || advice == Advice.CACHE_BATCH;
+    }
+
+    /** Stores the batch argument that the runtime left in the arguments array into the parameter's own slot. */
+    private void reloadBatchParameter() {
+        int slot = isStatic ? 0 : 1;
+        for (int i = 0; i < batchParameter; i++) {
+            slot += parameters[i].getSize();
+        }
+        super.visitVarInsn(Opcodes.ALOAD, argsSlot);
+        super.visitLdcInsn(batchParameter);
+        super.visitInsn(Opcodes.AALOAD);
+        super.visitTypeInsn(Opcodes.CHECKCAST, parameters[batchParameter].getInternalName());
+        super.visitVarInsn(Opcodes.ASTORE, slot);
     }
 
     private void pushId() {

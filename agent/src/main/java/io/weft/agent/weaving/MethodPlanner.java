@@ -2,6 +2,7 @@ package io.weft.agent.weaving;
 
 import io.weft.agent.cache.CacheRegistry;
 import io.weft.agent.cache.LoaderScopes;
+import io.weft.agent.cache.BatchMethod;
 import io.weft.agent.cache.CachedMethod;
 import io.weft.agent.cache.DeclaredMethod;
 import io.weft.agent.cache.Invalidation;
@@ -12,6 +13,7 @@ import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.events.EventStreams;
 import io.weft.agent.events.PayloadNames;
+import io.weft.agent.keys.BatchTemplate;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeySpaces;
 import io.weft.agent.keys.Signature;
@@ -37,11 +39,18 @@ final class MethodPlanner {
         final Advice advice;
         final int id;
         final String summary;
+        /** For {@link Advice#CACHE_BATCH}, the position of the batch parameter; else -1. */
+        final int batchParameter;
 
         Plan(Advice advice, int id, String summary) {
+            this(advice, id, summary, -1);
+        }
+
+        Plan(Advice advice, int id, String summary, int batchParameter) {
             this.advice = advice;
             this.id = id;
             this.summary = summary;
+            this.batchParameter = batchParameter;
         }
     }
 
@@ -80,10 +89,26 @@ final class MethodPlanner {
             Advice advice = invalidation.beforeInvocation() ? Advice.INVALIDATE_BEFORE : Advice.INVALIDATE_AFTER;
             return new Plan(advice, id, method.getName() + " evicts");
         }
-        CachedMethod cached = cachedMethod(type, method, declared, cacheResult, signature, invalidation, loader);
+        Template template = parse(declared.owner(), cacheResult.string("key", ""));
+        if (template.eachIndex() >= 0) {
+            BatchTemplate key = BatchPlanner.bind(declared.owner(), method, template, cacheResult, signature);
+            CachedMethod cached = cachedMethod(type, method, declared, cacheResult, template, key.element(),
+                    BatchPlanner.valueType(method), signature, invalidation, loader);
+            int id = table.register(new BatchMethod(cached, key));
+            return new Plan(Advice.CACHE_BATCH, id, summary(method, cached) + " (batch)", key.parameter().index());
+        }
+        if (method.getReturnType().represents(void.class)) {
+            throw new ConfigurationError(declared.owner(), "@CacheResult on a void method: there is no result to cache");
+        }
+        CachedMethod cached = cachedMethod(type, method, declared, cacheResult, template,
+                bind(declared.owner(), template, signature, false), valueType(method, ResultShape.of(
+                        method.getReturnType().asErasure().getName())), signature, invalidation, loader);
         int id = table.register(cached);
-        return new Plan(Advice.CACHE_RESULT, id, method.getName() + " -> " + cached.cache().name()
-                + (cached.cache().enabled() ? "" : " (disabled)"));
+        return new Plan(Advice.CACHE_RESULT, id, summary(method, cached));
+    }
+
+    private static String summary(MethodDescription method, CachedMethod cached) {
+        return method.getName() + " -> " + cached.cache().name() + (cached.cache().enabled() ? "" : " (disabled)");
     }
 
     private static DeclaredMethod declared(TypeDescription type, MethodDescription method, Signature signature) {
@@ -97,21 +122,20 @@ final class MethodPlanner {
         return new DeclaredMethod(type.getName(), method.getName(), types, names, signature.classLoader());
     }
 
+    /**
+     * @param key the renderer of the key of one entry (of a batch method: of one element)
+     * @param valueType the type of one entry's value, for key-space checks
+     */
     private CachedMethod cachedMethod(TypeDescription type, MethodDescription method, DeclaredMethod declared,
-            AnnotationValues annotation, Signature signature, Invalidation invalidation, ClassLoader loader)
-            throws ConfigurationError {
+            AnnotationValues annotation, Template template, KeyRenderer key, String valueType, Signature signature,
+            Invalidation invalidation, ClassLoader loader) throws ConfigurationError {
         String owner = declared.owner();
-        if (method.getReturnType().represents(void.class)) {
-            throw new ConfigurationError(owner, "@CacheResult on a void method: there is no result to cache");
-        }
-        String keyText = annotation.string("key", "");
-        Template template = parse(owner, keyText);
-        KeyRenderer key = bind(owner, template, signature, false);
         String name = annotation.string("name", "");
         if (name.isEmpty()) {
             name = defaultName(type, method, template);
         }
-        ResultShape shape = ResultShape.of(method.getReturnType().asErasure().getName());
+        ResultShape shape = template.eachIndex() >= 0 ? ResultShape.BATCH
+                : ResultShape.of(method.getReturnType().asErasure().getName());
         Duration ttl;
         Duration staleIfError;
         boolean enabled;
@@ -126,7 +150,7 @@ final class MethodPlanner {
             }
             enabled = config.cacheEnabled(name);
             usesL1 = config.cacheUsesL1(name);
-            keySpaces.claim(template, valueType(method, shape), owner);
+            keySpaces.claim(template, valueType, owner);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(owner, e.getMessage());
         }
@@ -142,7 +166,12 @@ final class MethodPlanner {
             throws ConfigurationError {
         String owner = declared.owner();
         boolean before = annotation.bool("beforeInvocation", false);
-        List<KeyRenderer> keys = bindAll(owner, annotation.strings("keys"), signature, !before);
+        List<KeyRenderer> keys = new ArrayList<>();
+        for (String key : annotation.strings("keys")) {
+            Template template = parse(owner, key);
+            keys.add(template.eachIndex() < 0 ? bind(owner, template, signature, !before)
+                    : BatchPlanner.bindEach(owner, template, signature, !before));
+        }
         List<KeyRenderer> prefixes = bindAll(owner, annotation.strings("prefixes"), signature, !before);
         List<KeyRenderer> tags = bindAll(owner, annotation.strings("tags"), signature, !before);
         if (keys.isEmpty() && prefixes.isEmpty() && tags.isEmpty()) {

@@ -67,6 +67,14 @@ final class MethodSignature implements Signature {
     }
 
     @Override
+    public String elementTypeArgument(int index) {
+        TypeDescription.Generic type = method.getParameters().get(index).getType();
+        return type.getSort() == TypeDescription.Generic.Sort.PARAMETERIZED && type.getTypeArguments().size() == 1
+                && type.getTypeArguments().get(0).getSort() != TypeDescription.Generic.Sort.WILDCARD
+                ? type.getTypeArguments().get(0).asErasure().getName() : null;
+    }
+
+    @Override
     public String returnType() {
         return method.getReturnType().asErasure().getName();
     }

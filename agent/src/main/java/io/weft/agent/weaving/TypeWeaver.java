@@ -97,7 +97,7 @@ final class TypeWeaver implements ClassFileTransformer {
                 MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
                 MethodPlanner.Plan plan = plans.get(name + descriptor);
                 return plan == null ? method : new AdviceInliner(method, plan.advice, plan.id, access, owner,
-                        descriptor, maxLocals.get(name + descriptor), frames);
+                        descriptor, maxLocals.get(name + descriptor), frames, plan.batchParameter);
             }
         }, ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();

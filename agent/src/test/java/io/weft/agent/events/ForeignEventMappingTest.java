@@ -31,6 +31,18 @@ class ForeignEventMappingTest {
     }
 
     @Test
+    void anEachPlaceholderRendersOneKeyPerElementOfAPayloadArray() {
+        ForeignEventMapping prices = ForeignEventMapping.parse(Map.of("prices.changed", "price:{region}:{skus[*]}"));
+        assertEquals(List.of("price:eu:a", "price:eu:b\\:1"),
+                prices.render("prices.changed", Map.of("region", "eu", "skus", List.of("a", "b:1"))));
+        assertEquals(List.of("price:eu:c"), prices.render("prices.changed", Map.of("region", "eu", "skus", "c")),
+                "a single value: one key");
+        assertEquals(List.of(), prices.render("prices.changed", Map.of("region", "eu", "skus", List.of())));
+        assertEquals(List.of(), prices.render("prices.changed", Map.of("skus", List.of("a"))), "region missing");
+        assertEquals(List.of(), prices.render("prices.changed", Map.of("region", "eu")), "skus missing");
+    }
+
+    @Test
     void aTemplateWhoseFieldIsMissingIsSkipped() {
         assertEquals(List.of("storybook:book:b-1"), mapping.render("book.updated", Map.of("book_id", "b-1")));
         assertEquals(List.of(), mapping.render("page.moved", Map.of("page", "not an object")));

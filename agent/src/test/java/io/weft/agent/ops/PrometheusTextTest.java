@@ -7,10 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.weft.agent.cache.CacheRuntime;
+import io.weft.agent.cache.DeclaredMethod;
+import io.weft.agent.cache.Invalidation;
+import io.weft.agent.cache.LoaderScopes;
+import io.weft.agent.cache.MethodTable;
+import io.weft.agent.events.EventStreams;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.ops.testing.PromText;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The Prometheus text is read back by a strict parser of the format, never searched as a string. */
@@ -60,6 +69,38 @@ class PrometheusTextTest {
         assertEquals(0, metrics.value("weft_invalidations_sent_total"));
         assertEquals(0, metrics.value("weft_invalidations_received_total"));
         assertFalse(metrics.has("weft_redis_up"), "no Redis metrics without weft.redis.uri");
+    }
+
+    @Test
+    void batchElementsAreCountedByOutcomeAndTagInvalidationsByOrigin() {
+        CacheStats prices = fixture.caches.cache("price", true).stats();
+        prices.recordBatch(3, 2, 1, 4);
+        prices.recordBatch(5, 0, 0, 0);
+        MethodTable methods = new MethodTable();
+        CacheRuntime runtime = new CacheRuntime(methods, new LoaderScopes(), 100, TimeUnit.MINUTES.toNanos(1),
+                Duration.ofSeconds(5), Ticker.systemTicker(), Ticker.systemTicker());
+        DeclaredMethod declared = new DeclaredMethod("com.acme.Users", "save", List.of("java.lang.String"),
+                List.of("userId"), getClass().getClassLoader());
+        int save = methods.register(new Invalidation(declared, List.of(), List.of(),
+                List.of((args, result) -> "user:" + args[0], (args, result) -> "team:" + args[0]), false,
+                EventStreams.CACHE_INVALIDATED, declared.parameterNames()));
+        runtime.invalidate(save, new Object[] {"u1"}, null);
+        runtime.evictTags(List.of("user:u2"), false);
+
+        Switches switches = new Switches();
+        switches.attach(fixture.caches);
+        PromText metrics = PromText.parse(PrometheusText.render(Snapshot.take(new Snapshot.Parts(fixture.caches, runtime,
+                methods, () -> null), OpsFixture.config(), switches, null, false)));
+
+        assertEquals(2, metrics.value("weft_cache_batch_calls_total", "cache", "price"));
+        assertEquals(8, metrics.value("weft_cache_batch_elements_total", "cache", "price", "outcome", "l1"));
+        assertEquals(2, metrics.value("weft_cache_batch_elements_total", "cache", "price", "outcome", "l2"));
+        assertEquals(1, metrics.value("weft_cache_batch_elements_total", "cache", "price", "outcome", "joined"));
+        assertEquals(4, metrics.value("weft_cache_batch_elements_total", "cache", "price", "outcome", "loaded"));
+        assertEquals(9, metrics.value("weft_cache_hits_total", "cache", "price", "level", "l1"), "joined ones are hits");
+        assertEquals(4, metrics.value("weft_cache_misses_total", "cache", "price"));
+        assertEquals(2, metrics.value("weft_cache_tag_invalidations_total", "origin", "sent"));
+        assertEquals(1, metrics.value("weft_cache_tag_invalidations_total", "origin", "received"));
     }
 
     @Test

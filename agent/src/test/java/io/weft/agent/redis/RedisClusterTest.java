@@ -130,6 +130,37 @@ class RedisClusterTest {
     }
 
     @Test
+    void batchLookupsAndStoresWorkAcrossSlots() throws Exception {
+        List<String> keys = keys("b:", 100);
+        List<String> cached = keys.subList(0, keys.size() / 2);
+        List<String> missing = keys.subList(keys.size() / 2, keys.size());
+        for (String key : cached) {
+            put(key, "v-" + key);
+        }
+        String token = UUID.randomUUID().toString();
+
+        List<StoredValue> found = store.lookupAll(keys, token, 30_000);
+
+        assertNotNull(found, "the lookup scripts (one per slot) answered");
+        for (int i = 0; i < keys.size(); i++) {
+            if (i < cached.size()) {
+                assertArrayEquals(bytes("v-" + keys.get(i)), found.get(i).value(), keys.get(i));
+            } else {
+                assertNull(found.get(i).value(), keys.get(i));
+                assertTrue(found.get(i).leased(), keys.get(i));
+            }
+        }
+        List<byte[]> values = new ArrayList<>();
+        missing.forEach(key -> values.add(bytes("w-" + key)));
+        assertEquals(missing.size(), store.settleAll(missing, token, 60_000, values).get(), "stored under the leases");
+        List<StoredValue> again = store.lookupAll(missing, "late", 30_000);
+        for (int i = 0; i < missing.size(); i++) {
+            assertArrayEquals(bytes("w-" + missing.get(i)), again.get(i).value(), missing.get(i));
+        }
+        assertEquals(0, store.failures(), "no command failed (CROSSSLOT, MOVED)");
+    }
+
+    @Test
     void aMultiKeyDeleteRemovesKeysOfManySlots() throws Exception {
         List<String> keys = keys("d:", 100);
         List<String> toDelete = new ArrayList<>();

@@ -6,7 +6,9 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -64,6 +66,28 @@ final class Request {
             throw new HttpError(400, "query parameter 'user' is not a UUID: " + user);
         }
         return UUID.fromString(user);
+    }
+
+    /**
+     * The optional {@code ids} query parameter, comma-separated UUIDs (at most 100): {@code null} when absent, 400
+     * when one is not a UUID or there are too many.
+     */
+    List<UUID> ids() {
+        String ids = query.get("ids");
+        if (ids == null) {
+            return null;
+        }
+        List<UUID> parsed = new ArrayList<>();
+        for (String id : ids.split(",")) {
+            if (!UUID_TEXT.matcher(id).matches()) {
+                throw new HttpError(400, "query parameter 'ids' holds something that is not a UUID: " + id);
+            }
+            parsed.add(UUID.fromString(id));
+        }
+        if (parsed.size() > 100) {
+            throw new HttpError(400, "query parameter 'ids' holds more than 100 ids");
+        }
+        return parsed;
     }
 
     /** The id in a path {@code /{id}} below the prefix: 404 for any other path. */

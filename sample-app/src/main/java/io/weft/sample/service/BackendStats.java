@@ -12,14 +12,18 @@ public final class BackendStats {
 
     final AtomicLong getBooks = new AtomicLong();
     final AtomicLong getBook = new AtomicLong();
+    final AtomicLong getBooksByIds = new AtomicLong();
     final AtomicLong getProfile = new AtomicLong();
     final AtomicLong getVoices = new AtomicLong();
 
-    /** {@code {"dbLoads":{"getBooks":n,"getBook":n,"getProfile":n},"remoteCalls":{"getVoices":n}}}. */
+    /**
+     * {@code {"dbLoads":{"getBooks":n,"getBook":n,"getBooksByIds":n,"getProfile":n},"remoteCalls":{"getVoices":n}}}.
+     */
     public Map<String, Map<String, Long>> snapshot() {
         Map<String, Long> dbLoads = new LinkedHashMap<>();
         dbLoads.put("getBooks", getBooks.get());
         dbLoads.put("getBook", getBook.get());
+        dbLoads.put("getBooksByIds", getBooksByIds.get());
         dbLoads.put("getProfile", getProfile.get());
         Map<String, Map<String, Long>> snapshot = new LinkedHashMap<>();
         snapshot.put("dbLoads", dbLoads);

@@ -11,7 +11,11 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -45,24 +49,41 @@ public final class BookRepository {
 
     /** The book joined with its pages, in page order. */
     public Optional<BookWithPages> findWithPages(UUID bookId) {
+        return Optional.ofNullable(findWithPages(List.of(bookId)).get(bookId));
+    }
+
+    /** The books of {@code bookIds} that exist, each joined with its pages in page order, in one query. */
+    public Map<UUID, BookWithPages> findWithPages(List<UUID> bookIds) {
+        if (bookIds.isEmpty()) {
+            return Map.of();
+        }
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + BOOK_COLUMNS + ", p.page_no, p.body"
                     + " FROM sample_books b LEFT JOIN sample_pages p ON p.book_id = b.id"
-                    + " WHERE b.id = ? ORDER BY p.page_no")) {
-                ps.setObject(1, bookId);
+                    + " WHERE b.id IN (" + String.join(", ", Collections.nCopies(bookIds.size(), "?")) + ")"
+                    + " ORDER BY b.id, p.page_no")) {
+                for (int i = 0; i < bookIds.size(); i++) {
+                    ps.setObject(i + 1, bookIds.get(i));
+                }
                 try (ResultSet rs = ps.executeQuery()) {
-                    Book book = null;
-                    List<Page> pages = new ArrayList<>();
+                    Map<UUID, Book> books = new LinkedHashMap<>();
+                    Map<UUID, List<Page>> pages = new HashMap<>();
                     while (rs.next()) {
+                        UUID id = rs.getObject("id", UUID.class);
+                        Book book = books.get(id);
                         if (book == null) {
                             book = book(rs);
+                            books.put(id, book);
                         }
                         int number = rs.getInt("page_no");
                         if (!rs.wasNull()) {
-                            pages.add(new Page(number, rs.getString("body")));
+                            pages.computeIfAbsent(id, bookId -> new ArrayList<>()).add(new Page(number,
+                                    rs.getString("body")));
                         }
                     }
-                    return Optional.ofNullable(book).map(b -> new BookWithPages(b, pages));
+                    Map<UUID, BookWithPages> found = new LinkedHashMap<>();
+                    books.forEach((id, book) -> found.put(id, new BookWithPages(book, pages.getOrDefault(id, List.of()))));
+                    return found;
                 }
             }
         });
