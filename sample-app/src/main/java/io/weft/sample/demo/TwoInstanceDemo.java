@@ -15,17 +15,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The second half of the demo, when a Redis answers on 127.0.0.1:6379: two instances of the sample
  * app share that Redis and one H2 database (as two instances behind a load balancer share theirs), and
- * a write on instance A evicts the cached book on instance B. Shows how long B kept the old title.
+ * a write on instance A evicts the cached book on instance B. Shows how long B kept the old title; then
+ * a stampede on a cold key (the voices list, behind a slow remote call) from both instances at once, with
+ * the fleet-wide lease and, on a second pair started with {@code weft.lease.wait=1ms}, without it.
  */
 final class TwoInstanceDemo {
 
     private static final String REDIS_HOST = "127.0.0.1";
     private static final int REDIS_PORT = 6379;
     private static final int WRITES = 20;
+    /** Concurrent requests per instance in the stampede. */
+    private static final int STAMPEDE = 16;
+    private static final String VOICES = "/api/v1/tts/voices";
+    private static final String VOICE_CALLS = "/remoteCalls/getVoices";
 
     private TwoInstanceDemo() {
     }
@@ -42,22 +50,78 @@ final class TwoInstanceDemo {
         Path db = Files.createTempDirectory("weft-demo-db");
         List<String> options = new ArrayList<>(jvmOptions);
         options.addAll(List.of("-Dweft.redis.uri=redis://" + REDIS_HOST + ":" + REDIS_PORT,
-                "-Dweft.namespace=weft-demo-" + run + ":",
                 "-Dsample.db.url=jdbc:h2:file:" + db.resolve("storybook") + ";AUTO_SERVER=TRUE"));
+        try {
+            long withLease = pair(appJar, agent, options, "-Dweft.namespace=weft-demo-" + run + ":", out, true);
+            long withoutLease = pair(appJar, agent, options, "-Dweft.namespace=weft-demo-" + run + "-nolease:", out,
+                    false);
+            out.printf("Stampede: %d requests at once for the cold voices list (a 200 ms remote call), half on A, half"
+                    + " on B:%n  with the fleet-wide lease (weft.lease.wait=1s):  the remote service was called %d"
+                    + " time(s) in all%n  without it (weft.lease.wait=1ms):            %d time(s) (once per instance)%n",
+                    2 * STAMPEDE, withLease, withoutLease);
+            out.println("(each JVM lets one call load a key; the Redis lease makes the other instance wait for that"
+                    + " value instead of loading it too)");
+        } finally {
+            out.printf("Removed the demo's %d keys and streams (weft-demo-%s*) from Redis.%n",
+                    deleteKeys("weft-demo-" + run), run);
+        }
+    }
+
+    /**
+     * Starts instances A and B; with the lease, shows a write on A evicting on B first; returns how many remote
+     * calls a stampede on the cold voices list cost them together.
+     */
+    private static long pair(Path appJar, Path agent, List<String> options, String namespace, PrintStream out,
+            boolean lease) throws IOException, InterruptedException {
+        List<String> instance = new ArrayList<>(options);
+        instance.add(namespace);
+        if (!lease) {
+            instance.add("-Dweft.lease.wait=1ms");
+        }
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        try (ChildApp a = ChildApp.start(appJar, agent, options, quiet)) {
+        try (ChildApp a = ChildApp.start(appJar, agent, instance, quiet)) {
             DemoClient first = new DemoClient(a.awaitPort());
-            try (ChildApp b = ChildApp.start(appJar, agent, options, quiet)) {
+            try (ChildApp b = ChildApp.start(appJar, agent, instance, quiet)) {
                 DemoClient second = new DemoClient(b.awaitPort());
                 b.awaitLine(line -> line.contains("reading invalidation events"));
-                out.printf("Two instances on Redis %s:%d and one shared database: A (pid %d), B (pid %d).%n",
-                        REDIS_HOST, REDIS_PORT, a.pid(), b.pid());
-                showEvictionAcross(first, second, out);
+                a.awaitLine(line -> line.contains("reading invalidation events"));
+                if (lease) {
+                    out.printf("Two instances on Redis %s:%d and one shared database: A (pid %d), B (pid %d).%n",
+                            REDIS_HOST, REDIS_PORT, a.pid(), b.pid());
+                    showEvictionAcross(first, second, out);
+                }
+                return stampede(first, second);
             }
-        } finally {
-            out.printf("Removed the demo's %d keys and streams (weft-demo-%s:*) from Redis.%n",
-                    deleteKeys("weft-demo-" + run + ":"), run);
         }
+    }
+
+    /** {@link #STAMPEDE} concurrent GETs of the voices list on each of A and B; the remote calls they cost. */
+    private static long stampede(DemoClient a, DemoClient b) throws IOException, InterruptedException {
+        long before = a.counter(VOICE_CALLS) + b.counter(VOICE_CALLS);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (int i = 0; i < 2 * STAMPEDE; i++) {
+            DemoClient client = i % 2 == 0 ? a : b;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    client.get(VOICES);
+                } catch (Exception e) {
+                    failure.set(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        start.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a request of the stampede failed: " + failure.get());
+        }
+        return a.counter(VOICE_CALLS) + b.counter(VOICE_CALLS) - before;
     }
 
     /** Deletes every key under {@code prefix} (values, leases, streams) with one script (SCAN, not KEYS). */
