@@ -66,6 +66,27 @@ public class Broken {
         return ran("returnInTag", id);
     }
 
+    @CacheResult(key = "ce:refresh:{id}", ttl = "2s", refreshAfter = "2s")
+    public String refreshNotShorter(String id) {
+        return ran("refreshNotShorter", id);
+    }
+
+    @CacheResult(key = "ce:negative:{id}", refreshAfter = "-1s")
+    public String refreshNegative(String id) {
+        return ran("refreshNegative", id);
+    }
+
+    @CacheResult(key = "ce:sliding:{id}", refreshAfter = "1m", sliding = true)
+    public String refreshSliding(String id) {
+        return ran("refreshSliding", id);
+    }
+
+    /** Its cache's {@code weft.cache.ce:override.refreshAfter} setting is not a duration (the test sets it). */
+    @CacheResult(key = "ce:override:{id}")
+    public String refreshSetting(String id) {
+        return ran("refreshSetting", id);
+    }
+
     @CacheResult(key = "ce:fine:{id}")
     public String fine(String id) {
         return ran("fine", id);
@@ -84,6 +105,10 @@ public class Broken {
             b.returnInTag("x");
             b.spaceText("7");
             b.spaceNumber(7);
+            b.refreshNotShorter("x");
+            b.refreshNegative("x");
+            b.refreshSliding("x");
+            b.refreshSetting("x");
             b.fine("x");
             repository.find("x");
         }

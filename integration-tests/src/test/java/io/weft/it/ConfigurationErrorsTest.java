@@ -26,12 +26,14 @@ class ConfigurationErrorsTest {
 
     @Test
     void reportsEachErrorByMethodAndKeepsTheApplicationCached() throws Exception {
-        try (AppJvm app = AppJvm.builder().classpath(classes, Paths.annotationsJar()).main("app.Broken").start()) {
+        try (AppJvm app = AppJvm.builder().property("weft.cache.ce:override.refreshAfter", "later")
+                .classpath(classes, Paths.annotationsJar()).main("app.Broken").start()) {
             Map<String, String> checks = app.checks(Duration.ofSeconds(60));
             assertEquals("1", checks.get("fine.runs"), "the correct method is still cached");
             assertEquals("1", checks.get("spaceText.runs"), "the first claim of a key space is woven");
             for (String broken : List.of("unknownParameter", "voidMethod", "badTtl", "badTemplate", "returnInKey",
-                    "badPath", "spaceNumber", "returnInTag")) {
+                    "badPath", "spaceNumber", "returnInTag", "refreshNotShorter", "refreshNegative", "refreshSliding",
+                    "refreshSetting")) {
                 assertEquals("2", checks.get(broken + ".runs"), broken + " must run uncached");
             }
             List<String> errors = app.stderr().stream().filter(l -> l.contains("configuration error")).toList();
@@ -44,7 +46,11 @@ class ConfigurationErrorsTest {
             assertError(errors, "app.Broken#returnInTag", "{return}");
             assertError(errors, "app.Broken#spaceNumber", "app.Broken#spaceText");
             assertError(errors, "app.Broken$Repository#find", "abstract");
-            assertEquals(9, errors.size(), String.join("\n", errors));
+            assertError(errors, "app.Broken#refreshNotShorter", "refreshAfter (2s) must be shorter than the TTL (2s)");
+            assertError(errors, "app.Broken#refreshNegative", "refreshAfter: duration '-1s' must be at least 1ms");
+            assertError(errors, "app.Broken#refreshSliding", "refreshAfter and sliding");
+            assertError(errors, "app.Broken#refreshSetting", "weft.cache.ce:override.refreshAfter: unparsable duration");
+            assertEquals(13, errors.size(), String.join("\n", errors));
         }
     }
 

@@ -32,9 +32,14 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final SingleFlight flights;
     private final SharedLevelConnection redis = new SharedLevelConnection();
     private final Invalidator invalidator;
+    private final Refresher refresher;
     private final long maxWaitNanos;
     private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
+    /** The threads of background reloads ({@code refreshAfter}): few, since a reload is one call per key and period. */
+    private static final int REFRESH_THREADS = 2;
+    /** The reloads that may wait for those threads; more are dropped (and counted) until the queue drains. */
+    private static final int REFRESH_QUEUE = 1000;
     private volatile long firstLookupNanos;
     private final LongAdder invalidationsReplayed = new LongAdder();
 
@@ -45,11 +50,22 @@ public final class CacheRuntime implements Handler, EvictionSink {
      */
     public CacheRuntime(MethodTable methods, LoaderScopes scopes, long l1MaxSize, long l1TtlNanos, Duration maxWait,
             Ticker ticker) {
+        this(methods, scopes, l1MaxSize, l1TtlNanos, maxWait, ticker, Refresher.REFLECTIVE, REFRESH_THREADS,
+                REFRESH_QUEUE);
+    }
+
+    /**
+     * As above, with the reloads of {@code refreshAfter} made by {@code reloads} on {@code refreshThreads} threads,
+     * {@code refreshQueue} of them waiting at most (tests).
+     */
+    CacheRuntime(MethodTable methods, LoaderScopes scopes, long l1MaxSize, long l1TtlNanos, Duration maxWait,
+            Ticker ticker, Refresher.Invoker reloads, int refreshThreads, int refreshQueue) {
         this.methods = methods;
         this.ticker = ticker;
         this.l1 = new LocalCache(l1MaxSize, l1TtlNanos, scopes, ticker);
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
+        this.refresher = new Refresher(l1, flights, redis, ticker, reloads, refreshThreads, refreshQueue);
         this.maxWaitNanos = maxWait.toNanos();
         scopes.whenCollected(this::forget);
         FirstCallWarmUp.run(l1, flights, ticker);
@@ -85,6 +101,21 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     @Override
     public Token enterCached(int methodId, Object[] args) {
+        return enter(methodId, null, args);
+    }
+
+    /**
+     * As {@link #enterCached}, for a method with {@code refreshAfter}; on a reload's thread, the call that the reload
+     * makes gets the reload's load, and runs the body as it.
+     */
+    @Override
+    public Token enterRefreshing(int methodId, Object receiver, Object[] args) {
+        Load reload = Refresher.reloadFor(methodId);
+        return reload != null ? reload : enter(methodId, receiver, args);
+    }
+
+    /** @param receiver what a reload calls the method on ({@code refreshAfter}), or {@code null} */
+    private Token enter(int methodId, Object receiver, Object[] args) {
         try {
             CachedMethod method = methods.cached(methodId);
             if (!method.cache().enabled()) {
@@ -98,9 +129,12 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 if (method.sliding() && l1.renew(entry, slidingTtlNanos(method))) {
                     renewShared(method, key.text());
                 }
+                if (method.refreshes()) {
+                    refresher.hit(methodId, method, key, receiver, args, entry);
+                }
                 return method.shape().hit(entry);
             }
-            return beginLoad(method, key.stable(), args, entry);
+            return beginLoad(methodId, method, key.stable(), receiver, args, entry);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;
@@ -113,7 +147,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
      *
      * @param stale the key's L1 entry past its TTL, to return if the load fails ({@code staleIfError}), or null
      */
-    private Token beginLoad(CachedMethod method, CacheKey key, Object[] args, CacheEntry stale) {
+    private Token beginLoad(int methodId, CachedMethod method, CacheKey key, Object receiver, Object[] args,
+            CacheEntry stale) {
         long now = ticker.read();
         if (firstLookupNanos == 0) {
             firstLookupNanos = now;
@@ -125,14 +160,14 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return join(method, other);
         }
         try {
-            return lookUpOrStart(method, mine, args);
+            return lookUpOrStart(methodId, method, mine, receiver, args);
         } catch (Throwable t) {
             flights.abandon(mine, t);
             throw t;
         }
     }
 
-    private Token lookUpOrStart(CachedMethod method, Load mine, Object[] args) {
+    private Token lookUpOrStart(int methodId, CachedMethod method, Load mine, Object receiver, Object[] args) {
         CacheStats stats = method.cache().stats();
         CacheEntry entry = method.usesL1() ? l1.get(mine.cacheKey()) : null;
         if (entry != null && method.staleIfErrorMillis() > 0 && !l1.fresh(entry)) {
@@ -173,12 +208,20 @@ public final class CacheRuntime implements Handler, EvictionSink {
                         : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
                 entry = l1.entry(found.value, ttl, stats).tagged(mine.tags());
             }
+            if (method.refreshes()) {
+                long ageNanos = found.remainingMillis < 0 ? 0
+                        : TimeUnit.MILLISECONDS.toNanos(method.redisTtlMillis() - found.remainingMillis);
+                entry.refreshingAt(ticker.read() + method.refreshAfterNanos() - ageNanos);
+            }
             putUnlessInvalidated(method, mine, entry);
             stats.recordL2Hit();
         } else {
             stats.recordL1Hit();
         }
         flights.complete(mine, entry);
+        if (method.refreshes()) {
+            refresher.hit(methodId, method, mine.cacheKey(), receiver, args, entry);
+        }
         return method.shape().hit(entry);
     }
 
@@ -302,6 +345,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 : method.staleIfErrorMillis() > 0 ? l1.staleableEntry(value, method.l1TtlNanos(),
                         TimeUnit.MILLISECONDS.toNanos(method.staleIfErrorMillis()), stats)
                 : l1.entry(value, method.l1TtlNanos(), stats)).tagged(load.tags());
+        if (method.refreshes()) {
+            entry.refreshingAt(ticker.read() + method.refreshAfterNanos());
+        }
         boolean kept = (value != null || method.cacheNull()) && putUnlessInvalidated(method, load, entry);
         SharedLevel shared = redis.shared();
         if (kept && shared != null && load.lease() != null) {

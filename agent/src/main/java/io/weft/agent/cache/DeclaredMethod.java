@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.ClassBound;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -61,6 +62,18 @@ public final class DeclaredMethod {
     /** The class that declares the method, found through its loader. */
     public Class<?> declaringClass() throws ClassNotFoundException {
         return method.get().getDeclaringClass();
+    }
+
+    /**
+     * Calls the method on {@code receiver} ({@code null} when it is static) with {@code args}, private or not (the
+     * woven class's module opens its packages to the agent): the woven method, so its advice runs.
+     *
+     * @throws InvocationTargetException carrying what the method threw
+     */
+    Object invoke(Object receiver, Object[] args) throws ReflectiveOperationException {
+        Method target = method.get();
+        target.setAccessible(true);
+        return target.invoke(receiver, args);
     }
 
     /** Whether the loader that defined the method was collected (its application is gone). */

@@ -25,9 +25,13 @@ public final class CacheStats {
     private final LongAdder leaseWaits = new LongAdder();
     private final LongAdder staleServed = new LongAdder();
     private final LongAdder leaseWaitTimeouts = new LongAdder();
+    private final LongAdder[] refreshes = new LongAdder[RefreshOutcome.values().length];
 
     public CacheStats(String cacheName) {
         this.cacheName = cacheName;
+        for (int i = 0; i < refreshes.length; i++) {
+            refreshes[i] = new LongAdder();
+        }
     }
 
     public String cacheName() {
@@ -99,6 +103,16 @@ public final class CacheStats {
     /** The method failed and an entry past its TTL was returned instead ({@code staleIfError}). */
     public void recordStaleServed() {
         staleServed.increment();
+    }
+
+    /** A background reload ({@code refreshAfter}) started, ended or was dropped. */
+    public void recordRefresh(RefreshOutcome outcome) {
+        refreshes[outcome.ordinal()].increment();
+    }
+
+    /** Background reloads ({@code refreshAfter}) that came to {@code outcome}. */
+    public long refreshes(RefreshOutcome outcome) {
+        return refreshes[outcome.ordinal()].sum();
     }
 
     /** Failures that an entry past its TTL stood in for ({@code staleIfError}). */

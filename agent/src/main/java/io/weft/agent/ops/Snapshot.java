@@ -12,6 +12,7 @@ import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.StreamReader;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.metrics.LoadTimes;
+import io.weft.agent.metrics.RefreshOutcome;
 import io.weft.agent.store.ErrorReason;
 import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisStore;
@@ -180,6 +181,8 @@ public final class Snapshot {
         public final long leaseWaits;
         public final long leaseWaitTimeouts;
         public final long staleServed;
+        /** Background reloads ({@code refreshAfter}) by {@link RefreshOutcome}, indexed by its ordinal. */
+        public final long[] refreshes;
         public final long l1Entries;
         /** The keys with the most hits in this JVM's L1, most first (read with the entries, else empty). */
         public final List<String> hotKeys;
@@ -217,6 +220,10 @@ public final class Snapshot {
             this.leaseWaits = stats.leaseWaits();
             this.leaseWaitTimeouts = stats.leaseWaitTimeouts();
             this.staleServed = stats.staleServed();
+            this.refreshes = new long[RefreshOutcome.values().length];
+            for (RefreshOutcome outcome : RefreshOutcome.values()) {
+                refreshes[outcome.ordinal()] = stats.refreshes(outcome);
+            }
             this.l1Entries = l1Entries;
             this.hotKeys = hotKeys;
         }

@@ -4,6 +4,11 @@ package io.weft.agent.weaving;
 enum Advice {
     /** {@code @CacheResult}: a hit returns at once; otherwise the body runs and its outcome is handed back. */
     CACHE_RESULT,
+    /**
+     * {@code @CacheResult(refreshAfter = …)}: as {@link #CACHE_RESULT}, and entry also hands over the receiver, which
+     * a background reload of the entry calls the method on.
+     */
+    CACHE_RESULT_REFRESHING,
     /** {@code @InvalidateCache(beforeInvocation = true)}: evicts on entry. */
     INVALIDATE_BEFORE,
     /** {@code @InvalidateCache}: evicts after a normal return (not after an exception). */

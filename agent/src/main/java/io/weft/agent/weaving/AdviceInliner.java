@@ -17,6 +17,7 @@ import net.bytebuddy.jar.asm.Type;
  * <pre>
  * Object[] args = {a, b};
  * Object token = Dispatch.enterCached(ID, args);
+ * // with refreshAfter: Dispatch.enterRefreshing(ID, this, args) (null for a static method)
  * if (token instanceof Hit) return (R) ((Hit) token).value();
  * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r)… }
  * catch (Throwable t) { return (R) Dispatch.exitThrown(ID, token, args, t); } // throws t unless a stale value stands in
@@ -33,6 +34,8 @@ final class AdviceInliner extends MethodVisitor {
     private static final String THROWABLE = "java/lang/Throwable";
 
     private final Advice advice;
+    /** Whether the advice is {@code @CacheResult}'s, of either kind. */
+    private final boolean cachesResult;
     private final int id;
     private final boolean isStatic;
     private final String owner;
@@ -56,6 +59,7 @@ final class AdviceInliner extends MethodVisitor {
         super(Opcodes.ASM9, target);
         this.frames = frames;
         this.advice = advice;
+        this.cachesResult = advice == Advice.CACHE_RESULT || advice == Advice.CACHE_RESULT_REFRESHING;
         this.id = id;
         this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
         this.owner = owner;
@@ -78,13 +82,25 @@ final class AdviceInliner extends MethodVisitor {
         prologueWritten = true;
         switch (advice) {
             case CACHE_RESULT:
+            case CACHE_RESULT_REFRESHING:
                 super.visitTryCatchBlock(bodyStart, bodyEnd, handler, THROWABLE);
                 pushArguments();
                 super.visitVarInsn(Opcodes.ASTORE, argsSlot);
                 pushId();
-                super.visitVarInsn(Opcodes.ALOAD, argsSlot);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterCached", "(I[Ljava/lang/Object;)Ljava/lang/Object;",
-                        false);
+                if (advice == Advice.CACHE_RESULT_REFRESHING) {
+                    if (isStatic) {
+                        super.visitInsn(Opcodes.ACONST_NULL);
+                    } else {
+                        super.visitVarInsn(Opcodes.ALOAD, 0); // the receiver: a background reload calls the method on it
+                    }
+                    super.visitVarInsn(Opcodes.ALOAD, argsSlot);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterRefreshing",
+                            "(ILjava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
+                } else {
+                    super.visitVarInsn(Opcodes.ALOAD, argsSlot);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterCached",
+                            "(I[Ljava/lang/Object;)Ljava/lang/Object;", false);
+                }
                 super.visitVarInsn(Opcodes.ASTORE, tokenSlot);
                 super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
                 super.visitTypeInsn(Opcodes.INSTANCEOF, HIT);
@@ -130,7 +146,7 @@ final class AdviceInliner extends MethodVisitor {
             super.visitInsn(returnType.getSize() == 2 ? Opcodes.DUP2 : Opcodes.DUP);
             Boxing.box(mv, returnType);
         }
-        if (advice == Advice.CACHE_RESULT) {
+        if (cachesResult) {
             // r, boxed → r, id, token, args, boxed
             pushExitArgumentsBeneathTop();
             exitCached();
@@ -147,7 +163,7 @@ final class AdviceInliner extends MethodVisitor {
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
         prologue();
-        if (advice == Advice.CACHE_RESULT) {
+        if (cachesResult) {
             super.visitLabel(bodyEnd);
             super.visitLabel(handler);
             frame(false, THROWABLE);
@@ -165,7 +181,7 @@ final class AdviceInliner extends MethodVisitor {
     @Override
     public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
         prologue();
-        if (advice != Advice.CACHE_RESULT) {
+        if (!cachesResult) {
             super.visitFrame(type, numLocal, local, numStack, stack);
             return;
         }

@@ -82,7 +82,8 @@ final class MethodPlanner {
         }
         CachedMethod cached = cachedMethod(type, method, declared, cacheResult, signature, invalidation, loader);
         int id = table.register(cached);
-        return new Plan(Advice.CACHE_RESULT, id, method.getName() + " -> " + cached.cache().name()
+        Advice advice = cached.refreshes() ? Advice.CACHE_RESULT_REFRESHING : Advice.CACHE_RESULT;
+        return new Plan(advice, id, method.getName() + " -> " + cached.cache().name()
                 + (cached.cache().enabled() ? "" : " (disabled)"));
     }
 
@@ -114,28 +115,65 @@ final class MethodPlanner {
         ResultShape shape = ResultShape.of(method.getReturnType().asErasure().getName());
         Duration ttl;
         Duration staleIfError;
+        Duration refreshAfter;
+        boolean sliding;
         boolean enabled;
         boolean usesL1;
         try {
-            String stale = annotation.string("staleIfError", "");
-            staleIfError = stale.isBlank() ? Duration.ZERO : Durations.parse(stale);
             ttl = config.cacheTtl(name);
             if (ttl == null) {
                 String annotated = annotation.string("ttl", "");
                 ttl = annotated.isBlank() ? config.ttl() : Durations.parse(annotated);
             }
+            staleIfError = optionalDuration(config.cacheStaleIfError(name), annotation, "staleIfError");
+            refreshAfter = optionalDuration(config.cacheRefreshAfter(name), annotation, "refreshAfter");
+            Boolean slidingSetting = config.cacheSliding(name);
+            sliding = slidingSetting != null ? slidingSetting : annotation.bool("sliding", false);
             enabled = config.cacheEnabled(name);
             usesL1 = config.cacheUsesL1(name);
             keySpaces.claim(template, valueType(method, shape), owner);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(owner, e.getMessage());
         }
+        checkRefreshAfter(owner, refreshAfter, ttl, sliding);
         long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
         NamedCache cache = caches.cache(name, enabled);
         return new CachedMethod(declared, cache, key, scopes.of(loader), ttl.toMillis(), l1TtlNanos,
                 annotation.bool("cacheNull", false), usesL1, shape, invalidation,
-                bindAll(owner, annotation.strings("tags"), signature, false), annotation.bool("sliding", false),
-                staleIfError.toMillis());
+                bindAll(owner, annotation.strings("tags"), signature, false), sliding, staleIfError.toMillis(),
+                refreshAfter.toMillis());
+    }
+
+    /**
+     * A duration attribute that is empty unless set ({@code staleIfError}, {@code refreshAfter}): the per-cache
+     * setting if there is one, else the annotation's; {@link Duration#ZERO} when neither says.
+     */
+    private static Duration optionalDuration(Duration setting, AnnotationValues annotation, String attribute) {
+        if (setting != null) {
+            return setting;
+        }
+        String annotated = annotation.string(attribute, "");
+        try {
+            return annotated.isBlank() ? Duration.ZERO : Durations.parse(annotated);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(attribute + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SPEC §12: a reload must come before the entry expires, and a sliding entry has no age to refresh after. */
+    private static void checkRefreshAfter(String owner, Duration refreshAfter, Duration ttl, boolean sliding)
+            throws ConfigurationError {
+        if (refreshAfter.isZero()) {
+            return;
+        }
+        if (refreshAfter.compareTo(ttl) >= 0) {
+            throw new ConfigurationError(owner, "refreshAfter (" + Durations.format(refreshAfter)
+                    + ") must be shorter than the TTL (" + Durations.format(ttl) + ")");
+        }
+        if (sliding) {
+            throw new ConfigurationError(owner, "refreshAfter and sliding together: a sliding entry's age is not"
+                    + " known once a hit renewed it; choose one");
+        }
     }
 
     private Invalidation invalidation(DeclaredMethod declared, AnnotationValues annotation, Signature signature)

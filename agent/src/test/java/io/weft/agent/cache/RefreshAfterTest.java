@@ -1,0 +1,194 @@
+package io.weft.agent.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.bootstrap.Token;
+import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.metrics.RefreshOutcome;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.FakeTicker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §12, {@code @CacheResult(refreshAfter = …)}, on the runtime's ticker: a hit on an entry older than
+ * refreshAfter returns it at once and one background reload, on a reload thread, replaces it; an invalidation during
+ * the reload wins; a full reload queue drops the reload (counted) and a later hit tries again; a failed reload keeps
+ * the entry. Reloads call a private method reflectively, as in production.
+ */
+class RefreshAfterTest {
+
+    private static final Duration TTL = Duration.ofSeconds(10);
+    private static final Duration REFRESH_AFTER = Duration.ofSeconds(4);
+
+    private final FakeTicker ticker = new FakeTicker();
+    private final MethodTable methods = new MethodTable();
+    private final LoaderScopes scopes = new LoaderScopes();
+    private final CacheRegistry caches = new CacheRegistry();
+    private CacheRuntime runtime = runtime(2, 10);
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void releaseReloads() {
+        release.countDown();
+    }
+
+    private CacheRuntime runtime(int threads, int queue) {
+        return new CacheRuntime(methods, scopes, 1_000, Duration.ofHours(1).toNanos(), Duration.ofSeconds(5), ticker,
+                Refresher.REFLECTIVE, threads, queue);
+    }
+
+    private int register(String cache) {
+        DeclaredMethod declared = new DeclaredMethod(Books.class.getName(), "find", List.of("java.lang.String"),
+                List.of("id"), getClass().getClassLoader());
+        return methods.register(new CachedMethod(declared, caches.cache(cache, true), (args, result) -> cache + ":"
+                + args[0], scopes.of(getClass().getClassLoader()), TTL.toMillis(), TTL.toNanos(), false, true,
+                ResultShape.PLAIN, null, List.of(), false, 0, REFRESH_AFTER.toMillis()));
+    }
+
+    private CacheStats stats(String cache) {
+        return caches.find(cache).stats();
+    }
+
+    /**
+     * What the agent makes of {@code @CacheResult(key = "…:{id}", refreshAfter = "4s") private String find(String id)}:
+     * the woven entry hands over the receiver; the body counts its runs and their threads, and the reloads' wait
+     * for the test.
+     */
+    final class Books {
+        private final int methodId;
+        final AtomicInteger runs = new AtomicInteger();
+        final List<Thread> threads = new CopyOnWriteArrayList<>();
+        volatile boolean holdReloads;
+        volatile boolean failReloads;
+
+        Books(int methodId) {
+            this.methodId = methodId;
+        }
+
+        private String find(String id) {
+            Object[] args = {id};
+            Token token = runtime.enterRefreshing(methodId, this, args);
+            if (token instanceof Hit) {
+                return (String) ((Hit) token).value();
+            }
+            try {
+                String value = body(id);
+                runtime.exitCached(methodId, token, args, value);
+                return value;
+            } catch (RuntimeException e) {
+                runtime.exitThrown(methodId, token, args, e);
+                throw e;
+            }
+        }
+
+        private String body(String id) {
+            int run = runs.incrementAndGet();
+            threads.add(Thread.currentThread());
+            boolean reload = Thread.currentThread().getName().startsWith("weft-refresh-");
+            if (reload && holdReloads) {
+                try {
+                    assertTrue(release.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            if (reload && failReloads) {
+                throw new IllegalStateException("database down");
+            }
+            return id + " v" + run;
+        }
+    }
+
+    @Test
+    void aHitOnAnOldEntryReturnsItAtOnceAndOneReloadReplacesIt() {
+        Books books = new Books(register("books"));
+        assertEquals("1 v1", books.find("1"));
+        ticker.advance(REFRESH_AFTER.minusMillis(1));
+        assertEquals("1 v1", books.find("1"));
+        assertEquals(1, books.runs.get(), "younger than refreshAfter: a plain hit");
+
+        books.holdReloads = true;
+        ticker.advance(Duration.ofMillis(1));
+        for (int i = 0; i < 50; i++) {
+            assertEquals("1 v1", books.find("1"), "the old value, at once, while the reload runs");
+        }
+        release.countDown();
+        Await.until("the reload replaced the entry", () -> "1 v2".equals(books.find("1")));
+
+        assertEquals(2, books.runs.get(), "one reload for 50 hits");
+        assertTrue(books.threads.get(1).getName().startsWith("weft-refresh-"), "not on the caller's thread");
+        assertEquals(1, stats("books").refreshes(RefreshOutcome.STARTED));
+        assertEquals(1, stats("books").refreshes(RefreshOutcome.SUCCEEDED));
+        assertEquals(1, stats("books").misses(), "no caller missed");
+
+        ticker.advance(REFRESH_AFTER);
+        books.find("1");
+        Await.until("the replaced entry is reloaded once old in its turn", () -> "1 v3".equals(books.find("1")));
+    }
+
+    @Test
+    void anInvalidationDuringTheReloadWins() {
+        Books books = new Books(register("books"));
+        books.find("1");
+        books.holdReloads = true;
+        ticker.advance(REFRESH_AFTER);
+        assertEquals("1 v1", books.find("1"));
+        Await.until("the reload runs", () -> books.runs.get() == 2);
+
+        runtime.evictKey("books:1");
+        release.countDown();
+        Await.until("the reload ended", () -> stats("books").refreshes(RefreshOutcome.SUCCEEDED) == 1);
+
+        assertEquals(1, stats("books").staleStoresDiscarded(), "the reload's value was not kept");
+        assertEquals("1 v3", books.find("1"), "after the invalidation, a miss loads afresh");
+    }
+
+    @Test
+    void aFullQueueDropsTheReloadCountedAndALaterHitTriesAgain() {
+        runtime = runtime(1, 1);
+        Books books = new Books(register("books"));
+        books.find("a");
+        books.find("b");
+        books.find("c");
+        books.holdReloads = true;
+        ticker.advance(REFRESH_AFTER);
+        books.find("a");
+        Await.until("the first reload holds the only thread", () -> books.runs.get() == 4);
+        books.find("b");
+        books.find("c");
+        assertEquals(1, stats("books").refreshes(RefreshOutcome.DROPPED), "b's reload waits, c's is dropped");
+
+        release.countDown();
+        Await.until("a's and b's reloads ended", () -> stats("books").refreshes(RefreshOutcome.SUCCEEDED) == 2);
+        assertEquals("c v3", books.find("c"), "the dropped entry is still served");
+        Await.until("a later hit reloaded it", () -> "c v6".equals(books.find("c")));
+    }
+
+    @Test
+    void aFailedReloadKeepsTheEntryUntilItsTtl() {
+        Books books = new Books(register("books"));
+        books.find("1");
+        books.failReloads = true;
+        ticker.advance(REFRESH_AFTER);
+        books.find("1");
+        Await.until("the reload failed", () -> stats("books").refreshes(RefreshOutcome.FAILED) == 1);
+        assertEquals("1 v1", books.find("1"));
+        assertEquals(0, stats("books").refreshes(RefreshOutcome.SUCCEEDED));
+        assertEquals(0, runtime.loadsInFlight(), "the reload's load ended");
+
+        books.failReloads = false;
+        ticker.advance(TTL.minus(REFRESH_AFTER));
+        assertEquals("1 v3", books.find("1"), "past its TTL the caller loads it");
+        assertFalse(books.threads.get(2).getName().startsWith("weft-refresh-"));
+    }
+}
