@@ -87,6 +87,12 @@ public class Broken {
         return ran("refreshSetting", id);
     }
 
+    /** Its cache skips L1 ({@code weft.cache.ce:nol1.l1=false}, the test sets it): no hit would start a reload. */
+    @CacheResult(key = "ce:nol1:{id}", refreshAfter = "1m")
+    public String refreshWithoutL1(String id) {
+        return ran("refreshWithoutL1", id);
+    }
+
     @CacheResult(key = "ce:fine:{id}")
     public String fine(String id) {
         return ran("fine", id);
@@ -109,6 +115,7 @@ public class Broken {
             b.refreshNegative("x");
             b.refreshSliding("x");
             b.refreshSetting("x");
+            b.refreshWithoutL1("x");
             b.fine("x");
             repository.find("x");
         }

@@ -71,9 +71,9 @@ public class HotKeys {
     /**
      * Calls {@code call} on {@code threads} threads released at once, each once, or again and again (a call about
      * every millisecond) until {@code millis} have passed when it is positive; answers the number of calls, the
-     * slowest and fastest call in ms, and the values returned.
+     * slowest and fastest call in ms, and the values returned. The threads are virtual when {@code virtual} (JDK 21+).
      */
-    private static String together(int threads, long millis, Call call) throws InterruptedException {
+    private static String together(int threads, long millis, Call call, boolean virtual) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         AtomicLong calls = new AtomicLong();
         AtomicLong slowest = new AtomicLong();
@@ -81,7 +81,7 @@ public class HotKeys {
         Queue<String> values = new ConcurrentLinkedQueue<>();
         List<Thread> started = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> {
+            Runnable caller = () -> {
                 try {
                     start.await();
                     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
@@ -99,7 +99,8 @@ public class HotKeys {
                 } catch (Exception e) {
                     values.add("failed: " + e);
                 }
-            });
+            };
+            Thread t = virtual ? virtualThread(caller) : new Thread(caller);
             t.start();
             started.add(t);
         }
@@ -109,6 +110,13 @@ public class HotKeys {
         }
         return "calls=" + calls.get() + " slowestMs=" + slowest.get() + " fastestMs=" + fastest.get() + " values="
                 + String.join(",", new TreeSet<>(values));
+    }
+
+    /** {@code Thread.ofVirtual().unstarted(task)}, called reflectively: this class also compiles on JDK 17. */
+    private static Thread virtualThread(Runnable task) throws ReflectiveOperationException {
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        return (Thread) Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class)
+                .invoke(builder, task);
     }
 
     interface Call {
@@ -123,7 +131,7 @@ public class HotKeys {
         while ((line = in.readLine()) != null) {
             String[] words = line.split(" ");
             String result;
-            // hammer <key> <millis> <threads>; stampede <key> <threads> <loadMillis>; runs <key>: start times
+            // hammer <key> <millis> <threads> [virtual]; stampede <key> <threads> <loadMillis>; runs <key>: start times
             switch (words[1]) {
                 case "price" -> {
                     long before = System.nanoTime();
@@ -131,7 +139,7 @@ public class HotKeys {
                     result = value + " ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
                 }
                 case "hammer" -> result = together(Integer.parseInt(words[4]), Long.parseLong(words[3]),
-                        () -> app.price(words[2]));
+                        () -> app.price(words[2]), words.length > 5 && words[5].equals("virtual"));
                 case "evict" -> {
                     app.evict(words[2]);
                     result = "evicted";
@@ -146,7 +154,7 @@ public class HotKeys {
                     result = "opened";
                 }
                 case "stampede" -> result = together(Integer.parseInt(words[3]), 0,
-                        () -> app.cold(words[2], Long.parseLong(words[4])));
+                        () -> app.cold(words[2], Long.parseLong(words[4])), false);
                 case "runs" -> result = "runs=" + RUNS.getOrDefault(words[2], new ConcurrentLinkedQueue<>());
                 default -> result = "unknown " + words[1];
             }

@@ -27,13 +27,14 @@ class ConfigurationErrorsTest {
     @Test
     void reportsEachErrorByMethodAndKeepsTheApplicationCached() throws Exception {
         try (AppJvm app = AppJvm.builder().property("weft.cache.ce:override.refreshAfter", "later")
+                .property("weft.cache.ce:nol1.l1", "false")
                 .classpath(classes, Paths.annotationsJar()).main("app.Broken").start()) {
             Map<String, String> checks = app.checks(Duration.ofSeconds(60));
             assertEquals("1", checks.get("fine.runs"), "the correct method is still cached");
             assertEquals("1", checks.get("spaceText.runs"), "the first claim of a key space is woven");
             for (String broken : List.of("unknownParameter", "voidMethod", "badTtl", "badTemplate", "returnInKey",
                     "badPath", "spaceNumber", "returnInTag", "refreshNotShorter", "refreshNegative", "refreshSliding",
-                    "refreshSetting")) {
+                    "refreshSetting", "refreshWithoutL1")) {
                 assertEquals("2", checks.get(broken + ".runs"), broken + " must run uncached");
             }
             List<String> errors = app.stderr().stream().filter(l -> l.contains("configuration error")).toList();
@@ -50,7 +51,8 @@ class ConfigurationErrorsTest {
             assertError(errors, "app.Broken#refreshNegative", "refreshAfter: duration '-1s' must be at least 1ms");
             assertError(errors, "app.Broken#refreshSliding", "refreshAfter and sliding");
             assertError(errors, "app.Broken#refreshSetting", "weft.cache.ce:override.refreshAfter: unparsable duration");
-            assertEquals(13, errors.size(), String.join("\n", errors));
+            assertError(errors, "app.Broken#refreshWithoutL1", "refreshAfter in a cache without L1");
+            assertEquals(14, errors.size(), String.join("\n", errors));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.weft.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.testing.Await;
@@ -9,9 +10,11 @@ import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
 import io.weft.it.support.HotKeysFleet;
 import io.weft.it.support.Metrics;
+import io.weft.it.support.Paths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -19,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC §12, {@code @CacheResult(ttl = "2s", refreshAfter = "1s")} on a private method whose load takes 500 ms, in two
- * instances sharing Redis and a "database" (a directory of files): callers hammering the key never wait for a load
- * after the first, the fleet runs the method about once per refresh period (never two runs within one), and an
- * invalidation during a reload is never undone.
+ * instances sharing Redis and a "database" (a directory of files), one of them calling from virtual threads on
+ * JDK 21+: callers hammering the key never wait for a load after the first, the fleet runs the method about once
+ * per refresh period (never two runs within one), and an invalidation during a reload is never undone.
  */
 class RefreshAheadTest {
 
@@ -42,7 +45,11 @@ class RefreshAheadTest {
             assertEquals("v0", apps.get(1).call("price hot", CALL).split(" ")[0], "from Redis");
             double misses = fleet.sum("weft_cache_misses_total", "cache", CACHE);
 
-            for (CompletableFuture<String> hammer : fleet.callEach(apps, "hammer hot 6000 4")) {
+            // on JDK 21+, the second instance's callers are virtual threads
+            String virtual = Paths.javaFeatureVersion() >= 21 ? " virtual" : "";
+            List<CompletableFuture<String>> hammers = new ArrayList<>(fleet.callEach(apps.subList(0, 1), "hammer hot 6000 4"));
+            hammers.addAll(fleet.callEach(apps.subList(1, 2), "hammer hot 6000 4" + virtual));
+            for (CompletableFuture<String> hammer : hammers) {
                 String reply = hammer.get();
                 System.out.println("hammer: " + reply);
                 assertTrue(HotKeysFleet.number(reply, "calls") > 100, reply);
@@ -95,12 +102,12 @@ class RefreshAheadTest {
                     "outcome", "succeeded") == 1);
 
             assertEquals(1, Metrics.value(reloader, "weft_cache_stale_stores_discarded_total", "cache", CACHE),
-                    "the reload's value of before the invalidation was not kept");
+                    "the reload's value of before the invalidation was not kept in L1");
+            assertNull(redis.admin().get(fleet.namespace + "refresh:price:row"),
+                    "nor in Redis (its lease went with the invalidation; no call loaded the key since)");
             for (AppJvm app : List.of(reloader, other)) {
                 assertEquals("v1", app.call("price row", CALL).split(" ")[0], "the invalidation stands");
             }
-            assertEquals("\"v1\"", redis.admin().get(fleet.namespace + "refresh:price:row"),
-                    "Redis holds the value loaded after the invalidation");
         }
     }
 }

@@ -134,7 +134,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 }
                 return method.shape().hit(entry);
             }
-            return beginLoad(methodId, method, key.stable(), receiver, args, entry);
+            return beginLoad(method, key.stable(), args, entry);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;
@@ -147,8 +147,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      *
      * @param stale the key's L1 entry past its TTL, to return if the load fails ({@code staleIfError}), or null
      */
-    private Token beginLoad(int methodId, CachedMethod method, CacheKey key, Object receiver, Object[] args,
-            CacheEntry stale) {
+    private Token beginLoad(CachedMethod method, CacheKey key, Object[] args, CacheEntry stale) {
         long now = ticker.read();
         if (firstLookupNanos == 0) {
             firstLookupNanos = now;
@@ -160,14 +159,14 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return join(method, other);
         }
         try {
-            return lookUpOrStart(methodId, method, mine, receiver, args);
+            return lookUpOrStart(method, mine, args);
         } catch (Throwable t) {
             flights.abandon(mine, t);
             throw t;
         }
     }
 
-    private Token lookUpOrStart(int methodId, CachedMethod method, Load mine, Object receiver, Object[] args) {
+    private Token lookUpOrStart(CachedMethod method, Load mine, Object[] args) {
         CacheStats stats = method.cache().stats();
         CacheEntry entry = method.usesL1() ? l1.get(mine.cacheKey()) : null;
         if (entry != null && method.staleIfErrorMillis() > 0 && !l1.fresh(entry)) {
@@ -219,9 +218,6 @@ public final class CacheRuntime implements Handler, EvictionSink {
             stats.recordL1Hit();
         }
         flights.complete(mine, entry);
-        if (method.refreshes()) {
-            refresher.hit(methodId, method, mine.cacheKey(), receiver, args, entry);
-        }
         return method.shape().hit(entry);
     }
 

@@ -66,14 +66,22 @@ public final class DeclaredMethod {
 
     /**
      * Calls the method on {@code receiver} ({@code null} when it is static) with {@code args}, private or not (the
-     * woven class's module opens its packages to the agent): the woven method, so its advice runs.
+     * woven class's module opens its packages to the agent): the woven method, so its advice runs. The thread's
+     * context class loader is the method's class's loader meanwhile, as on the application's own threads.
      *
      * @throws InvocationTargetException carrying what the method threw
      */
     Object invoke(Object receiver, Object[] args) throws ReflectiveOperationException {
         Method target = method.get();
         target.setAccessible(true);
-        return target.invoke(receiver, args);
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        current.setContextClassLoader(target.getDeclaringClass().getClassLoader());
+        try {
+            return target.invoke(receiver, args);
+        } finally {
+            current.setContextClassLoader(previous);
+        }
     }
 
     /** Whether the loader that defined the method was collected (its application is gone). */

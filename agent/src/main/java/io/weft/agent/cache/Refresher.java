@@ -95,9 +95,11 @@ final class Refresher {
         private int methodId;
         private Load load;
 
+        /** Inherits nothing of the thread that happened to start it: no thread locals, no context loader. */
         ReloadThread(Runnable task, String name) {
-            super(task, name);
+            super(null, task, name, 0, false);
             setDaemon(true);
+            setContextClassLoader(null);
         }
 
         void hand(int id, Load handed) {
@@ -188,7 +190,7 @@ final class Refresher {
                 return null;
             }
             try {
-                if (method.usesL1() && l1.get(key) != entry) {
+                if (l1.get(key) != entry) {
                     flights.abandon(load, NOT_RUN);
                     return null;
                 }

@@ -135,7 +135,7 @@ final class MethodPlanner {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(owner, e.getMessage());
         }
-        checkRefreshAfter(owner, refreshAfter, ttl, sliding);
+        checkRefreshAfter(owner, refreshAfter, ttl, sliding, usesL1);
         long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
         NamedCache cache = caches.cache(name, enabled);
         return new CachedMethod(declared, cache, key, scopes.of(loader), ttl.toMillis(), l1TtlNanos,
@@ -160,9 +160,12 @@ final class MethodPlanner {
         }
     }
 
-    /** SPEC §12: a reload must come before the entry expires, and a sliding entry has no age to refresh after. */
-    private static void checkRefreshAfter(String owner, Duration refreshAfter, Duration ttl, boolean sliding)
-            throws ConfigurationError {
+    /**
+     * SPEC §12: a reload must come before the entry expires, a sliding entry has no age to refresh after, and the
+     * hits that start reloads are L1 hits.
+     */
+    private static void checkRefreshAfter(String owner, Duration refreshAfter, Duration ttl, boolean sliding,
+            boolean usesL1) throws ConfigurationError {
         if (refreshAfter.isZero()) {
             return;
         }
@@ -173,6 +176,10 @@ final class MethodPlanner {
         if (sliding) {
             throw new ConfigurationError(owner, "refreshAfter and sliding together: a sliding entry's age is not"
                     + " known once a hit renewed it; choose one");
+        }
+        if (!usesL1) {
+            throw new ConfigurationError(owner, "refreshAfter in a cache without L1 (weft.cache.<name>.l1=false):"
+                    + " reloads start from L1 hits");
         }
     }
 
