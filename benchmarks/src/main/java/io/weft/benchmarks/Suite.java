@@ -36,6 +36,7 @@ public final class Suite {
 
     private static final String L1_HIT = "io\\.weft\\.benchmarks\\.l1\\.L1Hit\\.";
     private static final String L1_SHAPES = "io\\.weft\\.benchmarks\\.l1\\.L1HitShapes\\.";
+    private static final String L1_FRESHNESS = "io\\.weft\\.benchmarks\\.l1\\.L1HitFreshness\\.";
     private static final String MISS = "io\\.weft\\.benchmarks\\.miss\\.Miss\\.";
     private static final String L2_HIT = "io\\.weft\\.benchmarks\\.l2\\.L2Hit\\.";
 
@@ -78,6 +79,7 @@ public final class Suite {
         List<RunResult> results = new ArrayList<>();
         results.addAll(run(L1_HIT, only, 1, smoke, javaagent));
         results.addAll(run(L1_SHAPES, only, 1, smoke, javaagent));
+        results.addAll(run(L1_FRESHNESS, only, 1, smoke, javaagent));
         if (!smoke) {
             results.addAll(run(L1_HIT, only, 2, false, javaagent));
             results.addAll(run(L1_SHAPES, only, 2, false, javaagent));
