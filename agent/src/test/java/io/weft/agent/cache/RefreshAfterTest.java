@@ -9,7 +9,13 @@ import io.weft.agent.bootstrap.Token;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.metrics.RefreshOutcome;
 import io.weft.agent.testing.Await;
+import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.ValueCodecs;
+import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.FakeTicker;
+import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,9 +43,12 @@ class RefreshAfterTest {
     private CacheRuntime runtime = runtime(2, 10);
     private final CountDownLatch release = new CountDownLatch(1);
 
+    private final Closer closer = new Closer();
+
     @AfterEach
-    void releaseReloads() {
+    void releaseReloads() throws Exception {
         release.countDown();
+        closer.close();
     }
 
     private CacheRuntime runtime(int threads, int queue) {
@@ -190,5 +199,32 @@ class RefreshAfterTest {
         ticker.advance(TTL.minus(REFRESH_AFTER));
         assertEquals("1 v3", books.find("1"), "past its TTL the caller loads it");
         assertFalse(books.threads.get(2).getName().startsWith("weft-refresh-"));
+    }
+
+    /** An entry read from Redis is as old as it is there (TTL − PTTL): an instance that reads an old value reloads it. */
+    @Test
+    void anEntryReadFromRedisIsAsOldAsItIsThere() throws Exception {
+        RedisFixture redis = closer.later(RedisFixture.startLocal(null));
+        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
+        RedisStore store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("refresh")));
+        assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
+        SharedLevel shared = new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+        runtime.connect(shared, null, "first", bound -> true);
+        Books books = new Books(register("books"));
+        books.find("old");
+        books.find("young");
+        Await.until("both stored in Redis", () -> redis.admin().exists("ns:books:old", "ns:books:young") == 2);
+        redis.admin().pexpire("ns:books:old", TTL.minus(REFRESH_AFTER).minusSeconds(1).toMillis()); // 5 s old
+        redis.admin().pexpire("ns:books:young", TTL.minusSeconds(1).toMillis()); // 1 s old
+
+        runtime = runtime(2, 10); // another instance, whose L1 is empty
+        runtime.connect(shared, null, "second", bound -> true);
+        assertEquals("old v1", books.find("old"), "from Redis");
+        assertEquals("young v2", books.find("young"), "from Redis");
+        Await.until("the old entry was reloaded", () -> "old v3".equals(books.find("old")));
+        assertEquals("young v2", books.find("young"), "1 s old: not due");
+        ticker.advance(REFRESH_AFTER.minusSeconds(1));
+        Await.until("due 3 s later", () -> "young v4".equals(books.find("young")));
+        assertEquals(2, stats("books").refreshes(RefreshOutcome.STARTED));
     }
 }
