@@ -27,6 +27,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class CacheRuntime implements Handler, EvictionSink {
 
+    /** The threads of background reloads ({@code refreshAfter}): few, since a reload is one call per key and period. */
+    private static final int REFRESH_THREADS = 2;
+    /** The reloads that may wait for those threads; more are dropped (and counted) until the queue drains. */
+    private static final int REFRESH_QUEUE = 1000;
+
     private final MethodTable methods;
     private final LocalCache l1;
     private final SingleFlight flights;
@@ -36,10 +41,6 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final long maxWaitNanos;
     private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
-    /** The threads of background reloads ({@code refreshAfter}): few, since a reload is one call per key and period. */
-    private static final int REFRESH_THREADS = 2;
-    /** The reloads that may wait for those threads; more are dropped (and counted) until the queue drains. */
-    private static final int REFRESH_QUEUE = 1000;
     private volatile long firstLookupNanos;
     private final LongAdder invalidationsReplayed = new LongAdder();
 
