@@ -18,6 +18,7 @@ import io.weft.agent.testing.FakeTicker;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +58,15 @@ class RefreshAfterTest {
     }
 
     private int register(String cache) {
-        DeclaredMethod declared = new DeclaredMethod(Books.class.getName(), "find", List.of("java.lang.String"),
+        return register(cache, Books.class, "find", ResultShape.PLAIN);
+    }
+
+    private int register(String cache, Class<?> type, String name, ResultShape shape) {
+        DeclaredMethod declared = new DeclaredMethod(type.getName(), name, List.of("java.lang.String"),
                 List.of("id"), getClass().getClassLoader());
         return methods.register(new CachedMethod(declared, caches.cache(cache, true), (args, result) -> cache + ":"
                 + args[0], scopes.of(getClass().getClassLoader()), TTL.toMillis(), TTL.toNanos(), false, true,
-                ResultShape.PLAIN, null, List.of(), false, 0, REFRESH_AFTER.toMillis()));
+                shape, null, List.of(), false, 0, REFRESH_AFTER.toMillis()));
     }
 
     private CacheStats stats(String cache) {
@@ -116,6 +121,46 @@ class RefreshAfterTest {
             }
             return id + " v" + run;
         }
+    }
+
+    /** What the agent makes of a {@code refreshAfter} method returning a future: its value is cached, not the future. */
+    final class Quotes {
+        private final int methodId;
+        final AtomicInteger runs = new AtomicInteger();
+        final CompletableFuture<String> pending = new CompletableFuture<>();
+
+        Quotes(int methodId) {
+            this.methodId = methodId;
+        }
+
+        @SuppressWarnings("unchecked")
+        private CompletableFuture<String> quote(String id) {
+            Object[] args = {id};
+            Token token = runtime.enterRefreshing(methodId, this, args);
+            if (token instanceof Hit) {
+                return (CompletableFuture<String>) ((Hit) token).value();
+            }
+            int run = runs.incrementAndGet();
+            CompletableFuture<String> value = run == 1 ? CompletableFuture.completedFuture(id + " v1")
+                    : pending.thenApply(v -> id + " v" + run);
+            runtime.exitCached(methodId, token, args, value);
+            return value;
+        }
+    }
+
+    @Test
+    void aReloadOfAFutureStoresItsValueOnceTheFutureCompletes() {
+        Quotes quotes = new Quotes(register("quotes", Quotes.class, "quote", ResultShape.FUTURE));
+        assertEquals("q v1", quotes.quote("q").join());
+        ticker.advance(REFRESH_AFTER);
+        assertEquals("q v1", quotes.quote("q").join());
+        Await.until("the reload's body ran", () -> quotes.runs.get() == 2);
+        assertEquals("q v1", quotes.quote("q").join(), "its future has not completed");
+        assertEquals(0, stats("quotes").refreshes(RefreshOutcome.SUCCEEDED));
+
+        quotes.pending.complete("done");
+        Await.until("the reload replaced the entry", () -> "q v2".equals(quotes.quote("q").join()));
+        assertEquals(1, stats("quotes").refreshes(RefreshOutcome.SUCCEEDED));
     }
 
     @Test
