@@ -123,15 +123,18 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 return null;
             }
             CacheKey key = method.key().key(method.scope(), args);
-            CacheEntry entry = method.usesL1() ? l1.get(key) : null;
+            // a sliding or refreshing entry needs the time anyway: one reading serves its deadline too
+            boolean timed = method.sliding() || method.refreshes();
+            long now = timed ? ticker.read() : 0;
+            CacheEntry entry = !method.usesL1() ? null : timed ? l1.get(key, now) : l1.get(key);
             if (entry != null && (method.staleIfErrorMillis() == 0 || l1.fresh(entry))) {
                 method.cache().stats().recordL1Hit();
                 entry.sampleHit();
-                if (method.sliding() && l1.renew(entry, slidingTtlNanos(method))) {
+                if (method.sliding() && entry.renew(now, slidingTtlNanos(method))) {
                     renewShared(method, key.text());
                 }
                 if (method.refreshes()) {
-                    refresher.hit(methodId, method, key, receiver, args, entry);
+                    refresher.hit(methodId, method, key, receiver, args, entry, now);
                 }
                 return method.shape().hit(entry);
             }

@@ -72,11 +72,12 @@ final class Refresher {
     }
 
     /**
-     * After a hit on {@code entry}: queues its reload if it is due and no other hit claimed it. The key is copied
-     * only then (a hit's key may be a per-thread one, reused by its next call).
+     * After a hit on {@code entry} at {@code nowNanos}: queues its reload if it is due and no other hit claimed it.
+     * The key is copied only then (a hit's key may be a per-thread one, reused by its next call).
      */
-    void hit(int methodId, CachedMethod method, CacheKey key, Object receiver, Object[] args, CacheEntry entry) {
-        if (entry.claimRefresh(ticker.read())) {
+    void hit(int methodId, CachedMethod method, CacheKey key, Object receiver, Object[] args, CacheEntry entry,
+            long nowNanos) {
+        if (entry.claimRefresh(nowNanos)) {
             executor.execute(new Reload(methodId, method, key.stable(), receiver, args, entry));
         }
     }
