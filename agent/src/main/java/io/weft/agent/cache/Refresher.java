@@ -145,7 +145,13 @@ final class Refresher {
 
         @Override
         public void run() {
-            Load load = begin();
+            Load load;
+            try {
+                load = begin();
+            } catch (Throwable t) {
+                failed(t); // never out of the pool's thread: the executor would print it and replace the thread
+                return;
+            }
             if (load == null) {
                 return;
             }
