@@ -81,6 +81,33 @@ public class Broken {
         return java.util.List.of(ran("eachNotAMap", ""));
     }
 
+    @CacheResult(key = "ce:refresh:{id}", ttl = "2s", refreshAfter = "2s")
+    public String refreshNotShorter(String id) {
+        return ran("refreshNotShorter", id);
+    }
+
+    @CacheResult(key = "ce:negative:{id}", refreshAfter = "-1s")
+    public String refreshNegative(String id) {
+        return ran("refreshNegative", id);
+    }
+
+    @CacheResult(key = "ce:sliding:{id}", refreshAfter = "1m", sliding = true)
+    public String refreshSliding(String id) {
+        return ran("refreshSliding", id);
+    }
+
+    /** Its cache's {@code weft.cache.ce:override.refreshAfter} setting is not a duration (the test sets it). */
+    @CacheResult(key = "ce:override:{id}")
+    public String refreshSetting(String id) {
+        return ran("refreshSetting", id);
+    }
+
+    /** Its cache skips L1 ({@code weft.cache.ce:nol1.l1=false}, the test sets it): no hit would start a reload. */
+    @CacheResult(key = "ce:nol1:{id}", refreshAfter = "1m")
+    public String refreshWithoutL1(String id) {
+        return ran("refreshWithoutL1", id);
+    }
+
     @CacheResult(key = "ce:fine:{id}")
     public String fine(String id) {
         return ran("fine", id);
@@ -102,6 +129,11 @@ public class Broken {
             b.eachOnAString("x");
             b.twoEach(java.util.List.of("x"), java.util.List.of("y"));
             b.eachNotAMap(java.util.List.of("x"));
+            b.refreshNotShorter("x");
+            b.refreshNegative("x");
+            b.refreshSliding("x");
+            b.refreshSetting("x");
+            b.refreshWithoutL1("x");
             b.fine("x");
             repository.find("x");
         }

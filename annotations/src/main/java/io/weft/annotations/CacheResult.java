@@ -49,6 +49,13 @@ public @interface CacheResult {
     String name() default "";
 
     /**
+     * How old an entry may get before a hit also reloads it in the background: the hit returns the entry at once,
+     * and one reload of the key (one across all instances sharing Redis) replaces it, so that callers of a key in
+     * use never wait for its load. Same forms as {@link #ttl()}, shorter than the TTL; empty means never.
+     */
+    String refreshAfter() default "";
+
+    /**
      * Whether every hit renews the entry's TTL, in this JVM's L1 and in Redis (there at most once per key per
      * tenth of the TTL, without waiting): an entry used more often than its TTL never expires, an idle one does
      * (sessions).

@@ -37,6 +37,7 @@ public final class Suite {
     private static final String L1_HIT = "io\\.weft\\.benchmarks\\.l1\\.L1Hit\\.";
     private static final String L1_SHAPES = "io\\.weft\\.benchmarks\\.l1\\.L1HitShapes\\.";
     private static final String L1_BATCH = "io\\.weft\\.benchmarks\\.l1\\.L1BatchHit\\.";
+    private static final String L1_FRESHNESS = "io\\.weft\\.benchmarks\\.l1\\.L1HitFreshness\\.";
     private static final String MISS = "io\\.weft\\.benchmarks\\.miss\\.Miss\\.";
     private static final String L2_HIT = "io\\.weft\\.benchmarks\\.l2\\.L2Hit\\.";
 
@@ -80,6 +81,7 @@ public final class Suite {
         results.addAll(run(L1_HIT, only, 1, smoke, javaagent));
         results.addAll(run(L1_SHAPES, only, 1, smoke, javaagent));
         results.addAll(run(L1_BATCH, only, 1, smoke, javaagent));
+        results.addAll(run(L1_FRESHNESS, only, 1, smoke, javaagent));
         if (!smoke) {
             results.addAll(run(L1_HIT, only, 2, false, javaagent));
             results.addAll(run(L1_SHAPES, only, 2, false, javaagent));

@@ -26,12 +26,15 @@ class ConfigurationErrorsTest {
 
     @Test
     void reportsEachErrorByMethodAndKeepsTheApplicationCached() throws Exception {
-        try (AppJvm app = AppJvm.builder().classpath(classes, Paths.annotationsJar()).main("app.Broken").start()) {
+        try (AppJvm app = AppJvm.builder().property("weft.cache.ce:override.refreshAfter", "later")
+                .property("weft.cache.ce:nol1.l1", "false")
+                .classpath(classes, Paths.annotationsJar()).main("app.Broken").start()) {
             Map<String, String> checks = app.checks(Duration.ofSeconds(60));
             assertEquals("1", checks.get("fine.runs"), "the correct method is still cached");
             assertEquals("1", checks.get("spaceText.runs"), "the first claim of a key space is woven");
             for (String broken : List.of("unknownParameter", "voidMethod", "badTtl", "badTemplate", "returnInKey",
-                    "badPath", "spaceNumber", "returnInTag", "eachOnAString", "twoEach", "eachNotAMap")) {
+                    "badPath", "spaceNumber", "returnInTag", "eachOnAString", "twoEach", "eachNotAMap",
+                    "refreshNotShorter", "refreshNegative", "refreshSliding", "refreshSetting", "refreshWithoutL1")) {
                 assertEquals("2", checks.get(broken + ".runs"), broken + " must run uncached");
             }
             List<String> errors = app.stderr().stream().filter(l -> l.contains("configuration error")).toList();
@@ -47,7 +50,12 @@ class ConfigurationErrorsTest {
             assertError(errors, "app.Broken#eachOnAString", "needs a List, Set, Collection, Iterable or an array");
             assertError(errors, "app.Broken#twoEach", "only one placeholder may end in [*]");
             assertError(errors, "app.Broken#eachNotAMap", "must return a Map");
-            assertEquals(12, errors.size(), String.join("\n", errors));
+            assertError(errors, "app.Broken#refreshNotShorter", "refreshAfter (2s) must be shorter than the TTL (2s)");
+            assertError(errors, "app.Broken#refreshNegative", "refreshAfter: duration '-1s' must be at least 1ms");
+            assertError(errors, "app.Broken#refreshSliding", "refreshAfter and sliding");
+            assertError(errors, "app.Broken#refreshSetting", "weft.cache.ce:override.refreshAfter: unparsable duration");
+            assertError(errors, "app.Broken#refreshWithoutL1", "refreshAfter in a cache without L1");
+            assertEquals(17, errors.size(), String.join("\n", errors));
         }
     }
 

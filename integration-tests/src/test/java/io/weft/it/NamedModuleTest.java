@@ -23,7 +23,8 @@ class NamedModuleTest {
     /**
      * The module requires {@code io.weft.annotations} (the jar's {@code Automatic-Module-Name}) and opens nothing:
      * its record still reaches Redis, no lease is left, and a second JVM reads it back as the record. The
-     * operations server, whose module a named application does not resolve, says how to resolve it.
+     * operations server, whose module a named application does not resolve, says how to resolve it. A private
+     * {@code refreshAfter} method of the module is reloaded in the background (a reflective call of it).
      */
     @Test
     void aRecordOfAPackageTheModuleDoesNotOpenIsStoredInRedisAndReadBackByAnotherJvm() throws Exception {
@@ -35,6 +36,9 @@ class NamedModuleTest {
                 writer.awaitStdout("DONE"::equals, Duration.ofSeconds(60));
                 Map<String, String> written = writer.checksSoFar();
                 assertEquals("demo.mod", written.get("module"), writer.transcript());
+                assertEquals("title 7 v1 on main|title 7 v2 on weft-refresh", written.get("refreshed"),
+                        "a private refreshAfter method of the module was reloaded in the background\n"
+                                + writer.transcript());
                 Await.until(Duration.ofSeconds(10), "the record in Redis",
                         () -> redis.admin().get(namespace + "jpms:book:42") != null);
                 writer.awaitStderr(line -> line.contains("--add-modules jdk.httpserver"), Duration.ofSeconds(10));

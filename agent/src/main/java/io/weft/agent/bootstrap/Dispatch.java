@@ -26,6 +26,12 @@ public final class Dispatch {
         return h == null ? null : h.enterCached(methodId, args);
     }
 
+    /** See {@link Handler#enterRefreshing}. */
+    public static Object enterRefreshing(int methodId, Object receiver, Object[] args) {
+        Handler h = handler;
+        return h == null ? null : h.enterRefreshing(methodId, receiver, args);
+    }
+
     /** See {@link Handler#exitCached}. */
     public static void exitCached(int methodId, Object token, Object[] args, Object result) {
         Handler h = handler;

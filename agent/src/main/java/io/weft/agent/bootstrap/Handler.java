@@ -14,6 +14,13 @@ public interface Handler {
      */
     Token enterCached(int methodId, Object[] args);
 
+    /**
+     * Called on entry to a {@code @CacheResult(refreshAfter = …)} method instead of {@link #enterCached}: the same,
+     * and a hit on an entry due for a refresh reloads it in the background by calling the method on
+     * {@code receiver} ({@code null} for a static method) with {@code args}.
+     */
+    Token enterRefreshing(int methodId, Object receiver, Object[] args);
+
     /** Called when a {@code @CacheResult} method that was not skipped returns. */
     void exitCached(int methodId, Token token, Object[] args, Object result);
 

@@ -2,6 +2,8 @@ package io.weft.agent.cache;
 
 import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.metrics.CacheStats;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -14,6 +16,16 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class CacheEntry extends Hit {
 
+    private static final VarHandle REFRESH_AT;
+
+    static {
+        try {
+            REFRESH_AT = MethodHandles.lookup().findVarHandle(CacheEntry.class, "refreshAtNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The deadline of an entry that lives as long as the L1 lets any entry live. */
     static final long NO_DEADLINE = Long.MIN_VALUE;
 
@@ -24,6 +36,11 @@ final class CacheEntry extends Hit {
     /** Moved on by {@link #renew} (sliding TTLs); a stale read only moves an expiry by one renewal. */
     private volatile long deadlineNanos;
     private final long freshUntilNanos;
+    /**
+     * When a hit starts a background reload ({@code refreshAfter}), or {@link #NO_DEADLINE}: never, or one was
+     * claimed already ({@link #claimRefresh}).
+     */
+    private volatile long refreshAtNanos = NO_DEADLINE;
     /** The entry's rendered tags ({@code @CacheResult(tags)}), or {@code null}: most entries have none. */
     private List<String> tags;
     /** Hits sampled (about one in eight): approximate, and racy by design; ranks keys, counts nothing else. */
@@ -72,6 +89,21 @@ final class CacheEntry extends Hit {
         }
         deadlineNanos = nowNanos + ttlNanos;
         return true;
+    }
+
+    /** Gives the entry the time at which a hit reloads it ({@code refreshAfter}), before it is put in L1. */
+    CacheEntry refreshingAt(long nanos) {
+        this.refreshAtNanos = nanos;
+        return this;
+    }
+
+    /**
+     * Whether a hit at {@code nowNanos} is the one that reloads the entry: it is due, and no other hit claimed the
+     * reload before (the first claim clears the time; {@link #refreshingAt} sets it again when a reload is dropped).
+     */
+    boolean claimRefresh(long nowNanos) {
+        long at = refreshAtNanos;
+        return at != NO_DEADLINE && nowNanos - at >= 0 && REFRESH_AT.compareAndSet(this, at, NO_DEADLINE);
     }
 
     /** Gives the entry its tags, before it is put in L1. */

@@ -27,11 +27,17 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class CacheRuntime implements Handler, EvictionSink {
 
+    /** The threads of background reloads ({@code refreshAfter}): few, since a reload is one call per key and period. */
+    private static final int REFRESH_THREADS = 2;
+    /** The reloads that may wait for those threads; more are dropped (and counted) until the queue drains. */
+    private static final int REFRESH_QUEUE = 1000;
+
     private final MethodTable methods;
     private final LocalCache l1;
     private final SingleFlight flights;
     private final SharedLevelConnection redis = new SharedLevelConnection();
     private final Invalidator invalidator;
+    private final Refresher refresher;
     private final long maxWaitNanos;
     private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
@@ -49,11 +55,22 @@ public final class CacheRuntime implements Handler, EvictionSink {
      */
     public CacheRuntime(MethodTable methods, LoaderScopes scopes, long l1MaxSize, long l1TtlNanos, Duration maxWait,
             Ticker ticker, Ticker l1Ticker) {
+        this(methods, scopes, l1MaxSize, l1TtlNanos, maxWait, ticker, l1Ticker, Refresher.REFLECTIVE, REFRESH_THREADS,
+                REFRESH_QUEUE);
+    }
+
+    /**
+     * As above, with the reloads of {@code refreshAfter} made by {@code reloads} on {@code refreshThreads} threads,
+     * {@code refreshQueue} of them waiting at most (tests).
+     */
+    CacheRuntime(MethodTable methods, LoaderScopes scopes, long l1MaxSize, long l1TtlNanos, Duration maxWait,
+            Ticker ticker, Ticker l1Ticker, Refresher.Invoker reloads, int refreshThreads, int refreshQueue) {
         this.methods = methods;
         this.ticker = ticker;
         this.l1 = new LocalCache(l1MaxSize, l1TtlNanos, scopes, l1Ticker);
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
+        this.refresher = new Refresher(l1, flights, redis, ticker, reloads, refreshThreads, refreshQueue);
         this.maxWaitNanos = maxWait.toNanos();
         this.batches = new Batches(this, l1, flights, redis, invalidator, ticker, maxWaitNanos);
         scopes.whenCollected(this::forget);
@@ -106,18 +123,39 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     @Override
     public Token enterCached(int methodId, Object[] args) {
+        return enter(methodId, null, args);
+    }
+
+    /**
+     * As {@link #enterCached}, for a method with {@code refreshAfter}; on a reload's thread, the call that the reload
+     * makes gets the reload's load, and runs the body as it.
+     */
+    @Override
+    public Token enterRefreshing(int methodId, Object receiver, Object[] args) {
+        Load reload = Refresher.reloadFor(methodId);
+        return reload != null ? reload : enter(methodId, receiver, args);
+    }
+
+    /** @param receiver what a reload calls the method on ({@code refreshAfter}), or {@code null} */
+    private Token enter(int methodId, Object receiver, Object[] args) {
         try {
             CachedMethod method = methods.cached(methodId);
             if (!method.cache().enabled()) {
                 return null;
             }
             CacheKey key = method.key().key(method.scope(), args);
-            CacheEntry entry = method.usesL1() ? l1.get(key) : null;
+            // a sliding or refreshing entry needs the time anyway: one reading serves its deadline too
+            boolean timed = method.sliding() || method.refreshes();
+            long now = timed ? l1.now() : 0;
+            CacheEntry entry = !method.usesL1() ? null : timed ? l1.get(key, now) : l1.get(key);
             if (entry != null && (method.staleIfErrorMillis() == 0 || l1.fresh(entry))) {
                 method.cache().stats().recordL1Hit();
                 entry.sampleHit();
-                if (method.sliding() && l1.renew(entry, slidingTtlNanos(method))) {
+                if (method.sliding() && entry.renew(now, slidingTtlNanos(method))) {
                     renewShared(method, key.text());
+                }
+                if (method.refreshes()) {
+                    refresher.hit(methodId, method, key, receiver, args, entry, now);
                 }
                 return method.shape().hit(entry);
             }
@@ -197,6 +235,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
                         : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
                 entry = l1.entry(found.value, ttl, stats).tagged(mine.tags());
+            }
+            if (method.refreshes()) {
+                long ageNanos = found.remainingMillis < 0 ? 0
+                        : TimeUnit.MILLISECONDS.toNanos(method.redisTtlMillis() - found.remainingMillis);
+                entry.refreshingAt(l1.now() + method.refreshAfterNanos() - ageNanos);
             }
             putUnlessInvalidated(method, mine, entry);
             stats.recordL2Hit();
@@ -358,6 +401,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 : method.staleIfErrorMillis() > 0 ? l1.staleableEntry(value, method.l1TtlNanos(),
                         TimeUnit.MILLISECONDS.toNanos(method.staleIfErrorMillis()), stats)
                 : l1.entry(value, method.l1TtlNanos(), stats)).tagged(load.tags());
+        if (method.refreshes()) {
+            entry.refreshingAt(l1.now() + method.refreshAfterNanos());
+        }
         boolean kept = (value != null || method.cacheNull()) && putUnlessInvalidated(method, load, entry);
         SharedLevel shared = redis.shared();
         if (kept && shared != null && load.lease() != null) {

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** A woven {@code @CacheResult} method: its cache, key, TTL and result shape, bound at weave time. */
 public final class CachedMethod {
@@ -20,6 +21,7 @@ public final class CachedMethod {
     private final List<KeyRenderer> tags;
     private final boolean sliding;
     private final long staleIfErrorMillis;
+    private final long refreshAfterNanos;
 
     /**
      * @param ttlMillis the entry's life in Redis
@@ -34,6 +36,17 @@ public final class CachedMethod {
     public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, KeyScope scope, long ttlMillis,
             long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation,
             List<KeyRenderer> tags, boolean sliding, long staleIfErrorMillis) {
+        this(declared, cache, key, scope, ttlMillis, l1TtlNanos, cacheNull, usesL1, shape, invalidation, tags, sliding,
+                staleIfErrorMillis, 0);
+    }
+
+    /**
+     * As above, with {@code refreshAfterMillis}: how old an entry gets before a hit reloads it in the background
+     * ({@code refreshAfter}); 0: never.
+     */
+    public CachedMethod(DeclaredMethod declared, NamedCache cache, KeyRenderer key, KeyScope scope, long ttlMillis,
+            long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation,
+            List<KeyRenderer> tags, boolean sliding, long staleIfErrorMillis, long refreshAfterMillis) {
         this.declared = declared;
         this.cache = cache;
         this.key = key;
@@ -47,6 +60,7 @@ public final class CachedMethod {
         this.tags = List.copyOf(tags);
         this.sliding = sliding;
         this.staleIfErrorMillis = staleIfErrorMillis;
+        this.refreshAfterNanos = TimeUnit.MILLISECONDS.toNanos(refreshAfterMillis);
     }
 
     public DeclaredMethod declared() {
@@ -89,13 +103,24 @@ public final class CachedMethod {
         return invalidation;
     }
 
-    boolean sliding() {
+    /** Whether every hit renews the entry's TTL ({@code sliding}). */
+    public boolean sliding() {
         return sliding;
     }
 
     /** How long after its TTL an entry may stand in for a failure; 0: never. */
-    long staleIfErrorMillis() {
+    public long staleIfErrorMillis() {
         return staleIfErrorMillis;
+    }
+
+    /** Whether a hit on an entry older than {@code refreshAfter} reloads it in the background. */
+    public boolean refreshes() {
+        return refreshAfterNanos > 0;
+    }
+
+    /** How old an entry gets before a hit reloads it ({@code refreshAfter}); 0: never. */
+    long refreshAfterNanos() {
+        return refreshAfterNanos;
     }
 
     /** How long Redis keeps an entry: its TTL, and the time it may stand in for a failure after that. */

@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.ClassBound;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -63,6 +64,26 @@ public final class DeclaredMethod {
     /** The class that declares the method, found through its loader. */
     public Class<?> declaringClass() throws ClassNotFoundException {
         return method.get().getDeclaringClass();
+    }
+
+    /**
+     * Calls the method on {@code receiver} ({@code null} when it is static) with {@code args}, private or not (the
+     * woven class's module opens its packages to the agent): the woven method, so its advice runs. The thread's
+     * context class loader is the method's class's loader meanwhile, as on the application's own threads.
+     *
+     * @throws InvocationTargetException carrying what the method threw
+     */
+    Object invoke(Object receiver, Object[] args) throws ReflectiveOperationException {
+        Method target = method.get();
+        target.setAccessible(true);
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        current.setContextClassLoader(target.getDeclaringClass().getClassLoader());
+        try {
+            return target.invoke(receiver, args);
+        } finally {
+            current.setContextClassLoader(previous);
+        }
     }
 
     /** Whether the loader that defined the method was collected (its application is gone). */

@@ -67,7 +67,8 @@ final class LocalCache {
 
     /**
      * An entry of a sliding TTL ({@code @CacheResult(sliding = true)}): it always carries a deadline, {@code ttlNanos}
-     * from now, which hits move on ({@link #renew}); Caffeine still ends it {@code weft.l1.ttl} after it was written.
+     * from now, which hits move on ({@link CacheEntry#renew}); Caffeine still ends it {@code weft.l1.ttl} after it
+     * was written.
      */
     CacheEntry slidingEntry(Object value, long ttlNanos, CacheStats stats) {
         return new CacheEntry(value, stats, ticker.read() + ttlNanos);
@@ -83,26 +84,37 @@ final class LocalCache {
         return new CacheEntry(value, stats, life < maxTtlNanos ? now + life : CacheEntry.NO_DEADLINE, now + freshNanos);
     }
 
+    /** The L1's time: what entries' deadlines, renewals and refresh times are read against. */
+    long now() {
+        return ticker.read();
+    }
+
     /** Whether {@code entry} is fresh now, not only standing in for failures. */
     boolean fresh(CacheEntry entry) {
         return entry.freshAt(ticker.read());
     }
 
-    /** Renews a sliding entry that was just hit; returns whether it moved (at most once per tenth of the TTL). */
-    boolean renew(CacheEntry entry, long ttlNanos) {
-        return entry.renew(ticker.read(), ttlNanos);
-    }
-
     /** The live entry of {@code key}, or {@code null}; an entry past its own deadline is removed. */
     CacheEntry get(CacheKey key) {
         CacheEntry entry = cache.getIfPresent(key);
-        if (entry != null && entry.hasDeadline() && entry.expiredAt(ticker.read())) {
-            if (cache.asMap().remove(key, entry)) {
-                entry.stats().recordExpiration();
-            }
-            return null;
+        return entry != null && entry.hasDeadline() ? unlessExpired(key, entry, ticker.read()) : entry;
+    }
+
+    /** As {@link #get(CacheKey)}, for a caller that read the ticker already ({@code nowNanos}): one reading is enough. */
+    CacheEntry get(CacheKey key, long nowNanos) {
+        CacheEntry entry = cache.getIfPresent(key);
+        return entry != null && entry.hasDeadline() ? unlessExpired(key, entry, nowNanos) : entry;
+    }
+
+    /** {@code entry}, or {@code null} when it is past its deadline at {@code nowNanos} (then it is removed). */
+    private CacheEntry unlessExpired(CacheKey key, CacheEntry entry, long nowNanos) {
+        if (!entry.expiredAt(nowNanos)) {
+            return entry;
         }
-        return entry;
+        if (cache.asMap().remove(key, entry)) {
+            entry.stats().recordExpiration();
+        }
+        return null;
     }
 
     /**

@@ -354,6 +354,18 @@ final class SharedLevel {
     }
 
     /**
+     * Takes {@code key}'s lease for a background reload ({@code refreshAfter}), waiting at most the timeout.
+     *
+     * @return the lease's token, or {@code null} when another instance holds it (it is loading or reloading the
+     *     key) or Redis did not answer
+     */
+    String takeLease(String key) {
+        String token = UUID.randomUUID().toString();
+        String leaseKey = store.leaseKey(namespace + key);
+        return store.takeLease(leaseKey, token, LEASE_MILLIS) ? token : null;
+    }
+
+    /**
      * Gives up the lease of a load whose value will not be stored (it cannot be written, or is not to be
      * cached, or the load failed), without waiting: the key's next lookup takes a lease at once instead of
      * missing the shared level until this one expires.

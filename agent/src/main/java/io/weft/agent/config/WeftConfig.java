@@ -16,6 +16,17 @@ import java.util.TreeMap;
  */
 public final class WeftConfig {
 
+    private static final String PER_CACHE = "weft.cache.<name>";
+    /** What follows the cache name in each per-cache setting: {@code .enabled}, {@code .ttl} … */
+    private static final String[] PER_CACHE_SUFFIXES = Arrays.stream(Setting.values())
+            .filter(setting -> setting.key().startsWith(PER_CACHE))
+            .map(setting -> setting.key().substring(PER_CACHE.length()))
+            .toArray(String[]::new);
+    /** The same as environment variables spell them: {@code _ENABLED}, {@code _TTL} … */
+    private static final String[] PER_CACHE_ENV_SUFFIXES = Arrays.stream(PER_CACHE_SUFFIXES)
+            .map(ConfigSources::envName)
+            .toArray(String[]::new);
+
     private final ConfigSources sources;
     private final List<String> problems = new ArrayList<>();
     private final boolean enabled;
@@ -245,11 +256,25 @@ public final class WeftConfig {
         return cacheBool(Setting.CACHE_L1, cacheName);
     }
 
+    /**
+     * {@code weft.cache.<name>.sliding}, or {@code null} when unset (the annotation says).
+     *
+     * @throws IllegalArgumentException when the value is neither true nor false
+     */
+    public Boolean cacheSliding(String cacheName) {
+        return cacheBoolOrNull(Setting.CACHE_SLIDING, cacheName);
+    }
+
     private boolean cacheBool(Setting setting, String cacheName) {
+        Boolean value = cacheBoolOrNull(setting, cacheName);
+        return value == null ? Boolean.parseBoolean(setting.defaultValue()) : value;
+    }
+
+    private Boolean cacheBoolOrNull(Setting setting, String cacheName) {
         String name = perCache(setting, cacheName);
         String value = sources.get(name);
         if (value == null) {
-            return Boolean.parseBoolean(setting.defaultValue());
+            return null;
         }
         String normalized = value.trim().toLowerCase(Locale.ROOT);
         if (!normalized.equals("true") && !normalized.equals("false")) {
@@ -269,7 +294,29 @@ public final class WeftConfig {
      * @throws IllegalArgumentException when the value is not a duration
      */
     public Duration cacheTtl(String cacheName) {
-        String name = perCache(Setting.CACHE_TTL, cacheName);
+        return cacheDuration(Setting.CACHE_TTL, cacheName);
+    }
+
+    /**
+     * {@code weft.cache.<name>.refreshAfter}, or {@code null} when unset.
+     *
+     * @throws IllegalArgumentException when the value is not a duration
+     */
+    public Duration cacheRefreshAfter(String cacheName) {
+        return cacheDuration(Setting.CACHE_REFRESH_AFTER, cacheName);
+    }
+
+    /**
+     * {@code weft.cache.<name>.staleIfError}, or {@code null} when unset.
+     *
+     * @throws IllegalArgumentException when the value is not a duration
+     */
+    public Duration cacheStaleIfError(String cacheName) {
+        return cacheDuration(Setting.CACHE_STALE_IF_ERROR, cacheName);
+    }
+
+    private Duration cacheDuration(Setting setting, String cacheName) {
+        String name = perCache(setting, cacheName);
         String value = sources.get(name);
         try {
             return value == null ? null : Durations.parse(value);
@@ -285,7 +332,7 @@ public final class WeftConfig {
     public Map<String, String> cacheNamesInSettings() {
         Map<String, String> names = new TreeMap<>();
         for (String property : sources.propertyNames()) {
-            for (String suffix : new String[] {".enabled", ".ttl", ".l1"}) {
+            for (String suffix : PER_CACHE_SUFFIXES) {
                 if (shaped(property, "weft.cache.", suffix)) {
                     names.put(property, property.substring("weft.cache.".length(), property.length() - suffix.length()));
                 }
@@ -303,12 +350,12 @@ public final class WeftConfig {
     public List<String> unknownNames() {
         List<String> unknown = new ArrayList<>();
         for (String name : sources.propertyNames()) {
-            if (Setting.named(name) == null && !shaped(name, "weft.cache.", ".enabled", ".ttl", ".l1") && !perEvent(name)) {
+            if (Setting.named(name) == null && !shaped(name, "weft.cache.", PER_CACHE_SUFFIXES) && !perEvent(name)) {
                 unknown.add(name);
             }
         }
         for (String name : sources.environmentNames()) {
-            if (!shaped(name, "WEFT_CACHE_", "_ENABLED", "_TTL", "_L1") && !shaped(name, "WEFT_EVENTS_", "")
+            if (!shaped(name, "WEFT_CACHE_", PER_CACHE_ENV_SUFFIXES) && !shaped(name, "WEFT_EVENTS_", "")
                     && !knownAsEnvironment(name)) {
                 unknown.add(name);
             }

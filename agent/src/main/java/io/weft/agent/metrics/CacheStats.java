@@ -31,9 +31,13 @@ public final class CacheStats {
     private final LongAdder batchL2 = new LongAdder();
     private final LongAdder batchJoined = new LongAdder();
     private final LongAdder batchLoaded = new LongAdder();
+    private final LongAdder[] refreshes = new LongAdder[RefreshOutcome.values().length];
 
     public CacheStats(String cacheName) {
         this.cacheName = cacheName;
+        for (int i = 0; i < refreshes.length; i++) {
+            refreshes[i] = new LongAdder();
+        }
     }
 
     public String cacheName() {
@@ -155,6 +159,16 @@ public final class CacheStats {
     /** Elements of batch calls that their method call loaded. */
     public long batchLoadedElements() {
         return batchLoaded.sum();
+    }
+
+    /** A background reload ({@code refreshAfter}) started, ended or was dropped. */
+    public void recordRefresh(RefreshOutcome outcome) {
+        refreshes[outcome.ordinal()].increment();
+    }
+
+    /** Background reloads ({@code refreshAfter}) that came to {@code outcome}. */
+    public long refreshes(RefreshOutcome outcome) {
+        return refreshes[outcome.ordinal()].sum();
     }
 
     /** Failures that an entry past its TTL stood in for ({@code staleIfError}). */

@@ -1,6 +1,7 @@
 package io.weft.agent.ops;
 
 import io.weft.agent.metrics.LoadTimes;
+import io.weft.agent.metrics.RefreshOutcome;
 import io.weft.agent.ops.Snapshot.CacheView;
 import io.weft.agent.ops.Snapshot.RedisView;
 import java.math.BigDecimal;
@@ -136,6 +137,15 @@ public final class PrometheusText {
                 + " in Redis), joined (another call was loading it) or loaded (passed to the method).", "outcome",
                 List.of("l1", "l2", "joined", "loaded"), c -> c.batchL1Elements, c -> c.batchL2Elements,
                 c -> c.batchJoinedElements, c -> c.batchLoadedElements);
+        family("weft_cache_refreshes_total", "counter", "Background reloads of entries older than refreshAfter, by"
+                + " outcome: started (the method ran under the key's lease), succeeded, failed, or dropped (the reload"
+                + " queue was full).");
+        for (CacheView c : caches) {
+            for (RefreshOutcome outcome : RefreshOutcome.values()) {
+                sample("weft_cache_refreshes_total", labels("cache", c.name, "outcome", outcome.label()),
+                        c.refreshes[outcome.ordinal()]);
+            }
+        }
     }
 
     private void redis(RedisView r) {

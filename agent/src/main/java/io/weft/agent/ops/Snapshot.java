@@ -12,6 +12,7 @@ import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.StreamReader;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.metrics.LoadTimes;
+import io.weft.agent.metrics.RefreshOutcome;
 import io.weft.agent.store.ErrorReason;
 import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisStore;
@@ -195,6 +196,8 @@ public final class Snapshot {
         public final long batchL2Elements;
         public final long batchJoinedElements;
         public final long batchLoadedElements;
+        /** Background reloads ({@code refreshAfter}) by {@link RefreshOutcome}, indexed by its ordinal. */
+        public final long[] refreshes;
         public final long l1Entries;
         /** The keys with the most hits in this JVM's L1, most first (read with the entries, else empty). */
         public final List<String> hotKeys;
@@ -238,6 +241,10 @@ public final class Snapshot {
             this.batchL2Elements = stats.batchL2Elements();
             this.batchJoinedElements = stats.batchJoinedElements();
             this.batchLoadedElements = stats.batchLoadedElements();
+            this.refreshes = new long[RefreshOutcome.values().length];
+            for (RefreshOutcome outcome : RefreshOutcome.values()) {
+                refreshes[outcome.ordinal()] = stats.refreshes(outcome);
+            }
             this.l1Entries = l1Entries;
             this.hotKeys = hotKeys;
         }

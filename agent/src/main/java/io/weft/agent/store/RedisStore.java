@@ -296,6 +296,19 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /**
+     * Takes {@code key}'s lease whether or not it has a value ({@code SET leaseKey token NX PX leaseMillis}), for a
+     * background reload ({@code refreshAfter}): only the instance holding it reloads, and an invalidation meanwhile
+     * deletes it, so the reload cannot store. Waits at most the timeout; a lease taken without a reply in time is
+     * released.
+     *
+     * @return whether the lease was taken (false when another instance holds it, or Redis failed)
+     */
+    public boolean takeLease(String leaseKey, String token, long leaseMillis) {
+        return "OK".equals(await("SET NX (lease)", c -> c.async().set(leaseKey, utf8(token),
+                SetArgs.Builder.nx().px(leaseMillis)), null, () -> release(leaseKey, token)));
+    }
+
+    /**
      * Releases a lease that will not be used (the loaded value is not stored in Redis: it cannot be written as
      * JSON, is too large, is {@code null}, or its load failed): deletes {@code leaseKey} if it still holds
      * {@code lease}, so that the next lookup of the key, here or in another instance, takes a lease at once

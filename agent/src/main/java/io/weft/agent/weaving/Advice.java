@@ -9,6 +9,11 @@ enum Advice {
      * runs with the batch argument the runtime put in the arguments array, and returns what the runtime merges.
      */
     CACHE_BATCH,
+    /**
+     * {@code @CacheResult(refreshAfter = …)}: as {@link #CACHE_RESULT}, and entry also hands over the receiver, which
+     * a background reload of the entry calls the method on.
+     */
+    CACHE_RESULT_REFRESHING,
     /** {@code @InvalidateCache(beforeInvocation = true)}: evicts on entry. */
     INVALIDATE_BEFORE,
     /** {@code @InvalidateCache}: evicts after a normal return (not after an exception). */

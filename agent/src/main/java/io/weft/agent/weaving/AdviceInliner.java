@@ -17,6 +17,7 @@ import net.bytebuddy.jar.asm.Type;
  * <pre>
  * Object[] args = {a, b};
  * Object token = Dispatch.enterCached(ID, args);
+ * // with refreshAfter: Dispatch.enterRefreshing(ID, this, args) (null for a static method)
  * if (token instanceof Hit) return (R) ((Hit) token).value();
  * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r)… }
  * catch (Throwable t) { return (R) Dispatch.exitThrown(ID, token, args, t); } // throws t unless a stale value stands in
@@ -36,6 +37,7 @@ final class AdviceInliner extends MethodVisitor {
     private static final String THROWABLE = "java/lang/Throwable";
 
     private final Advice advice;
+    /** Whether the advice is {@code @CacheResult}'s, of either kind. */
     private final int id;
     private final boolean isStatic;
     private final String owner;
@@ -85,14 +87,26 @@ final class AdviceInliner extends MethodVisitor {
         switch (advice) {
             case CACHE_RESULT:
             case CACHE_BATCH:
+            case CACHE_RESULT_REFRESHING:
                 super.visitTryCatchBlock(bodyStart, bodyEnd, handler, THROWABLE);
                 pushArguments();
                 super.visitVarInsn(Opcodes.ASTORE, argsSlot);
                 pushId();
-                super.visitVarInsn(Opcodes.ALOAD, argsSlot);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH,
-                        advice == Advice.CACHE_BATCH ? "enterBatch" : "enterCached",
-                        "(I[Ljava/lang/Object;)Ljava/lang/Object;", false);
+                if (advice == Advice.CACHE_RESULT_REFRESHING) {
+                    if (isStatic) {
+                        super.visitInsn(Opcodes.ACONST_NULL);
+                    } else {
+                        super.visitVarInsn(Opcodes.ALOAD, 0); // the receiver: a background reload calls the method on it
+                    }
+                    super.visitVarInsn(Opcodes.ALOAD, argsSlot);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterRefreshing",
+                            "(ILjava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
+                } else {
+                    super.visitVarInsn(Opcodes.ALOAD, argsSlot);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH,
+                            advice == Advice.CACHE_BATCH ? "enterBatch" : "enterCached",
+                            "(I[Ljava/lang/Object;)Ljava/lang/Object;", false);
+                }
                 super.visitVarInsn(Opcodes.ASTORE, tokenSlot);
                 super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
                 super.visitTypeInsn(Opcodes.INSTANCEOF, HIT);
@@ -152,7 +166,7 @@ final class AdviceInliner extends MethodVisitor {
             super.visitInsn(returnType.getSize() == 2 ? Opcodes.DUP2 : Opcodes.DUP);
             Boxing.box(mv, returnType);
         }
-        if (advice == Advice.CACHE_RESULT) {
+        if (cached()) {
             // r, boxed → r, id, token, args, boxed
             pushExitArgumentsBeneathTop();
             exitCached();
@@ -344,7 +358,7 @@ final class AdviceInliner extends MethodVisitor {
 
     /** Whether the advice caches (it keeps the arguments array and the token in two slots of its own). */
     private boolean cached() {
-        return advice == Advice.CACHE_RESULT || advice == Advice.CACHE_BATCH;
+        return advice == Advice.CACHE_RESULT || advice == Advice.CACHE_BATCH || advice == Advice.CACHE_RESULT_REFRESHING;
     }
 
     /** Stores the batch argument that the runtime left in the arguments array into the parameter's own slot. */

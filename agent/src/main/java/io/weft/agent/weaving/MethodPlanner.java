@@ -94,6 +94,11 @@ final class MethodPlanner {
             BatchTemplate key = BatchPlanner.bind(declared.owner(), method, template, cacheResult, signature);
             CachedMethod cached = cachedMethod(type, method, declared, cacheResult, template, key.element(),
                     BatchPlanner.valueType(method), signature, invalidation, loader);
+            if (cached.refreshes() || cached.sliding() || cached.staleIfErrorMillis() > 0) {
+                throw new ConfigurationError(declared.owner(), "a weft.cache." + cached.cache().name() + ".refreshAfter,"
+                        + " .sliding or .staleIfError setting applies to batch method (key '" + template + "'), which"
+                        + " does not support them");
+            }
             int id = table.register(new BatchMethod(cached, key));
             return new Plan(Advice.CACHE_BATCH, id, summary(method, cached) + " (batch)", key.parameter().index());
         }
@@ -104,7 +109,8 @@ final class MethodPlanner {
                 bind(declared.owner(), template, signature, false), valueType(method, ResultShape.of(
                         method.getReturnType().asErasure().getName())), signature, invalidation, loader);
         int id = table.register(cached);
-        return new Plan(Advice.CACHE_RESULT, id, summary(method, cached));
+        Advice advice = cached.refreshes() ? Advice.CACHE_RESULT_REFRESHING : Advice.CACHE_RESULT;
+        return new Plan(advice, id, summary(method, cached));
     }
 
     private static String summary(MethodDescription method, CachedMethod cached) {
@@ -138,28 +144,72 @@ final class MethodPlanner {
                 : ResultShape.of(method.getReturnType().asErasure().getName());
         Duration ttl;
         Duration staleIfError;
+        Duration refreshAfter;
+        boolean sliding;
         boolean enabled;
         boolean usesL1;
         try {
-            String stale = annotation.string("staleIfError", "");
-            staleIfError = stale.isBlank() ? Duration.ZERO : Durations.parse(stale);
             ttl = config.cacheTtl(name);
             if (ttl == null) {
                 String annotated = annotation.string("ttl", "");
                 ttl = annotated.isBlank() ? config.ttl() : Durations.parse(annotated);
             }
+            staleIfError = optionalDuration(config.cacheStaleIfError(name), annotation, "staleIfError");
+            refreshAfter = optionalDuration(config.cacheRefreshAfter(name), annotation, "refreshAfter");
+            Boolean slidingSetting = config.cacheSliding(name);
+            sliding = slidingSetting != null ? slidingSetting : annotation.bool("sliding", false);
             enabled = config.cacheEnabled(name);
             usesL1 = config.cacheUsesL1(name);
             keySpaces.claim(template, valueType, owner);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(owner, e.getMessage());
         }
+        checkRefreshAfter(owner, refreshAfter, ttl, sliding, usesL1);
         long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
         NamedCache cache = caches.cache(name, enabled);
         return new CachedMethod(declared, cache, key, scopes.of(loader), ttl.toMillis(), l1TtlNanos,
                 annotation.bool("cacheNull", false), usesL1, shape, invalidation,
-                bindAll(owner, annotation.strings("tags"), signature, false), annotation.bool("sliding", false),
-                staleIfError.toMillis());
+                bindAll(owner, annotation.strings("tags"), signature, false), sliding, staleIfError.toMillis(),
+                refreshAfter.toMillis());
+    }
+
+    /**
+     * A duration attribute that is empty unless set ({@code staleIfError}, {@code refreshAfter}): the per-cache
+     * setting if there is one, else the annotation's; {@link Duration#ZERO} when neither says.
+     */
+    private static Duration optionalDuration(Duration setting, AnnotationValues annotation, String attribute) {
+        if (setting != null) {
+            return setting;
+        }
+        String annotated = annotation.string(attribute, "");
+        try {
+            return annotated.isBlank() ? Duration.ZERO : Durations.parse(annotated);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(attribute + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * SPEC §12: a reload must come before the entry expires, a sliding entry has no age to refresh after, and the
+     * hits that start reloads are L1 hits.
+     */
+    private static void checkRefreshAfter(String owner, Duration refreshAfter, Duration ttl, boolean sliding,
+            boolean usesL1) throws ConfigurationError {
+        if (refreshAfter.isZero()) {
+            return;
+        }
+        if (refreshAfter.compareTo(ttl) >= 0) {
+            throw new ConfigurationError(owner, "refreshAfter (" + Durations.format(refreshAfter)
+                    + ") must be shorter than the TTL (" + Durations.format(ttl) + ")");
+        }
+        if (sliding) {
+            throw new ConfigurationError(owner, "refreshAfter and sliding together: a sliding entry's age is not"
+                    + " known once a hit renewed it; choose one");
+        }
+        if (!usesL1) {
+            throw new ConfigurationError(owner, "refreshAfter in a cache without L1 (weft.cache.<name>.l1=false):"
+                    + " reloads start from L1 hits");
+        }
     }
 
     private Invalidation invalidation(DeclaredMethod declared, AnnotationValues annotation, Signature signature)

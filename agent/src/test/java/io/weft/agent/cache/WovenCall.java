@@ -17,6 +17,11 @@ final class WovenCall {
         }
 
         @Override
+        public Token enterRefreshing(int methodId, Object receiver, Object[] args) {
+            return (Token) Dispatch.enterRefreshing(methodId, receiver, args);
+        }
+
+        @Override
         public void exitCached(int methodId, Token token, Object[] args, Object result) {
             Dispatch.exitCached(methodId, token, args, result);
         }

@@ -297,4 +297,28 @@ class WeftConfigTest {
     void nonPositiveCacheTtlIsAnError() {
         assertThrows(IllegalArgumentException.class, () -> props("weft.cache.c.ttl", "0s").cacheTtl("c"));
     }
+
+    /** SPEC §12's per-cache overrides: unset (the annotation says), set by property or environment, or an error. */
+    @Test
+    void refreshAfterStaleIfErrorAndSlidingPerCache() {
+        WeftConfig unset = props();
+        assertNull(unset.cacheRefreshAfter("prices"));
+        assertNull(unset.cacheStaleIfError("prices"));
+        assertNull(unset.cacheSliding("prices"));
+        WeftConfig set = props("weft.cache.prices.refreshAfter", "4m", "weft.cache.prices.staleIfError", "10m",
+                "weft.cache.prices.sliding", "false");
+        assertEquals(Duration.ofMinutes(4), set.cacheRefreshAfter("prices"));
+        assertEquals(Duration.ofMinutes(10), set.cacheStaleIfError("prices"));
+        assertEquals(Boolean.FALSE, set.cacheSliding("prices"));
+        assertEquals(List.of(), set.unknownNames());
+        WeftConfig environment = env("WEFT_CACHE_PRICES_REFRESHAFTER", "30s", "WEFT_CACHE_PRICES_SLIDING", "true",
+                "WEFT_CACHE_PRICES_STALEIFERROR", "1h");
+        assertEquals(Duration.ofSeconds(30), environment.cacheRefreshAfter("prices"));
+        assertEquals(Boolean.TRUE, environment.cacheSliding("prices"));
+        assertEquals(List.of(), environment.unknownNames());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> props("weft.cache.prices.refreshAfter", "-4m").cacheRefreshAfter("prices"));
+        assertTrue(e.getMessage().startsWith("weft.cache.prices.refreshAfter:"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> props("weft.cache.prices.sliding", "yes").cacheSliding("prices"));
+    }
 }

@@ -40,6 +40,8 @@ class TypeWeaverTest {
     /** Records calls; answers enterCached with {@link #answer}. */
     private static final class Recorder implements Handler {
         final List<String> calls = new ArrayList<>();
+        /** The receivers handed to {@link #enterRefreshing}, {@code null} for a static method. */
+        final List<Object> receivers = new ArrayList<>();
         Token answer;
         /** What {@link #exitThrown} answers: a value to return instead of the exception, or null. */
         Hit instead;
@@ -48,6 +50,13 @@ class TypeWeaverTest {
         public Token enterCached(int methodId, Object[] args) {
             calls.add("enter " + methodId + " " + Arrays.toString(args));
             return answer;
+        }
+
+        /** Recorded as {@link #enterCached} is, the receiver in {@link #receivers}. */
+        @Override
+        public Token enterRefreshing(int methodId, Object receiver, Object[] args) {
+            receivers.add(receiver);
+            return enterCached(methodId, args);
         }
 
         @Override
@@ -75,8 +84,8 @@ class TypeWeaverTest {
     void weave() throws Exception {
         Dispatch.install(recorder);
         Map<String, MethodPlanner.Plan> plans = Map.of(
-                "sum(JDI)J", plan(Advice.CACHE_RESULT, SUM),
-                "join(Ljava/util/List;C)Ljava/lang/String;", plan(Advice.CACHE_RESULT, JOIN),
+                "sum(JDI)J", plan(Advice.CACHE_RESULT_REFRESHING, SUM),
+                "join(Ljava/util/List;C)Ljava/lang/String;", plan(Advice.CACHE_RESULT_REFRESHING, JOIN),
                 "countDown(I)I", plan(Advice.CACHE_RESULT, COUNT_DOWN),
                 "parse(Ljava/lang/String;)Ljava/lang/String;", plan(Advice.CACHE_RESULT, PARSE),
                 "save(Ljava/lang/String;D)V", plan(Advice.INVALIDATE_AFTER, SAVE_AFTER),
@@ -151,6 +160,19 @@ class TypeWeaverTest {
         assertEquals(List.of("enter 1 [1, 2.0, 3]", "exit 1 true [1, 2.0, 3] 6 null",
                 "enter 2 [[a, b], -]", "exit 2 true [[a, b], -] a-b null",
                 "enter 7 [true]", "exit 7 true [true] false null"), recorder.calls);
+    }
+
+    /** refreshAfter: entry hands over the receiver (none for a static method); hit and miss work as without. */
+    @Test
+    void aRefreshingMethodHandsTheReceiverToItsEntry() throws Throwable {
+        recorder.answer = new Token() { };
+        assertEquals(6L, call("sum", 1L, 2.0, 3));
+        assertEquals("a-b", call("join", List.of("a", "b"), '-'));
+        recorder.answer = new Hit(7L);
+        assertEquals(7L, call("sum", 1L, 2.0, 3));
+        assertEquals(Arrays.asList(subject, null, subject), recorder.receivers);
+        assertEquals(List.of("enter 1 [1, 2.0, 3]", "exit 1 true [1, 2.0, 3] 6 null",
+                "enter 2 [[a, b], -]", "exit 2 true [[a, b], -] a-b null", "enter 1 [1, 2.0, 3]"), recorder.calls);
     }
 
     @Test

@@ -14,6 +14,15 @@ public class BooksMain {
         check("type", second.getClass().getName());
         check("module", BooksMain.class.getModule().getName());
         check("runs", books.runs());
+        // hits on a refreshAfter entry until its background reload replaced it (30 s at most)
+        String title = books.titleOf("7");
+        String loaded = title;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (title.equals(loaded) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            title = books.titleOf("7");
+        }
+        check("refreshed", loaded + "|" + title);
         System.out.println("DONE");
         if (args.length > 0 && args[0].equals("hold")) {
             System.in.read(); // keeps the JVM (and its Redis writes in flight) alive until the test closes it

@@ -293,6 +293,11 @@ public final class AppJvm implements AutoCloseable {
         return process.pid();
     }
 
+    /** Kills the JVM at once, as {@code kill -9} does (no shutdown hooks run), and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
