@@ -23,7 +23,7 @@ public final class CacheSystem {
     private final CacheRegistry caches = new CacheRegistry();
     private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRuntime runtime;
-    private volatile RedisConnector redis;
+    private volatile SharedConnector shared;
 
     private CacheSystem(WeftConfig config) {
         this.config = config;
@@ -85,7 +85,7 @@ public final class CacheSystem {
 
     private void connectRedis() {
         try {
-            redis = RedisConnector.connect(runtime, config);
+            shared = RedisConnector.connect(runtime, config);
         } catch (Throwable t) {
             runtime.connectionAbandoned();
             WeftLog.error("cannot use Redis (" + t.getMessage() + "); caching goes on in L1 only");
@@ -113,8 +113,11 @@ public final class CacheSystem {
         return runtime;
     }
 
-    /** Redis, once connected; {@code null} without {@code weft.redis.uri} or before the connection is set up. */
-    public RedisConnector redis() {
-        return redis;
+    /**
+     * The shared level (Redis or PostgreSQL), once connected; {@code null} without {@code weft.redis.uri} or
+     * {@code weft.store.uri}, or before the connection is set up.
+     */
+    public SharedConnector shared() {
+        return shared;
     }
 }

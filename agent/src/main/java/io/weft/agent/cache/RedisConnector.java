@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Nothing here waits for Redis, so an unreachable Redis at start costs nothing but a warning; the
  * connections are opened in the background and reopened as Redis comes and goes.
  */
-public final class RedisConnector implements AutoCloseable {
+public final class RedisConnector implements SharedConnector {
 
     /** Events kept while Redis is unreachable before a clear-all replaces them. */
     static final int PUBLISH_BUFFER = 10_000;
@@ -191,29 +191,40 @@ public final class RedisConnector implements AutoCloseable {
         return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    @Override
+    public String kind() {
+        return "Redis";
+    }
+
+    @Override
     public StreamReader reader() {
         return reader;
     }
 
+    @Override
     public RedisStore store() {
         return store;
     }
 
+    @Override
     public EventPublisher publisher() {
         return publisher;
     }
 
     /** Changes of the Redis master seen (failovers). */
+    @Override
     public long failovers() {
         return failovers.failovers();
     }
 
     /** The Redis URI without its password. */
+    @Override
     public String redactedUri() {
         return endpoint.redacted();
     }
 
     /** The failed calls of the store, the publisher and the reader, by reason, and Redis's last error reply. */
+    @Override
     public RedisErrors errors() {
         return endpoint.errors();
     }

@@ -2,7 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
-import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.SharedStore;
 import io.weft.agent.store.StoredValue;
 import io.weft.agent.store.UnreadableValueException;
 import io.weft.agent.store.UnstorableValueException;
@@ -19,11 +19,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * The L2 as the runtime uses it: Redis keys are {@code weft.namespace} + the rendered key, values are
- * JSON of the method's declared value type, and a store is allowed only under a lease taken by the
- * lookup that missed, so a load that overlapped an invalidation cannot leave its value in Redis
- * (see docs/design.md). Deletes that fail while Redis is unreachable are kept and retried before the
- * next read, and a key with a pending delete is never read from Redis.
+ * The L2 as the runtime uses it, over a {@link SharedStore} (Redis, or a PostgreSQL table): keys are
+ * {@code weft.namespace} + the rendered key, values are JSON of the method's declared value type, and a
+ * store is allowed only under a lease taken by the lookup that missed, so a load that overlapped an
+ * invalidation cannot leave its value in the store (see docs/design.md). Deletes that fail while the store
+ * is unreachable are kept and retried before the next read, and a key with a pending delete is never read
+ * from the store.
  */
 final class SharedLevel {
 
@@ -37,7 +38,7 @@ final class SharedLevel {
     private static final long FIRST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long LAST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final RedisStore store;
+    private final SharedStore store;
     private final ValueCodecs codecs;
     private final String namespace;
     private final long leaseWaitNanos;
@@ -47,14 +48,14 @@ final class SharedLevel {
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
 
     /** @param leaseWait the longest a miss waits for another instance's load of its key ({@code weft.lease.wait}) */
-    SharedLevel(RedisStore store, ValueCodecs codecs, String namespace, Duration leaseWait) {
+    SharedLevel(SharedStore store, ValueCodecs codecs, String namespace, Duration leaseWait) {
         this.store = store;
         this.codecs = codecs;
         this.namespace = namespace;
         this.leaseWaitNanos = leaseWait.toNanos();
     }
 
-    RedisStore store() {
+    SharedStore store() {
         return store;
     }
 
@@ -135,10 +136,9 @@ final class SharedLevel {
         }
         String redisKey = namespace + key;
         String token = UUID.randomUUID().toString();
-        String leaseKey = store.leaseKey(redisKey);
-        StoredValue stored = store.lookup(redisKey, leaseKey, token, LEASE_MILLIS,
+        StoredValue stored = store.lookup(redisKey, token, LEASE_MILLIS,
                 tags == null ? List.of() : tagSets(tags), method.redisTtlMillis() + LEASE_MILLIS,
-                method.staleIfErrorMillis() > 0 ? method.staleIfErrorMillis() : RedisStore.NEVER_STALE);
+                method.staleIfErrorMillis() > 0 ? method.staleIfErrorMillis() : SharedStore.NEVER_STALE);
         if (stored == null) {
             return Found.NOTHING; // a lease the script may still take after a timeout is given back by the store
         }
@@ -185,7 +185,7 @@ final class SharedLevel {
             return;
         }
         String redisKey = namespace + key;
-        store.setIfLeased(redisKey, json, method.redisTtlMillis(), store.leaseKey(redisKey), lease);
+        store.storeIfLeased(redisKey, json, method.redisTtlMillis(), lease);
     }
 
     /** Renews a sliding entry's TTL in Redis ({@code PEXPIRE}), without waiting. */
@@ -199,8 +199,7 @@ final class SharedLevel {
      * missing the shared level until this one expires.
      */
     void release(String key, String lease) {
-        String redisKey = namespace + key;
-        store.release(store.leaseKey(redisKey), lease);
+        store.releaseLease(namespace + key, lease);
     }
 
     /**

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * event whose append may have been applied is sent again after a failure, so receivers may see an event
  * twice; evicting is idempotent.
  */
-public final class EventPublisher implements AutoCloseable {
+public final class EventPublisher implements InvalidationPublisher {
 
     private static final int BATCH = 100;
     private static final long MIN_BACKOFF_MILLIS = 50;
@@ -81,6 +81,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Sends {@code event} without waiting for Redis, or queues it; returns at once. */
+    @Override
     public void publish(InvalidationEvent event) {
         RedisLink<String, String> open = connection.ifOpen();
         if (open != null && buffer.startDirect()) {
@@ -175,31 +176,37 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /** Waits up to {@code timeout} until every queued event is published; returns whether they are. */
+    @Override
     public boolean awaitPublished(Duration timeout) throws InterruptedException {
         return buffer.awaitEmpty(timeout.toMillis());
     }
 
     /** Events queued, not yet published. */
+    @Override
     public int pending() {
         return buffer.size();
     }
 
     /** Events published (each counted once, however many streams it went to). */
+    @Override
     public long published() {
         return published.sum();
     }
 
     /** Round trips that failed (each retried). */
+    @Override
     public long failures() {
         return failures.sum();
     }
 
     /** How many times the buffer overflowed into a clear-all event. */
+    @Override
     public long overflows() {
         return buffer.overflows();
     }
 
     /** Events not published because a clear-all event replaced them. */
+    @Override
     public long dropped() {
         return buffer.dropped();
     }

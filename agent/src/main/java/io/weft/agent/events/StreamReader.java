@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.LongAdder;
  * as the reply arrives, saving a thread hand-off; from the first entry that must also delete in Redis,
  * the rest of the reply is applied on the reader's thread, in order.
  */
-public final class StreamReader implements AutoCloseable {
+public final class StreamReader implements EventReader {
 
     private static final long BLOCK_MILLIS = 1000;
     private static final int COUNT = 100;
@@ -214,11 +214,13 @@ public final class StreamReader implements AutoCloseable {
     }
 
     /** The streams read, in order. */
+    @Override
     public List<String> streams() {
         return streams;
     }
 
     /** Whether the reader has found the end of each stream: events appended from now on will be read. */
+    @Override
     public boolean positioned() {
         return cursor.positioned();
     }
@@ -232,46 +234,55 @@ public final class StreamReader implements AutoCloseable {
     }
 
     /** Whether the last read of the streams succeeded (false before the first one): Redis answers the reader. */
+    @Override
     public boolean connected() {
         return connected;
     }
 
     /** Events from other sources that evicted something. */
+    @Override
     public long eventsApplied() {
         return dispatcher.applied();
     }
 
     /** This instance's own events, skipped. */
+    @Override
     public long ownEventsSkipped() {
         return dispatcher.own();
     }
 
     /** Events that asked for nothing: unmapped foreign types, or templates whose fields were missing. */
+    @Override
     public long eventsIgnored() {
         return dispatcher.ignored();
     }
 
     /** Entries skipped because they were not events. */
+    @Override
     public long malformedEntries() {
         return dispatcher.malformed();
     }
 
     /** Calls to the sink that threw. */
+    @Override
     public long sinkFailures() {
         return dispatcher.sinkFailures();
     }
 
     /** Times L1 was cleared because a stream was trimmed past the last entry read, lost, or lost that entry. */
+    @Override
     public long gapClears() {
         return gapClears.sum();
     }
 
     /** Failed reads (each retried). */
+    @Override
     public long readFailures() {
         return readFailures.sum();
     }
 
     /** When the last event from another source was processed, how old it was (ms; 0 before any). */
+    @Override
     public long lagMillis() {
         return dispatcher.lagMillis();
     }

@@ -38,7 +38,7 @@ import java.util.function.Function;
  * is stored only while that lease still holds the token, and an invalidation deletes the lease along
  * with the entry. Both are Lua scripts (the ACL user needs {@code +@scripting}).
  */
-public final class RedisStore implements AutoCloseable {
+public final class RedisStore implements SharedStore {
 
     private static final int SCAN_PAGE = 1000;
     /**
@@ -56,8 +56,6 @@ public final class RedisStore implements AutoCloseable {
             + "local leased = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0\n"
             + "if v then return {v, t, leased} end\n"
             + "return {leased}\n");
-    /** A stale window no value is in: {@code PTTL} is never below -1. */
-    public static final long NEVER_STALE = -2;
     /** KEYS: key, lease key; ARGV: value, token, ttl ms. Returns 1 when stored. */
     private static final LuaScript SET_IF_LEASED = new LuaScript(
             "if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end\n"
@@ -93,6 +91,22 @@ public final class RedisStore implements AutoCloseable {
         this.cluster = endpoint.cluster();
     }
 
+    @Override
+    public StoredValue lookup(String key, String token, long leaseMillis, List<String> tagKeys, long tagTtlMillis,
+            long staleMillis) {
+        return lookup(key, leaseKey(key), token, leaseMillis, tagKeys, tagTtlMillis, staleMillis);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> storeIfLeased(String key, byte[] value, long ttlMillis, String lease) {
+        return setIfLeased(key, value, ttlMillis, leaseKey(key), lease);
+    }
+
+    @Override
+    public void releaseLease(String key, String lease) {
+        release(leaseKey(key), lease);
+    }
+
     /** The key of {@code key}'s lease: beside it, and in its hash slot on a Redis Cluster ({@link LeaseKeys}). */
     public String leaseKey(String key) {
         return leaseKeys.leaseKey(key);
@@ -111,6 +125,7 @@ public final class RedisStore implements AutoCloseable {
      * Waits up to {@code bound} until this store's connection is open (opening it if need be), as it is again
      * some time after a failover; returns whether it is. Polls; for background threads only.
      */
+    @Override
     public boolean awaitOpen(Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         connection.get();
@@ -141,6 +156,7 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /** Sets {@code key}'s TTL to {@code ttlMillis} ({@code PEXPIRE}) if it exists, without waiting for the reply. */
+    @Override
     public void expire(String key, long ttlMillis) {
         send("PEXPIRE", c -> c.async().pexpire(key, ttlMillis));
     }
@@ -202,6 +218,7 @@ public final class RedisStore implements AutoCloseable {
      * each of the two commands), then removes those members from the set without waiting, each only if it was
      * not added again meanwhile ({@link TagSets}); false when reading or deleting failed.
      */
+    @Override
     public boolean deleteTagged(String tagKey) {
         List<ScoredValue<byte[]>> members = await("ZRANGE (tag)", c -> TagSets.members(c.async(), tagKey), null);
         if (members == null) {
@@ -292,6 +309,7 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /** Deletes {@code keys} ({@code DEL}), waiting at most the timeout; false when that failed. */
+    @Override
     public boolean delete(String... keys) {
         if (keys.length == 0) {
             return true;
@@ -303,6 +321,7 @@ public final class RedisStore implements AutoCloseable {
      * Deletes {@code keys} with their leases (so that loads in flight cannot store them) in one {@code DEL},
      * waiting at most the timeout; false when that failed.
      */
+    @Override
     public boolean deleteWithLeases(List<String> keys) {
         String[] doomed = new String[keys.size() * 2];
         for (int i = 0; i < keys.size(); i++) {
@@ -319,6 +338,7 @@ public final class RedisStore implements AutoCloseable {
      * @return how many keys were deleted, or -1 when Redis failed part-way (some may have been)
      * @throws IllegalArgumentException when {@code prefix} is empty: that would delete the whole database
      */
+    @Override
     public long deleteByPrefix(String prefix) {
         if (prefix.isEmpty()) {
             throw new IllegalArgumentException("refusing to delete by an empty prefix (every key in the database)");
@@ -421,16 +441,19 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /** The breaker's state, for metrics and health. */
+    @Override
     public CircuitBreaker.State state() {
         return breaker.state();
     }
 
     /** Calls that failed: timed out, lost their connection, or got an error reply. */
+    @Override
     public long failures() {
         return failures.sum();
     }
 
     /** Calls refused without touching Redis because the breaker was open. */
+    @Override
     public long rejections() {
         return rejections.sum();
     }
