@@ -6,7 +6,9 @@ import io.weft.agent.cache.CacheRuntime;
 import io.weft.agent.cache.CacheSystem;
 import io.weft.agent.cache.MethodTable;
 import io.weft.agent.cache.NamedCache;
+import io.weft.agent.cache.PgConnector;
 import io.weft.agent.cache.SharedConnector;
+import io.weft.agent.store.pg.PgCleanup;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.events.EventReader;
 import io.weft.agent.events.InvalidationPublisher;
@@ -54,6 +56,8 @@ public final class Snapshot {
     public final long invalidationsReplayed;
     public final List<CacheView> caches;
     public final RedisView redis;
+    /** The database table's cleanup and size, with {@code weft.store.uri} once connected; else {@code null}. */
+    public final StoreView store;
     public final Status status;
     public final List<String> reasons;
 
@@ -88,6 +92,8 @@ public final class Snapshot {
         String sharedUri = config.redisUri() != null ? config.redisUri() : config.storeUri();
         this.redis = sharedUri == null ? null : new RedisView(parts == null ? null : parts.redis.get(), sharedUri,
                 config.redisUri() != null ? "Redis" : "PostgreSQL");
+        SharedConnector shared = parts == null ? null : parts.redis.get();
+        this.store = shared instanceof PgConnector ? new StoreView(((PgConnector) shared).cleanup()) : null;
         List<String> why = new ArrayList<>();
         Status overall = Status.UP;
         if (weavingFailure != null && parts == null) {
@@ -232,8 +238,34 @@ public final class Snapshot {
         }
     }
 
-    /** Redis as this JVM sees it: the shared level's circuit breaker, the event reader and the publisher. */
+    /** The shared level's table in PostgreSQL: its size as of the last cleanup, and what the cleanups deleted. */
+    public static final class StoreView {
+        /** Rows in the entries table (the planner's estimate), or -1 before the size was read. */
+        public final long entries;
+        /** The entries table's size on disk with its indexes, or -1 before it was read. */
+        public final long bytes;
+        /** Expired entries deleted by cleanups. */
+        public final long expiredDeleted;
+        public final long cleanups;
+        /** How long the last cleanup took, or -1 before one. */
+        public final long lastCleanupMillis;
+
+        StoreView(PgCleanup cleanup) {
+            this.entries = cleanup.entries();
+            this.bytes = cleanup.bytes();
+            this.expiredDeleted = cleanup.expiredDeleted();
+            this.cleanups = cleanup.runs();
+            this.lastCleanupMillis = cleanup.lastRunMillis();
+        }
+    }
+
+    /**
+     * The shared level as this JVM sees it (Redis, or PostgreSQL with {@code weft.store.uri}): its circuit
+     * breaker, the event reader and the publisher.
+     */
     public static final class RedisView {
+        /** What holds the shared level: {@code Redis} or {@code PostgreSQL}. */
+        public final String kind;
         /** The URI without its password. */
         public final String uri;
         /** False while the connection is being set up (or could not be set up). */
@@ -261,6 +293,7 @@ public final class Snapshot {
 
         /** @param kind what holds the shared level: {@code Redis} or {@code PostgreSQL} */
         RedisView(SharedConnector connector, String configuredUri, String kind) {
+            this.kind = kind;
             this.connected = connector != null;
             if (connector == null) {
                 this.uri = Redaction.uri(configuredUri);
