@@ -85,7 +85,7 @@ class PostgresSharedLevelTest {
         a.send("PUT", bookPath(), "{\"title\":\"Round trip " + UUID.randomUUID() + "\"}");
         String body = a.get(bookPath());
         Await.until(Duration.ofSeconds(10), "the book in the table", () -> storedValue() != null);
-        assertTrue(storedValue().startsWith("{\"id\":\"" + BOOK + "\""), storedValue());
+        assertTrue(storedValue().startsWith("{\"book\":{\"id\":\"" + BOOK + "\""), storedValue());
         long loads = b.bodyRuns("getBook");
         Await.until(Duration.ofSeconds(10), "b serves a's value (once a's event evicted b's L1)", () -> {
             try {
