@@ -1,22 +1,17 @@
 package io.weft.agent.store.pg;
 
-import io.weft.agent.events.EventDispatcher;
-import io.weft.agent.events.EventReader;
+import io.weft.agent.events.DispatchingReader;
 import io.weft.agent.events.EvictionSink;
 import io.weft.agent.events.ForeignEventMapping;
-import io.weft.agent.log.WeftLog;
-import io.weft.agent.store.FailureText;
 import io.weft.agent.store.RedisErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.LongAdder;
 import org.postgresql.PGConnection;
 
 /**
@@ -30,30 +25,20 @@ import org.postgresql.PGConnection;
  * is behind, it first checks that the table was not trimmed past the last event processed (or emptied,
  * or created again), and if it was, clears L1 and logs why.
  */
-public final class PgEventReader implements EventReader {
+public final class PgEventReader extends DispatchingReader {
 
     private static final int COUNT = 100;
     private static final int WAIT_MILLIS = 1000;
     private static final long LOOK_BACK_MARGIN_MILLIS = 1000;
-    private static final long MIN_BACKOFF_MILLIS = 50;
-    private static final long MAX_BACKOFF_MILLIS = 2000;
 
     private final PgPool pool;
-    private final String name;
-    private final RedisErrors errors;
     private final PgTables tables;
     private final String table;
     private final String read;
     private final EventCursor cursor = new EventCursor();
-    private final EventDispatcher dispatcher;
-    private final EvictionSink sink;
     private final Thread thread;
-    private final LongAdder readFailures = new LongAdder();
-    private final LongAdder gapClears = new LongAdder();
     private volatile boolean running = true;
-    private volatile boolean connected;
     private volatile Connection connection;
-    private boolean announced;
 
     /**
      * @param instanceId this instance's id: events with this source are skipped
@@ -61,14 +46,11 @@ public final class PgEventReader implements EventReader {
      */
     public PgEventReader(PgPool pool, PgTables tables, String name, RedisErrors errors, String instanceId,
             ForeignEventMapping mapping, EvictionSink sink) {
+        super("PostgreSQL " + name, errors, instanceId, mapping, sink);
         this.pool = pool;
-        this.name = "PostgreSQL " + name;
-        this.errors = errors;
         this.tables = tables;
         this.table = tables.events();
         this.read = "SELECT id, type, event FROM " + table + " WHERE id > ? ORDER BY id LIMIT " + COUNT;
-        this.dispatcher = new EventDispatcher(instanceId, mapping, sink, Clock.systemUTC());
-        this.sink = sink;
         this.thread = new Thread(this::run, "weft-events-reader");
         this.thread.setDaemon(true);
     }
@@ -85,17 +67,13 @@ public final class PgEventReader implements EventReader {
             try {
                 Connection c = listening();
                 if (!cursor.positioned()) {
-                    cursor.position(end(c, sink.cachingForMillis()));
+                    cursor.position(end(c, cachingForMillis()));
                 } else if (checkGaps) {
-                    clearIfGaps(c);
+                    clearIfGaps(gaps(c));
                 }
-                if (!announced) {
-                    announced = true;
-                    connected = true;
-                    WeftLog.info("reading invalidation events from " + name + ": " + table);
-                }
+                readSucceeded();
                 int read = readOnce(c);
-                connected = true;
+                readSucceeded();
                 backoff = MIN_BACKOFF_MILLIS;
                 checkGaps = read >= COUNT;
                 if (!checkGaps) {
@@ -107,18 +85,8 @@ public final class PgEventReader implements EventReader {
                 if (!running) {
                     break;
                 }
-                readFailures.increment();
-                errors.note(e);
-                connected = false;
                 checkGaps = true;
-                WeftLog.warnRateLimited("events.read", "cannot read events from " + name + " (" + FailureText.of(e)
-                        + "); retrying, then going on after the last event read");
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    // close() interrupts; the loop condition decides
-                }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                backoff = readFailed(e, backoff);
             }
         }
         PgPool.closeQuietly(connection);
@@ -178,25 +146,15 @@ public final class PgEventReader implements EventReader {
         return n;
     }
 
-    private void clearIfGaps(Connection c) throws SQLException {
-        String gap;
+    /** Where events may have been missed, judged from the ids the table holds now (empty when nowhere). */
+    private List<String> gaps(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT min(id), max(id) FROM " + table)) {
             r.next();
             long min = r.getLong(1);
             boolean empty = r.wasNull();
             long max = r.getLong(2);
-            gap = cursor.gap(table, empty ? null : min, empty ? null : max);
-        }
-        if (gap == null) {
-            return;
-        }
-        String reason = "invalidation events may have been missed: " + gap;
-        WeftLog.warn(reason + "; clearing the local cache");
-        gapClears.increment();
-        try {
-            sink.clearAll(reason);
-        } catch (RuntimeException e) {
-            WeftLog.warnRateLimited("events.sink", "clearing the local cache failed: " + e);
+            String gap = cursor.gap(table, empty ? null : min, empty ? null : max);
+            return gap == null ? List.of() : List.of(gap);
         }
     }
 
@@ -213,51 +171,6 @@ public final class PgEventReader implements EventReader {
     @Override
     public boolean positioned() {
         return cursor.positioned();
-    }
-
-    @Override
-    public boolean connected() {
-        return connected;
-    }
-
-    @Override
-    public long eventsApplied() {
-        return dispatcher.applied();
-    }
-
-    @Override
-    public long ownEventsSkipped() {
-        return dispatcher.own();
-    }
-
-    @Override
-    public long eventsIgnored() {
-        return dispatcher.ignored();
-    }
-
-    @Override
-    public long malformedEntries() {
-        return dispatcher.malformed();
-    }
-
-    @Override
-    public long sinkFailures() {
-        return dispatcher.sinkFailures();
-    }
-
-    @Override
-    public long gapClears() {
-        return gapClears.sum();
-    }
-
-    @Override
-    public long readFailures() {
-        return readFailures.sum();
-    }
-
-    @Override
-    public long lagMillis() {
-        return dispatcher.lagMillis();
     }
 
     /** Stops the thread and closes its connection. */
