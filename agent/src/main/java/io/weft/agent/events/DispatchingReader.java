@@ -8,14 +8,16 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What every {@link EventReader} shares, whatever it reads (Redis Streams, a database table): the
+ * What every {@link EventReader} shares, whatever it reads (Redis Streams, a database table): one daemon
+ * thread ({@code weft-events-reader}) that reads round after round ({@link #readRound}), the
  * {@link EventDispatcher} that applies the events, the announcement of the first read, the count and log
- * of failed reads with their backoff, and the clear of L1 when events may have been missed.
+ * of failed reads with their backoff (after which the next round checks for gaps), and the clear of L1 when
+ * events may have been missed.
  */
 public abstract class DispatchingReader implements EventReader {
 
     /** The first pause after a failed read; it doubles up to {@link #MAX_BACKOFF_MILLIS}. */
-    protected static final long MIN_BACKOFF_MILLIS = 50;
+    private static final long MIN_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 2000;
 
     /** Applies each event read. */
@@ -25,6 +27,8 @@ public abstract class DispatchingReader implements EventReader {
     private final RedisErrors errors;
     private final LongAdder readFailures = new LongAdder();
     private final LongAdder gapClears = new LongAdder();
+    private final Thread thread;
+    private volatile boolean running = true;
     private volatile boolean connected;
     private boolean announced;
 
@@ -40,6 +44,46 @@ public abstract class DispatchingReader implements EventReader {
         this.errors = errors;
         this.sink = sink;
         this.dispatcher = new EventDispatcher(instanceId, mapping, sink, Clock.systemUTC());
+        this.thread = new Thread(this::run, "weft-events-reader");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Positions the reader (first round), or checks for gaps when {@code checkGaps} (after a failed round, or
+     * one that came back full), then reads and applies what came since the last event applied, waiting a
+     * bounded time for more; returns whether the reader may be behind (its read came back full).
+     *
+     * @throws Exception when the store failed; the round is retried after a backoff, checking for gaps
+     */
+    protected abstract boolean readRound(boolean checkGaps) throws Exception;
+
+    /** Closes the reader's connection, so that a read blocked on it ends; called by {@link #close}, and may be again. */
+    protected abstract void closeConnection();
+
+    /** How long {@link #close} waits for the reading thread to end, in ms. */
+    protected abstract long closeWaitMillis();
+
+    /** Starts the reading thread. */
+    public final void start() {
+        thread.start();
+    }
+
+    private void run() {
+        long backoff = MIN_BACKOFF_MILLIS;
+        boolean checkGaps = false;
+        while (running) {
+            try {
+                checkGaps = readRound(checkGaps);
+                backoff = MIN_BACKOFF_MILLIS;
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                checkGaps = true;
+                backoff = readFailed(e, backoff);
+            }
+        }
+        closeConnection(); // one opened while closing
     }
 
     /** How long this instance has been caching, for where a reader starts ({@link EvictionSink#cachingForMillis}). */
@@ -57,7 +101,7 @@ public abstract class DispatchingReader implements EventReader {
     }
 
     /** Counts a failed read and logs it (rate-limited), then sleeps {@code backoff} ms; returns the next backoff. */
-    protected final long readFailed(Exception e, long backoff) {
+    private long readFailed(Exception e, long backoff) {
         readFailures.increment();
         errors.note(e);
         connected = false;
@@ -129,5 +173,18 @@ public abstract class DispatchingReader implements EventReader {
     @Override
     public long lagMillis() {
         return dispatcher.lagMillis();
+    }
+
+    /** Stops the thread and closes its connection. */
+    @Override
+    public void close() {
+        running = false;
+        closeConnection();
+        thread.interrupt();
+        try {
+            thread.join(closeWaitMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -58,8 +58,6 @@ public final class StreamReader extends DispatchingReader {
     private final List<String> streams;
     private final List<List<String>> reads;
     private final StreamCursor cursor;
-    private final Thread thread;
-    private volatile boolean running = true;
 
     /**
      * @param namespace {@code weft.namespace}
@@ -81,8 +79,6 @@ public final class StreamReader extends DispatchingReader {
         this.streams = List.copyOf(names);
         this.reads = endpoint.cluster() ? bySlot(streams) : List.of(streams);
         this.cursor = new StreamCursor(streams);
-        this.thread = new Thread(this::run, "weft-events-reader");
-        this.thread.setDaemon(true);
     }
 
     /** {@code streams} grouped by hash slot, in order: one {@code XREAD} may name streams of one slot only. */
@@ -94,35 +90,19 @@ public final class StreamReader extends DispatchingReader {
         return List.copyOf(groups.values());
     }
 
-    /** Starts the reading thread. */
-    public void start() {
-        thread.start();
-    }
-
-    private void run() {
-        long backoff = MIN_BACKOFF_MILLIS;
-        boolean checkGaps = false;
-        while (running) {
-            try {
-                RedisLink<String, String> open = connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                RedisClusterCommands<String, String> redis = open.sync();
-                if (!cursor.positioned()) {
-                    cursor.position(redis, cachingForMillis());
-                } else if (checkGaps) {
-                    clearIfGaps(cursor.findGaps(redis));
-                }
-                readSucceeded();
-                checkGaps = readOnce(open);
-                backoff = MIN_BACKOFF_MILLIS;
-                readSucceeded();
-            } catch (Exception e) {
-                if (!running) {
-                    break;
-                }
-                checkGaps = true;
-                backoff = readFailed(e, backoff);
-            }
+    @Override
+    protected boolean readRound(boolean checkGaps) throws Exception {
+        RedisLink<String, String> open = connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        RedisClusterCommands<String, String> redis = open.sync();
+        if (!cursor.positioned()) {
+            cursor.position(redis, cachingForMillis());
+        } else if (checkGaps) {
+            clearIfGaps(cursor.findGaps(redis));
         }
+        readSucceeded();
+        boolean behind = readOnce(open);
+        readSucceeded();
+        return behind;
     }
 
     /**
@@ -186,17 +166,13 @@ public final class StreamReader extends DispatchingReader {
         return cursor.reached(ends);
     }
 
-    /** Stops the thread and closes its connection. */
     @Override
-    public void close() {
-        running = false;
+    protected void closeConnection() {
         connection.close();
-        thread.interrupt();
-        try {
-            thread.join(READ_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
+    @Override
+    protected long closeWaitMillis() {
+        return READ_TIMEOUT.toMillis();
+    }
 }

@@ -11,18 +11,14 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.weft.agent.log.WeftLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -38,7 +34,7 @@ import java.util.function.Function;
  * is stored only while that lease still holds the token, and an invalidation deletes the lease along
  * with the entry. Both are Lua scripts (the ACL user needs {@code +@scripting}).
  */
-public final class RedisStore implements SharedStore {
+public final class RedisStore extends GuardedStore {
 
     private static final int SCAN_PAGE = 1000;
     /**
@@ -67,26 +63,19 @@ public final class RedisStore implements SharedStore {
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
             + "return 0\n");
 
-    private final String name;
     private final LazyConnection<String, byte[]> connection;
     private final long timeoutNanos;
-    private final CircuitBreaker breaker;
-    private final RedisErrors errors;
     private final LeaseKeys leaseKeys;
     private final boolean cluster;
-    private final LongAdder failures = new LongAdder();
-    private final LongAdder rejections = new LongAdder();
 
     /**
      * @param timeout the bound on each call ({@code weft.redis.timeout}, 250 ms by default)
      * @param breaker the breaker guarding this store's calls
      */
     public RedisStore(RedisEndpoint endpoint, Duration timeout, CircuitBreaker breaker) {
-        this.name = "Redis " + endpoint.redacted();
+        super("Redis " + endpoint.redacted(), "redis.store:", breaker, endpoint.errors());
         this.connection = new LazyConnection<>(endpoint, RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), timeout);
         this.timeoutNanos = timeout.toNanos();
-        this.breaker = breaker;
-        this.errors = endpoint.errors();
         this.leaseKeys = LeaseKeys.of(endpoint.cluster());
         this.cluster = endpoint.cluster();
     }
@@ -272,8 +261,7 @@ public final class RedisStore implements SharedStore {
      * within the timeout, never exceptionally: with {@code null} when the command failed or was not sent.
      */
     private <T> CompletableFuture<T> send(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call) {
-        if (!breaker.tryAcquire()) {
-            rejections.increment();
+        if (!admit()) {
             return CompletableFuture.completedFuture(null);
         }
         return connection.get()
@@ -343,8 +331,7 @@ public final class RedisStore implements SharedStore {
         if (prefix.isEmpty()) {
             throw new IllegalArgumentException("refusing to delete by an empty prefix (every key in the database)");
         }
-        if (!breaker.tryAcquire()) {
-            rejections.increment();
+        if (!admit()) {
             return -1;
         }
         ScanArgs match = ScanArgs.Builder.matches(escapeGlob(prefix) + "*").limit(SCAN_PAGE);
@@ -380,8 +367,7 @@ public final class RedisStore implements SharedStore {
      */
     private <T> T await(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call,
             T fallback, Runnable ifNoReply) {
-        if (!breaker.tryAcquire()) {
-            rejections.increment();
+        if (!admit()) {
             return fallback;
         }
         CompletableFuture<T> reply = connection.get().thenCompose(call);
@@ -413,18 +399,10 @@ public final class RedisStore implements SharedStore {
 
     private void report(String command, Throwable failure) {
         if (failure == null) {
-            breaker.onSuccess();
-            return;
+            succeeded();
+        } else {
+            failed(command, failure);
         }
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        failures.increment();
-        errors.note(cause);
-        breaker.onFailure();
-        WeftLog.warnRateLimited("redis.store:" + command, name + ": " + command + " failed (" + FailureText.of(cause)
-                + "); the cache goes on without it");
     }
 
     /** {@code prefix} with the glob characters {@code * ? [ ] \} escaped for {@code SCAN MATCH}. */
@@ -438,24 +416,6 @@ public final class RedisStore implements SharedStore {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    /** The breaker's state, for metrics and health. */
-    @Override
-    public CircuitBreaker.State state() {
-        return breaker.state();
-    }
-
-    /** Calls that failed: timed out, lost their connection, or got an error reply. */
-    @Override
-    public long failures() {
-        return failures.sum();
-    }
-
-    /** Calls refused without touching Redis because the breaker was open. */
-    @Override
-    public long rejections() {
-        return rejections.sum();
     }
 
     /** Closes this store's connection (not the endpoint). */

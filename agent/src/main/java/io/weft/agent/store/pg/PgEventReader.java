@@ -36,8 +36,6 @@ public final class PgEventReader extends DispatchingReader {
     private final String table;
     private final String read;
     private final EventCursor cursor = new EventCursor();
-    private final Thread thread;
-    private volatile boolean running = true;
     private volatile Connection connection;
 
     /**
@@ -51,45 +49,30 @@ public final class PgEventReader extends DispatchingReader {
         this.tables = tables;
         this.table = tables.events();
         this.read = "SELECT id, type, event FROM " + table + " WHERE id > ? ORDER BY id LIMIT " + COUNT;
-        this.thread = new Thread(this::run, "weft-events-reader");
-        this.thread.setDaemon(true);
     }
 
-    /** Starts the reading thread. */
-    public void start() {
-        thread.start();
-    }
-
-    private void run() {
-        long backoff = MIN_BACKOFF_MILLIS;
-        boolean checkGaps = false;
-        while (running) {
-            try {
-                Connection c = listening();
-                if (!cursor.positioned()) {
-                    cursor.position(end(c, cachingForMillis()));
-                } else if (checkGaps) {
-                    clearIfGaps(gaps(c));
-                }
-                readSucceeded();
-                int read = readOnce(c);
-                readSucceeded();
-                backoff = MIN_BACKOFF_MILLIS;
-                checkGaps = read >= COUNT;
-                if (!checkGaps) {
-                    c.unwrap(PGConnection.class).getNotifications(WAIT_MILLIS);
-                }
-            } catch (SQLException | RuntimeException e) {
-                PgPool.closeQuietly(connection);
-                connection = null;
-                if (!running) {
-                    break;
-                }
-                checkGaps = true;
-                backoff = readFailed(e, backoff);
+    /** On a failure the connection is closed, and opened again by the next round. */
+    @Override
+    protected boolean readRound(boolean checkGaps) throws SQLException {
+        try {
+            Connection c = listening();
+            if (!cursor.positioned()) {
+                cursor.position(end(c, cachingForMillis()));
+            } else if (checkGaps) {
+                clearIfGaps(gaps(c));
             }
+            readSucceeded();
+            int read = readOnce(c);
+            readSucceeded();
+            if (read >= COUNT) {
+                return true;
+            }
+            c.unwrap(PGConnection.class).getNotifications(WAIT_MILLIS);
+            return false;
+        } catch (SQLException | RuntimeException e) {
+            closeConnection();
+            throw e;
         }
-        PgPool.closeQuietly(connection);
     }
 
     /** The reader's connection, opened and listening (its socket bound is past the notification wait). */
@@ -173,15 +156,14 @@ public final class PgEventReader extends DispatchingReader {
         return cursor.positioned();
     }
 
-    /** Stops the thread and closes its connection. */
     @Override
-    public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(WAIT_MILLIS + 2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    protected void closeConnection() {
+        PgPool.closeQuietly(connection);
+        connection = null;
+    }
+
+    @Override
+    protected long closeWaitMillis() {
+        return WAIT_MILLIS + 2000;
     }
 }

@@ -1,10 +1,8 @@
 package io.weft.agent.store.pg;
 
-import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.CircuitBreaker;
-import io.weft.agent.store.FailureText;
 import io.weft.agent.store.RedisErrors;
-import io.weft.agent.store.SharedStore;
+import io.weft.agent.store.GuardedStore;
 import io.weft.agent.store.StoredValue;
 import java.sql.Array;
 import java.sql.Connection;
@@ -15,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The shared level in one PostgreSQL table ({@link PgTables}): each row holds a key's value (the same bytes
@@ -29,16 +26,11 @@ import java.util.concurrent.atomic.LongAdder;
  * for a database failure, and goes through a {@link CircuitBreaker}; stores, renewals and releases run on a
  * background thread.
  */
-public final class PgStore implements SharedStore {
+public final class PgStore extends GuardedStore {
 
     private final PgPool pool;
     private final PgTables tables;
-    private final String name;
-    private final CircuitBreaker breaker;
-    private final RedisErrors errors;
     private final Executor background;
-    private final LongAdder failures = new LongAdder();
-    private final LongAdder rejections = new LongAdder();
     private final String select;
     private final String takeLease;
     private final String addTags;
@@ -54,11 +46,9 @@ public final class PgStore implements SharedStore {
     /** @param name the redacted URL, for logs */
     public PgStore(PgPool pool, PgTables tables, String name, CircuitBreaker breaker, RedisErrors errors,
             Executor background) {
+        super("PostgreSQL " + name, "pg.store:", breaker, errors);
         this.pool = pool;
         this.tables = tables;
-        this.name = "PostgreSQL " + name;
-        this.breaker = breaker;
-        this.errors = errors;
         this.background = background;
         String t = tables.entries();
         this.select = "SELECT value, (extract(epoch FROM expires_at - now()) * 1000)::bigint FROM " + t
@@ -98,8 +88,7 @@ public final class PgStore implements SharedStore {
      * returns {@code fallback}.
      */
     public <T> T call(String what, Call<T> call, T fallback) {
-        if (!breaker.tryAcquire()) {
-            rejections.increment();
+        if (!admit()) {
             return fallback;
         }
         Connection c;
@@ -112,7 +101,7 @@ public final class PgStore implements SharedStore {
         boolean broken = false;
         try {
             T result = call.run(c);
-            breaker.onSuccess();
+            succeeded();
             return result;
         } catch (SQLException | RuntimeException e) {
             broken = true;
@@ -121,14 +110,6 @@ public final class PgStore implements SharedStore {
         } finally {
             pool.giveBack(c, broken);
         }
-    }
-
-    private void failed(String what, Exception e) {
-        failures.increment();
-        errors.note(e);
-        breaker.onFailure();
-        WeftLog.warnRateLimited("pg.store:" + what, name + ": " + what + " failed (" + FailureText.of(e)
-                + "); the cache goes on without it");
     }
 
     @Override
@@ -290,21 +271,6 @@ public final class PgStore implements SharedStore {
     /** The tables this store uses. */
     public PgTables tables() {
         return tables;
-    }
-
-    @Override
-    public CircuitBreaker.State state() {
-        return breaker.state();
-    }
-
-    @Override
-    public long failures() {
-        return failures.sum();
-    }
-
-    @Override
-    public long rejections() {
-        return rejections.sum();
     }
 
     /** Closes the pooled connections. */
