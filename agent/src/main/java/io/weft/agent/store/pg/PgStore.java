@@ -20,7 +20,9 @@ import java.util.concurrent.Executor;
  * primary key; on a miss it takes the lease with an upsert that succeeds only when no unexpired lease is held
  * (and empties an expired value: expired rows are never served, and removed on read). A store is an
  * {@code UPDATE} of the row that still holds its lease, and an invalidation deletes the row, lease
- * included: so a load that overlapped an invalidation never stores (docs/design.md, "Leases").
+ * included: so a load that overlapped an invalidation never stores (docs/design.md, "Leases"). A tag
+ * invalidation deletes the entries its member rows name and keeps the members (they expire with their
+ * entries): a member deleted with them could leave an entry its invalidation did not see without one.
  *
  * <p>Every call waits at most the timeout (for a pooled connection, then for the statement), never throws
  * for a database failure, and goes through a {@link CircuitBreaker}; stores, renewals and releases run on a
@@ -67,14 +69,14 @@ public final class PgStore extends GuardedStore {
         this.storeLeased = "UPDATE " + t + " SET value = ?, size = ?, expires_at = now() + ? * interval '1 millisecond',"
                 + " lease = NULL, lease_until = NULL WHERE key = ? AND lease = ? AND lease_until > now()";
         this.release = "UPDATE " + t + " SET lease = NULL, lease_until = NULL WHERE key = ? AND lease = ?";
-        this.expire = "UPDATE " + t + " SET expires_at = now() + ? * interval '1 millisecond'"
-                + " WHERE key = ? AND value IS NOT NULL";
+        this.expire = "WITH e AS (UPDATE " + t + " SET expires_at = now() + ? * interval '1 millisecond'"
+                + " WHERE key = ? AND value IS NOT NULL RETURNING key, expires_at) UPDATE " + tables.tags() + " m"
+                + " SET expires_at = GREATEST(m.expires_at, e.expires_at) FROM e WHERE m.key = e.key";
         this.deleteKeys = "DELETE FROM " + t + " WHERE key = ANY(?)";
         this.emptyKeys = "UPDATE " + t + " SET value = NULL, size = 0 WHERE key = ANY(?)";
         this.deleteRange = "DELETE FROM " + t + " WHERE key >= ? AND key < ?";
         this.deleteFrom = "DELETE FROM " + t + " WHERE key >= ?";
-        this.deleteTagged = "WITH m AS (DELETE FROM " + tables.tags() + " WHERE tag = ? RETURNING key)"
-                + " DELETE FROM " + t + " WHERE key IN (SELECT key FROM m)";
+        this.deleteTagged = "DELETE FROM " + t + " WHERE key IN (SELECT key FROM " + tables.tags() + " WHERE tag = ?)";
     }
 
     /** One database call on a borrowed connection. */
@@ -190,6 +192,7 @@ public final class PgStore extends GuardedStore {
         }
     }
 
+    /** Renews the entry and, so that they outlive it, its tag members. */
     @Override
     public void expire(String key, long ttlMillis) {
         background.execute(() -> update("expire", expire, s -> {

@@ -56,6 +56,7 @@ public final class PgTables {
             s.execute("CREATE TABLE IF NOT EXISTS " + tags + " (tag text COLLATE \"C\", key text COLLATE \"C\","
                     + " expires_at timestamptz NOT NULL, PRIMARY KEY (tag, key))");
             s.execute("CREATE INDEX IF NOT EXISTS " + name + "_tagexp ON " + tags + " (expires_at)");
+            s.execute("CREATE INDEX IF NOT EXISTS " + name + "_tagkey ON " + tags + " (key)");
             s.execute("CREATE TABLE IF NOT EXISTS " + events + " (id bigserial PRIMARY KEY, type text NOT NULL,"
                     + " event text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
             c.commit();
