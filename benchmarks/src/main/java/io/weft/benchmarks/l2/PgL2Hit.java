@@ -105,7 +105,7 @@ public class PgL2Hit {
     @State(Scope.Benchmark)
     public static class Weft {
         public WeftRemoteBooks books;
-        private long bodyRunsAfterFill;
+        private BodyRuns bodyRuns;
 
         @Setup
         public void setUp() throws Exception {
@@ -116,6 +116,7 @@ public class PgL2Hit {
                         + " -Dweft.store.table=<name> -Dweft.l1.maxSize=0 (io.weft.benchmarks.Suite --postgres passes them)");
             }
             books = new WeftRemoteBooks(Fixtures.BOOKS);
+            bodyRuns = new BodyRuns("WeftRemoteBooks#getBooks", "the table", books::bodyRuns);
             for (int i = 0; i < L2Hit.USERS; i++) {
                 books.getBooks(L2Hit.user(i));
             }
@@ -135,7 +136,7 @@ public class PgL2Hit {
                     Thread.sleep(5);
                 }
             }
-            bodyRunsAfterFill = books.bodyRuns();
+            bodyRuns.filled();
             for (int i = 0; i < L2Hit.USERS; i++) {
                 UUID id = new UUID(L2Hit.user(i).getMostSignificantBits(), L2Hit.user(i).getLeastSignificantBits());
                 List<Book> back = books.getBooks(id);
@@ -143,7 +144,7 @@ public class PgL2Hit {
                     throw new IllegalStateException("Weft's L2 hit did not return an equal copy read from the table");
                 }
             }
-            requireNoBodyRun();
+            bodyRuns.requireNone();
         }
 
         private static long count(PreparedStatement s) throws SQLException {
@@ -153,17 +154,9 @@ public class PgL2Hit {
             }
         }
 
-        private void requireNoBodyRun() {
-            if (books.bodyRuns() != bodyRunsAfterFill) {
-                throw new IllegalStateException("the body of WeftRemoteBooks#getBooks ran "
-                        + (books.bodyRuns() - bodyRunsAfterFill) + " times after the table was filled: these calls"
-                        + " were not L2 hits");
-            }
-        }
-
         @TearDown(Level.Iteration)
         public void check() {
-            requireNoBodyRun();
+            bodyRuns.requireNone();
         }
 
         @TearDown
