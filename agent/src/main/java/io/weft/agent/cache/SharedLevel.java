@@ -156,7 +156,7 @@ final class SharedLevel {
         } catch (UnreadableValueException | ReflectiveOperationException e) {
             method.cache().stats().recordL2Unreadable();
             WeftLog.warnRateLimited("l2.unreadable:" + method.declared().owner(), "a value of "
-                    + method.declared().owner() + " in Redis cannot be read back (" + e.getMessage()
+                    + method.declared().owner() + " in the shared level cannot be read back (" + e.getMessage()
                     + "); it is deleted and loaded again");
             store.delete(redisKey);
             return Found.NOTHING;
@@ -237,8 +237,9 @@ final class SharedLevel {
 
     private void remember(Set<String> pending, List<String> items) {
         if (pendingKeys.size() + pendingPrefixes.size() + pendingTags.size() + items.size() > MAX_PENDING) {
-            WeftLog.warnRateLimited("l2.pending", "more than " + MAX_PENDING + " Redis deletes are waiting for Redis;"
-                    + " further ones are dropped and their keys may be served from Redis until they expire");
+            WeftLog.warnRateLimited("l2.pending", "more than " + MAX_PENDING + " deletes are waiting for the shared level"
+                    + " (Redis or the database); further ones are dropped and their keys may be served from it until they"
+                    + " expire");
             return;
         }
         pending.addAll(items);

@@ -125,7 +125,7 @@ final class SharedLevelConnection {
         if (!stores.add(method, load, value)) {
             deferredDropped.increment();
             WeftLog.warnRateLimited("deferred.stores.full", "more than " + DeferredStores.MAX + " values were loaded"
-                    + " while Redis was being connected; further ones are not stored in Redis");
+                    + " while the shared level was being connected; further ones are not stored in it");
             return;
         }
         if (l2 != null) {
@@ -243,7 +243,7 @@ final class SharedLevelConnection {
                 deferred.add(invalidation);
             } else {
                 WeftLog.warnRateLimited("deferred.full", "more than " + MAX_DEFERRED + " invalidations were made"
-                        + " while Redis was being connected; further ones evict L1 only and send no event");
+                        + " while the shared level was being connected; further ones evict L1 only and send no event");
             }
             return null;
         }
