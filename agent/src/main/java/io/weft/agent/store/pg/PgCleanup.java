@@ -3,7 +3,6 @@ package io.weft.agent.store.pg;
 import io.weft.agent.log.WeftLog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
