@@ -17,7 +17,7 @@ import org.postgresql.PGConnection;
 /**
  * Reads the events table on one daemon thread ({@code weft-events-reader}) over its own connection, which
  * {@code LISTEN}s on {@code weft_events}: it reads up to 100 events after the last one processed, applies them
- * as the Redis reader does (an {@link EventDispatcher}: own events skipped, clear-all, keys, prefixes, tags,
+ * as the Redis reader does (an {@link io.weft.agent.events.EventDispatcher}: own events skipped, clear-all, keys, prefixes, tags,
  * foreign types mapped by {@code weft.events.<type>}), and when it is not behind waits for a notification
  * (1 s at most, then reads anyway). It starts at the table's end, or, when the cache has been looking keys up
  * for a while, at the last event older than that (with a second of margin). Each time it connects, it
