@@ -11,6 +11,7 @@ import io.weft.agent.store.RedisErrors;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.PgFixture;
+import io.weft.agent.testing.TcpForwarder;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -138,6 +139,30 @@ class PgEventsTest {
         assertEquals(1, reader.gapClears());
         assertTrue(sink.calls.indexOf("clearAll") < sink.calls.indexOf("keys [trimmed-2]"), "" + sink.calls);
         assertTrue(!sink.received("keys [trimmed-1]"), "trimmed before it was read");
+    }
+
+    @Test
+    void eventsMadeWhileTheDatabaseIsUnreachableAreSentOnceItAnswers() throws Exception {
+        int port = TcpForwarder.closedPort();
+        PgPool away = closer.later(new PgPool(PgDriver.create(), "jdbc:postgresql://127.0.0.1:" + port
+                + "/test?user=postgres", Duration.ofMillis(500), "weft-test-away"));
+        PgEventPublisher a = closer.later(new PgEventPublisher(away, pg.tables(), "away", new RedisErrors(true),
+                10_000, 10_000, Duration.ofSeconds(2), "a"));
+        a.start();
+        for (int i = 0; i < 3; i++) {
+            a.publish(keys("a", "k" + i));
+        }
+        Await.until(Duration.ofSeconds(5), "a failed attempt", () -> a.failures() > 0);
+        assertEquals(3, a.pending(), "the events are kept");
+        closer.later(TcpForwarder.start(port, 5432));
+        Await.until(Duration.ofSeconds(10), "the events sent once the database answers", () -> a.published() == 3);
+        assertEquals(3L, (long) pg.query(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM "
+                    + pg.tables().events())) {
+                r.next();
+                return r.getLong(1);
+            }
+        }));
     }
 
     /** Ends the reader's connection from the server's side, as a restart or a network cut would. */
