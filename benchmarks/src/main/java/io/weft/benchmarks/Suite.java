@@ -40,6 +40,7 @@ public final class Suite {
     private static final String L1_FRESHNESS = "io\\.weft\\.benchmarks\\.l1\\.L1HitFreshness\\.";
     private static final String MISS = "io\\.weft\\.benchmarks\\.miss\\.Miss\\.";
     private static final String L2_HIT = "io\\.weft\\.benchmarks\\.l2\\.L2Hit\\.";
+    private static final String PG_L2_HIT = "io\\.weft\\.benchmarks\\.l2\\.PgL2Hit\\.";
 
     private Suite() {
     }
@@ -50,6 +51,7 @@ public final class Suite {
         String only = null;
         boolean smoke = false;
         String redis = null;
+        String postgres = null;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--agent":
@@ -64,12 +66,16 @@ public final class Suite {
                 case "--redis":
                     redis = argv[++i];
                     break;
+                case "--postgres":
+                    postgres = argv[++i];
+                    break;
                 case "--smoke":
                     smoke = true;
                     break;
                 default:
                     throw new IllegalArgumentException("unknown argument " + argv[i]
-                            + "; usage: --agent <weft-agent.jar> --out <file.json> [--smoke] [--only REGEX] [--redis redis://127.0.0.1:PORT]");
+                            + "; usage: --agent <weft-agent.jar> --out <file.json> [--smoke] [--only REGEX] [--redis redis://127.0.0.1:PORT]"
+                            + " [--postgres jdbc:postgresql://HOST:PORT/DB?user=…]");
             }
         }
         if (agent == null || !new File(agent).isFile()) {
@@ -93,6 +99,14 @@ public final class Suite {
                     "-Dweft.redis.uri=" + redis, "-Dweft.l1.maxSize=0"));
         } else {
             System.out.println("no --redis: the L2-hit benchmarks are skipped");
+        }
+        if (postgres != null) {
+            // L2 hit from PostgreSQL: Weft without an L1, on a table of this run's own (see PgL2Hit)
+            String table = "bench_weft_" + Long.toHexString(System.nanoTime());
+            results.addAll(run(PG_L2_HIT, only, 1, smoke, javaagent, "-Dbenchmarks.postgres=" + postgres,
+                    "-Dweft.store.uri=" + postgres, "-Dweft.store.table=" + table, "-Dweft.l1.maxSize=0"));
+        } else {
+            System.out.println("no --postgres: the PostgreSQL L2-hit benchmarks are skipped");
         }
 
         if (out != null) {

@@ -14,12 +14,13 @@ import java.util.jar.JarInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §1: {@code agent/target/weft-agent.jar} carries Lettuce, Netty and Reactor only relocated under
- * {@code io/weft/shaded/}, in the jar itself and in its nested {@code weft/weft-agent-core.jar}.
+ * SPEC §1: {@code agent/target/weft-agent.jar} carries Lettuce, Netty, Reactor and the PostgreSQL driver only
+ * relocated under {@code io/weft/shaded/}, in the jar itself and in its nested {@code weft/weft-agent-core.jar},
+ * and offers no JDBC driver to the application's {@code DriverManager} (SPEC §14).
  */
 class AgentJarTest {
 
-    private static final List<String> UNRELOCATED = List.of("io/lettuce/", "io/netty/", "reactor/");
+    private static final List<String> UNRELOCATED = List.of("io/lettuce/", "io/netty/", "reactor/", "org/postgresql/");
 
     @Test
     void lettuceNettyAndReactorAreRelocated() throws IOException {
@@ -36,7 +37,8 @@ class AgentJarTest {
             List<String> unrelocated = names.stream().filter(n -> UNRELOCATED.stream().anyMatch(n::startsWith)).toList();
             assertTrue(unrelocated.isEmpty(), unrelocated.size() + " entries not relocated, e.g. "
                     + unrelocated.subList(0, Math.min(3, unrelocated.size())));
-            for (String library : List.of("lettuce/", "netty/", "reactor/")) {
+            assertTrue(!names.contains("META-INF/services/java.sql.Driver"), "a JDBC driver is offered to DriverManager");
+            for (String library : List.of("lettuce/", "netty/", "reactor/", "postgresql/")) {
                 assertTrue(names.stream().anyMatch(n -> n.startsWith("io/weft/shaded/" + library)),
                         "io/weft/shaded/" + library + " is missing: the relocation moved nothing");
             }

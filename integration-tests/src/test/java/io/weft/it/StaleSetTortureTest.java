@@ -8,6 +8,7 @@ import io.weft.agent.testing.RedisClusterFixture;
 import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
 import io.weft.it.support.Paths;
+import io.weft.it.support.Postgres;
 import io.weft.it.support.TestApps;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,8 +42,24 @@ class StaleSetTortureTest {
     @Test
     void noReadReturnsAValueOlderThanTheLastCompletedWrite() throws Exception {
         try (RedisFixture redis = RedisFixture.start()) {
-            torture(redis.uri(), false, "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":", 8, 5);
+            torture(redis(redis.uri(), false), "", "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":", 8, 5);
         }
+    }
+
+    /** The same with the shared level in PostgreSQL (SPEC §14), in a table of its own: the lease is a column there. */
+    @Test
+    void noReadReturnsAValueOlderThanTheLastCompletedWriteOnPostgreSql() throws Exception {
+        String table = Postgres.randomTable();
+        try {
+            torture(Map.of("weft.store.uri", Postgres.URL, "weft.store.table", table, "weft.store.timeout", "2s"),
+                    " on PostgreSQL", "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":", 8, 5);
+        } finally {
+            Postgres.drop(table);
+        }
+    }
+
+    private static Map<String, String> redis(String uri, boolean cluster) {
+        return Map.of("weft.redis.uri", uri, "weft.redis.cluster", String.valueOf(cluster), "weft.redis.timeout", "2s");
     }
 
     /**
@@ -61,7 +78,8 @@ class StaleSetTortureTest {
                 masters = IntStream.range(0, KEYS).mapToObj(k -> cluster.masterOf(ns + "torture:" + k))
                         .collect(Collectors.toList());
             } while (masters.stream().distinct().count() < KEYS);
-            Path writerLog = torture(cluster.uri(List.of(cluster.nodes().get(0))), true, namespace, 7, 3);
+            Path writerLog = torture(redis(cluster.uri(List.of(cluster.nodes().get(0))), true), " on a cluster", namespace,
+                    7, 3);
             List<TreeMap<Long, Long>> written = lastWrittenVersions(writerLog);
             int stored = 0;
             for (int k = 0; k < KEYS; k++) {
@@ -76,21 +94,23 @@ class StaleSetTortureTest {
     }
 
     /**
-     * Runs the reader for {@code readerSeconds} and, once it is ready, the writer for {@code writerSeconds}, checks
-     * what they did, and returns the writer's log.
+     * Runs the reader for {@code readerSeconds} and, once it is ready, the writer for {@code writerSeconds}, both
+     * with the {@code shared} level's settings, checks what they did, and returns the writer's log.
      */
-    private static Path torture(String uri, boolean cluster, String namespace, int readerSeconds, int writerSeconds)
-            throws Exception {
+    private static Path torture(Map<String, String> shared, String label, String namespace, int readerSeconds,
+            int writerSeconds) throws Exception {
         Path classes = TestApps.compile("torture", List.of("-g"), Paths.sampleAppJar());
         Path dir = Files.createTempDirectory(Paths.workDir(), "torture");
         Path readerLog = dir.resolve("reader.log");
         Path writerLog = dir.resolve("writer.log");
         String table = "weft_torture_" + namespace.replaceAll("[^a-z0-9]", "");
         setUp(classes, table, "create", CrossInstanceTest.POSTGRES, String.valueOf(KEYS));
-        Supplier<AppJvm.Builder> app = () -> AppJvm.builder().property("weft.redis.uri", uri)
-                .property("weft.namespace", namespace).property("weft.redis.cluster", String.valueOf(cluster))
-                .property("weft.redis.timeout", "2s").property("torture.table", table)
-                .classpath(classes, Paths.sampleAppJar());
+        Supplier<AppJvm.Builder> app = () -> {
+            AppJvm.Builder builder = AppJvm.builder().property("weft.namespace", namespace)
+                    .property("torture.table", table).classpath(classes, Paths.sampleAppJar());
+            shared.forEach(builder::property);
+            return builder;
+        };
         try (AppJvm reader = start(app, "reader", readerSeconds, readerLog)) {
             reader.awaitStdout("READY"::equals, Duration.ofSeconds(60));
             Map<String, String> w;
@@ -105,7 +125,7 @@ class StaleSetTortureTest {
             long discarded = count(r, "StaleStoresDiscarded") + count(w, "StaleStoresDiscarded");
             long stale = crossInstanceStaleReads(writerLog, readerLog);
             System.out.printf("stale-set torture%s: %d reads (hit ratio %.3f), %d writes, %d stale stores discarded,"
-                    + " %d stale reads (bound %d ms)%n", cluster ? " on a cluster" : "", reads, hitRatio, writes,
+                    + " %d stale reads (bound %d ms)%n", label, reads, hitRatio, writes,
                     discarded, stale, PROPAGATION_BOUND_MILLIS);
             assertTrue(writes >= 20 && reads >= 1000, "the torture ran: " + reads + " reads, " + writes + " writes");
             assertTrue(count(w, "taggedWrites") * 4 >= writes, "about half the bursts evicted by tag: " + w);

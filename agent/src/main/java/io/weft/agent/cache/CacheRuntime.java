@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.bootstrap.Handler;
 import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.bootstrap.Token;
-import io.weft.agent.events.EventPublisher;
+import io.weft.agent.events.InvalidationPublisher;
 import io.weft.agent.events.EvictionSink;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
@@ -95,7 +95,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * Connects the shared level and the event publisher; invalidations made while connecting are sent first.
      * Then {@link #sendDeferredStores} stores what was loaded meanwhile.
      */
-    void connect(SharedLevel shared, EventPublisher publisher, String instance,
+    void connect(SharedLevel shared, InvalidationPublisher publisher, String instance,
             SharedLevelConnection.EventsCaughtUp caughtUp) {
         redis.connect(shared, publisher, instance, caughtUp);
     }

@@ -23,7 +23,7 @@ public final class CacheSystem {
     private final CacheRegistry caches = new CacheRegistry();
     private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRuntime runtime;
-    private volatile RedisConnector redis;
+    private volatile SharedConnector shared;
 
     private CacheSystem(WeftConfig config) {
         this.config = config;
@@ -32,8 +32,8 @@ public final class CacheSystem {
     }
 
     /**
-     * Creates the system and installs its runtime behind the dispatcher; with {@code weft.redis.uri}
-     * set, connects it to Redis from a daemon thread, so that no connection is opened and no client
+     * Creates the system and installs its runtime behind the dispatcher; with {@code weft.redis.uri} or
+     * {@code weft.store.uri} set, connects it to Redis or PostgreSQL from a daemon thread, so that no connection is opened and no client
      * class is loaded on the thread whose class is being woven.
      *
      * @throws IllegalStateException when the dispatcher is not on the bootstrap class loader
@@ -49,9 +49,10 @@ public final class CacheSystem {
             CompletableFuture.delayedExecutor(UNUSED_SETTINGS_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                     .execute(system::warnAboutUnusedCacheSettings);
         }
-        if (config.redisUri() != null) {
-            system.runtime.connecting(config.redisTimeout());
-            Thread connecting = new Thread(system::connectRedis, "weft-redis-connect");
+        if (config.redisUri() != null || config.storeUri() != null) {
+            system.runtime.connecting(config.redisUri() != null ? config.redisTimeout() : config.storeTimeout());
+            Thread connecting = new Thread(system::connectShared,
+                    config.redisUri() != null ? "weft-redis-connect" : "weft-store-connect");
             connecting.setDaemon(true);
             connecting.start();
         }
@@ -83,12 +84,13 @@ public final class CacheSystem {
         return problems;
     }
 
-    private void connectRedis() {
+    private void connectShared() {
         try {
-            redis = RedisConnector.connect(runtime, config);
+            shared = SharedLevels.connect(runtime, config);
         } catch (Throwable t) {
             runtime.connectionAbandoned();
-            WeftLog.error("cannot use Redis (" + t.getMessage() + "); caching goes on in L1 only");
+            WeftLog.error("cannot use " + (config.redisUri() != null ? "Redis" : "PostgreSQL") + " (" + t.getMessage()
+                    + "); caching goes on in L1 only");
         }
     }
 
@@ -113,8 +115,11 @@ public final class CacheSystem {
         return runtime;
     }
 
-    /** Redis, once connected; {@code null} without {@code weft.redis.uri} or before the connection is set up. */
-    public RedisConnector redis() {
-        return redis;
+    /**
+     * The shared level (Redis or PostgreSQL), once connected; {@code null} without {@code weft.redis.uri} or
+     * {@code weft.store.uri}, or before the connection is set up.
+     */
+    public SharedConnector shared() {
+        return shared;
     }
 }

@@ -2,11 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
-import io.weft.agent.events.EventJson;
 import io.weft.agent.events.EventPublisher;
-import io.weft.agent.events.EventStreams;
-import io.weft.agent.events.InvalidationEvent;
-import io.weft.agent.events.MalformedEventException;
 import io.weft.agent.events.ForeignEventMapping;
 import io.weft.agent.events.StreamReader;
 import io.weft.agent.log.WeftLog;
@@ -17,10 +13,7 @@ import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodecs;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Nothing here waits for Redis, so an unreachable Redis at start costs nothing but a warning; the
  * connections are opened in the background and reopened as Redis comes and goes.
  */
-public final class RedisConnector implements AutoCloseable {
+public final class RedisConnector implements SharedConnector {
 
     /** Events kept while Redis is unreachable before a clear-all replaces them. */
     static final int PUBLISH_BUFFER = 10_000;
@@ -56,23 +49,11 @@ public final class RedisConnector implements AutoCloseable {
 
     /** Starts the Redis side of {@code runtime} as {@code config} says. */
     public static RedisConnector connect(CacheRuntime runtime, WeftConfig config) {
-        // registered first: a JVM that exits while this connects still sends what it invalidated meanwhile
-        CompletableFuture<RedisConnector> connected = new CompletableFuture<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeOnceConnected(connected), "weft-redis-close"));
-        RedisConnector connector;
-        try {
-            connector = open(runtime, config);
-        } catch (RuntimeException | Error e) {
-            connected.completeExceptionally(e);
-            throw e;
-        }
-        connected.complete(connector);
-        runtime.sendDeferredStores();
-        return connector;
+        return SharedLevels.openWithExitHook("weft-redis-close", runtime, () -> open(runtime, config));
     }
 
     private static RedisConnector open(CacheRuntime runtime, WeftConfig config) {
-        String instanceId = instanceId();
+        String instanceId = SharedLevels.instanceId();
         // Relocated by the shade plugin to io.weft.shaded.netty.noUnsafe: only our Netty copy avoids
         // sun.misc.Unsafe (Java 24+ warns about it); the application's own Netty is untouched.
         System.setProperty("io.netty.noUnsafe", "true");
@@ -97,20 +78,6 @@ public final class RedisConnector implements AutoCloseable {
                 + Durations.format(config.redisTimeout()) + "); reading " + String.join(", ", reader.streams())
                 + " as instance " + instanceId);
         return new RedisConnector(reader, store, publisher, endpoint, failovers, warm);
-    }
-
-    /** How long a JVM that exits waits for a connection still being set up, to send what was invalidated meanwhile. */
-    private static final Duration EXIT_WAIT = Duration.ofSeconds(3);
-
-    /** At exit: closes the connector (sending the queued events) once it is connected, waiting at most {@link #EXIT_WAIT}. */
-    private static void closeOnceConnected(CompletableFuture<RedisConnector> connected) {
-        try {
-            connected.get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // never connected: nothing was sent that could be flushed
-        }
     }
 
     /** How long the connector waits for the store's first connection before the runtime uses the store anyway. */
@@ -177,49 +144,46 @@ public final class RedisConnector implements AutoCloseable {
         endpoint.close();
     }
 
-    /**
-     * Builds the event JSON machinery once, off the callers' paths, so that the first invalidation is
-     * not delayed by class loading (it otherwise took ~150 ms on 2 cores); so are a cluster's lease tags.
-     */
+    /** Warms up the event codec ({@link SharedLevels#warmUpEvents}) and a cluster's lease tags. */
     private static void warmUp(String instanceId, RedisStore store) {
         store.leaseKey("weft:warm-up");
-        try {
-            EventJson.decode(EventJson.encode(InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED,
-                    List.of("weft:warm-up"), List.of(), Map.of(), instanceId)));
-        } catch (MalformedEventException e) {
-            throw new IllegalStateException("the event codec cannot read what it writes", e);
-        }
+        SharedLevels.warmUpEvents(instanceId);
     }
 
-    /** {@code host-pid-random}: unique per JVM, readable in the streams, found without a DNS lookup. */
-    private static String instanceId() {
-        String host = System.getenv().getOrDefault("HOSTNAME", "jvm");
-        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    @Override
+    public String kind() {
+        return "Redis";
     }
 
+    @Override
     public StreamReader reader() {
         return reader;
     }
 
+    @Override
     public RedisStore store() {
         return store;
     }
 
+    @Override
     public EventPublisher publisher() {
         return publisher;
     }
 
     /** Changes of the Redis master seen (failovers). */
+    @Override
     public long failovers() {
         return failovers.failovers();
     }
 
     /** The Redis URI without its password. */
+    @Override
     public String redactedUri() {
         return endpoint.redacted();
     }
 
     /** The failed calls of the store, the publisher and the reader, by reason, and Redis's last error reply. */
+    @Override
     public RedisErrors errors() {
         return endpoint.errors();
     }

@@ -1,8 +1,8 @@
 package io.weft.agent.cache;
 
-import io.lettuce.core.KeyValue;
 import io.weft.agent.log.WeftLog;
-import io.weft.agent.store.RedisStore;
+import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.store.SharedStore;
 import io.weft.agent.store.StoredValue;
 import io.weft.agent.store.UnreadableValueException;
 import io.weft.agent.store.UnstorableValueException;
@@ -21,11 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * The L2 as the runtime uses it: Redis keys are {@code weft.namespace} + the rendered key, values are
- * JSON of the method's declared value type, and a store is allowed only under a lease taken by the
- * lookup that missed, so a load that overlapped an invalidation cannot leave its value in Redis
- * (see docs/design.md). Deletes that fail while Redis is unreachable are kept and retried before the
- * next read, and a key with a pending delete is never read from Redis.
+ * The L2 as the runtime uses it, over a {@link SharedStore} (Redis, or a PostgreSQL table): keys are
+ * {@code weft.namespace} + the rendered key, values are JSON of the method's declared value type, and a
+ * store is allowed only under a lease taken by the lookup that missed, so a load that overlapped an
+ * invalidation cannot leave its value in the store (see docs/design.md). Deletes that fail while the store
+ * is unreachable are kept and retried before the next read, and a key with a pending delete is never read
+ * from the store.
  */
 final class SharedLevel {
 
@@ -43,7 +44,7 @@ final class SharedLevel {
     private static final long FIRST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long LAST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final RedisStore store;
+    private final SharedStore store;
     private final ValueCodecs codecs;
     private final String namespace;
     private final long leaseWaitNanos;
@@ -53,14 +54,14 @@ final class SharedLevel {
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
 
     /** @param leaseWait the longest a miss waits for another instance's load of its key ({@code weft.lease.wait}) */
-    SharedLevel(RedisStore store, ValueCodecs codecs, String namespace, Duration leaseWait) {
+    SharedLevel(SharedStore store, ValueCodecs codecs, String namespace, Duration leaseWait) {
         this.store = store;
         this.codecs = codecs;
         this.namespace = namespace;
         this.leaseWaitNanos = leaseWait.toNanos();
     }
 
-    RedisStore store() {
+    SharedStore store() {
         return store;
     }
 
@@ -156,10 +157,9 @@ final class SharedLevel {
         }
         String redisKey = namespace + key;
         String token = UUID.randomUUID().toString();
-        String leaseKey = store.leaseKey(redisKey);
-        StoredValue stored = store.lookup(redisKey, leaseKey, token, LEASE_MILLIS,
+        StoredValue stored = store.lookup(redisKey, token, LEASE_MILLIS,
                 tags == null ? List.of() : tagSets(tags), method.redisTtlMillis() + LEASE_MILLIS,
-                method.staleIfErrorMillis() > 0 ? method.staleIfErrorMillis() : RedisStore.NEVER_STALE);
+                method.staleIfErrorMillis() > 0 ? method.staleIfErrorMillis() : SharedStore.NEVER_STALE);
         if (stored == null) {
             return Found.NOTHING; // a lease the script may still take after a timeout is given back by the store
         }
@@ -193,7 +193,7 @@ final class SharedLevel {
      */
     Map<String, Found> values(CachedMethod method, List<String> keys) {
         Map<String, Found> found = new HashMap<>();
-        for (KeyValue<String, StoredValue> stored : store.values(namespaced(keys))) {
+        for (Map.Entry<String, StoredValue> stored : store.values(namespaced(keys)).entrySet()) {
             try {
                 found.put(stored.getKey().substring(namespace.length()), new Found(true,
                         decode(method, stored.getValue().value()), stored.getValue().remainingMillis(), null));
@@ -288,7 +288,7 @@ final class SharedLevel {
     private Found unreadable(CachedMethod method, String redisKey, Exception e) {
         method.cache().stats().recordL2Unreadable();
         WeftLog.warnRateLimited("l2.unreadable:" + method.declared().owner(), "a value of "
-                + method.declared().owner() + " in Redis cannot be read back (" + e.getMessage()
+                + method.declared().owner() + " in the shared level cannot be read back (" + e.getMessage()
                 + "); it is deleted and loaded again");
         store.delete(redisKey);
         return Found.NOTHING;
@@ -305,7 +305,7 @@ final class SharedLevel {
             return;
         }
         String redisKey = namespace + key;
-        store.setIfLeased(redisKey, json, method.redisTtlMillis(), store.leaseKey(redisKey), lease);
+        store.storeIfLeased(redisKey, json, method.redisTtlMillis(), lease);
     }
 
     /**
@@ -361,8 +361,7 @@ final class SharedLevel {
      */
     String takeLease(String key) {
         String token = UUID.randomUUID().toString();
-        String leaseKey = store.leaseKey(namespace + key);
-        return store.takeLease(leaseKey, token, LEASE_MILLIS) ? token : null;
+        return store.takeLease(namespace + key, token, LEASE_MILLIS) ? token : null;
     }
 
     /**
@@ -371,8 +370,7 @@ final class SharedLevel {
      * missing the shared level until this one expires.
      */
     void release(String key, String lease) {
-        String redisKey = namespace + key;
-        store.release(store.leaseKey(redisKey), lease);
+        store.releaseLease(namespace + key, lease);
     }
 
     /**
@@ -410,8 +408,9 @@ final class SharedLevel {
 
     private void remember(Set<String> pending, List<String> items) {
         if (pendingKeys.size() + pendingPrefixes.size() + pendingTags.size() + items.size() > MAX_PENDING) {
-            WeftLog.warnRateLimited("l2.pending", "more than " + MAX_PENDING + " Redis deletes are waiting for Redis;"
-                    + " further ones are dropped and their keys may be served from Redis until they expire");
+            WeftLog.warnRateLimited("l2.pending", "more than " + MAX_PENDING + " deletes are waiting for the shared level"
+                    + " (Redis or the database); further ones are dropped and their keys may be served from it until they"
+                    + " expire");
             return;
         }
         pending.addAll(items);

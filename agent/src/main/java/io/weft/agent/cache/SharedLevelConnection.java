@@ -1,6 +1,6 @@
 package io.weft.agent.cache;
 
-import io.weft.agent.events.EventPublisher;
+import io.weft.agent.events.InvalidationPublisher;
 import io.weft.agent.events.InvalidationEvent;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.Background;
@@ -33,7 +33,7 @@ final class SharedLevelConnection {
             System::nanoTime);
     private volatile long connectWaitNanos;
     private volatile SharedLevel l2;
-    private volatile EventPublisher events;
+    private volatile InvalidationPublisher events;
     private volatile String instanceId;
     private volatile EventsCaughtUp eventsCaughtUp;
     private final LongAdder deferredStored = new LongAdder();
@@ -92,7 +92,7 @@ final class SharedLevelConnection {
      * {@code caughtUp} says when the event reader has applied what other instances invalidated so far,
      * which values loaded while connecting must wait for before they are stored ({@link #sendDeferredStores}).
      */
-    void connect(SharedLevel shared, EventPublisher publisher, String instance, EventsCaughtUp caughtUp) {
+    void connect(SharedLevel shared, InvalidationPublisher publisher, String instance, EventsCaughtUp caughtUp) {
         this.instanceId = instance;
         this.events = publisher;
         this.eventsCaughtUp = caughtUp;
@@ -125,7 +125,7 @@ final class SharedLevelConnection {
         if (!stores.add(method, load, value)) {
             deferredDropped.increment();
             WeftLog.warnRateLimited("deferred.stores.full", "more than " + DeferredStores.MAX + " values were loaded"
-                    + " while Redis was being connected; further ones are not stored in Redis");
+                    + " while the shared level was being connected; further ones are not stored in it");
             return;
         }
         if (l2 != null) {
@@ -248,7 +248,7 @@ final class SharedLevelConnection {
                 deferred.add(invalidation);
             } else {
                 WeftLog.warnRateLimited("deferred.full", "more than " + MAX_DEFERRED + " invalidations were made"
-                        + " while Redis was being connected; further ones evict L1 only and send no event");
+                        + " while the shared level was being connected; further ones evict L1 only and send no event");
             }
             return null;
         }

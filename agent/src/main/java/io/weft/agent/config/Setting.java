@@ -42,6 +42,13 @@ public enum Setting {
             + " its L1 from Redis for those keys, without calling the method"),
     WARM_KEYS("weft.warm.keys", "1000", "most-hit keys recorded, and filled at a warm start, per cache"),
     WARM_INTERVAL("weft.warm.interval", "5s", "how often the most-hit keys are recorded (`weft.warm`)"),
+    STORE_URI("weft.store.uri", null, "unset", "`jdbc:postgresql://host:port/db?user=…&password=…`: the shared level"
+            + " and its events in PostgreSQL tables instead of Redis (not with `weft.redis.uri`)"),
+    STORE_TABLE("weft.store.table", "weft_cache_entries", "the entries table (created if missing; the events and tag"
+            + " tables are named after it, `<table>_events`, `<table>_tags`); `[schema.]name`, letters, digits and `_`"),
+    STORE_TIMEOUT("weft.store.timeout", "250ms", "bound on any database call on a caller's path, waiting for a"
+            + " pooled connection included"),
+    STORE_CLEANUP("weft.store.cleanup", "1h", "how often expired rows are deleted from the entries table"),
     NAMESPACE("weft.namespace", "", "prefix of every Redis key and stream"),
     STREAM_MAXLEN("weft.stream.maxlen", "10000", "approximate length bound of each event stream"),
     EVENTS("weft.events.<type>", null, "unset", "key templates (comma-separated) rendered against the payload of"

@@ -42,6 +42,10 @@ public final class WeftConfig {
     private final List<String> exclude;
     private final String logLevel;
     private final String redisUri;
+    private final String storeUri;
+    private final String storeTable;
+    private final Duration storeTimeout;
+    private final Duration storeCleanup;
     private final Duration redisTimeout;
     private final int maxValueBytes;
     private final int compressMinBytes;
@@ -71,11 +75,27 @@ public final class WeftConfig {
         this.include = packages(Setting.INCLUDE);
         this.exclude = packages(Setting.EXCLUDE);
         this.logLevel = string(Setting.LOG_LEVEL);
-        this.redisUri = redisUri(string(Setting.REDIS_URI));
+        String redis = redisUri(string(Setting.REDIS_URI));
+        String store = storeUri(string(Setting.STORE_URI));
+        if (redis != null && store != null) {
+            problems.add(Setting.REDIS_URI.key() + " and " + Setting.STORE_URI.key() + " are both set: the shared level"
+                    + " is either Redis or the database, choose one; neither is used, caching is L1 only");
+            redis = null;
+            store = null;
+        }
+        this.redisUri = redis;
+        this.storeUri = store;
+        this.storeTable = storeTable(string(Setting.STORE_TABLE));
+        this.storeTimeout = duration(Setting.STORE_TIMEOUT);
+        this.storeCleanup = duration(Setting.STORE_CLEANUP);
         this.redisTimeout = duration(Setting.REDIS_TIMEOUT);
         this.maxValueBytes = intAtLeast(Setting.REDIS_MAX_VALUE_BYTES, 1);
         this.compressMinBytes = intAtLeast(Setting.REDIS_COMPRESS_MIN_BYTES, 1);
         this.warm = bool(Setting.WARM);
+        if (warm && store != null) {
+            problems.add(Setting.WARM.key() + " keeps its record of the most-hit keys in Redis: with "
+                    + Setting.STORE_URI.key() + " no keys are recorded and no instance is filled at its start");
+        }
         this.warmKeys = intAtLeast(Setting.WARM_KEYS, 1);
         this.warmInterval = duration(Setting.WARM_INTERVAL);
         this.streamMaxLen = intAtLeast(Setting.STREAM_MAXLEN, 1);
@@ -108,6 +128,33 @@ public final class WeftConfig {
             return null;
         }
         return uri;
+    }
+
+    /** The JDBC URL, or {@code null} when unset or not PostgreSQL's (reported; not echoed: it may hold a password). */
+    private String storeUri(String uri) {
+        if (uri.isEmpty()) {
+            return null;
+        }
+        if (!uri.startsWith("jdbc:postgresql://")) {
+            problems.add(Setting.STORE_URI.key() + " is not a PostgreSQL JDBC URL: write it as"
+                    + " jdbc:postgresql://host:port/db?user=…; the database is not used, caching is L1 only");
+            return null;
+        }
+        return uri;
+    }
+
+    /** Longest table name: PostgreSQL's identifiers have 63 bytes, and {@code _events} is appended to it. */
+    static final int MAX_TABLE_NAME = 55;
+
+    private String storeTable(String table) {
+        String name = table.substring(table.indexOf('.') + 1);
+        if (table.matches("([A-Za-z_][A-Za-z0-9_]*\\.)?[A-Za-z_][A-Za-z0-9_]*") && name.length() <= MAX_TABLE_NAME) {
+            return table;
+        }
+        String fallback = Setting.STORE_TABLE.defaultValue();
+        problems.add(Setting.STORE_TABLE.key() + ": '" + table + "' is not [schema.]name of letters, digits and _ (at"
+                + " most " + MAX_TABLE_NAME + " in the name); using " + fallback);
+        return fallback;
     }
 
     /** Reads the live JVM. */
@@ -169,6 +216,26 @@ public final class WeftConfig {
     /** {@code weft.redis.uri}, or {@code null} when unset (L1 only). */
     public String redisUri() {
         return redisUri;
+    }
+
+    /** {@code weft.store.uri}: the PostgreSQL JDBC URL of the shared level, or {@code null} when unset (or unusable). */
+    public String storeUri() {
+        return storeUri;
+    }
+
+    /** {@code weft.store.table}: the entries table, {@code [schema.]name}. */
+    public String storeTable() {
+        return storeTable;
+    }
+
+    /** {@code weft.store.timeout}: the bound on a database call on a caller's path. */
+    public Duration storeTimeout() {
+        return storeTimeout;
+    }
+
+    /** {@code weft.store.cleanup}: how often expired rows are deleted. */
+    public Duration storeCleanup() {
+        return storeCleanup;
     }
 
     /** {@code weft.redis.cluster}: {@code weft.redis.uri} names seed nodes of a Redis Cluster. */

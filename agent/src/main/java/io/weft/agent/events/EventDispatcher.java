@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * is processed. An entry that arrives on two streams (Weft appends typed events to both) is applied twice,
  * which is harmless.
  */
-final class EventDispatcher {
+public final class EventDispatcher {
 
     private final String instanceId;
     private final ForeignEventMapping mapping;
@@ -29,7 +29,7 @@ final class EventDispatcher {
     private volatile long lagMillis;
 
     /** @param clock the wall clock that an event's timestamp is compared with, for the lag */
-    EventDispatcher(String instanceId, ForeignEventMapping mapping, EvictionSink sink, Clock clock) {
+    public EventDispatcher(String instanceId, ForeignEventMapping mapping, EvictionSink sink, Clock clock) {
         this.instanceId = instanceId;
         this.mapping = mapping;
         this.sink = sink;
@@ -37,7 +37,7 @@ final class EventDispatcher {
     }
 
     /** Applies one entry. */
-    void dispatch(String stream, String id, Map<String, String> fields) {
+    public void dispatch(String stream, String id, Map<String, String> fields) {
         dispatch(stream, id, fields, true);
     }
 
@@ -113,29 +113,32 @@ final class EventDispatcher {
     }
 
     /** Events that evicted something. */
-    long applied() {
+    public long applied() {
         return applied.sum();
     }
 
-    long own() {
+    /** This instance's own events, skipped. */
+    public long own() {
         return own.sum();
     }
 
     /** Events that asked for nothing (unmapped foreign types, templates whose fields were missing). */
-    long ignored() {
+    public long ignored() {
         return ignored.sum();
     }
 
-    long malformed() {
+    /** Entries that were not events. */
+    public long malformed() {
         return malformed.sum();
     }
 
-    long sinkFailures() {
+    /** Calls to the sink that threw. */
+    public long sinkFailures() {
         return sinkFailures.sum();
     }
 
     /** Processing time minus timestamp of the last event processed from another source, in ms. */
-    long lagMillis() {
+    public long lagMillis() {
         return lagMillis;
     }
 }

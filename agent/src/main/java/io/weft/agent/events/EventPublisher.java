@@ -3,17 +3,13 @@ package io.weft.agent.events;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
-import io.weft.agent.log.WeftLog;
-import io.weft.agent.store.FailureText;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
-import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisLink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Appends invalidation events to the streams (SPEC §6) over its own connection, never making
@@ -24,33 +20,15 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>When the connection is open and nothing is queued or being sent, the caller's thread sends the event
  * itself without waiting for the reply (one thread hand-off less between a write and the other instances'
- * evictions). Otherwise the event is queued, and one daemon thread ({@code weft-events-publisher}) sends
- * the queue in order, up to 100 events per round trip. While Redis cannot be reached, events stay queued
- * (in order, at most {@code bufferCapacity}) and are sent once it can, retrying every 50 ms to 2 s. When
- * more are queued, they are all replaced by one {@linkplain InvalidationEvent#clearAll clear-all event},
- * and events are dropped until it is sent (a batch already under way may still go out before it). An
- * event whose append may have been applied is sent again after a failure, so receivers may see an event
- * twice; evicting is idempotent.
+ * evictions). Otherwise the event is queued and sent by the publishing thread ({@link BufferedPublisher}:
+ * in order, bounded, retried while Redis cannot be reached, replaced by a clear-all event on overflow).
  */
-public final class EventPublisher implements AutoCloseable {
-
-    private static final int BATCH = 100;
-    private static final long MIN_BACKOFF_MILLIS = 50;
-    private static final long MAX_BACKOFF_MILLIS = 2000;
+public final class EventPublisher extends BufferedPublisher {
 
     private final LazyConnection<String, String> connection;
-    private final String redacted;
-    private final RedisErrors errors;
     private final String namespace;
     private final String allStream;
     private final XAddArgs append;
-    private final int bufferCapacity;
-    private final long timeoutMillis;
-    private final PublishBuffer buffer;
-    private final Thread thread;
-    private final LongAdder published = new LongAdder();
-    private final LongAdder failures = new LongAdder();
-    private volatile boolean running = true;
 
     /**
      * @param namespace {@code weft.namespace}
@@ -61,105 +39,53 @@ public final class EventPublisher implements AutoCloseable {
      */
     public EventPublisher(RedisEndpoint endpoint, String namespace, long maxLen, int bufferCapacity, Duration timeout,
             String instanceId) {
+        super(endpoint.redacted(), endpoint.errors(), bufferCapacity, timeout, instanceId);
         this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, timeout);
-        this.redacted = endpoint.redacted();
-        this.errors = endpoint.errors();
         this.namespace = namespace;
         this.allStream = EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED);
         this.append = XAddArgs.Builder.maxlen(maxLen).approximateTrimming();
-        this.bufferCapacity = bufferCapacity;
-        this.timeoutMillis = Math.max(1, timeout.toMillis());
-        this.buffer = new PublishBuffer(bufferCapacity, () -> InvalidationEvent.clearAll(instanceId));
-        this.thread = new Thread(this::run, "weft-events-publisher");
-        this.thread.setDaemon(true);
     }
 
     /** Opens the connection and starts the publishing thread; events published before are queued until then. */
     public void start() {
         connection.get();
-        thread.start();
+        startThread();
     }
 
     /** Sends {@code event} without waiting for Redis, or queues it; returns at once. */
+    @Override
     public void publish(InvalidationEvent event) {
         RedisLink<String, String> open = connection.ifOpen();
         if (open != null && buffer.startDirect()) {
             sendDirectly(open, event);
             return;
         }
-        if (!buffer.add(event)) {
-            WeftLog.warnRateLimited("events.overflow", "more than " + bufferCapacity + " invalidation events could not"
-                    + " be published to " + redacted + "; they are replaced by one clear-all event");
-        }
-    }
-
-    private void run() {
-        long backoff = MIN_BACKOFF_MILLIS;
-        while (running) {
-            List<InvalidationEvent> batch;
-            try {
-                batch = buffer.peek(BATCH, 1000);
-            } catch (InterruptedException e) {
-                continue;
-            }
-            if (batch.isEmpty()) {
-                continue;
-            }
-            RedisLink<String, String> c = null;
-            try {
-                c = connection.get().get(timeoutMillis, TimeUnit.MILLISECONDS);
-                send(c, batch);
-                buffer.remove(batch);
-                published.add(batch.size());
-                backoff = MIN_BACKOFF_MILLIS;
-            } catch (Exception e) {
-                if (!running) {
-                    break;
-                }
-                failures.increment();
-                errors.note(e);
-                if (c != null) {
-                    connection.discard(c);
-                }
-                WeftLog.warnRateLimited("events.publish", "cannot publish invalidation events to " + redacted + " ("
-                        + FailureText.of(e) + "); keeping " + buffer.size() + " of them (at most " + bufferCapacity
-                        + ") and retrying");
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    // close() interrupts; the loop condition decides
-                }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-            }
-        }
+        queue(event);
     }
 
     /** Sends one event from the caller's thread; the reply arrives on Lettuce's thread. */
     private void sendDirectly(RedisLink<String, String> c, InvalidationEvent event) {
         try {
-            append(c.async(), event).whenComplete((appended, failure) -> {
-                if (failure == null) {
-                    published.increment();
-                } else {
-                    failures.increment();
-                    errors.note(failure);
-                }
-                buffer.endDirect(failure == null ? null : event);
-            });
+            append(c.async(), event).whenComplete((appended, failure) -> directSendEnded(event, failure));
         } catch (RuntimeException e) {
-            failures.increment();
-            errors.note(e);
-            buffer.endDirect(event);
+            directSendEnded(event, e);
         }
     }
 
-    private void send(RedisLink<String, String> c, List<InvalidationEvent> batch) throws Exception {
-        RedisClusterAsyncCommands<String, String> redis = c.async();
-        CompletableFuture<?>[] appends = new CompletableFuture<?>[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            appends[i] = append(redis, batch.get(i));
+    @Override
+    protected void send(List<InvalidationEvent> batch) throws Exception {
+        RedisLink<String, String> c = connection.get().get(timeoutMillis(), TimeUnit.MILLISECONDS);
+        try {
+            RedisClusterAsyncCommands<String, String> redis = c.async();
+            CompletableFuture<?>[] appends = new CompletableFuture<?>[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                appends[i] = append(redis, batch.get(i));
+            }
+            CompletableFuture.allOf(appends).get(timeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            connection.discard(c);
+            throw e;
         }
-        CompletableFuture.allOf(appends).get(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Sends the {@code XADD}s of one event, both before either reply; completes when both are applied. */
@@ -174,52 +100,8 @@ public final class EventPublisher implements AutoCloseable {
                 event.type(), "event", json).toCompletableFuture());
     }
 
-    /** Waits up to {@code timeout} until every queued event is published; returns whether they are. */
-    public boolean awaitPublished(Duration timeout) throws InterruptedException {
-        return buffer.awaitEmpty(timeout.toMillis());
-    }
-
-    /** Events queued, not yet published. */
-    public int pending() {
-        return buffer.size();
-    }
-
-    /** Events published (each counted once, however many streams it went to). */
-    public long published() {
-        return published.sum();
-    }
-
-    /** Round trips that failed (each retried). */
-    public long failures() {
-        return failures.sum();
-    }
-
-    /** How many times the buffer overflowed into a clear-all event. */
-    public long overflows() {
-        return buffer.overflows();
-    }
-
-    /** Events not published because a clear-all event replaced them. */
-    public long dropped() {
-        return buffer.dropped();
-    }
-
-    /** Waits up to the timeout for queued events to go out, then stops the thread and closes the connection. */
     @Override
-    public void close() {
-        try {
-            if (thread.isAlive()) {
-                buffer.awaitEmpty(timeoutMillis);
-            }
-            running = false;
-            buffer.wakeUp();
-            thread.interrupt();
-            thread.join(timeoutMillis + 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            connection.close();
-        }
+    protected void closeConnection() {
+        connection.close();
     }
-
 }

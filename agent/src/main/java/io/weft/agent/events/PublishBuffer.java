@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * sent ({@link #startDirect}); queued events wait until that send ended, and a failed one goes back to
  * the front of the queue ({@link #endDirect}), so events reach Redis in the order they were made.
  */
-final class PublishBuffer {
+public final class PublishBuffer {
 
     private final int capacity;
     private final Supplier<InvalidationEvent> clearAll;
@@ -25,7 +25,8 @@ final class PublishBuffer {
     private long overflows;
     private long dropped;
 
-    PublishBuffer(int capacity, Supplier<InvalidationEvent> clearAll) {
+    /** @param clearAll makes the clear-all event that replaces the events when more than {@code capacity} wait */
+    public PublishBuffer(int capacity, Supplier<InvalidationEvent> clearAll) {
         if (capacity < 1) {
             throw new IllegalArgumentException("event buffer capacity must be positive: " + capacity);
         }
@@ -34,7 +35,7 @@ final class PublishBuffer {
     }
 
     /** Queues {@code event}; returns false when the buffer overflowed just now. */
-    synchronized boolean add(InvalidationEvent event) {
+    public synchronized boolean add(InvalidationEvent event) {
         boolean overflowed = false;
         if (pendingClearAll != null) {
             dropped++;
@@ -78,7 +79,7 @@ final class PublishBuffer {
      * The oldest events (at most {@code max}), waiting up to {@code timeoutMillis} for one; left queued.
      * Nothing while a direct send is under way.
      */
-    synchronized List<InvalidationEvent> peek(int max, long timeoutMillis) throws InterruptedException {
+    public synchronized List<InvalidationEvent> peek(int max, long timeoutMillis) throws InterruptedException {
         if ((events.isEmpty() || sendingDirectly) && timeoutMillis > 0) {
             wait(timeoutMillis);
         }
@@ -94,7 +95,7 @@ final class PublishBuffer {
     }
 
     /** Removes {@code published} (a former {@link #peek}) unless the buffer was replaced since. */
-    synchronized void remove(List<InvalidationEvent> published) {
+    public synchronized void remove(List<InvalidationEvent> published) {
         for (InvalidationEvent event : published) {
             if (events.peekFirst() != event) {
                 break;
@@ -108,7 +109,7 @@ final class PublishBuffer {
     }
 
     /** Waits up to {@code timeoutMillis} until nothing is queued or being sent; returns whether that is so. */
-    synchronized boolean awaitEmpty(long timeoutMillis) throws InterruptedException {
+    public synchronized boolean awaitEmpty(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         long left = timeoutMillis;
         while (size() > 0 && left > 0) {
@@ -119,22 +120,22 @@ final class PublishBuffer {
     }
 
     /** Wakes threads waiting in {@link #peek} (used at close). */
-    synchronized void wakeUp() {
+    public synchronized void wakeUp() {
         notifyAll();
     }
 
     /** Events queued or being sent. */
-    synchronized int size() {
+    public synchronized int size() {
         return events.size() + (sendingDirectly ? 1 : 0);
     }
 
     /** How many times the buffer overflowed into a clear-all event. */
-    synchronized long overflows() {
+    public synchronized long overflows() {
         return overflows;
     }
 
     /** Events not published because a clear-all replaced them. */
-    synchronized long dropped() {
+    public synchronized long dropped() {
         return dropped;
     }
 }

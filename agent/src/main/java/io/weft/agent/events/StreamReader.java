@@ -5,13 +5,9 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
-import io.weft.agent.log.WeftLog;
-import io.weft.agent.store.FailureText;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
-import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.RedisLink;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Reads the event streams (SPEC §6) on one daemon thread ({@code weft-events-reader}) over its own
@@ -53,28 +48,16 @@ import java.util.concurrent.atomic.LongAdder;
  * as the reply arrives, saving a thread hand-off; from the first entry that must also delete in Redis,
  * the rest of the reply is applied on the reader's thread, in order.
  */
-public final class StreamReader implements AutoCloseable {
+public final class StreamReader extends DispatchingReader {
 
     private static final long BLOCK_MILLIS = 1000;
     private static final int COUNT = 100;
     private static final Duration READ_TIMEOUT = Duration.ofMillis(BLOCK_MILLIS + 2000);
-    private static final long MIN_BACKOFF_MILLIS = 50;
-    private static final long MAX_BACKOFF_MILLIS = 2000;
 
     private final LazyConnection<String, String> connection;
-    private final String redacted;
-    private final RedisErrors errors;
     private final List<String> streams;
     private final List<List<String>> reads;
     private final StreamCursor cursor;
-    private final EventDispatcher dispatcher;
-    private final EvictionSink sink;
-    private final Thread thread;
-    private final LongAdder readFailures = new LongAdder();
-    private final LongAdder gapClears = new LongAdder();
-    private volatile boolean running = true;
-    private volatile boolean connected;
-    private boolean announced;
 
     /**
      * @param namespace {@code weft.namespace}
@@ -83,9 +66,8 @@ public final class StreamReader implements AutoCloseable {
      */
     public StreamReader(RedisEndpoint endpoint, String namespace, String instanceId, ForeignEventMapping mapping,
             EvictionSink sink) {
+        super(endpoint.redacted(), endpoint.errors(), instanceId, mapping, sink);
         this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, READ_TIMEOUT);
-        this.redacted = endpoint.redacted();
-        this.errors = endpoint.errors();
         List<String> names = new ArrayList<>();
         names.add(EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED));
         for (String type : mapping.types()) {
@@ -97,10 +79,6 @@ public final class StreamReader implements AutoCloseable {
         this.streams = List.copyOf(names);
         this.reads = endpoint.cluster() ? bySlot(streams) : List.of(streams);
         this.cursor = new StreamCursor(streams);
-        this.dispatcher = new EventDispatcher(instanceId, mapping, sink, Clock.systemUTC());
-        this.sink = sink;
-        this.thread = new Thread(this::run, "weft-events-reader");
-        this.thread.setDaemon(true);
     }
 
     /** {@code streams} grouped by hash slot, in order: one {@code XREAD} may name streams of one slot only. */
@@ -112,49 +90,19 @@ public final class StreamReader implements AutoCloseable {
         return List.copyOf(groups.values());
     }
 
-    /** Starts the reading thread. */
-    public void start() {
-        thread.start();
-    }
-
-    private void run() {
-        long backoff = MIN_BACKOFF_MILLIS;
-        boolean checkGaps = false;
-        while (running) {
-            try {
-                RedisLink<String, String> open = connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                RedisClusterCommands<String, String> redis = open.sync();
-                if (!cursor.positioned()) {
-                    cursor.position(redis, sink.cachingForMillis());
-                } else if (checkGaps) {
-                    clearIfGaps(redis);
-                }
-                if (!announced) {
-                    announced = true;
-                    connected = true;
-                    WeftLog.info("reading invalidation events from " + redacted + ": " + String.join(", ", streams));
-                }
-                checkGaps = readOnce(open);
-                backoff = MIN_BACKOFF_MILLIS;
-                connected = true;
-            } catch (Exception e) {
-                if (!running) {
-                    break;
-                }
-                readFailures.increment();
-                errors.note(e);
-                connected = false;
-                checkGaps = true;
-                WeftLog.warnRateLimited("events.read", "cannot read events from " + redacted + " (" + FailureText.of(e)
-                        + "); retrying, then going on after the last entry read");
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    // close() interrupts; the loop condition decides
-                }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-            }
+    @Override
+    protected boolean readRound(boolean checkGaps) throws Exception {
+        RedisLink<String, String> open = connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        RedisClusterCommands<String, String> redis = open.sync();
+        if (!cursor.positioned()) {
+            cursor.position(redis, cachingForMillis());
+        } else if (checkGaps) {
+            clearIfGaps(cursor.findGaps(redis));
         }
+        readSucceeded();
+        boolean behind = readOnce(open);
+        readSucceeded();
+        return behind;
     }
 
     /**
@@ -198,27 +146,14 @@ public final class StreamReader implements AutoCloseable {
         return applied;
     }
 
-    private void clearIfGaps(RedisClusterCommands<String, String> redis) {
-        List<String> gaps = cursor.findGaps(redis);
-        if (gaps.isEmpty()) {
-            return;
-        }
-        String reason = "invalidation events may have been missed: " + String.join("; ", gaps);
-        WeftLog.warn(reason + "; clearing the local cache");
-        gapClears.increment();
-        try {
-            sink.clearAll(reason);
-        } catch (RuntimeException e) {
-            WeftLog.warnRateLimited("events.sink", "clearing the local cache failed: " + e);
-        }
-    }
-
     /** The streams read, in order. */
+    @Override
     public List<String> streams() {
         return streams;
     }
 
     /** Whether the reader has found the end of each stream: events appended from now on will be read. */
+    @Override
     public boolean positioned() {
         return cursor.positioned();
     }
@@ -231,62 +166,13 @@ public final class StreamReader implements AutoCloseable {
         return cursor.reached(ends);
     }
 
-    /** Whether the last read of the streams succeeded (false before the first one): Redis answers the reader. */
-    public boolean connected() {
-        return connected;
-    }
-
-    /** Events from other sources that evicted something. */
-    public long eventsApplied() {
-        return dispatcher.applied();
-    }
-
-    /** This instance's own events, skipped. */
-    public long ownEventsSkipped() {
-        return dispatcher.own();
-    }
-
-    /** Events that asked for nothing: unmapped foreign types, or templates whose fields were missing. */
-    public long eventsIgnored() {
-        return dispatcher.ignored();
-    }
-
-    /** Entries skipped because they were not events. */
-    public long malformedEntries() {
-        return dispatcher.malformed();
-    }
-
-    /** Calls to the sink that threw. */
-    public long sinkFailures() {
-        return dispatcher.sinkFailures();
-    }
-
-    /** Times L1 was cleared because a stream was trimmed past the last entry read, lost, or lost that entry. */
-    public long gapClears() {
-        return gapClears.sum();
-    }
-
-    /** Failed reads (each retried). */
-    public long readFailures() {
-        return readFailures.sum();
-    }
-
-    /** When the last event from another source was processed, how old it was (ms; 0 before any). */
-    public long lagMillis() {
-        return dispatcher.lagMillis();
-    }
-
-    /** Stops the thread and closes its connection. */
     @Override
-    public void close() {
-        running = false;
+    protected void closeConnection() {
         connection.close();
-        thread.interrupt();
-        try {
-            thread.join(READ_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
+    @Override
+    protected long closeWaitMillis() {
+        return READ_TIMEOUT.toMillis();
+    }
 }

@@ -72,6 +72,7 @@ final class HealthJson {
             json.object("redis")
                     .field("status", r.status.name())
                     .field("configured", true)
+                    .field("kind", r.kind)
                     .field("uri", r.uri)
                     .field("connected", r.connected)
                     .field("reason", r.reason)
@@ -94,6 +95,15 @@ final class HealthJson {
                     .field("publishPending", r.publishPending)
                     .field("publishFailures", r.publishFailures)
                     .field("publishOverflows", r.publishOverflows)
+                    .end();
+        }
+        if (s.store != null) {
+            json.object("store")
+                    .field("entries", s.store.entries)
+                    .field("bytes", s.store.bytes)
+                    .field("expiredDeleted", s.store.expiredDeleted)
+                    .field("cleanups", s.store.cleanups)
+                    .field("lastCleanupMillis", s.store.lastCleanupMillis)
                     .end();
         }
         return json.end().toString();

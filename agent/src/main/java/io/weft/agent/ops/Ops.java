@@ -1,6 +1,8 @@
 package io.weft.agent.ops;
 
 import io.weft.agent.cache.CacheSystem;
+import io.weft.agent.cache.PgConnector;
+import io.weft.agent.cache.SharedConnector;
 import io.weft.agent.cache.NamedCache;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
@@ -149,6 +151,21 @@ public final class Ops {
         current.runtime.clear();
         WeftLog.info("L1 cleared: about " + size + " entries removed (" + by + ")");
         return size;
+    }
+
+    /**
+     * Deletes the expired rows of the shared level's table now ({@code POST /store/cleanup}), waiting for the
+     * database; returns how many entries, -1 when the database failed, or {@code null} without a database shared
+     * level (no {@code weft.store.uri}, or not connected yet).
+     */
+    public Long cleanUpStore(String by) {
+        Snapshot.Parts current = parts;
+        SharedConnector shared = current == null ? null : current.redis.get();
+        if (!(shared instanceof PgConnector)) {
+            return null;
+        }
+        WeftLog.info("cleanup of the expired rows asked for " + by);
+        return ((PgConnector) shared).cleanUpNow();
     }
 
     /** The port the HTTP server listens on, or -1 when it is off. */

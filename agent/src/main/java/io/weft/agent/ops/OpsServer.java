@@ -144,6 +144,9 @@ final class OpsServer {
             action = path.substring(slash + 1);
             cacheName = URLDecoder.decode(path.substring("/caches/".length(), slash).replace("+", "%2B"),
                     StandardCharsets.UTF_8);
+        } else if (path.equals("/store/cleanup")) {
+            storeCleanup(exchange, method, path);
+            return;
         } else {
             error(exchange, 404, "not found; try /, /metrics or /health");
             return;
@@ -187,6 +190,25 @@ final class OpsServer {
             }
         }
         respond(exchange, 200, JSON, json.end().toString());
+    }
+
+    /** {@code POST /store/cleanup}: deletes the expired rows of the database's table now (token needed). */
+    private void storeCleanup(HttpExchange exchange, String method, String path) throws IOException {
+        if (!method.equals("POST")) {
+            notAllowed(exchange, "POST");
+            return;
+        }
+        if (!authorized(exchange, method, path)) {
+            return;
+        }
+        Long deleted = ops.cleanUpStore("over HTTP from " + exchange.getRemoteAddress().getAddress().getHostAddress());
+        if (deleted == null) {
+            error(exchange, 404, "no database shared level: weft.store.uri is not set, or not connected yet");
+        } else if (deleted < 0) {
+            error(exchange, 503, "the database failed during the cleanup; see the agent's log");
+        } else {
+            respond(exchange, 200, JSON, new Json().object().field("deleted", deleted).end().toString());
+        }
     }
 
     /** {@code GET /caches/<name>/hot}: the cache's keys with the most hits here, most first; no token needed (a read). */

@@ -4,6 +4,7 @@ import io.weft.agent.metrics.LoadTimes;
 import io.weft.agent.metrics.RefreshOutcome;
 import io.weft.agent.ops.Snapshot.CacheView;
 import io.weft.agent.ops.Snapshot.RedisView;
+import io.weft.agent.ops.Snapshot.StoreView;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,9 @@ public final class PrometheusText {
         p.caches(s.caches);
         if (s.redis != null) {
             p.redis(s.redis);
+        }
+        if (s.store != null) {
+            p.store(s.store);
         }
         return p.out.toString();
     }
@@ -196,6 +200,19 @@ public final class PrometheusText {
         family("weft_events_publish_overflows_total", "counter",
                 "Times the pending events overflowed their bound and a clear-all event replaced them.");
         sample("weft_events_publish_overflows_total", "", r.publishOverflows);
+    }
+
+    private void store(StoreView t) {
+        family("weft_store_entries", "gauge", "Rows in the PostgreSQL entries table as of the last cleanup (the planner's"
+                + " estimate; -1 before it was read).");
+        sample("weft_store_entries", "", t.entries);
+        family("weft_store_bytes", "gauge", "Size of the PostgreSQL entries table with its indexes as of the last cleanup"
+                + " (-1 before it was read).");
+        sample("weft_store_bytes", "", t.bytes);
+        family("weft_store_expired_deleted_total", "counter", "Expired entries deleted from the table by cleanups.");
+        sample("weft_store_expired_deleted_total", "", t.expiredDeleted);
+        family("weft_store_cleanups_total", "counter", "Cleanups of expired rows run to the end.");
+        sample("weft_store_cleanups_total", "", t.cleanups);
     }
 
     private void counter(List<CacheView> caches, String name, String help, ToLongFunction<CacheView> value) {

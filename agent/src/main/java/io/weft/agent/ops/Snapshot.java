@@ -6,16 +6,18 @@ import io.weft.agent.cache.CacheRuntime;
 import io.weft.agent.cache.CacheSystem;
 import io.weft.agent.cache.MethodTable;
 import io.weft.agent.cache.NamedCache;
-import io.weft.agent.cache.RedisConnector;
+import io.weft.agent.cache.PgConnector;
+import io.weft.agent.cache.SharedConnector;
+import io.weft.agent.store.pg.PgCleanup;
 import io.weft.agent.config.WeftConfig;
-import io.weft.agent.events.EventPublisher;
-import io.weft.agent.events.StreamReader;
+import io.weft.agent.events.EventReader;
+import io.weft.agent.events.InvalidationPublisher;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.metrics.LoadTimes;
 import io.weft.agent.metrics.RefreshOutcome;
 import io.weft.agent.store.ErrorReason;
 import io.weft.agent.store.RedisErrors;
-import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.SharedStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -58,6 +60,8 @@ public final class Snapshot {
     public final long tagInvalidationsReceived;
     public final List<CacheView> caches;
     public final RedisView redis;
+    /** The database table's cleanup and size, with {@code weft.store.uri} once connected; else {@code null}. */
+    public final StoreView store;
     public final Status status;
     public final List<String> reasons;
 
@@ -93,8 +97,11 @@ public final class Snapshot {
             this.tagInvalidationsReceived = 0;
         }
         this.caches = Collections.unmodifiableList(views);
-        this.redis = config.redisUri() == null ? null
-                : new RedisView(parts == null ? null : parts.redis.get(), config.redisUri());
+        String sharedUri = config.redisUri() != null ? config.redisUri() : config.storeUri();
+        this.redis = sharedUri == null ? null : new RedisView(parts == null ? null : parts.redis.get(), sharedUri,
+                config.redisUri() != null ? "Redis" : "PostgreSQL");
+        SharedConnector shared = parts == null ? null : parts.redis.get();
+        this.store = shared instanceof PgConnector ? new StoreView(((PgConnector) shared).cleanup()) : null;
         List<String> why = new ArrayList<>();
         Status overall = Status.UP;
         if (weavingFailure != null && parts == null) {
@@ -131,9 +138,9 @@ public final class Snapshot {
         final CacheRegistry caches;
         final CacheRuntime runtime;
         final MethodTable methods;
-        final Supplier<RedisConnector> redis;
+        final Supplier<SharedConnector> redis;
 
-        Parts(CacheRegistry caches, CacheRuntime runtime, MethodTable methods, Supplier<RedisConnector> redis) {
+        Parts(CacheRegistry caches, CacheRuntime runtime, MethodTable methods, Supplier<SharedConnector> redis) {
             this.caches = caches;
             this.runtime = runtime;
             this.methods = methods;
@@ -141,7 +148,7 @@ public final class Snapshot {
         }
 
         static Parts of(CacheSystem system) {
-            return new Parts(system.caches(), system.runtime(), system.methods(), system::redis);
+            return new Parts(system.caches(), system.runtime(), system.methods(), system::shared);
         }
     }
 
@@ -259,8 +266,34 @@ public final class Snapshot {
         }
     }
 
-    /** Redis as this JVM sees it: the shared level's circuit breaker, the event reader and the publisher. */
+    /** The shared level's table in PostgreSQL: its size as of the last cleanup, and what the cleanups deleted. */
+    public static final class StoreView {
+        /** Rows in the entries table (the planner's estimate), or -1 before the size was read. */
+        public final long entries;
+        /** The entries table's size on disk with its indexes, or -1 before it was read. */
+        public final long bytes;
+        /** Expired entries deleted by cleanups. */
+        public final long expiredDeleted;
+        public final long cleanups;
+        /** How long the last cleanup took, or -1 before one. */
+        public final long lastCleanupMillis;
+
+        StoreView(PgCleanup cleanup) {
+            this.entries = cleanup.entries();
+            this.bytes = cleanup.bytes();
+            this.expiredDeleted = cleanup.expiredDeleted();
+            this.cleanups = cleanup.runs();
+            this.lastCleanupMillis = cleanup.lastRunMillis();
+        }
+    }
+
+    /**
+     * The shared level as this JVM sees it (Redis, or PostgreSQL with {@code weft.store.uri}): its circuit
+     * breaker, the event reader and the publisher.
+     */
     public static final class RedisView {
+        /** What holds the shared level: {@code Redis} or {@code PostgreSQL}. */
+        public final String kind;
         /** The URI without its password. */
         public final String uri;
         /** False while the connection is being set up (or could not be set up). */
@@ -286,12 +319,14 @@ public final class Snapshot {
         public final long publishFailures;
         public final long publishOverflows;
 
-        RedisView(RedisConnector connector, String configuredUri) {
+        /** @param kind what holds the shared level: {@code Redis} or {@code PostgreSQL} */
+        RedisView(SharedConnector connector, String configuredUri, String kind) {
+            this.kind = kind;
             this.connected = connector != null;
             if (connector == null) {
                 this.uri = Redaction.uri(configuredUri);
                 this.status = Status.DOWN;
-                this.reason = "Redis " + uri + " is not connected yet";
+                this.reason = kind + " " + uri + " is not connected yet";
                 this.breakerState = "CLOSED";
                 this.failures = 0;
                 this.rejections = 0;
@@ -311,9 +346,9 @@ public final class Snapshot {
                 this.publishOverflows = 0;
                 return;
             }
-            RedisStore store = connector.store();
-            StreamReader reader = connector.reader();
-            EventPublisher publisher = connector.publisher();
+            SharedStore store = connector.store();
+            EventReader reader = connector.reader();
+            InvalidationPublisher publisher = connector.publisher();
             this.uri = connector.redactedUri();
             this.breakerState = store.state().name();
             this.failures = store.failures();
@@ -337,19 +372,19 @@ public final class Snapshot {
                 this.status = Status.DOWN;
                 String failing = "OPEN".equals(breakerState) ? "circuit breaker open" : "event reader failing";
                 this.reason = reply != null
-                        ? "Redis " + uri + " fails (" + failing + "); its last error reply: " + reply
+                        ? kind + " " + uri + " fails (" + failing + "); its last error reply: " + reply
                                 + "; caching goes on in L1 only"
-                        : "Redis " + uri + " does not answer"
+                        : kind + " " + uri + " does not answer"
                                 + ("OPEN".equals(breakerState) || readFailures > 0 ? " (" + failing + ")" : " yet")
                                 + "; caching goes on in L1 only";
             } else if (!"CLOSED".equals(breakerState)) {
                 this.status = Status.DEGRADED;
-                this.reason = "Redis " + uri + " is being probed after failures (circuit breaker " + breakerState + ")"
+                this.reason = kind + " " + uri + " is being probed after failures (circuit breaker " + breakerState + ")"
                         + (reply != null ? "; its last error reply: " + reply : "");
             } else if (reply != null) {
                 this.status = Status.DEGRADED;
-                this.reason = "Redis " + uri + " rejects Weft's commands: " + reply
-                        + "; caching goes on in L1 where Redis fails";
+                this.reason = kind + " " + uri + " rejects Weft's commands: " + reply
+                        + "; caching goes on in L1 where it fails";
             } else {
                 this.status = Status.UP;
                 this.reason = null;

@@ -4,6 +4,8 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
@@ -55,16 +57,23 @@ public enum ErrorReason {
             return ofReply(reply);
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof RedisCommandTimeoutException) {
+            if (t instanceof TimeoutException || t instanceof RedisCommandTimeoutException
+                    || t instanceof SQLTimeoutException || sqlState(t, "57014")) {
                 return TIMEOUT;
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof RedisException || t instanceof IOException) {
+            if (t instanceof RedisException || t instanceof IOException || sqlState(t, "08")) {
                 return CONNECTION;
             }
         }
         return OTHER;
+    }
+
+    /** Whether {@code t} is a database error whose SQLSTATE starts with {@code state} (57014: canceled by timeout; 08: connection). */
+    private static boolean sqlState(Throwable t, String state) {
+        return t instanceof SQLException && ((SQLException) t).getSQLState() != null
+                && ((SQLException) t).getSQLState().startsWith(state);
     }
 
     /** The first error reply of Redis in {@code failure}'s cause chain (its message), or null. */

@@ -1,7 +1,6 @@
 package io.weft.agent.store;
 
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -12,7 +11,6 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.weft.agent.log.WeftLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,11 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -41,7 +36,7 @@ import java.util.function.Function;
  * is stored only while that lease still holds the token, and an invalidation deletes the lease along
  * with the entry. Both are Lua scripts (the ACL user needs {@code +@scripting}).
  */
-public final class RedisStore implements AutoCloseable {
+public final class RedisStore extends GuardedStore {
 
     private static final int SCAN_PAGE = 1000;
     /**
@@ -59,8 +54,6 @@ public final class RedisStore implements AutoCloseable {
             + "local leased = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0\n"
             + "if v then return {v, t, leased} end\n"
             + "return {leased}\n");
-    /** A stale window no value is in: {@code PTTL} is never below -1. */
-    public static final long NEVER_STALE = -2;
     /** KEYS: key, lease key; ARGV: value, token, ttl ms. Returns 1 when stored. */
     private static final LuaScript SET_IF_LEASED = new LuaScript(
             "if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end\n"
@@ -72,28 +65,37 @@ public final class RedisStore implements AutoCloseable {
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
             + "return 0\n");
 
-    private final String name;
     private final LazyConnection<String, byte[]> connection;
     private final long timeoutNanos;
-    private final CircuitBreaker breaker;
-    private final RedisErrors errors;
     private final LeaseKeys leaseKeys;
     private final boolean cluster;
-    private final LongAdder failures = new LongAdder();
-    private final LongAdder rejections = new LongAdder();
 
     /**
      * @param timeout the bound on each call ({@code weft.redis.timeout}, 250 ms by default)
      * @param breaker the breaker guarding this store's calls
      */
     public RedisStore(RedisEndpoint endpoint, Duration timeout, CircuitBreaker breaker) {
-        this.name = "Redis " + endpoint.redacted();
+        super("Redis " + endpoint.redacted(), "redis.store:", breaker, endpoint.errors());
         this.connection = new LazyConnection<>(endpoint, RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), timeout);
         this.timeoutNanos = timeout.toNanos();
-        this.breaker = breaker;
-        this.errors = endpoint.errors();
         this.leaseKeys = LeaseKeys.of(endpoint.cluster());
         this.cluster = endpoint.cluster();
+    }
+
+    @Override
+    public StoredValue lookup(String key, String token, long leaseMillis, List<String> tagKeys, long tagTtlMillis,
+            long staleMillis) {
+        return lookup(key, leaseKey(key), token, leaseMillis, tagKeys, tagTtlMillis, staleMillis);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> storeIfLeased(String key, byte[] value, long ttlMillis, String lease) {
+        return setIfLeased(key, value, ttlMillis, leaseKey(key), lease);
+    }
+
+    @Override
+    public void releaseLease(String key, String lease) {
+        release(leaseKey(key), lease);
     }
 
     /** The key of {@code key}'s lease: beside it, and in its hash slot on a Redis Cluster ({@link LeaseKeys}). */
@@ -114,6 +116,7 @@ public final class RedisStore implements AutoCloseable {
      * Waits up to {@code bound} until this store's connection is open (opening it if need be), as it is again
      * some time after a failover; returns whether it is. Polls; for background threads only.
      */
+    @Override
     public boolean awaitOpen(Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         connection.get();
@@ -144,6 +147,7 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /** Sets {@code key}'s TTL to {@code ttlMillis} ({@code PEXPIRE}) if it exists, without waiting for the reply. */
+    @Override
     public void expire(String key, long ttlMillis) {
         send("PEXPIRE", c -> c.async().pexpire(key, ttlMillis));
     }
@@ -206,6 +210,7 @@ public final class RedisStore implements AutoCloseable {
      *
      * @return one {@link StoredValue} per key, in order; null when Redis failed, timed out or is skipped
      */
+    @Override
     public List<StoredValue> lookupAll(List<String> keys, String token, long leaseMillis) {
         List<String> leases = leaseKeys(keys);
         return await("LOOKUP (batch)", c -> BatchScripts.lookup(c.async(), keys, leases, token, leaseMillis, cluster),
@@ -218,6 +223,7 @@ public final class RedisStore implements AutoCloseable {
      *
      * @return how many values were stored; completes within the timeout, with null when the call failed
      */
+    @Override
     public CompletableFuture<Long> settleAll(List<String> keys, String token, long ttlMillis, List<byte[]> values) {
         List<String> leases = leaseKeys(keys);
         return send("SET (leased, batch)",
@@ -237,6 +243,7 @@ public final class RedisStore implements AutoCloseable {
      * each of the two commands), then removes those members from the set without waiting, each only if it was
      * not added again meanwhile ({@link TagSets}); false when reading or deleting failed.
      */
+    @Override
     public boolean deleteTagged(String tagKey) {
         List<ScoredValue<byte[]>> members = await("ZRANGE (tag)", c -> TagSets.members(c.async(), tagKey), null);
         if (members == null) {
@@ -257,12 +264,14 @@ public final class RedisStore implements AutoCloseable {
      * {@code keep} highest kept, the set expiring after {@code ttlMillis} unless recorded again. Waits at most the
      * timeout; returns whether Redis took it.
      */
+    @Override
     public boolean recordHot(String setKey, Map<String, Long> hits, int keep, long ttlMillis) {
         return hits.isEmpty() || await("ZADD (warm)", c -> WarmSets.record(c.async(), setKey, hits, keep, ttlMillis)
                 .thenApply(done -> Boolean.TRUE), Boolean.FALSE);
     }
 
     /** Up to {@code limit} keys recorded in {@code setKey}, most hits first; empty when Redis failed. */
+    @Override
     public List<String> hotKeys(String setKey, int limit) {
         return await("ZREVRANGE (warm)", c -> WarmSets.top(c.async(), setKey, limit), List.of());
     }
@@ -271,8 +280,9 @@ public final class RedisStore implements AutoCloseable {
      * The values of {@code keys} that have one, with their remaining TTLs, read in one pipelined batch; waits at most
      * the timeout; empty when Redis failed.
      */
-    public List<KeyValue<String, StoredValue>> values(List<String> keys) {
-        return await("GET/PTTL (warm)", c -> WarmSets.values(c.async(), keys), List.of());
+    @Override
+    public Map<String, StoredValue> values(List<String> keys) {
+        return await("GET/PTTL (warm)", c -> WarmSets.values(c.async(), keys), Map.of());
     }
 
     /**
@@ -303,7 +313,9 @@ public final class RedisStore implements AutoCloseable {
      *
      * @return whether the lease was taken (false when another instance holds it, or Redis failed)
      */
-    public boolean takeLease(String leaseKey, String token, long leaseMillis) {
+    @Override
+    public boolean takeLease(String key, String token, long leaseMillis) {
+        String leaseKey = leaseKey(key);
         return "OK".equals(await("SET NX (lease)", c -> c.async().set(leaseKey, utf8(token),
                 SetArgs.Builder.nx().px(leaseMillis)), null, () -> release(leaseKey, token)));
     }
@@ -326,8 +338,7 @@ public final class RedisStore implements AutoCloseable {
      * within the timeout, never exceptionally: with {@code null} when the command failed or was not sent.
      */
     private <T> CompletableFuture<T> send(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call) {
-        if (!breaker.tryAcquire()) {
-            rejections.increment();
+        if (!admit()) {
             return CompletableFuture.completedFuture(null);
         }
         return connection.get()
@@ -363,6 +374,7 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /** Deletes {@code keys} ({@code DEL}), waiting at most the timeout; false when that failed. */
+    @Override
     public boolean delete(String... keys) {
         if (keys.length == 0) {
             return true;
@@ -374,6 +386,7 @@ public final class RedisStore implements AutoCloseable {
      * Deletes {@code keys} with their leases (so that loads in flight cannot store them) in one {@code DEL},
      * waiting at most the timeout; false when that failed.
      */
+    @Override
     public boolean deleteWithLeases(List<String> keys) {
         String[] doomed = new String[keys.size() * 2];
         for (int i = 0; i < keys.size(); i++) {
@@ -390,12 +403,12 @@ public final class RedisStore implements AutoCloseable {
      * @return how many keys were deleted, or -1 when Redis failed part-way (some may have been)
      * @throws IllegalArgumentException when {@code prefix} is empty: that would delete the whole database
      */
+    @Override
     public long deleteByPrefix(String prefix) {
         if (prefix.isEmpty()) {
             throw new IllegalArgumentException("refusing to delete by an empty prefix (every key in the database)");
         }
-        if (!breaker.tryAcquire()) {
-            rejections.increment();
+        if (!admit()) {
             return -1;
         }
         ScanArgs match = ScanArgs.Builder.matches(escapeGlob(prefix) + "*").limit(SCAN_PAGE);
@@ -431,8 +444,7 @@ public final class RedisStore implements AutoCloseable {
      */
     private <T> T await(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call,
             T fallback, Runnable ifNoReply) {
-        if (!breaker.tryAcquire()) {
-            rejections.increment();
+        if (!admit()) {
             return fallback;
         }
         CompletableFuture<T> reply = connection.get().thenCompose(call);
@@ -464,18 +476,10 @@ public final class RedisStore implements AutoCloseable {
 
     private void report(String command, Throwable failure) {
         if (failure == null) {
-            breaker.onSuccess();
-            return;
+            succeeded();
+        } else {
+            failed(command, failure);
         }
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        failures.increment();
-        errors.note(cause);
-        breaker.onFailure();
-        WeftLog.warnRateLimited("redis.store:" + command, name + ": " + command + " failed (" + FailureText.of(cause)
-                + "); the cache goes on without it");
     }
 
     /** {@code prefix} with the glob characters {@code * ? [ ] \} escaped for {@code SCAN MATCH}. */
@@ -489,21 +493,6 @@ public final class RedisStore implements AutoCloseable {
             sb.append(c);
         }
         return sb.toString();
-    }
-
-    /** The breaker's state, for metrics and health. */
-    public CircuitBreaker.State state() {
-        return breaker.state();
-    }
-
-    /** Calls that failed: timed out, lost their connection, or got an error reply. */
-    public long failures() {
-        return failures.sum();
-    }
-
-    /** Calls refused without touching Redis because the breaker was open. */
-    public long rejections() {
-        return rejections.sum();
     }
 
     /** Closes this store's connection (not the endpoint). */

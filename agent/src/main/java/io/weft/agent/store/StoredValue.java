@@ -1,7 +1,7 @@
 package io.weft.agent.store;
 
 /**
- * What {@link RedisStore#lookup} found: a value and how long it has left, or a miss that did or did not
+ * What {@link SharedStore#lookup} found: a value and how long it has left, or a miss that did or did not
  * take the lease to store the key; or a stale value (past its TTL, kept for {@code staleIfError}) with the
  * lease taken or not, like a miss.
  */
@@ -12,7 +12,8 @@ public final class StoredValue {
     private final boolean leased;
     private final boolean stale;
 
-    StoredValue(byte[] value, long remainingMillis, boolean leased, boolean stale) {
+    /** A value found (or null on a miss), its remaining life in ms, whether the lookup took the lease, whether it is stale. */
+    public StoredValue(byte[] value, long remainingMillis, boolean leased, boolean stale) {
         this.value = value;
         this.remainingMillis = remainingMillis;
         this.leased = leased;

@@ -1,10 +1,10 @@
 package io.weft.agent.store;
 
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +46,7 @@ final class WarmSets {
      * The value and remaining TTL of each of {@code keys} ({@code GET} and {@code PTTL} per key, all sent before any
      * reply is awaited; on a cluster each goes to its key's node); a key without a value, or without a TTL, is left out.
      */
-    static CompletableFuture<List<KeyValue<String, StoredValue>>> values(RedisClusterAsyncCommands<String, byte[]> redis,
+    static CompletableFuture<Map<String, StoredValue>> values(RedisClusterAsyncCommands<String, byte[]> redis,
             List<String> keys) {
         List<CompletableFuture<byte[]>> values = new ArrayList<>(keys.size());
         List<CompletableFuture<Long>> ttls = new ArrayList<>(keys.size());
@@ -60,12 +60,12 @@ final class WarmSets {
             all[2 * i + 1] = ttls.get(i);
         }
         return CompletableFuture.allOf(all).thenApply(done -> {
-            List<KeyValue<String, StoredValue>> found = new ArrayList<>(keys.size());
+            Map<String, StoredValue> found = new LinkedHashMap<>();
             for (int i = 0; i < keys.size(); i++) {
                 byte[] value = values.get(i).join();
                 long ttl = ttls.get(i).join();
                 if (value != null && ttl > 0) {
-                    found.add(KeyValue.just(keys.get(i), new StoredValue(value, ttl, false, false)));
+                    found.put(keys.get(i), new StoredValue(value, ttl, false, false));
                 }
             }
             return found;

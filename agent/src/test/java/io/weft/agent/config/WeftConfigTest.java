@@ -62,6 +62,51 @@ class WeftConfigTest {
     }
 
     @Test
+    void redisAndTheDatabaseBothSetIsAProblemAndNeitherIsUsed() {
+        WeftConfig c = props("weft.redis.uri", "redis://localhost:6379",
+                "weft.store.uri", "jdbc:postgresql://db/app?user=weft&password=s3cret");
+        assertEquals(1, c.problems().size(), c.problems().toString());
+        assertTrue(c.problems().get(0).startsWith("weft.redis.uri and weft.store.uri are both set"), c.problems().get(0));
+        assertFalse(c.problems().get(0).contains("s3cret"));
+        assertNull(c.redisUri());
+        assertNull(c.storeUri());
+    }
+
+    @Test
+    void theDatabaseSettingsAreRead() {
+        WeftConfig c = props("weft.store.uri", "jdbc:postgresql://db:5432/app?user=weft", "weft.store.table",
+                "cache.weft_entries", "weft.store.timeout", "1s", "weft.store.cleanup", "10m");
+        assertEquals(List.of(), c.problems());
+        assertEquals("jdbc:postgresql://db:5432/app?user=weft", c.storeUri());
+        assertEquals("cache.weft_entries", c.storeTable());
+        assertEquals(Duration.ofSeconds(1), c.storeTimeout());
+        assertEquals(Duration.ofMinutes(10), c.storeCleanup());
+        WeftConfig defaults = props();
+        assertEquals("weft_cache_entries", defaults.storeTable());
+        assertEquals(Duration.ofMillis(250), defaults.storeTimeout());
+        assertEquals(Duration.ofHours(1), defaults.storeCleanup());
+    }
+
+    @Test
+    void aStoreUriThatIsNotPostgreSqlIsAProblemWithoutEchoingIt() {
+        WeftConfig c = props("weft.store.uri", "mysql://db/app?password=s3cret");
+        assertEquals(1, c.problems().size(), c.problems().toString());
+        assertTrue(c.problems().get(0).startsWith("weft.store.uri is not a PostgreSQL JDBC URL"), c.problems().get(0));
+        assertFalse(c.problems().get(0).contains("s3cret"));
+        assertNull(c.storeUri());
+    }
+
+    @Test
+    void aTableNameThatIsNotAnIdentifierIsAProblemAndFallsBack() {
+        for (String bad : new String[] {"weft; DROP TABLE users", "1abc", "a.b.c", "x".repeat(56)}) {
+            WeftConfig c = props("weft.store.table", bad);
+            assertEquals(1, c.problems().size(), bad + ": " + c.problems());
+            assertTrue(c.problems().get(0).startsWith("weft.store.table: '"), c.problems().get(0));
+            assertEquals("weft_cache_entries", c.storeTable());
+        }
+    }
+
+    @Test
     void defaultsWhenNothingIsSet() {
         WeftConfig c = props();
         assertTrue(c.enabled());

@@ -7,12 +7,23 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class ErrorReasonTest {
+
+    @Test
+    void databaseErrorsAreClassifiedByTheirSqlState() {
+        assertEquals(ErrorReason.TIMEOUT, ErrorReason.of(new SQLTimeoutException("no pooled connection free")));
+        assertEquals(ErrorReason.TIMEOUT, ErrorReason.of(new SQLException("canceling statement", "57014")));
+        assertEquals(ErrorReason.CONNECTION, ErrorReason.of(new SQLException("I/O error", "08006")));
+        assertEquals(ErrorReason.OTHER, ErrorReason.of(new SQLException("relation does not exist", "42P01")));
+        assertEquals(ErrorReason.OTHER, ErrorReason.of(new SQLException("no state")));
+    }
 
     private static ErrorReason reply(String message) {
         return ErrorReason.of(new ExecutionException(new RedisCommandExecutionException(message)));

@@ -121,7 +121,7 @@ public class L2Hit {
     @State(Scope.Benchmark)
     public static class Weft {
         public WeftRemoteBooks books;
-        private long bodyRunsAfterFill;
+        private BodyRuns bodyRuns;
 
         @Setup
         public void setUp() throws Exception {
@@ -139,6 +139,7 @@ public class L2Hit {
                 cleaner.shutdown();
             }
             books = new WeftRemoteBooks(Fixtures.BOOKS);
+            bodyRuns = new BodyRuns("WeftRemoteBooks#getBooks", "Redis", books::bodyRuns);
             for (int i = 0; i < USERS; i++) {
                 books.getBooks(user(i));
             }
@@ -166,7 +167,7 @@ public class L2Hit {
                         Thread.sleep(5);
                     }
                 }
-                bodyRunsAfterFill = books.bodyRuns();
+                bodyRuns.filled();
                 System.out.println("Weft L2 payload: " + c.sync().strlen(WeftRemoteBooks.PREFIX + user(0))
                         + " B in Redis");
             } finally {
@@ -180,20 +181,12 @@ public class L2Hit {
                             + " (same instance: " + (back == Fixtures.BOOKS) + ")");
                 }
             }
-            requireNoBodyRun();
-        }
-
-        private void requireNoBodyRun() {
-            if (books.bodyRuns() != bodyRunsAfterFill) {
-                throw new IllegalStateException("the body of WeftRemoteBooks#getBooks ran "
-                        + (books.bodyRuns() - bodyRunsAfterFill) + " times after Redis was filled: these calls were not"
-                        + " L2 hits");
-            }
+            bodyRuns.requireNone();
         }
 
         @TearDown(Level.Iteration)
         public void check() {
-            requireNoBodyRun();
+            bodyRuns.requireNone();
         }
     }
 
@@ -205,7 +198,7 @@ public class L2Hit {
     public static class Spring {
         public AnnotationConfigApplicationContext context;
         public SpringRedisBooks books;
-        private long bodyRunsAfterFill;
+        private BodyRuns bodyRuns;
 
         @Setup
         public void setUp() throws Exception {
@@ -217,6 +210,7 @@ public class L2Hit {
                 }
                 context = SpringRedisCacheConfig.start(redisUri());
                 books = context.getBean(SpringRedisBooks.class);
+                bodyRuns = new BodyRuns("SpringRedisBooks#getBooks", "Redis", books::bodyRuns);
                 for (int i = 0; i < USERS; i++) {
                     books.getBooks(user(i));
                 }
@@ -240,7 +234,7 @@ public class L2Hit {
                     throw new IllegalStateException("Spring served a key deleted from Redis without running the body:"
                             + " its hits would not be Redis reads");
                 }
-                bodyRunsAfterFill = books.bodyRuns();
+                bodyRuns.filled();
                 for (int i = 0; i < USERS; i++) {
                     UUID id = new UUID(user(i).getMostSignificantBits(), user(i).getLeastSignificantBits());
                     List<Book> back = books.getBooks(id);
@@ -249,23 +243,15 @@ public class L2Hit {
                                 + " Redis (same instance: " + (back == Fixtures.BOOKS) + ")");
                     }
                 }
-                requireNoBodyRun();
+                bodyRuns.requireNone();
             } finally {
                 client.shutdown();
             }
         }
 
-        private void requireNoBodyRun() {
-            if (books.bodyRuns() != bodyRunsAfterFill) {
-                throw new IllegalStateException("the body of SpringRedisBooks#getBooks ran "
-                        + (books.bodyRuns() - bodyRunsAfterFill) + " times after Redis was filled: these calls were not"
-                        + " L2 hits");
-            }
-        }
-
         @TearDown(Level.Iteration)
         public void check() {
-            requireNoBodyRun();
+            bodyRuns.requireNone();
         }
 
         @TearDown

@@ -1,0 +1,80 @@
+package io.weft.agent.cache;
+
+import io.weft.agent.config.WeftConfig;
+import io.weft.agent.events.EventJson;
+import io.weft.agent.events.EventStreams;
+import io.weft.agent.events.InvalidationEvent;
+import io.weft.agent.events.MalformedEventException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/** What connecting a shared level takes, whichever it is (Redis or PostgreSQL). */
+final class SharedLevels {
+
+    /** How long a JVM that exits waits for a connection still being set up, to send what was invalidated meanwhile. */
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(3);
+
+    private SharedLevels() {
+    }
+
+    /** Connects the shared level that {@code config} names ({@code weft.redis.uri} or {@code weft.store.uri}). */
+    static SharedConnector connect(CacheRuntime runtime, WeftConfig config) {
+        return config.redisUri() != null ? RedisConnector.connect(runtime, config) : PgConnector.connect(runtime, config);
+    }
+
+    /**
+     * Opens a connector with {@code open}, after registering a shutdown hook that closes it once it is open
+     * (waiting at most 3 s), so that a JVM that exits while this connects still sends what it invalidated
+     * meanwhile; then stores the values loaded while connecting.
+     */
+    static <C extends SharedConnector> C openWithExitHook(String hookName, CacheRuntime runtime, Supplier<C> open) {
+        CompletableFuture<C> connected = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeOnceConnected(connected), hookName));
+        C connector;
+        try {
+            connector = open.get();
+        } catch (RuntimeException | Error e) {
+            connected.completeExceptionally(e);
+            throw e;
+        }
+        connected.complete(connector);
+        runtime.sendDeferredStores();
+        return connector;
+    }
+
+    private static void closeOnceConnected(CompletableFuture<? extends SharedConnector> connected) {
+        try {
+            connected.get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // never connected: nothing was sent that could be flushed
+        }
+    }
+
+    /** {@code host-pid-random}: unique per JVM, readable in the events, found without a DNS lookup. */
+    static String instanceId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "jvm");
+        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Builds the event JSON machinery once, off the callers' paths, so that the first invalidation is not
+     * delayed by class loading (it otherwise took ~150 ms on 2 cores).
+     */
+    static void warmUpEvents(String instanceId) {
+        try {
+            EventJson.decode(EventJson.encode(InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED,
+                    List.of("weft:warm-up"), List.of(), Map.of(), instanceId)));
+        } catch (MalformedEventException e) {
+            throw new IllegalStateException("the event codec cannot read what it writes", e);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.weft.agent.events;
+
+import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.FailureText;
+import io.weft.agent.store.RedisErrors;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What every {@link InvalidationPublisher} shares, wherever it appends (Redis Streams, a database table): the
+ * events queue in a {@link PublishBuffer} (in order, at most {@code bufferCapacity}, then one clear-all event
+ * replaces them), and one daemon thread ({@code weft-events-publisher}) sends the queue, up to 100 events per
+ * round trip ({@link #send}), retrying every 50 ms to 2 s while the store cannot be reached; so
+ * {@link #publish} never waits for it. An event whose append may have been applied is sent again after a
+ * failure, so receivers may see an event twice; evicting is idempotent.
+ */
+public abstract class BufferedPublisher implements InvalidationPublisher {
+
+    private static final int BATCH = 100;
+    private static final long MIN_BACKOFF_MILLIS = 50;
+    private static final long MAX_BACKOFF_MILLIS = 2000;
+
+    /** The events waiting to be sent. */
+    protected final PublishBuffer buffer;
+    private final String target;
+    private final RedisErrors errors;
+    private final int bufferCapacity;
+    private final long timeoutMillis;
+    private final Thread thread;
+    private final LongAdder published = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private volatile boolean running = true;
+
+    /**
+     * @param target where events go, for logs (the redacted URI)
+     * @param errors where failed sends are counted by reason
+     * @param bufferCapacity how many events are kept while the store cannot be reached
+     * @param timeout the bound on each round trip, and on the wait for queued events at {@link #close}
+     * @param instanceId this instance's id, the source of the clear-all event
+     */
+    protected BufferedPublisher(String target, RedisErrors errors, int bufferCapacity, Duration timeout,
+            String instanceId) {
+        this.target = target;
+        this.errors = errors;
+        this.bufferCapacity = bufferCapacity;
+        this.timeoutMillis = Math.max(1, timeout.toMillis());
+        this.buffer = new PublishBuffer(bufferCapacity, () -> InvalidationEvent.clearAll(instanceId));
+        this.thread = new Thread(this::run, "weft-events-publisher");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Appends {@code batch} (at most 100 events, in order), waiting at most {@link #timeoutMillis} for the store;
+     * a connection that failed is dropped here, before the exception reaches the retry.
+     */
+    protected abstract void send(List<InvalidationEvent> batch) throws Exception;
+
+    /** Closes the publisher's own connection, if it has one; called last by {@link #close}. */
+    protected abstract void closeConnection();
+
+    /** The bound on each round trip, in ms. */
+    protected final long timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    /** Starts the publishing thread; events published before are queued until then. */
+    protected final void startThread() {
+        thread.start();
+    }
+
+    /** Queues {@code event} for the publishing thread; returns at once. */
+    protected final void queue(InvalidationEvent event) {
+        if (!buffer.add(event)) {
+            WeftLog.warnRateLimited("events.overflow", "more than " + bufferCapacity + " invalidation events could not"
+                    + " be published to " + target + "; they are replaced by one clear-all event");
+        }
+    }
+
+    /** Counts an event sent outside the queue ({@link PublishBuffer#startDirect}); a failed one is queued again. */
+    protected final void directSendEnded(InvalidationEvent event, Throwable failure) {
+        if (failure == null) {
+            published.increment();
+        } else {
+            failures.increment();
+            errors.note(failure);
+        }
+        buffer.endDirect(failure == null ? null : event);
+    }
+
+    @Override
+    public void publish(InvalidationEvent event) {
+        queue(event);
+    }
+
+    private void run() {
+        long backoff = MIN_BACKOFF_MILLIS;
+        while (running) {
+            List<InvalidationEvent> batch;
+            try {
+                batch = buffer.peek(BATCH, 1000);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            try {
+                send(batch);
+                buffer.remove(batch);
+                published.add(batch.size());
+                backoff = MIN_BACKOFF_MILLIS;
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                failures.increment();
+                errors.note(e);
+                WeftLog.warnRateLimited("events.publish", "cannot publish invalidation events to " + target + " ("
+                        + FailureText.of(e) + "); keeping " + buffer.size() + " of them (at most " + bufferCapacity
+                        + ") and retrying");
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    // close() interrupts; the loop condition decides
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            }
+        }
+    }
+
+    @Override
+    public boolean awaitPublished(Duration timeout) throws InterruptedException {
+        return buffer.awaitEmpty(timeout.toMillis());
+    }
+
+    @Override
+    public int pending() {
+        return buffer.size();
+    }
+
+    @Override
+    public long published() {
+        return published.sum();
+    }
+
+    @Override
+    public long failures() {
+        return failures.sum();
+    }
+
+    @Override
+    public long overflows() {
+        return buffer.overflows();
+    }
+
+    @Override
+    public long dropped() {
+        return buffer.dropped();
+    }
+
+    /** Waits up to the timeout for queued events to go out, then stops the thread and closes the connection. */
+    @Override
+    public void close() {
+        try {
+            if (thread.isAlive()) {
+                buffer.awaitEmpty(timeoutMillis);
+            }
+            running = false;
+            buffer.wakeUp();
+            thread.interrupt();
+            thread.join(timeoutMillis + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeConnection();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.weft.agent.store.pg;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fixed number of connections to PostgreSQL, opened when first needed, over Weft's own (relocated) driver:
+ * a caller waits at most the timeout for one ({@link #borrow}), and every statement on them is cut off by the
+ * server after the same timeout ({@code statement_timeout}); a connection that failed is closed rather than
+ * reused. The connections carry {@code application_name} so that an operator sees whose they are.
+ */
+public final class PgPool implements AutoCloseable {
+
+    /** How many connections callers share: a lookup or a store holds one for a single round trip. */
+    static final int SIZE = 4;
+
+    private final Driver driver;
+    private final String url;
+    private final Properties properties;
+    private final long timeoutNanos;
+    private final long statementTimeoutMillis;
+    private final Semaphore permits = new Semaphore(SIZE, true);
+    private final ArrayBlockingQueue<Connection> idle = new ArrayBlockingQueue<>(SIZE);
+    private volatile boolean closed;
+
+    /**
+     * @param url {@code weft.store.uri}
+     * @param timeout {@code weft.store.timeout}: the wait for a connection, and each statement's bound
+     * @param applicationName what {@code pg_stat_activity} shows for these connections
+     */
+    public PgPool(Driver driver, String url, Duration timeout, String applicationName) {
+        this.driver = driver;
+        this.url = url;
+        this.timeoutNanos = timeout.toNanos();
+        this.statementTimeoutMillis = Math.max(1, timeout.toMillis());
+        this.properties = connectionProperties(timeout, applicationName);
+    }
+
+    /**
+     * The driver's properties: the connect and login bounds, and a socket bound past the statement timeout (in
+     * whole seconds, the driver's unit) for a network that drops packets silently. The URL's own win.
+     */
+    static Properties connectionProperties(Duration timeout, String applicationName) {
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        Properties p = new Properties();
+        p.setProperty("connectTimeout", Long.toString(seconds));
+        p.setProperty("loginTimeout", Long.toString(seconds));
+        p.setProperty("socketTimeout", Long.toString(seconds + 1));
+        p.setProperty("ApplicationName", applicationName);
+        p.setProperty("tcpKeepAlive", "true");
+        return p;
+    }
+
+    /** Opens one connection outside the pool, with {@code properties} in place of the pool's socket bound. */
+    Connection open(Properties overrides) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.putAll(overrides);
+        Connection c = driver.connect(url, p);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver does not accept weft.store.uri");
+        }
+        return c;
+    }
+
+    /**
+     * A connection, waiting at most the timeout for one to be free (opening it if need be); give it back with
+     * {@link #giveBack}.
+     *
+     * @throws SQLTimeoutException when none was free in time
+     */
+    public Connection borrow() throws SQLException {
+        try {
+            if (closed || !permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                throw new SQLTimeoutException("no connection to PostgreSQL was free within "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTimeoutException("interrupted while waiting for a connection to PostgreSQL");
+        }
+        Connection c = idle.poll();
+        if (c != null) {
+            return c;
+        }
+        try {
+            c = open(new Properties());
+            try (Statement s = c.createStatement()) {
+                s.execute("SET statement_timeout = " + statementTimeoutMillis);
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            permits.release();
+            throw e;
+        }
+    }
+
+    /** Returns a borrowed connection; a {@code broken} one (its statement failed) is closed instead of kept. */
+    public void giveBack(Connection c, boolean broken) {
+        if (broken || closed || !idle.offer(c)) {
+            closeQuietly(c);
+        }
+        permits.release();
+    }
+
+    static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            // it is dropped either way
+        }
+    }
+
+    /** Closes the idle connections; those borrowed are closed when given back. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Connection c = idle.poll(); c != null; c = idle.poll()) {
+            closeQuietly(c);
+        }
+    }
+}

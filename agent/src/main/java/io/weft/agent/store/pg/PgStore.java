@@ -1,0 +1,323 @@
+package io.weft.agent.store.pg;
+
+import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.RedisErrors;
+import io.weft.agent.store.GuardedStore;
+import io.weft.agent.store.StoredValue;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The shared level in one PostgreSQL table ({@link PgTables}): each row holds a key's value (the same bytes
+ * as in Redis), its expiry, its size, and the lease of the load that may store it. A lookup reads the row by
+ * primary key; on a miss it takes the lease with an upsert that succeeds only when no unexpired lease is held
+ * (and empties an expired value: expired rows are never served, and removed on read). A store is an
+ * {@code UPDATE} of the row that still holds its lease, and an invalidation deletes the row, lease
+ * included: so a load that overlapped an invalidation never stores (docs/design.md, "Leases"). A tag
+ * invalidation deletes the entries its member rows name and keeps the members (they expire with their
+ * entries): a member deleted with them could leave an entry its invalidation did not see without one.
+ *
+ * <p>Every call waits at most the timeout (for a pooled connection, then for the statement), never throws
+ * for a database failure, and goes through a {@link CircuitBreaker}; stores, renewals and releases run on a
+ * background thread.
+ */
+public final class PgStore extends GuardedStore {
+
+    private final PgPool pool;
+    private final PgTables tables;
+    private final Executor background;
+    private final String select;
+    private final String takeLease;
+    private final String addTags;
+    private final String storeLeased;
+    private final String release;
+    private final String expire;
+    private final String deleteKeys;
+    private final String emptyKeys;
+    private final String deleteRange;
+    private final String deleteFrom;
+    private final String deleteTagged;
+
+    /** @param name the redacted URL, for logs */
+    public PgStore(PgPool pool, PgTables tables, String name, CircuitBreaker breaker, RedisErrors errors,
+            Executor background) {
+        super("PostgreSQL " + name, "pg.store:", breaker, errors);
+        this.pool = pool;
+        this.tables = tables;
+        this.background = background;
+        String t = tables.entries();
+        this.select = "SELECT value, (extract(epoch FROM expires_at - now()) * 1000)::bigint FROM " + t
+                + " WHERE key = ? AND value IS NOT NULL";
+        this.takeLease = "INSERT INTO " + t + " AS e (key, expires_at, lease, lease_until)"
+                + " VALUES (?, now() + ? * interval '1 millisecond', ?, now() + ? * interval '1 millisecond')"
+                + " ON CONFLICT (key) DO UPDATE SET lease = excluded.lease, lease_until = excluded.lease_until,"
+                + " value = CASE WHEN e.expires_at <= now() THEN NULL ELSE e.value END,"
+                + " size = CASE WHEN e.expires_at <= now() THEN 0 ELSE e.size END,"
+                + " expires_at = CASE WHEN e.value IS NULL OR e.expires_at <= now() THEN excluded.expires_at"
+                + " ELSE e.expires_at END"
+                + " WHERE e.lease IS NULL OR e.lease_until <= now() RETURNING 1";
+        this.addTags = "INSERT INTO " + tables.tags() + " AS m (tag, key, expires_at)"
+                + " SELECT unnest(?::text[]), ?, now() + ? * interval '1 millisecond'"
+                + " ON CONFLICT (tag, key) DO UPDATE SET expires_at = GREATEST(m.expires_at, excluded.expires_at)";
+        this.storeLeased = "UPDATE " + t + " SET value = ?, size = ?, expires_at = now() + ? * interval '1 millisecond',"
+                + " lease = NULL, lease_until = NULL WHERE key = ? AND lease = ? AND lease_until > now()";
+        this.release = "UPDATE " + t + " SET lease = NULL, lease_until = NULL WHERE key = ? AND lease = ?";
+        this.expire = "WITH e AS (UPDATE " + t + " SET expires_at = now() + ? * interval '1 millisecond'"
+                + " WHERE key = ? AND value IS NOT NULL RETURNING key, expires_at) UPDATE " + tables.tags() + " m"
+                + " SET expires_at = GREATEST(m.expires_at, e.expires_at) FROM e WHERE m.key = e.key";
+        this.deleteKeys = "DELETE FROM " + t + " WHERE key = ANY(?)";
+        this.emptyKeys = "UPDATE " + t + " SET value = NULL, size = 0 WHERE key = ANY(?)";
+        this.deleteRange = "DELETE FROM " + t + " WHERE key >= ? AND key < ?";
+        this.deleteFrom = "DELETE FROM " + t + " WHERE key >= ?";
+        this.deleteTagged = "DELETE FROM " + t + " WHERE key IN (SELECT key FROM " + tables.tags() + " WHERE tag = ?)";
+    }
+
+    /** One database call on a borrowed connection. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code call} through the breaker on a pooled connection; on any failure counts and logs it and
+     * returns {@code fallback}.
+     */
+    public <T> T call(String what, Call<T> call, T fallback) {
+        if (!admit()) {
+            return fallback;
+        }
+        Connection c;
+        try {
+            c = pool.borrow();
+        } catch (SQLException e) {
+            failed(what, e);
+            return fallback;
+        }
+        boolean broken = false;
+        try {
+            T result = call.run(c);
+            succeeded();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            failed(what, e);
+            return fallback;
+        } finally {
+            pool.giveBack(c, broken);
+        }
+    }
+
+    @Override
+    public StoredValue lookup(String key, String token, long leaseMillis, List<String> tagKeys, long tagTtlMillis,
+            long staleMillis) {
+        return call("lookup", c -> {
+            byte[] value = null;
+            long remaining = 0;
+            try (PreparedStatement s = c.prepareStatement(select)) {
+                s.setString(1, key);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                        value = r.getBytes(1);
+                        remaining = r.getLong(2);
+                    }
+                }
+            }
+            if (value != null && remaining > Math.max(0, staleMillis)) {
+                return new StoredValue(value, remaining, false, false);
+            }
+            if (!tagKeys.isEmpty()) {
+                addTags(c, key, tagKeys, tagTtlMillis); // before the lease: a tag invalidation after it finds the key
+            }
+            boolean leased = takeLease(c, key, token, leaseMillis);
+            return value != null && remaining > 0 ? new StoredValue(value, remaining, leased, true)
+                    : new StoredValue(null, 0, leased, false);
+        }, null);
+    }
+
+    /** Each key looked up in turn (one round trip each; a batch costs more here than on Redis). */
+    @Override
+    public List<StoredValue> lookupAll(List<String> keys, String token, long leaseMillis) {
+        List<StoredValue> found = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            StoredValue value = lookup(key, token, leaseMillis, List.of(), 0, NEVER_STALE);
+            if (value == null) {
+                for (int i = 0; i < found.size(); i++) {
+                    if (found.get(i).leased()) {
+                        releaseLease(keys.get(i), token);
+                    }
+                }
+                return null;
+            }
+            found.add(value);
+        }
+        return found;
+    }
+
+    @Override
+    public CompletableFuture<Long> settleAll(List<String> keys, String token, long ttlMillis, List<byte[]> values) {
+        List<CompletableFuture<Boolean>> stores = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (values.get(i) != null) {
+                stores.add(storeIfLeased(keys.get(i), values.get(i), ttlMillis, token));
+            } else {
+                releaseLease(keys.get(i), token);
+            }
+        }
+        return CompletableFuture.allOf(stores.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> stores.stream().filter(CompletableFuture::join).count());
+    }
+
+    @Override
+    public boolean takeLease(String key, String token, long leaseMillis) {
+        return call("take lease", c -> takeLease(c, key, token, leaseMillis), false);
+    }
+
+    private boolean takeLease(Connection c, String key, String token, long leaseMillis) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(takeLease)) {
+            s.setString(1, key);
+            s.setLong(2, leaseMillis);
+            s.setString(3, token);
+            s.setLong(4, leaseMillis);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private void addTags(Connection c, String key, List<String> tagKeys, long ttlMillis) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(addTags)) {
+            s.setArray(1, c.createArrayOf("text", tagKeys.toArray()));
+            s.setString(2, key);
+            s.setLong(3, ttlMillis);
+            s.executeUpdate();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Boolean> storeIfLeased(String key, byte[] value, long ttlMillis, String lease) {
+        if (ttlMillis <= 0) {
+            throw new IllegalArgumentException("TTL of " + key + " must be positive: " + ttlMillis + " ms");
+        }
+        if (lease == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return CompletableFuture.supplyAsync(() -> call("store", c -> {
+            try (PreparedStatement s = c.prepareStatement(storeLeased)) {
+                s.setBytes(1, value);
+                s.setInt(2, value.length);
+                s.setLong(3, ttlMillis);
+                s.setString(4, key);
+                s.setString(5, lease);
+                return s.executeUpdate() == 1;
+            }
+        }, false), background);
+    }
+
+    @Override
+    public void releaseLease(String key, String lease) {
+        if (lease != null) {
+            background.execute(() -> update("release", release, s -> {
+                s.setString(1, key);
+                s.setString(2, lease);
+            }));
+        }
+    }
+
+    /** Renews the entry and, so that they outlive it, its tag members. */
+    @Override
+    public void expire(String key, long ttlMillis) {
+        background.execute(() -> update("expire", expire, s -> {
+            s.setLong(1, ttlMillis);
+            s.setString(2, key);
+        }));
+    }
+
+    /** Binds the parameters of a statement. */
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement s) throws SQLException;
+    }
+
+    /** Runs one statement; returns the rows it changed, or -1 when it failed. */
+    private long update(String what, String sql, Binder binder) {
+        return call(what, c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                binder.bind(s);
+                return (long) s.executeUpdate();
+            }
+        }, -1L);
+    }
+
+    private long updateKeys(String what, String sql, Object[] keys) {
+        return call(what, c -> {
+            Array array = c.createArrayOf("text", keys);
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setArray(1, array);
+                return (long) s.executeUpdate();
+            } finally {
+                array.free();
+            }
+        }, -1L);
+    }
+
+    /** Empties the values of {@code keys} (a load holding a key's lease may still store it). */
+    @Override
+    public boolean delete(String... keys) {
+        return keys.length == 0 || updateKeys("empty", emptyKeys, keys) >= 0;
+    }
+
+    @Override
+    public boolean deleteWithLeases(List<String> keys) {
+        return keys.isEmpty() || updateKeys("delete", deleteKeys, keys.toArray()) >= 0;
+    }
+
+    @Override
+    public long deleteByPrefix(String prefix) {
+        if (prefix.isEmpty()) {
+            throw new IllegalArgumentException("refusing to delete by an empty prefix (every key in the table)");
+        }
+        String successor = PrefixRange.successor(prefix);
+        return update("delete by prefix", successor == null ? deleteFrom : deleteRange, s -> {
+            s.setString(1, prefix);
+            if (successor != null) {
+                s.setString(2, successor);
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteTagged(String tagKey) {
+        return update("delete by tag", deleteTagged, s -> s.setString(1, tagKey)) >= 0;
+    }
+
+    @Override
+    public boolean awaitOpen(Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (call("open", c -> c.isValid(1), false) != Boolean.TRUE) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** The tables this store uses. */
+    public PgTables tables() {
+        return tables;
+    }
+
+    /** Closes the pooled connections. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
