@@ -110,7 +110,11 @@ class SharedLevelSettingsTest {
         List<Long> firstBytes = db2().eval("return {string.byte(redis.call('GET', KEYS[1]), 1, 2)}",
                 ScriptOutputType.MULTI, "levels:medium:z");
         assertEquals(List.of(0x1fL, 0x8bL), firstBytes, "the gzip magic bytes first");
-        assertTrue(db2().strlen("levels:medium:z") < 62, "smaller than its 62 bytes of JSON");
+        long stored = db2().strlen("levels:medium:z");
+        assertTrue(stored < 62, "smaller than its 62 bytes of JSON");
+        assertTrue(Metrics.value(app, "weft_cache_l2_compressed_total", "cache", "levels:medium") >= 1);
+        assertTrue(Metrics.value(app, "weft_cache_l2_compressed_bytes_saved_total", "cache", "levels:medium")
+                >= 62 - stored, "the bytes compression saved are counted");
         assertEquals("60 runs=1", call("medium", "z"), "an L2 hit (the cache skips L1) decodes it");
         assertEquals("\"s-ttl\"", plainValueOf("ttl"), "a value below the threshold stays plain JSON");
     }

@@ -334,7 +334,12 @@ final class SharedLevel {
     /** The value as stored in Redis, or null (counted, and warned once per method) when it cannot be stored. */
     private byte[] encode(CachedMethod method, Object value) {
         try {
-            return codecs.of(method.declared().declaringClass()).encode(value);
+            byte[] stored = codecs.of(method.declared().declaringClass()).encode(value);
+            long saved = ValueCodec.bytesSaved(stored);
+            if (saved != 0) {
+                method.cache().stats().recordCompressed(saved);
+            }
+            return stored;
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         } catch (UnstorableValueException e) {

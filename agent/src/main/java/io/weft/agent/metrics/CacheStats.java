@@ -20,6 +20,8 @@ public final class CacheStats {
     private final LongAdder invalidated = new LongAdder();
     private final LongAdder l2Unreadable = new LongAdder();
     private final LongAdder l2NotStored = new LongAdder();
+    private final LongAdder compressed = new LongAdder();
+    private final LongAdder compressionSaved = new LongAdder();
     private final LongAdder staleStoresDiscarded = new LongAdder();
     private final LongAdder loadWaitTimeouts = new LongAdder();
     private final LongAdder leaseWaits = new LongAdder();
@@ -84,6 +86,22 @@ public final class CacheStats {
     }
 
     /** A value was not written to Redis: too large or not serializable. */
+    /** A value was written to the shared level gzip-compressed, {@code bytesSaved} smaller than its JSON. */
+    public void recordCompressed(long bytesSaved) {
+        compressed.increment();
+        compressionSaved.add(bytesSaved);
+    }
+
+    /** Values written to the shared level gzip-compressed ({@code weft.redis.compress.minBytes}). */
+    public long compressed() {
+        return compressed.sum();
+    }
+
+    /** Bytes that compression saved on the values written to the shared level. */
+    public long compressionSaved() {
+        return compressionSaved.sum();
+    }
+
     public void recordL2NotStored() {
         l2NotStored.increment();
     }

@@ -118,6 +118,11 @@ public final class PrometheusText {
         counter(caches, "weft_cache_l2_not_stored_total",
                 "Loaded values not written to Redis: larger than weft.redis.maxValueBytes or not serializable.",
                 c -> c.l2NotStored);
+        counter(caches, "weft_cache_l2_compressed_total",
+                "Values written to the shared level gzip-compressed (weft.redis.compress.minBytes).", c -> c.compressed);
+        counter(caches, "weft_cache_l2_compressed_bytes_saved_total",
+                "Bytes that compression saved on the values written to the shared level (JSON size minus stored size).",
+                c -> c.compressionSaved);
         counter(caches, "weft_cache_stale_stores_discarded_total",
                 "Loaded values not kept because an invalidation of their key overlapped the load (the stale-set race).",
                 c -> c.staleStoresDiscarded);

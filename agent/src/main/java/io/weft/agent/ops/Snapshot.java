@@ -190,6 +190,8 @@ public final class Snapshot {
         public final long invalidated;
         public final long l2Unreadable;
         public final long l2NotStored;
+        public final long compressed;
+        public final long compressionSaved;
         public final long staleStoresDiscarded;
         public final long loadWaitTimeouts;
         public final long leaseWaits;
@@ -237,6 +239,8 @@ public final class Snapshot {
             this.invalidated = stats.invalidations();
             this.l2Unreadable = stats.l2Unreadable();
             this.l2NotStored = stats.l2NotStored();
+            this.compressed = stats.compressed();
+            this.compressionSaved = stats.compressionSaved();
             this.staleStoresDiscarded = stats.staleStoresDiscarded();
             this.loadWaitTimeouts = stats.loadWaitTimeouts();
             this.leaseWaits = stats.leaseWaits();

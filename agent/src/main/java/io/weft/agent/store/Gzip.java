@@ -18,6 +18,16 @@ final class Gzip {
         return bytes.length >= 2 && bytes[0] == (byte) 0x1f && bytes[1] == (byte) 0x8b;
     }
 
+    /**
+     * The size of what {@code gzipped} inflates to, from its trailer (RFC 1952's ISIZE: the size modulo 2^32, exact
+     * for every value Weft stores).
+     */
+    static long inflatedSize(byte[] gzipped) {
+        int n = gzipped.length;
+        return (gzipped[n - 4] & 0xffL) | (gzipped[n - 3] & 0xffL) << 8 | (gzipped[n - 2] & 0xffL) << 16
+                | (gzipped[n - 1] & 0xffL) << 24;
+    }
+
     static byte[] compress(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 4));
         try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {

@@ -58,6 +58,11 @@ public final class ValueCodec {
         this.compressMinBytes = compressMinBytes;
     }
 
+    /** Bytes that compression saved on a value {@link #encode} returned: 0 for one stored as plain JSON. */
+    public static long bytesSaved(byte[] stored) {
+        return Gzip.isCompressed(stored) ? Gzip.inflatedSize(stored) - stored.length : 0;
+    }
+
     /**
      * The JSON of {@code value} (written by its runtime class). Writing stops as soon as the bound is
      * passed, so an oversized value costs little more than the bound.

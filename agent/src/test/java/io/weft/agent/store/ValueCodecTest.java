@@ -244,6 +244,8 @@ class ValueCodecTest {
         assertTrue(stored.length < json.length / 4);
         assertEquals("[\"abcd\"]", new String(small, StandardCharsets.UTF_8), "below the threshold: plain JSON");
         assertEquals(large, compressing.decode(stored, LIST_OF_STRINGS));
+        assertEquals(json.length - stored.length, ValueCodec.bytesSaved(stored), "what compression saved, from the trailer");
+        assertEquals(0, ValueCodec.bytesSaved(small), "nothing saved on plain JSON");
     }
 
     @Test
