@@ -107,8 +107,8 @@ public abstract class BufferedPublisher implements InvalidationPublisher {
             }
             try {
                 send(batch);
+                published.add(batch.size()); // counted before the queue empties, so awaitPublished implies it
                 buffer.remove(batch);
-                published.add(batch.size());
                 backoff = MIN_BACKOFF_MILLIS;
             } catch (Exception e) {
                 if (!running) {
