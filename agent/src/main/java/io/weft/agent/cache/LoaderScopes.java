@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.Background;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,11 +55,7 @@ public final class LoaderScopes {
             return;
         }
         if (cleaner == null) {
-            cleaner = Cleaner.create(task -> {
-                Thread thread = new Thread(task, "weft-cleaner");
-                thread.setDaemon(true);
-                return thread;
-            });
+            cleaner = Cleaner.create(task -> Background.daemon(task, "weft-cleaner"));
         }
         cleaner.register(loader, () -> collected(scope));
     }

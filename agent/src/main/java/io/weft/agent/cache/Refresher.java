@@ -66,7 +66,7 @@ final class Refresher {
         this.invoker = invoker;
         AtomicInteger count = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(queue),
-                task -> new ReloadThread(task, "weft-refresh-" + count.incrementAndGet()),
+                task -> newReloadThread(task, "weft-refresh-" + count.incrementAndGet()),
                 (task, executor) -> ((Reload) task).dropped());
         executor.allowCoreThreadTimeOut(true);
     }
@@ -92,6 +92,13 @@ final class Refresher {
     }
 
     /** A reload thread: carries the load of the reload it runs until the woven method takes it. */
+    /** A reload thread made outside the caller's access control context (see {@link Background#daemon}). */
+    @SuppressWarnings("removal")
+    private static ReloadThread newReloadThread(Runnable task, String name) {
+        return java.security.AccessController.doPrivileged(
+                (java.security.PrivilegedAction<ReloadThread>) () -> new ReloadThread(task, name));
+    }
+
     private static final class ReloadThread extends Thread {
         private int methodId;
         private Load load;

@@ -47,11 +47,8 @@ final class WarmStart implements AutoCloseable {
     private final SharedLevelConnection.EventsCaughtUp caughtUp;
     private final Set<CachedMethod> started = ConcurrentHashMap.newKeySet();
     private final Executor fills = Background.singleThread("weft-warm-fill");
-    private final ScheduledThreadPoolExecutor recorder = new ScheduledThreadPoolExecutor(1, task -> {
-        Thread thread = new Thread(task, "weft-warm-record");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledThreadPoolExecutor recorder =
+            new ScheduledThreadPoolExecutor(1, task -> Background.daemon(task, "weft-warm-record"));
 
     /**
      * @param maxKeys the keys recorded, and filled, per cache ({@code weft.warm.keys})

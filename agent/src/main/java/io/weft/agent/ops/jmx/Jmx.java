@@ -4,6 +4,7 @@ import io.weft.agent.cache.CacheRegistry;
 import io.weft.agent.cache.NamedCache;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.ops.Ops;
+import io.weft.agent.store.Background;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,11 +40,7 @@ public final class Jmx {
     /** Registers the agent's MBean, then every cache's as it is created. */
     public static void start(Ops ops, CacheRegistry caches) {
         ThreadPoolExecutor registrar = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "weft-jmx");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                runnable -> Background.daemon(runnable, "weft-jmx"));
         registrar.allowCoreThreadTimeOut(true);
         registrar.execute(() -> {
             if (!remoteJmx()) {

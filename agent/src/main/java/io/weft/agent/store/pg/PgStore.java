@@ -54,7 +54,9 @@ public final class PgStore extends GuardedStore {
         this.tables = tables;
         this.background = background;
         String t = tables.entries();
-        this.select = "SELECT value, (extract(epoch FROM expires_at - now()) * 1000)::bigint FROM " + t
+        // rounded up: a value with any time left has at least 1 ms, so one read as expired (0 or less) is expired
+        // for the lease statement that empties it too
+        this.select = "SELECT value, ceil(extract(epoch FROM expires_at - now()) * 1000)::bigint FROM " + t
                 + " WHERE key = ? AND value IS NOT NULL";
         this.takeLease = "INSERT INTO " + t + " AS e (key, expires_at, lease, lease_until)"
                 + " VALUES (?, now() + ? * interval '1 millisecond', ?, now() + ? * interval '1 millisecond')"
