@@ -297,6 +297,14 @@ public final class RedisFixture implements AutoCloseable {
         suspended = false;
     }
 
+    /**
+     * Values stored under keys matching {@code pattern}, leases not counted: a lookup sets a {@code :weft-lease} key
+     * per miss before its value is stored, so counting keys alone sees a store that has not happened.
+     */
+    public long values(String pattern) {
+        return admin().keys(pattern).stream().filter(key -> !key.endsWith(":weft-lease")).count();
+    }
+
     /** Scripts this Redis has run ({@code EVALSHA} and {@code EVAL} calls), from {@code INFO commandstats}. */
     public long scriptCalls() {
         long calls = 0;
