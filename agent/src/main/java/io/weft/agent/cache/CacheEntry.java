@@ -112,9 +112,9 @@ final class CacheEntry extends Hit {
         return this;
     }
 
-    /** Whether the entry carries {@code tag}. */
-    boolean hasTag(String tag) {
-        return tags != null && tags.contains(tag);
+    /** The entry's tags, or {@code null}. */
+    List<String> tags() {
+        return tags;
     }
 
     CacheStats stats() {

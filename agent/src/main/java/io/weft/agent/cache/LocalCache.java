@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -35,6 +36,9 @@ final class LocalCache {
     private final LoaderScopes scopes;
     private final boolean keepsEntries;
     private final Ticker ticker;
+    private final TagIndex tags = new TagIndex();
+    /** Held (shared) by every put from its mark check to its end; see {@link #awaitPutsInProgress}. */
+    private final StampedLock putting = new StampedLock();
 
     LocalCache(long maxSize, long maxTtlNanos, LoaderScopes scopes, Ticker ticker) {
         this.maxTtlNanos = maxTtlNanos;
@@ -50,6 +54,7 @@ final class LocalCache {
                 .scheduler(Scheduler.systemScheduler())
                 .evictionListener((CacheKey key, CacheEntry entry, RemovalCause cause) -> {
                     if (entry != null) {
+                        tags.forget(key, entry);
                         if (cause == RemovalCause.EXPIRED) {
                             entry.stats().recordExpiration();
                         } else {
@@ -112,6 +117,7 @@ final class LocalCache {
             return entry;
         }
         if (cache.asMap().remove(key, entry)) {
+            tags.forget(key, entry);
             entry.stats().recordExpiration();
         }
         return null;
@@ -119,7 +125,8 @@ final class LocalCache {
 
     /**
      * Puts {@code entry} unless {@code stale} says it must not be kept, deciding under the key's lock,
-     * so that a removal of the key that follows the mark cannot be overtaken by the put. Without an L1
+     * so that a removal of the key that follows the mark cannot be overtaken by the put. A tagged entry is
+     * indexed before the mark is read ({@link TagIndex}: so a tag eviction after the mark finds it). Without an L1
      * (a bound of 0) nothing is put, and the answer is only whether the entry is stale.
      *
      * @return whether the entry was kept: put, or (without an L1) not stale
@@ -129,18 +136,33 @@ final class LocalCache {
             return !stale.getAsBoolean();
         }
         boolean[] put = new boolean[1];
-        cache.asMap().compute(key, (k, current) -> {
-            put[0] = !stale.getAsBoolean();
-            return put[0] ? entry : current;
-        });
+        long stamp = putting.readLock();
+        try {
+            cache.asMap().compute(key, (k, current) -> {
+                tags.add(k, entry);
+                put[0] = !stale.getAsBoolean();
+                if (!put[0]) {
+                    tags.forget(k, entry);
+                    return current;
+                }
+                if (current != null) {
+                    tags.forget(k, current);
+                }
+                return entry;
+            });
+        } finally {
+            putting.unlockRead(stamp);
+        }
         return put[0];
     }
 
     /** Removes the entries of {@code key} in every scope. */
     void remove(String key) {
         for (KeyScope scope : scopes.live()) {
-            CacheEntry removed = cache.asMap().remove(CacheKey.of(scope, key));
+            CacheKey cacheKey = CacheKey.of(scope, key);
+            CacheEntry removed = cache.asMap().remove(cacheKey);
             if (removed != null) {
+                tags.forget(cacheKey, removed);
                 removed.stats().recordInvalidation();
             }
         }
@@ -148,43 +170,66 @@ final class LocalCache {
 
     /** Removes the entries of a scope whose loader was collected (values of JDK types do not hold their loader). */
     void removeScope(KeyScope scope) {
-        cache.asMap().keySet().removeIf(key -> key.scope() == scope);
+        removeIf(entry -> entry.getKey().scope() == scope, false);
     }
 
+    /** Removes every entry whose key starts with {@code prefix}: a scan of the whole L1, after the puts in progress. */
     void removePrefix(String prefix) {
-        removeIf(entry -> entry.getKey().text().startsWith(prefix));
+        awaitPutsInProgress();
+        removeIf(entry -> entry.getKey().text().startsWith(prefix), true);
     }
 
-    /** Removes the entries that carry {@code tag}: a scan of the whole L1, as for a prefix. */
+    /**
+     * Waits until every put in progress has ended. A scan that follows a mark must: a put that read no mark (it
+     * read before the mark was written) may still be writing its key, which the map's iterators pass by while the
+     * put holds it (a new key is not there yet, a replaced value is the old one), so the scan would miss the entry
+     * of a load the mark was meant to stop. Puts that begin after the wait read the mark.
+     */
+    private void awaitPutsInProgress() {
+        putting.unlockWrite(putting.writeLock());
+    }
+
+    /** Removes the entries that carry {@code tag}, found through the {@link TagIndex}: no scan of the L1. */
     void removeTag(String tag) {
-        removeIf(entry -> entry.getValue().hasTag(tag));
-    }
-
-    private void removeIf(Predicate<Map.Entry<CacheKey, CacheEntry>> matches) {
-        cache.asMap().entrySet().removeIf(entry -> {
-            if (matches.test(entry)) {
-                entry.getValue().stats().recordInvalidation();
-                return true;
+        tags.take(tag, (key, entry) -> {
+            if (cache.asMap().remove(key, entry)) {
+                tags.forget(key, entry);
+                entry.stats().recordInvalidation();
             }
-            return false;
         });
     }
 
+    /** Empties the L1 (after the puts in progress, as {@link #removePrefix}). */
     void clear() {
-        cache.invalidateAll();
+        awaitPutsInProgress();
+        removeIf(entry -> true, false);
     }
 
     /** Removes the entries of one cache (those counting toward {@code stats}); returns how many. */
     long clear(CacheStats stats) {
+        return removeIf(entry -> entry.getValue().stats() == stats, false);
+    }
+
+    /** Removes the entries that match, counted as invalidated if {@code invalidation}; returns how many. */
+    private long removeIf(Predicate<Map.Entry<CacheKey, CacheEntry>> matches, boolean invalidation) {
         long[] removed = {0};
-        cache.asMap().values().removeIf(entry -> {
-            if (entry.stats() == stats) {
-                removed[0]++;
-                return true;
+        cache.asMap().entrySet().removeIf(entry -> {
+            if (!matches.test(entry)) {
+                return false;
             }
-            return false;
+            tags.forget(entry.getKey(), entry.getValue());
+            if (invalidation) {
+                entry.getValue().stats().recordInvalidation();
+            }
+            removed[0]++;
+            return true;
         });
         return removed[0];
+    }
+
+    /** How many L1 entries carry {@code tag}, by the index. */
+    int tagged(String tag) {
+        return tags.entries(tag);
     }
 
     /**
