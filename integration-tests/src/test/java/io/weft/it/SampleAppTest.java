@@ -16,11 +16,14 @@ import org.junit.jupiter.api.Test;
 /** The sample service under the agent, driven over HTTP as its users would. */
 class SampleAppTest {
 
+    /** A generated reader ({@code sample.seed.readers}): a user with no books of its own, no other test's. */
+    private static final String READER = "00000000-0000-10ad-0000-000000000000";
+
     private static SampleApp app;
 
     @BeforeAll
     static void start() throws Exception {
-        app = SampleApp.start(AppJvm.builder());
+        app = SampleApp.start(AppJvm.builder().property("sample.seed.readers", "1"));
     }
 
     @AfterAll
@@ -99,6 +102,34 @@ class SampleAppTest {
         assertEquals(204, app.send("DELETE", "/api/v1/storybook/books/" + id + "?user=" + BOB, null).statusCode());
         assertFalse(app.get("/api/v1/storybook/books?user=" + BOB).contains("Fresh"));
         assertEquals(404, app.send("GET", "/api/v1/storybook/books/" + id + "?user=" + BOB, null).statusCode());
+    }
+
+    @Test
+    void clearingAShelfEvictsTheUsersTaggedListAndEachBook() throws Exception {
+        String books = "/api/v1/storybook/books?user=" + READER;
+        for (String title : new String[] {"One", "Two"}) {
+            assertEquals(201, app.send("POST", books, "{\"title\":\"" + title + "\",\"author\":\"Test\"}")
+                    .statusCode());
+        }
+        String shelf = app.get(books);
+        String one = field(shelf, "id");
+        app.get("/api/v1/storybook/books/" + one + "?user=" + READER);
+        long lists = app.bodyRuns("getBooks");
+        long singles = app.bodyRuns("getBook");
+        app.get(books);
+        app.get("/api/v1/storybook/books/" + one + "?user=" + READER);
+        assertEquals(lists, app.bodyRuns("getBooks"), "the shelf is cached");
+        assertEquals(singles, app.bodyRuns("getBook"), "the book is cached");
+
+        var cleared = app.send("DELETE", books, null);
+        assertEquals(200, cleared.statusCode(), cleared.body());
+        assertTrue(cleared.body().contains("\"deleted\":2"), cleared.body());
+
+        assertEquals("[]", app.get(books), "the shelf tagged with the user was evicted by the tag");
+        assertEquals(lists + 1, app.bodyRuns("getBooks"));
+        assertEquals(404, app.send("GET", "/api/v1/storybook/books/" + one + "?user=" + READER, null).statusCode(),
+                "the book was evicted by its [*] key");
+        assertEquals(singles + 1, app.bodyRuns("getBook"));
     }
 
     @Test

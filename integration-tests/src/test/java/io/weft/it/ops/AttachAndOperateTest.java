@@ -143,7 +143,7 @@ class AttachAndOperateTest {
         assertTrue(after.value("weft_cache_load_seconds_count", "cache", "storybook:books") >= 2);
         assertTrue(after.value("weft_cache_load_seconds_sum", "cache", "storybook:books") > 0);
         assertTrue(after.value("weft_cache_l1_entries", "cache", "storybook:books") >= 2);
-        assertEquals(9, after.value("weft_woven_methods"), "the sample app's 9 annotated methods");
+        assertEquals(10, after.value("weft_woven_methods"), "the sample app's 10 annotated methods");
         assertEquals(1, after.value("weft_redis_up"));
         assertEquals(1, after.value("weft_redis_breaker_state", "state", "closed"));
         assertEquals(1, after.value("weft_events_reader_up"));

@@ -213,7 +213,7 @@ class JmxTest {
         assertEquals(0, ((String[]) values.get("StatusReasons")).length);
         assertTrue(((String) values.get("Version")).startsWith("0."));
         assertEquals(true, values.get("Enabled"));
-        assertEquals(9, values.get("WovenMethods"), "the sample app's 9 annotated methods");
+        assertEquals(10, values.get("WovenMethods"), "the sample app's 10 annotated methods");
         assertTrue((Long) values.get("L1Size") >= 2);
         assertEquals(10_000L, values.get("L1MaxSize"));
         assertEquals(-1, values.get("HttpPort"), "no HTTP server without weft.http.port");

@@ -8,11 +8,12 @@ import io.weft.sample.service.BookService;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * {@code /api/v1/storybook/books[/{id}]?user=}: a user's shelf; {@code GET …/books?user=&ids=a,b} the user's books
- * among those ids. Ownership is checked here, outside
+ * among those ids; {@code DELETE …/books?user=} empties the shelf. Ownership is checked here, outside
  * the cached {@link BookService#getBook}, so a cached book is never shown to another user.
  */
 final class BookEndpoints implements Endpoint {
@@ -31,6 +32,7 @@ final class BookEndpoints implements Endpoint {
             return switch (request.method()) {
                 case "GET" -> Response.ok(ids == null ? books.getBooks(user) : ownBooks(user, ids));
                 case "POST" -> Response.created(books.createBook(newBook(user, request.body(BookPatch.class))));
+                case "DELETE" -> Response.ok(Map.of("deleted", books.clearShelf(user)));
                 default -> throw request.methodNotAllowed();
             };
         }

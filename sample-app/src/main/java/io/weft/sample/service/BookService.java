@@ -29,7 +29,8 @@ public class BookService {
         this.stats = stats;
     }
 
-    @CacheResult(key = "storybook:books:{userId}", ttl = "5m")
+    /** The user's shelf, tagged with the user: {@link #deleteBooks} evicts it with the user's tag. */
+    @CacheResult(key = "storybook:books:{userId}", ttl = "5m", tags = "user:{userId}")
     public List<Book> getBooks(UUID userId) {
         stats.getBooks.incrementAndGet();
         return books.findByUser(userId);
@@ -62,6 +63,20 @@ public class BookService {
     public Book updateBook(UUID bookId, UUID userId, BookPatch patch) {
         return books.update(bookId, userId, patch, Instant.now().truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC))
                 .orElseThrow(() -> new NotFoundException("no book " + bookId));
+    }
+
+    /** Empties the user's shelf: every book of the user, deleted and evicted in one invalidation. */
+    public int clearShelf(UUID userId) {
+        return deleteBooks(userId, books.findByUser(userId).stream().map(Book::id).toList());
+    }
+
+    /**
+     * Deletes the user's books among {@code bookIds}: one invalidation evicts each book's entry ({@code [*]}) and
+     * every entry tagged with the user (the shelf), here and in every other instance.
+     */
+    @InvalidateCache(keys = "storybook:book:{bookIds[*]}", tags = "user:{userId}", event = "user.shelf.cleared")
+    public int deleteBooks(UUID userId, List<UUID> bookIds) {
+        return books.delete(userId, bookIds);
     }
 
     @InvalidateCache(keys = {"storybook:book:{bookId}", "storybook:books:{userId}"}, event = "book.deleted")

@@ -136,6 +136,21 @@ public final class BookRepository {
         });
     }
 
+    /** Deletes those of {@code bookIds} that are the user's, with their pages; how many were. */
+    public int delete(UUID userId, List<UUID> bookIds) {
+        return db.write(c -> {
+            int deleted = 0;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sample_books WHERE id = ? AND user_id = ?")) {
+                for (UUID bookId : bookIds) {
+                    ps.setObject(1, bookId);
+                    ps.setObject(2, userId);
+                    deleted += ps.executeUpdate();
+                }
+            }
+            return deleted;
+        });
+    }
+
     /** Inserts a book row and its page rows on the caller's connection. */
     static void insert(Connection c, BookWithPages bookWithPages) throws SQLException {
         Book book = bookWithPages.book();
