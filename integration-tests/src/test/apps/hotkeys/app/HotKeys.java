@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -66,6 +67,21 @@ public class HotKeys {
         System.out.println("LOADING " + key);
         Thread.sleep(loadMillis);
         return "cold-" + key;
+    }
+
+    /** A cold key of a method returning a future: the load runs on another thread and takes {@code loadMillis}. */
+    @CacheResult(key = "refresh:coldLater:{key}")
+    public CompletableFuture<String> coldLater(String key, long loadMillis) {
+        ran(key);
+        System.out.println("LOADING " + key);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(loadMillis);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return "cold-" + key;
+        });
     }
 
     /**
@@ -131,7 +147,7 @@ public class HotKeys {
         while ((line = in.readLine()) != null) {
             String[] words = line.split(" ");
             String result;
-            // hammer <key> <millis> <threads> [virtual]; stampede <key> <threads> <loadMillis>; runs <key>: start times
+            // hammer <key> <millis> <threads> [virtual]; stampede[Later] <key> <threads> <loadMillis>; runs <key>: start times
             switch (words[1]) {
                 case "price" -> {
                     long before = System.nanoTime();
@@ -155,6 +171,8 @@ public class HotKeys {
                 }
                 case "stampede" -> result = together(Integer.parseInt(words[3]), 0,
                         () -> app.cold(words[2], Long.parseLong(words[4])), false);
+                case "stampedeLater" -> result = together(Integer.parseInt(words[3]), 0,
+                        () -> app.coldLater(words[2], Long.parseLong(words[4])).get(60, TimeUnit.SECONDS), false);
                 case "runs" -> result = "runs=" + RUNS.getOrDefault(words[2], new ConcurrentLinkedQueue<>());
                 default -> result = "unknown " + words[1];
             }

@@ -102,6 +102,34 @@ class FleetSingleFlightTest {
         }
     }
 
+    /** The same for a method returning a future, whose waiting callers get their futures at once (SPEC §12). */
+    @Test
+    void aStampedeOfFourInstancesOnAColdKeyOfAFutureReturningMethodRunsItOnce() throws Exception {
+        try (RedisFixture redis = RedisFixture.startLocal(null); Closer closer = new Closer()) {
+            HotKeysFleet fleet = new HotKeysFleet(redis, closer, 4, LEASE_WAIT, db);
+            int rounds = 5;
+            List<String> runsPerRound = new ArrayList<>();
+            int once = 0;
+            for (int round = 0; round < rounds; round++) {
+                String key = "later" + round;
+                for (CompletableFuture<String> call : fleet.callEach(fleet.apps,
+                        "stampedeLater " + key + " 32 " + LOAD_MILLIS)) {
+                    String reply = call.get();
+                    assertTrue(reply.endsWith("values=cold-" + key), reply);
+                }
+                int runs = HotKeysFleet.runs(fleet.apps, key).size();
+                assertTrue(runs <= 2, "round " + round + " ran the method " + runs + " times");
+                once += runs == 1 ? 1 : 0;
+                runsPerRound.add(key + ": " + runs);
+            }
+            System.out.println("runs per round (futures): " + runsPerRound);
+            assertTrue(once >= rounds - 1, "the method ran once in " + once + " of " + rounds + " rounds: "
+                    + runsPerRound);
+            assertTrue(fleet.sum("weft_cache_lease_waits_total", "cache", "refresh:coldLater") >= 3 * (rounds - 1),
+                    "the instances that found the lease waited for its value");
+        }
+    }
+
     @Test
     void whenTheInstanceLoadingAColdKeyIsKilledTheOthersRunTheMethodAfterTheLeaseWait() throws Exception {
         try (RedisFixture redis = RedisFixture.startLocal(null); Closer closer = new Closer()) {

@@ -26,10 +26,10 @@ public final class Dispatch {
         return h == null ? null : h.enterCached(methodId, args);
     }
 
-    /** See {@link Handler#enterRefreshing}. */
-    public static Object enterRefreshing(int methodId, Object receiver, Object[] args) {
+    /** See {@link Handler#enterWithReceiver}. */
+    public static Object enterWithReceiver(int methodId, Object receiver, Object[] args) {
         Handler h = handler;
-        return h == null ? null : h.enterRefreshing(methodId, receiver, args);
+        return h == null ? null : h.enterWithReceiver(methodId, receiver, args);
     }
 
     /** See {@link Handler#exitCached}. */

@@ -15,11 +15,12 @@ public interface Handler {
     Token enterCached(int methodId, Object[] args);
 
     /**
-     * Called on entry to a {@code @CacheResult(refreshAfter = …)} method instead of {@link #enterCached}: the same,
-     * and a hit on an entry due for a refresh reloads it in the background by calling the method on
-     * {@code receiver} ({@code null} for a static method) with {@code args}.
+     * Called on entry to a {@code @CacheResult(refreshAfter = …)} method, or one returning a future, instead of
+     * {@link #enterCached}: the same, and Weft may call the method later on {@code receiver} ({@code null} for a
+     * static method) with {@code args}: a hit on an entry due for a refresh reloads it in the background, and a
+     * future-returning call whose wait for another instance's load got no value runs its body so.
      */
-    Token enterRefreshing(int methodId, Object receiver, Object[] args);
+    Token enterWithReceiver(int methodId, Object receiver, Object[] args);
 
     /** Called when a {@code @CacheResult} method that was not skipped returns. */
     void exitCached(int methodId, Token token, Object[] args, Object result);

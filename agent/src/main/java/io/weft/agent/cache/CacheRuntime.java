@@ -13,8 +13,10 @@ import io.weft.agent.metrics.CacheStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,7 +39,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final SingleFlight flights;
     private final SharedLevelConnection redis = new SharedLevelConnection();
     private final Invalidator invalidator;
+    /** Why a load handed to a woven method was not run: the call did not enter it (an override that does not). */
+    private static final CancellationException NOT_ENTERED = new CancellationException("the cached method was not entered");
     private final Refresher refresher;
+    /** Calls woven methods for loads registered beforehand: reloads, and waits that ended without a value. */
+    private final Refresher.Invoker invoker;
+    /**
+     * Runs the waits of future-returning calls for other instances' loads, and the bodies of those that got no value
+     * in time ({@code weft-lease-wait}, one thread, ended after a minute without work).
+     */
+    private final ScheduledThreadPoolExecutor elsewhere;
     private final long maxWaitNanos;
     private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
@@ -71,6 +82,10 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
         this.refresher = new Refresher(l1, flights, redis, ticker, reloads, refreshThreads, refreshQueue);
+        this.invoker = reloads;
+        this.elsewhere = new ScheduledThreadPoolExecutor(1, task -> HandOverThread.create(task, "weft-lease-wait"));
+        elsewhere.setKeepAliveTime(1, TimeUnit.MINUTES);
+        elsewhere.allowCoreThreadTimeOut(true);
         this.maxWaitNanos = maxWait.toNanos();
         this.batches = new Batches(this, l1, flights, redis, invalidator, ticker, maxWaitNanos);
         scopes.whenCollected(this::forget);
@@ -131,8 +146,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * makes gets the reload's load, and runs the body as it.
      */
     @Override
-    public Token enterRefreshing(int methodId, Object receiver, Object[] args) {
-        Load reload = Refresher.reloadFor(methodId);
+    public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
+        Load reload = HandOverThread.takeFor(methodId);
         return reload != null ? reload : enter(methodId, receiver, args);
     }
 
@@ -159,7 +174,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 }
                 return method.shape().hit(entry);
             }
-            return beginLoad(method, key.stable(), args, entry);
+            return beginLoad(methodId, method, key.stable(), receiver, args, entry);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;
@@ -172,7 +187,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
      *
      * @param stale the key's L1 entry past its TTL, to return if the load fails ({@code staleIfError}), or null
      */
-    private Token beginLoad(CachedMethod method, CacheKey key, Object[] args, CacheEntry stale) {
+    private Token beginLoad(int methodId, CachedMethod method, CacheKey key, Object receiver, Object[] args,
+            CacheEntry stale) {
         long now = ticker.read();
         if (firstLookupNanos == 0) {
             firstLookupNanos = now;
@@ -184,70 +200,129 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return join(method, other);
         }
         try {
-            return lookUpOrStart(method, mine, args);
+            return lookUpOrStart(methodId, method, mine, receiver, args);
         } catch (Throwable t) {
             flights.abandon(mine, t);
             throw t;
         }
     }
 
-    private Token lookUpOrStart(CachedMethod method, Load mine, Object[] args) {
-        CacheStats stats = method.cache().stats();
+    private Token lookUpOrStart(int methodId, CachedMethod method, Load mine, Object receiver, Object[] args) {
         CacheEntry entry = method.usesL1() ? l1.get(mine.cacheKey()) : null;
         if (entry != null && method.staleIfErrorMillis() > 0 && !l1.fresh(entry)) {
             mine.standIn(entry);
             entry = null;
         }
-        if (entry == null) {
-            SharedLevel shared = redis.awaitShared();
-            WarmStart warming = warm;
-            if (warming != null && shared != null) {
-                warming.firstMiss(method, shared);
-            }
-            SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING
-                    : shared.lookup(method, mine.key(), mine.tags());
-            if (found.stale) {
-                mine.standIn(l1.entry(found.value, 0, stats));
-            }
-            if (!found.hit) {
-                stats.recordMiss();
-                Invalidation invalidation = method.invalidation();
-                if (invalidation != null && invalidation.beforeInvocation()) {
-                    invalidator.invalidate(invalidation, args, null);
-                }
-                mine.started(found.lease, ticker.read());
-                if (shared == null && redis.connecting()) {
-                    mine.storeOnceConnected();
-                }
-                return mine;
-            }
-            if (method.sliding()) {
-                entry = l1.slidingEntry(found.value, slidingTtlNanos(method), stats).tagged(mine.tags());
-                if (found.remainingMillis < method.ttlMillis() - method.ttlMillis() / 10) {
-                    shared.renew(method, mine.key());
-                }
-            } else if (method.staleIfErrorMillis() > 0) {
-                long fresh = found.remainingMillis < 0 ? method.l1TtlNanos() : Math.min(method.l1TtlNanos(),
-                        TimeUnit.MILLISECONDS.toNanos(found.remainingMillis - method.staleIfErrorMillis()));
-                entry = l1.staleableEntry(found.value, fresh, TimeUnit.MILLISECONDS.toNanos(method.staleIfErrorMillis()),
-                        stats).tagged(mine.tags());
-            } else {
-                long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
-                        : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
-                entry = l1.entry(found.value, ttl, stats).tagged(mine.tags());
-            }
-            if (method.refreshes()) {
-                long ageNanos = found.remainingMillis < 0 ? 0
-                        : TimeUnit.MILLISECONDS.toNanos(method.redisTtlMillis() - found.remainingMillis);
-                entry.refreshingAt(l1.now() + method.refreshAfterNanos() - ageNanos);
-            }
-            putUnlessInvalidated(method, mine, entry);
-            stats.recordL2Hit();
-        } else {
-            stats.recordL1Hit();
+        if (entry != null) {
+            method.cache().stats().recordL1Hit();
+            flights.complete(mine, entry);
+            return method.shape().hit(entry);
         }
+        SharedLevel shared = redis.awaitShared();
+        WarmStart warming = warm;
+        if (warming != null && shared != null) {
+            warming.firstMiss(method, shared);
+        }
+        SharedLevel.Found found = shared == null ? SharedLevel.Found.NOTHING
+                : shared.lookup(method, mine.key(), mine.tags());
+        if (found == SharedLevel.Found.LEASED_ELSEWHERE && method.shape() == ResultShape.FUTURE) {
+            // another instance is loading the key: wait for its value without holding the caller's thread
+            return new Hit(shared.lookupLater(method, mine.key(), mine.tags(), elsewhere).thenComposeAsync(
+                    later -> settleLater(methodId, method, mine, shared, later, receiver, args), elsewhere));
+        }
+        return settle(method, mine, shared, found, args);
+    }
+
+    /**
+     * What a lookup of {@code shared} found becomes: a hit, put in L1 (and handed to the load's joiners), or the load
+     * itself, for the woven code to run the body ({@code found} is a miss).
+     */
+    private Token settle(CachedMethod method, Load mine, SharedLevel shared, SharedLevel.Found found, Object[] args) {
+        CacheStats stats = method.cache().stats();
+        if (found.stale) {
+            mine.standIn(l1.entry(found.value, 0, stats));
+        }
+        if (!found.hit) {
+            stats.recordMiss();
+            Invalidation invalidation = method.invalidation();
+            if (invalidation != null && invalidation.beforeInvocation()) {
+                invalidator.invalidate(invalidation, args, null);
+            }
+            mine.started(found.lease, ticker.read());
+            if (shared == null && redis.connecting()) {
+                mine.storeOnceConnected();
+            }
+            return mine;
+        }
+        CacheEntry entry;
+        if (method.sliding()) {
+            entry = l1.slidingEntry(found.value, slidingTtlNanos(method), stats).tagged(mine.tags());
+            if (found.remainingMillis < method.ttlMillis() - method.ttlMillis() / 10) {
+                shared.renew(method, mine.key());
+            }
+        } else if (method.staleIfErrorMillis() > 0) {
+            long fresh = found.remainingMillis < 0 ? method.l1TtlNanos() : Math.min(method.l1TtlNanos(),
+                    TimeUnit.MILLISECONDS.toNanos(found.remainingMillis - method.staleIfErrorMillis()));
+            entry = l1.staleableEntry(found.value, fresh, TimeUnit.MILLISECONDS.toNanos(method.staleIfErrorMillis()),
+                    stats).tagged(mine.tags());
+        } else {
+            long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
+                    : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
+            entry = l1.entry(found.value, ttl, stats).tagged(mine.tags());
+        }
+        if (method.refreshes()) {
+            long ageNanos = found.remainingMillis < 0 ? 0
+                    : TimeUnit.MILLISECONDS.toNanos(method.redisTtlMillis() - found.remainingMillis);
+            entry.refreshingAt(l1.now() + method.refreshAfterNanos() - ageNanos);
+        }
+        putUnlessInvalidated(method, mine, entry);
+        stats.recordL2Hit();
         flights.complete(mine, entry);
         return method.shape().hit(entry);
+    }
+
+    /**
+     * Ends the wait of a future-returning call for another instance's load ({@link SharedLevel#lookupLater}), on a
+     * {@code weft-lease-wait} thread: the value that instance stored, or, when none came in time, the body run
+     * here as the call's load (the woven method, called on this thread, takes the load: {@link HandOverThread}).
+     */
+    private CompletionStage<Object> settleLater(int methodId, CachedMethod method, Load mine, SharedLevel shared,
+            SharedLevel.Found found, Object receiver, Object[] args) {
+        Token token;
+        try {
+            token = settle(method, mine, shared, found, args);
+        } catch (Throwable t) {
+            flights.abandon(mine, t);
+            reportFailure(methodId, t);
+            return CompletableFuture.failedFuture(t);
+        }
+        if (token instanceof Hit) {
+            return futureOf(((Hit) token).value());
+        }
+        HandOverThread self = HandOverThread.current();
+        self.hand(methodId, mine);
+        try {
+            Object result = invoker.invoke(method, receiver, args);
+            endUntaken(self.take(methodId), NOT_ENTERED);
+            return futureOf(result);
+        } catch (Throwable t) {
+            endUntaken(self.take(methodId), t);
+            return CompletableFuture.failedFuture(t);
+        }
+    }
+
+    /** Ends a load that the woven method did not take (it was not entered, or threw first), giving its lease back. */
+    private void endUntaken(Load untaken, Throwable cause) {
+        if (untaken != null) {
+            releaseLease(untaken);
+            flights.abandon(untaken, cause);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompletionStage<Object> futureOf(Object result) {
+        return result == null ? CompletableFuture.failedFuture(new NullPointerException("a null future"))
+                : (CompletionStage<Object>) result;
     }
 
     /**

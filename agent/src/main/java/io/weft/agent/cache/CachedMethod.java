@@ -118,6 +118,15 @@ public final class CachedMethod {
         return refreshAfterNanos > 0;
     }
 
+    /**
+     * Whether its calls hand their receiver over: Weft may call the method on it later, on a thread of its own (a
+     * {@code refreshAfter} reload; the body run of a future-returning call whose wait for another instance's load
+     * got no value).
+     */
+    public boolean handsReceiver() {
+        return refreshes() || shape == ResultShape.FUTURE;
+    }
+
     /** How old an entry gets before a hit reloads it ({@code refreshAfter}); 0: never. */
     long refreshAfterNanos() {
         return refreshAfterNanos;

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * registers a load of the key as a miss would (so that this JVM's callers join it and an invalidation marks it),
  * takes the key's lease in Redis (so that one instance of the fleet reloads; the others keep their entries), and
  * calls the method on the receiver the hit handed over. The woven method, entered on a reload thread, finds that
- * load waiting for it ({@link #reloadFor}) and runs its body as the load: the value is stored by the rules of every
+ * load waiting for it ({@link HandOverThread#takeFor}) and runs its body as the load: the value is stored by the rules of every
  * load, and an invalidation during the reload wins. A full queue drops the reload; the entry is due again at once.
  */
 final class Refresher {
@@ -66,7 +66,7 @@ final class Refresher {
         this.invoker = invoker;
         AtomicInteger count = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(queue),
-                task -> newReloadThread(task, "weft-refresh-" + count.incrementAndGet()),
+                task -> HandOverThread.create(task, "weft-refresh-" + count.incrementAndGet()),
                 (task, executor) -> ((Reload) task).dropped());
         executor.allowCoreThreadTimeOut(true);
     }
@@ -79,50 +79,6 @@ final class Refresher {
             long nowNanos) {
         if (entry.claimRefresh(nowNanos)) {
             executor.execute(new Reload(methodId, method, key.stable(), receiver, args, entry));
-        }
-    }
-
-    /**
-     * The load that a reload on the current thread runs for {@code methodId}, handed over once: the woven method's
-     * entry takes it instead of looking the key up; {@code null} on any other thread and for any other call.
-     */
-    static Load reloadFor(int methodId) {
-        Thread current = Thread.currentThread();
-        return current instanceof ReloadThread ? ((ReloadThread) current).take(methodId) : null;
-    }
-
-    /** A reload thread: carries the load of the reload it runs until the woven method takes it. */
-    /** A reload thread made outside the caller's access control context (see {@link Background#daemon}). */
-    @SuppressWarnings("removal")
-    private static ReloadThread newReloadThread(Runnable task, String name) {
-        return java.security.AccessController.doPrivileged(
-                (java.security.PrivilegedAction<ReloadThread>) () -> new ReloadThread(task, name));
-    }
-
-    private static final class ReloadThread extends Thread {
-        private int methodId;
-        private Load load;
-
-        /** Inherits nothing of the thread that happened to start it: no thread locals, no context loader. */
-        ReloadThread(Runnable task, String name) {
-            super(null, task, name, 0, false);
-            setDaemon(true);
-            setContextClassLoader(null);
-        }
-
-        void hand(int id, Load handed) {
-            methodId = id;
-            load = handed;
-        }
-
-        /** The load handed over for {@code id}, once; {@code null} when there is none (nested calls). */
-        Load take(int id) {
-            Load handed = load;
-            if (handed == null || methodId != id) {
-                return null;
-            }
-            load = null;
-            return handed;
         }
     }
 
@@ -164,7 +120,7 @@ final class Refresher {
             }
             CacheStats stats = method.cache().stats();
             stats.recordRefresh(RefreshOutcome.STARTED);
-            ReloadThread self = (ReloadThread) Thread.currentThread();
+            HandOverThread self = HandOverThread.current();
             self.hand(methodId, load);
             Object result;
             try {

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -103,7 +105,8 @@ final class SharedLevel {
      * Reads {@code key}; on a miss, tries to take the lease to store it. When another instance holds the lease
      * (it is loading the key), waits up to {@code weft.lease.wait} for its value (SPEC §12, fleet-wide single
      * flight), looking again after 2 ms, then after pauses doubling up to 50 ms; the lease is taken over when
-     * that instance gives it up. Methods returning futures do not wait: they must not block the caller.
+     * that instance gives it up. Methods returning futures do not wait here: they must not block the caller
+     * ({@link #lookupLater}).
      *
      * @param tags the entry's rendered tags, or {@code null}: the key joins their member sets before this returns
      */
@@ -118,6 +121,37 @@ final class SharedLevel {
         }
         method.cache().stats().recordLeaseWait(found != Found.LEASED_ELSEWHERE);
         return found;
+    }
+
+    /**
+     * {@link #lookup}'s wait, for methods returning futures, which must not hold the caller's thread: looks at
+     * {@code key} again on {@code timer} after the same pauses; the future completes there with the first answer
+     * that is not {@link Found#LEASED_ELSEWHERE}, or with that once {@code weft.lease.wait} has passed (never
+     * exceptionally: a look that fails answers {@link Found#NOTHING}).
+     */
+    CompletableFuture<Found> lookupLater(CachedMethod method, String key, List<String> tags,
+            ScheduledExecutorService timer) {
+        CompletableFuture<Found> answer = new CompletableFuture<>();
+        lookLater(method, key, tags, timer, answer, System.nanoTime() + leaseWaitNanos, FIRST_POLL_NANOS);
+        return answer;
+    }
+
+    private void lookLater(CachedMethod method, String key, List<String> tags, ScheduledExecutorService timer,
+            CompletableFuture<Found> answer, long deadline, long pause) {
+        timer.schedule(() -> {
+            Found found;
+            try {
+                found = lookOnce(method, key, tags);
+            } catch (Throwable t) {
+                found = Found.NOTHING;
+            }
+            if (found == Found.LEASED_ELSEWHERE && deadline - System.nanoTime() > 0) {
+                lookLater(method, key, tags, timer, answer, deadline, Math.min(pause * 2, LAST_POLL_NANOS));
+                return;
+            }
+            method.cache().stats().recordLeaseWait(found != Found.LEASED_ELSEWHERE);
+            answer.complete(found);
+        }, Math.max(0, Math.min(pause, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
     }
 
     /** The pauses between looks at keys another instance is loading: 2 ms, doubling up to 50 ms, until a deadline. */

@@ -10,10 +10,11 @@ enum Advice {
      */
     CACHE_BATCH,
     /**
-     * {@code @CacheResult(refreshAfter = …)}: as {@link #CACHE_RESULT}, and entry also hands over the receiver, which
-     * a background reload of the entry calls the method on.
+     * {@code @CacheResult(refreshAfter = …)}, or returning a future: as {@link #CACHE_RESULT}, and entry also hands over
+     * the receiver, which a background reload of the entry, or the body run of a call that waited for another
+     * instance's load in vain, calls the method on.
      */
-    CACHE_RESULT_REFRESHING,
+    CACHE_RESULT_WITH_RECEIVER,
     /** {@code @InvalidateCache(beforeInvocation = true)}: evicts on entry. */
     INVALIDATE_BEFORE,
     /** {@code @InvalidateCache}: evicts after a normal return (not after an exception). */

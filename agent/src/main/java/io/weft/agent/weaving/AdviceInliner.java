@@ -17,7 +17,7 @@ import net.bytebuddy.jar.asm.Type;
  * <pre>
  * Object[] args = {a, b};
  * Object token = Dispatch.enterCached(ID, args);
- * // with refreshAfter: Dispatch.enterRefreshing(ID, this, args) (null for a static method)
+ * // with refreshAfter, or returning a future: Dispatch.enterWithReceiver(ID, this, args) (null for a static method)
  * if (token instanceof Hit) return (R) ((Hit) token).value();
  * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r)… }
  * catch (Throwable t) { return (R) Dispatch.exitThrown(ID, token, args, t); } // throws t unless a stale value stands in
@@ -87,19 +87,19 @@ final class AdviceInliner extends MethodVisitor {
         switch (advice) {
             case CACHE_RESULT:
             case CACHE_BATCH:
-            case CACHE_RESULT_REFRESHING:
+            case CACHE_RESULT_WITH_RECEIVER:
                 super.visitTryCatchBlock(bodyStart, bodyEnd, handler, THROWABLE);
                 pushArguments();
                 super.visitVarInsn(Opcodes.ASTORE, argsSlot);
                 pushId();
-                if (advice == Advice.CACHE_RESULT_REFRESHING) {
+                if (advice == Advice.CACHE_RESULT_WITH_RECEIVER) {
                     if (isStatic) {
                         super.visitInsn(Opcodes.ACONST_NULL);
                     } else {
                         super.visitVarInsn(Opcodes.ALOAD, 0); // the receiver: a background reload calls the method on it
                     }
                     super.visitVarInsn(Opcodes.ALOAD, argsSlot);
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterRefreshing",
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterWithReceiver",
                             "(ILjava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
                 } else {
                     super.visitVarInsn(Opcodes.ALOAD, argsSlot);
@@ -358,7 +358,7 @@ final class AdviceInliner extends MethodVisitor {
 
     /** Whether the advice caches (it keeps the arguments array and the token in two slots of its own). */
     private boolean cached() {
-        return advice == Advice.CACHE_RESULT || advice == Advice.CACHE_BATCH || advice == Advice.CACHE_RESULT_REFRESHING;
+        return advice == Advice.CACHE_RESULT || advice == Advice.CACHE_BATCH || advice == Advice.CACHE_RESULT_WITH_RECEIVER;
     }
 
     /** Stores the batch argument that the runtime left in the arguments array into the parameter's own slot. */

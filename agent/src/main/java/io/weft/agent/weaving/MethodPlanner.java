@@ -109,7 +109,7 @@ final class MethodPlanner {
                 bind(declared.owner(), template, signature, false), valueType(method, ResultShape.of(
                         method.getReturnType().asErasure().getName())), signature, invalidation, loader);
         int id = table.register(cached);
-        Advice advice = cached.refreshes() ? Advice.CACHE_RESULT_REFRESHING : Advice.CACHE_RESULT;
+        Advice advice = cached.handsReceiver() ? Advice.CACHE_RESULT_WITH_RECEIVER : Advice.CACHE_RESULT;
         return new Plan(advice, id, summary(method, cached));
     }
 

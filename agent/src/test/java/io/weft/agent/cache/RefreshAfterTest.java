@@ -91,7 +91,7 @@ class RefreshAfterTest {
 
         private String find(String id) {
             Object[] args = {id};
-            Token token = runtime.enterRefreshing(methodId, this, args);
+            Token token = runtime.enterWithReceiver(methodId, this, args);
             if (token instanceof Hit) {
                 return (String) ((Hit) token).value();
             }
@@ -136,7 +136,7 @@ class RefreshAfterTest {
         @SuppressWarnings("unchecked")
         private CompletableFuture<String> quote(String id) {
             Object[] args = {id};
-            Token token = runtime.enterRefreshing(methodId, this, args);
+            Token token = runtime.enterWithReceiver(methodId, this, args);
             if (token instanceof Hit) {
                 return (CompletableFuture<String>) ((Hit) token).value();
             }

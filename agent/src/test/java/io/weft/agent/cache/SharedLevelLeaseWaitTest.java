@@ -120,7 +120,7 @@ class SharedLevelLeaseWaitTest {
         assertEquals(1, cache.stats().leaseWaitTimeouts());
     }
 
-    /** A method returning a future must not block its caller: it runs the method at once. */
+    /** A lookup for a method returning a future never blocks its caller: its wait is lookupLater's (FutureLeaseWaitTest). */
     @Test
     void aFutureReturningMethodDoesNotWait() {
         CachedMethod findLater = method("findLater", ResultShape.FUTURE);

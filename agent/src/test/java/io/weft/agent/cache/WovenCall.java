@@ -17,8 +17,8 @@ final class WovenCall {
         }
 
         @Override
-        public Token enterRefreshing(int methodId, Object receiver, Object[] args) {
-            return (Token) Dispatch.enterRefreshing(methodId, receiver, args);
+        public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
+            return (Token) Dispatch.enterWithReceiver(methodId, receiver, args);
         }
 
         @Override

@@ -40,7 +40,7 @@ class TypeWeaverTest {
     /** Records calls; answers enterCached with {@link #answer}. */
     private static final class Recorder implements Handler {
         final List<String> calls = new ArrayList<>();
-        /** The receivers handed to {@link #enterRefreshing}, {@code null} for a static method. */
+        /** The receivers handed to {@link #enterWithReceiver}, {@code null} for a static method. */
         final List<Object> receivers = new ArrayList<>();
         Token answer;
         /** What {@link #exitThrown} answers: a value to return instead of the exception, or null. */
@@ -54,7 +54,7 @@ class TypeWeaverTest {
 
         /** Recorded as {@link #enterCached} is, the receiver in {@link #receivers}. */
         @Override
-        public Token enterRefreshing(int methodId, Object receiver, Object[] args) {
+        public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
             receivers.add(receiver);
             return enterCached(methodId, args);
         }
@@ -84,8 +84,8 @@ class TypeWeaverTest {
     void weave() throws Exception {
         Dispatch.install(recorder);
         Map<String, MethodPlanner.Plan> plans = Map.of(
-                "sum(JDI)J", plan(Advice.CACHE_RESULT_REFRESHING, SUM),
-                "join(Ljava/util/List;C)Ljava/lang/String;", plan(Advice.CACHE_RESULT_REFRESHING, JOIN),
+                "sum(JDI)J", plan(Advice.CACHE_RESULT_WITH_RECEIVER, SUM),
+                "join(Ljava/util/List;C)Ljava/lang/String;", plan(Advice.CACHE_RESULT_WITH_RECEIVER, JOIN),
                 "countDown(I)I", plan(Advice.CACHE_RESULT, COUNT_DOWN),
                 "parse(Ljava/lang/String;)Ljava/lang/String;", plan(Advice.CACHE_RESULT, PARSE),
                 "save(Ljava/lang/String;D)V", plan(Advice.INVALIDATE_AFTER, SAVE_AFTER),
