@@ -40,6 +40,12 @@ public final class Dispatch {
         }
     }
 
+    /** See {@link Handler#exitFuture}: the future the method returns. */
+    public static Object exitFuture(int methodId, Object token, Object[] args, Object result) {
+        Handler h = handler;
+        return h == null ? result : h.exitFuture(methodId, (Token) token, args, result);
+    }
+
     /**
      * See {@link Handler#exitThrown}: the value to return instead of {@code thrown}, if the runtime has one;
      * otherwise throws {@code thrown} itself (the woven handler returns what this returns).

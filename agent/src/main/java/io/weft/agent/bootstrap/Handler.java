@@ -26,6 +26,18 @@ public interface Handler {
     void exitCached(int methodId, Token token, Object[] args, Object result);
 
     /**
+     * Called instead of {@link #exitCached} when a {@code @CacheResult} method returning a future returns
+     * {@code result}.
+     *
+     * @return the future the method returns instead: {@code result} itself (this default), or one that completes
+     *     as it does except that a stale value stands in for its failure ({@code staleIfError})
+     */
+    default Object exitFuture(int methodId, Token token, Object[] args, Object result) {
+        exitCached(methodId, token, args, result);
+        return result;
+    }
+
+    /**
      * Called when a {@code @CacheResult} method that was not skipped throws.
      *
      * @return a {@link Hit} whose value the method returns instead ({@code staleIfError}), or {@code null}: the

@@ -334,7 +334,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return null;
         }
         if (method.shape() == ResultShape.FUTURE) {
-            return new Hit(other.valueFuture());
+            return new Hit(staleOnFailure(method, other, other.valueFuture()));
         }
         CacheEntry entry;
         try {
@@ -358,6 +358,12 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * counted and logged; null when it kept none.
      */
     private Hit standInFor(CachedMethod method, Load load, Throwable thrown) {
+        CacheEntry stale = staleFor(method, load, thrown);
+        return stale == null ? null : method.shape().hit(stale);
+    }
+
+    /** As {@link #standInFor}: the stale entry itself. */
+    private static CacheEntry staleFor(CachedMethod method, Load load, Throwable thrown) {
         CacheEntry stale = load.standIn();
         if (stale == null) {
             return null;
@@ -366,7 +372,43 @@ public final class CacheRuntime implements Handler, EvictionSink {
         WeftLog.warnRateLimited("stale:" + method.declared().owner(), method.declared().owner()
                 + (thrown == null ? " failed in another call" : " threw " + thrown)
                 + "; its value past its TTL is returned instead (staleIfError)");
-        return method.shape().hit(stale);
+        return stale;
+    }
+
+    /**
+     * {@code future}, or, when {@code load} keeps a stale entry ({@code staleIfError}), a future that completes as
+     * it does except that the stale value stands in for its failure.
+     */
+    private static Object staleOnFailure(CachedMethod method, Load load, Object future) {
+        if (load.standIn() == null || !(future instanceof CompletionStage)) {
+            return future;
+        }
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        ((CompletionStage<?>) future).whenComplete((value, failure) -> {
+            CacheEntry stale = failure == null ? null : staleFor(method, load, failure);
+            if (failure == null) {
+                answer.complete(value);
+            } else if (stale != null) {
+                answer.complete(stale.value());
+            } else {
+                answer.completeExceptionally(failure);
+            }
+        });
+        return answer;
+    }
+
+    @Override
+    public Object exitFuture(int methodId, Token token, Object[] args, Object result) {
+        exitCached(methodId, token, args, result);
+        if (!(token instanceof Load)) {
+            return result;
+        }
+        try {
+            return staleOnFailure(methods.cached(methodId), (Load) token, result);
+        } catch (Throwable t) {
+            reportFailure(methodId, t);
+            return result;
+        }
     }
 
     @Override

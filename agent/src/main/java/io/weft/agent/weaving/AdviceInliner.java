@@ -20,6 +20,7 @@ import net.bytebuddy.jar.asm.Type;
  * // with refreshAfter, or returning a future: Dispatch.enterWithReceiver(ID, this, args) (null for a static method)
  * if (token instanceof Hit) return (R) ((Hit) token).value();
  * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r)… }
+ * // returning a future: each {@code return r} becomes return (R) Dispatch.exitFuture(ID, token, args, r)
  * catch (Throwable t) { return (R) Dispatch.exitThrown(ID, token, args, t); } // throws t unless a stale value stands in
  * </pre>
  * A batch method does the same through {@code Dispatch.enterBatch}, then reads its batch parameter back from
@@ -155,6 +156,14 @@ final class AdviceInliner extends MethodVisitor {
             // r → id, token, args, r → the merged map, returned in place of r
             pushExitArgumentsBeneathTop();
             super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitBatch",
+                    "(ILjava/lang/Object;[Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", false);
+            super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
+            return;
+        }
+        if (cached() && returnsFuture()) {
+            // r → id, token, args, r → the future returned in place of r
+            pushExitArgumentsBeneathTop();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exitFuture",
                     "(ILjava/lang/Object;[Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", false);
             super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
             return;
@@ -398,6 +407,13 @@ final class AdviceInliner extends MethodVisitor {
             super.visitInsn(Opcodes.AASTORE);
             slot += parameters[i].getSize();
         }
+    }
+
+    /** Whether the method returns {@code CompletableFuture} or {@code CompletionStage} (the runtime's future shape). */
+    private boolean returnsFuture() {
+        return returnType.getSort() == Type.OBJECT
+                && (returnType.getInternalName().equals("java/util/concurrent/CompletableFuture")
+                        || returnType.getInternalName().equals("java/util/concurrent/CompletionStage"));
     }
 
     /** {@code v → id, token, args, v}: the leading arguments of {@code exitCached} go beneath the value on top. */

@@ -1,8 +1,10 @@
 package io.weft.agent.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.bootstrap.Hit;
@@ -17,6 +19,7 @@ import io.weft.agent.testing.FakeTicker;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +59,28 @@ class StaleIfErrorTest {
                 TTL.toNanos(), false, usesL1, ResultShape.PLAIN, null, List.of(), false, STALE.toMillis()));
     }
 
+    static CompletableFuture<String> priceLater(String sku) {
+        return CompletableFuture.completedFuture("price of " + sku);
+    }
+
+    private int pricesLater() {
+        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "priceLater", List.of("java.lang.String"),
+                List.of("sku"), getClass().getClassLoader());
+        return methods.register(new CachedMethod(declared, caches.cache("prices", true),
+                (args, result) -> "priceLater:" + args[0], scopes.of(getClass().getClassLoader()), TTL.toMillis(),
+                TTL.toNanos(), false, true, ResultShape.FUTURE, null, List.of(), false, STALE.toMillis()));
+    }
+
+    /** A call of the future-returning method as woven code makes it: a hit's future, or what exitFuture returns. */
+    private CompletableFuture<?> callLater(int id, String sku, CompletableFuture<String> body) {
+        Object[] args = {sku};
+        Token token = runtime.enterCached(id, args);
+        if (token instanceof Hit) {
+            return (CompletableFuture<?>) ((Hit) token).value();
+        }
+        return (CompletableFuture<?>) runtime.exitFuture(id, token, args, body);
+    }
+
     /** A call whose body throws: the value returned instead, or {@code null} when the exception propagates. */
     private Object failingCall(int id, String sku) {
         Object[] args = {sku};
@@ -87,6 +112,33 @@ class StaleIfErrorTest {
         ticker.advance(TTL.plus(STALE).plusSeconds(1));
         assertNull(failingCall(id, "a"), "past TTL + staleIfError the failure propagates");
         assertEquals(1, staleServed());
+    }
+
+    @Test
+    void aFutureThatFailsAfterTheMethodReturnedCompletesWithTheStaleValueForItsCallerAndThoseWhoJoined()
+            throws Exception {
+        int id = pricesLater();
+        assertEquals("v1", callLater(id, "a", CompletableFuture.completedFuture("v1")).get());
+        ticker.advance(TTL.plusSeconds(1));
+
+        CompletableFuture<String> failing = new CompletableFuture<>();
+        CompletableFuture<?> owner = callLater(id, "a", failing);
+        CompletableFuture<?> joiner = CompletableFuture.supplyAsync(() -> callLater(id, "a", null)).get();
+        assertFalse(owner.isDone() || joiner.isDone(), "the body's future is still running");
+        failing.completeExceptionally(new IllegalStateException("the price service is down"));
+
+        assertEquals("v1", owner.get(), "the stale value stands in for the later failure");
+        assertEquals("v1", joiner.get(), "for the caller that joined the load too");
+        assertEquals(2, staleServed());
+    }
+
+    @Test
+    void aFutureThatFailsWithoutAStaleValueFailsAndIsTheBodysOwn() {
+        int id = pricesLater();
+        CompletableFuture<String> failing = new CompletableFuture<>();
+        assertSame(failing, callLater(id, "new", failing), "nothing can stand in: the body's future is returned");
+        failing.completeExceptionally(new IllegalStateException("down"));
+        assertEquals(0, staleServed());
     }
 
     @Test

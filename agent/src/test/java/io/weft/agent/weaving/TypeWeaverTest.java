@@ -1,6 +1,7 @@
 package io.weft.agent.weaving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.weft.agent.bootstrap.Dispatch;
@@ -36,6 +37,7 @@ class TypeWeaverTest {
     private static final int SAVE_AFTER = 5;
     private static final int SAVE_BEFORE = 6;
     private static final int FLAG = 7;
+    private static final int LATER = 8;
 
     /** Records calls; answers enterCached with {@link #answer}. */
     private static final class Recorder implements Handler {
@@ -45,6 +47,8 @@ class TypeWeaverTest {
         Token answer;
         /** What {@link #exitThrown} answers: a value to return instead of the exception, or null. */
         Hit instead;
+        /** What {@link #exitFuture} answers in place of the body's future, or null: the body's. */
+        Object futureInstead;
 
         @Override
         public Token enterCached(int methodId, Object[] args) {
@@ -62,6 +66,13 @@ class TypeWeaverTest {
         @Override
         public void exitCached(int methodId, Token token, Object[] args, Object result) {
             calls.add("exit " + methodId + " " + (token == answer) + " " + Arrays.toString(args) + " " + result + " null");
+        }
+
+        @Override
+        public Object exitFuture(int methodId, Token token, Object[] args, Object result) {
+            calls.add("exitFuture " + methodId + " " + (token == answer) + " " + Arrays.toString(args) + " "
+                    + ((java.util.concurrent.CompletableFuture<?>) result).join());
+            return futureInstead != null ? futureInstead : result;
         }
 
         @Override
@@ -89,7 +100,9 @@ class TypeWeaverTest {
                 "countDown(I)I", plan(Advice.CACHE_RESULT, COUNT_DOWN),
                 "parse(Ljava/lang/String;)Ljava/lang/String;", plan(Advice.CACHE_RESULT, PARSE),
                 "save(Ljava/lang/String;D)V", plan(Advice.INVALIDATE_AFTER, SAVE_AFTER),
-                "flag(Z)Z", plan(Advice.CACHE_RESULT, FLAG));
+                "flag(Z)Z", plan(Advice.CACHE_RESULT, FLAG),
+                "later(Ljava/lang/String;)Ljava/util/concurrent/CompletableFuture;",
+                plan(Advice.CACHE_RESULT_WITH_RECEIVER, LATER));
         subject = define(TypeWeaver.weave(bytes(WeavingSubject.class), plans)).getConstructor().newInstance();
     }
 
@@ -173,6 +186,19 @@ class TypeWeaverTest {
         assertEquals(Arrays.asList(subject, null, subject), recorder.receivers);
         assertEquals(List.of("enter 1 [1, 2.0, 3]", "exit 1 true [1, 2.0, 3] 6 null",
                 "enter 2 [[a, b], -]", "exit 2 true [[a, b], -] a-b null", "enter 1 [1, 2.0, 3]"), recorder.calls);
+    }
+
+    /** A method returning a future returns the future the runtime gives back for the body's (staleIfError). */
+    @Test
+    void aFutureReturningMethodReturnsTheFutureTheRuntimeGivesForItsBodys() throws Throwable {
+        recorder.answer = new Token() { };
+        assertEquals("a!", ((java.util.concurrent.CompletableFuture<?>) call("later", "a")).join());
+        java.util.concurrent.CompletableFuture<String> instead = java.util.concurrent.CompletableFuture.completedFuture("b");
+        recorder.futureInstead = instead;
+        assertSame(instead, call("later", "a"));
+        assertEquals(List.of(subject, subject), recorder.receivers);
+        assertEquals(List.of("enter 8 [a]", "exitFuture 8 true [a] a!", "enter 8 [a]", "exitFuture 8 true [a] a!"),
+                recorder.calls);
     }
 
     @Test

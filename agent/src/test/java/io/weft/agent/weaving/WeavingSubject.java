@@ -59,4 +59,9 @@ public class WeavingSubject {
         bodyRuns++;
         return !in;
     }
+
+    public java.util.concurrent.CompletableFuture<String> later(String text) {
+        bodyRuns++;
+        return java.util.concurrent.CompletableFuture.completedFuture(text + "!");
+    }
 }
