@@ -63,6 +63,35 @@ class PgStoreTest {
     }
 
     @Test
+    void aBatchLookupReadsTheLiveValuesAndTakesTheFreeLeases() throws Exception {
+        assertTrue(lookup("a", "t0").leased());
+        assertTrue(store.storeIfLeased("a", VALUE, 60_000, "t0").get());
+        assertTrue(lookup("b", "another").leased());
+        assertTrue(lookup("d", "t0").leased());
+        assertTrue(store.storeIfLeased("d", VALUE, 1, "t0").get());
+        Await.until(Duration.ofSeconds(5), "d expired", () -> {
+            try {
+                return countRows("key = 'd' AND expires_at <= now()") == 1;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        List<StoredValue> found = store.lookupAll(List.of("a", "b", "c", "d", "c"), "batch", LEASE);
+
+        assertArrayEquals(VALUE, found.get(0).value(), "a live value");
+        assertFalse(found.get(0).leased());
+        assertNull(found.get(1).value());
+        assertFalse(found.get(1).leased(), "another instance is loading b");
+        assertTrue(found.get(2).leased() && found.get(4).leased(), "c is free: leased, once for both of its places");
+        assertNull(found.get(3).value(), "an expired value is never served");
+        assertTrue(found.get(3).leased());
+        assertEquals(0, countRows("key = 'd' AND value IS NOT NULL"), "and the lease emptied it");
+        assertTrue(store.storeIfLeased("c", VALUE, 60_000, "batch").get(), "the batch's token stores c");
+        assertFalse(store.storeIfLeased("b", VALUE, 60_000, "batch").get());
+    }
+
+    @Test
     void anInvalidationDuringTheLoadKeepsItsValueOut() throws Exception {
         assertTrue(lookup("k", "t1").leased());
         assertTrue(store.deleteWithLeases(List.of("k")));
