@@ -90,7 +90,7 @@ else
   HTTP_JSON=$OUT/$day-http.json
   STAMPEDE_JSON=$OUT/$day-stampede.json
   http_args=(--seconds 20 --warmup 5 --clients 8)
-  stampede_args=(--rounds "$stampede_rounds" --warmup-rounds 2 --peers 4 --threads 32)
+  stampede_args=(--rounds "$stampede_rounds" --warmup-rounds 5 --peers 4 --threads 32)
   suite_args=()
   eviction_args=(--messages "${messages:-7000}" --warmup 2000)
   startup_args=(--rounds "$rounds" --warmup-rounds 1)

@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.weft.benchmarks.stampede.Stampede --redis redis://127.0.0.1:PORT \
- *      --agent /abs/agent/target/weft-agent.jar --out stampede.json [--rounds 20] [--warmup-rounds 2] [--peers 4]
+ *      --agent /abs/agent/target/weft-agent.jar --out stampede.json [--rounds 20] [--warmup-rounds 5] [--peers 4]
  *      [--threads 32] [--body-ms 200] [--variants weft,weft-lease-1ms,no-agent]
  * </pre>
  */
@@ -50,7 +50,7 @@ public final class Stampede {
                 + " [--threads T] [--body-ms MS] [--variants " + String.join(",", VARIANTS) + "]",
                 "rounds", "warmup-rounds", "peers", "threads", "body-ms", "variants");
         int rounds = options.integer("rounds", 20);
-        int warmupRounds = options.integer("warmup-rounds", 2);
+        int warmupRounds = options.integer("warmup-rounds", 5);
         int peers = options.integer("peers", 4);
         int threads = options.integer("threads", 32);
         long bodyMillis = options.integer("body-ms", 200);

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One of the JVMs of a cold-key stampede, started by {@link Stampede}:
  * {@code StampedePeer weft|plain <threads> <peer index> <body ms>}. It checks that {@link Loader#load} is woven
- * ({@code weft}: a second call on a key does not run the body) or not ({@code plain}), starts its threads, which
- * wait, and prints {@code READY}. Then, for each line {@code GO <round>} on its standard input, it lets every thread
+ * ({@code weft}: a second call on a key does not run the body) or not ({@code plain}), calls it on keys of its
+ * own to warm up, starts its threads, which wait, and prints {@code READY}. Then, for each line {@code GO <round>} on its standard input, it lets every thread
  * call {@code load(round)} at once and, once all have returned, prints
  * {@code ROUND <round> <body runs> <first call start µs> <last call start µs> <wait µs of each call...>}
  * (starts in wall-clock µs, comparable between the JVMs of the host). {@code EXIT} (or the end of input) ends it.
@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StampedePeer {
 
     private static final int STOP = Integer.MIN_VALUE;
+    private static final int WARM_CALLS = 200;
 
     private StampedePeer() {
     }
@@ -60,6 +61,15 @@ public final class StampedePeer {
                     + " -javaagent:<weft-agent.jar> -Dweft.redis.uri=...)" : ": it is woven although no agent was given"));
             System.exit(1);
         }
+
+        // The miss path (lookup, lease, store) run a few times on keys of this JVM's own, with a body that returns at
+        // once, before the first measured round: the JIT and the Redis connection are warm.
+        long body = Loader.bodyMillis;
+        Loader.bodyMillis = 0;
+        for (int i = 0; i < WARM_CALLS; i++) {
+            loader.load(-1_000_000 * (peer + 1) - i);
+        }
+        Loader.bodyMillis = body;
 
         CyclicBarrier barrier = new CyclicBarrier(threads + 1); // the callers and this thread: tripped twice a round
         long[] starts = new long[threads];
