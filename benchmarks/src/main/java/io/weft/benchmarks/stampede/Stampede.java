@@ -140,7 +140,11 @@ public final class Stampede {
                     bodyRuns += (int) f[0];
                     first = Math.min(first, f[1]);
                     last = Math.max(last, f[2]);
-                    roundWaits.add(Arrays.copyOfRange(f, 3, f.length));
+                    long[] w = Arrays.copyOfRange(f, 3, f.length);
+                    if (Arrays.stream(w).anyMatch(wait -> wait < 0)) {
+                        throw new IllegalStateException(peer.name() + ": a call failed in round " + r);
+                    }
+                    roundWaits.add(w);
                 }
                 if (r < warmupRounds) {
                     continue;
@@ -148,12 +152,8 @@ public final class Stampede {
                 runs[r - warmupRounds] = bodyRuns;
                 spreads[r - warmupRounds] = last - first;
                 for (long[] w : roundWaits) {
-                    for (long wait : w) {
-                        if (wait < 0) {
-                            throw new IllegalStateException(variant + ": a call failed in round " + r);
-                        }
-                        waits[count++] = wait;
-                    }
+                    System.arraycopy(w, 0, waits, count, w.length);
+                    count += w.length;
                 }
             }
             for (Peer peer : peers) {
