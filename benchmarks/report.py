@@ -3,7 +3,7 @@
 startup JSON written by benchmarks/run.sh. Standard library only.
 
     python3 benchmarks/report.py --jmh benchmarks/results/DATE.json --startup benchmarks/results/DATE-startup.json \
-        --eviction benchmarks/results/DATE-eviction.json
+        --eviction benchmarks/results/DATE-eviction.json --stampede benchmarks/results/DATE-stampede.json
 """
 import argparse
 import json
@@ -25,6 +25,12 @@ EVICTION_LABELS = {
     "pubsub": "Redis pub/sub `PUBLISH` → `SUBSCRIBE`",
     "weft": "**Weft**: `@InvalidateCache` returned → the other JVM's next `@CacheResult` call misses L1",
     "weft-reloaded": "Weft, same run: → that call's body runs (after its Redis lookup)",
+}
+
+STAMPEDE_LABELS = {
+    "weft": "**Weft**, defaults: fleet-wide single flight (`weft.lease.wait=1s`)",
+    "weft-lease-1ms": "Weft, `weft.lease.wait=1ms`: each JVM's own single flight only",
+    "no-agent": "no agent: every call runs the method",
 }
 
 L1_ROWS = [
@@ -182,6 +188,22 @@ def eviction_table(eviction):
     return lines
 
 
+def stampede_table(stampede):
+    calls = stampede["peers"] * stampede["threadsPerPeer"]
+    lines = [f"Cold-key stampede: {stampede['peers']} JVMs × {stampede['threadsPerPeer']} threads call one cold key at "
+             f"once ({calls:,} calls a round), the method takes {stampede['bodyMillis']} ms; {stampede['rounds']} "
+             f"measured rounds per variant after {stampede['warmupRounds']} of warm-up "
+             "(loader calls: how many times the method ran, across the fleet; wait: each call's time, ms)", ""]
+    lines.append("| variant | loader calls, total | per round, mean | per round, max | wait p50 | wait p99 | wait max |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
+    for v in stampede["variants"]:
+        lines.append(f"| {STAMPEDE_LABELS.get(v['name'], v['name'])} | {v['loaderCallsTotal']:,} | "
+                     f"{v['loaderCallsMean']:,.2f} | {v['loaderCallsMax']:,} | {v['p50Micros'] / 1000:,.1f} | "
+                     f"{v['p99Micros'] / 1000:,.1f} | {v['maxMicros'] / 1000:,.1f} |")
+    lines.append("")
+    return lines
+
+
 def startup_table(startup):
     lines = [f"Startup: time from process start to the first served `GET {startup['firstRequest']}` "
              f"(median of {startup['rounds']} interleaved runs each)", ""]
@@ -259,16 +281,21 @@ def main():
     parser.add_argument("--jmh", help="JMH JSON written by io.weft.benchmarks.Suite")
     parser.add_argument("--startup", help="startup JSON written by io.weft.benchmarks.startup.Startup")
     parser.add_argument("--eviction", help="eviction-delay JSON written by io.weft.benchmarks.eviction.Eviction")
+    parser.add_argument("--stampede", help="cold-key stampede JSON written by io.weft.benchmarks.stampede.Stampede")
     parser.add_argument("--smoke", action="store_true", help="a smoke run: print the tables, judge no target")
     args = parser.parse_args()
-    if not args.jmh and not args.startup and not args.eviction:
-        parser.error("give --jmh, --startup and/or --eviction")
+    if not args.jmh and not args.startup and not args.eviction and not args.stampede:
+        parser.error("give --jmh, --startup, --eviction and/or --stampede")
     results = load_jmh(args.jmh) if args.jmh else {}
     startup = None
     eviction = None
     if args.eviction:
         with open(args.eviction) as f:
             eviction = json.load(f)
+    stampede = None
+    if args.stampede:
+        with open(args.stampede) as f:
+            stampede = json.load(f)
     if args.startup:
         with open(args.startup) as f:
             startup = json.load(f)
@@ -284,7 +311,9 @@ def main():
         out += startup_table(startup)
     if eviction:
         out += eviction_table(eviction)
-    if not args.smoke:
+    if stampede:
+        out += stampede_table(stampede)
+    if not args.smoke and (results or startup or eviction):
         out += targets(results, startup, eviction)
     sys.stdout.write("\n".join(out) + "\n")
 

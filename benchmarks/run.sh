@@ -3,25 +3,27 @@
 #
 #   benchmarks/run.sh             build, run the JMH suite (2 forks) and the startup benchmark (20 rounds),
 #                                 then the cross-instance eviction delay (5,000 measured messages per variant
-#                                 after 2,000 of warm-up), with
-#                                 its own redis-server on a free loopback port for the L2 and eviction
-#                                 benchmarks; write benchmarks/results/<date>.json (JMH JSON),
-#                                 <date>-startup.json, <date>-eviction.json and <date>.svg, and print the
+#                                 after 2,000 of warm-up) and the cold-key stampede across 4 JVMs of 32 callers
+#                                 (20 measured rounds per variant), with
+#                                 its own redis-server on a free loopback port for the L2, eviction and stampede
+#                                 benchmarks; write benchmarks/results/<date>.json (JMH JSON), <date>-startup.json,
+#                                 <date>-eviction.json, <date>-stampede.json and <date>.svg, and print the
 #                                 tables; then the HTTP load run of the sample service (20 s per variant, printed
 #                                 and written to <date>-http.json), and the heap retained per L1 entry (Weft's
-#                                 and raw Caffeine's, 100,000 entries each). About 12 minutes on 2 cores.
+#                                 and raw Caffeine's, 100,000 entries each). About 13 minutes on 2 cores.
 #   benchmarks/run.sh --smoke     every benchmark once, briefly, to check that they still start and that
 #                                 Weft is still woven (under 60 s); writes to benchmarks/target/smoke/.
 #
 # Options: --no-build (use the jars already built), --only REGEX (JMH benchmarks whose method name contains a match, e.g. 'weft|HandBuilt'),
-#          --no-startup, --no-jmh, --no-eviction, --no-http, --no-memory, --rounds N (startup rounds, default 20),
-#          --messages N (eviction messages per variant, warm-up included, default 7000; 300 with --smoke).
+#          --no-startup, --no-jmh, --no-eviction, --no-http, --no-memory, --no-stampede, --rounds N (startup rounds,
+#          default 20), --messages N (eviction messages per variant, warm-up included, default 7000; 300 with --smoke),
+#          --stampede-rounds N (measured stampede rounds per variant, default 20).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-smoke=0 build=1 jmh=1 startup=1 eviction=1 http=1 memory=1 only="" rounds=20 messages=""
+smoke=0 build=1 jmh=1 startup=1 eviction=1 http=1 memory=1 stampede=1 only="" rounds=20 messages="" stampede_rounds=20
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
@@ -31,10 +33,12 @@ while [ $# -gt 0 ]; do
     --no-eviction) eviction=0 ;;
     --no-http) http=0 ;;
     --no-memory) memory=0 ;;
+    --no-stampede) stampede=0 ;;
+    --stampede-rounds) stampede_rounds="$2"; shift ;;
     --messages) messages="$2"; shift ;;
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -70,7 +74,10 @@ if [ "$smoke" = 1 ]; then
   STARTUP_JSON=$OUT/startup.json
   EVICTION_JSON=$OUT/eviction.json
   HTTP_JSON=$OUT/http.json
+  STAMPEDE_JSON=$OUT/stampede.json
   http_args=(--seconds 2 --warmup 1 --clients 4)
+  # Weft's default variant only, 2 JVMs of 8 callers, one warm-up round and one measured: a few seconds
+  stampede_args=(--rounds 1 --warmup-rounds 1 --peers 2 --threads 8 --variants weft)
   suite_args=(--smoke)
   eviction_args=(--messages "${messages:-300}" --warmup 200)
   startup_args=(--rounds 1 --warmup-rounds 0)
@@ -81,7 +88,9 @@ else
   STARTUP_JSON=$OUT/$day-startup.json
   EVICTION_JSON=$OUT/$day-eviction.json
   HTTP_JSON=$OUT/$day-http.json
+  STAMPEDE_JSON=$OUT/$day-stampede.json
   http_args=(--seconds 20 --warmup 5 --clients 8)
+  stampede_args=(--rounds "$stampede_rounds" --warmup-rounds 5 --peers 4 --threads 32)
   suite_args=()
   eviction_args=(--messages "${messages:-7000}" --warmup 2000)
   startup_args=(--rounds "$rounds" --warmup-rounds 1)
@@ -93,8 +102,8 @@ echo "== $($JAVA -version 2>&1 | head -1); $(nproc) cores; $label; load average 
 if [ "$smoke" = 0 ] && awk -v l="$load" 'BEGIN { exit !(l + 0 >= 1.0) }'; then
   echo "WARNING: the machine is busy (1-minute load average $load): other processes will disturb the numbers" >&2
 fi
-# A private redis-server on a free loopback port for the L2-hit and eviction benchmarks (never the shared
-# one: the eviction benchmark empties it between variants); stopped by its PID when this script exits.
+# A private redis-server on a free loopback port for the L2-hit, eviction and stampede benchmarks (never the
+# shared one: the eviction and stampede benchmarks empty it between variants); stopped by its PID when this script exits.
 REDIS_PID=""
 stop_redis() {
   if [ -n "$REDIS_PID" ]; then
@@ -105,7 +114,7 @@ stop_redis() {
 }
 trap stop_redis EXIT
 REDIS_URI=""
-if [ "$jmh" = 1 ] || [ "$eviction" = 1 ] || [ "$http" = 1 ]; then
+if [ "$jmh" = 1 ] || [ "$eviction" = 1 ] || [ "$http" = 1 ] || [ "$stampede" = 1 ]; then
   if command -v redis-server >/dev/null 2>&1; then
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --protected-mode yes \
@@ -119,8 +128,8 @@ if [ "$jmh" = 1 ] || [ "$eviction" = 1 ] || [ "$http" = 1 ]; then
     echo "== private redis-server (pid $REDIS_PID) on $REDIS_URI"
     suite_args+=(--redis "$REDIS_URI")
   else
-    echo "WARNING: redis-server is not on PATH: the L2-hit and eviction benchmarks are skipped" >&2
-    eviction=0
+    echo "WARNING: redis-server is not on PATH: the L2-hit, eviction and stampede benchmarks are skipped" >&2
+    eviction=0 stampede=0
   fi
 fi
 
@@ -152,6 +161,11 @@ if [ "$eviction" = 1 ]; then
       --agent "$AGENT" --period-us 2000 --label "$label; load average at start $load" --out "$EVICTION_JSON" \
       "${eviction_args[@]}"
 fi
+if [ "$stampede" = 1 ]; then
+  echo "== cold-key stampede across $([ "$smoke" = 1 ] && echo 2 || echo 4) JVMs -> $STAMPEDE_JSON"
+  "$JAVA" -cp "$BENCH" io.weft.benchmarks.stampede.Stampede --java "$(command -v "$JAVA")" --redis "$REDIS_URI" \
+      --agent "$AGENT" --label "$label; load average at start $load" --out "$STAMPEDE_JSON" "${stampede_args[@]}"
+fi
 if [ "$http" = 1 ]; then
   echo "== HTTP load run of the sample service -> $HTTP_JSON"
   redis_args=()
@@ -173,6 +187,7 @@ if command -v python3 >/dev/null 2>&1; then
   if [ "$startup" = 1 ] && [ -f "$STARTUP_JSON" ]; then report_args+=(--startup "$STARTUP_JSON"); fi
   chart_args=("${report_args[@]}")
   if [ "$eviction" = 1 ] && [ -f "$EVICTION_JSON" ]; then report_args+=(--eviction "$EVICTION_JSON"); fi
+  if [ "$stampede" = 1 ] && [ -f "$STAMPEDE_JSON" ]; then report_args+=(--stampede "$STAMPEDE_JSON"); fi
   if [ ${#report_args[@]} -gt 0 ]; then
     echo
     if [ "$smoke" = 1 ]; then

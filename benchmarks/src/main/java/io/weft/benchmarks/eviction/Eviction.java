@@ -1,15 +1,12 @@
 package io.weft.benchmarks.eviction;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.BufferedReader;
+import static io.weft.benchmarks.PeerJvms.pct;
+
+import io.weft.benchmarks.PeerJvms;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,32 +41,14 @@ public final class Eviction {
     }
 
     public static void main(String[] argv) throws Exception {
-        String redis = null;
-        String agent = null;
-        String out = null;
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String label = "";
-        int messages = 5000;
-        long periodMicros = 2000;
-        int warmup = 200;
-        for (int i = 0; i < argv.length; i++) {
-            switch (argv[i]) {
-                case "--redis" -> redis = argv[++i];
-                case "--agent" -> agent = argv[++i];
-                case "--out" -> out = argv[++i];
-                case "--java" -> java = argv[++i];
-                case "--label" -> label = argv[++i];
-                case "--messages" -> messages = Integer.parseInt(argv[++i]);
-                case "--period-us" -> periodMicros = Long.parseLong(argv[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(argv[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + argv[i] + "; usage: --redis URI"
-                        + " --agent <weft-agent.jar> --out <file.json> [--messages N] [--period-us P] [--warmup W]"
-                        + " [--java PATH] [--label TEXT]");
-            }
-        }
-        if (redis == null || agent == null || !new File(agent).isFile()) {
-            throw new IllegalArgumentException("--redis and --agent (the built weft-agent.jar) are required");
-        }
+        PeerJvms.Options options = PeerJvms.Options.parse(argv, "[--messages N] [--period-us P] [--warmup W]",
+                "messages", "period-us", "warmup");
+        String redis = options.redis();
+        String agent = options.agent();
+        String java = options.java();
+        int messages = options.integer("messages", 5000);
+        long periodMicros = Long.parseLong(options.get("period-us", "2000"));
+        int warmup = options.integer("warmup", 200);
         if (warmup >= messages) {
             throw new IllegalArgumentException("--warmup must be smaller than --messages");
         }
@@ -78,7 +57,7 @@ public final class Eviction {
         List<String> json = new ArrayList<>();
         for (String variant : VARIANTS) {
             String mode = variant.equals("xadd-xread") ? "xadd" : variant;
-            reset(redis);
+            PeerJvms.flushPrivateRedis(redis);
             List<String> jvm = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m"));
             if (mode.equals("weft")) {
                 jvm.addAll(List.of("-javaagent:" + new File(agent).getAbsolutePath(), "-Dweft.redis.uri=" + redis,
@@ -94,7 +73,12 @@ public final class Eviction {
             readerCmd.addAll(List.of("reader", mode, redis, Integer.toString(messages), readerLog.toString()));
             Process reader = new ProcessBuilder(readerCmd).redirectErrorStream(true).start();
             CountDownLatch ready = new CountDownLatch(1);
-            Thread pump = pump(reader, variant + " reader", ready);
+            Thread pump = PeerJvms.pump(reader, variant + " reader", line -> {
+                if (line.equals("READY")) {
+                    ready.countDown();
+                }
+                return line.equals("READY") || line.equals("DONE");
+            });
             if (!ready.await(limitSeconds, TimeUnit.SECONDS)) {
                 reader.destroyForcibly();
                 throw new IllegalStateException(variant + ": the reader never became READY");
@@ -103,7 +87,7 @@ public final class Eviction {
             writerCmd.addAll(List.of("writer", mode, redis, Integer.toString(messages), writerLog.toString(),
                     Long.toString(periodMicros)));
             Process writer = new ProcessBuilder(writerCmd).redirectErrorStream(true).start();
-            Thread writerPump = pump(writer, variant + " writer", new CountDownLatch(1));
+            Thread writerPump = PeerJvms.pump(writer, variant + " writer", line -> line.equals("DONE"));
             boolean ok = writer.waitFor(limitSeconds, TimeUnit.SECONDS) && reader.waitFor(limitSeconds, TimeUnit.SECONDS);
             if (!ok) {
                 writer.destroyForcibly();
@@ -124,19 +108,8 @@ public final class Eviction {
                         warmup, seconds));
             }
         }
-        if (out != null) {
-            File file = new File(out);
-            if (file.getParentFile() != null) {
-                file.getParentFile().mkdirs();
-            }
-            String text = "{\n  \"date\": \"" + Instant.now() + "\",\n  \"label\": \"" + label.replace("\\", "\\\\")
-                    .replace("\"", "\\\"") + "\",\n  \"messages\": " + messages + ",\n  \"warmup\": " + warmup
-                    + ",\n  \"periodMicros\": " + periodMicros + ",\n  \"java\": \""
-                    + System.getProperty("java.vm.version") + "\",\n  \"variants\": [\n"
-                    + String.join(",\n", json) + "\n  ]\n}\n";
-            Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
-            System.out.println("wrote " + file);
-        }
+        PeerJvms.writeResult(options, List.of("\"messages\": " + messages, "\"warmup\": " + warmup,
+                "\"periodMicros\": " + periodMicros), json);
         for (File f : dir.toFile().listFiles()) {
             f.delete();
         }
@@ -171,50 +144,6 @@ public final class Eviction {
                 + " \"p50Micros\": %d, \"p90Micros\": %d, \"p99Micros\": %d, \"p999Micros\": %d, \"maxMicros\": %d,"
                 + " \"seconds\": %.1f}", variant, count, missing, count == 0 ? -1 : delays[0], pct(delays, 50),
                 pct(delays, 90), pct(delays, 99), pct(delays, 99.9), count == 0 ? -1 : delays[count - 1], seconds);
-    }
-
-    /** Nearest-rank percentile. */
-    static long pct(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    /** Empties the private Redis between variants (the stream, the cached keys, Weft's event stream). */
-    private static void reset(String redis) {
-        if (io.lettuce.core.RedisURI.create(redis).getPort() == 6379) {
-            throw new IllegalArgumentException("refusing to FLUSHALL " + redis + ": give a private redis-server on another"
-                    + " port (benchmarks/run.sh starts one)");
-        }
-        RedisClient client = RedisClient.create(redis);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            c.sync().flushall();
-        } finally {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
-        }
-    }
-
-    private static Thread pump(Process process, String name, CountDownLatch ready) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.equals("READY")) {
-                        ready.countDown();
-                    } else if (!line.equals("DONE") && !line.startsWith("SLF4J(W)") && !line.startsWith("[weft] INFO")) {
-                        System.out.println("[" + name + "] " + line);
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "pump " + name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private static Map<Integer, Long> read(Path log) throws IOException {

@@ -1,5 +1,7 @@
 package io.weft.benchmarks.eviction;
 
+import static io.weft.benchmarks.PeerJvms.micros;
+
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
@@ -15,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -40,11 +41,6 @@ public final class EvictionPeer {
     static final String RELOADED = ".reloaded";
 
     private EvictionPeer() {
-    }
-
-    static long micros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     /** The Weft subject, woven by the agent in both JVMs of the {@code weft} variant (as in the PingPong test app). */
