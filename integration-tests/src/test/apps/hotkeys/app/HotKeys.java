@@ -41,6 +41,8 @@ public class HotKeys {
     static final Path RELOADING = DB.resolve("reloading");
     /** By key, the price runs ({@code L <startMicros> <endMicros> <version> reload|call}), for a storm's log. */
     static final Map<String, Queue<String>> LOADS = new ConcurrentHashMap<>();
+    /** By key, how long its background reloads take when not {@link #LOAD_MILLIS} (set by {@code reloadmillis}). */
+    static final Map<String, Long> RELOAD_MILLIS = new ConcurrentHashMap<>();
     private static final long BASE_MICROS = System.currentTimeMillis() * 1000;
     private static final long BASE_NANOS = System.nanoTime();
 
@@ -79,7 +81,7 @@ public class HotKeys {
                     throw new IllegalStateException("the gate was never opened");
                 }
             }
-            Thread.sleep(LOAD_MILLIS);
+            Thread.sleep(reload ? RELOAD_MILLIS.getOrDefault(key, LOAD_MILLIS) : LOAD_MILLIS);
             return value;
         } finally {
             if (marker != null) {
@@ -281,7 +283,8 @@ public class HotKeys {
         while ((line = in.readLine()) != null) {
             String[] words = line.split(" ");
             String result;
-            // hammer <key> <millis> <threads> [virtual]; storm <key> <millis> <threads> <log> [write]; stampede <key> <threads> <loadMillis>; runs <key>: start times
+            // hammer <key> <millis> <threads> [virtual]; storm <key> <millis> <threads> <log> [write];
+            // reloadmillis <key> <millis>; stampede <key> <threads> <loadMillis>; runs <key>: start times
             switch (words[1]) {
                 case "price" -> {
                     long before = System.nanoTime();
@@ -292,6 +295,10 @@ public class HotKeys {
                         () -> app.price(words[2]), words.length > 5 && words[5].equals("virtual"));
                 case "storm" -> result = storm(app, words[2], Long.parseLong(words[3]), Integer.parseInt(words[4]),
                         Path.of(words[5]), words.length > 6 && words[6].equals("write"));
+                case "reloadmillis" -> {
+                    RELOAD_MILLIS.put(words[2], Long.parseLong(words[3]));
+                    result = "set";
+                }
                 case "evict" -> {
                     app.evict(words[2]);
                     result = "evicted";
