@@ -30,7 +30,8 @@ final class Invalidator {
     }
 
     /**
-     * Evicts from Redis and then from L1, synchronously, and publishes the event for the other instances.
+     * Evicts from Redis and then from L1, synchronously, and publishes the event for the other instances (for keys
+     * on one Redis server, sent right behind the delete on its connection: one round trip in all).
      * Redis goes first: evicting L1 first would let a miss in between copy the old value from Redis back
      * into L1 after the eviction.
      */
@@ -44,11 +45,13 @@ final class Invalidator {
         if (shared == null) {
             shared = redis.deferUnlessConnected(rendered);
         }
-        if (shared != null) {
+        // keys only, on one Redis: the event rides the delete's connection, right behind it
+        boolean published = shared != null && redis.evictAndPublish(shared, rendered);
+        if (shared != null && !published) {
             shared.evict(rendered.keys, rendered.prefixes, rendered.tags);
         }
         evictLocal(rendered.keys, rendered.prefixes, rendered.tags);
-        if (shared != null) {
+        if (shared != null && !published) {
             redis.publish(rendered);
         }
         sent.increment();

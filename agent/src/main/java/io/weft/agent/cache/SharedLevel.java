@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.store.FollowUp;
 import io.weft.agent.store.SharedStore;
 import io.weft.agent.store.StoredValue;
 import io.weft.agent.store.UnreadableValueException;
@@ -430,6 +431,16 @@ final class SharedLevel {
             if (!store.deleteTagged(namespace + TAG_SET + tag)) {
                 remember(pendingTags, List.of(tag));
             }
+        }
+    }
+
+    /**
+     * As {@link #evict} for keys only, {@code then} sent right behind their delete on the same connection (the
+     * store says whether it can: {@link SharedStore#sendsFollowUps}).
+     */
+    void evictKeys(List<String> keys, FollowUp then) {
+        if (!store.deleteWithLeases(namespaced(keys), then)) {
+            remember(pendingKeys, keys);
         }
     }
 

@@ -1,9 +1,10 @@
 package io.weft.agent.cache;
 
-import io.weft.agent.events.InvalidationPublisher;
 import io.weft.agent.events.InvalidationEvent;
+import io.weft.agent.events.InvalidationPublisher;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.Background;
+import io.weft.agent.store.FollowUp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -256,10 +257,34 @@ final class SharedLevelConnection {
 
     /** Publishes an invalidation's event (once connected), remembering the invalidation for {@link #recent}. */
     void publish(Deferred invalidation) {
-        InvalidationEvent event = InvalidationEvent.invalidation(invalidation.event, invalidation.keys,
-                invalidation.prefixes, invalidation.tags, invalidation.arguments, instanceId);
+        InvalidationEvent event = eventOf(invalidation);
         recent.add(invalidation.keys, invalidation.prefixes, invalidation.tags, event);
         events.publish(event);
+    }
+
+    /**
+     * Deletes the keys of an invalidation of keys only in {@code shared} with its event sent right behind, on the
+     * store's connection: one round trip, and no instance reads the event before the keys are gone (issue 14);
+     * remembered for {@link #recent}. False, having done nothing, when the store or the publisher cannot (a
+     * cluster, a database, events waiting to be sent): then {@link SharedLevel#evict} and {@link #publish}.
+     */
+    boolean evictAndPublish(SharedLevel shared, Deferred invalidation) {
+        if (!invalidation.prefixes.isEmpty() || !invalidation.tags.isEmpty() || !shared.store().sendsFollowUps()) {
+            return false;
+        }
+        InvalidationEvent event = eventOf(invalidation);
+        FollowUp append = events.appendAfter(event);
+        if (append == null) {
+            return false;
+        }
+        recent.add(invalidation.keys, invalidation.prefixes, invalidation.tags, event);
+        shared.evictKeys(invalidation.keys, append);
+        return true;
+    }
+
+    private InvalidationEvent eventOf(Deferred invalidation) {
+        return InvalidationEvent.invalidation(invalidation.event, invalidation.keys, invalidation.prefixes,
+                invalidation.tags, invalidation.arguments, instanceId);
     }
 
     /** The invalidations sent to Redis in the last 30 s (at most 10,000), oldest first. */

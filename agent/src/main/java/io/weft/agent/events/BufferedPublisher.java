@@ -88,6 +88,11 @@ public abstract class BufferedPublisher implements InvalidationPublisher {
         buffer.endDirect(failure == null ? null : event);
     }
 
+    /** Ends a direct send that never went out: the event goes to the front of the queue, not counted as a failure. */
+    protected final void directSendCancelled(InvalidationEvent event) {
+        buffer.endDirect(event);
+    }
+
     @Override
     public void publish(InvalidationEvent event) {
         queue(event);

@@ -3,13 +3,18 @@ package io.weft.agent.events;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.weft.agent.store.FollowUp;
 import io.weft.agent.store.LazyConnection;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisLink;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Appends invalidation events to the streams (SPEC §6) over its own connection, never making
@@ -88,16 +93,53 @@ public final class EventPublisher extends BufferedPublisher {
         }
     }
 
-    /** Sends the {@code XADD}s of one event, both before either reply; completes when both are applied. */
+    /**
+     * A send of {@code event} right behind the store's delete of its keys, on the store's connection (one round trip:
+     * the other instances get the event as soon as the keys are gone), when nothing is queued or being sent (events
+     * stay in order); {@code null} otherwise.
+     */
+    @Override
+    public FollowUp appendAfter(InvalidationEvent event) {
+        if (!buffer.startDirect()) {
+            return null;
+        }
+        return new FollowUp() {
+            @Override
+            public void send(RedisClusterAsyncCommands<String, byte[]> redis) {
+                try {
+                    append(redis, event, json -> json.getBytes(StandardCharsets.UTF_8))
+                            .whenComplete((appended, failure) -> directSendEnded(event, failure));
+                } catch (RuntimeException e) {
+                    directSendEnded(event, e);
+                }
+            }
+
+            @Override
+            public void notSent() {
+                directSendCancelled(event);
+            }
+        };
+    }
+
     private CompletableFuture<?> append(RedisClusterAsyncCommands<String, String> redis, InvalidationEvent event) {
-        String json = EventJson.encode(event);
-        CompletableFuture<String> all = redis.xadd(allStream, append, "type", event.type(), "event", json)
-                .toCompletableFuture();
+        return append(redis, event, Function.identity());
+    }
+
+    /**
+     * Sends the {@code XADD}s of one event, both before either reply, its texts as {@code value} makes them for the
+     * connection's codec; completes when both are applied.
+     */
+    private <V> CompletableFuture<?> append(RedisClusterAsyncCommands<String, V> redis, InvalidationEvent event,
+            Function<String, V> value) {
+        Map<String, V> body = new LinkedHashMap<>();
+        body.put("type", value.apply(event.type()));
+        body.put("event", value.apply(EventJson.encode(event)));
+        CompletableFuture<String> all = redis.xadd(allStream, append, body).toCompletableFuture();
         if (event.type().equals(EventStreams.CACHE_INVALIDATED)) {
             return all;
         }
-        return CompletableFuture.allOf(all, redis.xadd(EventStreams.key(namespace, event.type()), append, "type",
-                event.type(), "event", json).toCompletableFuture());
+        return CompletableFuture.allOf(all,
+                redis.xadd(EventStreams.key(namespace, event.type()), append, body).toCompletableFuture());
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.weft.agent.events;
 
+import io.weft.agent.store.FollowUp;
+import io.weft.agent.store.SharedStore;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Appends invalidation events where other instances read them (Redis Streams, or a database table),
@@ -11,6 +14,15 @@ public interface InvalidationPublisher extends AutoCloseable {
 
     /** Sends {@code event} without waiting for the store, or queues it; returns at once. */
     void publish(InvalidationEvent event);
+
+    /**
+     * A send of {@code event} that the store makes right behind its delete of the event's keys, on its own
+     * connection ({@link SharedStore#deleteWithLeases(List, FollowUp)}), or {@code null} (this default) when this
+     * publisher cannot: then {@link #publish} it.
+     */
+    default FollowUp appendAfter(InvalidationEvent event) {
+        return null;
+    }
 
     /** Waits up to {@code timeout} until every queued event is published; returns whether they are. */
     boolean awaitPublished(Duration timeout) throws InterruptedException;

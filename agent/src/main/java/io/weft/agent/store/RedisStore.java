@@ -1,6 +1,7 @@
 package io.weft.agent.store;
 
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -388,12 +389,46 @@ public final class RedisStore extends GuardedStore {
      */
     @Override
     public boolean deleteWithLeases(List<String> keys) {
+        return delete(withLeases(keys));
+    }
+
+    private String[] withLeases(List<String> keys) {
         String[] doomed = new String[keys.size() * 2];
         for (int i = 0; i < keys.size(); i++) {
             doomed[2 * i] = keys.get(i);
             doomed[2 * i + 1] = leaseKey(keys.get(i));
         }
-        return delete(doomed);
+        return doomed;
+    }
+
+    /** On a single server: the follow-up rides the delete's connection (on a cluster they may be on two nodes). */
+    @Override
+    public boolean sendsFollowUps() {
+        return !cluster;
+    }
+
+    /**
+     * As {@link #deleteWithLeases(List)}, {@code then} sent right behind the {@code DEL} on the same connection (so in
+     * one round trip, and applied after it), when {@link #sendsFollowUps}; the wait is for the {@code DEL}'s reply.
+     */
+    @Override
+    public boolean deleteWithLeases(List<String> keys, FollowUp then) {
+        if (!sendsFollowUps()) {
+            then.notSent();
+            return deleteWithLeases(keys);
+        }
+        String[] doomed = withLeases(keys);
+        boolean[] sent = new boolean[1];
+        boolean deleted = await("DEL", c -> {
+            RedisFuture<Long> del = c.async().del(doomed);
+            sent[0] = true;
+            then.send(c.async());
+            return del;
+        }, null) != null;
+        if (!sent[0]) {
+            then.notSent();
+        }
+        return deleted;
     }
 
     /**

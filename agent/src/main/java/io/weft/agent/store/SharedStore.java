@@ -46,6 +46,23 @@ public interface SharedStore extends AutoCloseable {
     List<StoredValue> lookupAll(List<String> keys, String token, long leaseMillis);
 
     /**
+     * Whether {@link #deleteWithLeases(List, FollowUp)} sends its follow-up on the connection of the delete (a single
+     * Redis server); otherwise it never sends it.
+     */
+    default boolean sendsFollowUps() {
+        return false;
+    }
+
+    /**
+     * As {@link #deleteWithLeases(List)}, with {@code then} sent right behind the delete on the same connection when
+     * {@link #sendsFollowUps}; {@link FollowUp#notSent} otherwise, or when the delete was not sent.
+     */
+    default boolean deleteWithLeases(List<String> keys, FollowUp then) {
+        then.notSent();
+        return deleteWithLeases(keys);
+    }
+
+    /**
      * Stores each non-null value of {@code values} under its key's lease {@code token} for {@code ttlMillis}, and
      * releases the leases of the null ones; does not wait.
      *
