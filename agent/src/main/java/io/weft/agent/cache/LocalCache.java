@@ -142,7 +142,11 @@ final class LocalCache {
                 tags.add(k, entry);
                 put[0] = !stale.getAsBoolean();
                 if (!put[0]) {
+                    // the entry's mappings displaced the current entry's: they are the current entry's again
                     tags.forget(k, entry);
+                    if (current != null) {
+                        tags.add(k, current);
+                    }
                     return current;
                 }
                 if (current != null) {
@@ -191,12 +195,16 @@ final class LocalCache {
 
     /** Removes the entries that carry {@code tag}, found through the {@link TagIndex}: no scan of the L1. */
     void removeTag(String tag) {
-        tags.take(tag, (key, entry) -> {
-            if (cache.asMap().remove(key, entry)) {
-                tags.forget(key, entry);
-                entry.stats().recordInvalidation();
+        // by key, whichever entry it holds now (the index may name an entry that a put refused, for an instant), and
+        // under the key's lock (compute, not computeIfPresent: a put inserting the key holds it, and must be waited for)
+        tags.take(tag, (key, indexed) -> cache.asMap().compute(key, (k, current) -> {
+            if (current == null || current.tags() == null || !current.tags().contains(tag)) {
+                return current;
             }
-        });
+            tags.forget(k, current);
+            current.stats().recordInvalidation();
+            return null;
+        }));
     }
 
     /** Empties the L1 (after the puts in progress, as {@link #removePrefix}). */

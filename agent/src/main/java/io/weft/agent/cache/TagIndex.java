@@ -15,7 +15,8 @@ import java.util.function.BiConsumer;
  * entry, whatever the order of the two. A loader {@linkplain #add adds} its entry before it reads whether an
  * invalidation marked its load, and {@link #take} removes a tag's mapping atomically with those adds: an entry
  * whose load read no mark was added before the mark was written, hence before the tag was taken after it, and is
- * among the entries taken. A mapping whose entry left the L1 another way (expired, evicted, replaced) is forgotten
+ * among the entries taken. A put that is refused forgets its entry and adds back the entry it would have replaced,
+ * under the key's lock; a tag eviction removes by key whichever entry carries the tag then. A mapping whose entry left the L1 another way (expired, evicted, replaced) is forgotten
  * by the L1 when it leaves, so the index holds what the L1 holds.
  */
 final class TagIndex {

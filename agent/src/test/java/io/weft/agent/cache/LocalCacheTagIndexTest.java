@@ -117,6 +117,18 @@ class LocalCacheTagIndexTest {
     }
 
     @Test
+    void aRefusedPutLeavesTheEntryItWouldHaveReplacedIndexed() {
+        put("book:1", "loaded after the write", "user:alice");
+        CacheEntry refused = l1.entry("loaded before the write", TimeUnit.MINUTES.toNanos(1), stats)
+                .tagged(List.of("user:alice"));
+        assertTrue(!l1.putUnless(CacheKey.of(scope, "book:1"), refused, () -> true), "its load was marked");
+        assertEquals(1, l1.tagged("user:alice"));
+
+        l1.removeTag("user:alice");
+        assertNull(value("book:1"), "the entry in L1 is still found by its tag");
+    }
+
+    @Test
     void aPutThatRacesATagEvictionIsRemovedByIt() throws Exception {
         CacheKey key = CacheKey.of(scope, "book:1");
         CacheEntry entry = l1.entry("loaded before the eviction", TimeUnit.MINUTES.toNanos(1), stats)
