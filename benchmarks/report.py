@@ -25,6 +25,9 @@ EVICTION_LABELS = {
     "pubsub": "Redis pub/sub `PUBLISH` → `SUBSCRIBE`",
     "weft": "**Weft**: `@InvalidateCache` returned → the other JVM's next `@CacheResult` call misses L1",
     "weft-reloaded": "Weft, same run: → that call's body runs (after its Redis lookup)",
+    "xadd-xread-call": "the writer's call: one `XADD` round trip (floor of a call)",
+    "weft-call": "the writer's call: `@InvalidateCache` (`DEL` and the event)",
+    "weft-round-trip": "the same writer JVM, beside each call: a plain Lettuce `DEL` of two keys (floor of the call)",
 }
 
 STAMPEDE_LABELS = {
@@ -262,6 +265,11 @@ def targets(results, startup, eviction=None):
                 ratio = w[key] / f[key] if f[key] > 0 else float("inf")
                 lines.append(f"| eviction delay {name} ≤ {bound:g} × `XADD`→`XREAD` | {w[key]:,} / {f[key]:,} µs"
                              f" = {ratio:.2f} × | {verdict(ratio <= bound)} |")
+        if {"weft-call", "weft-round-trip"} <= by.keys():
+            w, f = by["weft-call"]["p50Micros"], by["weft-round-trip"]["p50Micros"]
+            ratio = w / f if f > 0 else float("inf")
+            lines.append(f"| invalidating call p50 ≤ 1.2 × one Redis round trip (issue 14) | {w:,} / {f:,} µs"
+                         f" = {ratio:.2f} × | {verdict(ratio <= 1.2)} |")
     if startup:
         by = {v["name"]: v["overheadMs"] for v in startup["variants"]}
         if {"weft", "bytebuddy-noop"} <= by.keys():

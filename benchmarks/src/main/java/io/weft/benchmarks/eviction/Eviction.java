@@ -107,6 +107,17 @@ public final class Eviction {
                 json.add(summarize("weft-reloaded", sent, read(Path.of(readerLog + EvictionPeer.RELOADED)), messages,
                         warmup, seconds));
             }
+            if (!mode.equals("pubsub")) {
+                // the writer's call itself (µs): Weft's invalidating call beside one XADD round trip
+                Map<Integer, Long> calls = read(Path.of(writerLog + EvictionPeer.CALLS));
+                Map<Integer, Long> zero = new HashMap<>();
+                calls.keySet().forEach(i -> zero.put(i, 0L));
+                json.add(summarize(variant + "-call", zero, calls, messages, warmup, seconds));
+                if (mode.equals("weft")) {
+                    json.add(summarize("weft-round-trip", zero, read(Path.of(writerLog + EvictionPeer.ROUND_TRIPS)),
+                            messages, warmup, seconds));
+                }
+            }
         }
         PeerJvms.writeResult(options, List.of("\"messages\": " + messages, "\"warmup\": " + warmup,
                 "\"periodMicros\": " + periodMicros), json);

@@ -39,6 +39,10 @@ public final class EvictionPeer {
     static final String CHANNEL = "bench:evict:channel";
     /** Suffix of the weft reader's second log: when the body ran again after the miss. */
     static final String RELOADED = ".reloaded";
+    /** The writer's log of how long each write call took (µs): its own round trip, beside {@code XADD}'s. */
+    static final String CALLS = ".calls";
+    /** The Weft writer's log of the plain {@code DEL} round trip it measures beside each call (µs). */
+    static final String ROUND_TRIPS = ".round-trips";
 
     private EvictionPeer() {
     }
@@ -67,11 +71,12 @@ public final class EvictionPeer {
         long periodNanos = args.length > 5 ? TimeUnit.MICROSECONDS.toNanos(Long.parseLong(args[5])) : 0;
         long[] times = new long[n];
         long[] reloaded = new long[n];
+        long[] calls = new long[n];
         if (mode.equals("weft")) {
             if (role.equals("reader")) {
                 weftReader(n, times, reloaded);
             } else {
-                weftWriter(n, times, periodNanos);
+                weftWriter(uri, n, times, calls, reloaded, periodNanos);
             }
         } else {
             RedisURI redisUri = RedisURI.create(uri);
@@ -82,7 +87,7 @@ public final class EvictionPeer {
                     if (role.equals("reader")) {
                         xreadReader(client, n, times);
                     } else {
-                        xaddWriter(client, n, times, periodNanos);
+                        xaddWriter(client, n, times, calls, periodNanos);
                     }
                 } else if (mode.equals("pubsub")) {
                     if (role.equals("reader")) {
@@ -98,8 +103,12 @@ public final class EvictionPeer {
             }
         }
         write(out, times);
-        if (mode.equals("weft") && role.equals("reader")) {
-            write(Path.of(out + RELOADED), reloaded);
+        if (mode.equals("weft")) {
+            // the reader's reloads, the writer's plain round trips
+            write(Path.of(out + (role.equals("reader") ? RELOADED : ROUND_TRIPS)), reloaded);
+        }
+        if (role.equals("writer") && !mode.equals("pubsub")) {
+            write(Path.of(out + CALLS), calls);
         }
         System.out.println("DONE");
         System.exit(0);
@@ -125,13 +134,15 @@ public final class EvictionPeer {
         return next;
     }
 
-    private static void xaddWriter(RedisClient client, int n, long[] times, long periodNanos) {
+    private static void xaddWriter(RedisClient client, int n, long[] times, long[] calls, long periodNanos) {
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             RedisCommands<String, String> redis = c.sync();
             long next = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 long t = micros();
+                long start = System.nanoTime();
                 redis.xadd(STREAM, Map.of("i", Integer.toString(i), "t", Long.toString(t)));
+                calls[i] = (System.nanoTime() - start) / 1000;
                 times[i] = t;
                 next = await(next, periodNanos);
             }
@@ -189,14 +200,40 @@ public final class EvictionPeer {
         }
     }
 
-    private static void weftWriter(int n, long[] times, long periodNanos) {
+    /**
+     * Invalidates key after key; beside each call, one plain {@code DEL} of two keys on a Lettuce connection of its
+     * own ({@code rtts}, µs): a Redis round trip measured in the same JVM under the same load, the floor of the call
+     * (taken before the call on even messages, after it on odd ones).
+     */
+    private static void weftWriter(String uri, int n, long[] times, long[] calls, long[] rtts, long periodNanos) {
         Subject subject = new Subject();
-        long next = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            subject.invalidate(i);
-            times[i] = micros();
-            next = await(next, periodNanos);
+        RedisClient client = RedisClient.create(uri);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            RedisCommands<String, String> redis = c.sync();
+            long next = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (i % 2 == 0) {
+                    rtts[i] = roundTrip(redis, i);
+                }
+                long start = System.nanoTime();
+                subject.invalidate(i);
+                calls[i] = (System.nanoTime() - start) / 1000;
+                times[i] = micros();
+                if (i % 2 == 1) {
+                    rtts[i] = roundTrip(redis, i);
+                }
+                next = await(next, periodNanos);
+            }
+        } finally {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
         }
+    }
+
+    /** One {@code DEL} of a key and its lease's name, as Weft's invalidation deletes; its time in µs. */
+    private static long roundTrip(RedisCommands<String, String> redis, int i) {
+        long start = System.nanoTime();
+        redis.del("bench:evict:floor:" + i, "bench:evict:floor:" + i + ":weft-lease");
+        return (System.nanoTime() - start) / 1000;
     }
 
     /**
