@@ -133,15 +133,16 @@ if [ "$jmh" = 1 ] || [ "$eviction" = 1 ] || [ "$http" = 1 ] || [ "$stampede" = 1
   fi
 fi
 
-# The PostgreSQL L2 hit (PgL2Hit) on the database at $WEFT_BENCH_POSTGRES (default: the local test database),
-# each run in tables of its own that it drops; skipped when nothing answers there.
+# The PostgreSQL L2 hit (PgL2Hit) and eviction delay (weft-pg) on the database at $WEFT_BENCH_POSTGRES (default: the
+# local test database), each run in tables of its own that it drops; skipped when nothing answers there.
 POSTGRES_URL=${WEFT_BENCH_POSTGRES:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 pg_hostport=${POSTGRES_URL#jdbc:postgresql://}
 pg_hostport=${pg_hostport%%/*}
-if [ "$jmh" = 1 ] && (exec 3<>"/dev/tcp/${pg_hostport%:*}/${pg_hostport##*:}") 2>/dev/null; then
+if (exec 3<>"/dev/tcp/${pg_hostport%:*}/${pg_hostport##*:}") 2>/dev/null; then
   suite_args+=(--postgres "$POSTGRES_URL")
-elif [ "$jmh" = 1 ]; then
-  echo "WARNING: no PostgreSQL answers on $pg_hostport: the PostgreSQL L2-hit benchmarks are skipped" >&2
+  eviction_args+=(--postgres "$POSTGRES_URL")
+elif [ "$jmh" = 1 ] || [ "$eviction" = 1 ]; then
+  echo "WARNING: no PostgreSQL answers on $pg_hostport: the PostgreSQL L2-hit and eviction benchmarks are skipped" >&2
 fi
 
 if [ "$jmh" = 1 ]; then

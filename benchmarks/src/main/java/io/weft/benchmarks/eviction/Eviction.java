@@ -25,12 +25,17 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code pubsub}: {@code PUBLISH} → {@code SUBSCRIBE};</li>
  * <li>{@code weft}: both JVMs with the agent; the writer calls an {@code @InvalidateCache} method, the
  * reader polls the {@code @CacheResult} method until a call misses L1 (seen: when that call started);</li>
- * <li>{@code weft-reloaded}: the same run, until the body of that call ran (after its Redis lookup).</li>
+ * <li>{@code weft-reloaded}: the same run, until the body of that call ran (after its Redis lookup);</li>
+ * <li>{@code weft-pg} (with {@code --postgres}): as {@code weft}, the shared level and the events in PostgreSQL
+ * ({@code weft.store.uri}, in tables of the run's own, dropped at its end) instead of Redis.</li>
  * </ul>
+ * Beside each variant's delay, its writer's call time (µs): {@code XADD}'s round trip, Weft's invalidating call, and
+ * (Redis) a plain {@code DEL} round trip measured in the Weft writer's JVM next to each call.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.weft.benchmarks.eviction.Eviction --redis redis://127.0.0.1:PORT \
  *      --agent /abs/agent/target/weft-agent.jar --out eviction.json [--messages 5000] [--period-us 2000] [--warmup 200]
+ *      [--postgres jdbc:postgresql://127.0.0.1:5432/test?user=postgres]
  * </pre>
  */
 public final class Eviction {
@@ -41,8 +46,10 @@ public final class Eviction {
     }
 
     public static void main(String[] argv) throws Exception {
-        PeerJvms.Options options = PeerJvms.Options.parse(argv, "[--messages N] [--period-us P] [--warmup W]",
-                "messages", "period-us", "warmup");
+        PeerJvms.Options options = PeerJvms.Options.parse(argv, "[--messages N] [--period-us P] [--warmup W]"
+                + " [--postgres JDBC-URL]", "messages", "period-us", "warmup", "postgres");
+        String postgres = options.get("postgres", null);
+        String pgTable = "bench_evict_" + Long.toHexString(System.nanoTime());
         String redis = options.redis();
         String agent = options.agent();
         String java = options.java();
@@ -55,13 +62,19 @@ public final class Eviction {
         String classpath = System.getProperty("java.class.path");
         Path dir = Files.createTempDirectory("weft-eviction");
         List<String> json = new ArrayList<>();
-        for (String variant : VARIANTS) {
-            String mode = variant.equals("xadd-xread") ? "xadd" : variant;
+        List<String> variants = new ArrayList<>(Arrays.asList(VARIANTS));
+        if (postgres != null) {
+            variants.add("weft-pg");
+        }
+        for (String variant : variants) {
+            String mode = variant.equals("xadd-xread") ? "xadd" : variant.startsWith("weft") ? "weft" : variant;
             PeerJvms.flushPrivateRedis(redis);
             List<String> jvm = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m"));
             if (mode.equals("weft")) {
-                jvm.addAll(List.of("-javaagent:" + new File(agent).getAbsolutePath(), "-Dweft.redis.uri=" + redis,
-                        "-Dweft.l1.ttl=10m"));
+                jvm.addAll(List.of("-javaagent:" + new File(agent).getAbsolutePath(), "-Dweft.l1.ttl=10m"));
+                jvm.addAll(variant.equals("weft-pg")
+                        ? List.of("-Dweft.store.uri=" + postgres, "-Dweft.store.table=" + pgTable)
+                        : List.of("-Dweft.redis.uri=" + redis));
             }
             jvm.addAll(List.of("-cp", classpath, EvictionPeer.class.getName()));
             Path readerLog = dir.resolve(variant + "-reader.txt");
@@ -104,7 +117,7 @@ public final class Eviction {
             double seconds = (System.nanoTime() - started) / 1e9;
             json.add(summarize(variant, sent, read(readerLog), messages, warmup, seconds));
             if (mode.equals("weft")) {
-                json.add(summarize("weft-reloaded", sent, read(Path.of(readerLog + EvictionPeer.RELOADED)), messages,
+                json.add(summarize(variant + "-reloaded", sent, read(Path.of(readerLog + EvictionPeer.RELOADED)), messages,
                         warmup, seconds));
             }
             if (!mode.equals("pubsub")) {
@@ -113,11 +126,14 @@ public final class Eviction {
                 Map<Integer, Long> zero = new HashMap<>();
                 calls.keySet().forEach(i -> zero.put(i, 0L));
                 json.add(summarize(variant + "-call", zero, calls, messages, warmup, seconds));
-                if (mode.equals("weft")) {
+                if (variant.equals("weft")) {
                     json.add(summarize("weft-round-trip", zero, read(Path.of(writerLog + EvictionPeer.ROUND_TRIPS)),
                             messages, warmup, seconds));
                 }
             }
+        }
+        if (postgres != null) {
+            dropTables(postgres, pgTable);
         }
         PeerJvms.writeResult(options, List.of("\"messages\": " + messages, "\"warmup\": " + warmup,
                 "\"periodMicros\": " + periodMicros), json);
@@ -155,6 +171,14 @@ public final class Eviction {
                 + " \"p50Micros\": %d, \"p90Micros\": %d, \"p99Micros\": %d, \"p999Micros\": %d, \"maxMicros\": %d,"
                 + " \"seconds\": %.1f}", variant, count, missing, count == 0 ? -1 : delays[0], pct(delays, 50),
                 pct(delays, 90), pct(delays, 99), pct(delays, 99.9), count == 0 ? -1 : delays[count - 1], seconds);
+    }
+
+    /** Drops the tables Weft created for the {@code weft-pg} variant. */
+    private static void dropTables(String postgres, String table) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(postgres);
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table + ", " + table + "_tags, " + table + "_events");
+        }
     }
 
     private static Map<Integer, Long> read(Path log) throws IOException {
