@@ -13,10 +13,8 @@ import io.weft.agent.metrics.CacheStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -39,16 +37,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final SingleFlight flights;
     private final SharedLevelConnection redis = new SharedLevelConnection();
     private final Invalidator invalidator;
-    /** Why a load handed to a woven method was not run: the call did not enter it (an override that does not). */
-    private static final CancellationException NOT_ENTERED = new CancellationException("the cached method was not entered");
     private final Refresher refresher;
-    /** Calls woven methods for loads registered beforehand: reloads, and waits that ended without a value. */
-    private final Refresher.Invoker invoker;
-    /**
-     * Runs the waits of future-returning calls for other instances' loads, and the bodies of those that got no value
-     * in time ({@code weft-lease-wait}, one thread, ended after a minute without work).
-     */
-    private final ScheduledThreadPoolExecutor elsewhere;
+    private final FutureWaits futureWaits;
     private final long maxWaitNanos;
     private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
@@ -82,10 +72,10 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
         this.refresher = new Refresher(l1, flights, redis, ticker, reloads, refreshThreads, refreshQueue);
-        this.invoker = reloads;
-        this.elsewhere = new ScheduledThreadPoolExecutor(1, task -> HandOverThread.create(task, "weft-lease-wait"));
-        elsewhere.setKeepAliveTime(1, TimeUnit.MINUTES);
-        elsewhere.allowCoreThreadTimeOut(true);
+        this.futureWaits = new FutureWaits(reloads, this::settle, (load, cause) -> {
+            releaseLease(load);
+            flights.abandon(load, cause);
+        }, this::reportFailure);
         this.maxWaitNanos = maxWait.toNanos();
         this.batches = new Batches(this, l1, flights, redis, invalidator, ticker, maxWaitNanos);
         scopes.whenCollected(this::forget);
@@ -227,8 +217,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 : shared.lookup(method, mine.key(), mine.tags());
         if (found == SharedLevel.Found.LEASED_ELSEWHERE && method.shape() == ResultShape.FUTURE) {
             // another instance is loading the key: wait for its value without holding the caller's thread
-            return new Hit(shared.lookupLater(method, mine.key(), mine.tags(), elsewhere).thenComposeAsync(
-                    later -> settleLater(methodId, method, mine, shared, later, receiver, args), elsewhere));
+            return new Hit(futureWaits.await(methodId, method, mine, shared, receiver, args));
         }
         return settle(method, mine, shared, found, args);
     }
@@ -282,50 +271,6 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     /**
-     * Ends the wait of a future-returning call for another instance's load ({@link SharedLevel#lookupLater}), on a
-     * {@code weft-lease-wait} thread: the value that instance stored, or, when none came in time, the body run
-     * here as the call's load (the woven method, called on this thread, takes the load: {@link HandOverThread}).
-     */
-    private CompletionStage<Object> settleLater(int methodId, CachedMethod method, Load mine, SharedLevel shared,
-            SharedLevel.Found found, Object receiver, Object[] args) {
-        Token token;
-        try {
-            token = settle(method, mine, shared, found, args);
-        } catch (Throwable t) {
-            flights.abandon(mine, t);
-            reportFailure(methodId, t);
-            return CompletableFuture.failedFuture(t);
-        }
-        if (token instanceof Hit) {
-            return futureOf(((Hit) token).value());
-        }
-        HandOverThread self = HandOverThread.current();
-        self.hand(methodId, mine);
-        try {
-            Object result = invoker.invoke(method, receiver, args);
-            endUntaken(self.take(methodId), NOT_ENTERED);
-            return futureOf(result);
-        } catch (Throwable t) {
-            endUntaken(self.take(methodId), t);
-            return CompletableFuture.failedFuture(t);
-        }
-    }
-
-    /** Ends a load that the woven method did not take (it was not entered, or threw first), giving its lease back. */
-    private void endUntaken(Load untaken, Throwable cause) {
-        if (untaken != null) {
-            releaseLease(untaken);
-            flights.abandon(untaken, cause);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static CompletionStage<Object> futureOf(Object result) {
-        return result == null ? CompletableFuture.failedFuture(new NullPointerException("a null future"))
-                : (CompletionStage<Object>) result;
-    }
-
-    /**
      * Joins another caller's load of the same key instead of running the method again, waiting at most until
      * that load has run {@code weft.load.maxWait}; after that, or when that load failed, the method runs uncached.
      */
@@ -334,7 +279,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return null;
         }
         if (method.shape() == ResultShape.FUTURE) {
-            return new Hit(staleOnFailure(method, other, other.valueFuture()));
+            return new Hit(StaleStandIn.forLaterFailure(method, other, other.valueFuture()));
         }
         CacheEntry entry;
         try {
@@ -347,54 +292,10 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return null;
         }
         if (entry == null) {
-            return standInFor(method, other, null);
+            return StaleStandIn.forFailure(method, other, null);
         }
         method.cache().stats().recordL1Hit();
         return method.shape().hit(entry);
-    }
-
-    /**
-     * The entry past its TTL that {@code load} kept, to return because the method failed ({@code staleIfError}),
-     * counted and logged; null when it kept none.
-     */
-    private Hit standInFor(CachedMethod method, Load load, Throwable thrown) {
-        CacheEntry stale = staleFor(method, load, thrown);
-        return stale == null ? null : method.shape().hit(stale);
-    }
-
-    /** As {@link #standInFor}: the stale entry itself. */
-    private static CacheEntry staleFor(CachedMethod method, Load load, Throwable thrown) {
-        CacheEntry stale = load.standIn();
-        if (stale == null) {
-            return null;
-        }
-        method.cache().stats().recordStaleServed();
-        WeftLog.warnRateLimited("stale:" + method.declared().owner(), method.declared().owner()
-                + (thrown == null ? " failed in another call" : " threw " + thrown)
-                + "; its value past its TTL is returned instead (staleIfError)");
-        return stale;
-    }
-
-    /**
-     * {@code future}, or, when {@code load} keeps a stale entry ({@code staleIfError}), a future that completes as
-     * it does except that the stale value stands in for its failure.
-     */
-    private static Object staleOnFailure(CachedMethod method, Load load, Object future) {
-        if (load.standIn() == null || !(future instanceof CompletionStage)) {
-            return future;
-        }
-        CompletableFuture<Object> answer = new CompletableFuture<>();
-        ((CompletionStage<?>) future).whenComplete((value, failure) -> {
-            CacheEntry stale = failure == null ? null : staleFor(method, load, failure);
-            if (failure == null) {
-                answer.complete(value);
-            } else if (stale != null) {
-                answer.complete(stale.value());
-            } else {
-                answer.completeExceptionally(failure);
-            }
-        });
-        return answer;
     }
 
     @Override
@@ -404,7 +305,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return result;
         }
         try {
-            return staleOnFailure(methods.cached(methodId), (Load) token, result);
+            return StaleStandIn.forLaterFailure(methods.cached(methodId), (Load) token, result);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return result;
@@ -478,7 +379,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             method.cache().stats().recordLoadFailure();
             releaseLease(load);
             flights.abandon(load, thrown);
-            return standInFor(method, load, thrown);
+            return StaleStandIn.forFailure(method, load, thrown);
         } catch (Throwable t) {
             flights.abandon(load, t);
             reportFailure(methodId, t);

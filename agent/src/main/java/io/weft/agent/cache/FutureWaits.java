@@ -1,0 +1,110 @@
+package io.weft.agent.cache;
+
+import io.weft.agent.bootstrap.Hit;
+import io.weft.agent.bootstrap.Token;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Fleet-wide single flight for methods returning futures (SPEC §12): a miss whose lease another instance holds
+ * gets a future at once, and its wait runs on one Weft thread ({@code weft-lease-wait}, ended after a minute
+ * without work): the looks at the key ({@link SharedLevel#lookupLater}), then what they found settled as a lookup
+ * is, or, when no value came in time, the method called on the receiver the call handed over, which the woven
+ * method, entered on this thread, runs as the call's load ({@link HandOverThread}).
+ */
+final class FutureWaits {
+
+    /** What a look at the shared level found becomes: a hit, or the load itself, for its body to run. */
+    interface Settler {
+        Token settle(CachedMethod method, Load mine, SharedLevel shared, SharedLevel.Found found, Object[] args);
+    }
+
+    /** Ends a load nobody will run: its lease given back, its waiters released with {@code cause}. */
+    interface Abandoner {
+        void abandon(Load load, Throwable cause);
+    }
+
+    /** Why a load handed to a woven method was not run: the call did not enter it (an override that does not). */
+    private static final CancellationException NOT_ENTERED =
+            new CancellationException("the cached method was not entered");
+
+    static {
+        NOT_ENTERED.setStackTrace(new StackTraceElement[0]);
+    }
+
+    private final ScheduledThreadPoolExecutor thread =
+            new ScheduledThreadPoolExecutor(1, task -> HandOverThread.create(task, "weft-lease-wait"));
+    private final Refresher.Invoker invoker;
+    private final Settler settler;
+    private final Abandoner abandoner;
+    private final BiConsumer<CachedMethod, Throwable> failures;
+
+    /** @param failures where an unexpected failure of the caching path is reported */
+    FutureWaits(Refresher.Invoker invoker, Settler settler, Abandoner abandoner,
+            BiConsumer<CachedMethod, Throwable> failures) {
+        this.invoker = invoker;
+        this.settler = settler;
+        this.abandoner = abandoner;
+        this.failures = failures;
+        thread.setKeepAliveTime(1, TimeUnit.MINUTES);
+        thread.allowCoreThreadTimeOut(true);
+    }
+
+    /** The future a call returns at once while another instance loads its key; completed on the Weft thread. */
+    CompletableFuture<Object> await(int methodId, CachedMethod method, Load mine, SharedLevel shared,
+            Object receiver, Object[] args) {
+        return shared.lookupLater(method, mine.key(), mine.tags(), thread).thenComposeAsync(
+                found -> settle(methodId, method, mine, shared, found, receiver, args), thread);
+    }
+
+    private CompletionStage<Object> settle(int methodId, CachedMethod method, Load mine, SharedLevel shared,
+            SharedLevel.Found found, Object receiver, Object[] args) {
+        Token token;
+        try {
+            token = settler.settle(method, mine, shared, found, args);
+        } catch (Throwable t) {
+            // the caching path failed: the call is still answered, by the method as if it were not cached
+            abandoner.abandon(mine, t);
+            failures.accept(method, t);
+            return call(method, receiver, args);
+        }
+        if (token instanceof Hit) {
+            return futureOf(((Hit) token).value());
+        }
+        HandOverThread self = HandOverThread.current();
+        self.hand(methodId, mine);
+        try {
+            Object result = invoker.invoke(method, receiver, args);
+            endUntaken(self.take(methodId), NOT_ENTERED);
+            return futureOf(result);
+        } catch (Throwable t) {
+            endUntaken(self.take(methodId), t);
+            return CompletableFuture.failedFuture(t);
+        }
+    }
+
+    private CompletionStage<Object> call(CachedMethod method, Object receiver, Object[] args) {
+        try {
+            return futureOf(invoker.invoke(method, receiver, args));
+        } catch (Throwable t) {
+            return CompletableFuture.failedFuture(t);
+        }
+    }
+
+    /** Ends a load that the woven method did not take (it was not entered, or threw first). */
+    private void endUntaken(Load untaken, Throwable cause) {
+        if (untaken != null) {
+            abandoner.abandon(untaken, cause);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompletionStage<Object> futureOf(Object result) {
+        return result == null ? CompletableFuture.failedFuture(new NullPointerException("a null future"))
+                : (CompletionStage<Object>) result;
+    }
+}
