@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -103,9 +104,15 @@ public final class EventPublisher extends BufferedPublisher {
         if (!buffer.startDirect()) {
             return null;
         }
+        AtomicBoolean ended = new AtomicBoolean();
+        // the first of send and notSent counts (a delete whose connection opened after its wait gave up may still
+        // send): the event goes out once, and the direct send ends once
         return new FollowUp() {
             @Override
             public void send(RedisClusterAsyncCommands<String, byte[]> redis) {
+                if (!ended.compareAndSet(false, true)) {
+                    return;
+                }
                 try {
                     append(redis, event, json -> json.getBytes(StandardCharsets.UTF_8))
                             .whenComplete((appended, failure) -> directSendEnded(event, failure));
@@ -116,7 +123,9 @@ public final class EventPublisher extends BufferedPublisher {
 
             @Override
             public void notSent() {
-                directSendCancelled(event);
+                if (ended.compareAndSet(false, true)) {
+                    directSendCancelled(event);
+                }
             }
         };
     }

@@ -12,6 +12,9 @@ public interface FollowUp {
     /** Sends the commands on {@code redis}, right after the store command; does not wait for the replies. */
     void send(RedisClusterAsyncCommands<String, byte[]> redis);
 
-    /** The store command was not sent (its breaker is open, or it has no connection): these were not either. */
+    /**
+     * The store command was not sent (its breaker is open, or it has no connection): these were not either. Called
+     * after every attempt; only the first of {@link #send} and this one counts.
+     */
     void notSent();
 }
