@@ -11,6 +11,7 @@ import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
+import io.weft.it.support.Metrics;
 import io.weft.it.support.Paths;
 import io.weft.it.support.RedisCli;
 import io.weft.it.support.TestApps;
@@ -54,6 +55,8 @@ class TagInvalidationTest {
                 assertEquals(bRuns, runs(b.call("book " + book, CALL)), "b reads " + book + " from Redis");
             }
             assertNotNull(redis.admin().zscore(ns + "weft-tag:user:u1", key("b2")), "b2 is a member of user:u1");
+            assertEquals(8, Metrics.value(b, "weft_l1_tag_index_entries"),
+                    "b's L1 tag index: four entries (the warm-up call's and three books), two tags each");
 
             a.call("user u1", CALL);
 
@@ -68,6 +71,8 @@ class TagInvalidationTest {
                     runs(b.call("book b1 u1 l1", CALL)) == bRuns + 1);
             assertEquals(bRuns + 2, runs(b.call("book b2 u1 l2", CALL)), "b2 evicted with b1");
             assertEquals(bRuns + 2, runs(b.call("book b3 u2 l1", CALL)), "b3 carries no user:u1 and stays");
+            assertEquals(8, Metrics.value(b, "weft_l1_tag_index_entries"),
+                    "b1 and b2 left the index with their entries and came back with their reloads, once each");
 
             int aRuns = runs(a.call("book b2 u1 l2", CALL));
             b.call("library l2", CALL);
@@ -88,7 +93,8 @@ class TagInvalidationTest {
 
     private AppJvm start(Path classes) throws Exception {
         return AppJvm.builder().property("weft.redis.uri", redis.uri()).property("weft.namespace", ns)
-                .property("weft.redis.timeout", "2s").classpath(classes, Paths.annotationsJar()).main("app.Tags")
+                .property("weft.redis.timeout", "2s").property("weft.http.port", "0")
+                .classpath(classes, Paths.annotationsJar()).main("app.Tags")
                 .start();
     }
 

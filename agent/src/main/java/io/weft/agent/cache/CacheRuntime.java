@@ -593,6 +593,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     /** Entries in L1. */
+    /** The L1 tag index's mappings: each tagged entry once per tag (what tag evictions look up instead of a scan). */
+    public long l1TagIndexMappings() {
+        return l1.tagIndexMappings();
+    }
+
     public long l1Size() {
         return l1.size();
     }

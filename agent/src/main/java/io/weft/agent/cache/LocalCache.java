@@ -235,9 +235,9 @@ final class LocalCache {
         return removed[0];
     }
 
-    /** How many L1 entries carry {@code tag}, by the index. */
-    int tagged(String tag) {
-        return tags.entries(tag);
+    /** The tag index's mappings: an entry once per tag it carries ({@code weft_l1_tag_index_entries}). */
+    long tagIndexMappings() {
+        return tags.mappings();
     }
 
     /**

@@ -60,9 +60,12 @@ final class TagIndex {
         }
     }
 
-    /** How many entries carry {@code tag}. */
-    int entries(String tag) {
-        Map<CacheKey, CacheEntry> entries = byTag.get(tag);
-        return entries == null ? 0 : entries.size();
+    /** The mappings held, an entry once per tag it carries: what the index costs (a walk of the tags). */
+    long mappings() {
+        long mappings = 0;
+        for (Map<CacheKey, CacheEntry> entries : byTag.values()) {
+            mappings += entries.size();
+        }
+        return mappings;
     }
 }

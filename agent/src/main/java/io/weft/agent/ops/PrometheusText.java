@@ -51,6 +51,9 @@ public final class PrometheusText {
         p.sample("weft_woven_methods", "", s.wovenMethods);
         p.family("weft_l1_size", "gauge", "Entries in this JVM's L1 (Caffeine), all caches together (estimate).");
         p.sample("weft_l1_size", "", s.l1Size);
+        p.family("weft_l1_tag_index_entries", "gauge",
+                "Mappings in the L1's tag index: each tagged entry once per tag it carries.");
+        p.sample("weft_l1_tag_index_entries", "", s.l1TagIndexMappings);
         p.family("weft_l1_max_size", "gauge", "The L1's bound in entries (weft.l1.maxSize).");
         p.sample("weft_l1_max_size", "", s.l1MaxSize);
         p.family("weft_invalidations_sent_total", "counter",

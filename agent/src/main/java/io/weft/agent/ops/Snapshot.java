@@ -51,6 +51,8 @@ public final class Snapshot {
     public final String weavingFailure;
     public final int wovenMethods;
     public final long l1Size;
+    /** The L1 tag index's mappings (an entry once per tag it carries). */
+    public final long l1TagIndexMappings;
     public final long l1MaxSize;
     public final long invalidationsSent;
     public final long invalidationsReceived;
@@ -82,6 +84,7 @@ public final class Snapshot {
                         countEntries ? runtime.hotKeys(cache, HOT_KEYS_SHOWN) : List.of()));
             }
             this.l1Size = runtime.l1Size();
+            this.l1TagIndexMappings = runtime.l1TagIndexMappings();
             this.invalidationsSent = runtime.invalidationsSent();
             this.invalidationsReceived = runtime.invalidationsReceived();
             this.invalidationsReplayed = runtime.invalidationsReplayed();
@@ -90,6 +93,7 @@ public final class Snapshot {
         } else {
             this.wovenMethods = 0;
             this.l1Size = 0;
+            this.l1TagIndexMappings = 0;
             this.invalidationsSent = 0;
             this.invalidationsReceived = 0;
             this.invalidationsReplayed = 0;

@@ -65,6 +65,7 @@ class PrometheusTextTest {
         assertEquals(0, metrics.value("weft_cache_hits_total", "cache", "tts:voices", "level", "l1"));
         assertEquals(0, metrics.value("weft_cache_l1_entries", "cache", "tts:voices"));
         assertEquals(10_000, metrics.value("weft_l1_max_size"));
+        assertEquals(0, metrics.value("weft_l1_tag_index_entries"), "nothing tagged");
         assertEquals(1, metrics.value("weft_agent_enabled"));
         assertEquals(0, metrics.value("weft_invalidations_sent_total"));
         assertEquals(0, metrics.value("weft_invalidations_received_total"));
