@@ -176,14 +176,20 @@ public final class RedisClusterFixture implements AutoCloseable {
     }
 
     /**
-     * The replica of {@code master}, as a node that answers sees the topology (the first one, if it has several).
+     * The replica of {@code master}, as a node that answers sees the topology (the first one, if it has several),
+     * awaited: a new cluster's nodes learn who replicates whom by gossip, a moment after it was created.
      */
     public RedisFixture replicaOf(RedisFixture master) {
-        Partitions partitions = topology();
-        String masterId = partitions.stream().filter(p -> p.getUri().getPort() == master.port()).findFirst()
-                .orElseThrow().getNodeId();
-        return nodes.stream().filter(node -> partitions.stream().anyMatch(p -> p.getUri().getPort() == node.port()
-                && masterId.equals(p.getSlaveOf()))).findFirst().orElseThrow();
+        RedisFixture[] replica = new RedisFixture[1];
+        Await.until(Duration.ofSeconds(20), "a node reports a replica of " + master.port(), () -> {
+            Partitions partitions = topology();
+            String masterId = partitions.stream().filter(p -> p.getUri().getPort() == master.port()).findFirst()
+                    .orElseThrow().getNodeId();
+            replica[0] = nodes.stream().filter(node -> partitions.stream().anyMatch(p -> p.getUri().getPort()
+                    == node.port() && masterId.equals(p.getSlaveOf()))).findFirst().orElse(null);
+            return replica[0] != null;
+        });
+        return replica[0];
     }
 
     /**
