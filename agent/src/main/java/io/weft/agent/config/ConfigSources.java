@@ -108,6 +108,15 @@ public final class ConfigSources {
         return value;
     }
 
+    /**
+     * Whether {@code weft.enabled} is {@code false} in these sources, read as {@link WeftConfig} reads it (anything
+     * but true or false leaves the agent on): the launcher's check, which must not cost the parsing of every setting.
+     */
+    public boolean disabled() {
+        String value = get(Setting.ENABLED.key());
+        return value != null && value.trim().equalsIgnoreCase("false");
+    }
+
     /** A problem reading the file named by {@code weft.config}, or {@code null}. */
     String fileProblem() {
         return fileProblem;

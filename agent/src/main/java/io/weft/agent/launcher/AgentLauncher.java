@@ -1,6 +1,6 @@
 package io.weft.agent.launcher;
 
-import io.weft.agent.config.WeftConfig;
+import io.weft.agent.config.ConfigSources;
 import io.weft.agent.log.WeftLog;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
@@ -41,7 +41,7 @@ public final class AgentLauncher {
 
     private static void launch(String entryPoint, String agentArgs, Instrumentation instrumentation) {
         try {
-            if (!WeftConfig.fromJvm(agentArgs).enabled()) {
+            if (ConfigSources.fromJvm(agentArgs).disabled()) {
                 WeftLog.info("disabled by weft.enabled=false: nothing is woven");
                 return;
             }

@@ -1,6 +1,7 @@
 package io.weft.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,5 +171,19 @@ class ConfigSourcesTest {
         } finally {
             System.clearProperty(name);
         }
+    }
+
+    /** The launcher's check reads weft.enabled as WeftConfig does: only false disables, whatever the source. */
+    @Test
+    void disabledIsWhatWeftConfigReadsAsDisabled() {
+        for (String value : new String[] {"false", " FALSE ", "true", "no", "", "0"}) {
+            Map<String, String> props = Map.of("weft.enabled", value);
+            assertEquals(!new WeftConfig(ConfigSources.of(props, Map.of())).enabled(),
+                    ConfigSources.of(props, Map.of()).disabled(), "weft.enabled='" + value + "'");
+        }
+        assertTrue(ConfigSources.of(Map.of(), Map.of("WEFT_ENABLED", "false")).disabled(), "from the environment");
+        assertFalse(ConfigSources.of(Map.of("weft.enabled", "true"), Map.of("WEFT_ENABLED", "false")).disabled(),
+                "a system property wins");
+        assertFalse(ConfigSources.of(Map.of(), Map.of()).disabled(), "on by default");
     }
 }
