@@ -10,6 +10,12 @@ public final class Dispatch {
     /** The arguments of a woven method that has no parameters: one shared empty array, never written. */
     public static final Object[] NO_ARGUMENTS = new Object[0];
 
+    /**
+     * Woven {@code @CacheResult} methods of up to this many parameters pass them one by one on entry instead of in
+     * an array, which they build only when the call is not a hit.
+     */
+    public static final int MAX_PASSED_ARGUMENTS = 3;
+
     private static volatile Handler handler;
 
     private Dispatch() {
@@ -20,16 +26,28 @@ public final class Dispatch {
         handler = runtime;
     }
 
-    /** See {@link Handler#enterCached}. */
+    /** See {@link Handler#enterCached(int, Object[])}. */
     public static Object enterCached(int methodId, Object[] args) {
         Handler h = handler;
         return h == null ? null : h.enterCached(methodId, args);
+    }
+
+    /** See {@link Handler#enterCached(int, Object, Object, Object)}. */
+    public static Object enterCached(int methodId, Object a0, Object a1, Object a2) {
+        Handler h = handler;
+        return h == null ? null : h.enterCached(methodId, a0, a1, a2);
     }
 
     /** See {@link Handler#enterWithReceiver}. */
     public static Object enterWithReceiver(int methodId, Object receiver, Object[] args) {
         Handler h = handler;
         return h == null ? null : h.enterWithReceiver(methodId, receiver, args);
+    }
+
+    /** See {@link Handler#enterWithReceiver(int, Object, Object, Object, Object)}. */
+    public static Object enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2) {
+        Handler h = handler;
+        return h == null ? null : h.enterWithReceiver(methodId, receiver, a0, a1, a2);
     }
 
     /** See {@link Handler#exitCached}. */

@@ -15,12 +15,22 @@ public interface Handler {
     Token enterCached(int methodId, Object[] args);
 
     /**
+     * {@link #enterCached(int, Object[])} for a method of at most {@value Dispatch#MAX_PASSED_ARGUMENTS} parameters,
+     * which passes them one by one (boxed), so that a hit allocates no array; those it does not have are
+     * {@code null}.
+     */
+    Token enterCached(int methodId, Object a0, Object a1, Object a2);
+
+    /**
      * Called on entry to a {@code @CacheResult(refreshAfter = …)} method, or one returning a future, instead of
      * {@link #enterCached}: the same, and Weft may call the method later on {@code receiver} ({@code null} for a
      * static method) with {@code args}: a hit on an entry due for a refresh reloads it in the background, and a
      * future-returning call whose wait for another instance's load got no value runs its body so.
      */
     Token enterWithReceiver(int methodId, Object receiver, Object[] args);
+
+    /** {@link #enterWithReceiver(int, Object, Object[])} with the arguments passed one by one, as by {@link #enterCached(int, Object, Object, Object)}. */
+    Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2);
 
     /** Called when a {@code @CacheResult} method that was not skipped returns. */
     void exitCached(int methodId, Token token, Object[] args, Object result);

@@ -128,7 +128,12 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     @Override
     public Token enterCached(int methodId, Object[] args) {
-        return enter(methodId, null, args);
+        return enter(methodId, null, args, null, null, null);
+    }
+
+    @Override
+    public Token enterCached(int methodId, Object a0, Object a1, Object a2) {
+        return enter(methodId, null, null, a0, a1, a2);
     }
 
     /**
@@ -138,17 +143,28 @@ public final class CacheRuntime implements Handler, EvictionSink {
     @Override
     public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
         Load reload = HandOverThread.takeFor(methodId);
-        return reload != null ? reload : enter(methodId, receiver, args);
+        return reload != null ? reload : enter(methodId, receiver, args, null, null, null);
     }
 
-    /** @param receiver what a reload calls the method on ({@code refreshAfter}), or {@code null} */
-    private Token enter(int methodId, Object receiver, Object[] args) {
+    @Override
+    public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2) {
+        Load reload = HandOverThread.takeFor(methodId);
+        return reload != null ? reload : enter(methodId, receiver, null, a0, a1, a2);
+    }
+
+    /**
+     * @param receiver what a reload calls the method on ({@code refreshAfter}), or {@code null}
+     * @param args the call's arguments, or {@code null} when the call passed them one by one as {@code a0}…{@code a2}
+     *     (and a hit needs no array)
+     */
+    private Token enter(int methodId, Object receiver, Object[] args, Object a0, Object a1, Object a2) {
         try {
             CachedMethod method = methods.cached(methodId);
             if (!method.cache().enabled()) {
                 return null;
             }
-            CacheKey key = method.key().key(method.scope(), args);
+            CacheKey key = args != null ? method.key().key(method.scope(), args)
+                    : method.key().key(method.scope(), a0, a1, a2);
             // a sliding or refreshing entry needs the time anyway: one reading serves its deadline too
             boolean timed = method.sliding() || method.refreshes();
             long now = timed ? l1.now() : 0;
@@ -160,11 +176,13 @@ public final class CacheRuntime implements Handler, EvictionSink {
                     renewShared(method, key.text());
                 }
                 if (method.refreshes()) {
-                    refresher.hit(methodId, method, key, receiver, args, entry, now);
+                    refresher.hit(methodId, method, key, receiver, args != null ? args : method.arguments(a0, a1, a2),
+                            entry, now);
                 }
                 return method.shape().hit(entry);
             }
-            return beginLoad(methodId, method, key.stable(), receiver, args, entry);
+            return beginLoad(methodId, method, key.stable(), receiver,
+                    args != null ? args : method.arguments(a0, a1, a2), entry);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;

@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -69,6 +70,13 @@ public final class CachedMethod {
 
     public NamedCache cache() {
         return cache;
+    }
+
+    /** The arguments of a call that passed them one by one ({@code Dispatch.MAX_PASSED_ARGUMENTS}), as an array. */
+    Object[] arguments(Object a0, Object a1, Object a2) {
+        Object[] passed = {a0, a1, a2};
+        int count = declared.parameterNames().size();
+        return count == passed.length ? passed : Arrays.copyOf(passed, count);
     }
 
     KeyRenderer key() {

@@ -26,6 +26,14 @@ public interface KeyRenderer {
         return CacheKey.of(scope, render(args, null));
     }
 
+    /**
+     * {@link #key(KeyScope, Object[])} for a call of at most three arguments passed one by one (those the method does
+     * not have are {@code null}): the same key as for the array of them.
+     */
+    default CacheKey key(KeyScope scope, Object a0, Object a1, Object a2) {
+        return key(scope, new Object[] {a0, a1, a2});
+    }
+
     /** Adds the keys of one call to {@code into}: its one key ({@link BatchTemplate}: one per element). */
     default void renderInto(List<String> into, Object[] args, Object result) {
         into.add(render(args, result));

@@ -21,6 +21,12 @@ final class Operand {
         return new Operand(RETURN, path);
     }
 
+    /** The value for a call whose (at most three) arguments are {@code a0}…{@code a2}; not for the return value. */
+    Object value(Object a0, Object a1, Object a2) {
+        Object root = index == 0 ? a0 : index == 1 ? a1 : a2;
+        return path == null ? root : path.read(root);
+    }
+
     Object value(Object[] args, Object result) {
         Object root = index == RETURN ? result : args[index];
         return path == null ? root : path.read(root);

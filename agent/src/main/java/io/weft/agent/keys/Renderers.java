@@ -34,9 +34,18 @@ final class Renderers {
             return text;
         }
 
-        /** The key of the last scope asked for (a method's renderer serves one scope: its class's loader). */
         @Override
         public CacheKey key(KeyScope scope, Object[] args) {
+            return keyIn(scope);
+        }
+
+        @Override
+        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2) {
+            return keyIn(scope);
+        }
+
+        /** The key of the last scope asked for (a method's renderer serves one scope: its class's loader). */
+        private CacheKey keyIn(KeyScope scope) {
             CacheKey last = key;
             if (last == null || last.scope() != scope) {
                 last = CacheKey.of(scope, text);
@@ -92,30 +101,42 @@ final class Renderers {
 
         @Override
         public CacheKey key(KeyScope scope, Object[] args) {
-            Object v0 = operands[0].value(args, null);
+            int count = operands.length;
+            CacheKey key = count > MAX_COMPOSED ? null : composed(scope, operands[0].value(args, null),
+                    count > 1 ? operands[1].value(args, null) : null, count > 2 ? operands[2].value(args, null) : null);
+            return key != null ? key : CacheKey.of(scope, render(args, null));
+        }
+
+        @Override
+        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2) {
+            int count = operands.length;
+            CacheKey key = count > MAX_COMPOSED ? null : composed(scope, operands[0].value(a0, a1, a2),
+                    count > 1 ? operands[1].value(a0, a1, a2) : null, count > 2 ? operands[2].value(a0, a1, a2) : null);
+            return key != null ? key : CacheKey.of(scope, render(new Object[] {a0, a1, a2}, null));
+        }
+
+        /** The thread's probe for the placeholders' values {@code v0}… (as many as there are), or {@code null}: not all are scalars. */
+        private CacheKey composed(KeyScope scope, Object v0, Object v1, Object v2) {
             long text = kinds[0].text(v0);
-            if (text == ScalarText.NOT_SCALAR || operands.length > MAX_COMPOSED) {
-                return CacheKey.of(scope, render(args, null));
+            if (text == ScalarText.NOT_SCALAR) {
+                return null;
             }
             int hash = append(literalHashes[0], text, 1);
             return operands.length == 1 ? CacheKey.probe(scope, hash, composer, v0, null, null)
-                    : keyOfMore(scope, args, hash, v0);
+                    : composedOfMore(scope, hash, v0, v1, v2);
         }
 
-        /** {@link #key} for two or three values, the first already described in {@code hash}. */
-        private CacheKey keyOfMore(KeyScope scope, Object[] args, int hash, Object v0) {
-            Object v1 = operands[1].value(args, null);
+        /** {@link #composed} for two or three values, the first already described in {@code hash}. */
+        private CacheKey composedOfMore(KeyScope scope, int hash, Object v0, Object v1, Object v2) {
             long text = kinds[1].text(v1);
             if (text == ScalarText.NOT_SCALAR) {
-                return CacheKey.of(scope, render(args, null));
+                return null;
             }
             hash = append(hash, text, 2);
-            Object v2 = null;
             if (operands.length > 2) {
-                v2 = operands[2].value(args, null);
                 text = kinds[2].text(v2);
                 if (text == ScalarText.NOT_SCALAR) {
-                    return CacheKey.of(scope, render(args, null));
+                    return null;
                 }
                 hash = append(hash, text, 3);
             }

@@ -1,5 +1,6 @@
 package io.weft.agent.weaving;
 
+import io.weft.agent.bootstrap.Dispatch;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -15,10 +16,10 @@ import net.bytebuddy.jar.asm.Type;
  *
  * <p>{@code @CacheResult} becomes, in Java terms:
  * <pre>
- * Object[] args = {a, b};
- * Object token = Dispatch.enterCached(ID, args);
- * // with refreshAfter, or returning a future: Dispatch.enterWithReceiver(ID, this, args) (null for a static method)
+ * Object token = Dispatch.enterCached(ID, a, b, null); // up to three parameters: no array on a hit
+ * // with refreshAfter, or returning a future: Dispatch.enterWithReceiver(ID, this, a, b, null) (null for a static method)
  * if (token instanceof Hit) return (R) ((Hit) token).value();
+ * Object[] args = {a, b}; // a method of more parameters makes it first, and enters with it
  * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r)… }
  * // returning a future: each {@code return r} becomes return (R) Dispatch.exitFuture(ID, token, args, r)
  * catch (Throwable t) { return (R) Dispatch.exitThrown(ID, token, args, t); } // throws t unless a stale value stands in
@@ -35,6 +36,7 @@ final class AdviceInliner extends MethodVisitor {
     private static final String HIT = "io/weft/agent/bootstrap/Hit";
     private static final String OBJECT = "java/lang/Object";
     private static final String OBJECT_ARRAY = "[Ljava/lang/Object;";
+    private static final String OBJECT_DESCRIPTOR = "Ljava/lang/Object;";
     private static final String THROWABLE = "java/lang/Throwable";
 
     private final Advice advice;
@@ -90,7 +92,13 @@ final class AdviceInliner extends MethodVisitor {
             case CACHE_BATCH:
             case CACHE_RESULT_WITH_RECEIVER:
                 super.visitTryCatchBlock(bodyStart, bodyEnd, handler, THROWABLE);
-                pushArguments();
+                Label miss = new Label();
+                boolean passesValues = passesArgumentsOneByOne();
+                if (passesValues) {
+                    super.visitInsn(Opcodes.ACONST_NULL); // the array is made on a miss only; the frame below has it
+                } else {
+                    pushArguments();
+                }
                 super.visitVarInsn(Opcodes.ASTORE, argsSlot);
                 pushId();
                 if (advice == Advice.CACHE_RESULT_WITH_RECEIVER) {
@@ -99,26 +107,35 @@ final class AdviceInliner extends MethodVisitor {
                     } else {
                         super.visitVarInsn(Opcodes.ALOAD, 0); // the receiver: a background reload calls the method on it
                     }
-                    super.visitVarInsn(Opcodes.ALOAD, argsSlot);
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterWithReceiver",
-                            "(ILjava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;", false);
+                }
+                String entry = advice == Advice.CACHE_BATCH ? "enterBatch"
+                        : advice == Advice.CACHE_RESULT_WITH_RECEIVER ? "enterWithReceiver" : "enterCached";
+                String receiver = advice == Advice.CACHE_RESULT_WITH_RECEIVER ? OBJECT_DESCRIPTOR : "";
+                if (passesValues) {
+                    pushArgumentsOneByOne();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, entry, "(I" + receiver
+                            + OBJECT_DESCRIPTOR.repeat(Dispatch.MAX_PASSED_ARGUMENTS) + ")Ljava/lang/Object;", false);
                 } else {
                     super.visitVarInsn(Opcodes.ALOAD, argsSlot);
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH,
-                            advice == Advice.CACHE_BATCH ? "enterBatch" : "enterCached",
-                            "(I[Ljava/lang/Object;)Ljava/lang/Object;", false);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, entry,
+                            "(I" + receiver + "[Ljava/lang/Object;)Ljava/lang/Object;", false);
                 }
                 super.visitVarInsn(Opcodes.ASTORE, tokenSlot);
                 super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
                 super.visitTypeInsn(Opcodes.INSTANCEOF, HIT);
-                super.visitJumpInsn(Opcodes.IFEQ, bodyStart);
+                super.visitJumpInsn(Opcodes.IFEQ, miss);
                 super.visitVarInsn(Opcodes.ALOAD, tokenSlot);
                 super.visitTypeInsn(Opcodes.CHECKCAST, HIT);
                 super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, HIT, "value", "()Ljava/lang/Object;", false);
                 Boxing.unbox(mv, returnType);
                 super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
-                super.visitLabel(bodyStart);
+                super.visitLabel(miss);
                 frame(true, null);
+                if (passesValues) {
+                    pushArguments();
+                    super.visitVarInsn(Opcodes.ASTORE, argsSlot);
+                }
+                super.visitLabel(bodyStart);
                 if (advice == Advice.CACHE_BATCH) {
                     reloadBatchParameter();
                 }
@@ -406,6 +423,27 @@ final class AdviceInliner extends MethodVisitor {
             Boxing.box(mv, parameters[i]);
             super.visitInsn(Opcodes.AASTORE);
             slot += parameters[i].getSize();
+        }
+    }
+
+    /**
+     * Whether the entry call passes the arguments one by one ({@link Dispatch#MAX_PASSED_ARGUMENTS}), so that a hit
+     * allocates no array; a batch method's entry writes into its array, so it always gets one.
+     */
+    private boolean passesArgumentsOneByOne() {
+        return advice != Advice.CACHE_BATCH && parameters.length <= Dispatch.MAX_PASSED_ARGUMENTS;
+    }
+
+    /** Pushes the parameters, boxed, then {@code null} for each of the {@link Dispatch#MAX_PASSED_ARGUMENTS} it lacks. */
+    private void pushArgumentsOneByOne() {
+        int slot = isStatic ? 0 : 1;
+        for (Type parameter : parameters) {
+            super.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
+            Boxing.box(mv, parameter);
+            slot += parameter.getSize();
+        }
+        for (int i = parameters.length; i < Dispatch.MAX_PASSED_ARGUMENTS; i++) {
+            super.visitInsn(Opcodes.ACONST_NULL);
         }
     }
 

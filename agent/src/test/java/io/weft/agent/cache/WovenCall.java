@@ -17,8 +17,18 @@ final class WovenCall {
         }
 
         @Override
+        public Token enterCached(int methodId, Object a0, Object a1, Object a2) {
+            return (Token) Dispatch.enterCached(methodId, a0, a1, a2);
+        }
+
+        @Override
         public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
             return (Token) Dispatch.enterWithReceiver(methodId, receiver, args);
+        }
+
+        @Override
+        public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2) {
+            return (Token) Dispatch.enterWithReceiver(methodId, receiver, a0, a1, a2);
         }
 
         @Override
@@ -51,11 +61,11 @@ final class WovenCall {
 
     /** The value of a hit, or else what {@code body} returns, asked only then, as the method's body would run. */
     static Object call(Handler runtime, int methodId, String arg, Supplier<?> body) {
-        Object[] args = {arg};
-        Token token = runtime.enterCached(methodId, args);
+        Token token = runtime.enterCached(methodId, arg, null, null); // as a woven method of one parameter enters
         if (token instanceof Hit) {
             return ((Hit) token).value();
         }
+        Object[] args = {arg};
         Object value = body.get();
         runtime.exitCached(methodId, token, args, value);
         return value;

@@ -69,6 +69,30 @@ class CacheKeyTest {
         }
     }
 
+    /** A call of up to three arguments passes them one by one (no array on a hit): the same key as from its array. */
+    @Test
+    void theKeyOfArgumentsPassedOneByOneIsTheKeyOfTheirArray() {
+        SplittableRandom random = new SplittableRandom(7);
+        List<Object> values = values(random);
+        for (String template : TEMPLATES) {
+            if (template.contains("{3}")) {
+                continue; // a fourth parameter: such a method always passes an array
+            }
+            KeyRenderer renderer = renderer(template);
+            for (int i = 0; i < 2_000; i++) {
+                Object[] args = {pick(values, random), pick(values, random), pick(values, random)};
+                CacheKey fromArray = renderer.key(S, args).stable();
+                CacheKey passed = renderer.key(S, args[0], args[1], args[2]);
+                assertEquals(fromArray.hashCode(), passed.hashCode(), template);
+                assertEquals(fromArray, passed, template);
+                assertEquals(passed, fromArray, template);
+                assertEquals(renderer.render(args, null), passed.text());
+            }
+        }
+        KeyRenderer constant = renderer("tts:voices");
+        assertSame(constant.key(S, new Object[0]), constant.key(S, null, null, null));
+    }
+
     @Test
     void keysOfDifferentTextsDifferEvenWhenTheirValuesLookAlike() {
         KeyRenderer books = renderer("books:{0}:{1}");

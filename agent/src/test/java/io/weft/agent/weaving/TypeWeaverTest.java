@@ -38,6 +38,7 @@ class TypeWeaverTest {
     private static final int SAVE_BEFORE = 6;
     private static final int FLAG = 7;
     private static final int LATER = 8;
+    private static final int RANGE = 9;
 
     /** Records calls; answers enterCached with {@link #answer}. */
     private static final class Recorder implements Handler {
@@ -56,11 +57,24 @@ class TypeWeaverTest {
             return answer;
         }
 
+        /** Recorded as "enter ID (a0, a1, a2)": the arguments passed one by one. */
+        @Override
+        public Token enterCached(int methodId, Object a0, Object a1, Object a2) {
+            calls.add("enter " + methodId + " (" + a0 + ", " + a1 + ", " + a2 + ")");
+            return answer;
+        }
+
         /** Recorded as {@link #enterCached} is, the receiver in {@link #receivers}. */
         @Override
         public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
             receivers.add(receiver);
             return enterCached(methodId, args);
+        }
+
+        @Override
+        public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2) {
+            receivers.add(receiver);
+            return enterCached(methodId, a0, a1, a2);
         }
 
         @Override
@@ -102,7 +116,8 @@ class TypeWeaverTest {
                 "save(Ljava/lang/String;D)V", plan(Advice.INVALIDATE_AFTER, SAVE_AFTER),
                 "flag(Z)Z", plan(Advice.CACHE_RESULT, FLAG),
                 "later(Ljava/lang/String;)Ljava/util/concurrent/CompletableFuture;",
-                plan(Advice.CACHE_RESULT_WITH_RECEIVER, LATER));
+                plan(Advice.CACHE_RESULT_WITH_RECEIVER, LATER),
+                "range(Ljava/lang/String;IJZ)Ljava/lang/String;", plan(Advice.CACHE_RESULT, RANGE));
         subject = define(TypeWeaver.weave(bytes(WeavingSubject.class), plans)).getConstructor().newInstance();
     }
 
@@ -161,7 +176,7 @@ class TypeWeaverTest {
         recorder.answer = new Hit(Boolean.TRUE);
         assertEquals(true, call("flag", true));
         assertEquals(0, bodyRuns());
-        assertEquals(List.of("enter 1 [1, 2.0, 3]", "enter 7 [true]"), recorder.calls);
+        assertEquals(List.of("enter 1 (1, 2.0, 3)", "enter 7 (true, null, null)"), recorder.calls);
     }
 
     @Test
@@ -170,9 +185,9 @@ class TypeWeaverTest {
         assertEquals(6L, call("sum", 1L, 2.0, 3));
         assertEquals("a-b", call("join", List.of("a", "b"), '-'));
         assertEquals(false, call("flag", true));
-        assertEquals(List.of("enter 1 [1, 2.0, 3]", "exit 1 true [1, 2.0, 3] 6 null",
-                "enter 2 [[a, b], -]", "exit 2 true [[a, b], -] a-b null",
-                "enter 7 [true]", "exit 7 true [true] false null"), recorder.calls);
+        assertEquals(List.of("enter 1 (1, 2.0, 3)", "exit 1 true [1, 2.0, 3] 6 null",
+                "enter 2 ([a, b], -, null)", "exit 2 true [[a, b], -] a-b null",
+                "enter 7 (true, null, null)", "exit 7 true [true] false null"), recorder.calls);
     }
 
     /** refreshAfter: entry hands over the receiver (none for a static method); hit and miss work as without. */
@@ -184,8 +199,8 @@ class TypeWeaverTest {
         recorder.answer = new Hit(7L);
         assertEquals(7L, call("sum", 1L, 2.0, 3));
         assertEquals(Arrays.asList(subject, null, subject), recorder.receivers);
-        assertEquals(List.of("enter 1 [1, 2.0, 3]", "exit 1 true [1, 2.0, 3] 6 null",
-                "enter 2 [[a, b], -]", "exit 2 true [[a, b], -] a-b null", "enter 1 [1, 2.0, 3]"), recorder.calls);
+        assertEquals(List.of("enter 1 (1, 2.0, 3)", "exit 1 true [1, 2.0, 3] 6 null",
+                "enter 2 ([a, b], -, null)", "exit 2 true [[a, b], -] a-b null", "enter 1 (1, 2.0, 3)"), recorder.calls);
     }
 
     /** A method returning a future returns the future the runtime gives back for the body's (staleIfError). */
@@ -197,8 +212,19 @@ class TypeWeaverTest {
         recorder.futureInstead = instead;
         assertSame(instead, call("later", "a"));
         assertEquals(List.of(subject, subject), recorder.receivers);
-        assertEquals(List.of("enter 8 [a]", "exitFuture 8 true [a] a!", "enter 8 [a]", "exitFuture 8 true [a] a!"),
+        assertEquals(List.of("enter 8 (a, null, null)", "exitFuture 8 true [a] a!", "enter 8 (a, null, null)", "exitFuture 8 true [a] a!"),
                 recorder.calls);
+    }
+
+    /** Four parameters and more: entry gets the array, made before it, and exit the same arguments. */
+    @Test
+    void aMethodOfMoreThanThreeParametersEntersWithItsArray() throws Throwable {
+        recorder.answer = new Token() { };
+        assertEquals("a..3 by 2", call("range", "a", 3, 2L, true));
+        recorder.answer = new Hit("cached");
+        assertEquals("cached", call("range", "a", 3, 2L, false));
+        assertEquals(List.of("enter 9 [a, 3, 2, true]", "exit 9 true [a, 3, 2, true] a..3 by 2 null",
+                "enter 9 [a, 3, 2, false]"), recorder.calls);
     }
 
     @Test
@@ -214,7 +240,7 @@ class TypeWeaverTest {
         recorder.answer = new Token() { };
         assertEquals(10, call("countDown", 12));
         assertEquals(-1, call("countDown", -3));
-        assertEquals(List.of("enter 3 [12]", "exit 3 true [12] 10 null", "enter 3 [-3]", "exit 3 true [-3] -1 null"),
+        assertEquals(List.of("enter 3 (12, null, null)", "exit 3 true [12] 10 null", "enter 3 (-3, null, null)", "exit 3 true [-3] -1 null"),
                 recorder.calls);
     }
 
@@ -224,8 +250,8 @@ class TypeWeaverTest {
         assertEquals("not a number", call("parse", "x"));
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> call("parse", ""));
         assertEquals("empty", thrown.getMessage());
-        assertEquals(List.of("enter 4 [x]", "exit 4 true [x] not a number null",
-                "enter 4 []", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
+        assertEquals(List.of("enter 4 (x, null, null)", "exit 4 true [x] not a number null",
+                "enter 4 (, null, null)", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
     }
 
     /** staleIfError: a value the runtime hands back for an escaping exception is returned instead of it. */
@@ -234,7 +260,7 @@ class TypeWeaverTest {
         recorder.answer = new Token() { };
         recorder.instead = new Hit("stale");
         assertEquals("stale", call("parse", ""));
-        assertEquals(List.of("enter 4 []", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
+        assertEquals(List.of("enter 4 (, null, null)", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
     }
 
     @Test
@@ -253,8 +279,8 @@ class TypeWeaverTest {
         recorder.answer = new Token() { };
         assertEquals("not a number", call("parse", "x"));
         assertThrows(IllegalArgumentException.class, () -> call("parse", ""));
-        assertEquals(List.of("enter 4 [x]", "exit 4 true [x] not a number null",
-                "enter 4 []", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
+        assertEquals(List.of("enter 4 (x, null, null)", "exit 4 true [x] not a number null",
+                "enter 4 (, null, null)", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
     }
 
     /** The class as a Java 5 compiler would have written it: version 49, no StackMapTable. */

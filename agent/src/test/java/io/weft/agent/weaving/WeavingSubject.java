@@ -64,4 +64,9 @@ public class WeavingSubject {
         bodyRuns++;
         return java.util.concurrent.CompletableFuture.completedFuture(text + "!");
     }
+
+    /** More parameters than are passed one by one, a wide one among them. */
+    public static String range(String from, int to, long step, boolean open) {
+        return from + (open ? ".." : "..=") + to + " by " + step;
+    }
 }
