@@ -165,28 +165,45 @@ public final class CacheRuntime implements Handler, EvictionSink {
             }
             CacheKey key = args != null ? method.key().key(method.scope(), args)
                     : method.key().key(method.scope(), a0, a1, a2);
-            // a sliding or refreshing entry needs the time anyway: one reading serves its deadline too
-            boolean timed = method.sliding() || method.refreshes();
-            long now = timed ? l1.now() : 0;
-            CacheEntry entry = !method.usesL1() ? null : timed ? l1.get(key, now) : l1.get(key);
+            if (method.sliding() || method.refreshes()) {
+                return enterTimed(methodId, method, key, receiver, arguments(method, args, a0, a1, a2));
+            }
+            // kept small enough to be inlined into woven code, so that an argument boxed for this call is not allocated
+            CacheEntry entry = method.usesL1() ? l1.get(key) : null;
             if (entry != null && (method.staleIfErrorMillis() == 0 || l1.fresh(entry))) {
                 method.cache().stats().recordL1Hit();
                 entry.sampleHit();
-                if (method.sliding() && entry.renew(now, slidingTtlNanos(method))) {
-                    renewShared(method, key.text());
-                }
-                if (method.refreshes()) {
-                    refresher.hit(methodId, method, key, receiver, args != null ? args : method.arguments(a0, a1, a2),
-                            entry, now);
-                }
                 return method.shape().hit(entry);
             }
-            return beginLoad(methodId, method, key.stable(), receiver,
-                    args != null ? args : method.arguments(a0, a1, a2), entry);
+            return beginLoad(methodId, method, key.stable(), receiver, arguments(method, args, a0, a1, a2), entry);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;
         }
+    }
+
+    /** {@link #enter} for an entry whose hits read the time: a sliding TTL, or {@code refreshAfter}. */
+    private Token enterTimed(int methodId, CachedMethod method, CacheKey key, Object receiver, Object[] args) {
+        // one reading serves the entry's deadline too
+        long now = l1.now();
+        CacheEntry entry = method.usesL1() ? l1.get(key, now) : null;
+        if (entry != null && (method.staleIfErrorMillis() == 0 || l1.fresh(entry))) {
+            method.cache().stats().recordL1Hit();
+            entry.sampleHit();
+            if (method.sliding() && entry.renew(now, slidingTtlNanos(method))) {
+                renewShared(method, key.text());
+            }
+            if (method.refreshes()) {
+                refresher.hit(methodId, method, key, receiver, args, entry, now);
+            }
+            return method.shape().hit(entry);
+        }
+        return beginLoad(methodId, method, key.stable(), receiver, args, entry);
+    }
+
+    /** The call's arguments as an array: {@code args}, or the ones it passed one by one. */
+    private static Object[] arguments(CachedMethod method, Object[] args, Object a0, Object a1, Object a2) {
+        return args != null ? args : method.arguments(a0, a1, a2);
     }
 
     /**

@@ -8,8 +8,8 @@ import java.util.Objects;
  * from up to three scalar values ({@link ScalarText}: strings, integers, UUIDs…) keeps the values and the
  * {@link Composer} instead of the text until the text is asked for, so an L1 hit builds no string: its
  * hash is computed from the values, and it equals a key of the same composer whose values are equal. Such a
- * key is looked up as the thread's {@link #probe}, refilled for every lookup, so a hit allocates nothing;
- * what is kept is a {@link #stable} copy.
+ * key is looked up as the thread's {@link #probe}, refilled for every lookup, so a hit allocates nothing; what is
+ * kept is a {@link #stable} copy.
  */
 public final class CacheKey {
 
@@ -18,10 +18,10 @@ public final class CacheKey {
         String compose(Object v0, Object v1, Object v2);
     }
 
-    /** Each thread's probe: the key of its last lookup, refilled for the next one. */
-    private static final ThreadLocal<CacheKey> PROBES = new ThreadLocal<>();
+    /** Each thread's probe: the key of its last lookup, refilled for the next one (no flag in every key says which). */
+    private static final ThreadLocal<CacheKey> PROBES =
+            ThreadLocal.withInitial(() -> new CacheKey(null, 0, null, null, null, null, null));
 
-    private final boolean probe;
     private KeyScope scope;
     private int hash;
     private Composer composer;
@@ -30,9 +30,7 @@ public final class CacheKey {
     private Object v2;
     private String text;
 
-    private CacheKey(boolean probe, KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2,
-            String text) {
-        this.probe = probe;
+    private CacheKey(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2, String text) {
         this.scope = scope;
         this.hash = hash;
         this.composer = composer;
@@ -44,7 +42,7 @@ public final class CacheKey {
 
     /** The key of a rendered text in {@code scope}. */
     public static CacheKey of(KeyScope scope, String text) {
-        return new CacheKey(false, scope, text.hashCode(), null, null, null, null, text);
+        return new CacheKey(scope, text.hashCode(), null, null, null, null, text);
     }
 
     /**
@@ -55,10 +53,6 @@ public final class CacheKey {
      */
     static CacheKey probe(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2) {
         CacheKey probe = PROBES.get();
-        if (probe == null) {
-            probe = new CacheKey(true, null, 0, null, null, null, null, null);
-            PROBES.set(probe);
-        }
         probe.scope = scope;
         probe.hash = hash;
         probe.composer = composer;
@@ -69,9 +63,9 @@ public final class CacheKey {
         return probe;
     }
 
-    /** This key, or a copy of it when it is a thread's probe: what may be kept (in L1, in a load). */
+    /** This key, or a copy of it when it is the thread's probe: what may be kept (in L1, in a load). */
     public CacheKey stable() {
-        return probe ? new CacheKey(false, scope, hash, composer, v0, v1, v2, text) : this;
+        return PROBES.get() != this ? this : new CacheKey(scope, hash, composer, v0, v1, v2, text);
     }
 
     /** The scope of the class loader whose method made this key. */

@@ -8,39 +8,26 @@ import java.util.UUID;
  * value of another type (an {@code Object} parameter, {@code null}) still gets the general description.
  */
 enum ScalarKind {
-    UUID_VALUE {
-        @Override
-        long text(Object value) {
-            return value instanceof UUID ? ScalarText.uuid((UUID) value) : ScalarText.of(value);
-        }
-    },
-    LONG_VALUE {
-        @Override
-        long text(Object value) {
-            return value instanceof Long ? ScalarText.decimal((Long) value) : ScalarText.of(value);
-        }
-    },
-    INT_VALUE {
-        @Override
-        long text(Object value) {
-            return value instanceof Integer ? ScalarText.decimal((Integer) value) : ScalarText.of(value);
-        }
-    },
-    STRING_VALUE {
-        @Override
-        long text(Object value) {
-            return value instanceof String ? ScalarText.string((String) value) : ScalarText.of(value);
-        }
-    },
-    ANY {
-        @Override
-        long text(Object value) {
-            return ScalarText.of(value);
-        }
-    };
+    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, ANY;
 
-    /** {@link ScalarText#of}, checking the expected type first. */
-    abstract long text(Object value);
+    /**
+     * {@link ScalarText#of}, checking the expected type first. One method for every kind (not one per constant), so
+     * that a call site shared by many templates stays inlined and a boxed argument passed to it can be eliminated.
+     */
+    long text(Object value) {
+        switch (this) {
+            case UUID_VALUE:
+                return value instanceof UUID ? ScalarText.uuid((UUID) value) : ScalarText.of(value);
+            case LONG_VALUE:
+                return value instanceof Long ? ScalarText.decimal((Long) value) : ScalarText.of(value);
+            case INT_VALUE:
+                return value instanceof Integer ? ScalarText.decimal((Integer) value) : ScalarText.of(value);
+            case STRING_VALUE:
+                return value instanceof String ? ScalarText.string((String) value) : ScalarText.of(value);
+            default:
+                return ScalarText.of(value);
+        }
+    }
 
     /** The kind for values declared as {@code typeName} (a binary name, as {@link Class#getName()} spells it). */
     static ScalarKind forType(String typeName) {
