@@ -10,21 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A value in the local cache: the method's unwrapped result (the content of an {@code Optional} or
  * of a completed future), when it expires if sooner than any L1 entry, and the statistics its evictions
- * count toward. For
- * methods that return the plain value, the entry itself is the {@link Hit} that woven code returns,
- * so a hit allocates nothing.
+ * count toward. For methods that return the plain value, the entry itself is the {@link Hit} that woven code
+ * returns, so a hit allocates nothing. What few entries need (a freshness bound for {@code staleIfError}, a
+ * {@code refreshAfter} time, tags) is held by a subclass, so that the others take 32 bytes each.
  */
-final class CacheEntry extends Hit {
-
-    private static final VarHandle REFRESH_AT;
-
-    static {
-        try {
-            REFRESH_AT = MethodHandles.lookup().findVarHandle(CacheEntry.class, "refreshAtNanos", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+class CacheEntry extends Hit {
 
     /** The deadline of an entry that lives as long as the L1 lets any entry live. */
     static final long NO_DEADLINE = Long.MIN_VALUE;
@@ -35,36 +25,26 @@ final class CacheEntry extends Hit {
     private final CacheStats stats;
     /** Moved on by {@link #renew} (sliding TTLs); a stale read only moves an expiry by one renewal. */
     private volatile long deadlineNanos;
-    private final long freshUntilNanos;
-    /**
-     * When a hit starts a background reload ({@code refreshAfter}), or {@link #NO_DEADLINE}: never, or one was
-     * claimed already ({@link #claimRefresh}).
-     */
-    private volatile long refreshAtNanos = NO_DEADLINE;
-    /** The entry's rendered tags ({@code @CacheResult(tags)}), or {@code null}: most entries have none. */
-    private List<String> tags;
     /** Hits sampled (about one in eight): approximate, and racy by design; ranks keys, counts nothing else. */
     private int sampledHits;
 
     /** @param deadlineNanos the L1's ticker reading at which it expires, or {@link #NO_DEADLINE} */
     CacheEntry(Object value, CacheStats stats, long deadlineNanos) {
-        this(value, stats, deadlineNanos, NO_DEADLINE);
-    }
-
-    /**
-     * @param freshUntilNanos when it stops being fresh and only stands in for failures ({@code staleIfError}), or
-     *     {@link #NO_DEADLINE}: fresh until it expires
-     */
-    CacheEntry(Object value, CacheStats stats, long deadlineNanos, long freshUntilNanos) {
         super(value);
         this.stats = stats;
         this.deadlineNanos = deadlineNanos;
-        this.freshUntilNanos = freshUntilNanos;
+    }
+
+    /**
+     * An entry that is fresh until {@code freshUntilNanos} and then only stands in for failures ({@code staleIfError}).
+     */
+    static CacheEntry staleable(Object value, CacheStats stats, long deadlineNanos, long freshUntilNanos) {
+        return new Decorated(value, stats, deadlineNanos, freshUntilNanos);
     }
 
     /** Whether it is still fresh at {@code nowNanos} (not only standing in for failures). */
     boolean freshAt(long nowNanos) {
-        return freshUntilNanos == NO_DEADLINE || nowNanos - freshUntilNanos < 0;
+        return true;
     }
 
     /** Whether the entry has a deadline of its own (a TTL shorter than {@code weft.l1.ttl}); Caffeine expires the others. */
@@ -91,10 +71,14 @@ final class CacheEntry extends Hit {
         return true;
     }
 
-    /** Gives the entry the time at which a hit reloads it ({@code refreshAfter}), before it is put in L1. */
+    /**
+     * Gives the entry the time at which a hit reloads it ({@code refreshAfter}), before it is put in L1, or again
+     * when a reload was dropped.
+     *
+     * @return the entry to put: this one, or before it is put, a copy that can carry the time
+     */
     CacheEntry refreshingAt(long nanos) {
-        this.refreshAtNanos = nanos;
-        return this;
+        return decorated().refreshingAt(nanos);
     }
 
     /**
@@ -102,19 +86,26 @@ final class CacheEntry extends Hit {
      * reload before (the first claim clears the time; {@link #refreshingAt} sets it again when a reload is dropped).
      */
     boolean claimRefresh(long nowNanos) {
-        long at = refreshAtNanos;
-        return at != NO_DEADLINE && nowNanos - at >= 0 && REFRESH_AT.compareAndSet(this, at, NO_DEADLINE);
+        return false;
     }
 
-    /** Gives the entry its tags, before it is put in L1. */
+    /**
+     * Gives the entry its tags ({@code null}: none), before it is put in L1.
+     *
+     * @return the entry to put: this one, or a copy that carries the tags
+     */
     CacheEntry tagged(List<String> tags) {
-        this.tags = tags;
-        return this;
+        return tags == null ? this : decorated().tagged(tags);
     }
 
     /** The entry's tags, or {@code null}. */
     List<String> tags() {
-        return tags;
+        return null;
+    }
+
+    /** This entry as one that can carry what few entries need: a copy, made before it is put in L1. */
+    Decorated decorated() {
+        return new Decorated(value(), stats, deadlineNanos, NO_DEADLINE);
     }
 
     CacheStats stats() {
@@ -131,5 +122,69 @@ final class CacheEntry extends Hit {
     /** About an eighth of the hits on this entry, to rank the hot keys. */
     int sampledHits() {
         return sampledHits;
+    }
+
+    /** An entry with a freshness bound, a refresh time or tags. */
+    static final class Decorated extends CacheEntry {
+        private static final VarHandle REFRESH_AT;
+
+        static {
+            try {
+                REFRESH_AT = MethodHandles.lookup().findVarHandle(Decorated.class, "refreshAtNanos", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final long freshUntilNanos;
+        /**
+         * When a hit starts a background reload ({@code refreshAfter}), or {@link #NO_DEADLINE}: never, or one was
+         * claimed already ({@link #claimRefresh}).
+         */
+        private volatile long refreshAtNanos = NO_DEADLINE;
+        /** The entry's rendered tags ({@code @CacheResult(tags)}), or {@code null}. */
+        private List<String> tags;
+
+        /**
+         * @param freshUntilNanos when it stops being fresh and only stands in for failures ({@code staleIfError}), or
+         *     {@link #NO_DEADLINE}: fresh until it expires
+         */
+        private Decorated(Object value, CacheStats stats, long deadlineNanos, long freshUntilNanos) {
+            super(value, stats, deadlineNanos);
+            this.freshUntilNanos = freshUntilNanos;
+        }
+
+        @Override
+        boolean freshAt(long nowNanos) {
+            return freshUntilNanos == NO_DEADLINE || nowNanos - freshUntilNanos < 0;
+        }
+
+        @Override
+        CacheEntry refreshingAt(long nanos) {
+            this.refreshAtNanos = nanos;
+            return this;
+        }
+
+        @Override
+        boolean claimRefresh(long nowNanos) {
+            long at = refreshAtNanos;
+            return at != NO_DEADLINE && nowNanos - at >= 0 && REFRESH_AT.compareAndSet(this, at, NO_DEADLINE);
+        }
+
+        @Override
+        CacheEntry tagged(List<String> tags) {
+            this.tags = tags;
+            return this;
+        }
+
+        @Override
+        List<String> tags() {
+            return tags;
+        }
+
+        @Override
+        Decorated decorated() {
+            return this;
+        }
     }
 }

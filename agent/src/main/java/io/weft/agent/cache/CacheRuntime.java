@@ -297,7 +297,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         if (method.refreshes()) {
             long ageNanos = found.remainingMillis < 0 ? 0
                     : TimeUnit.MILLISECONDS.toNanos(method.redisTtlMillis() - found.remainingMillis);
-            entry.refreshingAt(l1.now() + method.refreshAfterNanos() - ageNanos);
+            entry = entry.refreshingAt(l1.now() + method.refreshAfterNanos() - ageNanos);
         }
         putUnlessInvalidated(method, mine, entry);
         stats.recordL2Hit();
@@ -455,7 +455,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
                         TimeUnit.MILLISECONDS.toNanos(method.staleIfErrorMillis()), stats)
                 : l1.entry(value, method.l1TtlNanos(), stats)).tagged(load.tags());
         if (method.refreshes()) {
-            entry.refreshingAt(l1.now() + method.refreshAfterNanos());
+            entry = entry.refreshingAt(l1.now() + method.refreshAfterNanos());
         }
         boolean kept = (value != null || method.cacheNull()) && putUnlessInvalidated(method, load, entry);
         SharedLevel shared = redis.shared();

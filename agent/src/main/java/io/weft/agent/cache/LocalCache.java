@@ -86,7 +86,7 @@ final class LocalCache {
     CacheEntry staleableEntry(Object value, long freshNanos, long staleNanos, CacheStats stats) {
         long now = ticker.read();
         long life = freshNanos + staleNanos;
-        return new CacheEntry(value, stats, life < maxTtlNanos ? now + life : CacheEntry.NO_DEADLINE, now + freshNanos);
+        return CacheEntry.staleable(value, stats, life < maxTtlNanos ? now + life : CacheEntry.NO_DEADLINE, now + freshNanos);
     }
 
     /** The L1's time: what entries' deadlines, renewals and refresh times are read against. */

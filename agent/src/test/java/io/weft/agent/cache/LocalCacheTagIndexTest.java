@@ -32,7 +32,7 @@ class LocalCacheTagIndexTest {
     private CacheEntry put(String key, String value, String... tags) {
         CacheEntry entry = l1.entry(value, TimeUnit.MINUTES.toNanos(1), stats);
         if (tags.length > 0) {
-            entry.tagged(List.of(tags));
+            entry = entry.tagged(List.of(tags));
         }
         assertTrue(l1.putUnless(CacheKey.of(scope, key), entry, () -> false));
         return entry;

@@ -1,0 +1,52 @@
+package io.weft.agent.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.agent.metrics.CacheStats;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A plain entry carries no freshness bound, refresh time or tags; giving it one yields an entry that does. */
+class CacheEntryTest {
+
+    private final CacheStats stats = new CacheStats("books");
+
+    @Test
+    void aPlainEntryIsFreshHasNoTagsAndNeverClaimsARefresh() {
+        CacheEntry plain = new CacheEntry("v", stats, 100);
+        assertTrue(plain.freshAt(Long.MAX_VALUE));
+        assertNull(plain.tags());
+        assertFalse(plain.claimRefresh(Long.MAX_VALUE));
+        assertSame(plain, plain.tagged(null), "no tags: the entry itself");
+    }
+
+    @Test
+    void taggingOrTimingAPlainEntryGivesACopyThatCarriesItAll() {
+        CacheEntry plain = new CacheEntry("v", stats, 100);
+        CacheEntry tagged = plain.tagged(List.of("user:1"));
+        assertEquals("v", tagged.value());
+        assertSame(stats, tagged.stats());
+        assertTrue(tagged.hasDeadline() && tagged.expiredAt(100) && !tagged.expiredAt(99), "the deadline is kept");
+        assertEquals(List.of("user:1"), tagged.tags());
+        CacheEntry timed = tagged.refreshingAt(50);
+        assertSame(tagged, timed, "an entry that carries tags carries a refresh time too");
+        assertFalse(timed.claimRefresh(49));
+        assertTrue(timed.claimRefresh(50));
+        assertFalse(timed.claimRefresh(60), "claimed once");
+        CacheEntry refreshing = new CacheEntry("w", stats, CacheEntry.NO_DEADLINE).refreshingAt(10);
+        assertTrue(refreshing.claimRefresh(10));
+        assertNull(refreshing.tags());
+    }
+
+    @Test
+    void aStaleableEntryStopsBeingFreshAtItsBound() {
+        CacheEntry staleable = CacheEntry.staleable("v", stats, 1_000, 500);
+        assertTrue(staleable.freshAt(499));
+        assertFalse(staleable.freshAt(500));
+        assertSame(staleable, staleable.tagged(List.of("t")));
+    }
+}
