@@ -12,7 +12,7 @@ public final class Dispatch {
 
     /**
      * Woven {@code @CacheResult} methods of up to this many parameters pass them one by one on entry instead of in
-     * an array, which they build only when the call is not a hit.
+     * an array ({@code long} and {@code int} ones unboxed), which they build only when the call is not a hit.
      */
     public static final int MAX_PASSED_ARGUMENTS = 3;
 
@@ -32,10 +32,10 @@ public final class Dispatch {
         return h == null ? null : h.enterCached(methodId, args);
     }
 
-    /** See {@link Handler#enterCached(int, Object, Object, Object)}. */
-    public static Object enterCached(int methodId, Object a0, Object a1, Object a2) {
+    /** See {@link Handler#enterCached(int, Object, Object, Object, long, long, long)}. */
+    public static Object enterCached(int methodId, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
         Handler h = handler;
-        return h == null ? null : h.enterCached(methodId, a0, a1, a2);
+        return h == null ? null : h.enterCached(methodId, a0, a1, a2, n0, n1, n2);
     }
 
     /** See {@link Handler#enterWithReceiver}. */
@@ -44,10 +44,11 @@ public final class Dispatch {
         return h == null ? null : h.enterWithReceiver(methodId, receiver, args);
     }
 
-    /** See {@link Handler#enterWithReceiver(int, Object, Object, Object, Object)}. */
-    public static Object enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2) {
+    /** See {@link Handler#enterWithReceiver(int, Object, Object, Object, Object, long, long, long)}. */
+    public static Object enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, long n0,
+            long n1, long n2) {
         Handler h = handler;
-        return h == null ? null : h.enterWithReceiver(methodId, receiver, a0, a1, a2);
+        return h == null ? null : h.enterWithReceiver(methodId, receiver, a0, a1, a2, n0, n1, n2);
     }
 
     /** See {@link Handler#exitCached}. */

@@ -16,10 +16,11 @@ public interface Handler {
 
     /**
      * {@link #enterCached(int, Object[])} for a method of at most {@value Dispatch#MAX_PASSED_ARGUMENTS} parameters,
-     * which passes them one by one (boxed), so that a hit allocates no array; those it does not have are
-     * {@code null}.
+     * which passes them one by one, so that a hit allocates no array: a {@code long} or {@code int} parameter unboxed in
+     * {@code n0}…{@code n2} at its position (its {@code a} slot {@code null}), any other in {@code a0}…{@code a2}, boxed
+     * if primitive; the slots of positions the method does not have are {@code null} and {@code 0}.
      */
-    Token enterCached(int methodId, Object a0, Object a1, Object a2);
+    Token enterCached(int methodId, Object a0, Object a1, Object a2, long n0, long n1, long n2);
 
     /**
      * Called on entry to a {@code @CacheResult(refreshAfter = …)} method, or one returning a future, instead of
@@ -29,8 +30,11 @@ public interface Handler {
      */
     Token enterWithReceiver(int methodId, Object receiver, Object[] args);
 
-    /** {@link #enterWithReceiver(int, Object, Object[])} with the arguments passed one by one, as by {@link #enterCached(int, Object, Object, Object)}. */
-    Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2);
+    /**
+     * {@link #enterWithReceiver(int, Object, Object[])} with the arguments passed one by one, as
+     * {@link #enterCached(int, Object, Object, Object, long, long, long)} takes them.
+     */
+    Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, long n0, long n1, long n2);
 
     /** Called when a {@code @CacheResult} method that was not skipped returns. */
     void exitCached(int methodId, Token token, Object[] args, Object result);

@@ -128,12 +128,12 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     @Override
     public Token enterCached(int methodId, Object[] args) {
-        return enter(methodId, null, args, null, null, null);
+        return enter(methodId, null, args, null, null, null, 0, 0, 0);
     }
 
     @Override
-    public Token enterCached(int methodId, Object a0, Object a1, Object a2) {
-        return enter(methodId, null, null, a0, a1, a2);
+    public Token enterCached(int methodId, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
+        return enter(methodId, null, null, a0, a1, a2, n0, n1, n2);
     }
 
     /**
@@ -143,30 +143,32 @@ public final class CacheRuntime implements Handler, EvictionSink {
     @Override
     public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
         Load reload = HandOverThread.takeFor(methodId);
-        return reload != null ? reload : enter(methodId, receiver, args, null, null, null);
+        return reload != null ? reload : enter(methodId, receiver, args, null, null, null, 0, 0, 0);
     }
 
     @Override
-    public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2) {
+    public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, long n0, long n1,
+            long n2) {
         Load reload = HandOverThread.takeFor(methodId);
-        return reload != null ? reload : enter(methodId, receiver, null, a0, a1, a2);
+        return reload != null ? reload : enter(methodId, receiver, null, a0, a1, a2, n0, n1, n2);
     }
 
     /**
      * @param receiver what a reload calls the method on ({@code refreshAfter}), or {@code null}
      * @param args the call's arguments, or {@code null} when the call passed them one by one as {@code a0}…{@code a2}
-     *     (and a hit needs no array)
+     *     and {@code n0}…{@code n2} (and a hit needs no array)
      */
-    private Token enter(int methodId, Object receiver, Object[] args, Object a0, Object a1, Object a2) {
+    private Token enter(int methodId, Object receiver, Object[] args, Object a0, Object a1, Object a2, long n0,
+            long n1, long n2) {
         try {
             CachedMethod method = methods.cached(methodId);
             if (!method.cache().enabled()) {
                 return null;
             }
             CacheKey key = args != null ? method.key().key(method.scope(), args)
-                    : method.key().key(method.scope(), a0, a1, a2);
+                    : method.key().key(method.scope(), a0, a1, a2, n0, n1, n2);
             if (method.sliding() || method.refreshes()) {
-                return enterTimed(methodId, method, key, receiver, arguments(method, args, a0, a1, a2));
+                return enterTimed(methodId, method, key, receiver, arguments(method, args, a0, a1, a2, n0, n1, n2));
             }
             // kept small enough to be inlined into woven code, so that an argument boxed for this call is not allocated
             CacheEntry entry = method.usesL1() ? l1.get(key) : null;
@@ -175,7 +177,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 entry.sampleHit();
                 return method.shape().hit(entry);
             }
-            return beginLoad(methodId, method, key.stable(), receiver, arguments(method, args, a0, a1, a2), entry);
+            return beginLoad(methodId, method, key.stable(), receiver, arguments(method, args, a0, a1, a2, n0, n1, n2), entry);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;
@@ -202,8 +204,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     /** The call's arguments as an array: {@code args}, or the ones it passed one by one. */
-    private static Object[] arguments(CachedMethod method, Object[] args, Object a0, Object a1, Object a2) {
-        return args != null ? args : method.arguments(a0, a1, a2);
+    private static Object[] arguments(CachedMethod method, Object[] args, Object a0, Object a1, Object a2, long n0,
+            long n1, long n2) {
+        return args != null ? args : method.arguments(a0, a1, a2, n0, n1, n2);
     }
 
     /**

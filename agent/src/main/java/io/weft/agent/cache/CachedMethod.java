@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
+import io.weft.agent.keys.UnboxedArgument;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 public final class CachedMethod {
 
     private final DeclaredMethod declared;
+    /** Per parameter, how a call that passes them one by one passes it unboxed, or {@code null}: boxed. */
+    private final UnboxedArgument[] unboxed;
     private final NamedCache cache;
     private final KeyRenderer key;
     private final KeyScope scope;
@@ -49,6 +52,7 @@ public final class CachedMethod {
             long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation,
             List<KeyRenderer> tags, boolean sliding, long staleIfErrorMillis, long refreshAfterMillis) {
         this.declared = declared;
+        this.unboxed = declared.parameterTypes().stream().map(UnboxedArgument::of).toArray(UnboxedArgument[]::new);
         this.cache = cache;
         this.key = key;
         this.scope = scope;
@@ -72,11 +76,19 @@ public final class CachedMethod {
         return cache;
     }
 
-    /** The arguments of a call that passed them one by one ({@code Dispatch.MAX_PASSED_ARGUMENTS}), as an array. */
-    Object[] arguments(Object a0, Object a1, Object a2) {
+    /**
+     * The arguments of a call that passed them one by one ({@code Dispatch.MAX_PASSED_ARGUMENTS}), as an array: the
+     * object slots, or for a parameter passed unboxed ({@link UnboxedArgument}), its {@code long} slot boxed.
+     */
+    Object[] arguments(Object a0, Object a1, Object a2, long n0, long n1, long n2) {
         Object[] passed = {a0, a1, a2};
-        int count = declared.parameterNames().size();
-        return count == passed.length ? passed : Arrays.copyOf(passed, count);
+        long[] bits = {n0, n1, n2};
+        for (int i = 0; i < unboxed.length && i < passed.length; i++) {
+            if (unboxed[i] != null) {
+                passed[i] = unboxed[i].box(bits[i]);
+            }
+        }
+        return unboxed.length == passed.length ? passed : Arrays.copyOf(passed, unboxed.length);
     }
 
     KeyRenderer key() {

@@ -41,6 +41,11 @@ public final class DeclaredMethod {
         return declaringType + "#" + name;
     }
 
+    /** The erased parameter types, as {@link Class#getName()} spells them. */
+    public List<String> parameterTypes() {
+        return parameterTypes;
+    }
+
     public List<String> parameterNames() {
         return parameterNames;
     }

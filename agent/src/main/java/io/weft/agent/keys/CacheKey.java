@@ -8,8 +8,9 @@ import java.util.Objects;
  * from up to three scalar values ({@link ScalarText}: strings, integers, UUIDs…) keeps the values and the
  * {@link Composer} instead of the text until the text is asked for, so an L1 hit builds no string: its
  * hash is computed from the values, and it equals a key of the same composer whose values are equal. Such a
- * key is looked up as the thread's {@link #probe}, refilled for every lookup, so a hit allocates nothing; what is
- * kept is a {@link #stable} copy.
+ * key is looked up as the thread's {@link #probe}, refilled for every lookup, so a hit allocates nothing; a
+ * {@code long} or {@code int} argument passed unboxed ({@link UnboxedArgument}) stays unboxed in it, held by the
+ * thread's {@link Held}. What is kept is a {@link #stable} copy, which holds boxed values.
  */
 public final class CacheKey {
 
@@ -18,9 +19,27 @@ public final class CacheKey {
         String compose(Object v0, Object v1, Object v2);
     }
 
-    /** Each thread's probe: the key of its last lookup, refilled for the next one (no flag in every key says which). */
-    private static final ThreadLocal<CacheKey> PROBES =
-            ThreadLocal.withInitial(() -> new CacheKey(null, 0, null, null, null, null, null));
+    /** A value of a thread's probe passed unboxed; one per position, refilled with the probe. */
+    private static final class Held {
+        UnboxedArgument type;
+        long bits;
+
+        Held set(UnboxedArgument type, long bits) {
+            this.type = type;
+            this.bits = bits;
+            return this;
+        }
+    }
+
+    /** A thread's probe (the key of its last lookup, refilled for the next one) and its holders of unboxed values. */
+    private static final class Probe {
+        final CacheKey key = new CacheKey(null, 0, null, null, null, null, null);
+        final Held held0 = new Held();
+        final Held held1 = new Held();
+        final Held held2 = new Held();
+    }
+
+    private static final ThreadLocal<Probe> PROBES = ThreadLocal.withInitial(Probe::new);
 
     private KeyScope scope;
     private int hash;
@@ -50,22 +69,31 @@ public final class CacheKey {
      * building the text or allocating: valid until the thread makes its next key; {@link #stable} copies it.
      *
      * @param hash {@link String#hashCode} of that text
+     * @param m0 when {@code v0} is an {@link UnboxedArgument}, the value it stands for ({@code m1}, {@code m2} likewise)
      */
-    static CacheKey probe(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2) {
-        CacheKey probe = PROBES.get();
+    static CacheKey probe(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2, long m0,
+            long m1, long m2) {
+        Probe slots = PROBES.get();
+        CacheKey probe = slots.key;
         probe.scope = scope;
         probe.hash = hash;
         probe.composer = composer;
-        probe.v0 = v0;
-        probe.v1 = v1;
-        probe.v2 = v2;
+        probe.v0 = v0 instanceof UnboxedArgument ? slots.held0.set((UnboxedArgument) v0, m0) : v0;
+        probe.v1 = v1 instanceof UnboxedArgument ? slots.held1.set((UnboxedArgument) v1, m1) : v1;
+        probe.v2 = v2 instanceof UnboxedArgument ? slots.held2.set((UnboxedArgument) v2, m2) : v2;
         probe.text = null;
         return probe;
     }
 
+    /** A value as a stable key holds it: boxed, if the probe held it unboxed. */
+    private static Object boxed(Object value) {
+        return value instanceof Held ? ((Held) value).type.box(((Held) value).bits) : value;
+    }
+
     /** This key, or a copy of it when it is the thread's probe: what may be kept (in L1, in a load). */
     public CacheKey stable() {
-        return PROBES.get() != this ? this : new CacheKey(scope, hash, composer, v0, v1, v2, text);
+        return PROBES.get().key != this ? this
+                : new CacheKey(scope, hash, composer, boxed(v0), boxed(v1), boxed(v2), text);
     }
 
     /** The scope of the class loader whose method made this key. */
@@ -78,7 +106,7 @@ public final class CacheKey {
         String rendered = text;
         if (rendered == null) {
             // racy single-check, as String.hash: every thread computes the same immutable text
-            rendered = composer.compose(v0, v1, v2);
+            rendered = composer.compose(boxed(v0), boxed(v1), boxed(v2));
             text = rendered;
         }
         return rendered;
@@ -103,12 +131,30 @@ public final class CacheKey {
      */
     private boolean sameValues(CacheKey that) {
         return sameClass(v0, that.v0) && sameClass(v1, that.v1) && sameClass(v2, that.v2)
-                ? Objects.equals(v0, that.v0) && Objects.equals(v1, that.v1) && Objects.equals(v2, that.v2)
+                ? same(v0, that.v0) && same(v1, that.v1) && same(v2, that.v2)
                 : text().equals(that.text());
     }
 
     private static boolean sameClass(Object a, Object b) {
-        return a == null ? b == null : b != null && a.getClass() == b.getClass();
+        return a == null ? b == null : b != null && classOf(a) == classOf(b);
+    }
+
+    /** The class of a value: for one held unboxed, the class of its box. */
+    private static Class<?> classOf(Object value) {
+        return value instanceof Held ? ((Held) value).type.boxType() : value.getClass();
+    }
+
+    /** Whether two values of one {@link #classOf class} are equal, either of them perhaps held unboxed. */
+    private static boolean same(Object a, Object b) {
+        if (a instanceof Held || b instanceof Held) {
+            return bitsOf(a) == bitsOf(b);
+        }
+        return Objects.equals(a, b);
+    }
+
+    /** A {@code Long}'s or an {@code Integer}'s value, or a held one's. */
+    private static long bitsOf(Object value) {
+        return value instanceof Held ? ((Held) value).bits : ((Number) value).longValue();
     }
 
     @Override

@@ -40,7 +40,7 @@ final class Renderers {
         }
 
         @Override
-        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2) {
+        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
             return keyIn(scope);
         }
 
@@ -103,44 +103,66 @@ final class Renderers {
         public CacheKey key(KeyScope scope, Object[] args) {
             int count = operands.length;
             CacheKey key = count > MAX_COMPOSED ? null : composed(scope, operands[0].value(args, null),
-                    count > 1 ? operands[1].value(args, null) : null, count > 2 ? operands[2].value(args, null) : null);
+                    count > 1 ? operands[1].value(args, null) : null, count > 2 ? operands[2].value(args, null) : null,
+                    0, 0, 0);
             return key != null ? key : CacheKey.of(scope, render(args, null));
         }
 
         @Override
-        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2) {
+        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
             int count = operands.length;
-            CacheKey key = count > MAX_COMPOSED ? null : composed(scope, operands[0].value(a0, a1, a2),
-                    count > 1 ? operands[1].value(a0, a1, a2) : null, count > 2 ? operands[2].value(a0, a1, a2) : null);
-            return key != null ? key : CacheKey.of(scope, render(new Object[] {a0, a1, a2}, null));
+            CacheKey key = count > MAX_COMPOSED ? null : composed(scope,
+                    operands[0].value(a0, a1, a2), count > 1 ? operands[1].value(a0, a1, a2) : null,
+                    count > 2 ? operands[2].value(a0, a1, a2) : null,
+                    operands[0].bits(n0, n1, n2), count > 1 ? operands[1].bits(n0, n1, n2) : 0,
+                    count > 2 ? operands[2].bits(n0, n1, n2) : 0);
+            return key != null ? key : CacheKey.of(scope, render(boxed(a0, a1, a2, n0, n1, n2), null));
         }
 
-        /** The thread's probe for the placeholders' values {@code v0}… (as many as there are), or {@code null}: not all are scalars. */
-        private CacheKey composed(KeyScope scope, Object v0, Object v1, Object v2) {
-            long text = kinds[0].text(v0);
+        /** The arguments of a call that passed them one by one, as an array, those passed unboxed boxed. */
+        private Object[] boxed(Object a0, Object a1, Object a2, long n0, long n1, long n2) {
+            Object[] args = {a0, a1, a2};
+            for (Operand operand : operands) {
+                operand.box(args, n0, n1, n2);
+            }
+            return args;
+        }
+
+        /**
+         * The thread's probe for the placeholders' values {@code v0}… (as many as there are; an {@link UnboxedArgument}
+         * for a value passed unboxed, which is then in {@code m0}…), or {@code null}: not all are scalars.
+         */
+        private CacheKey composed(KeyScope scope, Object v0, Object v1, Object v2, long m0, long m1, long m2) {
+            long text = text(0, v0, m0);
             if (text == ScalarText.NOT_SCALAR) {
                 return null;
             }
             int hash = append(literalHashes[0], text, 1);
-            return operands.length == 1 ? CacheKey.probe(scope, hash, composer, v0, null, null)
-                    : composedOfMore(scope, hash, v0, v1, v2);
+            return operands.length == 1 ? CacheKey.probe(scope, hash, composer, v0, null, null, m0, 0, 0)
+                    : composedOfMore(scope, hash, v0, v1, v2, m0, m1, m2);
         }
 
         /** {@link #composed} for two or three values, the first already described in {@code hash}. */
-        private CacheKey composedOfMore(KeyScope scope, int hash, Object v0, Object v1, Object v2) {
-            long text = kinds[1].text(v1);
+        private CacheKey composedOfMore(KeyScope scope, int hash, Object v0, Object v1, Object v2, long m0, long m1,
+                long m2) {
+            long text = text(1, v1, m1);
             if (text == ScalarText.NOT_SCALAR) {
                 return null;
             }
             hash = append(hash, text, 2);
             if (operands.length > 2) {
-                text = kinds[2].text(v2);
+                text = text(2, v2, m2);
                 if (text == ScalarText.NOT_SCALAR) {
                     return null;
                 }
                 hash = append(hash, text, 3);
             }
-            return CacheKey.probe(scope, hash, composer, v0, v1, v2);
+            return CacheKey.probe(scope, hash, composer, v0, v1, v2, m0, m1, m2);
+        }
+
+        /** The text of the value of placeholder {@code i}: {@code value}, or passed unboxed, {@code bits}. */
+        private long text(int i, Object value, long bits) {
+            return value instanceof UnboxedArgument ? ScalarText.decimal(bits) : kinds[i].text(value);
         }
 
         /** The hash of the text so far ({@code hash}), then a value's text, then the literal that follows it. */

@@ -44,7 +44,8 @@ public final class TemplateBinder {
             return Operand.returnValue(path(signature.returnType(), placeholder, signature));
         }
         int index = indexOf(template, placeholder, signature);
-        return Operand.argument(index, path(signature.parameterType(index), placeholder, signature));
+        return Operand.argument(index, path(signature.parameterType(index), placeholder, signature),
+                signature.parameterType(index));
     }
 
     /** The kind of a simple argument's declared type; values read through a path or from the result: any. */

@@ -1,6 +1,7 @@
 package io.weft.agent.weaving;
 
 import io.weft.agent.bootstrap.Dispatch;
+import io.weft.agent.keys.UnboxedArgument;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -16,8 +17,9 @@ import net.bytebuddy.jar.asm.Type;
  *
  * <p>{@code @CacheResult} becomes, in Java terms:
  * <pre>
- * Object token = Dispatch.enterCached(ID, a, b, null); // up to three parameters: no array on a hit
- * // with refreshAfter, or returning a future: Dispatch.enterWithReceiver(ID, this, a, b, null) (null for a static method)
+ * Object token = Dispatch.enterCached(ID, a, null, null, 0, b, 0); // up to three parameters: no array on a hit;
+ * //   here b is a long or an int, passed unboxed (UnboxedArgument)
+ * // with refreshAfter, or returning a future: Dispatch.enterWithReceiver(ID, this, a, …) (null for a static method)
  * if (token instanceof Hit) return (R) ((Hit) token).value();
  * Object[] args = {a, b}; // a method of more parameters makes it first, and enters with it
  * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r)… }
@@ -114,7 +116,8 @@ final class AdviceInliner extends MethodVisitor {
                 if (passesValues) {
                     pushArgumentsOneByOne();
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, entry, "(I" + receiver
-                            + OBJECT_DESCRIPTOR.repeat(Dispatch.MAX_PASSED_ARGUMENTS) + ")Ljava/lang/Object;", false);
+                            + OBJECT_DESCRIPTOR.repeat(Dispatch.MAX_PASSED_ARGUMENTS)
+                            + "J".repeat(Dispatch.MAX_PASSED_ARGUMENTS) + ")Ljava/lang/Object;", false);
                 } else {
                     super.visitVarInsn(Opcodes.ALOAD, argsSlot);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, entry,
@@ -434,17 +437,44 @@ final class AdviceInliner extends MethodVisitor {
         return advice != Advice.CACHE_BATCH && parameters.length <= Dispatch.MAX_PASSED_ARGUMENTS;
     }
 
-    /** Pushes the parameters, boxed, then {@code null} for each of the {@link Dispatch#MAX_PASSED_ARGUMENTS} it lacks. */
+    /**
+     * Pushes the parameters as {@code Dispatch.enterCached(id, a0, a1, a2, n0, n1, n2)} takes them: in the object slots,
+     * boxed if primitive, except a {@code long} or {@code int} ({@link UnboxedArgument}), which goes unboxed in the
+     * {@code long} slot of its position; every other slot {@code null} or {@code 0}.
+     */
     private void pushArgumentsOneByOne() {
         int slot = isStatic ? 0 : 1;
         for (Type parameter : parameters) {
-            super.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
-            Boxing.box(mv, parameter);
+            if (unboxed(parameter)) {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            } else {
+                super.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
+                Boxing.box(mv, parameter);
+            }
             slot += parameter.getSize();
         }
         for (int i = parameters.length; i < Dispatch.MAX_PASSED_ARGUMENTS; i++) {
             super.visitInsn(Opcodes.ACONST_NULL);
         }
+        slot = isStatic ? 0 : 1;
+        for (Type parameter : parameters) {
+            if (!unboxed(parameter)) {
+                super.visitInsn(Opcodes.LCONST_0);
+            } else if (parameter.getSort() == Type.LONG) {
+                super.visitVarInsn(Opcodes.LLOAD, slot);
+            } else {
+                super.visitVarInsn(Opcodes.ILOAD, slot);
+                super.visitInsn(Opcodes.I2L);
+            }
+            slot += parameter.getSize();
+        }
+        for (int i = parameters.length; i < Dispatch.MAX_PASSED_ARGUMENTS; i++) {
+            super.visitInsn(Opcodes.LCONST_0);
+        }
+    }
+
+    private static boolean unboxed(Type parameter) {
+        return UnboxedArgument.of(parameter.getClassName()) != null;
     }
 
     /** Whether the method returns {@code CompletableFuture} or {@code CompletionStage} (the runtime's future shape). */

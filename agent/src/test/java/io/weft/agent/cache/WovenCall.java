@@ -17,8 +17,8 @@ final class WovenCall {
         }
 
         @Override
-        public Token enterCached(int methodId, Object a0, Object a1, Object a2) {
-            return (Token) Dispatch.enterCached(methodId, a0, a1, a2);
+        public Token enterCached(int methodId, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
+            return (Token) Dispatch.enterCached(methodId, a0, a1, a2, n0, n1, n2);
         }
 
         @Override
@@ -27,8 +27,9 @@ final class WovenCall {
         }
 
         @Override
-        public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2) {
-            return (Token) Dispatch.enterWithReceiver(methodId, receiver, a0, a1, a2);
+        public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, long n0, long n1,
+                long n2) {
+            return (Token) Dispatch.enterWithReceiver(methodId, receiver, a0, a1, a2, n0, n1, n2);
         }
 
         @Override
@@ -61,7 +62,7 @@ final class WovenCall {
 
     /** The value of a hit, or else what {@code body} returns, asked only then, as the method's body would run. */
     static Object call(Handler runtime, int methodId, String arg, Supplier<?> body) {
-        Token token = runtime.enterCached(methodId, arg, null, null); // as a woven method of one parameter enters
+        Token token = runtime.enterCached(methodId, arg, null, null, 0, 0, 0); // as a woven method of a String enters
         if (token instanceof Hit) {
             return ((Hit) token).value();
         }

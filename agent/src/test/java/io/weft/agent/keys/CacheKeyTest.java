@@ -82,7 +82,7 @@ class CacheKeyTest {
             for (int i = 0; i < 2_000; i++) {
                 Object[] args = {pick(values, random), pick(values, random), pick(values, random)};
                 CacheKey fromArray = renderer.key(S, args).stable();
-                CacheKey passed = renderer.key(S, args[0], args[1], args[2]);
+                CacheKey passed = renderer.key(S, args[0], args[1], args[2], 0, 0, 0);
                 assertEquals(fromArray.hashCode(), passed.hashCode(), template);
                 assertEquals(fromArray, passed, template);
                 assertEquals(passed, fromArray, template);
@@ -90,7 +90,45 @@ class CacheKeyTest {
             }
         }
         KeyRenderer constant = renderer("tts:voices");
-        assertSame(constant.key(S, new Object[0]), constant.key(S, null, null, null));
+        assertSame(constant.key(S, new Object[0]), constant.key(S, null, null, null, 0, 0, 0));
+    }
+
+    /**
+     * {@code long} and {@code int} parameters are passed unboxed (UnboxedArgument): their key is the key of the boxed
+     * array, both ways, whatever the values; its stable copy holds boxes and keeps its values when the probe is refilled.
+     */
+    @Test
+    void unboxedLongAndIntArgumentsMakeTheKeyOfTheirBoxes() {
+        KeyRenderer renderer = TemplateBinder.bind(Template.parse("orders:{0}:{1}:{2}"),
+                FakeSignature.unnamed(List.class, long.class, String.class, int.class), false);
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 5_000; i++) {
+            long id = random.nextBoolean() ? random.nextLong() : random.nextInt(-200, 200);
+            int page = random.nextBoolean() ? random.nextInt() : random.nextInt(-200, 200);
+            String name = random.nextBoolean() ? "n" + random.nextInt(10) : null;
+            Object[] args = {id, name, page};
+            CacheKey fromArray = renderer.key(S, args).stable();
+            CacheKey passed = renderer.key(S, null, name, null, id, 0, page);
+            String text = "orders:" + id + ":" + (name == null ? "null" : name) + ":" + page;
+            assertEquals(text.hashCode(), passed.hashCode(), text);
+            assertEquals(fromArray, passed, text);
+            assertEquals(passed, fromArray, text);
+            assertEquals(CacheKey.of(S, text), passed, text);
+            assertEquals(text, passed.text());
+        }
+        CacheKey kept = renderer.key(S, null, "a", null, 5L, 0, 6).stable();
+        assertEquals(renderer.key(S, new Object[] {5L, "a", 6}).stable(), kept);
+        CacheKey probe = renderer.key(S, null, "a", null, 7L, 0, 8);
+        assertEquals("orders:5:a:6", kept.text(), "the stable copy keeps its values");
+        assertNotEquals(kept, probe);
+        assertNotEquals(probe, kept);
+        assertEquals(probe, CacheKey.of(S, "orders:7:a:8"));
+        KeyRenderer byInt = TemplateBinder.bind(Template.parse("orders:{0}"),
+                FakeSignature.unnamed(List.class, int.class), false);
+        KeyRenderer byLong = TemplateBinder.bind(Template.parse("orders:{0}"),
+                FakeSignature.unnamed(List.class, long.class), false);
+        assertEquals(byLong.key(S, null, null, null, 42, 0, 0).stable(), byInt.key(S, null, null, null, 42, 0, 0),
+                "an int and a long of one value render one text");
     }
 
     @Test

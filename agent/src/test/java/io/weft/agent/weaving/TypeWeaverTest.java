@@ -57,10 +57,10 @@ class TypeWeaverTest {
             return answer;
         }
 
-        /** Recorded as "enter ID (a0, a1, a2)": the arguments passed one by one. */
+        /** Recorded as "enter ID (a0, a1, a2; n0, n1, n2)": the arguments passed one by one. */
         @Override
-        public Token enterCached(int methodId, Object a0, Object a1, Object a2) {
-            calls.add("enter " + methodId + " (" + a0 + ", " + a1 + ", " + a2 + ")");
+        public Token enterCached(int methodId, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
+            calls.add("enter " + methodId + " (" + a0 + ", " + a1 + ", " + a2 + "; " + n0 + ", " + n1 + ", " + n2 + ")");
             return answer;
         }
 
@@ -72,9 +72,10 @@ class TypeWeaverTest {
         }
 
         @Override
-        public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2) {
+        public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, long n0, long n1,
+                long n2) {
             receivers.add(receiver);
-            return enterCached(methodId, a0, a1, a2);
+            return enterCached(methodId, a0, a1, a2, n0, n1, n2);
         }
 
         @Override
@@ -176,7 +177,7 @@ class TypeWeaverTest {
         recorder.answer = new Hit(Boolean.TRUE);
         assertEquals(true, call("flag", true));
         assertEquals(0, bodyRuns());
-        assertEquals(List.of("enter 1 (1, 2.0, 3)", "enter 7 (true, null, null)"), recorder.calls);
+        assertEquals(List.of("enter 1 (null, 2.0, null; 1, 0, 3)", "enter 7 (true, null, null; 0, 0, 0)"), recorder.calls);
     }
 
     @Test
@@ -185,9 +186,9 @@ class TypeWeaverTest {
         assertEquals(6L, call("sum", 1L, 2.0, 3));
         assertEquals("a-b", call("join", List.of("a", "b"), '-'));
         assertEquals(false, call("flag", true));
-        assertEquals(List.of("enter 1 (1, 2.0, 3)", "exit 1 true [1, 2.0, 3] 6 null",
-                "enter 2 ([a, b], -, null)", "exit 2 true [[a, b], -] a-b null",
-                "enter 7 (true, null, null)", "exit 7 true [true] false null"), recorder.calls);
+        assertEquals(List.of("enter 1 (null, 2.0, null; 1, 0, 3)", "exit 1 true [1, 2.0, 3] 6 null",
+                "enter 2 ([a, b], -, null; 0, 0, 0)", "exit 2 true [[a, b], -] a-b null",
+                "enter 7 (true, null, null; 0, 0, 0)", "exit 7 true [true] false null"), recorder.calls);
     }
 
     /** refreshAfter: entry hands over the receiver (none for a static method); hit and miss work as without. */
@@ -199,8 +200,8 @@ class TypeWeaverTest {
         recorder.answer = new Hit(7L);
         assertEquals(7L, call("sum", 1L, 2.0, 3));
         assertEquals(Arrays.asList(subject, null, subject), recorder.receivers);
-        assertEquals(List.of("enter 1 (1, 2.0, 3)", "exit 1 true [1, 2.0, 3] 6 null",
-                "enter 2 ([a, b], -, null)", "exit 2 true [[a, b], -] a-b null", "enter 1 (1, 2.0, 3)"), recorder.calls);
+        assertEquals(List.of("enter 1 (null, 2.0, null; 1, 0, 3)", "exit 1 true [1, 2.0, 3] 6 null",
+                "enter 2 ([a, b], -, null; 0, 0, 0)", "exit 2 true [[a, b], -] a-b null", "enter 1 (null, 2.0, null; 1, 0, 3)"), recorder.calls);
     }
 
     /** A method returning a future returns the future the runtime gives back for the body's (staleIfError). */
@@ -212,7 +213,7 @@ class TypeWeaverTest {
         recorder.futureInstead = instead;
         assertSame(instead, call("later", "a"));
         assertEquals(List.of(subject, subject), recorder.receivers);
-        assertEquals(List.of("enter 8 (a, null, null)", "exitFuture 8 true [a] a!", "enter 8 (a, null, null)", "exitFuture 8 true [a] a!"),
+        assertEquals(List.of("enter 8 (a, null, null; 0, 0, 0)", "exitFuture 8 true [a] a!", "enter 8 (a, null, null; 0, 0, 0)", "exitFuture 8 true [a] a!"),
                 recorder.calls);
     }
 
@@ -240,7 +241,7 @@ class TypeWeaverTest {
         recorder.answer = new Token() { };
         assertEquals(10, call("countDown", 12));
         assertEquals(-1, call("countDown", -3));
-        assertEquals(List.of("enter 3 (12, null, null)", "exit 3 true [12] 10 null", "enter 3 (-3, null, null)", "exit 3 true [-3] -1 null"),
+        assertEquals(List.of("enter 3 (null, null, null; 12, 0, 0)", "exit 3 true [12] 10 null", "enter 3 (null, null, null; -3, 0, 0)", "exit 3 true [-3] -1 null"),
                 recorder.calls);
     }
 
@@ -250,8 +251,8 @@ class TypeWeaverTest {
         assertEquals("not a number", call("parse", "x"));
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> call("parse", ""));
         assertEquals("empty", thrown.getMessage());
-        assertEquals(List.of("enter 4 (x, null, null)", "exit 4 true [x] not a number null",
-                "enter 4 (, null, null)", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
+        assertEquals(List.of("enter 4 (x, null, null; 0, 0, 0)", "exit 4 true [x] not a number null",
+                "enter 4 (, null, null; 0, 0, 0)", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
     }
 
     /** staleIfError: a value the runtime hands back for an escaping exception is returned instead of it. */
@@ -260,7 +261,7 @@ class TypeWeaverTest {
         recorder.answer = new Token() { };
         recorder.instead = new Hit("stale");
         assertEquals("stale", call("parse", ""));
-        assertEquals(List.of("enter 4 (, null, null)", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
+        assertEquals(List.of("enter 4 (, null, null; 0, 0, 0)", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
     }
 
     @Test
@@ -279,8 +280,8 @@ class TypeWeaverTest {
         recorder.answer = new Token() { };
         assertEquals("not a number", call("parse", "x"));
         assertThrows(IllegalArgumentException.class, () -> call("parse", ""));
-        assertEquals(List.of("enter 4 (x, null, null)", "exit 4 true [x] not a number null",
-                "enter 4 (, null, null)", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
+        assertEquals(List.of("enter 4 (x, null, null; 0, 0, 0)", "exit 4 true [x] not a number null",
+                "enter 4 (, null, null; 0, 0, 0)", "exit 4 true [] null IllegalArgumentException"), recorder.calls);
     }
 
     /** The class as a Java 5 compiler would have written it: version 49, no StackMapTable. */
