@@ -177,7 +177,7 @@ fi
 stop_redis
 if [ "$memory" = 1 ]; then
   echo "== heap retained per L1 entry (100,000 entries of List<Book>, the same list in each)"
-  "$JAVA" -javaagent:"$AGENT" -Dweft.l1.maxSize=200000 -XX:+UseSerialGC -cp "$BENCH" \
+  "$JAVA" -javaagent:"$AGENT" -Dweft.l1.maxSize=150000 -XX:+UseSerialGC -cp "$BENCH" \
       io.weft.benchmarks.memory.EntryFootprint weft 2>/dev/null
   "$JAVA" -XX:+UseSerialGC -cp "$BENCH" io.weft.benchmarks.memory.EntryFootprint caffeine
 fi

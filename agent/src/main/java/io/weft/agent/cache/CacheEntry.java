@@ -9,10 +9,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A value in the local cache: the method's unwrapped result (the content of an {@code Optional} or
- * of a completed future), when it expires if sooner than any L1 entry, and the statistics its evictions
- * count toward. For methods that return the plain value, the entry itself is the {@link Hit} that woven code
- * returns, so a hit allocates nothing. What few entries need (a freshness bound for {@code staleIfError}, a
- * {@code refreshAfter} time, tags) is held by a subclass, so that the others take 32 bytes each.
+ * of a completed future), and the statistics its evictions count toward. For methods that return the plain value,
+ * the entry itself is the {@link Hit} that woven code returns, so a hit allocates nothing. A plain entry takes 24
+ * bytes and lives as long as the L1 lets any entry live; one that must die sooner is {@link Timed} (32 bytes), and
+ * the few that need a freshness bound ({@code staleIfError}), a {@code refreshAfter} time or tags are
+ * {@link Decorated}.
  */
 class CacheEntry extends Hit {
 
@@ -23,16 +24,17 @@ class CacheEntry extends Hit {
     private static final int HIT_SAMPLE_MASK = 7;
 
     private final CacheStats stats;
-    /** Moved on by {@link #renew} (sliding TTLs); a stale read only moves an expiry by one renewal. */
-    private volatile long deadlineNanos;
     /** Hits sampled (about one in eight): approximate, and racy by design; ranks keys, counts nothing else. */
     private int sampledHits;
 
-    /** @param deadlineNanos the L1's ticker reading at which it expires, or {@link #NO_DEADLINE} */
-    CacheEntry(Object value, CacheStats stats, long deadlineNanos) {
+    private CacheEntry(Object value, CacheStats stats) {
         super(value);
         this.stats = stats;
-        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** @param deadlineNanos the L1's ticker reading at which it expires, or {@link #NO_DEADLINE} */
+    static CacheEntry of(Object value, CacheStats stats, long deadlineNanos) {
+        return deadlineNanos == NO_DEADLINE ? new CacheEntry(value, stats) : new Timed(value, stats, deadlineNanos);
     }
 
     /**
@@ -48,13 +50,13 @@ class CacheEntry extends Hit {
     }
 
     /** Whether the entry has a deadline of its own (a TTL shorter than {@code weft.l1.ttl}); Caffeine expires the others. */
-    boolean hasDeadline() {
-        return deadlineNanos != NO_DEADLINE;
+    final boolean hasDeadline() {
+        return this instanceof Timed && ((Timed) this).deadlineNanos != NO_DEADLINE;
     }
 
     /** Whether an entry {@linkplain #hasDeadline with a deadline} has passed it at {@code nowNanos}. */
     boolean expiredAt(long nowNanos) {
-        return nowNanos - deadlineNanos >= 0;
+        return false;
     }
 
     /**
@@ -64,11 +66,7 @@ class CacheEntry extends Hit {
      * @return whether it moved (the caller renews the entry in Redis too)
      */
     boolean renew(long nowNanos, long ttlNanos) {
-        if (deadlineNanos - nowNanos >= ttlNanos - ttlNanos / 10) {
-            return false;
-        }
-        deadlineNanos = nowNanos + ttlNanos;
-        return true;
+        return false;
     }
 
     /**
@@ -105,7 +103,7 @@ class CacheEntry extends Hit {
 
     /** This entry as one that can carry what few entries need: a copy, made before it is put in L1. */
     Decorated decorated() {
-        return new Decorated(value(), stats, deadlineNanos, NO_DEADLINE);
+        return new Decorated(value(), stats, NO_DEADLINE, NO_DEADLINE);
     }
 
     CacheStats stats() {
@@ -124,8 +122,38 @@ class CacheEntry extends Hit {
         return sampledHits;
     }
 
-    /** An entry with a freshness bound, a refresh time or tags. */
-    static final class Decorated extends CacheEntry {
+    /** An entry with a deadline of its own. */
+    static class Timed extends CacheEntry {
+        /** Moved on by {@link #renew} (sliding TTLs); a stale read only moves an expiry by one renewal. */
+        private volatile long deadlineNanos;
+
+        private Timed(Object value, CacheStats stats, long deadlineNanos) {
+            super(value, stats);
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        boolean expiredAt(long nowNanos) {
+            return nowNanos - deadlineNanos >= 0;
+        }
+
+        @Override
+        boolean renew(long nowNanos, long ttlNanos) {
+            if (deadlineNanos - nowNanos >= ttlNanos - ttlNanos / 10) {
+                return false;
+            }
+            deadlineNanos = nowNanos + ttlNanos;
+            return true;
+        }
+
+        @Override
+        Decorated decorated() {
+            return new Decorated(value(), stats(), deadlineNanos, NO_DEADLINE);
+        }
+    }
+
+    /** An entry with a freshness bound, a refresh time or tags, and perhaps a deadline. */
+    static final class Decorated extends Timed {
         private static final VarHandle REFRESH_AT;
 
         static {
@@ -146,6 +174,7 @@ class CacheEntry extends Hit {
         private List<String> tags;
 
         /**
+         * @param deadlineNanos the L1's ticker reading at which it expires, or {@link #NO_DEADLINE}
          * @param freshUntilNanos when it stops being fresh and only stands in for failures ({@code staleIfError}), or
          *     {@link #NO_DEADLINE}: fresh until it expires
          */

@@ -67,7 +67,7 @@ final class LocalCache {
 
     /** An entry that lives {@code ttlNanos}, or {@code weft.l1.ttl} if that is shorter. */
     CacheEntry entry(Object value, long ttlNanos, CacheStats stats) {
-        return new CacheEntry(value, stats, ttlNanos < maxTtlNanos ? ticker.read() + ttlNanos : CacheEntry.NO_DEADLINE);
+        return CacheEntry.of(value, stats, ttlNanos < maxTtlNanos ? ticker.read() + ttlNanos : CacheEntry.NO_DEADLINE);
     }
 
     /**
@@ -76,7 +76,7 @@ final class LocalCache {
      * was written.
      */
     CacheEntry slidingEntry(Object value, long ttlNanos, CacheStats stats) {
-        return new CacheEntry(value, stats, ticker.read() + ttlNanos);
+        return CacheEntry.of(value, stats, ticker.read() + ttlNanos);
     }
 
     /**

@@ -17,16 +17,32 @@ class CacheEntryTest {
 
     @Test
     void aPlainEntryIsFreshHasNoTagsAndNeverClaimsARefresh() {
-        CacheEntry plain = new CacheEntry("v", stats, 100);
+        CacheEntry plain = CacheEntry.of("v", stats, 100);
         assertTrue(plain.freshAt(Long.MAX_VALUE));
         assertNull(plain.tags());
         assertFalse(plain.claimRefresh(Long.MAX_VALUE));
         assertSame(plain, plain.tagged(null), "no tags: the entry itself");
+        CacheEntry untimed = CacheEntry.of("v", stats, CacheEntry.NO_DEADLINE);
+        assertFalse(untimed.hasDeadline());
+        assertFalse(untimed.expiredAt(Long.MAX_VALUE), "Caffeine expires it");
+        assertTrue(plain.hasDeadline());
+    }
+
+    @Test
+    void aSlidingRenewalMovesTheDeadlineAtMostOncePerTenthOfTheTtl() {
+        CacheEntry sliding = CacheEntry.of("v", stats, 1_000);
+        assertFalse(sliding.renew(50, 1_000), "more than nine tenths left");
+        assertTrue(sliding.renew(200, 1_000));
+        assertFalse(sliding.expiredAt(1_199));
+        assertTrue(sliding.expiredAt(1_200));
+        CacheEntry tagged = sliding.tagged(List.of("t"));
+        assertTrue(tagged.renew(1_000, 1_000), "a tagged copy keeps renewing");
+        assertFalse(tagged.expiredAt(1_999));
     }
 
     @Test
     void taggingOrTimingAPlainEntryGivesACopyThatCarriesItAll() {
-        CacheEntry plain = new CacheEntry("v", stats, 100);
+        CacheEntry plain = CacheEntry.of("v", stats, 100);
         CacheEntry tagged = plain.tagged(List.of("user:1"));
         assertEquals("v", tagged.value());
         assertSame(stats, tagged.stats());
@@ -37,7 +53,7 @@ class CacheEntryTest {
         assertFalse(timed.claimRefresh(49));
         assertTrue(timed.claimRefresh(50));
         assertFalse(timed.claimRefresh(60), "claimed once");
-        CacheEntry refreshing = new CacheEntry("w", stats, CacheEntry.NO_DEADLINE).refreshingAt(10);
+        CacheEntry refreshing = CacheEntry.of("w", stats, CacheEntry.NO_DEADLINE).refreshingAt(10);
         assertTrue(refreshing.claimRefresh(10));
         assertNull(refreshing.tags());
     }
