@@ -3,7 +3,6 @@ package io.weft.agent.cache;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.keys.UnboxedArgument;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -81,14 +80,22 @@ public final class CachedMethod {
      * object slots, or for a parameter passed unboxed ({@link UnboxedArgument}), its {@code long} slot boxed.
      */
     Object[] arguments(Object a0, Object a1, Object a2, long n0, long n1, long n2) {
-        Object[] passed = {a0, a1, a2};
-        long[] bits = {n0, n1, n2};
-        for (int i = 0; i < unboxed.length && i < passed.length; i++) {
-            if (unboxed[i] != null) {
-                passed[i] = unboxed[i].box(bits[i]);
-            }
+        Object[] args = new Object[unboxed.length];
+        if (args.length > 0) {
+            args[0] = argument(0, a0, n0);
         }
-        return unboxed.length == passed.length ? passed : Arrays.copyOf(passed, unboxed.length);
+        if (args.length > 1) {
+            args[1] = argument(1, a1, n1);
+        }
+        if (args.length > 2) {
+            args[2] = argument(2, a2, n2);
+        }
+        return args;
+    }
+
+    /** Parameter {@code i} of a call that passed it one by one: in {@code passed}, or unboxed in {@code bits}. */
+    private Object argument(int i, Object passed, long bits) {
+        return unboxed[i] == null ? passed : unboxed[i].box(bits);
     }
 
     KeyRenderer key() {
