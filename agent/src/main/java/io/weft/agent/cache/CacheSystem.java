@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.bootstrap.Dispatch;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.Background;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +52,8 @@ public final class CacheSystem {
         }
         if (config.redisUri() != null || config.storeUri() != null) {
             system.runtime.connecting(config.redisUri() != null ? config.redisTimeout() : config.storeTimeout());
-            Thread connecting = new Thread(system::connectShared,
+            Thread connecting = Background.daemon(system::connectShared,
                     config.redisUri() != null ? "weft-redis-connect" : "weft-store-connect");
-            connecting.setDaemon(true);
             connecting.start();
         }
         return system;

@@ -1,6 +1,7 @@
 package io.weft.agent.cache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.weft.agent.store.Background;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -26,8 +27,7 @@ final class CoarseTicker implements Ticker {
     private volatile boolean parked;
 
     private CoarseTicker() {
-        thread = new Thread(this::tick, "weft-clock");
-        thread.setDaemon(true);
+        thread = Background.daemon(this::tick, "weft-clock");
     }
 
     /** A clock whose thread has started. */

@@ -8,12 +8,18 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.store.Background;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -63,6 +69,33 @@ final class LocalCache {
                     }
                 })
                 .build();
+        if (keepsEntries) {
+            IdleCleanUp.every(cache, Math.max(TimeUnit.SECONDS.toNanos(1), Math.min(maxTtlNanos, TimeUnit.SECONDS.toNanos(5))));
+        }
+    }
+
+    /**
+     * Expires what the L1 holds past its TTL even when nothing reads or writes it. Caffeine's own scheduling (through
+     * its pacer and the L1's coarse clock) left an expired entry in an idle L1 in about one run of four of TomcatTest,
+     * and with it an undeployed web application's loader (SPEC §10: its values go within weft.l1.ttl). One daemon
+     * thread serves every L1 of the JVM, and lets go of one that is no longer reachable.
+     */
+    private static final class IdleCleanUp {
+        private static final ScheduledExecutorService TIMER =
+                Executors.newSingleThreadScheduledExecutor(task -> Background.daemon(task, "weft-l1-cleanup"));
+
+        static void every(Cache<?, ?> cache, long periodNanos) {
+            WeakReference<Cache<?, ?>> held = new WeakReference<>(cache);
+            AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+            task.set(TIMER.scheduleWithFixedDelay(() -> {
+                Cache<?, ?> live = held.get();
+                if (live != null) {
+                    live.cleanUp();
+                } else if (task.get() != null) {
+                    task.get().cancel(false);
+                }
+            }, periodNanos, periodNanos, TimeUnit.NANOSECONDS));
+        }
     }
 
     /** An entry that lives {@code ttlNanos}, or {@code weft.l1.ttl} if that is shorter. */

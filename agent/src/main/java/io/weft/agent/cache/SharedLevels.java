@@ -5,6 +5,7 @@ import io.weft.agent.events.EventJson;
 import io.weft.agent.events.EventStreams;
 import io.weft.agent.events.InvalidationEvent;
 import io.weft.agent.events.MalformedEventException;
+import io.weft.agent.store.Background;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class SharedLevels {
      */
     static <C extends SharedConnector> C openWithExitHook(String hookName, CacheRuntime runtime, Supplier<C> open) {
         CompletableFuture<C> connected = new CompletableFuture<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeOnceConnected(connected), hookName));
+        Runtime.getRuntime().addShutdownHook(Background.daemon(() -> closeOnceConnected(connected), hookName));
         C connector;
         try {
             connector = open.get();

@@ -1,6 +1,7 @@
 package io.weft.agent.events;
 
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.Background;
 import io.weft.agent.store.FailureText;
 import io.weft.agent.store.RedisErrors;
 import java.time.Duration;
@@ -46,8 +47,7 @@ public abstract class BufferedPublisher implements InvalidationPublisher {
         this.bufferCapacity = bufferCapacity;
         this.timeoutMillis = Math.max(1, timeout.toMillis());
         this.buffer = new PublishBuffer(bufferCapacity, () -> InvalidationEvent.clearAll(instanceId));
-        this.thread = new Thread(this::run, "weft-events-publisher");
-        this.thread.setDaemon(true);
+        this.thread = Background.daemon(this::run, "weft-events-publisher");
     }
 
     /**

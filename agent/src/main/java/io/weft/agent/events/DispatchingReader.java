@@ -1,6 +1,7 @@
 package io.weft.agent.events;
 
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.Background;
 import io.weft.agent.store.FailureText;
 import io.weft.agent.store.RedisErrors;
 import java.time.Clock;
@@ -44,8 +45,7 @@ public abstract class DispatchingReader implements EventReader {
         this.errors = errors;
         this.sink = sink;
         this.dispatcher = new EventDispatcher(instanceId, mapping, sink, Clock.systemUTC());
-        this.thread = new Thread(this::run, "weft-events-reader");
-        this.thread.setDaemon(true);
+        this.thread = Background.daemon(this::run, "weft-events-reader");
     }
 
     /**

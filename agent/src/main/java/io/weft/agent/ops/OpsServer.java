@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.weft.agent.cache.NamedCache;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.Background;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,16 +55,13 @@ final class OpsServer {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), config.httpPort()), 16);
         ThreadPoolExecutor workers = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(64),
                 runnable -> {
-                    Thread thread = new Thread(runnable, "weft-http");
-                    thread.setDaemon(true);
-                    return thread;
+                    return Background.daemon(runnable, "weft-http");
                 }, new ThreadPoolExecutor.AbortPolicy());
         http.setExecutor(workers);
         OpsServer server = new OpsServer(ops, config, http, workers);
         http.createContext("/", server::handle);
         // The JDK names its dispatcher thread and takes its daemon flag from the thread that starts it.
-        Thread starter = new Thread(http::start, "weft-http-start");
-        starter.setDaemon(true);
+        Thread starter = Background.daemon(http::start, "weft-http-start");
         starter.start();
         starter.join();
         WeftLog.info("operations on http://127.0.0.1:" + server.port() + "/ (status page, /metrics, /health); "

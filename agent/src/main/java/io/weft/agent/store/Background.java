@@ -4,6 +4,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Weft's own threads: executors for work that waits on the shared level and must stay off callers' threads, and
@@ -27,13 +28,44 @@ public final class Background {
      * for its whole life, and so would the threads it starts in turn (Netty's), keeping an undeployed web
      * application in memory (SPEC §10).
      */
-    @SuppressWarnings("removal")
     public static Thread daemon(Runnable task, String name) {
-        return java.security.AccessController.doPrivileged((java.security.PrivilegedAction<Thread>) () -> {
+        return clean(() -> {
             Thread thread = new Thread(task, name);
             thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * The thread {@code maker} makes (not started), made so that it keeps nothing of the thread that creates it, as
+     * {@link #daemon}'s are: for threads that libraries make (Netty's), which may start lazily on a caller's task.
+     */
+    @SuppressWarnings("removal")
+    public static Thread clean(Supplier<Thread> maker) {
+        return java.security.AccessController.doPrivileged((java.security.PrivilegedAction<Thread>) () -> {
+            Thread thread = maker.get();
             thread.setContextClassLoader(Background.class.getClassLoader());
             return thread;
+        });
+    }
+
+    /**
+     * What {@code action} returns, run as Weft's own code: with Weft's context class loader and none of the calling
+     * stack's access control context. For starting the runtime on the first woven class, which may be loaded on an
+     * application's thread (a web application's deployment): threads that the JDK or a library makes meanwhile
+     * (CompletableFuture's delay scheduler, the common pool) keep nothing of that application.
+     */
+    @SuppressWarnings("removal")
+    public static <T> T asWeft(Supplier<T> action) {
+        return java.security.AccessController.doPrivileged((java.security.PrivilegedAction<T>) () -> {
+            Thread current = Thread.currentThread();
+            ClassLoader callers = current.getContextClassLoader();
+            current.setContextClassLoader(Background.class.getClassLoader());
+            try {
+                return action.get();
+            } finally {
+                current.setContextClassLoader(callers);
+            }
         });
     }
 }

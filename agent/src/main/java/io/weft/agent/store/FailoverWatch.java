@@ -97,15 +97,13 @@ public final class FailoverWatch implements AutoCloseable {
 
     private void detected(String change) {
         failovers.increment();
-        Thread thread = new Thread(() -> {
+        Background.daemon(() -> {
             try {
                 onFailover.accept(change);
             } catch (RuntimeException e) {
                 WeftLog.warn("after a failover of " + endpoint.redacted() + ": " + e);
             }
-        }, "weft-failover");
-        thread.setDaemon(true);
-        thread.start();
+        }, "weft-failover").start();
     }
 
     /** The value of {@code name} in an {@code INFO} reply, or null. */

@@ -2,6 +2,7 @@ package io.weft.agent.weaving;
 
 import io.weft.agent.cache.CacheSystem;
 import io.weft.agent.config.WeftConfig;
+import io.weft.agent.store.Background;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.function.Consumer;
@@ -28,7 +29,8 @@ public final class Weaving {
             throw new IllegalStateException("cannot add the Weft dispatcher to the bootstrap class loader", e);
         }
         // CacheSystem, not this class, names the dispatcher types: verifying Weaving resolves none of them early.
-        CacheSystem system = CacheSystem.start(config);
+        // the first woven class may be an application's, loaded on its thread: the runtime's threads keep nothing of it
+        CacheSystem system = Background.asWeft(() -> CacheSystem.start(config));
         systemCreated.accept(system);
         MethodPlanner planner = new MethodPlanner(config, system.methods(), system.caches(), system.scopes());
         return new TypeWeaver(planner, new ConfigurationErrors(config.strict()), new ModuleOpener(instrumentation));

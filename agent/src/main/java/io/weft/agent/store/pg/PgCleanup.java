@@ -1,6 +1,7 @@
 package io.weft.agent.store.pg;
 
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.Background;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -29,11 +30,8 @@ public final class PgCleanup implements AutoCloseable {
     private final String tableName;
     private final LongAdder expiredDeleted = new LongAdder();
     private final LongAdder runs = new LongAdder();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "weft-store-cleanup");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(task -> Background.daemon(task, "weft-store-cleanup"));
     private volatile long entries = -1;
     private volatile long bytes = -1;
     private volatile long lastRunMillis = -1;
