@@ -1,52 +1,59 @@
 package io.weft.agent.weaving;
 
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.annotation.AnnotationValue;
-import net.bytebuddy.description.method.MethodDescription;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * Reads an annotation's attributes from the class file by name, without loading the annotation
- * type. An attribute the class file leaves out takes the default declared in {@code weft-annotations}.
+ * An annotation's attributes as the class file records them, read with ASM without loading the annotation
+ * type. An attribute the class file leaves out takes the default declared in {@code weft-annotations},
+ * which the caller passes.
  */
 final class AnnotationValues {
 
-    private final AnnotationDescription annotation;
-
-    private AnnotationValues(AnnotationDescription annotation) {
-        this.annotation = annotation;
-    }
-
-    /** The annotation named {@code typeName} on {@code method}, or {@code null}. */
-    static AnnotationValues find(MethodDescription method, String typeName) {
-        for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
-            if (annotation.getAnnotationType().getName().equals(typeName)) {
-                return new AnnotationValues(annotation);
-            }
-        }
-        return null;
-    }
+    private final Map<String, Object> values = new HashMap<>();
 
     String string(String name, String fallback) {
-        Object value = value(name);
-        return value == null ? fallback : (String) value;
+        Object value = values.get(name);
+        return value instanceof String ? (String) value : fallback;
     }
 
     String[] strings(String name) {
-        Object value = value(name);
-        return value == null ? new String[0] : (String[]) value;
+        Object value = values.get(name);
+        return value instanceof String[] ? ((String[]) value).clone() : new String[0];
     }
 
     boolean bool(String name, boolean fallback) {
-        Object value = value(name);
-        return value == null ? fallback : (Boolean) value;
+        Object value = values.get(name);
+        return value instanceof Boolean ? (Boolean) value : fallback;
     }
 
-    private Object value(String name) {
-        try {
-            AnnotationValue<?, ?> value = annotation.getValue(name);
-            return value == null ? null : value.resolve();
-        } catch (RuntimeException e) {
-            return null; // the annotation type is not on the class path: the attribute takes its default
-        }
+    /** The visitor that fills these values from the class file. */
+    AnnotationVisitor reader() {
+        return new AnnotationVisitor(Opcodes.ASM9) {
+            @Override
+            public void visit(String name, Object value) {
+                values.put(name, value);
+            }
+
+            @Override
+            public AnnotationVisitor visitArray(String name) {
+                List<String> elements = new ArrayList<>();
+                return new AnnotationVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visit(String ignored, Object value) {
+                        elements.add(String.valueOf(value));
+                    }
+
+                    @Override
+                    public void visitEnd() {
+                        values.put(name, elements.toArray(new String[0]));
+                    }
+                };
+            }
+        };
     }
 }

@@ -4,8 +4,6 @@ import io.weft.agent.keys.BatchTemplate;
 import io.weft.agent.keys.Signature;
 import io.weft.agent.keys.Template;
 import java.util.Set;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 
 /**
  * Checks and binds batch methods (SPEC §13): a {@code @CacheResult} key with a {@code [*]} placeholder over a
@@ -23,9 +21,9 @@ final class BatchPlanner {
     }
 
     /** Binds the key of a batch {@code @CacheResult} method, checking the method's return type and attributes. */
-    static BatchTemplate bind(String owner, MethodDescription method, Template template, AnnotationValues annotation,
+    static BatchTemplate bind(String owner, AnnotatedMethod method, Template template, AnnotationValues annotation,
             Signature signature) throws ConfigurationError {
-        String returned = method.getReturnType().asErasure().getName();
+        String returned = method.returnType().erasure();
         if (!MAPS.contains(returned)) {
             throw new ConfigurationError(owner, "key '" + template + "' caches each element of a collection, so the"
                     + " method must return a Map (Map, HashMap or LinkedHashMap) keyed by element; it returns " + returned);
@@ -60,9 +58,7 @@ final class BatchPlanner {
     }
 
     /** The declared type of each element's value, for key-space checks: {@code V} of {@code Map<E, V>}. */
-    static String valueType(MethodDescription method) {
-        TypeDescription.Generic returned = method.getReturnType();
-        return returned.getSort() == TypeDescription.Generic.Sort.PARAMETERIZED
-                ? returned.getTypeArguments().get(1).getTypeName() : Object.class.getName();
+    static String valueType(GenericType returned) {
+        return returned.arguments().size() == 2 ? returned.arguments().get(1).typeName() : Object.class.getName();
     }
 }

@@ -22,17 +22,12 @@ import io.weft.agent.keys.TemplateBinder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 
 /**
  * Turns one annotated method into registered runtime state and the advice that calls it, checking
  * everything SPEC §7 calls a configuration error. Nothing here runs per call.
  */
 final class MethodPlanner {
-
-    static final String CACHE_RESULT = "io.weft.annotations.CacheResult";
-    static final String INVALIDATE_CACHE = "io.weft.annotations.InvalidateCache";
 
     /** The advice to inline into one method and the id it passes to the runtime. */
     static final class Plan {
@@ -67,33 +62,28 @@ final class MethodPlanner {
         this.scopes = scopes;
     }
 
-    /** Whether the method carries either annotation. */
-    static boolean isAnnotated(MethodDescription method) {
-        return AnnotationValues.find(method, CACHE_RESULT) != null || AnnotationValues.find(method, INVALIDATE_CACHE) != null;
-    }
-
-    Plan plan(TypeDescription type, MethodDescription method, ClassLoader loader) throws ConfigurationError {
-        String owner = type.getName() + "#" + method.getName();
+    Plan plan(AnnotatedClass type, AnnotatedMethod method, ClassLoader loader) throws ConfigurationError {
+        String owner = type.name() + "#" + method.name();
         if (method.isAbstract() || method.isNative()) {
             throw new ConfigurationError(owner, (method.isAbstract() ? "abstract" : "native")
                     + " methods have no body to weave; annotate the implementing method instead");
         }
-        Signature signature = new MethodSignature(method, loader);
+        Signature signature = new MethodSignature(type.name(), method, loader);
         DeclaredMethod declared = declared(type, method, signature);
-        AnnotationValues cacheResult = AnnotationValues.find(method, CACHE_RESULT);
-        AnnotationValues invalidateCache = AnnotationValues.find(method, INVALIDATE_CACHE);
+        AnnotationValues cacheResult = method.cacheResult();
+        AnnotationValues invalidateCache = method.invalidateCache();
         Invalidation invalidation = invalidateCache == null ? null
                 : invalidation(declared, invalidateCache, signature);
         if (cacheResult == null) {
             int id = table.register(invalidation);
             Advice advice = invalidation.beforeInvocation() ? Advice.INVALIDATE_BEFORE : Advice.INVALIDATE_AFTER;
-            return new Plan(advice, id, method.getName() + " evicts");
+            return new Plan(advice, id, method.name() + " evicts");
         }
         Template template = parse(declared.owner(), cacheResult.string("key", ""));
         if (template.eachIndex() >= 0) {
             BatchTemplate key = BatchPlanner.bind(declared.owner(), method, template, cacheResult, signature);
             CachedMethod cached = cachedMethod(type, method, declared, cacheResult, template, key.element(),
-                    BatchPlanner.valueType(method), signature, invalidation, loader);
+                    BatchPlanner.valueType(method.returnType()), signature, invalidation, loader);
             if (cached.refreshes() || cached.sliding() || cached.staleIfErrorMillis() > 0) {
                 throw new ConfigurationError(declared.owner(), "a weft.cache." + cached.cache().name() + ".refreshAfter,"
                         + " .sliding or .staleIfError setting applies to batch method (key '" + template + "'), which"
@@ -102,22 +92,22 @@ final class MethodPlanner {
             int id = table.register(new BatchMethod(cached, key));
             return new Plan(Advice.CACHE_BATCH, id, summary(method, cached) + " (batch)", key.parameter().index());
         }
-        if (method.getReturnType().represents(void.class)) {
+        if (method.returnType().erasure().equals("void")) {
             throw new ConfigurationError(declared.owner(), "@CacheResult on a void method: there is no result to cache");
         }
         CachedMethod cached = cachedMethod(type, method, declared, cacheResult, template,
-                bind(declared.owner(), template, signature, false), valueType(method, ResultShape.of(
-                        method.getReturnType().asErasure().getName())), signature, invalidation, loader);
+                bind(declared.owner(), template, signature, false), valueType(method.returnType(), ResultShape.of(
+                        method.returnType().erasure())), signature, invalidation, loader);
         int id = table.register(cached);
         Advice advice = cached.handsReceiver() ? Advice.CACHE_RESULT_WITH_RECEIVER : Advice.CACHE_RESULT;
         return new Plan(advice, id, summary(method, cached));
     }
 
-    private static String summary(MethodDescription method, CachedMethod cached) {
-        return method.getName() + " -> " + cached.cache().name() + (cached.cache().enabled() ? "" : " (disabled)");
+    private static String summary(AnnotatedMethod method, CachedMethod cached) {
+        return method.name() + " -> " + cached.cache().name() + (cached.cache().enabled() ? "" : " (disabled)");
     }
 
-    private static DeclaredMethod declared(TypeDescription type, MethodDescription method, Signature signature) {
+    private static DeclaredMethod declared(AnnotatedClass type, AnnotatedMethod method, Signature signature) {
         List<String> types = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < signature.parameterCount(); i++) {
@@ -125,14 +115,14 @@ final class MethodPlanner {
             String name = signature.parameterName(i);
             names.add(name == null ? "arg" + i : name);
         }
-        return new DeclaredMethod(type.getName(), method.getName(), types, names, signature.classLoader());
+        return new DeclaredMethod(type.name(), method.name(), types, names, signature.classLoader());
     }
 
     /**
      * @param key the renderer of the key of one entry (of a batch method: of one element)
      * @param valueType the type of one entry's value, for key-space checks
      */
-    private CachedMethod cachedMethod(TypeDescription type, MethodDescription method, DeclaredMethod declared,
+    private CachedMethod cachedMethod(AnnotatedClass type, AnnotatedMethod method, DeclaredMethod declared,
             AnnotationValues annotation, Template template, KeyRenderer key, String valueType, Signature signature,
             Invalidation invalidation, ClassLoader loader) throws ConfigurationError {
         String owner = declared.owner();
@@ -141,7 +131,7 @@ final class MethodPlanner {
             name = defaultName(type, method, template);
         }
         ResultShape shape = template.eachIndex() >= 0 ? ResultShape.BATCH
-                : ResultShape.of(method.getReturnType().asErasure().getName());
+                : ResultShape.of(method.returnType().erasure());
         Duration ttl;
         Duration staleIfError;
         Duration refreshAfter;
@@ -239,22 +229,21 @@ final class MethodPlanner {
     }
 
     /** SPEC §2: the key's literal text before its first placeholder without a trailing ':', else Class.method. */
-    static String defaultName(TypeDescription type, MethodDescription method, Template template) {
+    static String defaultName(AnnotatedClass type, AnnotatedMethod method, Template template) {
         String prefix = template.literalPrefix();
         if (prefix.endsWith(":")) {
             prefix = prefix.substring(0, prefix.length() - 1);
         }
-        return prefix.isEmpty() ? type.getSimpleName() + "." + method.getName() : prefix;
+        return prefix.isEmpty() ? type.simpleName() + "." + method.name() : prefix;
     }
 
     /** The type of the cached value, for key-space checks: the element of Optional/futures, primitives boxed. */
-    private static String valueType(MethodDescription method, ResultShape shape) {
-        TypeDescription.Generic returnType = method.getReturnType();
+    private static String valueType(GenericType returnType, ResultShape shape) {
         if (shape != ResultShape.PLAIN) {
-            boolean parameterized = returnType.getSort() == TypeDescription.Generic.Sort.PARAMETERIZED;
-            return parameterized ? returnType.getTypeArguments().get(0).getTypeName() : Object.class.getName();
+            List<GenericType> arguments = returnType.arguments();
+            return arguments.isEmpty() ? Object.class.getName() : arguments.get(0).typeName();
         }
-        return returnType.isPrimitive() ? returnType.asErasure().asBoxed().getName() : returnType.getTypeName();
+        return returnType.boxedTypeName();
     }
 
     private static Template parse(String owner, String text) throws ConfigurationError {

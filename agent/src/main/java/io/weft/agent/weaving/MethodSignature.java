@@ -2,60 +2,49 @@ package io.weft.agent.weaving;
 
 import io.weft.agent.keys.Signature;
 import java.util.List;
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.pool.TypePool;
+import java.util.Set;
 
 /**
- * A method as its class file describes it, read through Byte Buddy's type pool in extended mode,
- * which takes parameter names from MethodParameters or, failing that, the LocalVariableTable. When the
- * class file handed over names no parameter, the names come from the class file its loader holds: an agent
- * that transformed the class first (OpenTelemetry's inlined advice) puts code before the method's first
- * instruction, and the type pool only takes LocalVariableTable entries that start there.
+ * The signature of an annotated method as the binder needs it, from its class file. When the class file handed
+ * over names no parameter, the names come from the class file its loader holds: an agent that transformed the
+ * class first (OpenTelemetry's inlined advice) puts code before the method's first instruction, and only
+ * LocalVariableTable entries that start there name parameters.
  */
 final class MethodSignature implements Signature {
 
-    private final MethodDescription method;
-    private final ClassLoader classLoader;
-    private MethodDescription asLoaded;
+    private static final Set<String> PRIMITIVES = Set.of("boolean", "byte", "char", "short", "int", "long", "float",
+            "double", "void");
 
-    MethodSignature(MethodDescription method, ClassLoader classLoader) {
+    private final String className;
+    private final AnnotatedMethod method;
+    private final ClassLoader classLoader;
+    private AnnotatedMethod asLoaded;
+
+    MethodSignature(String className, AnnotatedMethod method, ClassLoader classLoader) {
+        this.className = className;
         this.method = method;
         this.classLoader = classLoader;
     }
 
     @Override
     public int parameterCount() {
-        return method.getParameters().size();
+        return method.parameterCount();
     }
 
     @Override
     public String parameterName(int index) {
-        ParameterDescription parameter = method.getParameters().get(index);
-        if (!parameter.isNamed()) {
-            parameter = asLoaded().getParameters().get(index);
-        }
-        return parameter.isNamed() ? parameter.getName() : null;
+        String name = method.parameterName(index);
+        return name != null ? name : asLoaded().parameterName(index);
     }
 
     /** The method as the class file of its loader describes it, or as handed over when that cannot be read. */
-    private MethodDescription asLoaded() {
+    private AnnotatedMethod asLoaded() {
         if (asLoaded == null) {
             asLoaded = method;
-            try {
-                TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(),
-                        ClassFileLocator.ForClassLoader.of(classLoader), TypePool.Default.ReaderMode.EXTENDED);
-                String descriptor = method.getDescriptor();
-                asLoaded = pool.describe(method.getDeclaringType().getTypeName()).resolve().getDeclaredMethods()
-                        .filter(ElementMatchers.named(method.getInternalName())
-                                .and(ElementMatchers.hasDescriptor(descriptor))).getOnly();
-            } catch (RuntimeException e) {
-                // no class file to read (a generated class): the parameters stay unnamed
+            AnnotatedClass loaded = AnnotatedClass.readFrom(classLoader, className);
+            AnnotatedMethod same = loaded == null ? null : loaded.method(method.name(), method.descriptor());
+            if (same != null) {
+                asLoaded = same;
             }
         }
         return asLoaded;
@@ -63,20 +52,18 @@ final class MethodSignature implements Signature {
 
     @Override
     public String parameterType(int index) {
-        return method.getParameters().get(index).getType().asErasure().getName();
+        return method.parameterType(index).erasure();
     }
 
     @Override
     public String elementTypeArgument(int index) {
-        TypeDescription.Generic type = method.getParameters().get(index).getType();
-        return type.getSort() == TypeDescription.Generic.Sort.PARAMETERIZED && type.getTypeArguments().size() == 1
-                && type.getTypeArguments().get(0).getSort() != TypeDescription.Generic.Sort.WILDCARD
-                ? type.getTypeArguments().get(0).asErasure().getName() : null;
+        List<GenericType> arguments = method.parameterType(index).arguments();
+        return arguments.size() == 1 && !arguments.get(0).isWildcard() ? arguments.get(0).erasure() : null;
     }
 
     @Override
     public String returnType() {
-        return method.getReturnType().asErasure().getName();
+        return method.returnType().erasure();
     }
 
     @Override
@@ -86,64 +73,17 @@ final class MethodSignature implements Signature {
 
     @Override
     public void checkPath(String typeName, List<String> path) {
-        TypeDescription type = declaredType(typeName);
+        String type = typeName;
         for (String property : path) {
-            if (type.isPrimitive()) {
-                throw new IllegalArgumentException("property '" + property + "' cannot be read from primitive "
-                        + type.getName());
+            if (PRIMITIVES.contains(type)) {
+                throw new IllegalArgumentException("property '" + property + "' cannot be read from primitive " + type);
             }
-            TypeDescription next = propertyType(type, property);
+            String next = ClassMembers.propertyType(classLoader, type, property);
             if (next == null) {
-                throw new IllegalArgumentException("type " + type.getName() + " has no accessor " + property
+                throw new IllegalArgumentException("type " + type + " has no accessor " + property
                         + "(), getter or field '" + property + "'");
             }
             type = next;
         }
-    }
-
-    private TypeDescription declaredType(String typeName) {
-        if (returnType().equals(typeName)) {
-            return method.getReturnType().asErasure();
-        }
-        for (ParameterDescription parameter : method.getParameters()) {
-            if (parameter.getType().asErasure().getName().equals(typeName)) {
-                return parameter.getType().asErasure();
-            }
-        }
-        throw new IllegalArgumentException("no declared type " + typeName);
-    }
-
-    /** The type of {@code property} of {@code type}: accessor, getter or field, searched up the hierarchy. */
-    private static TypeDescription propertyType(TypeDescription type, String property) {
-        String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
-        for (TypeDefinition current = type; current != null; current = superClass(current)) {
-            for (String name : new String[] {property, "get" + capitalized, "is" + capitalized}) {
-                for (MethodDescription candidate : current.getDeclaredMethods().filter(ElementMatchers.named(name)
-                        .and(ElementMatchers.takesArguments(0)).and(ElementMatchers.not(ElementMatchers.isStatic())))) {
-                    if (!candidate.getReturnType().represents(void.class)) {
-                        return candidate.getReturnType().asErasure();
-                    }
-                }
-            }
-            for (TypeDescription.Generic iface : current.getInterfaces()) {
-                TypeDescription found = propertyType(iface.asErasure(), property);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        for (TypeDefinition current = type; current != null; current = superClass(current)) {
-            for (FieldDescription field : current.getDeclaredFields().filter(ElementMatchers.named(property))) {
-                if (!field.isStatic()) {
-                    return field.getType().asErasure();
-                }
-            }
-        }
-        return null;
-    }
-
-    private static TypeDefinition superClass(TypeDefinition type) {
-        TypeDescription.Generic superClass = type.getSuperClass();
-        return superClass == null ? null : superClass;
     }
 }

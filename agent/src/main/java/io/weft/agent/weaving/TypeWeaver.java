@@ -8,20 +8,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.pool.TypePool;
 
 /**
- * Weaves one candidate class: describes it with Byte Buddy's type pool (extended mode: parameter names
- * from MethodParameters or the LocalVariableTable), plans each annotated method, and inlines the advice
- * with Byte Buddy's ASM ({@link AdviceInliner}). Only method bodies change, so the class keeps its
+ * Weaves one candidate class: reads its annotated methods with ASM ({@link AnnotatedClass}: parameter names
+ * from MethodParameters or the LocalVariableTable), plans each of them, and inlines the advice with ASM
+ * ({@link AdviceInliner}). Only method bodies change, so the class keeps its
  * shape and may be retransformed. The packages of a woven class's named module are opened to the agent
  * ({@link ModuleOpener}), so that its values can be written to Redis. A method with a configuration error is reported and left as it is;
  * the class's other methods are still woven.
@@ -43,20 +39,13 @@ final class TypeWeaver implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        String name = className.replace('/', '.');
-        TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), new ClassFileLocator.Compound(
-                ClassFileLocator.Simple.of(name, classfileBuffer), ClassFileLocator.ForClassLoader.of(loader)),
-                TypePool.Default.ReaderMode.EXTENDED);
-        TypeDescription type = pool.describe(name).resolve();
+        AnnotatedClass type = AnnotatedClass.read(classfileBuffer);
         Map<String, MethodPlanner.Plan> plans = new HashMap<>();
         List<String> summaries = new ArrayList<>();
-        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-            if (method.isBridge() || method.isSynthetic() || !MethodPlanner.isAnnotated(method)) {
-                continue;
-            }
+        for (AnnotatedMethod method : type.methods()) {
             try {
                 MethodPlanner.Plan plan = planner.plan(type, method, loader);
-                plans.put(method.getInternalName() + method.getDescriptor(), plan);
+                plans.put(method.name() + method.descriptor(), plan);
                 summaries.add(plan.summary);
             } catch (ConfigurationError e) {
                 errors.report(e.getMessage());
@@ -65,11 +54,11 @@ final class TypeWeaver implements ClassFileTransformer {
         if (plans.isEmpty()) {
             return null;
         }
-        modules.open(module, type.getPackage() == null ? "" : type.getPackage().getName());
+        modules.open(module, type.packageName());
         byte[] woven = weave(classfileBuffer, plans);
         int methods = wovenMethods.addAndGet(summaries.size());
         int classes = wovenClasses.incrementAndGet();
-        WeftLog.info("wove " + name + ": " + String.join(", ", summaries) + " (in all " + methods
+        WeftLog.info("wove " + type.name() + ": " + String.join(", ", summaries) + " (in all " + methods
                 + " method(s) in " + classes + " class(es))");
         return woven;
     }

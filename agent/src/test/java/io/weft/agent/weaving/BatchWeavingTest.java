@@ -30,10 +30,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.pool.TypePool;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,20 +65,11 @@ class BatchWeavingTest {
     private byte[] woven(Class<?> type) throws IOException, ConfigurationError {
         byte[] bytes = bytes(type);
         Map<String, MethodPlanner.Plan> plans = new HashMap<>();
-        TypeDescription description = describe(type, bytes);
-        for (MethodDescription.InDefinedShape method : description.getDeclaredMethods()) {
-            if (MethodPlanner.isAnnotated(method)) {
-                plans.put(method.getInternalName() + method.getDescriptor(),
-                        planner.plan(description, method, getClass().getClassLoader()));
-            }
+        AnnotatedClass description = AnnotatedClass.read(bytes);
+        for (AnnotatedMethod method : description.methods()) {
+            plans.put(method.name() + method.descriptor(), planner.plan(description, method, getClass().getClassLoader()));
         }
         return TypeWeaver.weave(bytes, plans);
-    }
-
-    private static TypeDescription describe(Class<?> type, byte[] bytes) {
-        return new TypePool.Default(new TypePool.CacheProvider.Simple(), new ClassFileLocator.Compound(
-                ClassFileLocator.Simple.of(type.getName(), bytes), ClassFileLocator.ForClassLoader.of(
-                        type.getClassLoader())), TypePool.Default.ReaderMode.EXTENDED).describe(type.getName()).resolve();
     }
 
     private static byte[] bytes(Class<?> type) throws IOException {
@@ -292,7 +280,7 @@ class BatchWeavingTest {
     @Test
     void batchConfigurationErrorsNameTheMethodAndTheProblem() throws Exception {
         byte[] bytes = bytes(BadBatchSubject.class);
-        TypeDescription type = describe(BadBatchSubject.class, bytes);
+        AnnotatedClass type = AnnotatedClass.read(bytes);
         Map<String, String> expected = Map.of(
                 "notACollection", "declared as java.lang.String",
                 "twoEach", "only one placeholder may end in [*]",
@@ -301,15 +289,13 @@ class BatchWeavingTest {
                 "sliding", "@CacheResult(sliding) is not supported on batch methods",
                 "eachPrefix", "only supported in @CacheResult(key) and @InvalidateCache(keys)",
                 "eachTagOnASingleMethod", "only supported in @CacheResult(key) and @InvalidateCache(keys)");
-        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-            if (!MethodPlanner.isAnnotated(method)) {
-                continue;
-            }
+        assertEquals(expected.keySet(), type.methods().stream().map(AnnotatedMethod::name).collect(Collectors.toSet()));
+        for (AnnotatedMethod method : type.methods()) {
             ConfigurationError e = assertThrows(ConfigurationError.class,
-                    () -> planner.plan(type, method, getClass().getClassLoader()), method.getName());
-            assertTrue(e.getMessage().startsWith(BadBatchSubject.class.getName() + "#" + method.getName() + ": "),
+                    () -> planner.plan(type, method, getClass().getClassLoader()), method.name());
+            assertTrue(e.getMessage().startsWith(BadBatchSubject.class.getName() + "#" + method.name() + ": "),
                     e.getMessage());
-            assertTrue(e.getMessage().contains(expected.get(method.getName())), e.getMessage());
+            assertTrue(e.getMessage().contains(expected.get(method.name())), e.getMessage());
         }
     }
 }

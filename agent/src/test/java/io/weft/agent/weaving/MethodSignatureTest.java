@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.InputStream;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
 
 /** Parameter names of a method as the class file handed to Weft describes it, or as its loader holds it. */
@@ -22,27 +18,25 @@ class MethodSignatureTest {
     /**
      * Another agent that transformed the class first (OpenTelemetry's inlined advice) puts code before the
      * method's first instruction, so that the LocalVariableTable's parameter entries no longer start the method,
-     * where Byte Buddy's type pool looks for them: the names come from the class file the loader holds.
+     * where a reader of the class file looks for them: the names come from the class file the loader holds.
      */
     @Test
     void namesSurviveCodeThatAnotherAgentPutBeforeTheFirstInstruction() throws IOException {
-        MethodDescription sum = describe(prefixEveryMethod(original()), "sum");
-        MethodSignature signature = new MethodSignature(sum, MethodSignatureTest.class.getClassLoader());
+        MethodSignature signature = new MethodSignature(WeavingSubject.class.getName(),
+                describe(prefixEveryMethod(original()), "sum"), MethodSignatureTest.class.getClassLoader());
         assertEquals("a", signature.parameterName(0));
         assertEquals("c", signature.parameterName(2));
     }
 
     @Test
     void namesComeFromTheClassFileAsHandedOver() throws IOException {
-        MethodSignature signature = new MethodSignature(describe(original(), "sum"), null);
+        MethodSignature signature = new MethodSignature(WeavingSubject.class.getName(), describe(original(), "sum"), null);
         assertEquals("b", signature.parameterName(1));
     }
 
-    private static MethodDescription describe(byte[] classFile, String method) {
-        String name = WeavingSubject.class.getName();
-        TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), ClassFileLocator.Simple.of(name, classFile),
-                TypePool.Default.ReaderMode.EXTENDED);
-        return pool.describe(name).resolve().getDeclaredMethods().filter(ElementMatchers.named(method)).getOnly();
+    private static AnnotatedMethod describe(byte[] classFile, String method) {
+        return AnnotatedClass.read(classFile).methods().stream().filter(m -> m.name().equals(method)).findFirst()
+                .orElseThrow();
     }
 
     private static byte[] original() throws IOException {

@@ -1,5 +1,6 @@
 package io.weft.agent.weaving;
 
+import io.weft.annotations.CacheResult;
 import java.util.List;
 
 /** Methods of the shapes woven code must survive: wide values, loops at the start, handlers, statics. */
@@ -7,6 +8,8 @@ public class WeavingSubject {
 
     public int bodyRuns;
 
+    /** Annotated so that its class file is read as a woven method's (the weaving tests plan it themselves). */
+    @CacheResult(key = "sum:{a}:{b}:{c}")
     public long sum(long a, double b, int c) {
         bodyRuns++;
         return a + (long) b + c;
