@@ -6,7 +6,8 @@
 #                                 after 2,000 of warm-up) and the cold-key stampede across 4 JVMs of 32 callers
 #                                 (20 measured rounds per variant), with
 #                                 its own redis-server on a free loopback port for the L2, eviction and stampede
-#                                 benchmarks; write benchmarks/results/<date>.json (JMH JSON), <date>-startup.json,
+#                                 benchmarks; write benchmarks/results/<date>.json (JMH JSON), <date>-startup.json
+#                                 (and <date>-startup-hello.json: a hello world with one woven method, start to exit),
 #                                 <date>-eviction.json, <date>-stampede.json and <date>.svg, and print the
 #                                 tables; then the HTTP load run of the sample service (20 s per variant, printed
 #                                 and written to <date>-http.json), and the heap retained per L1 entry (Weft's
@@ -50,6 +51,7 @@ APP=$ROOT/sample-app/target/weft-sample-app.jar
 BENCH=$ROOT/benchmarks/target/benchmarks.jar
 EMPTY_AGENT=$ROOT/benchmarks/target/weft-benchmarks-empty-agent.jar
 BB_AGENT=$ROOT/benchmarks/target/bytebuddy-agent.jar
+HELLO=$ROOT/benchmarks/target/weft-benchmarks-hello.jar
 
 started=$(date +%s)
 # read before the build, which loads the machine itself: a high value means someone else is busy
@@ -58,7 +60,7 @@ if [ "$build" = 1 ]; then
   echo "== building (./mvnw -q -DskipTests package)"
   ./mvnw -q -DskipTests package
 fi
-for jar in "$AGENT" "$APP" "$BENCH" "$EMPTY_AGENT" "$BB_AGENT"; do
+for jar in "$AGENT" "$APP" "$BENCH" "$EMPTY_AGENT" "$BB_AGENT" "$HELLO"; do
   [ -f "$jar" ] || { echo "missing $jar: build with ./mvnw -DskipTests package" >&2; exit 1; }
 done
 
@@ -72,6 +74,7 @@ if [ "$smoke" = 1 ]; then
   OUT=$ROOT/benchmarks/target/smoke
   JSON=$OUT/jmh.json
   STARTUP_JSON=$OUT/startup.json
+  HELLO_JSON=$OUT/startup-hello.json
   EVICTION_JSON=$OUT/eviction.json
   HTTP_JSON=$OUT/http.json
   STAMPEDE_JSON=$OUT/stampede.json
@@ -86,6 +89,7 @@ else
   day=$(date -u +%Y-%m-%d)
   JSON=$OUT/$day.json
   STARTUP_JSON=$OUT/$day-startup.json
+  HELLO_JSON=$OUT/$day-startup-hello.json
   EVICTION_JSON=$OUT/$day-eviction.json
   HTTP_JSON=$OUT/$day-http.json
   STAMPEDE_JSON=$OUT/$day-stampede.json
@@ -154,6 +158,10 @@ if [ "$startup" = 1 ]; then
   "$JAVA" -cp "$BENCH" io.weft.benchmarks.startup.Startup --java "$(command -v "$JAVA")" --app "$APP" \
       --weft "$AGENT" --empty-agent "$EMPTY_AGENT" --bytebuddy-agent "$BB_AGENT" \
       --label "$label; load average at start $load" --out "$STARTUP_JSON" "${startup_args[@]}"
+  echo "== startup: a hello world with one woven method, start to exit -> $HELLO_JSON"
+  "$JAVA" -cp "$BENCH" io.weft.benchmarks.startup.Startup --java "$(command -v "$JAVA")" --hello "$HELLO" \
+      --weft "$AGENT" --empty-agent "$EMPTY_AGENT" --bytebuddy-agent "$BB_AGENT" \
+      --label "$label; load average at start $load" --out "$HELLO_JSON" "${startup_args[@]}"
 fi
 
 if [ "$eviction" = 1 ]; then

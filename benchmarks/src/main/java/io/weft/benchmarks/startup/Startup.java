@@ -21,12 +21,14 @@ import java.util.concurrent.TimeUnit;
  * process is started to the end of a successful {@code GET /api/v1/user/me?user=…} (a request served
  * by a woven {@code @CacheResult} method). Runs are interleaved: every round starts each variant once, in
  * an order rotated by one each round, after one discarded warm-up round. Not JMH: each measurement is a
- * fresh JVM.
+ * fresh JVM. With {@code --hello weft-benchmarks-hello.jar} it measures a hello world with one {@code @CacheResult}
+ * method instead, from start to exit, and the Byte Buddy variant weaves that one method (issue 14 §4).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.weft.benchmarks.startup.Startup --app sample-app/target/weft-sample-app.jar \
  *      --weft agent/target/weft-agent.jar --empty-agent benchmarks/target/weft-benchmarks-empty-agent.jar \
  *      --bytebuddy-agent benchmarks/target/bytebuddy-agent.jar [--rounds 20] [--warmup-rounds 1] [--out startup.json]
+ *      [--hello benchmarks/target/weft-benchmarks-hello.jar]
  *      [--label "what was measured"] [--java /path/to/bin/java] [--variants no-agent,empty-premain,...]
  * </pre>
  */
@@ -53,10 +55,11 @@ public final class Startup {
             opts.put(argv[i].substring(2), argv[i + 1]);
         }
         String java = opts.getOrDefault("java", System.getProperty("java.home") + "/bin/java");
-        File app = existing(opts.get("app"), "--app (sample-app/target/weft-sample-app.jar)");
         File weft = existing(opts.get("weft"), "--weft (agent/target/weft-agent.jar)");
         File empty = existing(opts.get("empty-agent"), "--empty-agent");
         File byteBuddy = existing(opts.get("bytebuddy-agent"), "--bytebuddy-agent");
+        File hello = opts.containsKey("hello") ? existing(opts.get("hello"), "--hello") : null;
+        File app = hello != null ? null : existing(opts.get("app"), "--app (sample-app/target/weft-sample-app.jar)");
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "20"));
         int warmupRounds = Integer.parseInt(opts.getOrDefault("warmup-rounds", "1"));
 
@@ -64,8 +67,12 @@ public final class Startup {
                 new Variant("no-agent", "no agent", List.of(), null),
                 new Variant("empty-premain", "-javaagent with an empty premain",
                         List.of("-javaagent:" + empty.getAbsolutePath()), null),
-                new Variant("bytebuddy-noop", "bare Byte Buddy AgentBuilder matching nothing",
-                        List.of("-javaagent:" + byteBuddy.getAbsolutePath()), null),
+                hello == null
+                        ? new Variant("bytebuddy-noop", "bare Byte Buddy AgentBuilder matching nothing",
+                                List.of("-javaagent:" + byteBuddy.getAbsolutePath()), null)
+                        : new Variant("bytebuddy-weave-one", "bare Byte Buddy AgentBuilder weaving one method",
+                                List.of("-javaagent:" + byteBuddy.getAbsolutePath() + "=weave:" + Hello.class.getName()
+                                        + "#greet"), null),
                 new Variant("weft", "Weft",
                         List.of("-javaagent:" + weft.getAbsolutePath()), "[weft] INFO wove "),
                 new Variant("weft-disabled", "Weft with -Dweft.enabled=false",
@@ -84,7 +91,7 @@ public final class Startup {
         for (int round = -warmupRounds; round < rounds; round++) {
             for (int k = 0; k < variants.size(); k++) {
                 Variant variant = variants.get(Math.floorMod(round + k, variants.size()));
-                Run run = measure(java, app, variant);
+                Run run = hello == null ? measure(java, app, variant) : measureHello(java, hello, variant);
                 if (round >= 0) {
                     runs.get(variant.name()).add(run);
                 }
@@ -101,7 +108,8 @@ public final class Startup {
         json.append("  \"rounds\": ").append(rounds).append(",\n");
         json.append("  \"warmupRounds\": ").append(warmupRounds).append(",\n");
         json.append("  \"build\": \"").append(escape(opts.getOrDefault("label", ""))).append("\",\n");
-        json.append("  \"firstRequest\": \"").append(escape(FIRST_REQUEST)).append("\",\n");
+        json.append("  \"firstRequest\": \"").append(escape(hello == null ? FIRST_REQUEST
+                : "none: a hello world with one @CacheResult method, measured from start to exit")).append("\",\n");
         json.append("  \"variants\": [\n");
         System.out.printf(Locale.ROOT, "%-16s %-46s %10s %10s %10s %10s%n", "variant", "", "median ms", "overhead",
                 "min ms", "max ms");
@@ -162,6 +170,41 @@ public final class Startup {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
+            Files.deleteIfExists(log.toPath());
+        }
+    }
+
+    /** From just before the hello world is started to its exit, with its output checked. */
+    private static Run measureHello(String java, File hello, Variant variant) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(variant.jvmArgs());
+        command.addAll(List.of("-cp", hello.getAbsolutePath(), Hello.class.getName()));
+        File log = File.createTempFile("weft-startup-hello-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectError(log)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        try {
+            long start = System.nanoTime();
+            Process process = builder.start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException(variant.name() + ": the hello world did not exit");
+            }
+            long exited = System.nanoTime();
+            String stderr = Files.readString(log.toPath());
+            if (process.exitValue() != 0 || !out.contains("hello world")) {
+                throw new IllegalStateException(variant.name() + ": the hello world failed (exit " + process.exitValue()
+                        + "), standard output:\n" + out + "\nstandard error:\n" + stderr);
+            }
+            if (variant.requiredLog() != null && !stderr.contains(variant.requiredLog())) {
+                throw new IllegalStateException(variant.name() + ": the agent did not log \"" + variant.requiredLog()
+                        + "\"; its standard error was:\n" + stderr);
+            }
+            double ms = (exited - start) / 1e6;
+            return new Run(ms, ms);
+        } finally {
             Files.deleteIfExists(log.toPath());
         }
     }
