@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 /**
  * The only transformer registered at start. It rejects a class by its name (the JDK, the agent,
  * common libraries, {@code weft.include}/{@code weft.exclude}) or, failing that, by the absence of
- * {@code Lio/weft/annotations/} in its bytes, so Byte Buddy parses only classes that refer to a Weft
- * annotation, and is itself loaded only when the first such class appears.
+ * {@code Lio/weft/annotations/} in its bytes, so that only classes that refer to a Weft annotation are
+ * parsed, by a weaver that is itself loaded only when the first such class appears.
  */
 public final class CandidateFilter implements ClassFileTransformer {
 
