@@ -18,14 +18,21 @@ public final class WeftConfig {
 
     private static final String PER_CACHE = "weft.cache.<name>";
     /** What follows the cache name in each per-cache setting: {@code .enabled}, {@code .ttl} … */
-    private static final String[] PER_CACHE_SUFFIXES = Arrays.stream(Setting.values())
-            .filter(setting -> setting.key().startsWith(PER_CACHE))
-            .map(setting -> setting.key().substring(PER_CACHE.length()))
-            .toArray(String[]::new);
+    private static final String[] PER_CACHE_SUFFIXES = perCacheSuffixes(false);
     /** The same as environment variables spell them: {@code _ENABLED}, {@code _TTL} … */
-    private static final String[] PER_CACHE_ENV_SUFFIXES = Arrays.stream(PER_CACHE_SUFFIXES)
-            .map(ConfigSources::envName)
-            .toArray(String[]::new);
+    private static final String[] PER_CACHE_ENV_SUFFIXES = perCacheSuffixes(true);
+
+    /** A loop, not a stream: a lambda on the way to {@code premain}'s return would spin method handles (docs/design.md §1). */
+    private static String[] perCacheSuffixes(boolean asEnvironmentVariables) {
+        List<String> suffixes = new ArrayList<>();
+        for (Setting setting : Setting.values()) {
+            if (setting.key().startsWith(PER_CACHE)) {
+                String suffix = setting.key().substring(PER_CACHE.length());
+                suffixes.add(asEnvironmentVariables ? ConfigSources.envName(suffix) : suffix);
+            }
+        }
+        return suffixes.toArray(new String[0]);
+    }
 
     private final ConfigSources sources;
     private final List<String> problems = new ArrayList<>();
