@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Draws the benchmark results as one SVG (standard library only): L1 hit and miss path in ns/op on a
-log axis, 1 and 2 threads side by side, and the startup medians on a linear axis.
+"""Draws the benchmark results as one SVG (standard library only): L1 hit, key shapes and miss path in ns/op
+on a log axis, 1 and 2 threads side by side; the startup medians (sample service, hello world) and the HTTP load
+run on linear axes. Every input is optional; --jmh may be given more than once (results are merged).
 
-    python3 benchmarks/chart.py --jmh benchmarks/results/DATE.json \
-        --startup benchmarks/results/DATE-startup.json --out docs/benchmarks.svg
+    python3 benchmarks/chart.py --jmh benchmarks/results/DATE.json [--jmh SHAPES.json] \
+        --startup benchmarks/results/DATE-startup.json [--startup-hello DATE-startup-hello.json] \
+        [--http DATE-http.json] --out docs/benchmarks.svg
 """
 import argparse
 import json
@@ -114,9 +116,11 @@ def log_panel(svg, title, rows, threads):
     svg.y = top + height + 20
 
 
-def linear_panel(svg, title, rows):
-    """rows: [(label, median ms, overhead ms)]."""
-    hi = max(ms for _, ms, _ in rows) * 1.05
+def linear_panel(svg, title, rows, note="(median time to the first served request; label: median · overhead over no agent)",
+                 unit="ms", value_label=None, headroom=1.05):
+    """rows: [(label, value, overhead or None)]; value_label(value, overhead) writes each bar's label; the axis
+    ends at headroom × the largest value (room for long labels)."""
+    hi = max(ms for _, ms, _ in rows) * headroom
     step = 10 ** math.floor(math.log10(hi))
     if hi / step < 3:
         step /= 2
@@ -127,40 +131,70 @@ def linear_panel(svg, title, rows):
     svg.y += 28
     svg.text(10, svg.y, title, size=15, weight="bold")
     svg.y += 18
-    svg.text(PLOT_X, svg.y, "(median time to the first served request; label: median · overhead over no agent)",
-             size=11, fill="#666")
+    svg.text(PLOT_X, svg.y, note, size=11, fill="#666")
     top = svg.y + 10
     height = len(rows) * (BAR_H + ROW_GAP)
     tick = 0.0
     while tick <= hi:
         svg.line(x(tick), top, x(tick), top + height, stroke="#ddd")
-        svg.text(x(tick), top + height + 14, f"{tick:g} ms", size=10, anchor="middle", fill="#666")
+        svg.text(x(tick), top + height + 14, f"{tick:g} {unit}", size=10, anchor="middle", fill="#666")
         tick += step
     y = top + ROW_GAP / 2
     for label, ms, overhead in rows:
         is_weft = label.startswith("Weft")
         svg.text(LABEL_W, y + BAR_H - 3, label, size=12, anchor="end", weight="bold" if label == "Weft" else "normal")
         svg.rect(PLOT_X, y, x(ms) - PLOT_X, BAR_H, WEFT if is_weft else COLORS[1])
-        svg.text(x(ms) + 4, y + BAR_H - 2, f"{ms:,.0f} ms · {overhead:+,.0f} ms", size=10, fill="#333")
+        text = value_label(ms, overhead) if value_label else f"{ms:,.0f} ms · {overhead:+,.0f} ms"
+        svg.text(x(ms) + 4, y + BAR_H - 2, text, size=10, fill="#333")
         y += BAR_H + ROW_GAP
     svg.y = top + height + 20
 
 
+SHAPE_ROWS = [
+    ("UuidAndPage", "{userId}:{page}, UUID + int"),
+    ("Name", "{name}, String"),
+    ("BoxedLongId", "{id}, Long"),
+    ("LongId", "{id}, long"),
+    ("PropertyPath", "{request.customerId}"),
+    ("Constant", "constant"),
+]
+
+
+def startup_rows(startup):
+    return [(plain(report.STARTUP_LABELS.get(v["name"], v["name"])), v["medianFirstRequestMs"], v["overheadMs"])
+            for v in startup["variants"]]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jmh")
+    parser.add_argument("--jmh", action="append", default=[])
     parser.add_argument("--startup")
+    parser.add_argument("--startup-hello")
+    parser.add_argument("--http")
     parser.add_argument("--out", default="docs/benchmarks.svg")
     args = parser.parse_args()
     svg = Svg()
     subtitle = []
-    if args.jmh:
-        results = report.load_jmh(args.jmh)
+    results = {}
+    for path in args.jmh:
+        results.update(report.load_jmh(path))
+    if results:
         subtitle.append(next(iter(results.values()))["jdk"].strip())
         threads = sorted({t for (p, _, t) in results if p == report.L1})
         rows = [(label, {t: results.get((report.L1, m, t)) for t in threads})
                 for m, label in report.L1_ROWS if any(results.get((report.L1, m, t)) for t in threads)]
-        log_panel(svg, "L1 hit: getBooks(userId), key storybook:books:{userId}", rows, threads)
+        if rows:
+            log_panel(svg, "L1 hit: getBooks(userId), key storybook:books:{userId}", rows, threads)
+        threads = sorted({t for (p, _, t) in results if p == report.SHAPES})
+        rows = []
+        for shape, label in SHAPE_ROWS:
+            for who, method in (("**Weft**", "weft" + shape), ("raw Caffeine", "caffeine" + shape)):
+                by = {t: results.get((report.SHAPES, method, t)) for t in threads}
+                if any(by.values()):
+                    rows.append((f"{label}: {who}", by))
+        if rows:
+            log_panel(svg, "L1 hit by key shape: Weft against raw Caffeine getIfPresent with the same key built by hand",
+                      rows, threads)
         threads = sorted({t for (p, _, t) in results if p == report.MISS})
         rows = [(label, {t: results.get((report.MISS, m, t)) for t in threads})
                 for m, label in report.MISS_ROWS if any(results.get((report.MISS, m, t)) for t in threads)]
@@ -169,10 +203,22 @@ def main():
     if args.startup:
         with open(args.startup) as f:
             startup = json.load(f)
-        rows = [(plain(report.STARTUP_LABELS.get(v["name"], v["name"])), v["medianFirstRequestMs"], v["overheadMs"])
-                for v in startup["variants"]]
-        linear_panel(svg, f"Startup of the sample app (median of {startup['rounds']} runs each)", rows)
+        linear_panel(svg, f"Startup of the sample app (median of {startup['rounds']} runs each)", startup_rows(startup))
         subtitle.append(f"{startup['cores']} cores")
+    if args.startup_hello:
+        with open(args.startup_hello) as f:
+            hello = json.load(f)
+        linear_panel(svg, f"Startup of a hello world with one woven method (median of {hello['rounds']} runs each)",
+                     startup_rows(hello), note="(median time from start to exit; label: median · overhead over no agent)")
+    if args.http:
+        with open(args.http) as f:
+            http = json.load(f)
+        rows = [(v["variant"], v["requestsPerSecond"], v) for v in http["variants"]]
+        linear_panel(svg, f"Sample service under HTTP load ({http['clients']} clients, {http['seconds']} s: 80 % shelf reads"
+                     " of 1,000 users, 10 % voices, 10 % writes)", rows, unit="req/s",
+                     note="(requests per second; label: req/s · p50 / p99 latency · hit ratio)", headroom=1.6,
+                     value_label=lambda rps, v: f"{rps:,.0f} req/s · {v['p50Ms']:.2f} / {v['p99Ms']:.1f} ms"
+                                                f" · hits {v['hitRatio'] * 100:.0f} %")
     svg.y += 6
     svg.text(10, svg.y, "Weft benchmarks · " + " · ".join(subtitle), size=10, fill="#888")
     with open(args.out, "w") as f:

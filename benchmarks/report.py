@@ -11,6 +11,7 @@ import sys
 
 L1 = "io.weft.benchmarks.l1.L1Hit."
 MISS = "io.weft.benchmarks.miss.Miss."
+SHAPES = "io.weft.benchmarks.l1.L1HitShapes."
 L2 = "io.weft.benchmarks.l2.L2Hit."
 BATCH = "io.weft.benchmarks.l1.L1BatchHit."
 
@@ -61,6 +62,7 @@ STARTUP_LABELS = {
     "no-agent": "no agent",
     "empty-premain": "`-javaagent` with an empty `premain`",
     "bytebuddy-noop": "bare Byte Buddy `AgentBuilder` matching nothing",
+    "bytebuddy-weave-one": "bare Byte Buddy `AgentBuilder` weaving one method",
     "weft": "**Weft**",
     "weft-disabled": "Weft, `-Dweft.enabled=false`",
 }

@@ -195,6 +195,8 @@ if command -v python3 >/dev/null 2>&1; then
   if [ "$jmh" = 1 ] && [ -f "$JSON" ]; then report_args+=(--jmh "$JSON"); fi
   if [ "$startup" = 1 ] && [ -f "$STARTUP_JSON" ]; then report_args+=(--startup "$STARTUP_JSON"); fi
   chart_args=("${report_args[@]}")
+  if [ "$startup" = 1 ] && [ -f "$HELLO_JSON" ]; then chart_args+=(--startup-hello "$HELLO_JSON"); fi
+  if [ "$http" = 1 ] && [ -f "$HTTP_JSON" ]; then chart_args+=(--http "$HTTP_JSON"); fi
   if [ "$eviction" = 1 ] && [ -f "$EVICTION_JSON" ]; then report_args+=(--eviction "$EVICTION_JSON"); fi
   if [ "$stampede" = 1 ] && [ -f "$STAMPEDE_JSON" ]; then report_args+=(--stampede "$STAMPEDE_JSON"); fi
   if [ ${#report_args[@]} -gt 0 ]; then
