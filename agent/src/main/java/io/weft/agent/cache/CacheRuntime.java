@@ -79,9 +79,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.maxWaitNanos = maxWait.toNanos();
         this.batches = new Batches(this, l1, flights, redis, invalidator, ticker, maxWaitNanos);
         scopes.whenCollected(this::forget);
-        if (FirstCallWarmUp.needed()) {
-            FirstCallWarmUp.run(l1, flights, ticker);
-        }
+        FirstCallWarmUp.run(l1, flights, ticker);
     }
 
     /**

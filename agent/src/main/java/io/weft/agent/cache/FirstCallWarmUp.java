@@ -12,20 +12,13 @@ import java.util.concurrent.TimeoutException;
  * that weaves the first class), so that the classes a first call needs are loaded and initialized before any
  * caller makes one. Otherwise the first callers load them, and the callers that wait for that class loading or
  * initialization are virtual threads pinned to their carriers (SPEC §10: waits never pin a carrier). Its key
- * lives in a scope of its own, which no caller's key can equal, and leaves nothing behind. A JVM without virtual
- * threads (before Java 19, where they came as a preview) skips it: there the first caller loads what it needs,
- * and the start is about 15 ms shorter on a 2-core machine (docs/benchmarks.md, Session 9).
+ * lives in a scope of its own, which no caller's key can equal, and leaves nothing behind.
  */
 final class FirstCallWarmUp {
 
     private static final KeyScope SCOPE = new KeyScope("Weft's warm-up");
 
     private FirstCallWarmUp() {
-    }
-
-    /** Whether this JVM can run virtual threads, the callers the warm-up is for (Java 19 and later). */
-    static boolean needed() {
-        return Runtime.version().feature() >= 19;
     }
 
     static void run(LocalCache l1, SingleFlight flights, Ticker ticker) {
