@@ -89,6 +89,7 @@ final class AnnotatedClass {
     private static final class Reader extends ClassVisitor {
         String internalName;
         String simpleName;
+        GenericType.TypeVariables typeVariables = GenericType.TypeVariables.NONE;
         final List<AnnotatedMethod> methods = new ArrayList<>();
 
         Reader() {
@@ -99,6 +100,7 @@ final class AnnotatedClass {
         public void visit(int version, int access, String name, String signature, String superName,
                 String[] interfaces) {
             internalName = name;
+            typeVariables = GenericType.TypeVariables.ofClass(signature);
         }
 
         @Override
@@ -114,7 +116,7 @@ final class AnnotatedClass {
             if ((access & (Opcodes.ACC_BRIDGE | Opcodes.ACC_SYNTHETIC)) != 0) {
                 return null;
             }
-            return new AnnotatedMethod.Reader(access, name, descriptor, signature, methods);
+            return new AnnotatedMethod.Reader(access, name, descriptor, signature, typeVariables, methods);
         }
     }
 }

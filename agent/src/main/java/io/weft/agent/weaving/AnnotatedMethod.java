@@ -32,7 +32,7 @@ final class AnnotatedMethod {
         this.access = reader.access;
         this.name = reader.name;
         this.descriptor = reader.descriptor;
-        this.types = GenericType.ofMethod(reader.descriptor, reader.signature);
+        this.types = GenericType.ofMethod(reader.descriptor, reader.signature, reader.classVariables);
         this.parameterNames = reader.parameterNames();
         this.cacheResult = reader.cacheResult;
         this.invalidateCache = reader.invalidateCache;
@@ -87,6 +87,7 @@ final class AnnotatedMethod {
         private final String name;
         private final String descriptor;
         private final String signature;
+        private final GenericType.TypeVariables classVariables;
         private final List<AnnotatedMethod> annotated;
         private AnnotationValues cacheResult;
         private AnnotationValues invalidateCache;
@@ -95,12 +96,14 @@ final class AnnotatedMethod {
         private Label firstLabel;
         private final Map<Integer, String> slotNames = new HashMap<>();
 
-        Reader(int access, String name, String descriptor, String signature, List<AnnotatedMethod> annotated) {
+        Reader(int access, String name, String descriptor, String signature, GenericType.TypeVariables classVariables,
+                List<AnnotatedMethod> annotated) {
             super(Opcodes.ASM9);
             this.access = access;
             this.name = name;
             this.descriptor = descriptor;
             this.signature = signature;
+            this.classVariables = classVariables;
             this.annotated = annotated;
         }
 

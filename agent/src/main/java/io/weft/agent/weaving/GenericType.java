@@ -1,6 +1,7 @@
 package io.weft.agent.weaving;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -10,13 +11,14 @@ import net.bytebuddy.jar.asm.signature.SignatureVisitor;
 
 /**
  * A declared type as a class file's generic signature spells it ({@code java.util.List<com.acme.Book>}), or as
- * its descriptor does when the class file has no signature. Read with ASM's {@link SignatureReader}.
+ * its descriptor does when the class file has no signature, with its erasure as reflection gives it (a type
+ * variable's is its first bound's). Read with ASM's {@link SignatureReader}.
  */
 final class GenericType {
 
+    private static final String OBJECT = Object.class.getName();
     /** The unbounded wildcard {@code ?}. */
-    private static final GenericType UNBOUNDED = new GenericType(Object.class.getName(), "?", List.of(), true);
-
+    private static final GenericType UNBOUNDED = new GenericType(OBJECT, "?", List.of(), true);
     private static final Map<String, String> BOXES = Map.of("boolean", "java.lang.Boolean", "byte", "java.lang.Byte",
             "char", "java.lang.Character", "short", "java.lang.Short", "int", "java.lang.Integer", "long", "java.lang.Long",
             "float", "java.lang.Float", "double", "java.lang.Double");
@@ -70,52 +72,138 @@ final class GenericType {
 
     /**
      * The parameter types and, last, the return type of a method, from its generic signature when it has one
-     * that matches its descriptor, else from the descriptor.
+     * that matches its descriptor, else from the descriptor. Their erasures are always the descriptor's.
+     *
+     * @param classVariables the type variables of the declaring class, which the signature may use
      */
-    static List<GenericType> ofMethod(String descriptor, String signature) {
+    static List<GenericType> ofMethod(String descriptor, String signature, TypeVariables classVariables) {
         Type[] parameters = Type.getArgumentTypes(descriptor);
+        Type returned = Type.getReturnType(descriptor);
+        List<GenericType> all = new ArrayList<>();
         if (signature != null) {
             MethodTypes types = new MethodTypes();
             try {
                 new SignatureReader(signature).accept(types);
                 if (types.parameters.size() == parameters.length && types.returned != null) {
-                    List<GenericType> all = new ArrayList<>();
-                    for (Builder parameter : types.parameters) {
-                        all.add(parameter.build());
+                    TypeVariables variables = new TypeVariables(types.bounds, classVariables);
+                    for (int i = 0; i < parameters.length; i++) {
+                        all.add(types.parameters.get(i).build(variables).erasedAs(parameters[i]));
                     }
-                    all.add(types.returned.build());
+                    all.add(types.returned.build(variables).erasedAs(returned));
                     return all;
                 }
             } catch (RuntimeException e) {
-                // a malformed signature: the descriptor still describes the method
+                all.clear(); // a malformed signature: the descriptor still describes the method
             }
         }
-        List<GenericType> all = new ArrayList<>();
         for (Type parameter : parameters) {
             all.add(of(parameter));
         }
-        all.add(of(Type.getReturnType(descriptor)));
+        all.add(of(returned));
         return all;
     }
 
-    /** Collects the parameter and return types of a method signature; bounds and exceptions are ignored. */
-    private static final class MethodTypes extends SignatureVisitor {
-        final List<Builder> parameters = new ArrayList<>();
-        Builder returned;
+    private GenericType erasedAs(Type descriptor) {
+        return new GenericType(binaryName(descriptor), typeName, arguments, wildcard);
+    }
 
-        MethodTypes() {
+    /** The type variables a class or a method declares, each erased to its first bound, within those of outer. */
+    static final class TypeVariables {
+
+        /** No type variables. */
+        static final TypeVariables NONE = new TypeVariables(Map.of(), null);
+
+        private final Map<String, Builder> bounds;
+        private final TypeVariables outer;
+
+        private TypeVariables(Map<String, Builder> bounds, TypeVariables outer) {
+            this.bounds = bounds;
+            this.outer = outer;
+        }
+
+        /** The type variables a class's generic signature declares; {@link #NONE} without a signature. */
+        static TypeVariables ofClass(String signature) {
+            if (signature == null) {
+                return NONE;
+            }
+            Declarations declarations = new Declarations();
+            try {
+                new SignatureReader(signature).accept(declarations);
+            } catch (RuntimeException e) {
+                return NONE;
+            }
+            return new TypeVariables(declarations.bounds, null);
+        }
+
+        String erasure(String variable, int depth) {
+            Builder bound = bounds.get(variable);
+            if (bound != null && depth < 8) {
+                return bound.erasure(this, depth + 1);
+            }
+            return outer != null && depth < 8 ? outer.erasure(variable, depth + 1) : OBJECT;
+        }
+    }
+
+    /** Collects the first bound of each formal type parameter; the rest of the signature is ignored. */
+    private static class Declarations extends SignatureVisitor {
+        final Map<String, Builder> bounds = new HashMap<>();
+        private String formal;
+
+        Declarations() {
             super(Opcodes.ASM9);
         }
 
         @Override
+        public void visitFormalTypeParameter(String name) {
+            formal = name;
+        }
+
+        @Override
         public SignatureVisitor visitClassBound() {
-            return new Builder();
+            return bound();
         }
 
         @Override
         public SignatureVisitor visitInterfaceBound() {
+            return bound();
+        }
+
+        private Builder bound() {
+            Builder bound = new Builder();
+            bounds.putIfAbsent(formal, bound);
+            return bound;
+        }
+
+        @Override
+        public SignatureVisitor visitSuperclass() {
             return new Builder();
         }
+
+        @Override
+        public SignatureVisitor visitInterface() {
+            return new Builder();
+        }
+
+        @Override
+        public SignatureVisitor visitParameterType() {
+            return new Builder();
+        }
+
+        @Override
+        public SignatureVisitor visitReturnType() {
+            return new Builder();
+        }
+
+        @Override
+        public SignatureVisitor visitExceptionType() {
+            return new Builder();
+        }
+    }
+
+    /** Collects the formal type parameters, the parameter types and the return type of a method signature. */
+    private static final class MethodTypes extends Declarations {
+        final List<Builder> parameters = new ArrayList<>();
+        Builder returned;
 
         @Override
         public SignatureVisitor visitParameterType() {
@@ -129,14 +217,9 @@ final class GenericType {
             returned = new Builder();
             return returned;
         }
-
-        @Override
-        public SignatureVisitor visitExceptionType() {
-            return new Builder();
-        }
     }
 
-    /** One type of a signature as it is visited; {@link #build()} once the visit is over. */
+    /** One type of a signature as it is visited; {@link #build} once the visit is over. */
     private static final class Builder extends SignatureVisitor {
         private Type primitive;
         private String variable;
@@ -194,26 +277,29 @@ final class GenericType {
             return argument;
         }
 
-        GenericType build() {
+        GenericType build(TypeVariables variables) {
             if (bound == '*') {
                 return UNBOUNDED;
             }
-            GenericType type = exact();
+            GenericType type = exact(variables);
             if (bound == '=') {
                 return type;
             }
-            return new GenericType(type.erasure, (bound == '+' ? "? extends " : "? super ") + type.typeName, List.of(), true);
+            // the erasure of a wildcard is its upper bound's, as reflection has it: Object for ? super X
+            return new GenericType(bound == '+' ? type.erasure : OBJECT,
+                    (bound == '+' ? "? extends " : "? super ") + type.typeName, List.of(), true);
         }
 
-        private GenericType exact() {
+        private GenericType exact(TypeVariables variables) {
             if (primitive != null) {
                 return of(primitive);
             }
             if (variable != null) {
-                return new GenericType(Object.class.getName(), variable, List.of(), false);
+                return new GenericType(variables.erasure(variable, 0), variable, List.of(), false);
             }
             if (component != null) {
-                return new GenericType(descriptor(), component.exact().typeName + "[]", List.of(), false);
+                return new GenericType(erasure(variables, 0), component.exact(variables).typeName + "[]", List.of(),
+                        false);
             }
             if (arguments.isEmpty()) {
                 return new GenericType(className, className, List.of(), false);
@@ -221,7 +307,7 @@ final class GenericType {
             List<GenericType> built = new ArrayList<>(arguments.size());
             StringBuilder name = new StringBuilder(className).append('<');
             for (Builder argument : arguments) {
-                GenericType type = argument.build();
+                GenericType type = argument.build(variables);
                 if (!built.isEmpty()) {
                     name.append(", ");
                 }
@@ -231,15 +317,29 @@ final class GenericType {
             return new GenericType(className, name.append('>').toString(), List.copyOf(built), false);
         }
 
-        /** The descriptor of the erasure, dotted as {@link Class#getName()} spells arrays. */
-        private String descriptor() {
+        /** The erasure, as {@link Class#getName()} spells it. */
+        String erasure(TypeVariables variables, int depth) {
+            if (primitive != null) {
+                return primitive.getClassName();
+            }
+            if (variable != null) {
+                return variables.erasure(variable, depth);
+            }
+            if (component != null) {
+                return "[" + component.descriptor(variables, depth);
+            }
+            return className;
+        }
+
+        /** The erasure's descriptor, dotted as {@link Class#getName()} spells arrays. */
+        private String descriptor(TypeVariables variables, int depth) {
             if (primitive != null) {
                 return primitive.getDescriptor();
             }
             if (component != null) {
-                return "[" + component.descriptor();
+                return "[" + component.descriptor(variables, depth);
             }
-            return "L" + (variable != null ? Object.class.getName() : className) + ";";
+            return "L" + erasure(variables, depth) + ";";
         }
     }
 }

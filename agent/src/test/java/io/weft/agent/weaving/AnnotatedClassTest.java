@@ -132,6 +132,27 @@ class AnnotatedClassTest {
         assertArrayEquals(new String[] {"one:{id}"}, evict.invalidateCache().strings("keys"));
     }
 
+    /** A type variable erases to its first bound, whether the method or its class declares it (as the descriptor says). */
+    static class Repository<K extends Comparable<K>> {
+        @CacheResult(key = "bounded:{id}")
+        <N extends Number> String bounded(N id, List<N> ids, K key, List<K> keys) {
+            return "";
+        }
+    }
+
+    @Test
+    void typeVariablesEraseToTheirBounds() throws IOException {
+        AnnotatedMethod bounded = method(Repository.class, "bounded");
+        MethodSignature signature = new MethodSignature(Repository.class.getName(), bounded,
+                AnnotatedClassTest.class.getClassLoader());
+        assertEquals("java.lang.Number", signature.parameterType(0));
+        assertEquals("java.lang.Number", signature.elementTypeArgument(1));
+        assertEquals("java.lang.Comparable", signature.parameterType(2));
+        assertEquals("java.lang.Comparable", signature.elementTypeArgument(3));
+        assertEquals("N", bounded.parameterType(0).typeName());
+        assertEquals("java.util.List<K>", bounded.parameterType(3).typeName());
+    }
+
     /** Property paths: accessors, getters, boolean getters, fields, up the class hierarchy and through interfaces. */
     @Test
     void propertyTypesAsReflectionFindsThem() {
