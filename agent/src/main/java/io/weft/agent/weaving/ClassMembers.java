@@ -17,46 +17,81 @@ final class ClassMembers extends ClassVisitor {
 
     private String superName;
     private String[] interfaces = new String[0];
-    /** Name and descriptor of each instance method without parameters. */
-    private final List<String[]> accessors = new ArrayList<>();
-    /** Name and descriptor of each instance field. */
-    private final List<String[]> fields = new ArrayList<>();
+    /** Each instance method without parameters that returns a value, by the erasure of what it returns. */
+    private final List<Member> accessors = new ArrayList<>();
+    /** Each instance field. */
+    private final List<Member> fields = new ArrayList<>();
+
+    /** A method or field: its name, its (return) type's erasure and whether it is public. */
+    private static final class Member {
+        final String name;
+        final String type;
+        final boolean isPublic;
+
+        Member(String name, Type type, int access) {
+            this.name = name;
+            this.type = GenericType.binaryName(type);
+            this.isPublic = (access & Opcodes.ACC_PUBLIC) != 0;
+        }
+    }
 
     private ClassMembers() {
         super(Opcodes.ASM9);
     }
 
     /**
-     * The erased type ({@link Class#getName()}) of {@code property} of {@code typeName}: an accessor
-     * {@code property()}, a getter {@code getProperty()}/{@code isProperty()} or a field, searched up the
-     * class hierarchy and through the interfaces; {@code null} when there is none.
+     * The erased type ({@link Class#getName()}) of {@code property} of {@code typeName}, found as the runtime's
+     * {@code PropertyPath} finds it: for each of the accessor {@code property()} and the getters
+     * {@code getProperty()} and {@code isProperty()} in turn, a public one of the class, its super classes or its
+     * interfaces, else one of any access in the class or its super classes; failing all three, a field. {@code null}
+     * when there is none.
      *
      * @throws IllegalArgumentException when a class file of the hierarchy cannot be read
      */
     static String propertyType(ClassLoader loader, String typeName, String property) {
         String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
-        String[] names = {property, "get" + capitalized, "is" + capitalized};
         String internalName = typeName.startsWith("[") ? "java/lang/Object" : typeName.replace('.', '/');
-        for (ClassMembers current = read(loader, internalName); current != null; current = read(loader, current.superName)) {
-            for (String name : names) {
-                for (String[] accessor : current.accessors) {
-                    if (accessor[0].equals(name) && !accessor[1].endsWith(")V")) {
-                        return GenericType.binaryName(Type.getReturnType(accessor[1]));
-                    }
-                }
+        for (String name : new String[] {property, "get" + capitalized, "is" + capitalized}) {
+            String found = accessorType(loader, internalName, name, true);
+            if (found == null) {
+                found = accessorType(loader, internalName, name, false);
             }
-            for (String iface : current.interfaces) {
-                String found = propertyType(loader, iface.replace('/', '.'), property);
-                if (found != null) {
-                    return found;
-                }
+            if (found != null) {
+                return found;
             }
         }
         for (ClassMembers current = read(loader, internalName); current != null; current = read(loader, current.superName)) {
-            for (String[] field : current.fields) {
-                if (field[0].equals(property)) {
-                    return GenericType.binaryName(Type.getType(field[1]));
+            for (Member field : current.fields) {
+                if (field.name.equals(property)) {
+                    return field.type;
                 }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The return type of the instance method {@code name()} of a class: with {@code publicOnly}, a public one of the
+     * class, its super classes, then its interfaces ({@link Class#getMethod}); else one of any access in the class
+     * and its super classes.
+     */
+    private static String accessorType(ClassLoader loader, String internalName, String name, boolean publicOnly) {
+        List<String> interfaces = new ArrayList<>();
+        for (ClassMembers current = read(loader, internalName); current != null; current = read(loader, current.superName)) {
+            for (Member accessor : current.accessors) {
+                if (accessor.name.equals(name) && (accessor.isPublic || !publicOnly)) {
+                    return accessor.type;
+                }
+            }
+            interfaces.addAll(List.of(current.interfaces));
+        }
+        if (!publicOnly) {
+            return null;
+        }
+        for (String iface : interfaces) {
+            String found = accessorType(loader, iface, name, true);
+            if (found != null) {
+                return found;
             }
         }
         return null;
@@ -86,15 +121,15 @@ final class ClassMembers extends ClassVisitor {
     @Override
     public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
         if ((access & Opcodes.ACC_STATIC) == 0) {
-            fields.add(new String[] {name, descriptor});
+            fields.add(new Member(name, Type.getType(descriptor), access));
         }
         return null;
     }
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        if ((access & Opcodes.ACC_STATIC) == 0 && descriptor.startsWith("()")) {
-            accessors.add(new String[] {name, descriptor});
+        if ((access & Opcodes.ACC_STATIC) == 0 && descriptor.startsWith("()") && !descriptor.endsWith(")V")) {
+            accessors.add(new Member(name, Type.getReturnType(descriptor), access));
         }
         return null;
     }

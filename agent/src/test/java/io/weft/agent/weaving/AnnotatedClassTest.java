@@ -170,6 +170,29 @@ class AnnotatedClassTest {
         assertThrows(IllegalArgumentException.class, () -> ClassMembers.propertyType(loader, "com.acme.Gone", "id"));
     }
 
+    /**
+     * The runtime ({@code PropertyPath}) takes the first of {@code code()}, {@code getCode()}, {@code isCode()} that
+     * exists anywhere up the hierarchy, so the check must type the path the same way: here {@code Base.code()}, a
+     * String, not the subclass's {@code getCode()}, an Integer.
+     */
+    @Test
+    void propertyTypesFollowTheRuntimesOrderOfNames() {
+        assertEquals("java.lang.String",
+                ClassMembers.propertyType(getClass().getClassLoader(), Coded.class.getName(), "code"));
+    }
+
+    public static class CodedBase {
+        public String code() {
+            return "";
+        }
+    }
+
+    public static class Coded extends CodedBase {
+        public Integer getCode() {
+            return 0;
+        }
+    }
+
     interface Regional {
         default String getRegion() {
             return "eu";
