@@ -11,12 +11,18 @@ import io.weft.annotations.CacheResult;
 import io.weft.annotations.InvalidateCache;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the planner reads from a class file with ASM ({@link AnnotatedClass}, {@link GenericType},
@@ -113,6 +119,39 @@ class AnnotatedClassTest {
                 List.of(generic.parameterName(0), generic.parameterName(1), generic.parameterName(2)));
         AnnotatedMethod byUser = method(Shapes.class, "byUser");
         assertEquals("rawList", byUser.parameterName(4));
+    }
+
+    /**
+     * Names as each compiler flag leaves them: {@code -parameters} alone (MethodParameters, no LocalVariableTable),
+     * {@code -g} alone (the table), neither (no names: templates must use positions).
+     */
+    @Test
+    void parameterNamesFromMethodParametersOrTheTableOrNowhere(@TempDir Path dir) throws Exception {
+        String source = "package p;\n"
+                + "public class Names {\n"
+                + "    @io.weft.annotations.CacheResult(key = \"n:{0}\")\n"
+                + "    public String find(long id, String region, double weight) { return region; }\n"
+                + "}\n";
+        assertEquals(Arrays.asList("id", "region", "weight"), names(compile(dir, source, "-parameters", "-g:none")));
+        assertEquals(Arrays.asList("id", "region", "weight"), names(compile(dir, source, "-g")));
+        assertEquals(Arrays.asList(null, null, null), names(compile(dir, source, "-g:none")));
+    }
+
+    private static List<String> names(byte[] classFile) {
+        AnnotatedMethod find = AnnotatedClass.read(classFile).methods().get(0);
+        return Arrays.asList(find.parameterName(0), find.parameterName(1), find.parameterName(2));
+    }
+
+    private static byte[] compile(Path dir, String source, String... flags) throws IOException {
+        Path file = Files.createDirectories(dir.resolve("src/p")).resolve("Names.java");
+        Files.writeString(file, source);
+        Path out = Files.createDirectories(dir.resolve("out" + String.join("", flags).replace(':', '_')));
+        List<String> arguments = new ArrayList<>(List.of("-d", out.toString(), "-cp",
+                CacheResult.class.getProtectionDomain().getCodeSource().getLocation().getPath()));
+        arguments.addAll(List.of(flags));
+        arguments.add(file.toString());
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments.toArray(new String[0])));
+        return Files.readAllBytes(out.resolve("p/Names.class"));
     }
 
     @Test
