@@ -144,7 +144,11 @@ final class GenericType {
         }
     }
 
-    /** Collects the first bound of each formal type parameter; the rest of the signature is ignored. */
+    /**
+     * Collects the first bound of each formal type parameter. The rest of the signature is visited on this visitor
+     * too ({@link SignatureVisitor}'s defaults return it) and ignored: the grammar calls the bound methods only in
+     * the formal type parameters.
+     */
     private static class Declarations extends SignatureVisitor {
         final Map<String, Builder> bounds = new HashMap<>();
         private String formal;
@@ -174,30 +178,6 @@ final class GenericType {
             return bound;
         }
 
-        @Override
-        public SignatureVisitor visitSuperclass() {
-            return new Builder();
-        }
-
-        @Override
-        public SignatureVisitor visitInterface() {
-            return new Builder();
-        }
-
-        @Override
-        public SignatureVisitor visitParameterType() {
-            return new Builder();
-        }
-
-        @Override
-        public SignatureVisitor visitReturnType() {
-            return new Builder();
-        }
-
-        @Override
-        public SignatureVisitor visitExceptionType() {
-            return new Builder();
-        }
     }
 
     /** Collects the formal type parameters, the parameter types and the return type of a method signature. */
