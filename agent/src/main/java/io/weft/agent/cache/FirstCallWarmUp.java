@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.keys.CacheKey;
+import io.weft.agent.keys.KeyWarmUp;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,6 +24,7 @@ final class FirstCallWarmUp {
 
     static void run(LocalCache l1, SingleFlight flights, Ticker ticker) {
         CacheStats stats = new CacheStats("weft:warm-up");
+        KeyWarmUp.run(SCOPE);
         CacheKey key = CacheKey.of(SCOPE, "weft:warm-up");
         l1.get(key);
         stats.recordMiss();
