@@ -2,8 +2,11 @@ package io.weft.agent.weaving;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.security.ProtectionDomain;
 import java.util.LinkedHashSet;
@@ -34,15 +37,15 @@ final class BootstrapInjector {
      * application classes, so the latter is only the fallback.
      */
     static void inject(Instrumentation instrumentation) throws IOException {
-        ClassFileLocator agentClasses = ClassFileLocator.ForClassLoader.of(BootstrapInjector.class.getClassLoader());
         try {
-            defineInBootLoader(instrumentation, agentClasses);
+            defineInBootLoader(instrumentation);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            appendToBootSearchPath(instrumentation, agentClasses);
+            appendToBootSearchPath(instrumentation,
+                    ClassFileLocator.ForClassLoader.of(BootstrapInjector.class.getClassLoader()));
         }
     }
 
-    private static void defineInBootLoader(Instrumentation instrumentation, ClassFileLocator agentClasses)
+    private static void defineInBootLoader(Instrumentation instrumentation)
             throws ReflectiveOperationException, IOException {
         Module javaBase = Object.class.getModule();
         instrumentation.redefineModule(javaBase, Set.of(),
@@ -52,8 +55,25 @@ final class BootstrapInjector {
         Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
         for (String name : CLASSES) {
-            byte[] bytes = agentClasses.locate(name).resolve();
+            byte[] bytes = classFile(name);
             defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+        }
+    }
+
+    /**
+     * The class file of one of Weft's own classes, read from the agent's jar itself when its loader is Weft's
+     * {@code URLClassLoader} (asking the loader would first search the parents, and opening the JDK's module image
+     * for that costs a few milliseconds of the application's start).
+     */
+    private static byte[] classFile(String name) throws IOException {
+        String resource = name.replace('.', '/') + ".class";
+        ClassLoader loader = BootstrapInjector.class.getClassLoader();
+        URL own = loader instanceof URLClassLoader ? ((URLClassLoader) loader).findResource(resource) : null;
+        try (InputStream in = own != null ? own.openStream() : loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("no class file for " + name + " in " + loader);
+            }
+            return in.readAllBytes();
         }
     }
 
