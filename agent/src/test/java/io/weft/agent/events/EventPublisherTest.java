@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.weft.agent.store.CircuitBreaker;
+import io.weft.agent.store.FollowUp;
 import io.weft.agent.store.RedisEndpoint;
+import io.weft.agent.store.RedisStore;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
@@ -85,6 +88,26 @@ class EventPublisherTest {
         assertWireFormat(all.get(0), event);
         assertWireFormat(typed.get(0), event);
         assertEquals(1, publisher.published());
+    }
+
+    @Test
+    void anEventSentBehindADeleteIsAppendedToBothStreams() throws Exception {
+        InvalidationEvent event = event("book.updated", "storybook:book:9");
+        admin().set(ns + "storybook:book:9", "old");
+        try (RedisStore store = new RedisStore(endpoint, Duration.ofSeconds(5), new CircuitBreaker("test redis"))) {
+            FollowUp append = publisher.appendAfter(event);
+
+            assertTrue(store.deleteWithLeases(List.of(ns + "storybook:book:9"), append));
+
+            assertTrue(publisher.awaitPublished(Duration.ofSeconds(5)));
+            assertEquals(0L, admin().exists(ns + "storybook:book:9"));
+            assertWireFormat(entries("cache.invalidated").get(0), event);
+            assertWireFormat(entries("book.updated").get(0), event);
+            assertEquals(1, publisher.published());
+            append.notSent(); // as the store does after every attempt: nothing once the event was sent
+            assertEquals(1, publisher.published());
+            assertEquals(1, entries("cache.invalidated").size(), "an event is sent once");
+        }
     }
 
     @Test

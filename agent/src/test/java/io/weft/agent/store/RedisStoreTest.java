@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.FakeTicker;
 import io.weft.agent.testing.RedisFixture;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +48,8 @@ class RedisStoreTest {
 
     @BeforeEach
     void openStore() {
-        store = new RedisStore(endpoint, Duration.ofMillis(250), new CircuitBreaker("test redis"));
+        // a bound for a cold JVM's first commands on a slow machine, not for Redis: tests of timeouts make their own store
+        store = new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("test redis"));
         ns = "t" + UUID.randomUUID() + ":";
     }
 
@@ -60,6 +64,29 @@ class RedisStoreTest {
 
     private RedisCommands<String, String> admin() {
         return redis.admin();
+    }
+
+    @Test
+    void aFollowUpIsWrittenBehindTheDeleteAndSeesItsEffect() throws Exception {
+        admin().set(ns + "a", "v");
+        admin().set(LeaseKeys.of(false).leaseKey(ns + "a"), "lease");
+        List<RedisFuture<Long>> followUps = new ArrayList<>();
+        FollowUp existsAfter = new FollowUp() {
+            @Override
+            public void send(RedisClusterAsyncCommands<String, byte[]> redis) {
+                followUps.add(redis.exists(ns + "a", LeaseKeys.of(false).leaseKey(ns + "a")));
+            }
+
+            @Override
+            public void notSent() {
+            }
+        };
+
+        assertTrue(store.deleteWithLeases(List.of(ns + "a"), existsAfter));
+
+        assertEquals(1, followUps.size(), "the follow-up is sent once");
+        assertEquals(0L, followUps.get(0).get(1, TimeUnit.SECONDS), "the follow-up ran after the delete");
+        assertEquals(0L, admin().exists(ns + "a", LeaseKeys.of(false).leaseKey(ns + "a")));
     }
 
     @Test
