@@ -5,7 +5,10 @@ import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyWarmUp;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -48,6 +51,7 @@ final class FirstCallWarmUp {
         } catch (TimeoutException e) {
             throw new IllegalStateException("a completed load did not answer", e);
         }
+        awaitNothing();
         CacheEntry hit = l1.get(key);
         if (hit != null) {
             hit.sampleHit();
@@ -55,5 +59,20 @@ final class FirstCallWarmUp {
         stats.recordL1Hit();
         ThreadLocalRandom.current().nextInt();
         l1.removeScope(SCOPE);
+    }
+
+    /**
+     * Waits a nanosecond for a future that never completes: the classes of the timed wait of a caller that joins
+     * another's load ({@code CompletableFuture}'s {@code Signaller}) are initialized here, not by the first of many
+     * virtual threads arriving on a cold key while the others wait for that initialization, pinned.
+     */
+    private static void awaitNothing() {
+        try {
+            new CompletableFuture<>().get(1, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException expected) {
+            // the wait ended as it must
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
