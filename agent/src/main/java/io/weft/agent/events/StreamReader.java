@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the event streams (SPEC §6) on one daemon thread ({@code weft-events-reader}) over its own
@@ -40,9 +42,9 @@ import java.util.concurrent.TimeUnit;
  * nothing behind in Redis.
  *
  * <p>On a Redis Cluster the streams may hash to different slots, which one {@code XREAD} cannot name: the
- * reader then sends one {@code XREAD} per slot, all at once, and applies their replies in the order of the
- * streams (two reads of streams on the same node wait for each other, so an entry may wait up to one
- * block time longer).
+ * reader then keeps one {@code XREAD} per slot in flight, each on a connection of its own (a blocked read holds
+ * its connection), applies each reply as it comes and sends that slot's next read at once, so that an entry never
+ * waits for another slot's read to end its block; positioning and gap checks then go over one more connection.
  *
  * <p>Entries that evict from L1 only (Weft's own events, clear-all events) are applied on Lettuce's thread
  * as the reply arrives, saving a thread hand-off; from the first entry that must also delete in Redis,
@@ -54,9 +56,10 @@ public final class StreamReader extends DispatchingReader {
     private static final int COUNT = 100;
     private static final Duration READ_TIMEOUT = Duration.ofMillis(BLOCK_MILLIS + 2000);
 
-    private final LazyConnection<String, String> connection;
     private final List<String> streams;
-    private final List<List<String>> reads;
+    private final List<Group> groups;
+    /** Positioning and gap checks: the single group's connection, or one of its own beside several groups'. */
+    private final LazyConnection<String, String> control;
     private final StreamCursor cursor;
 
     /**
@@ -67,7 +70,6 @@ public final class StreamReader extends DispatchingReader {
     public StreamReader(RedisEndpoint endpoint, String namespace, String instanceId, ForeignEventMapping mapping,
             EvictionSink sink) {
         super(endpoint.redacted(), endpoint.errors(), instanceId, mapping, sink);
-        this.connection = new LazyConnection<>(endpoint, StringCodec.UTF8, READ_TIMEOUT);
         List<String> names = new ArrayList<>();
         names.add(EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED));
         for (String type : mapping.types()) {
@@ -77,7 +79,13 @@ public final class StreamReader extends DispatchingReader {
             }
         }
         this.streams = List.copyOf(names);
-        this.reads = endpoint.cluster() ? bySlot(streams) : List.of(streams);
+        List<Group> bySlot = new ArrayList<>();
+        for (List<String> group : endpoint.cluster() ? bySlot(streams) : List.of(streams)) {
+            bySlot.add(new Group(group, new LazyConnection<>(endpoint, StringCodec.UTF8, READ_TIMEOUT)));
+        }
+        this.groups = List.copyOf(bySlot);
+        this.control = groups.size() == 1 ? groups.get(0).connection
+                : new LazyConnection<>(endpoint, StringCodec.UTF8, READ_TIMEOUT);
         this.cursor = new StreamCursor(streams);
     }
 
@@ -92,45 +100,74 @@ public final class StreamReader extends DispatchingReader {
 
     @Override
     protected boolean readRound(boolean checkGaps) throws Exception {
-        RedisLink<String, String> open = connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        RedisClusterCommands<String, String> redis = open.sync();
+        RedisClusterCommands<String, String> redis = control.get()
+                .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).sync();
         if (!cursor.positioned()) {
             cursor.position(redis, cachingForMillis());
         } else if (checkGaps) {
             clearIfGaps(cursor.findGaps(redis));
         }
         readSucceeded();
-        boolean behind = readOnce(open);
+        boolean behind = readOnce();
         readSucceeded();
         return behind;
     }
 
     /**
-     * Reads every stream once (one {@code XREAD BLOCK} per entry of {@link #reads}, all sent at once) and
-     * applies the entries; returns whether some read came back full (the reader may be behind).
+     * Sends the read of each group that has none in flight, waits until one is answered (each at most
+     * {@link #READ_TIMEOUT} from when it was sent), and applies the entries of every answered read; returns whether
+     * one came back full (the reader may be behind). Reads not answered yet stay in flight for the next round.
      */
-    private boolean readOnce(RedisLink<String, String> open) throws Exception {
-        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-        List<CompletableFuture<List<StreamMessage<String, String>>>> replies = new ArrayList<>(reads.size());
-        List<CompletableFuture<Integer>> appliedOnArrival = new ArrayList<>(reads.size());
-        for (List<String> group : reads) {
-            CompletableFuture<List<StreamMessage<String, String>>> read = open.async()
-                    .xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), cursor.offsets(group))
-                    .toCompletableFuture();
-            replies.add(read);
-            appliedOnArrival.add(read.thenApply(this::applyWithoutRedis));
+    private boolean readOnce() throws Exception {
+        CompletableFuture<?>[] inFlight = new CompletableFuture<?>[groups.size()];
+        long deadline = Long.MAX_VALUE;
+        for (int i = 0; i < inFlight.length; i++) {
+            Group group = groups.get(i);
+            if (group.read == null) {
+                group.read = send(group);
+            }
+            inFlight[i] = group.read.applied;
+            deadline = Math.min(deadline, group.read.sentNanos + READ_TIMEOUT.toNanos());
+        }
+        try {
+            CompletableFuture.anyOf(inFlight).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // which read failed or timed out is found below
         }
         boolean behind = false;
-        for (int i = 0; i < reads.size(); i++) {
-            int applied = appliedOnArrival.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            List<StreamMessage<String, String>> entries = replies.get(i).join();
-            for (StreamMessage<String, String> entry : entries.subList(applied, entries.size())) {
-                dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
-                cursor.advance(entry.getStream(), entry.getId());
+        for (Group group : groups) {
+            Read read = group.read;
+            if (read.applied.isDone()) {
+                group.read = null;
+                behind |= applyRest(read);
+            } else if (System.nanoTime() - read.sentNanos >= READ_TIMEOUT.toNanos()) {
+                group.read = null;
+                group.connection.discard(read.link);
+                throw new TimeoutException("no reply to XREAD of " + group.streams + " within " + READ_TIMEOUT);
             }
-            behind |= entries.size() >= COUNT;
         }
         return behind;
+    }
+
+    /** Sends one {@code XREAD BLOCK} of a group's streams from the cursor; what needs no Redis is applied on arrival. */
+    private Read send(Group group) throws Exception {
+        RedisLink<String, String> link = group.connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        long sent = System.nanoTime();
+        CompletableFuture<List<StreamMessage<String, String>>> reply = link.async()
+                .xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), cursor.offsets(group.streams))
+                .toCompletableFuture();
+        return new Read(link, sent, reply, reply.thenApply(this::applyWithoutRedis));
+    }
+
+    /** Applies, on this thread and in order, the entries of an answered read that were not applied on arrival. */
+    private boolean applyRest(Read read) throws Exception {
+        int applied = read.applied.get();
+        List<StreamMessage<String, String>> entries = read.reply.join();
+        for (StreamMessage<String, String> entry : entries.subList(applied, entries.size())) {
+            dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
+            cursor.advance(entry.getStream(), entry.getId());
+        }
+        return entries.size() >= COUNT;
     }
 
     /** Applies entries up to the first that needs Redis; returns how many were applied. */
@@ -144,6 +181,34 @@ public final class StreamReader extends DispatchingReader {
             applied++;
         }
         return applied;
+    }
+
+    /** The streams of one {@code XREAD} (one slot), its connection, and its read in flight (the reader's thread's). */
+    private static final class Group {
+        final List<String> streams;
+        final LazyConnection<String, String> connection;
+        Read read;
+
+        Group(List<String> streams, LazyConnection<String, String> connection) {
+            this.streams = streams;
+            this.connection = connection;
+        }
+    }
+
+    /** A read sent: on which connection and when, its reply, and how many of its entries were applied on arrival. */
+    private static final class Read {
+        final RedisLink<String, String> link;
+        final long sentNanos;
+        final CompletableFuture<List<StreamMessage<String, String>>> reply;
+        final CompletableFuture<Integer> applied;
+
+        Read(RedisLink<String, String> link, long sentNanos, CompletableFuture<List<StreamMessage<String, String>>> reply,
+                CompletableFuture<Integer> applied) {
+            this.link = link;
+            this.sentNanos = sentNanos;
+            this.reply = reply;
+            this.applied = applied;
+        }
     }
 
     /** The streams read, in order. */
@@ -168,7 +233,10 @@ public final class StreamReader extends DispatchingReader {
 
     @Override
     protected void closeConnection() {
-        connection.close();
+        for (Group group : groups) {
+            group.connection.close();
+        }
+        control.close();
     }
 
     @Override

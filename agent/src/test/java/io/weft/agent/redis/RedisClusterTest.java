@@ -277,4 +277,32 @@ class RedisClusterTest {
         Await.until("both counted as published", () -> publisher.published() >= 2);
         assertEquals(2, publisher.published());
     }
+
+    @Test
+    void anEventIsReadAsItArrivesWhileTheReadOfAnotherSlotsStreamIsStillBlocked() throws Exception {
+        String type = "book.updated";
+        assertNotEquals(SlotHash.getSlot(ns + "events:cache.invalidated"), SlotHash.getSlot(ns + "events:" + type));
+        RecordingSink sink = new RecordingSink();
+        StreamReader reader = closer.later(new StreamReader(endpoint, ns, "reader",
+                ForeignEventMapping.parse(Map.of(type, "storybook:book:{book_id}")), sink));
+        reader.start();
+        Await.until("the reader is at the end of both streams", reader::positioned);
+        EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 1000, 100, TIMEOUT, "writer"));
+        publisher.start();
+
+        // only the stream of every invalidation gets these: the read of the mapped type's stream stays blocked
+        // (XREAD BLOCK, up to a second); each event must not wait for it
+        long slowestMillis = 0;
+        for (int i = 0; i < 5; i++) {
+            String key = "k:" + i;
+            long sent = System.nanoTime();
+            publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of(key), List.of(), Map.of(),
+                    "writer"));
+            Await.until(key + " is evicted", () -> sink.calls.contains("keys [" + key + "]"));
+            slowestMillis = Math.max(slowestMillis, (System.nanoTime() - sent) / 1_000_000);
+            Thread.sleep(100); // events apart, each arriving while the other slot's read is blocked
+        }
+        assertTrue(slowestMillis < 500, "the slowest of 5 events took " + slowestMillis + " ms to be applied");
+        assertEquals(0, reader.readFailures());
+    }
 }
