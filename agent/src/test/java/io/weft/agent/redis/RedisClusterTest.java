@@ -248,6 +248,21 @@ class RedisClusterTest {
         assertEquals(0, publisher.failures(), "no XADD was refused");
     }
 
+    /** A reader of the streams of every invalidation and of {@code type} (mapped), at their ends. */
+    private StreamReader startReader(RedisEndpoint via, String type, RecordingSink sink) {
+        StreamReader reader = closer.later(new StreamReader(via, ns, "reader",
+                ForeignEventMapping.parse(Map.of(type, "storybook:book:{book_id}")), sink));
+        reader.start();
+        Await.until("the reader is at the end of both streams", reader::positioned);
+        return reader;
+    }
+
+    private EventPublisher startPublisher(RedisEndpoint via) {
+        EventPublisher publisher = closer.later(new EventPublisher(via, ns, 1000, 100, TIMEOUT, "writer"));
+        publisher.start();
+        return publisher;
+    }
+
     @Test
     void eventsAreReadWhateverNodeTheSeedsNameAndWhateverSlotsTheStreamsHashTo() throws Exception {
         String type = "book.updated";
@@ -258,12 +273,8 @@ class RedisClusterTest {
         RedisFixture other = cluster.masters().stream().filter(node -> node != owner).findFirst().orElseThrow();
         RedisEndpoint viaOther = closer.later(new RedisEndpoint(cluster.uri(List.of(other)), true));
         RecordingSink sink = new RecordingSink();
-        StreamReader reader = closer.later(new StreamReader(viaOther, ns, "reader",
-                ForeignEventMapping.parse(Map.of(type, "storybook:book:{book_id}")), sink));
-        reader.start();
-        Await.until("the reader is at the end of both streams", reader::positioned);
-        EventPublisher publisher = closer.later(new EventPublisher(viaOther, ns, 1000, 100, TIMEOUT, "writer"));
-        publisher.start();
+        StreamReader reader = startReader(viaOther, type, sink);
+        EventPublisher publisher = startPublisher(viaOther);
 
         publisher.publish(InvalidationEvent.invalidation(type, List.of("storybook:book:7"), List.of(), Map.of(), "writer"));
         publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:8"), List.of("p:"), Map.of(),
@@ -283,12 +294,8 @@ class RedisClusterTest {
         String type = "book.updated";
         assertNotEquals(SlotHash.getSlot(ns + "events:cache.invalidated"), SlotHash.getSlot(ns + "events:" + type));
         RecordingSink sink = new RecordingSink();
-        StreamReader reader = closer.later(new StreamReader(endpoint, ns, "reader",
-                ForeignEventMapping.parse(Map.of(type, "storybook:book:{book_id}")), sink));
-        reader.start();
-        Await.until("the reader is at the end of both streams", reader::positioned);
-        EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 1000, 100, TIMEOUT, "writer"));
-        publisher.start();
+        StreamReader reader = startReader(endpoint, type, sink);
+        EventPublisher publisher = startPublisher(endpoint);
 
         // only the stream of every invalidation gets these: the read of the mapped type's stream stays blocked
         // (XREAD BLOCK, up to a second); each event must not wait for it
