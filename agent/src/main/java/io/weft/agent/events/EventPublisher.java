@@ -24,7 +24,7 @@ import java.util.function.Function;
  * to {@code <namespace>events:<type>} too: two commands (on a cluster the streams may live on different
  * nodes), both sent before either reply is awaited.
  *
- * <p>When the connection is open and nothing is queued or being sent, the caller's thread sends the event
+ * <p>When the connection is open and nothing is queued, the caller's thread sends the event
  * itself without waiting for the reply (one thread hand-off less between a write and the other instances'
  * evictions). Otherwise the event is queued and sent by the publishing thread ({@link BufferedPublisher}:
  * in order, bounded, retried while Redis cannot be reached, replaced by a clear-all event on overflow).
@@ -96,8 +96,8 @@ public final class EventPublisher extends BufferedPublisher {
 
     /**
      * A send of {@code event} right behind the store's delete of its keys, on the store's connection (one round trip:
-     * the other instances get the event as soon as the keys are gone), when nothing is queued or being sent (events
-     * stay in order); {@code null} otherwise.
+     * the other instances get the event as soon as the keys are gone), when nothing is queued (events stay in
+     * order; earlier direct sends may still await their replies); {@code null} otherwise.
      */
     @Override
     public FollowUp appendAfter(InvalidationEvent event) {

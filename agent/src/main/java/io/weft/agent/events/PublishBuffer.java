@@ -1,8 +1,8 @@
 package io.weft.agent.events;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -11,17 +11,22 @@ import java.util.function.Supplier;
  * the buffer is replaced by a single clear-all event; until that is published, new events are dropped,
  * because receivers clear everything when it arrives, after those invalidations happened.
  *
- * <p>An event may instead be sent directly by the thread that made it, when nothing is queued or being
- * sent ({@link #startDirect}); queued events wait until that send ended, and a failed one goes back to
- * the front of the queue ({@link #endDirect}), so events reach Redis in the order they were made.
+ * <p>An event may instead be sent directly by the thread that made it, when nothing is queued
+ * ({@link #startDirect}), also while other direct sends are under way: those ride one connection in the order they
+ * were made, behind their deletes, and waiting for one's reply would send the next through the queue, on another
+ * thread and a round trip later. Queued events wait until every direct send ended, and failed ones go back to the
+ * front of the queue in the order they failed ({@link #endDirect}), so events reach Redis in the order they were
+ * made (two direct sends of which only the first failed excepted: invalidations commute).
  */
 public final class PublishBuffer {
 
     private final int capacity;
     private final Supplier<InvalidationEvent> clearAll;
-    private final ArrayDeque<InvalidationEvent> events = new ArrayDeque<>();
+    private final LinkedList<InvalidationEvent> events = new LinkedList<>();
     private InvalidationEvent pendingClearAll;
-    private boolean sendingDirectly;
+    private int sendingDirectly;
+    /** How many events at the front of the queue are failed direct sends, queued again. */
+    private int retried;
     private long overflows;
     private long dropped;
 
@@ -42,6 +47,7 @@ public final class PublishBuffer {
         } else if (events.size() == capacity) {
             dropped += events.size() + 1;
             events.clear();
+            retried = 0;
             pendingClearAll = clearAll.get();
             events.add(pendingClearAll);
             overflows++;
@@ -53,23 +59,26 @@ public final class PublishBuffer {
         return !overflowed;
     }
 
-    /** Claims the next send for the caller's own event: true when nothing is queued or being sent. */
+    /** Claims a send of the caller's own event: true when nothing is queued. */
     synchronized boolean startDirect() {
-        if (sendingDirectly || !events.isEmpty()) {
+        if (!events.isEmpty()) {
             return false;
         }
-        sendingDirectly = true;
+        sendingDirectly++;
         return true;
     }
 
-    /** Ends a direct send; {@code failed} (or {@code null}) goes back to the front of the queue. */
+    /**
+     * Ends a direct send; {@code failed} (or {@code null}) goes back to the front of the queue, behind the failed
+     * direct sends queued again before it.
+     */
     synchronized void endDirect(InvalidationEvent failed) {
-        sendingDirectly = false;
+        sendingDirectly--;
         if (failed != null) {
             if (pendingClearAll != null) {
                 dropped++;
             } else {
-                events.addFirst(failed);
+                events.add(retried++, failed);
             }
         }
         notifyAll();
@@ -80,10 +89,10 @@ public final class PublishBuffer {
      * Nothing while a direct send is under way.
      */
     public synchronized List<InvalidationEvent> peek(int max, long timeoutMillis) throws InterruptedException {
-        if ((events.isEmpty() || sendingDirectly) && timeoutMillis > 0) {
+        if ((events.isEmpty() || sendingDirectly > 0) && timeoutMillis > 0) {
             wait(timeoutMillis);
         }
-        if (sendingDirectly) {
+        if (sendingDirectly > 0) {
             return List.of();
         }
         List<InvalidationEvent> batch = new ArrayList<>(Math.min(max, events.size()));
@@ -101,6 +110,7 @@ public final class PublishBuffer {
                 break;
             }
             events.removeFirst();
+            retried = Math.max(0, retried - 1);
             if (event == pendingClearAll) {
                 pendingClearAll = null;
             }
@@ -126,7 +136,7 @@ public final class PublishBuffer {
 
     /** Events queued or being sent. */
     public synchronized int size() {
-        return events.size() + (sendingDirectly ? 1 : 0);
+        return events.size() + sendingDirectly;
     }
 
     /** How many times the buffer overflowed into a clear-all event. */

@@ -111,6 +111,28 @@ class EventPublisherTest {
     }
 
     @Test
+    void eachOfConsecutiveInvalidationsRidesItsDeleteWhileTheEarlierOnesRepliesAreAwaited() throws Exception {
+        awaitConnected();
+        List<InvalidationEvent> events = new ArrayList<>();
+        List<FollowUp> appends = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            events.add(event("cache.invalidated", "storybook:book:" + i));
+            appends.add(publisher.appendAfter(events.get(i)));
+        }
+        assertFalse(appends.contains(null), "none goes through the queue, a thread hand-off and a round trip later");
+
+        try (RedisStore store = new RedisStore(endpoint, Duration.ofSeconds(5), new CircuitBreaker("test redis"))) {
+            for (int i = 0; i < 3; i++) {
+                assertTrue(store.deleteWithLeases(List.of(ns + "storybook:book:" + i), appends.get(i)));
+            }
+            assertTrue(publisher.awaitPublished(Duration.ofSeconds(5)));
+        }
+
+        assertEquals(List.of("storybook:book:0", "storybook:book:1", "storybook:book:2"),
+                entries("cache.invalidated").stream().map(e -> decode(e).keys().get(0)).collect(Collectors.toList()));
+    }
+
+    @Test
     void anEventOfTheDefaultTypeGoesToOneStream() throws Exception {
         InvalidationEvent event = event("cache.invalidated", "storybook:book:8");
 

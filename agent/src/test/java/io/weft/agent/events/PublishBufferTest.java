@@ -58,17 +58,38 @@ class PublishBufferTest {
     }
 
     @Test
-    void aDirectSendIsAllowedOnlyWhenNothingIsQueuedOrBeingSent() throws Exception {
+    void directSendsAreAllowedWhileNothingIsQueuedAndQueuedEventsWaitForAllOfThem() throws Exception {
         assertTrue(buffer.startDirect());
-        assertFalse(buffer.startDirect(), "one direct send at a time");
+        assertTrue(buffer.startDirect(), "beside another direct send (they ride one connection, in order)");
         InvalidationEvent queued = event("b");
         buffer.add(queued);
-        assertEquals(List.of(), buffer.peek(10, 0), "queued events wait for the direct send");
-        assertEquals(2, buffer.size());
+        assertFalse(buffer.startDirect(), "not while events are queued");
+        assertEquals(List.of(), buffer.peek(10, 0), "queued events wait for the direct sends");
+        assertEquals(3, buffer.size());
 
         buffer.endDirect(null);
+        assertEquals(List.of(), buffer.peek(10, 0), "for every one of them");
+        buffer.endDirect(null);
         assertEquals(List.of(queued), buffer.peek(10, 0));
-        assertFalse(buffer.startDirect(), "not while events are queued");
+        assertEquals(1, buffer.size());
+    }
+
+    @Test
+    void failedDirectSendsGoBackBeforeTheQueuedEventsInTheOrderTheyFailed() throws Exception {
+        InvalidationEvent first = event("a");
+        InvalidationEvent second = event("b");
+        InvalidationEvent queued = event("c");
+        assertTrue(buffer.startDirect());
+        assertTrue(buffer.startDirect());
+        buffer.add(queued);
+
+        buffer.endDirect(first);
+        buffer.endDirect(second);
+
+        List<InvalidationEvent> batch = buffer.peek(10, 0);
+        assertEquals(List.of(first, second, queued), batch);
+        buffer.remove(batch);
+        assertEquals(0, buffer.size());
     }
 
     @Test
