@@ -163,7 +163,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         try {
             CachedMethod method = methods.cached(methodId);
             if (!method.cache().enabled()) {
-                return null;
+                return runUncached(method, args, a0, a1, a2, n0, n1, n2);
             }
             CacheKey key = args != null ? method.key().key(method.scope(), args)
                     : method.key().key(method.scope(), a0, a1, a2, n0, n1, n2);
@@ -225,7 +225,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         mine.standIn(stale);
         Load other = flights.start(mine);
         if (other != null) {
-            return join(method, other);
+            return join(method, other, args);
         }
         try {
             return lookUpOrStart(methodId, method, mine, receiver, args);
@@ -312,9 +312,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * Joins another caller's load of the same key instead of running the method again, waiting at most until
      * that load has run {@code weft.load.maxWait}; after that, or when that load failed, the method runs uncached.
      */
-    private Token join(CachedMethod method, Load other) {
+    private Token join(CachedMethod method, Load other, Object[] args) {
         if (other.ownedByCurrentThread()) {
-            return null;
+            return runUncached(method, args);
         }
         if (method.shape() == ResultShape.FUTURE) {
             return new Hit(StaleStandIn.forLaterFailure(method, other, other.valueFuture()));
@@ -327,13 +327,45 @@ public final class CacheRuntime implements Handler, EvictionSink {
             WeftLog.warnRateLimited("load.wait:" + method.declared().owner(), "a call of " + method.declared().owner()
                     + " stopped waiting for another call's load of the same key, running for "
                     + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (weft.load.maxWait); it runs the method itself");
-            return null;
+            return runUncached(method, args);
         }
         if (entry == null) {
-            return StaleStandIn.forFailure(method, other, null);
+            Hit standIn = StaleStandIn.forFailure(method, other, null);
+            return standIn != null ? standIn : runUncached(method, args);
         }
         method.cache().stats().recordL1Hit();
         return method.shape().hit(entry);
+    }
+
+    /**
+     * The body is about to run without a load of its own (the cache is switched off, the call is re-entrant, or it
+     * stopped waiting for another call's load): its invalidation before invocation still happens, since the body
+     * runs (SPEC §5); the one after, in {@link #exitCached}.
+     */
+    private Token runUncached(CachedMethod method, Object[] args) {
+        return runUncached(method, args, null, null, null, 0, 0, 0);
+    }
+
+    /** As {@link #runUncached(CachedMethod, Object[])}, the arguments as {@link #enter} has them (out of its code). */
+    private Token runUncached(CachedMethod method, Object[] args, Object a0, Object a1, Object a2, long n0, long n1,
+            long n2) {
+        Invalidation invalidation = method.invalidation();
+        if (invalidation != null && invalidation.beforeInvocation()) {
+            invalidator.invalidate(invalidation, arguments(method, args, a0, a1, a2, n0, n1, n2), null);
+        }
+        return null;
+    }
+
+    /** The invalidation after invocation of a body that ran without a load of its own (see {@link #runUncached}). */
+    private void invalidateAfterUncached(int methodId, Object[] args, Object result) {
+        try {
+            Invalidation invalidation = methods.cached(methodId).invalidation();
+            if (invalidation != null && !invalidation.beforeInvocation()) {
+                invalidator.invalidate(invalidation, args, result);
+            }
+        } catch (Throwable t) {
+            reportFailure(methodId, t);
+        }
     }
 
     @Override
@@ -353,6 +385,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
     @Override
     public void exitCached(int methodId, Token token, Object[] args, Object result) {
         if (!(token instanceof Load)) {
+            if (token == null) {
+                invalidateAfterUncached(methodId, args, result);
+            }
             return;
         }
         Load load = (Load) token;

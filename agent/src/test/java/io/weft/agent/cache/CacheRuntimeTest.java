@@ -319,6 +319,59 @@ class CacheRuntimeTest {
         assertEquals(0, caches.find("book").stats().loadWaitTimeouts(), "every waiter was released, none timed out");
     }
 
+    /** A cached list ({@code list:<id>}) and a method that caches a book and evicts that list, before or after its body. */
+    private int[] listAndSave(boolean evictsBefore) {
+        int list = methods.register(new CachedMethod(declared("list"), caches.cache("list", true), key("list:"),
+                scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                ResultShape.PLAIN, null, List.of(), false, 0));
+        Invalidation evictsList = new Invalidation(declared("save"), List.of(key("list:")), List.of(), evictsBefore,
+                "cache.invalidated");
+        return new int[] {list, cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, evictsList)};
+    }
+
+    @Test
+    void aMethodThatAlsoInvalidatesStillInvalidatesWhenItsCacheIsSwitchedOff() {
+        for (boolean before : new boolean[] {false, true}) {
+            int[] ids = listAndSave(before);
+            call(ids[0], "1", "old list");
+            caches.find("book").setEnabled(false);
+            assertEquals("saved", call(ids[1], "1", "saved"), "the cache is off: the body runs");
+            assertEquals("new list", call(ids[0], "1", "new list"),
+                    "its body ran, so its invalidation happened (before: " + before + ")");
+            caches.find("book").setEnabled(true);
+            runtime.clear();
+        }
+    }
+
+    @Test
+    void aMethodThatAlsoInvalidatesStillInvalidatesWhenItStopsWaitingForAnotherCallsLoad() throws Exception {
+        for (boolean before : new boolean[] {false, true}) {
+            int[] ids = listAndSave(before);
+            Object[] args = {"1"};
+            Token owner = threads.submit(() -> runtime.enterCached(ids[1], args)).get();
+            assertInstanceOf(Load.class, owner);
+            call(ids[0], "1", "old list");
+            ticker.advance(MAX_WAIT.plusSeconds(1));
+            assertEquals("saved", call(ids[1], "1", "saved"), "the other call's load is past weft.load.maxWait");
+            assertEquals("new list", call(ids[0], "1", "new list"),
+                    "its body ran, so its invalidation happened (before: " + before + ")");
+            runtime.exitCached(ids[1], owner, args, "the owner's");
+            runtime.clear();
+        }
+    }
+
+    @Test
+    void aReEntrantCallOfAMethodThatAlsoInvalidatesStillInvalidates() {
+        int[] ids = listAndSave(false);
+        Object[] args = {"1"};
+        Token outer = runtime.enterCached(ids[1], args);
+        assertInstanceOf(Load.class, outer);
+        call(ids[0], "1", "old list");
+        assertEquals("inner", call(ids[1], "1", "inner"), "re-entrant: the body runs");
+        assertEquals("new list", call(ids[0], "1", "new list"), "the inner call's body ran, so it invalidated");
+        runtime.exitCached(ids[1], outer, args, "outer");
+    }
+
     @Test
     void theSameLoaderAlwaysHasTheSameScope() {
         assertSame(scopes.of(getClass().getClassLoader()), scopes.of(getClass().getClassLoader()));
