@@ -137,7 +137,7 @@ final class Batches {
                 continue;
             }
             try {
-                CacheEntry entry = other.await(ticker, maxWaitNanos);
+                CacheEntry entry = other.await(other.waitLeftNanos(ticker, maxWaitNanos));
                 if (entry != null) {
                     load.found(m.getKey(), entry.value());
                     it.remove();

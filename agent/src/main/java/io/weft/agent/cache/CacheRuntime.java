@@ -225,7 +225,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         mine.standIn(stale);
         Load other = flights.start(mine);
         if (other != null) {
-            return join(method, other, args);
+            return join(method, other, receiver, args);
         }
         try {
             return lookUpOrStart(methodId, method, mine, receiver, args);
@@ -311,23 +311,30 @@ public final class CacheRuntime implements Handler, EvictionSink {
     /**
      * Joins another caller's load of the same key instead of running the method again, waiting at most until
      * that load has run {@code weft.load.maxWait}; after that, or when that load failed, the method runs uncached.
+     * A method returning a future gets the load's future at once, which, if the load is still running then, becomes
+     * the method's own future, called on a Weft thread ({@link FutureWaits#atMost}): no caller's future hangs on
+     * a load that never ends.
      */
-    private Token join(CachedMethod method, Load other, Object[] args) {
+    private Token join(CachedMethod method, Load other, Object receiver, Object[] args) {
         if (other.ownedByCurrentThread()) {
             return runUncached(method, args);
         }
+        long waitNanos = other.waitLeftNanos(ticker, maxWaitNanos);
         if (method.shape() == ResultShape.FUTURE) {
-            return new Hit(StaleStandIn.forLaterFailure(method, other, other.valueFuture()));
+            CompletableFuture<Object> joined = other.valueFuture();
+            if (!joined.isDone()) {
+                if (waitNanos <= 0) {
+                    return waitGaveUp(method, args);
+                }
+                joined = futureWaits.atMost(joined, waitNanos, method, receiver, args);
+            }
+            return new Hit(StaleStandIn.forLaterFailure(method, other, joined));
         }
         CacheEntry entry;
         try {
-            entry = other.await(ticker, maxWaitNanos);
+            entry = other.await(waitNanos);
         } catch (TimeoutException e) {
-            method.cache().stats().recordLoadWaitTimeout();
-            WeftLog.warnRateLimited("load.wait:" + method.declared().owner(), "a call of " + method.declared().owner()
-                    + " stopped waiting for another call's load of the same key, running for "
-                    + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (weft.load.maxWait); it runs the method itself");
-            return runUncached(method, args);
+            return waitGaveUp(method, args);
         }
         if (entry == null) {
             Hit standIn = StaleStandIn.forFailure(method, other, null);
@@ -335,6 +342,15 @@ public final class CacheRuntime implements Handler, EvictionSink {
         }
         method.cache().stats().recordL1Hit();
         return method.shape().hit(entry);
+    }
+
+    /** A call that stopped waiting for another call's load: counted, reported, and run uncached. */
+    private Token waitGaveUp(CachedMethod method, Object[] args) {
+        method.cache().stats().recordLoadWaitTimeout();
+        WeftLog.warnRateLimited("load.wait:" + method.declared().owner(), "a call of " + method.declared().owner()
+                + " stopped waiting for another call's load of the same key, running for "
+                + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (weft.load.maxWait); it runs the method itself");
+        return runUncached(method, args);
     }
 
     /**

@@ -47,7 +47,7 @@ final class FirstCallWarmUp {
         flights.complete(load, entry);
         load.valueFuture();
         try {
-            load.await(ticker, 1);
+            load.await(load.waitLeftNanos(ticker, 1));
         } catch (TimeoutException e) {
             throw new IllegalStateException("a completed load did not answer", e);
         }

@@ -5,6 +5,7 @@ import io.weft.agent.bootstrap.Token;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -14,7 +15,8 @@ import java.util.function.BiConsumer;
  * gets a future at once, and its wait runs on one Weft thread ({@code weft-lease-wait}, ended after a minute
  * without work): the looks at the key ({@link SharedLevel#lookupLater}), then what they found settled as a lookup
  * is, or, when no value came in time, the method called on the receiver the call handed over, which the woven
- * method, entered on this thread, runs as the call's load ({@link HandOverThread}).
+ * method, entered on this thread, runs as the call's load ({@link HandOverThread}). The same thread bounds the
+ * wait of a call that joined another call's load of a future-returning method ({@link #atMost}).
  */
 final class FutureWaits {
 
@@ -50,6 +52,7 @@ final class FutureWaits {
         this.settler = settler;
         this.abandoner = abandoner;
         this.failures = failures;
+        thread.setRemoveOnCancelPolicy(true); // a bounded join's timer, cancelled when the load ends first
         thread.setKeepAliveTime(1, TimeUnit.MINUTES);
         thread.allowCoreThreadTimeOut(true);
     }
@@ -59,6 +62,34 @@ final class FutureWaits {
             Object receiver, Object[] args) {
         return shared.lookupLater(method, mine.key(), mine.tags(), thread).thenComposeAsync(
                 found -> settle(methodId, method, mine, shared, found, receiver, args), thread);
+    }
+
+    /**
+     * {@code joined} (another call's load of the key), or, when it has not completed after {@code waitNanos}, the
+     * future that the method called on {@code receiver} on the Weft thread returns: that call finds the load past
+     * {@code weft.load.maxWait} and runs uncached, or, if the load has ended meanwhile, looks the key up anew.
+     */
+    CompletableFuture<Object> atMost(CompletableFuture<Object> joined, long waitNanos, CachedMethod method,
+            Object receiver, Object[] args) {
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        ScheduledFuture<?> timer = thread.schedule(() -> {
+            if (!answer.isDone()) {
+                call(method, receiver, args).whenComplete((value, failure) -> settleWith(answer, value, failure));
+            }
+        }, waitNanos, TimeUnit.NANOSECONDS);
+        joined.whenComplete((value, failure) -> {
+            timer.cancel(false);
+            settleWith(answer, value, failure);
+        });
+        return answer;
+    }
+
+    private static void settleWith(CompletableFuture<Object> answer, Object value, Throwable failure) {
+        if (failure == null) {
+            answer.complete(value);
+        } else {
+            answer.completeExceptionally(failure);
+        }
     }
 
     private CompletionStage<Object> settle(int methodId, CachedMethod method, Load mine, SharedLevel shared,

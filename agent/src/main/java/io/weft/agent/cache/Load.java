@@ -123,20 +123,27 @@ final class Load extends Token {
     }
 
     /**
-     * Waits for the owner's result until {@code maxWaitNanos} after the load was registered, as {@code ticker}
-     * tells (parking, so a virtual thread's carrier is not pinned): a caller never waits longer than that, and
-     * one that comes later, to a load stuck longer, does not wait at all.
+     * How much longer a caller joining now may wait, as {@code ticker} tells: until {@code maxWaitNanos} after the
+     * load was registered (a caller never waits longer than that, and one that comes later, to a load stuck
+     * longer, does not wait at all); zero or less when that time is past.
+     */
+    long waitLeftNanos(Ticker ticker, long maxWaitNanos) {
+        return registeredNanos + maxWaitNanos - ticker.read();
+    }
+
+    /**
+     * Waits for the owner's result at most {@code waitNanos} ({@link #waitLeftNanos}), parking, so that a virtual
+     * thread's carrier is not pinned.
      *
      * @return the entry; {@code null} when the load failed or the wait was interrupted
      * @throws TimeoutException when the owner took longer
      */
-    CacheEntry await(Ticker ticker, long maxWaitNanos) throws TimeoutException {
-        long left = registeredNanos + maxWaitNanos - ticker.read();
-        if (left <= 0 && !outcome.isDone()) {
+    CacheEntry await(long waitNanos) throws TimeoutException {
+        if (waitNanos <= 0 && !outcome.isDone()) {
             throw new TimeoutException();
         }
         try {
-            return outcome.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+            return outcome.get(Math.max(waitNanos, 0), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             return null;
         } catch (InterruptedException e) {

@@ -373,6 +373,47 @@ class CacheRuntimeTest {
     }
 
     @Test
+    void aCallJoiningAFutureLoadPastTheWaitRunsTheMethodItself() {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+        Object[] args = {"1"};
+        Token owner = runtime.enterCached(id, args);
+        runtime.exitFuture(id, owner, args, new CompletableFuture<>()); // a future that never completes
+        ticker.advance(MAX_WAIT.plusSeconds(1));
+
+        assertNull(runtime.enterCached(id, args), "the load is past weft.load.maxWait: the caller runs the method");
+        assertEquals(1, caches.find("book").stats().loadWaitTimeouts());
+    }
+
+    @Test
+    void aCallJoiningAFutureLoadThatNeverEndsGetsTheMethodsOwnFutureAfterTheWait() throws Exception {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+        List<String> ranOn = new ArrayList<>();
+        CacheRuntime[] bounded = new CacheRuntime[1];
+        // the fallback call enters the woven method as any call does; its body answers "its own"
+        bounded[0] = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofMillis(200),
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker(), (method, on, callArgs) -> {
+                    Token token = bounded[0].enterWithReceiver(id, on, callArgs);
+                    if (token instanceof Hit) {
+                        return ((Hit) token).value();
+                    }
+                    ranOn.add(Thread.currentThread().getName() + (token == null ? " uncached" : " as a load"));
+                    return bounded[0].exitFuture(id, token, callArgs, CompletableFuture.completedFuture("its own"));
+                }, 1, 10);
+        Object[] args = {"1"};
+        Token owner = bounded[0].enterWithReceiver(id, this, args);
+        bounded[0].exitFuture(id, owner, args, new CompletableFuture<>()); // a future that never completes
+
+        Token joined = bounded[0].enterWithReceiver(id, this, args);
+        assertInstanceOf(Hit.class, joined, "within the wait, the call joins the load");
+        CompletableFuture<?> answer = (CompletableFuture<?>) ((Hit) joined).value();
+        assertEquals("its own", answer.get(NEVER.toSeconds(), TimeUnit.SECONDS),
+                "after weft.load.maxWait the caller's future is the method's own, not the load's that never ends");
+        assertEquals(List.of("weft-lease-wait uncached"), ranOn);
+        assertEquals(1, caches.find("book").stats().loadWaitTimeouts());
+    }
+
+    @Test
     void theSameLoaderAlwaysHasTheSameScope() {
         assertSame(scopes.of(getClass().getClassLoader()), scopes.of(getClass().getClassLoader()));
         assertSame(scopes.of(null), scopes.of(null));
