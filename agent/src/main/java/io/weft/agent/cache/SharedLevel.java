@@ -1,5 +1,6 @@
 package io.weft.agent.cache;
 
+import io.weft.agent.events.PendingDeletes;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.store.FollowUp;
@@ -442,6 +443,7 @@ final class SharedLevel {
         if (!store.deleteWithLeases(namespaced(keys), then)) {
             remember(pendingKeys, keys);
         }
+        then.notSent(); // after the keys are kept: an event queued now waits for their delete
     }
 
     private List<String> namespaced(List<String> keys) {
@@ -478,12 +480,27 @@ final class SharedLevel {
         return false;
     }
 
+    /** The deletes kept while the store was unreachable, as the event publisher waits for them. */
+    PendingDeletes pendingDeletes() {
+        return new PendingDeletes() {
+            @Override
+            public boolean any() {
+                return !nonePending();
+            }
+
+            @Override
+            public boolean retry() {
+                return flushPending();
+            }
+        };
+    }
+
     /**
      * Retries the deletes kept while Redis was unreachable; false while some remain (a pending tag names no keys
      * here, so no key is read from Redis until every delete went through).
      */
     private boolean flushPending() {
-        if (pendingKeys.isEmpty() && pendingPrefixes.isEmpty() && pendingTags.isEmpty()) {
+        if (nonePending()) {
             return true;
         }
         for (String key : pendingKeys) {
@@ -501,6 +518,10 @@ final class SharedLevel {
                 pendingTags.remove(tag);
             }
         }
+        return nonePending();
+    }
+
+    private boolean nonePending() {
         return pendingKeys.isEmpty() && pendingPrefixes.isEmpty() && pendingTags.isEmpty();
     }
 }

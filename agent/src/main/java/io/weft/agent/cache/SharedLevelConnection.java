@@ -96,6 +96,9 @@ final class SharedLevelConnection {
     void connect(SharedLevel shared, InvalidationPublisher publisher, String instance, EventsCaughtUp caughtUp) {
         this.instanceId = instance;
         this.events = publisher;
+        if (publisher != null) {
+            publisher.sendAfter(shared.pendingDeletes());
+        }
         this.eventsCaughtUp = caughtUp;
         while (true) {
             List<Deferred> batch;

@@ -32,6 +32,7 @@ public abstract class BufferedPublisher implements InvalidationPublisher {
     private final LongAdder published = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private volatile boolean running = true;
+    private volatile PendingDeletes deletes = PendingDeletes.NONE;
 
     /**
      * @param target where events go, for logs (the redacted URI)
@@ -77,20 +78,36 @@ public abstract class BufferedPublisher implements InvalidationPublisher {
         }
     }
 
-    /** Counts an event sent outside the queue ({@link PublishBuffer#startDirect}); a failed one is queued again. */
-    protected final void directSendEnded(InvalidationEvent event, Throwable failure) {
+    @Override
+    public void sendAfter(PendingDeletes deletes) {
+        this.deletes = deletes;
+    }
+
+    /**
+     * Whether an event may be sent now, outside the queue ({@link PublishBuffer#startDirect}): not while some of the
+     * shared level's deletes wait (then the queue holds it until they went through).
+     */
+    protected final boolean mayGoDirect() {
+        return !deletes.any();
+    }
+
+    /**
+     * Counts an event sent outside the queue, the direct send {@code started} ({@link PublishBuffer#startDirect}); a
+     * failed one is queued again.
+     */
+    protected final void directSendEnded(long started, InvalidationEvent event, Throwable failure) {
         if (failure == null) {
             published.increment();
         } else {
             failures.increment();
             errors.note(failure);
         }
-        buffer.endDirect(failure == null ? null : event);
+        buffer.endDirect(started, failure == null ? null : event);
     }
 
     /** Ends a direct send that never went out: the event goes to the front of the queue, not counted as a failure. */
-    protected final void directSendCancelled(InvalidationEvent event) {
-        buffer.endDirect(event);
+    protected final void directSendCancelled(long started, InvalidationEvent event) {
+        buffer.endDirect(started, event);
     }
 
     @Override
@@ -111,6 +128,13 @@ public abstract class BufferedPublisher implements InvalidationPublisher {
                 continue;
             }
             try {
+                if (!deletes.retry()) {
+                    WeftLog.warnRateLimited("events.held", "holding " + buffer.size() + " invalidation event(s) until"
+                            + " the deletes that failed before them go through (their instances would read the old"
+                            + " values back)");
+                    backoff = pause(backoff);
+                    continue;
+                }
                 send(batch);
                 published.add(batch.size()); // counted before the queue empties, so awaitPublished implies it
                 buffer.remove(batch);
@@ -124,14 +148,19 @@ public abstract class BufferedPublisher implements InvalidationPublisher {
                 WeftLog.warnRateLimited("events.publish", "cannot publish invalidation events to " + target + " ("
                         + FailureText.of(e) + "); keeping " + buffer.size() + " of them (at most " + bufferCapacity
                         + ") and retrying");
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    // close() interrupts; the loop condition decides
-                }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                backoff = pause(backoff);
             }
         }
+    }
+
+    /** Sleeps {@code backoff} ms (or until {@link #close}); returns the next, doubled up to 2 s. */
+    private static long pause(long backoff) {
+        try {
+            Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+            // close() interrupts; the loop condition decides
+        }
+        return Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
     }
 
     @Override

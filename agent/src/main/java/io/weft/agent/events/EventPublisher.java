@@ -62,19 +62,20 @@ public final class EventPublisher extends BufferedPublisher {
     @Override
     public void publish(InvalidationEvent event) {
         RedisLink<String, String> open = connection.ifOpen();
-        if (open != null && buffer.startDirect()) {
-            sendDirectly(open, event);
+        long started = open != null && mayGoDirect() ? buffer.startDirect() : PublishBuffer.NOT_DIRECT;
+        if (started != PublishBuffer.NOT_DIRECT) {
+            sendDirectly(open, event, started);
             return;
         }
         queue(event);
     }
 
     /** Sends one event from the caller's thread; the reply arrives on Lettuce's thread. */
-    private void sendDirectly(RedisLink<String, String> c, InvalidationEvent event) {
+    private void sendDirectly(RedisLink<String, String> c, InvalidationEvent event, long started) {
         try {
-            append(c.async(), event).whenComplete((appended, failure) -> directSendEnded(event, failure));
+            append(c.async(), event).whenComplete((appended, failure) -> directSendEnded(started, event, failure));
         } catch (RuntimeException e) {
-            directSendEnded(event, e);
+            directSendEnded(started, event, e);
         }
     }
 
@@ -101,7 +102,8 @@ public final class EventPublisher extends BufferedPublisher {
      */
     @Override
     public FollowUp appendAfter(InvalidationEvent event) {
-        if (!buffer.startDirect()) {
+        long started = mayGoDirect() ? buffer.startDirect() : PublishBuffer.NOT_DIRECT;
+        if (started == PublishBuffer.NOT_DIRECT) {
             return null;
         }
         AtomicBoolean ended = new AtomicBoolean();
@@ -115,16 +117,16 @@ public final class EventPublisher extends BufferedPublisher {
                 }
                 try {
                     append(redis, event, json -> json.getBytes(StandardCharsets.UTF_8))
-                            .whenComplete((appended, failure) -> directSendEnded(event, failure));
+                            .whenComplete((appended, failure) -> directSendEnded(started, event, failure));
                 } catch (RuntimeException e) {
-                    directSendEnded(event, e);
+                    directSendEnded(started, event, e);
                 }
             }
 
             @Override
             public void notSent() {
                 if (ended.compareAndSet(false, true)) {
-                    directSendCancelled(event);
+                    directSendCancelled(started, event);
                 }
             }
         };

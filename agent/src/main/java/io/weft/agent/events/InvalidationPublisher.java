@@ -24,6 +24,13 @@ public interface InvalidationPublisher extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Holds every event back while {@code deletes} wait, retrying them before each send: an event never overtakes
+     * the delete of its keys that failed. Events go out as soon as this is set when nothing waits.
+     */
+    default void sendAfter(PendingDeletes deletes) {
+    }
+
     /** Waits up to {@code timeout} until every queued event is published; returns whether they are. */
     boolean awaitPublished(Duration timeout) throws InterruptedException;
 

@@ -15,18 +15,23 @@ import java.util.function.Supplier;
  * ({@link #startDirect}), also while other direct sends are under way: those ride one connection in the order they
  * were made, behind their deletes, and waiting for one's reply would send the next through the queue, on another
  * thread and a round trip later. Queued events wait until every direct send ended, and failed ones go back to the
- * front of the queue in the order they failed ({@link #endDirect}), so events reach Redis in the order they were
- * made (two direct sends of which only the first failed excepted: invalidations commute).
+ * front of the queue in the order they were started ({@link #endDirect}), whatever the order their failures are
+ * told in; so events reach Redis in the order they were made (two direct sends of which only the first failed
+ * excepted: the second is already there).
  */
 public final class PublishBuffer {
+
+    /** What {@link #startDirect} returns when the event must be queued instead. */
+    public static final long NOT_DIRECT = -1;
 
     private final int capacity;
     private final Supplier<InvalidationEvent> clearAll;
     private final LinkedList<InvalidationEvent> events = new LinkedList<>();
     private InvalidationEvent pendingClearAll;
     private int sendingDirectly;
-    /** How many events at the front of the queue are failed direct sends, queued again. */
-    private int retried;
+    private long directSends;
+    /** The start order ({@link #startDirect}) of the failed direct sends queued again at the front of the queue. */
+    private final List<Long> retried = new ArrayList<>();
     private long overflows;
     private long dropped;
 
@@ -47,7 +52,7 @@ public final class PublishBuffer {
         } else if (events.size() == capacity) {
             dropped += events.size() + 1;
             events.clear();
-            retried = 0;
+            retried.clear();
             pendingClearAll = clearAll.get();
             events.add(pendingClearAll);
             overflows++;
@@ -59,26 +64,34 @@ public final class PublishBuffer {
         return !overflowed;
     }
 
-    /** Claims a send of the caller's own event: true when nothing is queued. */
-    synchronized boolean startDirect() {
+    /**
+     * Claims a send of the caller's own event when nothing is queued: its place in the order of direct sends, for
+     * {@link #endDirect}; {@link #NOT_DIRECT} otherwise.
+     */
+    synchronized long startDirect() {
         if (!events.isEmpty()) {
-            return false;
+            return NOT_DIRECT;
         }
         sendingDirectly++;
-        return true;
+        return directSends++;
     }
 
     /**
-     * Ends a direct send; {@code failed} (or {@code null}) goes back to the front of the queue, behind the failed
-     * direct sends queued again before it.
+     * Ends the direct send {@code started} ({@link #startDirect}); {@code failed} (or {@code null}) goes back to the
+     * front of the queue, among the failed direct sends queued again, in the order they were started.
      */
-    synchronized void endDirect(InvalidationEvent failed) {
+    synchronized void endDirect(long started, InvalidationEvent failed) {
         sendingDirectly--;
         if (failed != null) {
             if (pendingClearAll != null) {
                 dropped++;
             } else {
-                events.add(retried++, failed);
+                int at = 0;
+                while (at < retried.size() && retried.get(at) < started) {
+                    at++;
+                }
+                events.add(at, failed);
+                retried.add(at, started);
             }
         }
         notifyAll();
@@ -110,7 +123,9 @@ public final class PublishBuffer {
                 break;
             }
             events.removeFirst();
-            retried = Math.max(0, retried - 1);
+            if (!retried.isEmpty()) {
+                retried.remove(0);
+            }
             if (event == pendingClearAll) {
                 pendingClearAll = null;
             }

@@ -13,8 +13,8 @@ public interface FollowUp {
     void send(RedisClusterAsyncCommands<String, byte[]> redis);
 
     /**
-     * The store command was not sent (its breaker is open, or it has no connection): these were not either. Called
-     * after every attempt; only the first of {@link #send} and this one counts.
+     * Called by whoever asked for the store command once it returned (sent or not, answered or not): if
+     * {@link #send} was not called by then, these commands are not sent. Only the first of the two counts.
      */
     void notSent();
 }

@@ -414,17 +414,14 @@ public final class RedisStore extends GuardedStore {
     @Override
     public boolean deleteWithLeases(List<String> keys, FollowUp then) {
         if (!sendsFollowUps()) {
-            then.notSent();
             return deleteWithLeases(keys);
         }
         String[] doomed = withLeases(keys);
-        boolean deleted = await("DEL", c -> {
+        return await("DEL", c -> {
             RedisFuture<Long> del = c.async().del(doomed);
             then.send(c.async());
             return del;
         }, null) != null;
-        then.notSent(); // nothing when it was sent: the first of the two counts
-        return deleted;
     }
 
     /**

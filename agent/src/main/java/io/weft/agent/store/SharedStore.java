@@ -55,10 +55,9 @@ public interface SharedStore extends AutoCloseable {
 
     /**
      * As {@link #deleteWithLeases(List)}, with {@code then} sent right behind the delete on the same connection when
-     * {@link #sendsFollowUps}; {@link FollowUp#notSent} otherwise, or when the delete was not sent.
+     * {@link #sendsFollowUps} (and the delete is sent); the caller calls {@link FollowUp#notSent} once this returns.
      */
     default boolean deleteWithLeases(List<String> keys, FollowUp then) {
-        then.notSent();
         return deleteWithLeases(keys);
     }
 

@@ -11,6 +11,7 @@ import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Closer;
+import io.weft.agent.testing.FakeTicker;
 import io.weft.agent.testing.RedisFixture;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -58,10 +59,14 @@ class OneRoundTripEvictionTest {
     private enum KeysOrPrefix { KEYS, PREFIX }
 
     private void connect() {
+        connect(new CircuitBreaker("one round trip"));
+    }
+
+    private void connect(CircuitBreaker storeBreaker) {
         runtime = new CacheRuntime(methods, new LoaderScopes(), 1_000, TimeUnit.MINUTES.toNanos(1),
                 Duration.ofSeconds(5), Ticker.systemTicker(), Ticker.systemTicker());
         RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
-        RedisStore store = closer.later(new RedisStore(endpoint, TIMEOUT, new CircuitBreaker("one round trip")));
+        RedisStore store = closer.later(new RedisStore(endpoint, TIMEOUT, storeBreaker));
         publisher = closer.later(new EventPublisher(endpoint, NS, 10_000, 100, TIMEOUT, "host-1"));
         RedisConnector.awaitOpen(store, RedisConnector.OPEN_WAIT);
         runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), NS, Duration.ofSeconds(1)), publisher,
@@ -101,6 +106,29 @@ class OneRoundTripEvictionTest {
             assertTrue(!client(del).equals(client(xadd)), "two connections: " + commands);
         }
         assertEquals(0, redis.admin().exists(NS + "books:7"));
+    }
+
+    @Test
+    void anEventWhoseDeleteFailedGoesOutOnlyAfterTheDeleteWentThrough() throws Exception {
+        int save = invalidation(KeysOrPrefix.KEYS);
+        FakeTicker time = new FakeTicker();
+        CircuitBreaker storeBreaker = new CircuitBreaker("store", 1, Duration.ofMinutes(1), Duration.ofMinutes(1), time);
+        connect(storeBreaker);
+        redis.admin().set(NS + "books:7", "old");
+        // the store's breaker opens: its commands are refused while the publisher's own connection works
+        assertTrue(storeBreaker.tryAcquire());
+        storeBreaker.onFailure();
+        try (Monitor monitor = new Monitor(redis.port())) {
+            runtime.invalidate(save, new Object[] {"7"}, null);
+            assertEquals("old", redis.admin().get(NS + "books:7"), "the delete was refused: it waits");
+            time.advance(Duration.ofMinutes(2)); // the breaker lets a probe through
+            List<String> commands = monitor.until(1, line -> line.contains("\"XADD\""));
+            assertTrue(commands.stream().anyMatch(line -> line.contains("\"DEL\" \"one:books:7\"")),
+                    "the event went out after its delete, not before (the other instances would read \"old\" back): "
+                    + commands);
+        }
+        assertEquals(0, redis.admin().exists(NS + "books:7"));
+        assertTrue(publisher.awaitPublished(TIMEOUT));
     }
 
     /** The client address of a {@code MONITOR} line: {@code <time> [<db> <address>] "<command>" …}. */

@@ -2,6 +2,7 @@ package io.weft.agent.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -59,47 +60,60 @@ class PublishBufferTest {
 
     @Test
     void directSendsAreAllowedWhileNothingIsQueuedAndQueuedEventsWaitForAllOfThem() throws Exception {
-        assertTrue(buffer.startDirect());
-        assertTrue(buffer.startDirect(), "beside another direct send (they ride one connection, in order)");
+        long first = buffer.startDirect();
+        long second = buffer.startDirect();
+        assertNotEquals(PublishBuffer.NOT_DIRECT, first);
+        assertNotEquals(PublishBuffer.NOT_DIRECT, second, "beside another direct send (they ride one connection, in order)");
         InvalidationEvent queued = event("b");
         buffer.add(queued);
-        assertFalse(buffer.startDirect(), "not while events are queued");
+        assertEquals(PublishBuffer.NOT_DIRECT, buffer.startDirect(), "not while events are queued");
         assertEquals(List.of(), buffer.peek(10, 0), "queued events wait for the direct sends");
         assertEquals(3, buffer.size());
 
-        buffer.endDirect(null);
+        buffer.endDirect(first, null);
         assertEquals(List.of(), buffer.peek(10, 0), "for every one of them");
-        buffer.endDirect(null);
+        buffer.endDirect(second, null);
         assertEquals(List.of(queued), buffer.peek(10, 0));
         assertEquals(1, buffer.size());
     }
 
     @Test
-    void failedDirectSendsGoBackBeforeTheQueuedEventsInTheOrderTheyFailed() throws Exception {
-        InvalidationEvent first = event("a");
-        InvalidationEvent second = event("b");
-        InvalidationEvent queued = event("c");
-        assertTrue(buffer.startDirect());
-        assertTrue(buffer.startDirect());
-        buffer.add(queued);
+    void failedDirectSendsGoBackBeforeTheQueuedEventsInTheOrderTheyWereStarted() throws Exception {
+        for (boolean toldInOrder : new boolean[] {true, false}) {
+            PublishBuffer buffer = new PublishBuffer(10, () -> event("clear"));
+            InvalidationEvent first = event("a");
+            InvalidationEvent second = event("b");
+            InvalidationEvent third = event("c");
+            InvalidationEvent queued = event("d");
+            long[] started = {buffer.startDirect(), buffer.startDirect(), buffer.startDirect()};
+            buffer.add(queued);
 
-        buffer.endDirect(first);
-        buffer.endDirect(second);
+            // their failures may be told in any order (each reply's callback): the queue keeps the order they were made
+            if (toldInOrder) {
+                buffer.endDirect(started[0], first);
+                buffer.endDirect(started[1], second);
+                buffer.endDirect(started[2], third);
+            } else {
+                buffer.endDirect(started[1], second);
+                buffer.endDirect(started[2], third);
+                buffer.endDirect(started[0], first);
+            }
 
-        List<InvalidationEvent> batch = buffer.peek(10, 0);
-        assertEquals(List.of(first, second, queued), batch);
-        buffer.remove(batch);
-        assertEquals(0, buffer.size());
+            List<InvalidationEvent> batch = buffer.peek(10, 0);
+            assertEquals(List.of(first, second, third, queued), batch, "failures told in order: " + toldInOrder);
+            buffer.remove(batch);
+            assertEquals(0, buffer.size());
+        }
     }
 
     @Test
     void aFailedDirectSendGoesBeforeTheEventsQueuedMeanwhile() throws Exception {
         InvalidationEvent direct = event("a");
         InvalidationEvent queued = event("b");
-        assertTrue(buffer.startDirect());
+        long started = buffer.startDirect();
         buffer.add(queued);
 
-        buffer.endDirect(direct);
+        buffer.endDirect(started, direct);
 
         assertEquals(List.of(direct, queued), buffer.peek(10, 0));
         assertFalse(buffer.awaitEmpty(0));
