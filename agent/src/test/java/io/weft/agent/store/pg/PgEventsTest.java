@@ -3,6 +3,7 @@ package io.weft.agent.store.pg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.agent.events.EventJson;
 import io.weft.agent.events.EventStreams;
 import io.weft.agent.events.ForeignEventMapping;
 import io.weft.agent.events.InvalidationEvent;
@@ -12,7 +13,10 @@ import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.PgFixture;
 import io.weft.agent.testing.TcpForwarder;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -90,6 +94,65 @@ class PgEventsTest {
     }
 
     @Test
+    void anEventCommittedAfterALaterOneIsAppliedOnceItCommits() throws Exception {
+        reader("b", "weft-test-reader");
+        PgEventPublisher a = publisher("a", 10_000);
+        pg.query(c -> {
+            c.setAutoCommit(false);
+            try {
+                append(c, keys("c", "committed-last")); // takes the lesser id
+                a.publish(keys("a", "committed-first"));
+                Await.until(Duration.ofSeconds(5), "the later event applied",
+                        () -> sink.received("keys [committed-first]"));
+                c.commit();
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return null;
+        });
+        Await.until(Duration.ofSeconds(5), "the lesser id applied once committed",
+                () -> sink.received("keys [committed-last]"));
+        a.publish(keys("a", "after"));
+        Await.until(Duration.ofSeconds(5), "the next event", () -> sink.received("keys [after]"));
+        assertEquals(List.of("keys [committed-first]", "keys [committed-last]", "keys [after]"), sink.calls,
+                "each applied once");
+    }
+
+    @Test
+    void aRolledBackAppendHoldsNoEventBack() throws Exception {
+        reader("b", "weft-test-reader");
+        PgEventPublisher a = publisher("a", 10_000);
+        pg.query(c -> {
+            c.setAutoCommit(false);
+            try {
+                append(c, keys("c", "rolled-back"));
+                c.rollback();
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return null;
+        });
+        a.publish(keys("a", "after"));
+        Await.until(Duration.ofSeconds(5), "the event after the hole", () -> sink.received("keys [after]"));
+        a.publish(keys("a", "later"));
+        Await.until(Duration.ofSeconds(5), "the next event", () -> sink.received("keys [later]"));
+        assertEquals(List.of("keys [after]", "keys [later]"), sink.calls);
+    }
+
+    /** Appends {@code event} on {@code c} and wakes the readers, as a publisher does, in {@code c}'s transaction. */
+    private void append(Connection c, InvalidationEvent event) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO " + pg.tables().events() + " (type, event)"
+                + " VALUES (?, ?)")) {
+            s.setString(1, event.type());
+            s.setString(2, EventJson.encode(event));
+            s.executeUpdate();
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("NOTIFY " + PgTables.CHANNEL);
+        }
+    }
+
+    @Test
     void theTableIsTrimmedToAboutItsBound() throws Exception {
         PgEventPublisher a = publisher("a", 50);
         for (int i = 0; i < 250; i++) {
@@ -120,7 +183,7 @@ class PgEventsTest {
         assertTrue(reader.readFailures() > 0, "the connection was lost");
 
         // the reader's reconnection creates the tables first, under this lock: it waits while the events are trimmed
-        java.sql.Connection lock = pg.pool().borrow();
+        Connection lock = pg.pool().borrow();
         try {
             lock.setAutoCommit(false);
             try (Statement s = lock.createStatement()) {
@@ -177,7 +240,7 @@ class PgEventsTest {
                         return r.getLong(1) > 0;
                     }
                 });
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
