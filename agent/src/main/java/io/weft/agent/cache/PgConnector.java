@@ -75,7 +75,7 @@ public final class PgConnector implements SharedConnector {
         SharedLevels.warmUpEvents(instanceId);
         publisher.start();
         reader.start();
-        PgCleanup cleanup = new PgCleanup(store, config.storeCleanup());
+        PgCleanup cleanup = new PgCleanup(store, config.storeCleanup(), config.streamMaxLen());
         cleanup.start();
         WeftLog.info("L2 on " + redacted + " (PostgreSQL table " + tables.entries() + ", timeout "
                 + Durations.format(timeout) + ", cleanup every " + Durations.format(config.storeCleanup())

@@ -4,6 +4,7 @@ import io.weft.agent.store.pg.PgDriver;
 import io.weft.agent.store.pg.PgPool;
 import io.weft.agent.store.pg.PgTables;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -73,6 +74,16 @@ public final class PgFixture implements AutoCloseable {
         return query(c -> {
             try (Statement s = c.createStatement()) {
                 return s.executeUpdate(sql);
+            }
+        });
+    }
+
+    /** How many rows {@code table} holds. */
+    public long rows(String table) throws SQLException {
+        return query(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
+                r.next();
+                return r.getLong(1);
             }
         });
     }

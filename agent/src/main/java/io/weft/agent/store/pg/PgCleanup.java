@@ -14,18 +14,21 @@ import java.util.concurrent.atomic.LongAdder;
  * Deletes expired rows every {@code weft.store.cleanup} on a daemon thread ({@code weft-store-cleanup}), and on
  * demand ({@code POST /store/cleanup}): the entries past their expiry whose lease (if any) has lapsed, then
  * the expired tag members, each in batches of 1,000 rows (an index range on the expiry, never a scan of the
- * table), and logs {@code cleanup: deleted N expired entries in T ms}. After each run it reads the table's
- * size from the catalog (rows estimated by the last {@code ANALYZE}, bytes on disk with indexes), for the
- * metrics.
+ * table), then trims the events table to about {@code weft.stream.maxlen} rows ({@link EventTrim}, in batches
+ * too: it stays bounded however few events each process appended), and logs
+ * {@code cleanup: deleted N expired entries in T ms}. After each run it reads the table's size from the catalog
+ * (rows estimated by the last {@code ANALYZE}, bytes on disk with indexes), for the metrics.
  */
 public final class PgCleanup implements AutoCloseable {
 
+    /** Rows deleted per statement. */
     static final int BATCH = 1000;
 
     private final PgStore store;
     private final Duration every;
     private final String deleteEntries;
     private final String deleteTags;
+    private final EventTrim trimEvents;
     private final String size;
     private final String tableName;
     private final LongAdder expiredDeleted = new LongAdder();
@@ -36,8 +39,11 @@ public final class PgCleanup implements AutoCloseable {
     private volatile long bytes = -1;
     private volatile long lastRunMillis = -1;
 
-    /** @param every {@code weft.store.cleanup} */
-    public PgCleanup(PgStore store, Duration every) {
+    /**
+     * @param every {@code weft.store.cleanup}
+     * @param eventsMaxLen {@code weft.stream.maxlen}: about how many events the events table keeps
+     */
+    public PgCleanup(PgStore store, Duration every, long eventsMaxLen) {
         this.store = store;
         this.every = every;
         PgTables tables = store.tables();
@@ -45,6 +51,7 @@ public final class PgCleanup implements AutoCloseable {
                 + " WHERE expires_at < now() AND (lease_until IS NULL OR lease_until < now()) LIMIT " + BATCH + ")";
         this.deleteTags = "DELETE FROM " + tables.tags() + " WHERE (tag, key) IN (SELECT tag, key FROM " + tables.tags()
                 + " WHERE expires_at < now() LIMIT " + BATCH + ")";
+        this.trimEvents = new EventTrim(tables, eventsMaxLen);
         this.size = "SELECT greatest(c.reltuples, 0)::bigint, pg_total_relation_size(c.oid) FROM pg_class c"
                 + " WHERE c.oid = to_regclass(?)";
         this.tableName = tables.entries();
@@ -66,9 +73,9 @@ public final class PgCleanup implements AutoCloseable {
     }
 
     /**
-     * Deletes the expired rows now, in batches, and refreshes the size; returns how many entries were deleted,
-     * or -1 when the database failed (the rows deleted until then are counted). Waits for the database: never
-     * call it on a caller's thread.
+     * Deletes the expired rows and trims the events now, in batches, and refreshes the size; returns how many
+     * entries were deleted, or -1 when the database failed (the rows deleted until then are counted). Waits for the
+     * database: never call it on a caller's thread.
      */
     public synchronized long run() {
         long started = System.nanoTime();
@@ -88,19 +95,25 @@ public final class PgCleanup implements AutoCloseable {
                 break;
             }
         }
-        while (store.call("cleanup (tags)", c -> {
+        untilNotFull("cleanup (tags)", c -> {
             try (PreparedStatement s = c.prepareStatement(deleteTags)) {
                 return s.executeUpdate();
             }
-        }, 0) >= BATCH) {
-            // until a batch is not full
-        }
+        });
+        untilNotFull("cleanup (events)", trimEvents::deleteBatch);
         expiredDeleted.add(deleted);
         runs.increment();
         lastRunMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         WeftLog.info("cleanup: deleted " + deleted + " expired entries in " + lastRunMillis + " ms");
         readSize();
         return deleted;
+    }
+
+    /** Runs {@code deleteBatch} until it deletes less than a batch, or fails. */
+    private void untilNotFull(String what, PgStore.Call<Integer> deleteBatch) {
+        while (store.call(what, deleteBatch, 0) >= BATCH) {
+            // until a batch is not full
+        }
     }
 
     private void readSize() {

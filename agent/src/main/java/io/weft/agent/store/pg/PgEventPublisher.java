@@ -15,7 +15,8 @@ import java.util.List;
  * Redis Streams, SPEC §6), then wakes the readers with {@code NOTIFY weft_events}, on a pooled connection.
  * Events are always queued and sent by the publishing thread ({@link BufferedPublisher}: in order, up to 100
  * per round trip, bounded, retried while the database cannot be reached, replaced by a clear-all event on
- * overflow). Every 100 events the table is trimmed to about {@code weft.stream.maxlen} rows, oldest first.
+ * overflow). The first append and then every 100 events trim the table ({@link EventTrim}): the count starts
+ * again with each process, which may append fewer ({@link PgCleanup} trims it too).
  */
 public final class PgEventPublisher extends BufferedPublisher {
 
@@ -23,10 +24,10 @@ public final class PgEventPublisher extends BufferedPublisher {
 
     private final PgPool pool;
     private final String insert;
-    private final String trim;
+    private final EventTrim trim;
     private final String table;
-    private final long maxLen;
-    private long appendedSinceTrim;
+    /** Starts as if a trim were due: the first send trims. */
+    private long appendedSinceTrim = TRIM_EVERY;
 
     /**
      * @param maxLen {@code weft.stream.maxlen}: about how many events the table keeps
@@ -40,8 +41,7 @@ public final class PgEventPublisher extends BufferedPublisher {
         this.pool = pool;
         this.table = tables.events();
         this.insert = "INSERT INTO " + table + " (type, event) VALUES (?, ?)";
-        this.trim = "DELETE FROM " + table + " WHERE id <= (SELECT max(id) FROM " + table + ") - ?";
-        this.maxLen = maxLen;
+        this.trim = new EventTrim(tables, maxLen);
     }
 
     /** Starts the publishing thread; events published before are queued until then. */
@@ -49,7 +49,7 @@ public final class PgEventPublisher extends BufferedPublisher {
         startThread();
     }
 
-    /** Appends {@code batch} in one round trip, wakes the readers, and trims every 100 events. */
+    /** Appends {@code batch} in one round trip, wakes the readers, and trims at the first send and every 100 events. */
     @Override
     protected void send(List<InvalidationEvent> batch) throws SQLException {
         Connection c = pool.borrow();
@@ -70,10 +70,7 @@ public final class PgEventPublisher extends BufferedPublisher {
             }
             appendedSinceTrim += batch.size();
             if (appendedSinceTrim >= TRIM_EVERY) {
-                try (PreparedStatement s = c.prepareStatement(trim)) {
-                    s.setLong(1, maxLen);
-                    s.executeUpdate();
-                }
+                trim.deleteBatch(c);
                 appendedSinceTrim = 0;
             }
             broken = false;

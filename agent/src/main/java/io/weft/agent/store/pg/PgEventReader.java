@@ -16,12 +16,13 @@ import org.postgresql.PGConnection;
 
 /**
  * Reads the events table on one daemon thread ({@code weft-events-reader}) over its own connection, which
- * {@code LISTEN}s on {@code weft_events}: it reads up to 100 events after the last one processed, applies them
+ * {@code LISTEN}s on {@code weft_events}: it reads up to 100 events after the last one read, and those of the
+ * ids skipped below it that have appeared since (appends commit out of order: {@link EventCursor}), applies them
  * as the Redis reader does (an {@link io.weft.agent.events.EventDispatcher}: own events skipped, clear-all, keys, prefixes, tags,
  * foreign types mapped by {@code weft.events.<type>}), and when it is not behind waits for a notification
  * (1 s at most, then reads anyway). It starts at the table's end, or, when the cache has been looking keys up
- * for a while, at the last event older than that (with a second of margin). Each time it connects, it
- * creates the tables if they are missing. After a failed read and when it
+ * for a while, at the last event older than that (with a second of margin; before the oldest when none is).
+ * Each time it connects, it creates the tables if they are missing. After a failed read and when it
  * is behind, it first checks that the table was not trimmed past the last event processed (or emptied,
  * or created again), and if it was, clears L1 and logs why.
  */
@@ -35,7 +36,7 @@ public final class PgEventReader extends DispatchingReader {
     private final PgTables tables;
     private final String table;
     private final String read;
-    private final EventCursor cursor = new EventCursor();
+    private final EventCursor cursor = new EventCursor(System::nanoTime);
     private volatile Connection connection;
 
     /**
@@ -48,7 +49,9 @@ public final class PgEventReader extends DispatchingReader {
         this.pool = pool;
         this.tables = tables;
         this.table = tables.events();
-        this.read = "SELECT id, type, event FROM " + table + " WHERE id > ? ORDER BY id LIMIT " + COUNT;
+        this.read = "SELECT id, type, event FROM " + table + " WHERE id = ANY(?) UNION ALL"
+                + " (SELECT id, type, event FROM " + table + " WHERE id > ? ORDER BY id LIMIT " + COUNT + ")"
+                + " ORDER BY id";
     }
 
     /** On a failure the connection is closed, and opened again by the next round. */
@@ -95,10 +98,14 @@ public final class PgEventReader extends DispatchingReader {
         return c;
     }
 
-    /** The id of the table's last event, or of the last one older than {@code lookBackMillis} (plus a margin). */
+    /**
+     * The id of the table's last event, or of the last one older than {@code lookBackMillis} (plus a margin), or
+     * the one before its oldest event when none is that old (reading from there skips no id).
+     */
     private long end(Connection c, long lookBackMillis) throws SQLException {
         String sql = lookBackMillis > 0
-                ? "SELECT coalesce(max(id), 0) FROM " + table + " WHERE created_at < now() - ? * interval '1 millisecond'"
+                ? "SELECT coalesce(max(id) FILTER (WHERE created_at < now() - ? * interval '1 millisecond'),"
+                        + " min(id) - 1, 0) FROM " + table
                 : "SELECT coalesce(max(id), 0) FROM " + table;
         try (PreparedStatement s = c.prepareStatement(sql)) {
             if (lookBackMillis > 0) {
@@ -111,17 +118,21 @@ public final class PgEventReader extends DispatchingReader {
         }
     }
 
-    /** Reads and applies the events after the last one processed, at most 100; returns how many. */
+    /**
+     * Reads and applies the events after the last one read, at most 100, and those of the holes below it that
+     * have appeared; returns how many.
+     */
     private int readOnce(Connection c) throws SQLException {
         int n = 0;
         try (PreparedStatement s = c.prepareStatement(read)) {
-            s.setLong(1, cursor.last());
+            s.setArray(1, c.createArrayOf("bigint", cursor.holes()));
+            s.setLong(2, cursor.last());
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     long id = r.getLong(1);
                     dispatcher.dispatch(table, Long.toString(id), Map.of("type", r.getString(2), "event",
                             r.getString(3)));
-                    cursor.advance(id);
+                    cursor.read(id);
                     n++;
                 }
             }
@@ -141,7 +152,7 @@ public final class PgEventReader extends DispatchingReader {
         }
     }
 
-    /** Whether every event up to {@code end} (the table's last id) has been applied. */
+    /** Whether every event up to {@code end} (the table's last id) has been applied (or, in a hole, given up). */
     public boolean hasApplied(long end) {
         return cursor.reached(end);
     }

@@ -1,16 +1,20 @@
 package io.weft.agent.store.pg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class EventCursorTest {
 
-    private static EventCursor at(long id) {
-        EventCursor cursor = new EventCursor();
+    private final AtomicLong nanos = new AtomicLong();
+
+    private EventCursor at(long id) {
+        EventCursor cursor = new EventCursor(nanos::get);
         cursor.position(id);
         return cursor;
     }
@@ -32,8 +36,10 @@ class EventCursorTest {
     @Test
     void anEmptiedOrRecreatedTableIsAGapAndReadingGoesOnFromItsEnd() {
         EventCursor emptied = at(10);
+        emptied.read(12);
         assertTrue(emptied.gap("ev", null, null).contains("is empty"));
         assertEquals(0, emptied.last());
+        assertArrayEquals(new Long[0], emptied.holes(), "the holes of the former table are not awaited");
         EventCursor recreated = at(10);
         assertTrue(recreated.gap("ev", 1L, 3L).contains("ends at event 3"));
         assertEquals(3, recreated.last());
@@ -41,12 +47,68 @@ class EventCursorTest {
 
     @Test
     void reachedOnlyOncePositionedAndPastTheEnd() {
-        EventCursor cursor = new EventCursor();
+        EventCursor cursor = new EventCursor(nanos::get);
         assertFalse(cursor.reached(0));
         cursor.position(5);
         assertTrue(cursor.reached(5));
         assertFalse(cursor.reached(6));
-        cursor.advance(6);
+        cursor.read(6);
         assertTrue(cursor.reached(6));
+    }
+
+    @Test
+    void idsSkippedByAReadAreAwaitedUntilTheirEventsAreRead() {
+        EventCursor cursor = at(5);
+        cursor.read(8);
+        assertEquals(8, cursor.last());
+        assertArrayEquals(new Long[] {6L, 7L}, cursor.holes());
+        assertTrue(cursor.reached(5));
+        assertFalse(cursor.reached(6), "event 6 may still commit");
+        cursor.read(7);
+        assertArrayEquals(new Long[] {6L}, cursor.holes(), "each hole is read once");
+        assertEquals(8, cursor.last());
+        cursor.read(6);
+        assertArrayEquals(new Long[0], cursor.holes());
+        assertTrue(cursor.reached(8));
+    }
+
+    @Test
+    void aHoleIsGivenUpOnceAwaitedForTheHoldTime() {
+        EventCursor cursor = at(5);
+        cursor.read(7);
+        nanos.addAndGet(EventCursor.HOLD_NANOS / 2);
+        cursor.read(9);
+        nanos.addAndGet(EventCursor.HOLD_NANOS / 2);
+        assertArrayEquals(new Long[] {6L, 8L}, cursor.holes(), "awaited for the hold time, not longer");
+        assertFalse(cursor.reached(9));
+        nanos.incrementAndGet();
+        assertArrayEquals(new Long[] {8L}, cursor.holes(), "the older given up (an append rolled back)");
+        assertTrue(cursor.reached(7));
+        nanos.addAndGet(EventCursor.HOLD_NANOS / 2);
+        assertArrayEquals(new Long[0], cursor.holes());
+        assertTrue(cursor.reached(9));
+    }
+
+    @Test
+    void atMostMaxHolesAreAwaitedTheOldestGivenUpFirst() {
+        EventCursor cursor = at(0);
+        cursor.read(3);
+        cursor.read(EventCursor.MAX_HOLES + 10);
+        Long[] holes = cursor.holes();
+        assertEquals(EventCursor.MAX_HOLES, holes.length);
+        assertEquals(10, holes[0]);
+        assertEquals(EventCursor.MAX_HOLES + 9, holes[holes.length - 1]);
+    }
+
+    @Test
+    void trimmedPastAHoleIsAGapAndTheHolesTrimmedAreNoLongerAwaited() {
+        EventCursor cursor = at(10);
+        cursor.read(14);
+        assertNull(cursor.gap("ev", 11L, 20L), "every hole is still in the table");
+        assertEquals("ev was trimmed past event 10 (its oldest event is 13)", cursor.gap("ev", 13L, 20L));
+        assertArrayEquals(new Long[] {13L}, cursor.holes());
+        assertNull(cursor.gap("ev", 13L, 20L));
+        cursor.read(13);
+        assertNull(cursor.gap("ev", 14L, 20L), "trimmed up to the last event read");
     }
 }

@@ -3,6 +3,7 @@ package io.weft.agent.store.pg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.agent.events.EventJson;
 import io.weft.agent.events.EventStreams;
 import io.weft.agent.events.ForeignEventMapping;
 import io.weft.agent.events.InvalidationEvent;
@@ -12,7 +13,10 @@ import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.PgFixture;
 import io.weft.agent.testing.TcpForwarder;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -90,20 +94,84 @@ class PgEventsTest {
     }
 
     @Test
+    void anEventCommittedAfterALaterOneIsAppliedOnceItCommits() throws Exception {
+        reader("b", "weft-test-reader");
+        PgEventPublisher a = publisher("a", 10_000);
+        pg.query(c -> {
+            c.setAutoCommit(false);
+            try {
+                append(c, keys("c", "committed-last")); // takes the lesser id
+                a.publish(keys("a", "committed-first"));
+                Await.until(Duration.ofSeconds(5), "the later event applied",
+                        () -> sink.received("keys [committed-first]"));
+                c.commit();
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return null;
+        });
+        Await.until(Duration.ofSeconds(5), "the lesser id applied once committed",
+                () -> sink.received("keys [committed-last]"));
+        a.publish(keys("a", "after"));
+        Await.until(Duration.ofSeconds(5), "the next event", () -> sink.received("keys [after]"));
+        assertEquals(List.of("keys [committed-first]", "keys [committed-last]", "keys [after]"), sink.calls,
+                "each applied once");
+    }
+
+    @Test
+    void aRolledBackAppendHoldsNoEventBack() throws Exception {
+        reader("b", "weft-test-reader");
+        PgEventPublisher a = publisher("a", 10_000);
+        pg.query(c -> {
+            c.setAutoCommit(false);
+            try {
+                append(c, keys("c", "rolled-back"));
+                c.rollback();
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return null;
+        });
+        a.publish(keys("a", "after"));
+        Await.until(Duration.ofSeconds(5), "the event after the hole", () -> sink.received("keys [after]"));
+        a.publish(keys("a", "later"));
+        Await.until(Duration.ofSeconds(5), "the next event", () -> sink.received("keys [later]"));
+        assertEquals(List.of("keys [after]", "keys [later]"), sink.calls);
+    }
+
+    /** Appends {@code event} on {@code c} and wakes the readers, as a publisher does, in {@code c}'s transaction. */
+    private void append(Connection c, InvalidationEvent event) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO " + pg.tables().events() + " (type, event)"
+                + " VALUES (?, ?)")) {
+            s.setString(1, event.type());
+            s.setString(2, EventJson.encode(event));
+            s.executeUpdate();
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("NOTIFY " + PgTables.CHANNEL);
+        }
+    }
+
+    @Test
     void theTableIsTrimmedToAboutItsBound() throws Exception {
         PgEventPublisher a = publisher("a", 50);
         for (int i = 0; i < 250; i++) {
             a.publish(keys("a", "k" + i));
         }
         assertTrue(a.awaitPublished(Duration.ofSeconds(10)));
-        long rows = pg.query(c -> {
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM "
-                    + pg.tables().events())) {
-                r.next();
-                return r.getLong(1);
-            }
-        });
+        long rows = pg.rows(pg.tables().events());
         assertTrue(rows >= 50 && rows < 150, rows + " rows");
+    }
+
+    @Test
+    void aPublisherTrimsTheTableAtItsFirstAppend() throws Exception {
+        // left by earlier processes, each of which appended fewer than the 100 events between trims
+        pg.update("INSERT INTO " + pg.tables().events() + " (type, event) SELECT 'cache.invalidated', '{}'"
+                + " FROM generate_series(1, 300)");
+        PgEventPublisher a = publisher("a", 50);
+        a.publish(keys("a", "k"));
+        assertTrue(a.awaitPublished(Duration.ofSeconds(5)));
+        assertEquals(50, pg.rows(pg.tables().events()));
     }
 
     @Test
@@ -120,7 +188,7 @@ class PgEventsTest {
         assertTrue(reader.readFailures() > 0, "the connection was lost");
 
         // the reader's reconnection creates the tables first, under this lock: it waits while the events are trimmed
-        java.sql.Connection lock = pg.pool().borrow();
+        Connection lock = pg.pool().borrow();
         try {
             lock.setAutoCommit(false);
             try (Statement s = lock.createStatement()) {
@@ -156,13 +224,7 @@ class PgEventsTest {
         assertEquals(3, a.pending(), "the events are kept");
         closer.later(TcpForwarder.start(port, 5432));
         Await.until(Duration.ofSeconds(10), "the events sent once the database answers", () -> a.published() == 3);
-        assertEquals(3L, (long) pg.query(c -> {
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM "
-                    + pg.tables().events())) {
-                r.next();
-                return r.getLong(1);
-            }
-        }));
+        assertEquals(3, pg.rows(pg.tables().events()));
     }
 
     /** Ends the reader's connection from the server's side, as a restart or a network cut would. */
@@ -177,7 +239,7 @@ class PgEventsTest {
                         return r.getLong(1) > 0;
                     }
                 });
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });

@@ -254,13 +254,27 @@ class PgStoreTest {
                 + " ('loading', '\\x7b7d', now() - interval '1 second', 2, 'tok', now() + interval '30 seconds')");
         assertTrue(lookup("live", "t").leased());
         assertTrue(store.storeIfLeased("live", VALUE, 60_000, "t").get());
-        PgCleanup cleanup = new PgCleanup(store, Duration.ofHours(1));
+        PgCleanup cleanup = new PgCleanup(store, Duration.ofHours(1), 10_000);
         try {
             assertEquals(1500, cleanup.run());
             assertEquals(1500, cleanup.expiredDeleted());
             assertEquals(1, cleanup.runs());
             assertEquals(List.of("live", "loading"), keys());
             assertTrue(cleanup.bytes() > 0, "the table's size was read");
+        } finally {
+            cleanup.close();
+        }
+    }
+
+    @Test
+    void cleanupTrimsTheEventsTableToItsBoundInBatches() throws Exception {
+        // appended by processes that each appended fewer than the 100 events between a publisher's trims
+        pg.update("INSERT INTO " + pg.tables().events() + " (type, event) SELECT 'cache.invalidated', '{}'"
+                + " FROM generate_series(1, 2550)");
+        PgCleanup cleanup = new PgCleanup(store, Duration.ofHours(1), 50);
+        try {
+            assertEquals(0, cleanup.run());
+            assertEquals(50, pg.rows(pg.tables().events()));
         } finally {
             cleanup.close();
         }
