@@ -97,7 +97,7 @@ public final class WeftConfig {
         this.storeCleanup = duration(Setting.STORE_CLEANUP);
         this.redisTimeout = duration(Setting.REDIS_TIMEOUT);
         this.maxValueBytes = intAtLeast(Setting.REDIS_MAX_VALUE_BYTES, 1);
-        this.compressMinBytes = intAtLeast(Setting.REDIS_COMPRESS_MIN_BYTES, 1);
+        this.compressMinBytes = intAtLeast(Setting.REDIS_COMPRESS_MIN_BYTES, 0);
         this.warm = bool(Setting.WARM);
         if (warm && store != null) {
             problems.add(Setting.WARM.key() + " keeps its record of the most-hit keys in Redis: with "

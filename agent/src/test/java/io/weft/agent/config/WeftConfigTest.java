@@ -194,6 +194,18 @@ class WeftConfigTest {
         assertEquals(List.of(), c.problems());
     }
 
+    /** SPEC §13: compression is off unless set; 0 says the same without a warning. */
+    @Test
+    void zeroCompressMinBytesMeansNoCompression() {
+        WeftConfig zero = props("weft.redis.compress.minBytes", "0");
+        assertEquals(0, zero.compressMinBytes());
+        assertEquals(List.of(), zero.problems());
+        assertEquals(4096, props("weft.redis.compress.minBytes", "4096").compressMinBytes());
+        WeftConfig negative = props("weft.redis.compress.minBytes", "-1");
+        assertEquals(0, negative.compressMinBytes());
+        assertOneProblemNaming(negative, "weft.redis.compress.minBytes", "-1");
+    }
+
     @Test
     void negativeMaxSizeIsAProblemAndFallsBack() {
         WeftConfig negative = props("weft.l1.maxSize", "-5");
