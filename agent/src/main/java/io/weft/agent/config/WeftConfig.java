@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -17,6 +19,9 @@ import java.util.TreeMap;
 public final class WeftConfig {
 
     private static final String PER_CACHE = "weft.cache.<name>";
+    /** What precedes the event type in {@code weft.events.<type>}, and in its environment variables. */
+    private static final String PER_EVENT = "weft.events.";
+    private static final String PER_EVENT_ENV = "WEFT_EVENTS_";
     /** What follows the cache name in each per-cache setting: {@code .enabled}, {@code .ttl} … */
     private static final String[] PER_CACHE_SUFFIXES = perCacheSuffixes(false);
     /** The same as environment variables spell them: {@code _ENABLED}, {@code _TTL} … */
@@ -63,6 +68,7 @@ public final class WeftConfig {
     private final boolean redisCluster;
     private final int httpPort;
     private final String httpToken;
+    private final Map<String, String> eventTemplates;
 
     /** Reads and checks every setting from {@code sources}. */
     public WeftConfig(ConfigSources sources) {
@@ -110,6 +116,7 @@ public final class WeftConfig {
         String token = string(Setting.HTTP_TOKEN);
         this.httpToken = token.isEmpty() ? null : token;
         this.redisCluster = bool(Setting.REDIS_CLUSTER);
+        this.eventTemplates = readEventTemplates();
     }
 
     private boolean snakeCasePayloadNames(String value) {
@@ -298,18 +305,36 @@ public final class WeftConfig {
         return httpToken;
     }
 
-    /**
-     * {@code weft.events.<type>} settings from system properties and the file, as key templates by event
-     * type. (An environment variable cannot carry them: its name loses the dots of the type.)
-     */
+    /** {@code weft.events.<type>} settings: key templates (comma-separated) by event type. */
     public Map<String, String> eventTemplates() {
+        return eventTemplates;
+    }
+
+    /**
+     * The {@code weft.events.<type>} settings, each from the first source that sets it. An environment variable's
+     * name loses the type's punctuation and case: it sets the type that a property or the file names
+     * ({@code WEFT_EVENTS_BOOK_UPDATED} sets {@code weft.events.book_updated} when the file has that entry), and
+     * otherwise names a type in lower case with each {@code _} read as {@code .} ({@code book.updated}).
+     */
+    private Map<String, String> readEventTemplates() {
         Map<String, String> templates = new TreeMap<>();
+        Set<String> carriers = new HashSet<>();
         for (String name : sources.propertyNames()) {
             if (perEvent(name)) {
-                templates.put(name.substring("weft.events.".length()), sources.get(name));
+                templates.put(name.substring(PER_EVENT.length()), sources.get(name));
+                carriers.add(ConfigSources.envName(name));
             }
         }
-        return templates;
+        for (String variable : sources.environmentNames()) {
+            if (shaped(variable, PER_EVENT_ENV, "") && !carriers.contains(variable) && !knownAsEnvironment(variable)) {
+                String type = variable.substring(PER_EVENT_ENV.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                String value = sources.get(PER_EVENT + type);
+                if (value != null) {
+                    templates.put(type, value);
+                }
+            }
+        }
+        return Collections.unmodifiableMap(templates);
     }
 
     /**
@@ -429,7 +454,7 @@ public final class WeftConfig {
             }
         }
         for (String name : sources.environmentNames()) {
-            if (!shaped(name, "WEFT_CACHE_", PER_CACHE_ENV_SUFFIXES) && !shaped(name, "WEFT_EVENTS_", "")
+            if (!shaped(name, "WEFT_CACHE_", PER_CACHE_ENV_SUFFIXES) && !shaped(name, PER_EVENT_ENV, "")
                     && !knownAsEnvironment(name)) {
                 unknown.add(name);
             }
@@ -438,7 +463,7 @@ public final class WeftConfig {
     }
 
     private static boolean perEvent(String name) {
-        return shaped(name, "weft.events.", "") && !name.equals(Setting.EVENT_PAYLOAD_NAMES.key());
+        return shaped(name, PER_EVENT, "") && !name.equals(Setting.EVENT_PAYLOAD_NAMES.key());
     }
 
     /** Whether {@code name} is {@code prefix}, at least one character, then one of {@code suffixes}. */

@@ -271,6 +271,27 @@ class WeftConfigTest {
         assertEquals(List.of(), c.unknownNames());
     }
 
+    /** SPEC §4: a variable names the type in lower case, each {@code _} read as {@code .}. */
+    @Test
+    void eventTemplatesAreReadFromTheEnvironment() {
+        WeftConfig c = env("WEFT_EVENTS_BOOK_UPDATED", "storybook:book:{book_id}", "WEFT_EVENTS_PAYLOADNAMES", "snake_case");
+        assertEquals(Map.of("book.updated", "storybook:book:{book_id}"), c.eventTemplates());
+        assertTrue(c.snakeCasePayloadNames());
+    }
+
+    /** System property > environment variable > file, also for a type whose name a variable cannot spell. */
+    @Test
+    void eventTemplatesTakeTheUsualPrecedence() throws IOException {
+        Path f = dir.resolve("weft.properties");
+        Files.writeString(f, "weft.events.book_updated=file:{id}\nweft.events.order.placed=file:{id}\n"
+                + "weft.events.price.changed=file:{sku}\n", StandardCharsets.ISO_8859_1);
+        WeftConfig c = config(Map.of("weft.config", f.toString(), "weft.events.order.placed", "property:{id}"),
+                Map.of("WEFT_EVENTS_BOOK_UPDATED", "environment:{id}", "WEFT_EVENTS_ORDER_PLACED", "environment:{id}"));
+        assertEquals(Map.of("book_updated", "environment:{id}", "order.placed", "property:{id}",
+                "price.changed", "file:{sku}"), c.eventTemplates());
+        assertEquals(List.of(), c.unknownNames());
+    }
+
     @Test
     void misspelledPerCacheSettingIsUnknown() {
         assertEquals(List.of("weft.cache.x.tll"), props("weft.cache.x.tll", "1m").unknownNames());
