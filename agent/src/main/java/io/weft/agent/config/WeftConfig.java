@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The agent's settings (SPEC §4), read once at start. Malformed values are collected as
- * {@link #problems()} and replaced by their defaults; unknown {@code weft.*} names are listed by
+ * {@link #problems()} and replaced by their defaults (a Redis URI or an event mapping that its
+ * {@link SettingChecks} refuse is left out); unknown {@code weft.*} names are listed by
  * {@link #unknownNames()} so that typos do not pass silently.
  */
 public final class WeftConfig {
@@ -40,6 +41,7 @@ public final class WeftConfig {
     }
 
     private final ConfigSources sources;
+    private final SettingChecks checks;
     private final List<String> problems = new ArrayList<>();
     private final boolean enabled;
     private final boolean strict;
@@ -70,9 +72,15 @@ public final class WeftConfig {
     private final String httpToken;
     private final Map<String, String> eventTemplates;
 
-    /** Reads and checks every setting from {@code sources}. */
+    /** Reads and checks every setting from {@code sources}, taking the Redis URI and event templates as written. */
     public WeftConfig(ConfigSources sources) {
+        this(sources, SettingChecks.NONE);
+    }
+
+    /** Reads and checks every setting from {@code sources}, the Redis URI and event templates with {@code checks}. */
+    public WeftConfig(ConfigSources sources, SettingChecks checks) {
         this.sources = sources;
+        this.checks = checks;
         if (sources.fileProblem() != null) {
             problems.add(sources.fileProblem());
         }
@@ -88,6 +96,7 @@ public final class WeftConfig {
         this.include = packages(Setting.INCLUDE);
         this.exclude = packages(Setting.EXCLUDE);
         this.logLevel = string(Setting.LOG_LEVEL);
+        this.redisCluster = bool(Setting.REDIS_CLUSTER);
         String redis = redisUri(string(Setting.REDIS_URI));
         String store = storeUri(string(Setting.STORE_URI));
         if (redis != null && store != null) {
@@ -115,8 +124,7 @@ public final class WeftConfig {
         this.httpPort = port(Setting.HTTP_PORT);
         String token = string(Setting.HTTP_TOKEN);
         this.httpToken = token.isEmpty() ? null : token;
-        this.redisCluster = bool(Setting.REDIS_CLUSTER);
-        this.eventTemplates = readEventTemplates();
+        this.eventTemplates = usable(readEventTemplates());
     }
 
     private boolean snakeCasePayloadNames(String value) {
@@ -131,14 +139,18 @@ public final class WeftConfig {
         return snakeCasePayloadNames;
     }
 
-    /** The URI, or {@code null} when unset or without a scheme (reported; the value is not echoed: it may hold a password). */
+    /**
+     * The URI, or {@code null} when unset, without a scheme or refused by the checks (reported; the value is not
+     * echoed: it may hold a password).
+     */
     private String redisUri(String uri) {
         if (uri.isEmpty()) {
             return null;
         }
-        if (!uri.contains("://")) {
-            problems.add(Setting.REDIS_URI.key() + " has no scheme: write it as redis://host:port (or rediss://,"
-                    + " redis-sentinel://); Redis is not used, caching is L1 only");
+        String problem = uri.contains("://") ? checks.redisUriProblem(uri, redisCluster)
+                : Setting.REDIS_URI.key() + " has no scheme: write it as redis://host:port (or rediss://, redis-sentinel://)";
+        if (problem != null) {
+            problems.add(problem + "; Redis is not used, caching is L1 only");
             return null;
         }
         return uri;
@@ -171,9 +183,9 @@ public final class WeftConfig {
         return fallback;
     }
 
-    /** Reads the live JVM. */
-    public static WeftConfig fromJvm(String agentArgs) {
-        return new WeftConfig(ConfigSources.fromJvm(agentArgs));
+    /** Reads the live JVM, the Redis URI and event templates with {@code checks}. */
+    public static WeftConfig fromJvm(String agentArgs, SettingChecks checks) {
+        return new WeftConfig(ConfigSources.fromJvm(agentArgs), checks);
     }
 
     public boolean enabled() {
@@ -305,7 +317,7 @@ public final class WeftConfig {
         return httpToken;
     }
 
-    /** {@code weft.events.<type>} settings: key templates (comma-separated) by event type. */
+    /** {@code weft.events.<type>}: key templates (comma-separated) by event type; those the checks refuse left out. */
     public Map<String, String> eventTemplates() {
         return eventTemplates;
     }
@@ -334,7 +346,21 @@ public final class WeftConfig {
                 }
             }
         }
-        return Collections.unmodifiableMap(templates);
+        return templates;
+    }
+
+    /** The mappings that the checks accept; any other is a problem, and only that type's events evict nothing. */
+    private Map<String, String> usable(Map<String, String> templates) {
+        Map<String, String> usable = new TreeMap<>();
+        for (Map.Entry<String, String> mapping : templates.entrySet()) {
+            String problem = checks.eventTemplatesProblem(mapping.getKey(), mapping.getValue());
+            if (problem == null) {
+                usable.put(mapping.getKey(), mapping.getValue());
+            } else {
+                problems.add(problem + "; events of type " + mapping.getKey() + " from other services evict nothing");
+            }
+        }
+        return Collections.unmodifiableMap(usable);
     }
 
     /**
