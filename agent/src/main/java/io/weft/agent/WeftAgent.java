@@ -2,6 +2,7 @@ package io.weft.agent;
 
 import io.weft.agent.attach.AttachCli;
 import io.weft.agent.cache.CacheSystem;
+import io.weft.agent.cache.SharedLevelChecks;
 import io.weft.agent.config.AgentInfo;
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
@@ -55,7 +56,7 @@ public final class WeftAgent {
                         ? " (attaching again changes no setting: use the switches, or restart the JVM)" : ""));
                 return;
             }
-            WeftConfig config = WeftConfig.fromJvm(agentArgs);
+            WeftConfig config = WeftConfig.fromJvm(agentArgs, new SharedLevelChecks());
             WeftLog.setLevel(config.logLevel());
             if (!config.enabled()) {
                 WeftLog.info("disabled by weft.enabled=false: nothing is woven");

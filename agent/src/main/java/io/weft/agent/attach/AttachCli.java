@@ -1,5 +1,6 @@
 package io.weft.agent.attach;
 
+import io.weft.agent.cache.SharedLevelChecks;
 import io.weft.agent.config.AgentInfo;
 import io.weft.agent.config.ConfigSources;
 import io.weft.agent.config.WeftConfig;
@@ -100,7 +101,7 @@ public final class AttachCli {
             settings.put(name.startsWith("weft.") ? name : "weft." + name, arg.substring(eq + 1).trim());
         }
         // Check what is given here, where a typo is cheap, rather than in the service.
-        WeftConfig config = new WeftConfig(ConfigSources.of(settings, Map.of()));
+        WeftConfig config = new WeftConfig(ConfigSources.of(settings, Map.of()), new SharedLevelChecks());
         List<String> problems = new ArrayList<>(config.problems());
         config.unknownNames().forEach(name -> problems.add("unknown setting " + name + " (check its spelling)"));
         if (!problems.isEmpty()) {

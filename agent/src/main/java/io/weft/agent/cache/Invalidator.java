@@ -1,6 +1,7 @@
 package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
+import io.weft.agent.log.WeftLog;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ final class Invalidator {
     void invalidate(Invalidation invalidation, Object[] args, Object result) {
         SharedLevelConnection.Deferred rendered = new SharedLevelConnection.Deferred(invalidation.event(),
                 KeyRenderer.renderAll(invalidation.keys(), args, result),
-                KeyRenderer.renderAll(invalidation.prefixes(), args, result),
+                prefixes(invalidation, args, result),
                 KeyRenderer.renderAll(invalidation.tags(), args, result),
                 argumentsByName(invalidation.payloadNames(), args));
         SharedLevel shared = redis.awaitShared();
@@ -56,6 +57,22 @@ final class Invalidator {
         }
         sent.increment();
         tagsSent.add(rendered.tags.size());
+    }
+
+    /**
+     * The rendered prefixes without the empty ones ({@code prefixes = "{tenant}"} with an empty tenant), each
+     * warned about (rate-limited): an empty prefix would evict every key, in Redis (the whole namespace) and in the
+     * L1 of every instance. The rest of the invalidation goes on.
+     */
+    private static List<String> prefixes(Invalidation invalidation, Object[] args, Object result) {
+        List<String> prefixes = KeyRenderer.renderAll(invalidation.prefixes(), args, result);
+        if (prefixes.removeIf(String::isEmpty)) {
+            String owner = invalidation.declared().owner();
+            WeftLog.warnRateLimited("invalidate.emptyPrefix:" + owner, "a call of " + owner + " rendered an empty"
+                    + " @InvalidateCache prefix, which would evict every key: that prefix is skipped, its other keys,"
+                    + " prefixes and tags are evicted");
+        }
+        return prefixes;
     }
 
     /**

@@ -36,7 +36,8 @@ public enum Setting {
     REDIS_TIMEOUT("weft.redis.timeout", "250ms", "bound on any Redis command on a caller's path"),
     REDIS_MAX_VALUE_BYTES("weft.redis.maxValueBytes", "1048576", "larger values are not stored in Redis (L1 only)"),
     REDIS_COMPRESS_MIN_BYTES("weft.redis.compress.minBytes", "0", "unset", "values whose JSON is at least this many"
-            + " bytes are stored gzip-compressed (the gzip magic bytes come first); values are read either way"),
+            + " bytes are stored gzip-compressed (the gzip magic bytes come first); `0`: none, as unset; values are read"
+            + " either way"),
     WARM("weft.warm", "false", "`true`: every `weft.warm.interval` each instance records the most-hit keys of each"
             + " cache in Redis (`<namespace>weft-warm:<cache>`), and at a method's first miss a starting instance fills"
             + " its L1 from Redis for those keys, without calling the method"),

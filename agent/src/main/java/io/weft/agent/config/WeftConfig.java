@@ -4,19 +4,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The agent's settings (SPEC §4), read once at start. Malformed values are collected as
- * {@link #problems()} and replaced by their defaults; unknown {@code weft.*} names are listed by
+ * {@link #problems()} and replaced by their defaults (a Redis URI or an event mapping that its
+ * {@link SettingChecks} refuse is left out); unknown {@code weft.*} names are listed by
  * {@link #unknownNames()} so that typos do not pass silently.
  */
 public final class WeftConfig {
 
     private static final String PER_CACHE = "weft.cache.<name>";
+    /** What precedes the event type in {@code weft.events.<type>}, and in its environment variables. */
+    private static final String PER_EVENT = "weft.events.";
+    private static final String PER_EVENT_ENV = "WEFT_EVENTS_";
     /** What follows the cache name in each per-cache setting: {@code .enabled}, {@code .ttl} … */
     private static final String[] PER_CACHE_SUFFIXES = perCacheSuffixes(false);
     /** The same as environment variables spell them: {@code _ENABLED}, {@code _TTL} … */
@@ -35,6 +41,7 @@ public final class WeftConfig {
     }
 
     private final ConfigSources sources;
+    private final SettingChecks checks;
     private final List<String> problems = new ArrayList<>();
     private final boolean enabled;
     private final boolean strict;
@@ -63,10 +70,17 @@ public final class WeftConfig {
     private final boolean redisCluster;
     private final int httpPort;
     private final String httpToken;
+    private final Map<String, String> eventTemplates;
 
-    /** Reads and checks every setting from {@code sources}. */
+    /** Reads and checks every setting from {@code sources}, taking the Redis URI and event templates as written. */
     public WeftConfig(ConfigSources sources) {
+        this(sources, SettingChecks.NONE);
+    }
+
+    /** Reads and checks every setting from {@code sources}, the Redis URI and event templates with {@code checks}. */
+    public WeftConfig(ConfigSources sources, SettingChecks checks) {
         this.sources = sources;
+        this.checks = checks;
         if (sources.fileProblem() != null) {
             problems.add(sources.fileProblem());
         }
@@ -82,6 +96,7 @@ public final class WeftConfig {
         this.include = packages(Setting.INCLUDE);
         this.exclude = packages(Setting.EXCLUDE);
         this.logLevel = string(Setting.LOG_LEVEL);
+        this.redisCluster = bool(Setting.REDIS_CLUSTER);
         String redis = redisUri(string(Setting.REDIS_URI));
         String store = storeUri(string(Setting.STORE_URI));
         if (redis != null && store != null) {
@@ -97,7 +112,7 @@ public final class WeftConfig {
         this.storeCleanup = duration(Setting.STORE_CLEANUP);
         this.redisTimeout = duration(Setting.REDIS_TIMEOUT);
         this.maxValueBytes = intAtLeast(Setting.REDIS_MAX_VALUE_BYTES, 1);
-        this.compressMinBytes = intAtLeast(Setting.REDIS_COMPRESS_MIN_BYTES, 1);
+        this.compressMinBytes = intAtLeast(Setting.REDIS_COMPRESS_MIN_BYTES, 0);
         this.warm = bool(Setting.WARM);
         if (warm && store != null) {
             problems.add(Setting.WARM.key() + " keeps its record of the most-hit keys in Redis: with "
@@ -109,7 +124,7 @@ public final class WeftConfig {
         this.httpPort = port(Setting.HTTP_PORT);
         String token = string(Setting.HTTP_TOKEN);
         this.httpToken = token.isEmpty() ? null : token;
-        this.redisCluster = bool(Setting.REDIS_CLUSTER);
+        this.eventTemplates = usable(readEventTemplates());
     }
 
     private boolean snakeCasePayloadNames(String value) {
@@ -124,14 +139,18 @@ public final class WeftConfig {
         return snakeCasePayloadNames;
     }
 
-    /** The URI, or {@code null} when unset or without a scheme (reported; the value is not echoed: it may hold a password). */
+    /**
+     * The URI, or {@code null} when unset, without a scheme or refused by the checks (reported; the value is not
+     * echoed: it may hold a password).
+     */
     private String redisUri(String uri) {
         if (uri.isEmpty()) {
             return null;
         }
-        if (!uri.contains("://")) {
-            problems.add(Setting.REDIS_URI.key() + " has no scheme: write it as redis://host:port (or rediss://,"
-                    + " redis-sentinel://); Redis is not used, caching is L1 only");
+        String problem = uri.contains("://") ? checks.redisUriProblem(uri, redisCluster)
+                : Setting.REDIS_URI.key() + " has no scheme: write it as redis://host:port (or rediss://, redis-sentinel://)";
+        if (problem != null) {
+            problems.add(problem + "; Redis is not used, caching is L1 only");
             return null;
         }
         return uri;
@@ -164,9 +183,9 @@ public final class WeftConfig {
         return fallback;
     }
 
-    /** Reads the live JVM. */
-    public static WeftConfig fromJvm(String agentArgs) {
-        return new WeftConfig(ConfigSources.fromJvm(agentArgs));
+    /** Reads the live JVM, the Redis URI and event templates with {@code checks}. */
+    public static WeftConfig fromJvm(String agentArgs, SettingChecks checks) {
+        return new WeftConfig(ConfigSources.fromJvm(agentArgs), checks);
     }
 
     public boolean enabled() {
@@ -298,18 +317,50 @@ public final class WeftConfig {
         return httpToken;
     }
 
-    /**
-     * {@code weft.events.<type>} settings from system properties and the file, as key templates by event
-     * type. (An environment variable cannot carry them: its name loses the dots of the type.)
-     */
+    /** {@code weft.events.<type>}: key templates (comma-separated) by event type; those the checks refuse left out. */
     public Map<String, String> eventTemplates() {
+        return eventTemplates;
+    }
+
+    /**
+     * The {@code weft.events.<type>} settings, each from the first source that sets it. An environment variable's
+     * name loses the type's punctuation and case: it sets the type that a property or the file names
+     * ({@code WEFT_EVENTS_BOOK_UPDATED} sets {@code weft.events.book_updated} when the file has that entry), and
+     * otherwise names a type in lower case with each {@code _} read as {@code .} ({@code book.updated}).
+     */
+    private Map<String, String> readEventTemplates() {
         Map<String, String> templates = new TreeMap<>();
+        Set<String> carriers = new HashSet<>();
         for (String name : sources.propertyNames()) {
             if (perEvent(name)) {
-                templates.put(name.substring("weft.events.".length()), sources.get(name));
+                templates.put(name.substring(PER_EVENT.length()), sources.get(name));
+                carriers.add(ConfigSources.envName(name));
+            }
+        }
+        for (String variable : sources.environmentNames()) {
+            if (shaped(variable, PER_EVENT_ENV, "") && !carriers.contains(variable) && !knownAsEnvironment(variable)) {
+                String type = variable.substring(PER_EVENT_ENV.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                String value = sources.get(PER_EVENT + type);
+                if (value != null) {
+                    templates.put(type, value);
+                }
             }
         }
         return templates;
+    }
+
+    /** The mappings that the checks accept; any other is a problem, and only that type's events evict nothing. */
+    private Map<String, String> usable(Map<String, String> templates) {
+        Map<String, String> usable = new TreeMap<>();
+        for (Map.Entry<String, String> mapping : templates.entrySet()) {
+            String problem = checks.eventTemplatesProblem(mapping.getKey(), mapping.getValue());
+            if (problem == null) {
+                usable.put(mapping.getKey(), mapping.getValue());
+            } else {
+                problems.add(problem + "; events of type " + mapping.getKey() + " from other services evict nothing");
+            }
+        }
+        return Collections.unmodifiableMap(usable);
     }
 
     /**
@@ -429,7 +480,7 @@ public final class WeftConfig {
             }
         }
         for (String name : sources.environmentNames()) {
-            if (!shaped(name, "WEFT_CACHE_", PER_CACHE_ENV_SUFFIXES) && !shaped(name, "WEFT_EVENTS_", "")
+            if (!shaped(name, "WEFT_CACHE_", PER_CACHE_ENV_SUFFIXES) && !shaped(name, PER_EVENT_ENV, "")
                     && !knownAsEnvironment(name)) {
                 unknown.add(name);
             }
@@ -438,7 +489,7 @@ public final class WeftConfig {
     }
 
     private static boolean perEvent(String name) {
-        return shaped(name, "weft.events.", "") && !name.equals(Setting.EVENT_PAYLOAD_NAMES.key());
+        return shaped(name, PER_EVENT, "") && !name.equals(Setting.EVENT_PAYLOAD_NAMES.key());
     }
 
     /** Whether {@code name} is {@code prefix}, at least one character, then one of {@code suffixes}. */

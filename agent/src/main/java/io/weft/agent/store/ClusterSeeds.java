@@ -35,7 +35,7 @@ final class ClusterSeeds {
             if (node.isBlank()) {
                 throw invalid(uri, "an empty seed node");
             }
-            RedisURI seed = RedisEndpoint.parse(uri.substring(0, scheme + 3) + credentials + node.trim() + rest);
+            RedisURI seed = RedisUris.parse(uri.substring(0, scheme + 3) + credentials + node.trim() + rest);
             if (seed.getDatabase() != 0) {
                 throw invalid(uri, "a Redis Cluster has only database 0");
             }
@@ -45,7 +45,7 @@ final class ClusterSeeds {
     }
 
     private static IllegalArgumentException invalid(String uri, String why) {
-        return new IllegalArgumentException("weft.redis.uri: '" + RedisEndpoint.redactUnparsed(uri) + "' does not name"
+        return new IllegalArgumentException("weft.redis.uri: '" + RedisUris.redactUnparsed(uri) + "' does not name"
                 + " the seed nodes of a Redis Cluster (" + why + "; expected redis://[user:password@]host:port[,host:port…])");
     }
 

@@ -67,7 +67,7 @@ public final class RedisEndpoint implements AutoCloseable {
      * @throws IllegalArgumentException when {@code uri} is not a Redis URI; the message holds no password
      */
     public RedisEndpoint(String uri, boolean cluster) {
-        List<RedisURI> seeds = cluster ? ClusterSeeds.parse(uri) : List.of(parse(uri));
+        List<RedisURI> seeds = RedisUris.parse(uri, cluster);
         seeds.forEach(seed -> seed.setTimeout(CONNECT_TIMEOUT));
         this.uri = seeds.get(0);
         this.redacted = cluster ? ClusterSeeds.redact(seeds) : redact(this.uri);
@@ -110,16 +110,6 @@ public final class RedisEndpoint implements AutoCloseable {
         return options;
     }
 
-    static RedisURI parse(String uri) {
-        try {
-            return RedisURI.create(uri);
-        } catch (RuntimeException e) {
-            // The parser's message quotes the whole URI, password included: say what is wrong without it.
-            throw new IllegalArgumentException("weft.redis.uri: '" + redactUnparsed(uri) + "' is not a Redis URI"
-                    + " (expected redis://[user:password@]host:port/db, rediss://… or redis-sentinel://…)");
-        }
-    }
-
     /** {@code scheme://[user][:****]@host:port[,host:port…][/db][#master]}: the URI without its password. */
     @SuppressWarnings("deprecation") // the credentials are read once, synchronously, only to be shown masked
     static String redact(RedisURI uri) {
@@ -146,14 +136,6 @@ public final class RedisEndpoint implements AutoCloseable {
             sb.append('/').append(uri.getDatabase());
         }
         return sentinel ? sb.append('#').append(uri.getSentinelMasterId()).toString() : sb.toString();
-    }
-
-    /** {@code uri} with everything between {@code ://} (or the start) and the last {@code @} masked. */
-    static String redactUnparsed(String uri) {
-        int start = uri.indexOf("://");
-        int from = start < 0 ? 0 : start + 3;
-        int at = uri.lastIndexOf('@');
-        return at >= from ? uri.substring(0, from) + "****" + uri.substring(at) : uri;
     }
 
     /** The URI for logs and metrics: the password, if any, is replaced by asterisks. */

@@ -224,8 +224,17 @@ final class MethodPlanner {
                 payloadNames.add(PayloadNames.snakeCase(name));
             }
         }
-        return new Invalidation(declared, keys, prefixes, tags, before,
-                annotation.string("event", EventStreams.CACHE_INVALIDATED), payloadNames);
+        return new Invalidation(declared, keys, prefixes, tags, before, eventType(owner, annotation), payloadNames);
+    }
+
+    /** {@code @InvalidateCache(event)}: an empty type would go out in events that every reader skips as malformed. */
+    private static String eventType(String owner, AnnotationValues annotation) throws ConfigurationError {
+        String event = annotation.string("event", EventStreams.CACHE_INVALIDATED);
+        if (event.isBlank()) {
+            throw new ConfigurationError(owner, "@InvalidateCache(event) is empty: no instance or service could read"
+                    + " its events; name the event type, or leave event out for " + EventStreams.CACHE_INVALIDATED);
+        }
+        return event;
     }
 
     /** SPEC §2: the key's literal text before its first placeholder without a trailing ':', else Class.method. */

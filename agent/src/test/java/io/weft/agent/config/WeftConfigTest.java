@@ -194,6 +194,18 @@ class WeftConfigTest {
         assertEquals(List.of(), c.problems());
     }
 
+    /** SPEC §13: compression is off unless set; 0 says the same without a warning. */
+    @Test
+    void zeroCompressMinBytesMeansNoCompression() {
+        WeftConfig zero = props("weft.redis.compress.minBytes", "0");
+        assertEquals(0, zero.compressMinBytes());
+        assertEquals(List.of(), zero.problems());
+        assertEquals(4096, props("weft.redis.compress.minBytes", "4096").compressMinBytes());
+        WeftConfig negative = props("weft.redis.compress.minBytes", "-1");
+        assertEquals(0, negative.compressMinBytes());
+        assertOneProblemNaming(negative, "weft.redis.compress.minBytes", "-1");
+    }
+
     @Test
     void negativeMaxSizeIsAProblemAndFallsBack() {
         WeftConfig negative = props("weft.l1.maxSize", "-5");
@@ -256,6 +268,27 @@ class WeftConfigTest {
     void perCacheAndPerEventEnvironmentVariablesAreKnown() {
         WeftConfig c = env("WEFT_CACHE_STORYBOOK_BOOKS_TTL", "1m", "WEFT_CACHE_X_ENABLED", "true",
                 "WEFT_EVENTS_BOOK_UPDATED", "storybook:book:{bookId}", "WEFT_REDIS_URI", "redis://h:6379");
+        assertEquals(List.of(), c.unknownNames());
+    }
+
+    /** SPEC §4: a variable names the type in lower case, each {@code _} read as {@code .}. */
+    @Test
+    void eventTemplatesAreReadFromTheEnvironment() {
+        WeftConfig c = env("WEFT_EVENTS_BOOK_UPDATED", "storybook:book:{book_id}", "WEFT_EVENTS_PAYLOADNAMES", "snake_case");
+        assertEquals(Map.of("book.updated", "storybook:book:{book_id}"), c.eventTemplates());
+        assertTrue(c.snakeCasePayloadNames());
+    }
+
+    /** System property > environment variable > file, also for a type whose name a variable cannot spell. */
+    @Test
+    void eventTemplatesTakeTheUsualPrecedence() throws IOException {
+        Path f = dir.resolve("weft.properties");
+        Files.writeString(f, "weft.events.book_updated=file:{id}\nweft.events.order.placed=file:{id}\n"
+                + "weft.events.price.changed=file:{sku}\n", StandardCharsets.ISO_8859_1);
+        WeftConfig c = config(Map.of("weft.config", f.toString(), "weft.events.order.placed", "property:{id}"),
+                Map.of("WEFT_EVENTS_BOOK_UPDATED", "environment:{id}", "WEFT_EVENTS_ORDER_PLACED", "environment:{id}"));
+        assertEquals(Map.of("book_updated", "environment:{id}", "order.placed", "property:{id}",
+                "price.changed", "file:{sku}"), c.eventTemplates());
         assertEquals(List.of(), c.unknownNames());
     }
 

@@ -264,6 +264,6 @@ class RedisStoreTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> new RedisEndpoint("redis://weft:s3 cret@host:6379"));
         assertFalse(bad.getMessage().contains("s3 cret"), bad.getMessage());
-        assertEquals("redis://****@host:1", RedisEndpoint.redactUnparsed("redis://u:p@ss@host:1"));
+        assertEquals("redis://****@host:1", RedisUris.redactUnparsed("redis://u:p@ss@host:1"));
     }
 }

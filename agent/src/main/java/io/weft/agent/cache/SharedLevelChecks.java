@@ -1,0 +1,34 @@
+package io.weft.agent.cache;
+
+import io.weft.agent.config.SettingChecks;
+import io.weft.agent.events.ForeignEventMapping;
+import io.weft.agent.store.RedisUris;
+import java.util.Map;
+
+/**
+ * Checks {@code weft.redis.uri} and {@code weft.events.<type>} with the parsers that the connectors use
+ * ({@link RedisUris}, {@link ForeignEventMapping}), so that what they would refuse is reported when the settings are
+ * read (SPEC §7: {@code weft.strict=true} stops the JVM) and never fails the connection to the shared level.
+ */
+public final class SharedLevelChecks implements SettingChecks {
+
+    @Override
+    public String redisUriProblem(String uri, boolean cluster) {
+        try {
+            RedisUris.parse(uri, cluster);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Override
+    public String eventTemplatesProblem(String type, String templates) {
+        try {
+            ForeignEventMapping.parse(Map.of(type, templates));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+}

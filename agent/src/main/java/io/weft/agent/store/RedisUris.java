@@ -1,0 +1,44 @@
+package io.weft.agent.store;
+
+import io.lettuce.core.RedisURI;
+import java.util.List;
+
+/**
+ * Reads {@code weft.redis.uri} with Lettuce's {@link RedisURI} parser, and nothing else: no client, thread or logger
+ * is set up, so the agent can check the setting when it reads its settings, and {@link RedisEndpoint} connects to
+ * what it reads. The parser's messages quote the whole URI: those of this class never show the password.
+ */
+public final class RedisUris {
+
+    private RedisUris() {
+    }
+
+    /**
+     * The server or Sentinel-managed master that {@code uri} names, or with {@code cluster} the seed nodes of a
+     * Redis Cluster ({@link ClusterSeeds}).
+     *
+     * @throws IllegalArgumentException naming {@code weft.redis.uri} when {@code uri} is not of that form; the message
+     *     holds no password
+     */
+    public static List<RedisURI> parse(String uri, boolean cluster) {
+        return cluster ? ClusterSeeds.parse(uri) : List.of(parse(uri));
+    }
+
+    static RedisURI parse(String uri) {
+        try {
+            return RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            // The parser's message quotes the whole URI, password included: say what is wrong without it.
+            throw new IllegalArgumentException("weft.redis.uri: '" + redactUnparsed(uri) + "' is not a Redis URI"
+                    + " (expected redis://[user:password@]host:port/db, rediss://… or redis-sentinel://…)");
+        }
+    }
+
+    /** {@code uri} with everything between {@code ://} (or the start) and the last {@code @} masked. */
+    static String redactUnparsed(String uri) {
+        int start = uri.indexOf("://");
+        int from = start < 0 ? 0 : start + 3;
+        int at = uri.lastIndexOf('@');
+        return at >= from ? uri.substring(0, from) + "****" + uri.substring(at) : uri;
+    }
+}

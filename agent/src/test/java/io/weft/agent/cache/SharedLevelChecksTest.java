@@ -1,0 +1,95 @@
+package io.weft.agent.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.weft.agent.config.ConfigSources;
+import io.weft.agent.config.WeftConfig;
+import io.weft.agent.testing.Await;
+import io.weft.agent.testing.Closer;
+import io.weft.agent.testing.RedisFixture;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code weft.redis.uri} and {@code weft.events.<type>} are checked when the settings are read: what the connectors
+ * would refuse is one of {@link WeftConfig#problems()} (reported at start; {@code weft.strict=true} stops the JVM),
+ * and a bad mapping turns off only its own type, never Redis.
+ */
+class SharedLevelChecksTest {
+
+    private static WeftConfig config(Map<String, String> properties, Map<String, String> environment) {
+        return new WeftConfig(ConfigSources.of(properties, environment), new SharedLevelChecks());
+    }
+
+    @Test
+    void aBadEventMappingIsAProblemAndTheOtherMappingsAndRedisStillWork() throws Exception {
+        try (Closer closer = new Closer()) {
+            RedisFixture redis = closer.later(RedisFixture.startLocal(null));
+            WeftConfig config = config(Map.of("weft.redis.uri", redis.uri(), "weft.namespace", "checks:",
+                    "weft.events.book.updated", "storybook:book:{book_id", "weft.events.price.changed", "price:{sku}"),
+                    Map.of());
+            assertEquals(1, config.problems().size(), config.problems().toString());
+            String problem = config.problems().get(0);
+            assertTrue(problem.startsWith("weft.events.book.updated: "), problem);
+            assertTrue(problem.contains("events of type book.updated from other services evict nothing"), problem);
+            assertEquals(Map.of("price.changed", "price:{sku}"), config.eventTemplates());
+            assertEquals(redis.uri(), config.redisUri());
+
+            CacheRuntime runtime = new CacheRuntime(new MethodTable(), new LoaderScopes(), 100,
+                    TimeUnit.MINUTES.toNanos(1), Duration.ofSeconds(5), Ticker.systemTicker(), Ticker.systemTicker());
+            RedisConnector connector = closer.later(RedisConnector.connect(runtime, config));
+            Await.until("the event reader reads", () -> connector.reader().connected());
+            assertEquals(List.of("checks:events:cache.invalidated", "checks:events:price.changed"),
+                    connector.reader().streams());
+        }
+    }
+
+    @Test
+    void aMappingFromTheEnvironmentIsCheckedToo() {
+        WeftConfig config = config(Map.of(), Map.of("WEFT_EVENTS_BOOK_UPDATED", " , "));
+        assertEquals(1, config.problems().size(), config.problems().toString());
+        assertTrue(config.problems().get(0).startsWith("weft.events.book.updated: no key template"),
+                config.problems().get(0));
+        assertEquals(Map.of(), config.eventTemplates());
+    }
+
+    @Test
+    void aRedisUriThatDoesNotParseIsAProblemThatNeverShowsThePassword() {
+        WeftConfig config = config(Map.of("weft.redis.uri", "redis://weft:s3 cret@host:6379"), Map.of());
+        assertNull(config.redisUri());
+        assertEquals(1, config.problems().size(), config.problems().toString());
+        String problem = config.problems().get(0);
+        assertTrue(problem.startsWith("weft.redis.uri: 'redis://****@host:6379' is not a Redis URI"), problem);
+        assertTrue(problem.endsWith("Redis is not used, caching is L1 only"), problem);
+        assertFalse(problem.contains("s3"), problem);
+    }
+
+    @Test
+    void clusterSeedsAreCheckedAsACluster() {
+        WeftConfig config = config(Map.of("weft.redis.uri", "redis://:s3cret@10.0.0.1:7000,,10.0.0.2:7000",
+                "weft.redis.cluster", "true"), Map.of());
+        assertNull(config.redisUri());
+        assertEquals(1, config.problems().size(), config.problems().toString());
+        assertTrue(config.problems().get(0).contains("does not name the seed nodes of a Redis Cluster"),
+                config.problems().get(0));
+        assertFalse(config.problems().get(0).contains("s3cret"), config.problems().get(0));
+    }
+
+    @Test
+    void usableUrisAndMappingsAreNoProblem() {
+        for (String uri : new String[] {"redis://127.0.0.1:6379", "rediss://weft:s3cret@cache.example.com:6380/2",
+            "redis-sentinel://weft:s3cret@10.0.0.1:26379,10.0.0.2:26379/1#mymaster"}) {
+            WeftConfig config = config(Map.of("weft.redis.uri", uri, "weft.events.prices.changed", "price:{skus[*]}"),
+                    Map.of());
+            assertEquals(List.of(), config.problems(), uri);
+            assertEquals(uri, config.redisUri());
+        }
+    }
+}
