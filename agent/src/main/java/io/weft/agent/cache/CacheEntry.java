@@ -64,10 +64,10 @@ class CacheEntry extends Hit {
     }
 
     /**
-     * For sliding TTLs: moves an entry's deadline to {@code nowNanos + ttlNanos} when less than nine tenths of the
-     * TTL are left, so at most once per tenth of the TTL.
+     * For sliding TTLs: moves an entry's deadline to {@code nowNanos + ttlNanos}, on every hit (SPEC §12).
      *
-     * @return whether it moved (the caller renews the entry in Redis too)
+     * @return whether the entry is due for a renewal in Redis too, which the caller makes: at most once per tenth of
+     *     the TTL
      */
     boolean renew(long nowNanos, long ttlNanos) {
         return false;
@@ -128,12 +128,15 @@ class CacheEntry extends Hit {
 
     /** An entry with a deadline of its own. */
     static class Timed extends CacheEntry {
-        /** Moved on by {@link #renew} (sliding TTLs); a stale read only moves an expiry by one renewal. */
+        /** Moved on by {@link #renew} (sliding TTLs); a stale read only moves an expiry by one clock tick. */
         private volatile long deadlineNanos;
+        /** The deadline as of the entry's last renewal in Redis (or its write); racy: at worst one renewal more. */
+        private long sharedDeadlineNanos;
 
         private Timed(Object value, CacheStats stats, long deadlineNanos) {
             super(value, stats);
             this.deadlineNanos = deadlineNanos;
+            this.sharedDeadlineNanos = deadlineNanos;
         }
 
         @Override
@@ -143,10 +146,14 @@ class CacheEntry extends Hit {
 
         @Override
         boolean renew(long nowNanos, long ttlNanos) {
-            if (deadlineNanos - nowNanos >= ttlNanos - ttlNanos / 10) {
+            long deadline = nowNanos + ttlNanos;
+            if (deadline != deadlineNanos) { // the L1's clock ticks coarsely: hits within one tick write nothing
+                deadlineNanos = deadline;
+            }
+            if (deadline - sharedDeadlineNanos < ttlNanos / 10) {
                 return false;
             }
-            deadlineNanos = nowNanos + ttlNanos;
+            sharedDeadlineNanos = deadline;
             return true;
         }
 

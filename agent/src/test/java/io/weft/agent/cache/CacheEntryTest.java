@@ -29,12 +29,16 @@ class CacheEntryTest {
     }
 
     @Test
-    void aSlidingRenewalMovesTheDeadlineAtMostOncePerTenthOfTheTtl() {
+    void aSlidingRenewalMovesTheDeadlineOnEveryHitAndAsksForRedisAtMostOncePerTenthOfTheTtl() {
         CacheEntry sliding = CacheEntry.of("v", stats, 1_000);
-        assertFalse(sliding.renew(50, 1_000), "more than nine tenths left");
-        assertTrue(sliding.renew(200, 1_000));
-        assertFalse(sliding.expiredAt(1_199));
-        assertTrue(sliding.expiredAt(1_200));
+        assertFalse(sliding.renew(50, 1_000), "within a tenth of the TTL of its write: not in Redis");
+        assertFalse(sliding.expiredAt(1_049), "but in L1: the hit renewed it");
+        assertTrue(sliding.expiredAt(1_050));
+        assertTrue(sliding.renew(200, 1_000), "a tenth of the TTL later: in Redis too");
+        assertFalse(sliding.renew(250, 1_000), "the next renewal in Redis is a tenth after that one");
+        assertFalse(sliding.expiredAt(1_249));
+        assertTrue(sliding.expiredAt(1_250));
+        assertTrue(sliding.renew(300, 1_000));
         CacheEntry tagged = sliding.tagged(List.of("t"));
         assertTrue(tagged.renew(1_000, 1_000), "a tagged copy keeps renewing");
         assertFalse(tagged.expiredAt(1_999));

@@ -73,6 +73,18 @@ class SlidingTtlTest {
     }
 
     @Test
+    void everyHitRenewsTheEntryInL1EvenSoonAfterItsWrite() {
+        int sliding = session(true);
+        call(sliding, "1", "v1");
+        ticker.advance(Duration.ofMillis(500));
+        assertEquals("v1", call(sliding, "1", "v2"), "a hit half a second after the write");
+        ticker.advance(TTL.minusMillis(200));
+        assertEquals("v1", call(sliding, "1", "v3"), "a TTL after the write but not after the last hit: still there");
+        ticker.advance(TTL);
+        assertEquals("v-idle", call(sliding, "1", "v-idle"), "a whole TTL after the last hit: expired");
+    }
+
+    @Test
     void aHitRenewsTheKeyInRedisAtMostOncePerTenthOfTheTtl() throws Exception {
         RedisFixture redis = closer.later(RedisFixture.startLocal(null));
         RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
