@@ -193,7 +193,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             method.cache().stats().recordL1Hit();
             entry.sampleHit();
             if (method.sliding() && entry.renew(now, slidingTtlNanos(method))) {
-                renewShared(method, key.text());
+                renewShared(method, key.text(), entry.tags());
             }
             if (method.refreshes()) {
                 refresher.hit(methodId, method, key, receiver, args, entry, now);
@@ -285,7 +285,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         if (method.sliding()) {
             entry = l1.slidingEntry(found.value, slidingTtlNanos(method), stats).tagged(mine.tags());
             if (found.remainingMillis < method.ttlMillis() - method.ttlMillis() / 10) {
-                shared.renew(method, mine.key());
+                shared.renew(method, mine.key(), mine.tags());
             }
         } else if (method.staleIfErrorMillis() > 0) {
             long fresh = found.remainingMillis < 0 ? method.l1TtlNanos() : Math.min(method.l1TtlNanos(),
@@ -530,11 +530,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
         return TimeUnit.MILLISECONDS.toNanos(method.ttlMillis());
     }
 
-    /** Renews a sliding entry's TTL in Redis, without waiting (SPEC §12). */
-    private void renewShared(CachedMethod method, String key) {
+    /** Renews a sliding entry's TTL in Redis, and its tags' hold on it, without waiting (SPEC §12). */
+    private void renewShared(CachedMethod method, String key, List<String> tags) {
         SharedLevel shared = redis.shared();
         if (shared != null) {
-            shared.renew(method, key);
+            shared.renew(method, key, tags);
         }
     }
 

@@ -165,7 +165,7 @@ final class Refresher {
                     return null;
                 }
                 SharedLevel shared = redis.shared();
-                String lease = shared == null ? null : shared.takeLease(key.text());
+                String lease = shared == null ? null : shared.takeLease(method, key.text(), load.tags());
                 if (shared != null && lease == null) {
                     flights.abandon(load, NOT_RUN);
                     return null;

@@ -193,8 +193,8 @@ final class SharedLevel {
         }
         String redisKey = namespace + key;
         String token = UUID.randomUUID().toString();
-        StoredValue stored = store.lookup(redisKey, token, LEASE_MILLIS,
-                tags == null ? List.of() : tagSets(tags), method.redisTtlMillis() + LEASE_MILLIS,
+        StoredValue stored = store.lookup(redisKey, token, LEASE_MILLIS, tagKeys(tags),
+                method.redisTtlMillis() + LEASE_MILLIS,
                 method.staleIfErrorMillis() > 0 ? method.staleIfErrorMillis() : SharedStore.NEVER_STALE);
         if (stored == null) {
             return Found.NOTHING; // a lease the script may still take after a timeout is given back by the store
@@ -389,20 +389,31 @@ final class SharedLevel {
         }
     }
 
-    /** Renews a sliding entry's TTL in Redis ({@code PEXPIRE}), without waiting. */
-    void renew(CachedMethod method, String key) {
-        store.expire(namespace + key, method.redisTtlMillis());
+    /**
+     * Renews a sliding entry's TTL in Redis ({@code PEXPIRE}), and its membership of its {@code tags} (or
+     * {@code null}) for as long, without waiting.
+     */
+    void renew(CachedMethod method, String key, List<String> tags) {
+        store.expire(namespace + key, method.redisTtlMillis(), tagKeys(tags), method.redisTtlMillis() + LEASE_MILLIS);
     }
 
     /**
-     * Takes {@code key}'s lease for a background reload ({@code refreshAfter}), waiting at most the timeout.
+     * Takes {@code key}'s lease for a background reload ({@code refreshAfter}), waiting at most the timeout; the key
+     * joins the member sets of its {@code tags} (or {@code null}) for the new value's life first.
      *
      * @return the lease's token, or {@code null} when another instance holds it (it is loading or reloading the
      *     key) or Redis did not answer
      */
-    String takeLease(String key) {
+    String takeLease(CachedMethod method, String key, List<String> tags) {
         String token = UUID.randomUUID().toString();
-        return store.takeLease(namespace + key, token, LEASE_MILLIS) ? token : null;
+        boolean taken = store.takeLease(namespace + key, token, LEASE_MILLIS, tagKeys(tags),
+                method.redisTtlMillis() + LEASE_MILLIS);
+        return taken ? token : null;
+    }
+
+    /** The member sets of {@code tags} (or {@code null}: none). */
+    private List<String> tagKeys(List<String> tags) {
+        return tags == null ? List.of() : tagSets(tags);
     }
 
     /**

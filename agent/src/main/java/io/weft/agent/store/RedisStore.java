@@ -149,8 +149,11 @@ public final class RedisStore extends GuardedStore {
 
     /** Sets {@code key}'s TTL to {@code ttlMillis} ({@code PEXPIRE}) if it exists, without waiting for the reply. */
     @Override
-    public void expire(String key, long ttlMillis) {
+    public void expire(String key, long ttlMillis, List<String> tagKeys, long tagTtlMillis) {
         send("PEXPIRE", c -> c.async().pexpire(key, ttlMillis));
+        if (!tagKeys.isEmpty()) {
+            send("ZADD (tags)", c -> TagSets.add(c.async(), tagKeys, key, tagTtlMillis));
+        }
     }
 
     /**
@@ -315,10 +318,19 @@ public final class RedisStore extends GuardedStore {
      * @return whether the lease was taken (false when another instance holds it, or Redis failed)
      */
     @Override
-    public boolean takeLease(String key, String token, long leaseMillis) {
+    public boolean takeLease(String key, String token, long leaseMillis, List<String> tagKeys, long tagTtlMillis) {
         String leaseKey = leaseKey(key);
-        return "OK".equals(await("SET NX (lease)", c -> c.async().set(leaseKey, utf8(token),
+        boolean taken = "OK".equals(await("SET NX (lease)", c -> c.async().set(leaseKey, utf8(token),
                 SetArgs.Builder.nx().px(leaseMillis)), null, () -> release(leaseKey, token)));
+        if (!taken || tagKeys.isEmpty()) {
+            return taken;
+        }
+        if (await("ZADD (tags)", c -> TagSets.add(c.async(), tagKeys, key, tagTtlMillis).thenApply(added -> true),
+                null) == null) {
+            release(leaseKey, token); // as at a lookup: a key its tags may not find keeps no lease
+            return false;
+        }
+        return true;
     }
 
     /**

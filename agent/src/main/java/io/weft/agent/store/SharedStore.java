@@ -71,11 +71,13 @@ public interface SharedStore extends AutoCloseable {
 
     /**
      * Takes {@code key}'s lease with {@code token} whether or not the key has a value (a background reload,
-     * {@code refreshAfter}: one instance of the fleet reloads a key); waits at most the timeout.
+     * {@code refreshAfter}: one instance of the fleet reloads a key); waits at most the timeout. A key with
+     * {@code tagKeys} joins their member sets for {@code tagTtlMillis} before this returns, as at a lookup: the value
+     * stored under the lease lives a new TTL, and a tag invalidation must still find it.
      *
-     * @return whether it was taken (false: another instance holds it, or the store failed)
+     * @return whether it was taken (false: another instance holds it, or the store failed; then no lease is kept)
      */
-    boolean takeLease(String key, String token, long leaseMillis);
+    boolean takeLease(String key, String token, long leaseMillis, List<String> tagKeys, long tagTtlMillis);
 
     /**
      * Records a cache's most-hit keys for warm starts ({@code weft.warm}) in {@code setKey}, keeping the {@code keep}
@@ -98,8 +100,12 @@ public interface SharedStore extends AutoCloseable {
     /** Releases {@code key}'s lease if it still holds {@code lease} (the value will not be stored); does not wait. */
     void releaseLease(String key, String lease);
 
-    /** Sets {@code key}'s remaining life to {@code ttlMillis} if it exists; does not wait. */
-    void expire(String key, long ttlMillis);
+    /**
+     * Sets {@code key}'s remaining life to {@code ttlMillis} if it exists, and keeps it in the member sets
+     * {@code tagKeys} for {@code tagTtlMillis} (a sliding TTL: the value outlives the membership its lookup gave it);
+     * does not wait.
+     */
+    void expire(String key, long ttlMillis, List<String> tagKeys, long tagTtlMillis);
 
     /** Deletes {@code keys} (not their leases), waiting at most the timeout; false when that failed. */
     boolean delete(String... keys);

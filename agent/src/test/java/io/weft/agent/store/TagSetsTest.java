@@ -90,6 +90,29 @@ class TagSetsTest {
     }
 
     @Test
+    void aReloadsLeaseJoinsTheTagsSoThatATagInvalidationFindsTheValueItStores() throws Exception {
+        String key = ns + "book:1";
+        String token = UUID.randomUUID().toString();
+        // a refreshAfter reload: its value lives a new TTL, past the membership the key's last lookup gave it
+        assertTrue(store.takeLease(key, token, 30_000, List.of(ns + "tag:a"), 90_000));
+        assertNotNull(admin().zscore(ns + "tag:a", key), "joined before the lease is used");
+        assertTrue(store.storeIfLeased(key, bytes("reloaded"), 60_000, token).get());
+
+        assertTrue(store.deleteTagged(ns + "tag:a"));
+        assertEquals(0, admin().exists(key), "the tag invalidation found the reloaded value");
+    }
+
+    @Test
+    void aSlidingRenewalKeepsTheKeyInItsTagsAsLongAsItsValue() {
+        String key = ns + "book:1";
+        admin().set(key, "v");
+        store.expire(key, 60_000, List.of(ns + "tag:a"), 90_000);
+        Await.until("the renewal reached Redis", () -> admin().zscore(ns + "tag:a", key) != null);
+        assertTrue(admin().pttl(key) > 50_000);
+        assertTrue(admin().pttl(ns + "tag:a") > 80_000, "the set lives as long as the renewed member");
+    }
+
+    @Test
     void aSetLivesAsLongAsItsLongestMember() {
         lookup(ns + "book:1", 90_000, ns + "tag");
         lookup(ns + "book:2", 10_000, ns + "tag");

@@ -228,8 +228,13 @@ public final class PgStore extends GuardedStore {
     }
 
     @Override
-    public boolean takeLease(String key, String token, long leaseMillis) {
-        return call("take lease", c -> takeLease(c, key, token, leaseMillis), false);
+    public boolean takeLease(String key, String token, long leaseMillis, List<String> tagKeys, long tagTtlMillis) {
+        return call("take lease", c -> {
+            if (!tagKeys.isEmpty()) {
+                addTags(c, key, tagKeys, tagTtlMillis); // before the lease: a tag invalidation after it finds the key
+            }
+            return takeLease(c, key, token, leaseMillis);
+        }, false);
     }
 
     private boolean takeLease(Connection c, String key, String token, long leaseMillis) throws SQLException {
@@ -283,9 +288,9 @@ public final class PgStore extends GuardedStore {
         }
     }
 
-    /** Renews the entry and, so that they outlive it, its tag members. */
+    /** Renews the entry and, so that they outlive it, its tag members (those it has: the rows name them). */
     @Override
-    public void expire(String key, long ttlMillis) {
+    public void expire(String key, long ttlMillis, List<String> tagKeys, long tagTtlMillis) {
         background.execute(() -> update("expire", expire, s -> {
             s.setLong(1, ttlMillis);
             s.setString(2, key);

@@ -140,7 +140,7 @@ class PgStoreTest {
     void slidingRenewalExtendsALiveValue() throws Exception {
         assertTrue(lookup("k", "t1").leased());
         assertTrue(store.storeIfLeased("k", VALUE, 10_000, "t1").get());
-        store.expire("k", 90_000);
+        store.expire("k", 90_000, List.of(), 0);
         assertTrue(lookup("k", "t2").remainingMillis() > 80_000);
     }
 
@@ -215,7 +215,7 @@ class PgStoreTest {
         List<String> tags = List.of("ns:weft-tag:shelf:1");
         assertTrue(store.lookup("k", "t1", LEASE, tags, 1_000, SharedStore.NEVER_STALE).leased());
         assertTrue(store.storeIfLeased("k", VALUE, 1_000, "t1").get());
-        store.expire("k", 3_600_000);
+        store.expire("k", 3_600_000, List.of(), 0);
         assertEquals(1L, (long) pg.query(c -> count(c.createStatement(), "SELECT count(*) FROM " + pg.tables().tags()
                 + " WHERE expires_at > now() + interval '50 minutes'")));
     }
