@@ -102,14 +102,18 @@ public final class EventDispatcher {
             }
             return true;
         }
+        // a foreign event (SPEC §6): the keys its type's templates render, from L1 and L2
         List<String> keys = mapping.render(event.type(), event.payload());
         if (!keys.isEmpty()) {
             sink.evictKeys(keys, true);
         }
+        if (!event.prefixes().isEmpty()) {
+            sink.evictPrefixes(event.prefixes());
+        }
         if (!event.tags().isEmpty()) {
             sink.evictTags(event.tags(), true);
         }
-        return !keys.isEmpty() || !event.tags().isEmpty();
+        return !keys.isEmpty() || !event.prefixes().isEmpty() || !event.tags().isEmpty();
     }
 
     /** Events that evicted something. */

@@ -134,9 +134,12 @@ public final class InvalidationEvent {
         return eventId;
     }
 
-    /** Whether the payload carries {@code keys} or {@code prefixes}, as Weft's invalidations do. */
+    /**
+     * Whether the payload carries {@code keys}, as every invalidation Weft publishes does (an empty list when it
+     * names prefixes or tags only); an event without them is a foreign one, whose keys the mapped templates render.
+     */
     public boolean hasKeys() {
-        return payload.containsKey(KEYS) || payload.containsKey(PREFIXES);
+        return payload.containsKey(KEYS);
     }
 
     /** The payload's {@code keys}, or an empty list. */

@@ -83,6 +83,15 @@ class EventDispatcherTest {
     }
 
     @Test
+    void aForeignEventWithPrefixesButNoKeysStillHasItsMappedKeysRendered() {
+        dispatch(new InvalidationEvent("book.updated", Map.of("book_id", "b-1", "prefixes", List.of("storybook:pages:")),
+                null, null, null));
+
+        assertEquals(List.of("keys+L2 [storybook:book:b-1]", "prefixes [storybook:pages:]"), sink.calls,
+                "SPEC §6: an event without keys has the mapped templates rendered");
+    }
+
+    @Test
     void malformedEntriesAndFailingEvictionsAreCountedAndSkipped() {
         dispatcher.dispatch("events:cache.invalidated", "1-0", Map.of("type", "x"));
         dispatcher.dispatch("events:cache.invalidated", "2-0", Map.of("type", "x", "event", "{oops"));
