@@ -90,6 +90,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
         redis.connecting(bound);
     }
 
+    /** Whether invalidations made while Redis is being connected wait to be sent once it is. */
+    boolean hasDeferredInvalidations() {
+        return redis.hasDeferred();
+    }
+
     /** Gives up on Redis (it could not be set up): misses stop waiting for it, deferred invalidations are dropped. */
     public void connectionAbandoned() {
         redis.abandoned();

@@ -70,6 +70,13 @@ final class SharedLevelConnection {
     }
 
     /** Whether Redis is being connected right now (not yet connected, not abandoned). */
+    /** Whether invalidations made while connecting wait to be sent ({@link #deferUnlessConnected}). */
+    boolean hasDeferred() {
+        synchronized (deferred) {
+            return !deferred.isEmpty();
+        }
+    }
+
     boolean connecting() {
         return l2 == null && connectWaitNanos > 0;
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** What connecting a shared level takes, whichever it is (Redis or PostgreSQL). */
@@ -32,12 +33,13 @@ final class SharedLevels {
 
     /**
      * Opens a connector with {@code open}, after registering a shutdown hook that closes it once it is open
-     * (waiting at most 3 s), so that a JVM that exits while this connects still sends what it invalidated
-     * meanwhile; then stores the values loaded while connecting.
+     * (waiting at most 3 s, and only when invalidations wait for it), so that a JVM that exits while this connects
+     * still sends what it invalidated meanwhile; then stores the values loaded while connecting.
      */
     static <C extends SharedConnector> C openWithExitHook(String hookName, CacheRuntime runtime, Supplier<C> open) {
         CompletableFuture<C> connected = new CompletableFuture<>();
-        Runtime.getRuntime().addShutdownHook(Background.daemon(() -> closeOnceConnected(connected), hookName));
+        Runtime.getRuntime().addShutdownHook(Background.daemon(
+                () -> closeOnceConnected(connected, runtime::hasDeferredInvalidations, EXIT_WAIT), hookName));
         C connector;
         try {
             connector = open.get();
@@ -50,9 +52,17 @@ final class SharedLevels {
         return connector;
     }
 
-    private static void closeOnceConnected(CompletableFuture<? extends SharedConnector> connected) {
+    /**
+     * At exit: closes the connector (sending what is queued) once it is open, waiting at most {@code wait} for that
+     * when invalidations made meanwhile wait to be sent; a JVM with nothing to send exits without waiting for it.
+     */
+    static void closeOnceConnected(CompletableFuture<? extends SharedConnector> connected, BooleanSupplier waitingToBeSent,
+            Duration wait) {
+        if (!connected.isDone() && !waitingToBeSent.getAsBoolean()) {
+            return; // what was loaded meanwhile only goes unstored: it is not needed for anything to be right
+        }
         try {
-            connected.get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS).close();
+            connected.get(wait.toMillis(), TimeUnit.MILLISECONDS).close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
