@@ -96,6 +96,7 @@ final class Batches {
         CachedMethod method = batch.method();
         int joined = join(method, load, missing);
         long now = ticker.read();
+        runtime.noteLookup(now);
         for (Map.Entry<Object, CacheKey> m : missing.entrySet()) {
             Load mine = new Load(m.getValue(), now, null);
             if (flights.start(mine) == null) {

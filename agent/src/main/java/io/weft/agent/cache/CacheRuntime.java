@@ -223,9 +223,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private Token beginLoad(int methodId, CachedMethod method, CacheKey key, Object receiver, Object[] args,
             CacheEntry stale) {
         long now = ticker.read();
-        if (firstLookupNanos == 0) {
-            firstLookupNanos = now;
-        }
+        noteLookup(now);
         Load mine = new Load(key, now, method.tags(args));
         mine.standIn(stale);
         Load other = flights.start(mine);
@@ -653,6 +651,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
         invalidator.clearLocal();
         invalidationsReceived.increment();
         WeftLog.warn("cleared the local cache: " + reason);
+    }
+
+    /**
+     * Records the runtime's first lookup (a miss, single or batch, at {@code nowNanos}): the event reader starts that
+     * far back in the streams ({@link #cachingForMillis}), so that no eviction of a value read since is missed.
+     */
+    void noteLookup(long nowNanos) {
+        if (firstLookupNanos == 0) {
+            firstLookupNanos = nowNanos;
+        }
     }
 
     @Override

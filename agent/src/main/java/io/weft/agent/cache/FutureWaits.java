@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -40,6 +42,9 @@ final class FutureWaits {
 
     private final ScheduledThreadPoolExecutor thread =
             new ScheduledThreadPoolExecutor(1, task -> HandOverThread.create(task, "weft-lease-wait"));
+    /** Where the calls of {@link #atMost} run: a body stuck there holds up no other wait (threads end when idle). */
+    private final ThreadPoolExecutor calls = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.MINUTES,
+            new SynchronousQueue<>(), task -> HandOverThread.create(task, "weft-load-wait"));
     private final Refresher.Invoker invoker;
     private final Settler settler;
     private final Abandoner abandoner;
@@ -66,15 +71,16 @@ final class FutureWaits {
 
     /**
      * {@code joined} (another call's load of the key), or, when it has not completed after {@code waitNanos}, the
-     * future that the method called on {@code receiver} on the Weft thread returns: that call finds the load past
-     * {@code weft.load.maxWait} and runs uncached, or, if the load has ended meanwhile, looks the key up anew.
+     * future that the method called on {@code receiver} on a Weft thread of its own returns: that call finds the load
+     * past {@code weft.load.maxWait} and runs uncached, or, if the load has ended meanwhile, looks the key up anew.
      */
     CompletableFuture<Object> atMost(CompletableFuture<Object> joined, long waitNanos, CachedMethod method,
             Object receiver, Object[] args) {
         CompletableFuture<Object> answer = new CompletableFuture<>();
         ScheduledFuture<?> timer = thread.schedule(() -> {
             if (!answer.isDone()) {
-                call(method, receiver, args).whenComplete((value, failure) -> settleWith(answer, value, failure));
+                calls.execute(() -> call(method, receiver, args)
+                        .whenComplete((value, failure) -> settleWith(answer, value, failure)));
             }
         }, waitNanos, TimeUnit.NANOSECONDS);
         joined.whenComplete((value, failure) -> {

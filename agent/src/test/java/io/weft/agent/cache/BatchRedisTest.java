@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.bootstrap.Hit;
@@ -156,6 +157,15 @@ class BatchRedisTest {
             skus.add("sku" + i);
         }
         return skus;
+    }
+
+    @Test
+    void aBatchMissIsTheInstancesFirstLookupForWhereItsEventReaderStarts() {
+        Instance first = new Instance("first");
+        assertEquals(0, first.runtime.cachingForMillis(), "nothing looked up yet: a reader would start at the end");
+        first.prices(List.of("a", "b"));
+        assertTrue(first.runtime.cachingForMillis() > 0,
+                "the reader must start back at this lookup, or it misses the evictions of what the batch read");
     }
 
     @Test

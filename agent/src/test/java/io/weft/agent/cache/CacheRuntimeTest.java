@@ -409,7 +409,7 @@ class CacheRuntimeTest {
         CompletableFuture<?> answer = (CompletableFuture<?>) ((Hit) joined).value();
         assertEquals("its own", answer.get(NEVER.toSeconds(), TimeUnit.SECONDS),
                 "after weft.load.maxWait the caller's future is the method's own, not the load's that never ends");
-        assertEquals(List.of("weft-lease-wait uncached"), ranOn);
+        assertEquals(List.of("weft-load-wait uncached"), ranOn);
         assertEquals(1, caches.find("book").stats().loadWaitTimeouts());
     }
 
