@@ -225,11 +225,21 @@ final class SharedLevel {
 
     /**
      * The values of {@code method} that Redis holds for {@code keys}, decoded, with their remaining TTLs, by key;
-     * no leases are taken. A value that cannot be read is left out (and counted).
+     * no leases are taken. A value that cannot be read is left out (and counted); so is a key with a pending delete,
+     * and every key while a tag delete is pending (as at a lookup: Redis may still hold what was invalidated).
      */
     Map<String, Found> values(CachedMethod method, List<String> keys) {
         Map<String, Found> found = new HashMap<>();
-        for (Map.Entry<String, StoredValue> stored : store.values(namespaced(keys)).entrySet()) {
+        if (!flushPending()) {
+            return found;
+        }
+        List<String> readable = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            if (!isPending(key)) {
+                readable.add(key);
+            }
+        }
+        for (Map.Entry<String, StoredValue> stored : store.values(namespaced(readable)).entrySet()) {
             try {
                 found.put(stored.getKey().substring(namespace.length()), new Found(true,
                         decode(method, stored.getValue().value()), stored.getValue().remainingMillis(), null));
