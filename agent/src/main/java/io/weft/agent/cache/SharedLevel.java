@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -52,9 +54,15 @@ final class SharedLevel {
     private final ValueCodecs codecs;
     private final String namespace;
     private final long leaseWaitNanos;
-    private final Set<String> pendingKeys = ConcurrentHashMap.newKeySet();
-    private final Set<String> pendingPrefixes = ConcurrentHashMap.newKeySet();
-    private final Set<String> pendingTags = ConcurrentHashMap.newKeySet();
+    /**
+     * The deletes kept to be retried (keys, prefixes, tags), each with the generation of the failure that last kept
+     * it: a retry forgets one only if no delete of it failed again since the retry was sent ({@link #retry}).
+     */
+    private final Map<String, Long> pendingKeys = new ConcurrentHashMap<>();
+    private final Map<String, Long> pendingPrefixes = new ConcurrentHashMap<>();
+    private final Map<String, Long> pendingTags = new ConcurrentHashMap<>();
+    /** One counter for all: an item forgotten and kept again never gets back a generation a retry saw before. */
+    private final AtomicLong generations = new AtomicLong();
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
 
     /** @param leaseWait the longest a miss waits for another instance's load of its key ({@code weft.lease.wait}) */
@@ -479,21 +487,24 @@ final class SharedLevel {
         return namespaced(tags.stream().map(tag -> TAG_SET + tag).collect(Collectors.toList()));
     }
 
-    private void remember(Set<String> pending, List<String> items) {
+    private void remember(Map<String, Long> pending, List<String> items) {
         if (pendingKeys.size() + pendingPrefixes.size() + pendingTags.size() + items.size() > MAX_PENDING) {
             WeftLog.warnRateLimited("l2.pending", "more than " + MAX_PENDING + " deletes are waiting for the shared level"
                     + " (Redis or the database); further ones are dropped and their keys may be served from it until they"
                     + " expire");
             return;
         }
-        pending.addAll(items);
+        long generation = generations.incrementAndGet();
+        for (String item : items) {
+            pending.put(item, generation);
+        }
     }
 
     private boolean isPending(String key) {
-        if (pendingKeys.contains(key)) {
+        if (pendingKeys.containsKey(key)) {
             return true;
         }
-        for (String prefix : pendingPrefixes) {
+        for (String prefix : pendingPrefixes.keySet()) {
             if (key.startsWith(prefix)) {
                 return true;
             }
@@ -524,22 +535,24 @@ final class SharedLevel {
         if (nonePending()) {
             return true;
         }
-        for (String key : pendingKeys) {
-            if (store.deleteWithLeases(List.of(namespace + key))) {
-                pendingKeys.remove(key);
-            }
-        }
-        for (String prefix : pendingPrefixes) {
-            if (store.deleteByPrefix(namespace + prefix) >= 0) {
-                pendingPrefixes.remove(prefix);
-            }
-        }
-        for (String tag : pendingTags) {
-            if (store.deleteTagged(namespace + TAG_SET + tag)) {
-                pendingTags.remove(tag);
-            }
-        }
+        retry(pendingKeys, key -> store.deleteWithLeases(List.of(namespace + key)));
+        retry(pendingPrefixes, prefix -> store.deleteByPrefix(namespace + prefix) >= 0);
+        retry(pendingTags, tag -> store.deleteTagged(namespace + TAG_SET + tag));
         return nonePending();
+    }
+
+    /**
+     * Retries each of {@code pending}'s deletes ({@code delete} says whether it went through). One that went through
+     * is forgotten only if it was not kept again meanwhile: a delete of the same item that failed while this one was
+     * under way (another invalidation, after a write this one may have preceded) stays pending.
+     */
+    private static void retry(Map<String, Long> pending, Predicate<String> delete) {
+        for (Map.Entry<String, Long> item : pending.entrySet()) {
+            long generation = item.getValue();
+            if (delete.test(item.getKey())) {
+                pending.remove(item.getKey(), generation);
+            }
+        }
     }
 
     private boolean nonePending() {

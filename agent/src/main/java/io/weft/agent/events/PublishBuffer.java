@@ -8,8 +8,10 @@ import java.util.function.Supplier;
 
 /**
  * Events waiting to be published, in order, at most {@code capacity} of them. When one more arrives
- * the buffer is replaced by a single clear-all event; until that is published, new events are dropped,
- * because receivers clear everything when it arrives, after those invalidations happened.
+ * the buffer is replaced by a single clear-all event; until that is handed to the sender ({@link #peek}), new events
+ * are dropped, because receivers clear everything when it arrives, after those invalidations happened. Once handed
+ * out, a receiver may already have applied it and read a key back, so events added after that are queued behind it
+ * (it counts as one of the {@code capacity}), and stay behind it if its send fails.
  *
  * <p>An event may instead be sent directly by the thread that made it, when nothing is queued
  * ({@link #startDirect}), also while other direct sends are under way: those ride one connection in the order they
@@ -27,7 +29,10 @@ public final class PublishBuffer {
     private final int capacity;
     private final Supplier<InvalidationEvent> clearAll;
     private final LinkedList<InvalidationEvent> events = new LinkedList<>();
+    /** The clear-all event queued and not yet handed to the sender: events added meanwhile are dropped. */
     private InvalidationEvent pendingClearAll;
+    /** The clear-all event handed to the sender and still queued (first) until removed: events queue behind it. */
+    private InvalidationEvent sentClearAll;
     private int sendingDirectly;
     private long directSends;
     /** The start order ({@link #startDirect}) of the failed direct sends queued again at the front of the queue. */
@@ -50,9 +55,10 @@ public final class PublishBuffer {
         if (pendingClearAll != null) {
             dropped++;
         } else if (events.size() == capacity) {
-            dropped += events.size() + 1;
+            dropped += events.size() + 1 - (sentClearAll == null ? 0 : 1);
             events.clear();
             retried.clear();
+            sentClearAll = null;
             pendingClearAll = clearAll.get();
             events.add(pendingClearAll);
             overflows++;
@@ -113,6 +119,10 @@ public final class PublishBuffer {
         while (it.hasNext() && batch.size() < max) {
             batch.add(it.next());
         }
+        if (pendingClearAll != null && !batch.isEmpty()) { // it is first: nothing is queued behind it
+            sentClearAll = pendingClearAll;
+            pendingClearAll = null;
+        }
         return batch;
     }
 
@@ -126,8 +136,8 @@ public final class PublishBuffer {
             if (!retried.isEmpty()) {
                 retried.remove(0);
             }
-            if (event == pendingClearAll) {
-                pendingClearAll = null;
+            if (event == sentClearAll) {
+                sentClearAll = null;
             }
         }
         notifyAll();

@@ -3,6 +3,7 @@ package io.weft.agent.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -34,7 +35,7 @@ class PublishBufferTest {
     }
 
     @Test
-    void anOverflowReplacesEverythingWithOneClearAllUntilThatIsPublished() throws Exception {
+    void anOverflowReplacesEverythingWithOneClearAllThatDropsNewEventsUntilItIsSent() throws Exception {
         buffer.add(event("a"));
         List<InvalidationEvent> inFlight = buffer.peek(10, 0);
         buffer.add(event("b"));
@@ -56,6 +57,52 @@ class PublishBufferTest {
         InvalidationEvent f = event("f");
         buffer.add(f);
         assertEquals(List.of(f), buffer.peek(10, 0));
+    }
+
+    /** Overflows the buffer and hands its clear-all event to the sender. */
+    private InvalidationEvent sendingClearAll() throws Exception {
+        for (String key : List.of("a", "b", "c", "d")) {
+            buffer.add(event(key));
+        }
+        List<InvalidationEvent> batch = buffer.peek(10, 0);
+        assertEquals(1, batch.size());
+        assertTrue(batch.get(0).isClearAll());
+        return batch.get(0);
+    }
+
+    @Test
+    void eventsAddedOnceTheClearAllIsBeingSentAreQueuedBehindIt() throws Exception {
+        InvalidationEvent clearAll = sendingClearAll();
+        // a receiver may have applied the clear-all and read E's key back already: E must reach it
+        InvalidationEvent e = event("e");
+        assertTrue(buffer.add(e));
+
+        buffer.remove(List.of(clearAll));
+        assertEquals(List.of(e), buffer.peek(10, 0));
+        assertEquals(4, buffer.dropped());
+    }
+
+    @Test
+    void aFailedSendOfTheClearAllKeepsItFirstAndAnOverflowBehindItReplacesBoth() throws Exception {
+        InvalidationEvent clearAll = sendingClearAll();
+        InvalidationEvent e = event("e");
+        InvalidationEvent f = event("f");
+        buffer.add(e);
+        buffer.add(f);
+
+        // the send failed: nothing removed, the clear-all goes again first
+        assertEquals(List.of(clearAll, e, f), buffer.peek(10, 0));
+
+        assertFalse(buffer.add(event("g")), "the clear-all counts as one of the capacity");
+        List<InvalidationEvent> pending = buffer.peek(10, 0);
+        assertEquals(1, pending.size());
+        assertTrue(pending.get(0).isClearAll());
+        assertNotSame(clearAll, pending.get(0));
+        assertEquals(2, buffer.overflows());
+        assertEquals(4 + 3, buffer.dropped(), "e, f and g; not the clear-all they replaced");
+
+        buffer.remove(List.of(clearAll, e, f));
+        assertEquals(pending, buffer.peek(10, 0), "a send that ended after the overflow removes nothing");
     }
 
     @Test
