@@ -247,7 +247,10 @@ class RefreshAfterTest {
         assertFalse(books.threads.get(2).getName().startsWith("weft-refresh-"));
     }
 
-    /** An entry read from Redis is as old as it is there (TTL − PTTL): an instance that reads an old value reloads it. */
+    /**
+     * An entry read from Redis is as old as it is there (TTL − PTTL): an instance that reads an old value reloads it,
+     * and one that reads a young value does not, until it is due.
+     */
     @Test
     void anEntryReadFromRedisIsAsOldAsItIsThere() throws Exception {
         RedisFixture redis = closer.later(RedisFixture.startLocal(null));
@@ -259,18 +262,34 @@ class RefreshAfterTest {
         Books books = new Books(register("books"));
         books.find("old");
         books.find("young");
-        Await.until("both stored in Redis", () -> redis.admin().exists("ns:books:old", "ns:books:young") == 2);
-        redis.admin().pexpire("ns:books:old", TTL.minus(REFRESH_AFTER).minusSeconds(1).toMillis()); // 5 s old
+        books.find("marker");
+        Await.until("all stored in Redis",
+                () -> redis.admin().exists("ns:books:old", "ns:books:young", "ns:books:marker") == 3);
+        long fiveSecondsOld = TTL.minus(REFRESH_AFTER).minusSeconds(1).toMillis();
+        redis.admin().pexpire("ns:books:old", fiveSecondsOld);
         redis.admin().pexpire("ns:books:young", TTL.minusSeconds(1).toMillis()); // 1 s old
+        redis.admin().pexpire("ns:books:marker", fiveSecondsOld);
 
-        runtime = runtime(2, 10); // another instance, whose L1 is empty
+        // another instance, whose L1 is empty, with one reload thread: its reloads run one after the other, in the
+        // order the hits queued them
+        runtime = runtime(1, 10);
         runtime.connect(shared, null, "second", bound -> true);
         assertEquals("old v1", books.find("old"), "from Redis");
         assertEquals("young v2", books.find("young"), "from Redis");
-        Await.until("the old entry was reloaded", () -> "old v3".equals(books.find("old")));
-        assertEquals("young v2", books.find("young"), "1 s old: not due");
+        Await.until("the old entry was reloaded", () -> "old v4".equals(books.find("old")));
+        assertEquals(1, stats("books").refreshes(RefreshOutcome.STARTED));
+
+        assertEquals("young v2", books.find("young"), "a hit on the young entry returns it");
+        // a reload the young entry's hit queued (a reload returns the old value at once and runs later) would run
+        // before the marker's, queued after it on the same thread: once the marker is reloaded, it has run
+        assertEquals("marker v3", books.find("marker"), "from Redis");
+        Await.until("the marker was reloaded", () -> !"marker v3".equals(books.find("marker")));
+        assertEquals(5, books.runs.get(), "1 s old: the young entry was not reloaded");
+        assertEquals(2, stats("books").refreshes(RefreshOutcome.STARTED), "the old entry's and the marker's");
+        assertEquals("marker v5", books.find("marker"));
+
         ticker.advance(REFRESH_AFTER.minusSeconds(1));
-        Await.until("due 3 s later", () -> "young v4".equals(books.find("young")));
-        assertEquals(2, stats("books").refreshes(RefreshOutcome.STARTED));
+        Await.until("due 3 s later", () -> "young v6".equals(books.find("young")));
+        assertEquals(3, stats("books").refreshes(RefreshOutcome.STARTED));
     }
 }

@@ -1,6 +1,7 @@
 package io.weft.agent.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.store.CircuitBreaker;
@@ -96,13 +97,46 @@ class SlidingTtlTest {
         call(sliding, "7", "v7");
         Await.until("the value stored in Redis", () -> redis.admin().exists("ns:session:7") == 1);
         redis.admin().pexpire("ns:session:7", 2_000);
+        long pexpires = pexpireCalls(redis);
 
         ticker.advance(Duration.ofMillis(500));
         call(sliding, "7", "unused");
-        assertTrue(redis.admin().pttl("ns:session:7") <= 2_000, "within the first tenth of the TTL: no renewal");
+        roundTrip(store);
+        assertEquals(pexpires, pexpireCalls(redis), "within the first tenth of the TTL: no renewal");
+        assertTrue(redis.admin().pttl("ns:session:7") <= 2_000);
 
         ticker.advance(Duration.ofMillis(600));
         call(sliding, "7", "unused");
-        Await.until("the hit renewed the key's TTL in Redis", () -> redis.admin().pttl("ns:session:7") > 9_000);
+        roundTrip(store);
+        assertEquals(pexpires + 1, pexpireCalls(redis), "a tenth of the TTL after the write: one renewal");
+        assertTrue(redis.admin().pttl("ns:session:7") > 9_000, "the hit renewed the key's TTL in Redis");
+
+        ticker.advance(Duration.ofMillis(500));
+        call(sliding, "7", "unused");
+        roundTrip(store);
+        assertEquals(pexpires + 1, pexpireCalls(redis), "within a tenth of the TTL of the renewal: no other");
+
+        ticker.advance(Duration.ofMillis(600));
+        call(sliding, "7", "unused");
+        roundTrip(store);
+        assertEquals(pexpires + 2, pexpireCalls(redis), "a tenth of the TTL after the renewal: the next one");
+    }
+
+    /**
+     * A command on the store's own connection, waited for: Redis answers a connection's commands in order, so any
+     * {@code PEXPIRE} a hit sent before it (without waiting) has run once it returns.
+     */
+    private static void roundTrip(RedisStore store) {
+        assertNotNull(store.get("ns:session:7"), "the store's connection answered");
+    }
+
+    /** The {@code PEXPIRE} commands this Redis has run ({@code INFO commandstats}). */
+    private static long pexpireCalls(RedisFixture redis) {
+        for (String line : redis.admin().info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_pexpire:")) {
+                return Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+            }
+        }
+        return 0;
     }
 }

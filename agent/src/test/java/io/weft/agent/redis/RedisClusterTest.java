@@ -296,6 +296,12 @@ class RedisClusterTest {
         RecordingSink sink = new RecordingSink();
         StreamReader reader = startReader(endpoint, type, sink);
         EventPublisher publisher = startPublisher(endpoint);
+        // not measured: the first event also waits for the publisher's connection and the cluster's topology
+        // (six nodes), which on a busy host can take longer than the bound below
+        publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:warm-up"), List.of(), Map.of(),
+                "writer"));
+        Await.until("the warm-up event is applied", () -> sink.calls.contains("keys [k:warm-up]"));
+        Await.until("the warm-up event is counted as published", () -> publisher.published() == 1);
 
         // only the stream of every invalidation gets these: the read of the mapped type's stream stays blocked
         // (XREAD BLOCK, up to a second); each event must not wait for it
