@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -121,16 +122,26 @@ public class HotKeys {
         });
     }
 
+    /** A call of a hammer that took at least this long is listed in its reply. */
+    static final long SLOW_MICROS = 100_000;
+    /** A hammer's stall watch lists the times it woke up at least this late from a 1 ms sleep. */
+    static final long STALL_MICROS = 20_000;
+
     /**
      * Calls {@code call} on {@code threads} threads released at once, each once, or again and again (a call about
      * every millisecond) until {@code millis} have passed when it is positive; answers the number of calls, the
-     * slowest and fastest call in ms, and the values returned. The threads are virtual when {@code virtual} (JDK 21+).
+     * slowest and fastest call in ms, when {@code millis} is positive the calls that took at least
+     * {@link #SLOW_MICROS} ({@code slow=[<startMicros>:<endMicros>,…]}, times as {@link #micros}) and the stalls of
+     * the JVM meanwhile ({@code stalls=[…]}: a platform thread sleeping 1 ms at a time, as jHiccup does, lists each
+     * sleep it woke from {@link #STALL_MICROS} late or more, as a GC pause or a machine without a free core makes
+     * it), and last the values returned. The threads are virtual when {@code virtual} (JDK 21+).
      */
     private static String together(int threads, long millis, Call call, boolean virtual) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         AtomicLong calls = new AtomicLong();
         AtomicLong slowest = new AtomicLong();
         AtomicLong fastest = new AtomicLong(Long.MAX_VALUE);
+        Queue<String> slow = new ConcurrentLinkedQueue<>();
         Queue<String> values = new ConcurrentLinkedQueue<>();
         List<Thread> started = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
@@ -140,7 +151,12 @@ public class HotKeys {
                     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
                     do {
                         long before = System.nanoTime();
+                        long beforeMicros = micros();
                         values.add(call.run());
+                        long afterMicros = micros();
+                        if (afterMicros - beforeMicros >= SLOW_MICROS) {
+                            slow.add(beforeMicros + ":" + afterMicros);
+                        }
                         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
                         calls.incrementAndGet();
                         slowest.accumulateAndGet(ms, Math::max);
@@ -157,12 +173,35 @@ public class HotKeys {
             t.start();
             started.add(t);
         }
+        Queue<String> stalls = new ConcurrentLinkedQueue<>();
+        AtomicBoolean calling = new AtomicBoolean(true);
+        Thread watch = new Thread(() -> {
+            while (calling.get()) {
+                long before = micros();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long after = micros();
+                if (after - before >= STALL_MICROS) {
+                    stalls.add(before + ":" + after);
+                }
+            }
+        }, "stall-watch");
+        watch.setDaemon(true);
+        if (millis > 0) {
+            watch.start();
+        }
         start.countDown();
         for (Thread t : started) {
             t.join();
         }
-        return "calls=" + calls.get() + " slowestMs=" + slowest.get() + " fastestMs=" + fastest.get() + " values="
-                + String.join(",", new TreeSet<>(values));
+        calling.set(false);
+        watch.join();
+        return "calls=" + calls.get() + " slowestMs=" + slowest.get() + " fastestMs=" + fastest.get()
+                + (millis > 0 ? " slow=[" + String.join(",", slow) + "] stalls=[" + String.join(",", stalls) + "]" : "")
+                + " values=" + String.join(",", new TreeSet<>(values));
     }
 
     /**
@@ -300,7 +339,8 @@ public class HotKeys {
             String[] words = line.split(" ");
             String result;
             // hammer <key> <millis> <threads> [virtual]; storm <key> <millis> <threads> <log> [write];
-            // reloadmillis <key> <millis>; stampede[Later] <key> <threads> <loadMillis>; runs <key>: start times
+            // reloadmillis <key> <millis>; stampede[Later] <key> <threads> <loadMillis>; runs <key>: start times;
+            // loads <key>: the price runs of this JVM (<startMicros>:<endMicros>:reload|call)
             switch (words[1]) {
                 case "price" -> {
                     long before = System.nanoTime();
@@ -333,6 +373,14 @@ public class HotKeys {
                 case "stampedeLater" -> result = together(Integer.parseInt(words[3]), 0,
                         () -> app.coldLater(words[2], Long.parseLong(words[4])).get(60, TimeUnit.SECONDS), false);
                 case "runs" -> result = "runs=" + RUNS.getOrDefault(words[2], new ConcurrentLinkedQueue<>());
+                case "loads" -> {
+                    List<String> loads = new ArrayList<>();
+                    for (String load : LOADS.getOrDefault(words[2], new ConcurrentLinkedQueue<>())) {
+                        String[] f = load.split(" "); // L <startMicros> <endMicros> <version> reload|call
+                        loads.add(f[1] + ":" + f[2] + ":" + f[4]);
+                    }
+                    result = "loads=[" + String.join(",", loads) + "]";
+                }
                 default -> result = "unknown " + words[1];
             }
             System.out.println(words[0] + " " + result);

@@ -10,6 +10,7 @@ import io.weft.agent.events.EventStreams;
 import io.weft.agent.keys.BatchTemplate;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.Template;
+import io.weft.agent.metrics.CacheStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The stale-set race (SPEC §5) with batch methods in one JVM: writers commit a new version of a row and then
  * invalidate its key, while batch calls and single-element calls of the same keys read the rows. No read that
- * starts after an invalidation returned may see a version older than the one that invalidation followed.
+ * starts after an invalidation returned may see a version older than the one that invalidation followed. The race
+ * is first made certain, once for a batch call and once for a single-element call (a write of a row between the
+ * body's read of it and its return, whose load must then be discarded), before the random interleavings.
  */
 class BatchStaleSetTest {
 
@@ -78,14 +81,17 @@ class BatchStaleSetTest {
     }
 
     private void write() {
-        int id = ThreadLocalRandom.current().nextInt(ROWS);
+        write(ThreadLocalRandom.current().nextInt(ROWS));
+    }
+
+    /** Commits a new version of row {@code id}, then invalidates its key. */
+    private void write(int id) {
         long version = database.incrementAndGet(id);
         runtime.invalidate(save, new Object[] {id}, null);
         settled.accumulateAndGet(id, version, Math::max);
     }
 
     /** A batch of random rows as woven code calls it; each value checked against what was settled before. */
-    @SuppressWarnings("unchecked")
     private void readBatch() {
         List<Integer> ids = new ArrayList<>();
         for (int id = 0; id < ROWS; id++) {
@@ -93,6 +99,11 @@ class BatchStaleSetTest {
                 ids.add(id);
             }
         }
+        readBatch(ids);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void readBatch(List<Integer> ids) {
         long[] before = settledNow();
         Object[] args = {ids};
         Token token = runtime.enterBatch(batch, args);
@@ -111,7 +122,10 @@ class BatchStaleSetTest {
     }
 
     private void readSingle() {
-        int id = ThreadLocalRandom.current().nextInt(ROWS);
+        readSingle(ThreadLocalRandom.current().nextInt(ROWS));
+    }
+
+    private void readSingle(int id) {
         long[] before = settledNow();
         Object version = WovenCall.call(runtime, single, String.valueOf(id), () -> database.get(id));
         check(before, id, (Long) version);
@@ -131,8 +145,74 @@ class BatchStaleSetTest {
         }
     }
 
+    /**
+     * The race, made certain: a batch call of every row (none in L1) reads them from the database, then row
+     * {@code id} is written (committed and invalidated) on another thread, and only then does the body return what
+     * it read. Every read of the rows that follows is checked.
+     */
+    @SuppressWarnings("unchecked")
+    private void batchOverlappedByAWriteOf(int id) throws Exception {
+        List<Integer> ids = List.of(0, 1, 2, 3);
+        long[] before = settledNow();
+        Object[] args = {ids};
+        Token token = runtime.enterBatch(batch, args);
+        assertTrue(token instanceof BatchLoad, "every row missed: the body runs");
+        Map<Integer, Long> loaded = new LinkedHashMap<>();
+        for (Integer row : (List<Integer>) args[0]) {
+            loaded.put(row, database.get(row));
+        }
+        onAnotherThread(() -> write(id));
+        Map<Integer, Long> values = (Map<Integer, Long>) runtime.exitBatch(batch, token, args, loaded);
+        assertEquals(ids, new ArrayList<>(values.keySet()));
+        values.forEach((row, version) -> check(before, row, version));
+        for (int row = 0; row < ROWS; row++) {
+            readSingle(row);
+        }
+        readBatch(ids);
+    }
+
+    /**
+     * The same race for the single-element method: row {@code id} is written first (so that it is not in L1), then a
+     * call's body reads it, and it is written again on another thread before the body returns.
+     */
+    private void singleOverlappedByAWriteOf(int id) throws Exception {
+        write(id);
+        long[] before = settledNow();
+        AtomicInteger bodyRuns = new AtomicInteger();
+        Object version = WovenCall.call(runtime, single, String.valueOf(id), () -> {
+            bodyRuns.incrementAndGet();
+            long read = database.get(id);
+            onAnotherThread(() -> write(id));
+            return read;
+        });
+        assertEquals(1, bodyRuns.get(), "the row missed: the body ran");
+        check(before, id, (Long) version);
+        readSingle(id);
+        readBatch(List.of(id));
+    }
+
+    /** Runs {@code work} on a thread of its own and waits for it: a writer that is not the reading thread. */
+    private static void onAnotherThread(Runnable work) {
+        Thread thread = new Thread(work, "writer");
+        thread.start();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        assertTrue(!thread.isAlive(), "the write returned");
+    }
+
     @Test
     void noReadAfterAnInvalidationSeesTheVersionBeforeIt() throws Exception {
+        CacheStats stats = caches.find("row").stats();
+        batchOverlappedByAWriteOf(2);
+        assertEquals(1, stats.staleStoresDiscarded(), "the batch's load of row 2, overlapped by its write, was not kept");
+        singleOverlappedByAWriteOf(2);
+        assertEquals(2, stats.staleStoresDiscarded(), "nor the single call's");
+        assertEquals(0, staleReads.get(), "stale reads after the certain overlaps");
+
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Future<?>> done = new ArrayList<>();

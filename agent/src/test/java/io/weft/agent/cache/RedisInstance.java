@@ -54,6 +54,18 @@ final class RedisInstance implements AutoCloseable {
      * @param timeout {@code weft.redis.timeout}
      */
     RedisInstance(RedisEndpoint endpoint, String ns, String id, Duration timeout) {
+        this(endpoint, ns, id, timeout, new CircuitBreaker("test instance " + id), true);
+    }
+
+    /**
+     * Connects as above, the store's commands going through {@code storeBreaker}.
+     *
+     * @param publishing whether the publisher's thread is started; when it is not, events wait in its queue and no
+     *     thread but the callers' retries the shared level's failed deletes (the publisher retries them before it
+     *     sends an event)
+     */
+    RedisInstance(RedisEndpoint endpoint, String ns, String id, Duration timeout, CircuitBreaker storeBreaker,
+            boolean publishing) {
         MethodTable methods = new MethodTable();
         CacheRegistry caches = new CacheRegistry();
         LoaderScopes scopes = new LoaderScopes();
@@ -76,7 +88,7 @@ final class RedisInstance implements AutoCloseable {
                 List.of((args, result) -> "book:" + args[0]), false, EventStreams.CACHE_INVALIDATED,
                 declared.parameterNames()));
         closer.later(endpoint);
-        RedisStore store = closer.later(new RedisStore(endpoint, timeout, new CircuitBreaker("test instance " + id)));
+        RedisStore store = closer.later(new RedisStore(endpoint, timeout, storeBreaker));
         RedisConnector.awaitOpen(store, RedisConnector.OPEN_WAIT); // as the agent does, so lookups do not wait for it
         EventPublisher publisher = closer.later(
                 new EventPublisher(endpoint, ns, 10_000, RedisConnector.PUBLISH_BUFFER, timeout, id));
@@ -85,7 +97,9 @@ final class RedisInstance implements AutoCloseable {
         shared = new SharedLevel(store, new ValueCodecs(1 << 20, 0), ns, Duration.ofSeconds(1));
         runtime.connect(shared, publisher, id,
                 bound -> RedisConnector.caughtUp(store, reader, bound));
-        publisher.start();
+        if (publishing) {
+            publisher.start();
+        }
         reader.start();
         failovers = closer.later(RedisConnector.watchFailovers(endpoint, timeout, runtime));
         Await.until("instance " + id + " reads the streams", reader::positioned);

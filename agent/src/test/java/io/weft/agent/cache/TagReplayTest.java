@@ -1,11 +1,15 @@
 package io.weft.agent.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
+import io.weft.agent.testing.FakeTicker;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
 import java.util.UUID;
@@ -46,22 +50,37 @@ class TagReplayTest {
         }
     }
 
+    /**
+     * The tag delete must not reach Redis at all: the store's breaker is open when it is sent (a delete that Redis
+     * merely answered late would still run, before the next command of the same connection). The publisher's thread,
+     * which also retries failed deletes before it sends an event, is not started, so only the read can retry it.
+     */
     @Test
     void aTagDeleteThatRedisDidNotAnswerIsSentAgainBeforeTheNextRead() throws Exception {
         try (RedisFixture redis = RedisFixture.start(); Closer closer = new Closer()) {
             String ns = "outage-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+            FakeTicker time = new FakeTicker();
+            CircuitBreaker storeBreaker = new CircuitBreaker("writer's store", 1, Duration.ofMinutes(1),
+                    Duration.ofMinutes(1), time);
             RedisInstance writer = closer.later(new RedisInstance(new RedisEndpoint(redis.uri()), ns, "writer",
-                    Duration.ofMillis(300)));
+                    TIMEOUT, storeBreaker, false));
             writer.find("2", "v1");
-            Await.until("the value in Redis", () -> redis.admin().exists(ns + "books:2") == 1);
+            Await.until("the value in Redis", () -> "\"v1\"".equals(redis.admin().get(ns + "books:2")));
+            assertNotNull(redis.admin().zscore(ns + "weft-tag:book:2", ns + "books:2"), "the key is in its tag's set");
 
-            redis.suspend();
-            try {
-                writer.saveByTag("2");
-            } finally {
-                redis.resume();
-            }
-            assertEquals("v1'", writer.find("2", "v1'"), "the kept tag delete went before this read");
+            // Redis cannot be reached from the store: its breaker is open, its commands are refused unsent
+            assertTrue(storeBreaker.tryAcquire());
+            storeBreaker.onFailure();
+            assertEquals(CircuitBreaker.State.OPEN, storeBreaker.state());
+            writer.saveByTag("2");
+            assertEquals("\"v1\"", redis.admin().get(ns + "books:2"), "the tag delete never reached Redis");
+            assertNotNull(redis.admin().zscore(ns + "weft-tag:book:2", ns + "books:2"), "nor did its set change");
+
+            time.advance(Duration.ofMinutes(2)); // Redis can be reached again: the breaker lets a call through
+            assertEquals("\"v1\"", redis.admin().get(ns + "books:2"), "nothing retried the delete before the read");
+            assertEquals("v1'", writer.find("2", "v1'"), "the read sent the kept tag delete before reading the key");
+            assertNotEquals("\"v1\"", redis.admin().get(ns + "books:2"), "the read deleted the tag's entry");
+            assertEquals(CircuitBreaker.State.CLOSED, storeBreaker.state());
             Await.until("the new value stored", () -> "\"v1'\"".equals(redis.admin().get(ns + "books:2")));
         }
     }
