@@ -28,17 +28,22 @@ class SharedLevelLeaseTest {
         return id;
     }
 
+    /** {@link #find} as a cached method of cache {@code books}, keys {@code books:<id>}. */
+    private CachedMethod find() {
+        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "find", List.of("java.lang.String"),
+                List.of("id"), getClass().getClassLoader());
+        return new CachedMethod(declared, new CacheRegistry().cache("books", true), (args, result) -> "books:" + args[0],
+                new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                ResultShape.PLAIN, null, List.of(), false, 0);
+    }
+
     @Test
     void aLookupThatTimesOutGivesBackTheLeaseItsScriptTookLater() throws Exception {
         try (RedisFixture redis = RedisFixture.startLocal(null);
                 RedisEndpoint endpoint = new RedisEndpoint(redis.uri());
                 RedisStore store = new RedisStore(endpoint, Duration.ofMillis(150), new CircuitBreaker("lease test"))) {
             SharedLevel shared = new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
-            DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "find", List.of("java.lang.String"),
-                    List.of("id"), getClass().getClassLoader());
-            CachedMethod method = new CachedMethod(declared, new CacheRegistry().cache("books", true),
-                    (args, result) -> "books:" + args[0], new LoaderScopes().of(getClass().getClassLoader()), 60_000,
-                    TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false, 0);
+            CachedMethod method = find();
             assertTrue(store.awaitOpen(Duration.ofSeconds(10)), "the store's connection opens");
             long scriptsBefore = redis.scriptCalls();
 
@@ -61,11 +66,7 @@ class SharedLevelLeaseTest {
                 RedisEndpoint endpoint = new RedisEndpoint(redis.uri());
                 RedisStore store = new RedisStore(endpoint, Duration.ofSeconds(2), breaker)) {
             SharedLevel shared = new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
-            DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "find", List.of("java.lang.String"),
-                    List.of("id"), getClass().getClassLoader());
-            CachedMethod method = new CachedMethod(declared, new CacheRegistry().cache("books", true),
-                    (args, result) -> "books:" + args[0], new LoaderScopes().of(getClass().getClassLoader()), 60_000,
-                    TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false, 0);
+            CachedMethod method = find();
             assertTrue(store.awaitOpen(Duration.ofSeconds(10)), "the store's connection opens");
             SharedLevel.Found miss = shared.lookup(method, "books:1", null);
             shared.store(method, "books:1", "old", miss.lease);

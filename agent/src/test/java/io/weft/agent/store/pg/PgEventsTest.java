@@ -97,18 +97,11 @@ class PgEventsTest {
     void anEventCommittedAfterALaterOneIsAppliedOnceItCommits() throws Exception {
         reader("b", "weft-test-reader");
         PgEventPublisher a = publisher("a", 10_000);
-        pg.query(c -> {
-            c.setAutoCommit(false);
-            try {
-                append(c, keys("c", "committed-last")); // takes the lesser id
-                a.publish(keys("a", "committed-first"));
-                Await.until(Duration.ofSeconds(5), "the later event applied",
-                        () -> sink.received("keys [committed-first]"));
-                c.commit();
-            } finally {
-                c.setAutoCommit(true);
-            }
-            return null;
+        inTransaction(c -> {
+            append(c, keys("c", "committed-last")); // takes the lesser id
+            a.publish(keys("a", "committed-first"));
+            Await.until(Duration.ofSeconds(5), "the later event applied", () -> sink.received("keys [committed-first]"));
+            c.commit();
         });
         Await.until(Duration.ofSeconds(5), "the lesser id applied once committed",
                 () -> sink.received("keys [committed-last]"));
@@ -122,15 +115,9 @@ class PgEventsTest {
     void aRolledBackAppendHoldsNoEventBack() throws Exception {
         reader("b", "weft-test-reader");
         PgEventPublisher a = publisher("a", 10_000);
-        pg.query(c -> {
-            c.setAutoCommit(false);
-            try {
-                append(c, keys("c", "rolled-back"));
-                c.rollback();
-            } finally {
-                c.setAutoCommit(true);
-            }
-            return null;
+        inTransaction(c -> {
+            append(c, keys("c", "rolled-back"));
+            c.rollback();
         });
         a.publish(keys("a", "after"));
         Await.until(Duration.ofSeconds(5), "the event after the hole", () -> sink.received("keys [after]"));
@@ -140,6 +127,23 @@ class PgEventsTest {
     }
 
     /** Appends {@code event} on {@code c} and wakes the readers, as a publisher does, in {@code c}'s transaction. */
+    /** Work in one transaction of its own connection, which {@code work} commits or rolls back itself. */
+    private interface InTransaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void inTransaction(InTransaction work) throws SQLException {
+        pg.query(c -> {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return null;
+        });
+    }
+
     private void append(Connection c, InvalidationEvent event) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO " + pg.tables().events() + " (type, event)"
                 + " VALUES (?, ?)")) {
