@@ -61,7 +61,7 @@ public final class RedisConnector implements SharedConnector {
         RedisStore store = new RedisStore(endpoint, config.redisTimeout(), new CircuitBreaker("L2"));
         EventPublisher publisher = new EventPublisher(endpoint, config.namespace(), config.streamMaxLen(),
                 PUBLISH_BUFFER, config.redisTimeout(), instanceId);
-        StreamReader reader = new StreamReader(endpoint, config.namespace(),
+        StreamReader reader = new StreamReader(endpoint, config.namespace(), config.streamMaxLen(),
                 instanceId, ForeignEventMapping.parse(config.eventTemplates()), runtime);
         // opened before the runtime uses it, so that lookups do not wait for the connection (a miss meanwhile
         // is stored once connected): a Redis that refuses connections fails this at once

@@ -24,6 +24,8 @@ final class StreamCursor {
 
     private final List<String> streams;
     private final Map<String, String> lastIds = new ConcurrentHashMap<>();
+    /** Per stream, where the earliest read not yet checked for gaps started (see {@link #checkSince}). */
+    private final Map<String, String> uncheckedSince = new ConcurrentHashMap<>();
     private volatile boolean positioned;
 
     StreamCursor(List<String> streams) {
@@ -82,24 +84,40 @@ final class StreamCursor {
     }
 
     /**
-     * Streams in which entries after the last one processed may be gone: trimmed past it; the stream
-     * emptied or lost (deleted, or Redis restarted without its data; such a stream is read from its
-     * beginning from now on); or the last entry processed gone while older ones remain (a replica that
-     * never received it became the master, or it was deleted with {@code XDEL}). Each is described for the log.
+     * Asks the next {@link #findGaps} to check {@code stream} from {@code from}, where a read that came back long
+     * enough to follow a trim started: entries read since then moved the cursor past the gap a trim leaves.
+     */
+    void checkSince(String stream, String from) {
+        uncheckedSince.putIfAbsent(stream, from);
+    }
+
+    /** Whether a read asked for a check ({@link #checkSince}) that {@link #findGaps} has not made yet. */
+    boolean checksPending() {
+        return !uncheckedSince.isEmpty();
+    }
+
+    /**
+     * Streams in which entries after the last one processed (or after where a read asked to be checked from,
+     * {@link #checkSince}) may be gone: trimmed past it; the stream emptied or lost (deleted, or Redis restarted
+     * without its data; such a stream is read from its beginning from now on); or the last entry processed gone
+     * while older ones remain (a replica that never received it became the master, or it was deleted with {@code
+     * XDEL}). Each is described for the log.
      */
     List<String> findGaps(RedisClusterCommands<String, String> redis) {
         List<String> gaps = new ArrayList<>();
         for (String stream : streams) {
             String last = lastIds.get(stream);
-            if (last.equals(BEGINNING)) {
+            String since = uncheckedSince.getOrDefault(stream, last);
+            uncheckedSince.remove(stream);
+            if (since.equals(BEGINNING)) {
                 continue;
             }
             List<StreamMessage<String, String>> first = redis.xrange(stream, Range.unbounded(), Limit.from(1));
             if (first.isEmpty()) {
                 gaps.add(stream + " is empty or gone (deleted, or Redis restarted without its data)");
                 lastIds.put(stream, BEGINNING);
-            } else if (compare(first.get(0).getId(), last) > 0) {
-                gaps.add(stream + " was trimmed past entry " + last + " (its oldest entry is " + first.get(0).getId()
+            } else if (compare(first.get(0).getId(), since) > 0) {
+                gaps.add(stream + " was trimmed past entry " + since + " (its oldest entry is " + first.get(0).getId()
                         + ")");
             } else if (redis.xrange(stream, Range.create(last, last)).isEmpty()) {
                 gaps.add(lost(redis, stream, last));

@@ -2,6 +2,7 @@ package io.weft.agent.events;
 
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -35,10 +36,12 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>It starts at the end of each stream (the id of its last entry, rather than {@code $}, so that
  * nothing appended between two reads is missed) and remembers the last entry read per stream. When a
- * read failed (a lost connection), and when it is behind (a full batch), it first checks that no
- * stream was trimmed past that entry, lost (Redis restarted without its data), or lost that entry (a
- * replica that never received it became the master), and if one was, clears L1 and logs why. It then goes
- * on after the last entry read, or from the stream's end when that is now before it. Plain {@code XREAD} leaves
+ * read failed (a lost connection), it first checks that no stream was trimmed past that entry, lost (Redis
+ * restarted without its data), or lost that entry (a replica that never received it became the master), and if
+ * one was, clears L1 and logs why. It then goes on after the last entry read, or from the stream's end when that
+ * is now before it. A read that brought as many entries of a stream as a trim leaves ({@code weft.stream.maxlen},
+ * or a full batch) may have followed one (the reader stalled while the stream was trimmed past where it was):
+ * that stream is checked from where that read started, before the next read. Plain {@code XREAD} leaves
  * nothing behind in Redis.
  *
  * <p>On a Redis Cluster the streams may hash to different slots, which one {@code XREAD} cannot name: the
@@ -61,14 +64,17 @@ public final class StreamReader extends DispatchingReader {
     /** Positioning and gap checks: the single group's connection, or one of its own beside several groups'. */
     private final LazyConnection<String, String> control;
     private final StreamCursor cursor;
+    /** How many entries of one stream a read brings, at least, when it may have followed a trim past the cursor. */
+    private final long trimmedReadLength;
 
     /**
      * @param namespace {@code weft.namespace}
+     * @param streamMaxLen {@code weft.stream.maxlen}: a trimmed stream keeps at least as many entries
      * @param instanceId this instance's id: events with this source are skipped
      * @param mapping the foreign event types read, and their key templates
      */
-    public StreamReader(RedisEndpoint endpoint, String namespace, String instanceId, ForeignEventMapping mapping,
-            EvictionSink sink) {
+    public StreamReader(RedisEndpoint endpoint, String namespace, long streamMaxLen, String instanceId,
+            ForeignEventMapping mapping, EvictionSink sink) {
         super(endpoint.redacted(), endpoint.errors(), instanceId, mapping, sink);
         List<String> names = new ArrayList<>();
         names.add(EventStreams.key(namespace, EventStreams.CACHE_INVALIDATED));
@@ -87,6 +93,7 @@ public final class StreamReader extends DispatchingReader {
         this.control = groups.size() == 1 ? groups.get(0).connection
                 : new LazyConnection<>(endpoint, StringCodec.UTF8, READ_TIMEOUT);
         this.cursor = new StreamCursor(streams);
+        this.trimmedReadLength = Math.min(COUNT, streamMaxLen);
     }
 
     /** {@code streams} grouped by hash slot, in order: one {@code XREAD} may name streams of one slot only. */
@@ -104,7 +111,7 @@ public final class StreamReader extends DispatchingReader {
                 .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).sync();
         if (!cursor.positioned()) {
             cursor.position(redis, cachingForMillis());
-        } else if (checkGaps) {
+        } else if (checkGaps || cursor.checksPending()) {
             clearIfGaps(cursor.findGaps(redis));
         }
         readSucceeded();
@@ -153,19 +160,31 @@ public final class StreamReader extends DispatchingReader {
     private Read send(Group group) throws Exception {
         RedisLink<String, String> link = group.connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         long sent = System.nanoTime();
+        StreamOffset<String>[] from = cursor.offsets(group.streams);
         CompletableFuture<List<StreamMessage<String, String>>> reply = link.async()
-                .xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), cursor.offsets(group.streams))
+                .xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), from)
                 .toCompletableFuture();
-        return new Read(link, sent, reply, reply.thenApply(this::applyWithoutRedis));
+        return new Read(link, sent, from, reply, reply.thenApply(this::applyWithoutRedis));
     }
 
-    /** Applies, on this thread and in order, the entries of an answered read that were not applied on arrival. */
+    /**
+     * Applies, on this thread and in order, the entries of an answered read that were not applied on arrival, and
+     * asks for a gap check of each stream it brought enough entries of to have followed a trim; returns whether it
+     * came back full.
+     */
     private boolean applyRest(Read read) throws Exception {
         int applied = read.applied.get();
         List<StreamMessage<String, String>> entries = read.reply.join();
         for (StreamMessage<String, String> entry : entries.subList(applied, entries.size())) {
             dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
             cursor.advance(entry.getStream(), entry.getId());
+        }
+        if (entries.size() >= trimmedReadLength) {
+            for (StreamOffset<String> from : read.from) {
+                if (entries.stream().filter(e -> e.getStream().equals(from.getName())).count() >= trimmedReadLength) {
+                    cursor.checkSince(from.getName(), from.getOffset());
+                }
+            }
         }
         return entries.size() >= COUNT;
     }
@@ -195,17 +214,22 @@ public final class StreamReader extends DispatchingReader {
         }
     }
 
-    /** A read sent: on which connection and when, its reply, and how many of its entries were applied on arrival. */
+    /**
+     * A read sent: on which connection and when, where in each stream it started, its reply, and how many of its
+     * entries were applied on arrival.
+     */
     private static final class Read {
         final RedisLink<String, String> link;
         final long sentNanos;
+        final StreamOffset<String>[] from;
         final CompletableFuture<List<StreamMessage<String, String>>> reply;
         final CompletableFuture<Integer> applied;
 
-        Read(RedisLink<String, String> link, long sentNanos, CompletableFuture<List<StreamMessage<String, String>>> reply,
-                CompletableFuture<Integer> applied) {
+        Read(RedisLink<String, String> link, long sentNanos, StreamOffset<String>[] from,
+                CompletableFuture<List<StreamMessage<String, String>>> reply, CompletableFuture<Integer> applied) {
             this.link = link;
             this.sentNanos = sentNanos;
+            this.from = from;
             this.reply = reply;
             this.applied = applied;
         }

@@ -147,7 +147,7 @@ class CacheRuntimeConnectTest {
         missWhileConnecting(id, "7");
         missWhileConnecting(id, "8");
         try (EventPublisher other = new EventPublisher(endpoint, ns, 10_000, 100, TIMEOUT, "host-2");
-                StreamReader reader = new StreamReader(endpoint, ns, "host-1", ForeignEventMapping.parse(Map.of()),
+                StreamReader reader = new StreamReader(endpoint, ns, 10_000, "host-1", ForeignEventMapping.parse(Map.of()),
                         runtime)) {
             other.start();
             other.publish(InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED, List.of("titles:7"), List.of(),

@@ -92,7 +92,7 @@ final class RedisInstance implements AutoCloseable {
         RedisConnector.awaitOpen(store, RedisConnector.OPEN_WAIT); // as the agent does, so lookups do not wait for it
         EventPublisher publisher = closer.later(
                 new EventPublisher(endpoint, ns, 10_000, RedisConnector.PUBLISH_BUFFER, timeout, id));
-        reader = closer.later(new StreamReader(endpoint, ns, id,
+        reader = closer.later(new StreamReader(endpoint, ns, 10_000, id,
                 ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
         shared = new SharedLevel(store, new ValueCodecs(1 << 20, 0), ns, Duration.ofSeconds(1));
         runtime.connect(shared, publisher, id,

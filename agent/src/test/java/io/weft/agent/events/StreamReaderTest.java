@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +35,22 @@ class StreamReaderTest {
     private static RedisFixture redis;
 
     private final String ns = "r" + UUID.randomUUID().toString().substring(0, 8) + ":";
-    private final RecordingSink sink = new RecordingSink();
+    /** While set, the reader's thread stops in its next eviction from L1 and Redis until it is released. */
+    private volatile CountDownLatch stall;
+    private final RecordingSink sink = new RecordingSink() {
+        @Override
+        public void evictKeys(List<String> keys, boolean alsoL2) {
+            super.evictKeys(keys, alsoL2);
+            CountDownLatch held = stall;
+            if (alsoL2 && held != null) {
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    };
     private final Closer closer = new Closer();
     private EventPublisher other;
 
@@ -69,8 +86,12 @@ class StreamReaderTest {
     }
 
     private StreamReader reader(Map<String, String> mapping) {
+        return reader(mapping, 10_000);
+    }
+
+    private StreamReader reader(Map<String, String> mapping, long maxLen) {
         RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri("reader", READER_PASSWORD)));
-        StreamReader reader = closer.later(new StreamReader(endpoint, ns, "me", ForeignEventMapping.parse(mapping), sink));
+        StreamReader reader = closer.later(new StreamReader(endpoint, ns, maxLen, "me", ForeignEventMapping.parse(mapping), sink));
         reader.start();
         Await.until("the reader found the end of its streams", reader::positioned);
         return reader;
@@ -212,6 +233,67 @@ class StreamReaderTest {
         assertEquals(1, reader.gapClears());
     }
 
+    /**
+     * Holds the reader's thread in the eviction of a foreign event (one that also deletes in Redis), so that it
+     * reads nothing until the returned latch is released.
+     */
+    private CountDownLatch stallReader() {
+        CountDownLatch held = new CountDownLatch(1);
+        stall = held;
+        String bookId = UUID.randomUUID().toString();
+        admin().xadd(ns + "events:book.updated", "type", "book.updated", "event",
+                "{\"type\":\"book.updated\",\"payload\":{\"book_id\":\"" + bookId + "\"}}");
+        Await.until("the reader is held", () -> sink.received("keys+L2 [storybook:book:" + bookId + "]"));
+        return held;
+    }
+
+    private static String[] keys(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> prefix + i).toArray(String[]::new);
+    }
+
+    @Test
+    void clearsL1WhenTheStreamWasTrimmedPastItsLastEntryWhileTheReaderStalled() throws Exception {
+        StreamReader reader = reader(Map.of("book.updated", "storybook:book:{book_id}"));
+        publishAndWait("first");
+        awaitEvicted("first");
+
+        CountDownLatch held = stallReader();
+        publishAndWait("missed");
+        publishAndWait(keys("kept-", 150));
+        admin().xtrim(ns + "events:cache.invalidated", 120);
+        held.countDown();
+
+        awaitEvicted("kept-149");
+        assertFalse(sink.received("keys [missed]"));
+        assertTrue(sink.received("clearAll"), "the trimmed events are made up for: " + sink.calls);
+        assertTrue(sink.clearReasons.get(0).contains("was trimmed past entry"), sink.clearReasons.get(0));
+        assertEquals(1, reader.gapClears());
+    }
+
+    @Test
+    void checksEveryReadAsLongAsWhatAShortStreamKeeps() throws Exception {
+        StreamReader reader = reader(Map.of("book.updated", "storybook:book:{book_id}"), 3);
+        publishAndWait("first");
+        awaitEvicted("first");
+
+        CountDownLatch held = stallReader();
+        publishAndWait(keys("untrimmed-", 3));
+        held.countDown();
+        awaitEvicted("untrimmed-2");
+        assertEquals(0, reader.gapClears(), "three entries read, none trimmed: " + sink.calls);
+
+        held = stallReader();
+        publishAndWait(keys("missed-", 2));
+        publishAndWait(keys("kept-", 3));
+        admin().xtrim(ns + "events:cache.invalidated", 3);
+        held.countDown();
+
+        awaitEvicted("kept-2");
+        Await.until("L1 is cleared", () -> sink.received("clearAll"));
+        assertFalse(sink.received("keys [missed-0]"));
+        assertEquals(1, reader.gapClears());
+    }
+
     @Test
     void clearsL1WhenTheStreamLostItsLastEntryAndGoesOnFromTheStreamsEnd() throws Exception {
         StreamReader reader = reader(Map.of());
@@ -243,7 +325,7 @@ class StreamReaderTest {
         RecordingSink cached = new RecordingSink();
         cached.cachingForMillis = 60_000;
         RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri("reader", READER_PASSWORD)));
-        closer.later(new StreamReader(endpoint, ns, "me", ForeignEventMapping.parse(Map.of()), cached)).start();
+        closer.later(new StreamReader(endpoint, ns, 10_000, "me", ForeignEventMapping.parse(Map.of()), cached)).start();
         Await.until("the entries of the last minute are read", () -> cached.received("keys [before-any-lookup]")
                 && cached.received("keys [after-start]"));
     }

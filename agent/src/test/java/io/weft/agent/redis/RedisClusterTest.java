@@ -250,7 +250,7 @@ class RedisClusterTest {
 
     /** A reader of the streams of every invalidation and of {@code type} (mapped), at their ends. */
     private StreamReader startReader(RedisEndpoint via, String type, RecordingSink sink) {
-        StreamReader reader = closer.later(new StreamReader(via, ns, "reader",
+        StreamReader reader = closer.later(new StreamReader(via, ns, 10_000, "reader",
                 ForeignEventMapping.parse(Map.of(type, "storybook:book:{book_id}")), sink));
         reader.start();
         Await.until("the reader is at the end of both streams", reader::positioned);
