@@ -126,11 +126,15 @@ final class Batches {
     }
 
     /**
-     * Waits for the loads that other calls have in flight for missing elements (at most until each has run {@code
-     * weft.load.maxWait}); the elements they delivered leave {@code missing}. Returns how many.
+     * Waits for the loads that other calls have in flight for missing elements, each at most until it has run {@code
+     * weft.load.maxWait} and all of them together at most {@code weft.load.maxWait} from now, so that loads which
+     * other calls start meanwhile cannot hold the call longer; the elements they delivered leave {@code missing}, the
+     * call loads the others itself. Returns how many were delivered.
      */
     private int join(CachedMethod method, BatchLoad load, Map<Object, CacheKey> missing) {
+        long deadline = ticker.read() + maxWaitNanos;
         int joined = 0;
+        int gaveUp = 0;
         for (Iterator<Map.Entry<Object, CacheKey>> it = missing.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Object, CacheKey> m = it.next();
             Load other = flights.inFlight(m.getValue());
@@ -138,19 +142,23 @@ final class Batches {
                 continue;
             }
             try {
-                CacheEntry entry = other.await(other.waitLeftNanos(ticker, maxWaitNanos));
+                CacheEntry entry = other.await(Math.min(other.waitLeftNanos(ticker, maxWaitNanos),
+                        deadline - ticker.read()));
                 if (entry != null) {
                     load.found(m.getKey(), entry.value());
                     it.remove();
                     joined++;
                 }
             } catch (TimeoutException e) {
-                method.cache().stats().recordLoadWaitTimeout();
-                WeftLog.warnRateLimited("load.wait:" + method.declared().owner(), "a batch call of "
-                        + method.declared().owner() + " stopped waiting for another call's load of an element, running"
-                        + " for " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms (weft.load.maxWait); it loads"
-                        + " that element itself");
+                gaveUp++;
             }
+        }
+        if (gaveUp > 0) {
+            method.cache().stats().recordLoadWaitTimeout();
+            WeftLog.warnRateLimited("load.wait:" + method.declared().owner(), "a batch call of "
+                    + method.declared().owner() + " stopped waiting for other calls' loads of " + gaveUp + " of its"
+                    + " elements (weft.load.maxWait, " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms, for"
+                    + " each load and for all of them); it loads them itself");
         }
         return joined;
     }

@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.weft.agent.bootstrap.Dispatch;
 import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.events.EventStreams;
+import io.weft.agent.keys.BatchTemplate;
+import io.weft.agent.keys.KeyRenderer;
+import io.weft.agent.keys.Template;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.testing.FakeTicker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,11 +52,26 @@ class DispatchedRuntimeTest {
 
     /** {@code book:<id>} with a TTL of {@code ttl}, as {@code MethodPlanner} binds it (L1 life capped by {@code weft.l1.ttl}). */
     private int cached(Duration ttl) {
-        DeclaredMethod declared = new DeclaredMethod("com.acme.Books", "find", List.of("java.lang.String"),
-                List.of("id"), getClass().getClassLoader());
-        return methods.register(new CachedMethod(declared, caches.cache("book", true), (args, result) -> "book:" + args[0],
-                scopes.of(getClass().getClassLoader()), ttl.toMillis(), Math.min(ttl.toNanos(), L1_TTL.toNanos()), false,
-                true, ResultShape.PLAIN, null, List.of(), false, 0));
+        return methods.register(method("find", "java.lang.String", "id", (args, result) -> "book:" + args[0],
+                ResultShape.PLAIN, ttl));
+    }
+
+    /** {@code book:{ids[*]}} over a {@code List<String>}, with a TTL of an hour: its elements are {@link #cached}'s. */
+    private int batch() {
+        BatchTemplate key = BatchTemplate.bind(Template.parse("book:{ids[*]}"),
+                new ListParameter("ids", "java.lang.String"), false);
+        return methods.register(new BatchMethod(method("findAll", "java.util.List", "ids", key.element(),
+                ResultShape.BATCH, Duration.ofHours(1)), key));
+    }
+
+    /** A {@code com.acme.Books} method of one parameter, caching in {@code book}. */
+    private CachedMethod method(String name, String parameterType, String parameter, KeyRenderer key, ResultShape shape,
+            Duration ttl) {
+        DeclaredMethod declared = new DeclaredMethod("com.acme.Books", name, List.of(parameterType),
+                List.of(parameter), getClass().getClassLoader());
+        return new CachedMethod(declared, caches.cache("book", true), key, scopes.of(getClass().getClassLoader()),
+                ttl.toMillis(), Math.min(ttl.toNanos(), L1_TTL.toNanos()), false, true, shape, null, List.of(), false,
+                0);
     }
 
     private int invalidatesBook() {
@@ -137,5 +156,41 @@ class DispatchedRuntimeTest {
         assertNull(late, "runs uncached, without waiting");
         assertEquals(1, stats().loadWaitTimeouts());
         assertEquals(1, runtime.loadsInFlight(), "the stuck load is still the key's load");
+    }
+
+    /**
+     * A batch call meets other calls' loads of its elements that do not end: it waits for them {@code
+     * weft.load.maxWait} in all, not once per element. The load of 1 ends only when the call has waited that long,
+     * and the loads of 2 and 3, which other calls started meanwhile, would each still have half of it left: the call
+     * does not wait for them, and loads them itself.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aBatchCallWaitsForOtherCallsLoadsAtMostTheMaxWaitInAll() throws Exception {
+        int single = cached(Duration.ofHours(1));
+        int batch = batch();
+        Object one = Joiners.enter(WovenCall.DISPATCH, single, "1").get(HANG.toSeconds(), TimeUnit.SECONDS);
+        assertInstanceOf(Load.class, one, "another call loads 1");
+        Object[] args = {List.of("1", "2", "3")};
+        CompletableFuture<Object> entered = Joiners.onThread(() -> Dispatch.enterBatch(batch, args));
+        Joiners.awaitParked(1);
+        ticker.advance(MAX_WAIT.dividedBy(2));
+        for (String element : List.of("2", "3")) {
+            assertInstanceOf(Load.class, Joiners.enter(WovenCall.DISPATCH, single, element)
+                    .get(HANG.toSeconds(), TimeUnit.SECONDS), "other calls start loading " + element + " meanwhile");
+        }
+        ticker.advance(MAX_WAIT.dividedBy(2));
+        Dispatch.exitCached(single, one, new Object[] {"1"}, "v1");
+
+        Object token = assertTimeoutPreemptively(HANG, entered::join,
+                "the call has waited weft.load.maxWait: it does not wait for the loads of 2 and 3 (half of it left)");
+        assertInstanceOf(BatchLoad.class, token);
+        assertEquals(List.of("2", "3"), args[0], "the elements whose loads it did not wait for, loaded by the call");
+        assertEquals(1, stats().batchJoinedElements());
+        assertEquals(1, stats().loadWaitTimeouts(), "one call gave up waiting");
+        Map<String, String> merged = (Map<String, String>) Dispatch.exitBatch(batch, token, args,
+                Map.of("2", "v2", "3", "v3"));
+        assertEquals(Map.of("1", "v1", "2", "v2", "3", "v3"), merged);
+        assertEquals(2, runtime.loadsInFlight(), "the loads of 2 and 3 are still the other calls'");
     }
 }

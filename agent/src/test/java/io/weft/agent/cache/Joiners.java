@@ -4,6 +4,7 @@ import io.weft.agent.bootstrap.Handler;
 import io.weft.agent.testing.Await;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** Calls that join a load on threads of their own, for single-flight tests. */
 final class Joiners {
@@ -13,8 +14,13 @@ final class Joiners {
 
     /** Enters {@code id} with {@code arg} on a new daemon thread; completes with what the entry returned. */
     static CompletableFuture<Object> enter(Handler runtime, int id, String arg) {
+        return onThread(() -> runtime.enterCached(id, new Object[] {arg}));
+    }
+
+    /** Makes {@code call} (an entry) on a new daemon thread; completes with what it returned. */
+    static CompletableFuture<Object> onThread(Supplier<Object> call) {
         CompletableFuture<Object> token = new CompletableFuture<>();
-        Thread thread = new Thread(() -> token.complete(runtime.enterCached(id, new Object[] {arg})), "joiner");
+        Thread thread = new Thread(() -> token.complete(call.get()), "joiner");
         thread.setDaemon(true);
         thread.start();
         return token;
