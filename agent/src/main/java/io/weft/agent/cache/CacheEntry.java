@@ -105,6 +105,19 @@ class CacheEntry extends Hit {
         return null;
     }
 
+    /**
+     * Records that an invalidation or a clear removed the entry from L1: from then on it stands in for no failure
+     * ({@code staleIfError}; an invalidated value is gone, SPEC §5). Only an entry with a freshness bound can stand in,
+     * so only a {@link Decorated} one keeps the record.
+     */
+    void withdraw() {
+    }
+
+    /** Whether an invalidation or a clear removed the entry from L1 ({@link #withdraw}). */
+    boolean withdrawn() {
+        return false;
+    }
+
     /** This entry as one that can carry what few entries need: a copy, made before it is put in L1. */
     Decorated decorated() {
         return new Decorated(value(), stats, NO_DEADLINE, NO_DEADLINE);
@@ -183,6 +196,8 @@ class CacheEntry extends Hit {
         private volatile long refreshAtNanos = NO_DEADLINE;
         /** The entry's rendered tags ({@code @CacheResult(tags)}), or {@code null}. */
         private List<String> tags;
+        /** Set by {@link #withdraw}; read when a load that kept the entry fails, on another thread. */
+        private volatile boolean withdrawn;
 
         /**
          * @param deadlineNanos the L1's ticker reading at which it expires, or {@link #NO_DEADLINE}
@@ -220,6 +235,16 @@ class CacheEntry extends Hit {
         @Override
         List<String> tags() {
             return tags;
+        }
+
+        @Override
+        void withdraw() {
+            withdrawn = true;
+        }
+
+        @Override
+        boolean withdrawn() {
+            return withdrawn;
         }
 
         @Override

@@ -74,9 +74,15 @@ final class Load extends Token {
         this.standIn = stale;
     }
 
-    /** The entry past its TTL to return if this load fails, or {@code null}. */
+    /**
+     * The entry past its TTL to return if this load fails, or {@code null}: none was kept, or an invalidation of the
+     * key came after it was read (an invalidated value is gone, SPEC §5). An invalidation marks the load if it is in
+     * flight and withdraws the L1 entry it removes, so one that came between the entry's read and the load's
+     * registration counts too.
+     */
     CacheEntry standIn() {
-        return standIn;
+        CacheEntry stale = standIn;
+        return stale == null || invalidated || stale.withdrawn() ? null : stale;
     }
 
     /** Records that Redis was being connected when this load missed: its value is stored once connected. */

@@ -199,8 +199,7 @@ final class LocalCache {
             CacheKey cacheKey = CacheKey.of(scope, key);
             CacheEntry removed = cache.asMap().remove(cacheKey);
             if (removed != null) {
-                tags.forget(cacheKey, removed);
-                removed.stats().recordInvalidation();
+                afterRemoval(cacheKey, removed, true);
             }
         }
     }
@@ -234,8 +233,7 @@ final class LocalCache {
             if (current == null || current.tags() == null || !current.tags().contains(tag)) {
                 return current;
             }
-            tags.forget(k, current);
-            current.stats().recordInvalidation();
+            afterRemoval(k, current, true);
             return null;
         }));
     }
@@ -251,21 +249,33 @@ final class LocalCache {
         return removeIf(entry -> entry.getValue().stats() == stats, false);
     }
 
-    /** Removes the entries that match, counted as invalidated if {@code invalidation}; returns how many. */
+    /**
+     * Removes the entries that match ({@linkplain #afterRemoval withdrawn}), counted as invalidated if
+     * {@code invalidation}; returns how many.
+     */
     private long removeIf(Predicate<Map.Entry<CacheKey, CacheEntry>> matches, boolean invalidation) {
         long[] removed = {0};
         cache.asMap().entrySet().removeIf(entry -> {
             if (!matches.test(entry)) {
                 return false;
             }
-            tags.forget(entry.getKey(), entry.getValue());
-            if (invalidation) {
-                entry.getValue().stats().recordInvalidation();
-            }
+            afterRemoval(entry.getKey(), entry.getValue(), invalidation);
             removed[0]++;
             return true;
         });
         return removed[0];
+    }
+
+    /**
+     * Follows the removal of {@code entry} by an invalidation or a clear: its tags are forgotten, it stands in for no
+     * failure any more ({@link CacheEntry#withdraw}), and it is counted as invalidated if {@code invalidation}.
+     */
+    private void afterRemoval(CacheKey key, CacheEntry entry, boolean invalidation) {
+        tags.forget(key, entry);
+        entry.withdraw();
+        if (invalidation) {
+            entry.stats().recordInvalidation();
+        }
     }
 
     /** The tag index's mappings: an entry once per tag it carries ({@code weft_l1_tag_index_entries}). */

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code staleIfError} (SPEC §12): the entry past its TTL that a load kept stands in for the method's failure,
  * counted ({@code weft_cache_stale_served_total}) and logged, rate-limited; for a future, for its later failure too.
+ * An invalidation of the key since the entry was read takes it away ({@link Load#standIn}): the failure propagates.
  */
 final class StaleStandIn {
 
