@@ -22,8 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -31,14 +29,15 @@ import java.util.stream.Collectors;
  * {@code weft.namespace} + the rendered key, values are JSON of the method's declared value type, and a
  * store is allowed only under a lease taken by the lookup that missed, so a load that overlapped an
  * invalidation cannot leave its value in the store (see docs/design.md). Deletes that fail while the store
- * is unreachable are kept and retried before the next read, and a key with a pending delete is never read
- * from the store.
+ * is unreachable are kept ({@link KeptDeletes}: beyond 10,000, widened to prefixes that cover them) and retried
+ * before the next read, and a key with a pending delete is never read from the store.
  */
 final class SharedLevel {
 
     /** How long a lease lets its holder store: loads slower than this are not stored in Redis. */
     static final long LEASE_MILLIS = 30_000;
-    private static final int MAX_PENDING = 10_000;
+    /** How many failed deletes are kept before they are widened to prefixes ({@link KeptDeletes}). */
+    static final int MAX_PENDING = 10_000;
     /** What the member set of a tag is named after {@code weft.namespace}: {@code <ns>weft-tag:<tag>}. */
     static final String TAG_SET = "weft-tag:";
     /** What the record of a cache's most-hit keys is named after {@code weft.namespace}: {@code <ns>weft-warm:<cache>}. */
@@ -54,15 +53,9 @@ final class SharedLevel {
     private final ValueCodecs codecs;
     private final String namespace;
     private final long leaseWaitNanos;
-    /**
-     * The deletes kept to be retried (keys, prefixes, tags), each with the generation of the failure that last kept
-     * it: a retry forgets one only if no delete of it failed again since the retry was sent ({@link #retry}).
-     */
-    private final Map<String, Long> pendingKeys = new ConcurrentHashMap<>();
-    private final Map<String, Long> pendingPrefixes = new ConcurrentHashMap<>();
-    private final Map<String, Long> pendingTags = new ConcurrentHashMap<>();
-    /** One counter for all: an item forgotten and kept again never gets back a generation a retry saw before. */
-    private final AtomicLong generations = new AtomicLong();
+    /** The deletes that failed, kept to be retried. */
+    private final KeptDeletes pending = new KeptDeletes(MAX_PENDING, "l2.pending", "more than " + MAX_PENDING
+            + " deletes wait for the shared level (Redis or the database)");
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
 
     /** @param leaseWait the longest a miss waits for another instance's load of its key ({@code weft.lease.wait}) */
@@ -450,16 +443,16 @@ final class SharedLevel {
      */
     void evict(List<String> keys, List<String> prefixes, List<String> tags) {
         if (!keys.isEmpty() && !store.deleteWithLeases(namespaced(keys))) {
-            remember(pendingKeys, keys);
+            pending.keep(keys, List.of(), List.of());
         }
         for (String prefix : prefixes) {
             if (store.deleteByPrefix(namespace + prefix) < 0) {
-                remember(pendingPrefixes, List.of(prefix));
+                pending.keep(List.of(), List.of(prefix), List.of());
             }
         }
         for (String tag : tags) {
             if (!store.deleteTagged(namespace + TAG_SET + tag)) {
-                remember(pendingTags, List.of(tag));
+                pending.keep(List.of(), List.of(), List.of(tag));
             }
         }
     }
@@ -470,7 +463,7 @@ final class SharedLevel {
      */
     void evictKeys(List<String> keys, FollowUp then) {
         if (!store.deleteWithLeases(namespaced(keys), then)) {
-            remember(pendingKeys, keys);
+            pending.keep(keys, List.of(), List.of());
         }
         then.notSent(); // after the keys are kept: an event queued now waits for their delete
     }
@@ -487,29 +480,8 @@ final class SharedLevel {
         return namespaced(tags.stream().map(tag -> TAG_SET + tag).collect(Collectors.toList()));
     }
 
-    private void remember(Map<String, Long> pending, List<String> items) {
-        if (pendingKeys.size() + pendingPrefixes.size() + pendingTags.size() + items.size() > MAX_PENDING) {
-            WeftLog.warnRateLimited("l2.pending", "more than " + MAX_PENDING + " deletes are waiting for the shared level"
-                    + " (Redis or the database); further ones are dropped and their keys may be served from it until they"
-                    + " expire");
-            return;
-        }
-        long generation = generations.incrementAndGet();
-        for (String item : items) {
-            pending.put(item, generation);
-        }
-    }
-
     private boolean isPending(String key) {
-        if (pendingKeys.containsKey(key)) {
-            return true;
-        }
-        for (String prefix : pendingPrefixes.keySet()) {
-            if (key.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
+        return pending.covers(key);
     }
 
     /** The deletes kept while the store was unreachable, as the event publisher waits for them. */
@@ -517,7 +489,7 @@ final class SharedLevel {
         return new PendingDeletes() {
             @Override
             public boolean any() {
-                return !nonePending();
+                return !pending.isEmpty();
             }
 
             @Override
@@ -532,30 +504,12 @@ final class SharedLevel {
      * here, so no key is read from Redis until every delete went through).
      */
     private boolean flushPending() {
-        if (nonePending()) {
+        if (pending.isEmpty()) {
             return true;
         }
-        retry(pendingKeys, key -> store.deleteWithLeases(List.of(namespace + key)));
-        retry(pendingPrefixes, prefix -> store.deleteByPrefix(namespace + prefix) >= 0);
-        retry(pendingTags, tag -> store.deleteTagged(namespace + TAG_SET + tag));
-        return nonePending();
-    }
-
-    /**
-     * Retries each of {@code pending}'s deletes ({@code delete} says whether it went through). One that went through
-     * is forgotten only if it was not kept again meanwhile: a delete of the same item that failed while this one was
-     * under way (another invalidation, after a write this one may have preceded) stays pending.
-     */
-    private static void retry(Map<String, Long> pending, Predicate<String> delete) {
-        for (Map.Entry<String, Long> item : pending.entrySet()) {
-            long generation = item.getValue();
-            if (delete.test(item.getKey())) {
-                pending.remove(item.getKey(), generation);
-            }
-        }
-    }
-
-    private boolean nonePending() {
-        return pendingKeys.isEmpty() && pendingPrefixes.isEmpty() && pendingTags.isEmpty();
+        pending.retry(key -> store.deleteWithLeases(List.of(namespace + key)),
+                prefix -> store.deleteByPrefix(namespace + prefix) >= 0,
+                tag -> store.deleteTagged(namespace + TAG_SET + tag));
+        return pending.isEmpty();
     }
 }

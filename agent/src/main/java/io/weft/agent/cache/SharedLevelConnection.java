@@ -18,18 +18,22 @@ import java.util.concurrent.atomic.LongAdder;
  * The shared level's lifecycle as callers see it: absent (L1 only), being connected (a miss waits for it a
  * bounded time; invalidations are kept to be sent once it is up), connected, or abandoned. Invalidations
  * kept while connecting are sent first on connect (Redis deletes, then events), so no lookup can read a key
- * from Redis that an earlier invalidation should have deleted. Values loaded while connecting are stored
- * once connected ({@link #storeOnceConnected}).
+ * from Redis that an earlier invalidation should have deleted. Beyond 10,000 invalidations, only their deletes
+ * are kept ({@link KeptDeletes}, widened to prefixes when many), and one clear-all event stands for their events.
+ * Values loaded while connecting are stored once connected ({@link #storeOnceConnected}).
  */
 final class SharedLevelConnection {
 
-    private static final int MAX_DEFERRED = 10_000;
+    /** How many invalidations made while connecting are kept whole; only the deletes of further ones are kept. */
+    static final int MAX_DEFERRED = 10_000;
     /** Bounds of the invalidations kept to be sent again after a failover (docs/design.md, "Failovers"). */
     static final int RECENT_ENTRIES = 10_000;
     static final Duration RECENT_AGE = Duration.ofSeconds(30);
 
     private final CountDownLatch connected = new CountDownLatch(1);
     private final List<Deferred> deferred = new ArrayList<>();
+    /** The deletes of the invalidations beyond {@link #MAX_DEFERRED} (null: none), guarded by {@link #deferred}. */
+    private KeptDeletes beyondDeferred;
     private final RecentInvalidations recent = new RecentInvalidations(RECENT_ENTRIES, RECENT_AGE.toNanos(),
             System::nanoTime);
     private volatile long connectWaitNanos;
@@ -91,6 +95,7 @@ final class SharedLevelConnection {
         synchronized (deferred) {
             connectWaitNanos = 0;
             deferred.clear();
+            beyondDeferred = null;
         }
         connected.countDown();
     }
@@ -109,17 +114,27 @@ final class SharedLevelConnection {
         this.eventsCaughtUp = caughtUp;
         while (true) {
             List<Deferred> batch;
+            KeptDeletes beyond;
             synchronized (deferred) {
-                if (deferred.isEmpty()) {
+                if (deferred.isEmpty() && beyondDeferred == null) {
                     this.l2 = shared;
                     break;
                 }
                 batch = new ArrayList<>(deferred);
                 deferred.clear();
+                beyond = beyondDeferred;
+                beyondDeferred = null;
             }
             for (Deferred invalidation : batch) {
                 shared.evict(invalidation.keys, invalidation.prefixes, invalidation.tags);
                 publish(invalidation);
+            }
+            if (beyond != null) {
+                List<String> keys = beyond.keys();
+                List<String> prefixes = beyond.prefixes();
+                List<String> tags = beyond.tags();
+                shared.evict(keys, prefixes, tags);
+                announce(keys, prefixes, tags, InvalidationEvent.clearAll(instance));
             }
         }
         connected.countDown();
@@ -258,8 +273,15 @@ final class SharedLevelConnection {
             if (deferred.size() < MAX_DEFERRED) {
                 deferred.add(invalidation);
             } else {
+                if (beyondDeferred == null) {
+                    beyondDeferred = new KeptDeletes(MAX_DEFERRED, "deferred.deletes", "more than " + MAX_DEFERRED
+                            + " deletes wait for the shared level to be connected, beyond the " + MAX_DEFERRED
+                            + " invalidations kept whole");
+                }
+                beyondDeferred.keep(invalidation.keys, invalidation.prefixes, invalidation.tags);
                 WeftLog.warnRateLimited("deferred.full", "more than " + MAX_DEFERRED + " invalidations were made"
-                        + " while the shared level was being connected; further ones evict L1 only and send no event");
+                        + " while the shared level was being connected; only the deletes of further ones are kept, and"
+                        + " one clear-all event stands for their events");
             }
             return null;
         }
@@ -267,8 +289,12 @@ final class SharedLevelConnection {
 
     /** Publishes an invalidation's event (once connected), remembering the invalidation for {@link #recent}. */
     void publish(Deferred invalidation) {
-        InvalidationEvent event = eventOf(invalidation);
-        recent.add(invalidation.keys, invalidation.prefixes, invalidation.tags, event);
+        announce(invalidation.keys, invalidation.prefixes, invalidation.tags, eventOf(invalidation));
+    }
+
+    /** Publishes {@code event}, remembering what it announces for {@link #recent}. */
+    private void announce(List<String> keys, List<String> prefixes, List<String> tags, InvalidationEvent event) {
+        recent.add(keys, prefixes, tags, event);
         events.publish(event);
     }
 
