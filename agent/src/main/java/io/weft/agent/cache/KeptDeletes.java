@@ -29,6 +29,8 @@ final class KeptDeletes {
     private static final Set<String> OWN_HEADS = Set.of(EventStreams.KEY_PREFIX, SharedLevel.TAG_SET,
             SharedLevel.WARM_SET);
     private static final int NAMED_IN_WARNINGS = 5;
+    /** How many kept keys a retry deletes in one command (one round trip). */
+    static final int KEYS_PER_DELETE = 500;
 
     private final int bound;
     private final String topic;
@@ -207,15 +209,34 @@ final class KeptDeletes {
     }
 
     /**
-     * Retries every delete kept ({@code deleteKey}, {@code deletePrefix} and {@code deleteTag} say whether it went
-     * through). One that went through is forgotten only if it was not kept again meanwhile: a delete of the same
-     * item that failed while this one was under way (another invalidation, after a write this one may have
-     * preceded) stays kept.
+     * Retries every delete kept: the keys {@value #KEYS_PER_DELETE} at a time ({@code deleteKeys}), then each prefix
+     * and tag ({@code deletePrefix}, {@code deleteTag}); each says whether it went through. One that went through is
+     * forgotten only if it was not kept again meanwhile: a delete of the same item that failed while this one was
+     * under way (another invalidation, after a write this one may have preceded) stays kept.
      */
-    void retry(Predicate<String> deleteKey, Predicate<String> deletePrefix, Predicate<String> deleteTag) {
-        retry(keys, deleteKey);
+    void retry(Predicate<List<String>> deleteKeys, Predicate<String> deletePrefix, Predicate<String> deleteTag) {
+        List<Map.Entry<String, Long>> chunk = new ArrayList<>(KEYS_PER_DELETE);
+        for (Map.Entry<String, Long> key : keys.entrySet()) {
+            chunk.add(Map.entry(key.getKey(), key.getValue()));
+            if (chunk.size() == KEYS_PER_DELETE) {
+                retryKeys(chunk, deleteKeys);
+            }
+        }
+        if (!chunk.isEmpty()) {
+            retryKeys(chunk, deleteKeys);
+        }
         retry(prefixes, deletePrefix);
         retry(tags, deleteTag);
+    }
+
+    /** Deletes the keys of {@code chunk} in one call, forgets those still kept at the generation sent, and empties it. */
+    private void retryKeys(List<Map.Entry<String, Long>> chunk, Predicate<List<String>> deleteKeys) {
+        List<String> sent = new ArrayList<>(chunk.size());
+        chunk.forEach(key -> sent.add(key.getKey()));
+        if (deleteKeys.test(sent)) {
+            chunk.forEach(key -> keys.remove(key.getKey(), key.getValue()));
+        }
+        chunk.clear();
     }
 
     private static void retry(Map<String, Long> kept, Predicate<String> delete) {

@@ -12,8 +12,8 @@ import io.weft.agent.store.ValueCodec;
 import io.weft.agent.store.ValueCodecs;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 /**
@@ -54,6 +55,8 @@ final class SharedLevel {
     private final String namespace;
     private final long leaseWaitNanos;
     /** The deletes that failed, kept to be retried. */
+    /** Held by the one thread retrying the kept deletes ({@link #flushPending}). */
+    private final ReentrantLock flushing = new ReentrantLock();
     private final KeptDeletes pending = new KeptDeletes(MAX_PENDING, "l2.pending", "more than " + MAX_PENDING
             + " deletes wait for the shared level (Redis or the database)");
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
@@ -501,15 +504,23 @@ final class SharedLevel {
 
     /**
      * Retries the deletes kept while Redis was unreachable; false while some remain (a pending tag names no keys
-     * here, so no key is read from Redis until every delete went through).
+     * here, so no key is read from Redis until every delete went through), and at once while another thread is
+     * retrying them: the callers that miss meanwhile skip Redis instead of each sending every delete again.
      */
     private boolean flushPending() {
         if (pending.isEmpty()) {
             return true;
         }
-        pending.retry(key -> store.deleteWithLeases(List.of(namespace + key)),
-                prefix -> store.deleteByPrefix(namespace + prefix) >= 0,
-                tag -> store.deleteTagged(namespace + TAG_SET + tag));
+        if (!flushing.tryLock()) {
+            return false;
+        }
+        try {
+            pending.retry(keys -> store.deleteWithLeases(namespaced(keys)),
+                    prefix -> store.deleteByPrefix(namespace + prefix) >= 0,
+                    tag -> store.deleteTagged(namespace + TAG_SET + tag));
+        } finally {
+            flushing.unlock();
+        }
         return pending.isEmpty();
     }
 }

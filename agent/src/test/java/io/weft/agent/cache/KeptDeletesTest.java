@@ -73,14 +73,14 @@ class KeptDeletesTest {
     void aRetryUnderWayDoesNotForgetAPrefixThatWideningKeptAgain() {
         KeptDeletes kept = bounded(2);
         kept.keep(List.of(), List.of("book:"), List.of());
-        kept.retry(key -> true, prefix -> {
+        kept.retry(keys -> true, prefix -> {
             keepKey(kept, "book:1"); // meanwhile the deletes of two keys under it fail: they are widened into it
             keepKey(kept, "book:2");
             return true;
         }, tag -> true);
         assertEquals(List.of("book:"), kept.prefixes(), "the retry was sent before those deletes failed");
         assertTrue(kept.covers("book:2"));
-        kept.retry(key -> true, prefix -> true, tag -> true);
+        kept.retry(keys -> true, prefix -> true, tag -> true);
         assertTrue(kept.isEmpty());
     }
 }

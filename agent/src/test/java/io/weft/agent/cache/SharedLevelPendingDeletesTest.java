@@ -11,8 +11,12 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +69,69 @@ class SharedLevelPendingDeletesTest {
         assertTrue(pending.any(), "K is still pending: Y's delete was never sent");
         assertTrue(CompletableFuture.supplyAsync(pending::retry).get(WAIT_SECONDS, TimeUnit.SECONDS),
                 "a retry sent after Y's failure covers it");
+    }
+
+    @Test
+    void keptKeysAreDeletedManyPerCommand() {
+        List<Integer> sent = new CopyOnWriteArrayList<>();
+        Thread invalidating = Thread.currentThread();
+        SharedLevel shared = new SharedLevel(deleting(keys -> {
+            sent.add(keys.size());
+            return Thread.currentThread() != invalidating;
+        }), new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+        int kept = 2 * KeptDeletes.KEYS_PER_DELETE + 1;
+        for (int i = 0; i < kept; i++) {
+            shared.evict(List.of("K" + i), List.of(), List.of()); // each delete fails: the store is down
+        }
+        sent.clear();
+
+        assertTrue(retryElsewhere(shared), "the store is back: every kept delete goes through");
+
+        assertEquals(List.of(KeptDeletes.KEYS_PER_DELETE, KeptDeletes.KEYS_PER_DELETE, 1), sent,
+                "three round trips, not one per key");
+    }
+
+    @Test
+    void whileOneThreadRetriesTheKeptDeletesTheOthersSkipRedisAtOnce() throws Exception {
+        CountDownLatch retrySent = new CountDownLatch(1);
+        CountDownLatch retryAnswered = new CountDownLatch(1);
+        AtomicInteger retries = new AtomicInteger();
+        Thread invalidating = Thread.currentThread();
+        SharedLevel shared = new SharedLevel(deleting(keys -> {
+            if (Thread.currentThread() == invalidating) {
+                return false;
+            }
+            retries.incrementAndGet();
+            retrySent.countDown();
+            await(retryAnswered);
+            return true;
+        }), new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+        PendingDeletes pending = shared.pendingDeletes();
+        shared.evict(List.of("K"), List.of(), List.of());
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+
+        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(pending::retry, threads);
+        await(retrySent);
+        assertFalse(CompletableFuture.supplyAsync(pending::retry, threads).get(WAIT_SECONDS, TimeUnit.SECONDS),
+                "another caller does not wait for the retry under way, nor send the deletes again: it skips Redis");
+        retryAnswered.countDown();
+
+        assertTrue(first.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(1, retries.get());
+        threads.shutdown();
+    }
+
+    /** Retries the kept deletes on a thread of its own (the store fails the invalidating thread's deletes). */
+    private static boolean retryElsewhere(SharedLevel shared) {
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            return CompletableFuture.supplyAsync(shared.pendingDeletes()::retry, thread).get(WAIT_SECONDS,
+                    TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            thread.shutdown();
+        }
     }
 
     private static void await(CountDownLatch latch) {
