@@ -42,20 +42,27 @@ class SharedLevelPendingDeletesTest {
                 });
     }
 
+    /**
+     * A shared level whose store refuses the deletes sent on the calling thread (it is down as the test invalidates)
+     * and answers those of other threads (retries) with {@code retry}.
+     */
+    private static SharedLevel downForThisThread(Function<List<String>, Boolean> retry) {
+        Thread invalidating = Thread.currentThread();
+        return new SharedLevel(deleting(keys -> Thread.currentThread() != invalidating && retry.apply(keys)),
+                new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+    }
+
     @Test
     void aDeleteThatFailsDuringARetryOfTheSameKeyStaysPending() throws Exception {
         CountDownLatch retrySent = new CountDownLatch(1);
         CountDownLatch retryAnswered = new CountDownLatch(1);
-        Thread invalidating = Thread.currentThread();
-        SharedLevel shared = new SharedLevel(deleting(keys -> {
+        // the first invalidation's delete fails, then Y's (say the breaker admits X's probe only)
+        SharedLevel shared = downForThisThread(keys -> {
             assertEquals(List.of("ns:K"), keys);
-            if (Thread.currentThread() == invalidating) {
-                return false; // the first invalidation's delete, then Y's (say the breaker admits X's probe only)
-            }
             retrySent.countDown();
             await(retryAnswered);
             return true;
-        }), new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+        });
         PendingDeletes pending = shared.pendingDeletes();
         shared.evict(List.of("K"), List.of(), List.of());
         assertTrue(pending.any(), "the first delete failed: K is pending");
@@ -74,16 +81,11 @@ class SharedLevelPendingDeletesTest {
     @Test
     void keptKeysAreDeletedManyPerCommand() {
         List<Integer> sent = new CopyOnWriteArrayList<>();
-        Thread invalidating = Thread.currentThread();
-        SharedLevel shared = new SharedLevel(deleting(keys -> {
-            sent.add(keys.size());
-            return Thread.currentThread() != invalidating;
-        }), new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+        SharedLevel shared = downForThisThread(keys -> sent.add(keys.size()));
         int kept = 2 * KeptDeletes.KEYS_PER_DELETE + 1;
         for (int i = 0; i < kept; i++) {
             shared.evict(List.of("K" + i), List.of(), List.of()); // each delete fails: the store is down
         }
-        sent.clear();
 
         assertTrue(retryElsewhere(shared), "the store is back: every kept delete goes through");
 
@@ -96,16 +98,12 @@ class SharedLevelPendingDeletesTest {
         CountDownLatch retrySent = new CountDownLatch(1);
         CountDownLatch retryAnswered = new CountDownLatch(1);
         AtomicInteger retries = new AtomicInteger();
-        Thread invalidating = Thread.currentThread();
-        SharedLevel shared = new SharedLevel(deleting(keys -> {
-            if (Thread.currentThread() == invalidating) {
-                return false;
-            }
+        SharedLevel shared = downForThisThread(keys -> {
             retries.incrementAndGet();
             retrySent.countDown();
             await(retryAnswered);
             return true;
-        }), new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+        });
         PendingDeletes pending = shared.pendingDeletes();
         shared.evict(List.of("K"), List.of(), List.of());
         ExecutorService threads = Executors.newFixedThreadPool(2);
