@@ -64,7 +64,7 @@ public final class PgConnector implements SharedConnector {
         RedisErrors errors = new RedisErrors(true);
         createTables(pool, tables, redacted);
         PgStore store = new PgStore(pool, tables, redacted, new CircuitBreaker("L2"), errors,
-                Background.singleThread("weft-store-writes"));
+                Background.singleThread("weft-store-writes"), SharedLevel.LEASE_MILLIS);
         PgEventPublisher publisher = new PgEventPublisher(pool, tables, redacted, errors, config.streamMaxLen(),
                 RedisConnector.PUBLISH_BUFFER, timeout, instanceId);
         PgEventReader reader = new PgEventReader(pool, tables, redacted, errors, instanceId,

@@ -104,6 +104,7 @@ final class HealthJson {
                     .field("expiredDeleted", s.store.expiredDeleted)
                     .field("cleanups", s.store.cleanups)
                     .field("lastCleanupMillis", s.store.lastCleanupMillis)
+                    .field("writesDropped", s.store.writesDropped)
                     .end();
         }
         return json.end().toString();

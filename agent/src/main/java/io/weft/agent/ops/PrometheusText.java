@@ -221,6 +221,9 @@ public final class PrometheusText {
         sample("weft_store_expired_deleted_total", "", t.expiredDeleted);
         family("weft_store_cleanups_total", "counter", "Cleanups of expired rows run to the end.");
         sample("weft_store_cleanups_total", "", t.cleanups);
+        family("weft_store_writes_dropped_total", "counter", "Stores, lease releases and sliding renewals not sent to"
+                + " the database: 32 MiB of them were waiting already, or one waited longer than a lease (30 s).");
+        sample("weft_store_writes_dropped_total", "", t.writesDropped);
     }
 
     private void counter(List<CacheView> caches, String name, String help, ToLongFunction<CacheView> value) {

@@ -105,7 +105,7 @@ public final class Snapshot {
         this.redis = sharedUri == null ? null : new RedisView(parts == null ? null : parts.redis.get(), sharedUri,
                 config.redisUri() != null ? "Redis" : "PostgreSQL");
         SharedConnector shared = parts == null ? null : parts.redis.get();
-        this.store = shared instanceof PgConnector ? new StoreView(((PgConnector) shared).cleanup()) : null;
+        this.store = shared instanceof PgConnector ? new StoreView((PgConnector) shared) : null;
         List<String> why = new ArrayList<>();
         Status overall = Status.UP;
         if (weavingFailure != null && parts == null) {
@@ -274,7 +274,10 @@ public final class Snapshot {
         }
     }
 
-    /** The shared level's table in PostgreSQL: its size as of the last cleanup, and what the cleanups deleted. */
+    /**
+     * The shared level's table in PostgreSQL: its size as of the last cleanup, what the cleanups deleted, and the
+     * writes dropped.
+     */
     public static final class StoreView {
         /** Rows in the entries table (the planner's estimate), or -1 before the size was read. */
         public final long entries;
@@ -285,13 +288,17 @@ public final class Snapshot {
         public final long cleanups;
         /** How long the last cleanup took, or -1 before one. */
         public final long lastCleanupMillis;
+        /** Stores, releases and renewals not sent: too many were waiting, or one waited longer than a lease. */
+        public final long writesDropped;
 
-        StoreView(PgCleanup cleanup) {
+        StoreView(PgConnector pg) {
+            PgCleanup cleanup = pg.cleanup();
             this.entries = cleanup.entries();
             this.bytes = cleanup.bytes();
             this.expiredDeleted = cleanup.expiredDeleted();
             this.cleanups = cleanup.runs();
             this.lastCleanupMillis = cleanup.lastRunMillis();
+            this.writesDropped = pg.store().writesDropped();
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +19,37 @@ public final class Background {
     /** An executor running tasks in order on one daemon thread named {@code name}, which ends after 10 s idle. */
     public static Executor singleThread(String name) {
         return new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> daemon(task, name));
+    }
+
+    /**
+     * Tasks handed to an executor (one thread, as {@link #singleThread}'s) while those waiting there weigh less than a
+     * bound (in bytes, say); a task that would take them past it is refused, unless none are waiting. For work that
+     * may be lost but must not pile up without end while its thread falls behind.
+     */
+    public static final class Bounded {
+
+        private final Executor executor;
+        private final long bound;
+        private final AtomicLong waiting = new AtomicLong();
+
+        public Bounded(Executor executor, long bound) {
+            this.executor = executor;
+            this.bound = bound;
+        }
+
+        /** Hands {@code task}, weighing {@code weight}, to the executor unless that passes the bound; whether it did. */
+        public boolean offer(long weight, Runnable task) {
+            long after = waiting.addAndGet(weight);
+            if (after > bound && after != weight) {
+                waiting.addAndGet(-weight);
+                return false;
+            }
+            executor.execute(() -> {
+                waiting.addAndGet(-weight);
+                task.run();
+            });
+            return true;
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.weft.agent.store.pg;
 
+import io.weft.agent.log.WeftLog;
+import io.weft.agent.store.Background;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisErrors;
 import io.weft.agent.store.GuardedStore;
@@ -18,6 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The shared level in one PostgreSQL table ({@link PgTables}): each row holds a key's value (the same bytes
@@ -31,13 +36,26 @@ import java.util.concurrent.Executor;
  *
  * <p>Every call waits at most the timeout (for a pooled connection, then for the statement), never throws
  * for a database failure, and goes through a {@link CircuitBreaker}; stores, renewals and releases run on a
- * background thread.
+ * background thread, as many as wait there weighing at most {@link #WRITES_WAITING_BYTES} (see {@link #later}).
  */
 public final class PgStore extends GuardedStore {
 
+    /**
+     * What the writes waiting for the background thread may weigh together: their values and keys, and
+     * {@link #WRITE_BYTES} each. Bytes rather than a count, as values range from a few bytes to
+     * {@code weft.redis.maxValueBytes} (1 MiB): 10,000 writes could hold 10 GiB. 32 MiB holds more writes than a
+     * thread that falls behind (10 to 50 a second) sends within a lease anyway, unless they are large.
+     */
+    static final long WRITES_WAITING_BYTES = 32 << 20;
+    /** What a waiting write weighs besides its value and key: the task, the token, the statement's parameters. */
+    static final int WRITE_BYTES = 256;
+
+    private final String name;
     private final PgPool pool;
     private final PgTables tables;
-    private final Executor background;
+    private final Background.Bounded writes;
+    private final long leaseNanos;
+    private final LongAdder writesDropped = new LongAdder();
     private final String select;
     private final String selectAll;
     private final String takeLease;
@@ -52,13 +70,20 @@ public final class PgStore extends GuardedStore {
     private final String deleteFrom;
     private final String deleteTagged;
 
-    /** @param name the redacted URL, for logs */
+    /**
+     * @param name the redacted URL, for logs
+     * @param background runs the stores, renewals and releases, in order
+     * @param leaseMillis how long the leases last (each lookup's {@code leaseMillis}): writes that waited longer
+     *     for {@code background} are not sent
+     */
     public PgStore(PgPool pool, PgTables tables, String name, CircuitBreaker breaker, RedisErrors errors,
-            Executor background) {
+            Executor background, long leaseMillis) {
         super("PostgreSQL " + name, "pg.store:", breaker, errors);
+        this.name = "PostgreSQL " + name;
         this.pool = pool;
         this.tables = tables;
-        this.background = background;
+        this.writes = new Background.Bounded(background, WRITES_WAITING_BYTES);
+        this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMillis);
         String t = tables.entries();
         // rounded up: a value with any time left has at least 1 ms, so one read as expired (0 or less) is expired
         // for the lease statement that empties it too
@@ -266,7 +291,7 @@ public final class PgStore extends GuardedStore {
         if (lease == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return CompletableFuture.supplyAsync(() -> call("store", c -> {
+        return later("store", key, value.length, () -> call("store", c -> {
             try (PreparedStatement s = c.prepareStatement(storeLeased)) {
                 s.setBytes(1, value);
                 s.setInt(2, value.length);
@@ -275,26 +300,70 @@ public final class PgStore extends GuardedStore {
                 s.setString(5, lease);
                 return s.executeUpdate() == 1;
             }
-        }, false), background);
+        }, false));
     }
 
     @Override
     public void releaseLease(String key, String lease) {
         if (lease != null) {
-            background.execute(() -> update("release", release, s -> {
+            later("release", key, 0, () -> update("release", release, s -> {
                 s.setString(1, key);
                 s.setString(2, lease);
-            }));
+            }) >= 0);
         }
     }
 
     /** Renews the entry and, so that they outlive it, its tag members (those it has: the rows name them). */
     @Override
     public void expire(String key, long ttlMillis, List<String> tagKeys, long tagTtlMillis) {
-        background.execute(() -> update("expire", expire, s -> {
+        later("expire", key, 0, () -> update("expire", expire, s -> {
             s.setLong(1, ttlMillis);
             s.setString(2, key);
-        }));
+        }) >= 0);
+    }
+
+    /**
+     * {@code write} of {@code key} run on the background thread; or false, counted and warned about (rate-limited),
+     * without it when the writes waiting there weigh {@link #WRITES_WAITING_BYTES} already (the database answers
+     * within the timeout, but takes writes more slowly than misses make them), or once it has waited longer than a
+     * lease: a store would be refused ({@code lease_until > now()}), the lease a release gives up has lapsed, and a
+     * renewal could revive an entry that expired meanwhile. These are the only writes sent there, and none of them
+     * can be lost at a cost to correctness: a store lost leaves the key out of the shared level (its lease lapses), a
+     * release lost makes the next load wait for the lease, a renewal lost shortens the entry's life (its tag members
+     * still outlive it: one statement renews both). Invalidations, tag members and leases are written on the
+     * calling thread, and events by the publisher.
+     */
+    private CompletableFuture<Boolean> later(String what, String key, int valueBytes, Supplier<Boolean> write) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        long queued = System.nanoTime();
+        boolean taken = writes.offer(WRITE_BYTES + 2L * key.length() + valueBytes, () -> {
+            try {
+                if (System.nanoTime() - queued <= leaseNanos) {
+                    done.complete(write.get());
+                } else {
+                    dropped(what, "it waited longer than a lease");
+                }
+            } finally {
+                done.complete(false);
+            }
+        });
+        if (!taken) {
+            dropped(what, "the writes waiting weigh " + (WRITES_WAITING_BYTES >> 20) + " MiB already");
+            done.complete(false);
+        }
+        return done;
+    }
+
+    private void dropped(String what, String why) {
+        writesDropped.increment();
+        WeftLog.warnRateLimited("pg.store:dropped", name + ": a " + what + " was dropped (" + why + "): the"
+                + " database takes writes more slowly than misses make them; values go uncached in the shared level"
+                + " meanwhile, never stale (" + writesDropped.sum() + " dropped so far)");
+    }
+
+    /** Stores, releases and renewals not sent: too many were waiting, or one waited longer than a lease. */
+    public long writesDropped() {
+        return writesDropped.sum();
     }
 
     /** Binds the parameters of a statement. */

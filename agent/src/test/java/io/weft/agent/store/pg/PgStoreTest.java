@@ -35,7 +35,7 @@ class PgStoreTest {
     void start() throws Exception {
         pg = PgFixture.start(Duration.ofSeconds(2));
         store = new PgStore(pg.pool(), pg.tables(), "test", new CircuitBreaker("L2"), new RedisErrors(true),
-                Runnable::run);
+                Runnable::run, LEASE);
     }
 
     @AfterEach
@@ -285,7 +285,7 @@ class PgStoreTest {
         PgPool nowhere = new PgPool(PgDriver.create(), "jdbc:postgresql://127.0.0.1:1/test?user=postgres",
                 Duration.ofMillis(250), "weft-test");
         PgStore down = new PgStore(nowhere, pg.tables(), "nowhere", new CircuitBreaker("nowhere"),
-                new RedisErrors(true), Runnable::run);
+                new RedisErrors(true), Runnable::run, LEASE);
         long started = System.nanoTime();
         for (int i = 0; i < 5; i++) {
             assertNull(down.lookup("k", "t", LEASE, List.of(), 0, SharedStore.NEVER_STALE));
