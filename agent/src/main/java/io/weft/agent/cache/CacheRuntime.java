@@ -606,11 +606,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     /**
-     * Forgets what is left of a class loader that was collected (SPEC §10): its methods, and its scope's L1 entries
-     * (values of JDK types, which did not hold the loader, of methods that nobody can call any more).
+     * Forgets what is left of a class loader that was collected (SPEC §10): its methods (in the table and the warm
+     * starts' records), and its scope's L1 entries (values of JDK types, which did not hold the loader, of methods
+     * that nobody can call any more).
      */
     private void forget(KeyScope scope) {
         methods.forgetCollected();
+        WarmStart warming = warm;
+        if (warming != null) {
+            warming.forgetCollected();
+        }
         l1.removeScope(scope);
     }
 

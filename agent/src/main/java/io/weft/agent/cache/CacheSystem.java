@@ -46,10 +46,12 @@ public final class CacheSystem {
         }
         CacheSystem system = new CacheSystem(config);
         Dispatch.install(system.runtime);
-        if (!config.cacheNamesInSettings().isEmpty()) {
-            CompletableFuture.delayedExecutor(UNUSED_SETTINGS_DELAY.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(system::warnAboutUnusedCacheSettings);
-        }
+        // Always, even without per-cache settings to check: the JDK's delay scheduler (orTimeout, delayedExecutor:
+        // RedisStore's command timeouts, Caffeine's expiry) is one thread per JVM, made by the first thread that uses it
+        // and keeping that thread's context loader for good. Made here, as Weft's own code (Background.asWeft), it is
+        // not made later on a web application's request thread, which would pin that application (SPEC §10).
+        CompletableFuture.delayedExecutor(UNUSED_SETTINGS_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(system::warnAboutUnusedCacheSettings);
         if (config.redisUri() != null || config.storeUri() != null) {
             system.runtime.connecting(config.redisUri() != null ? config.redisTimeout() : config.storeTimeout());
             Thread connecting = Background.daemon(system::connectShared,

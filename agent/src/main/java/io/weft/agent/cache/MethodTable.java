@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Woven methods by the id compiled into their advice: {@code @CacheResult} methods and
  * {@code @InvalidateCache}-only methods share one id space, each in its own typed array. Registration (at
- * weave time) copies the arrays; lookup on the hot path is one volatile read and an index.
+ * weave time) copies the arrays; lookup on the hot path is one volatile read and an index. A new method takes the
+ * id of a method whose loader was collected, so the arrays are as long as the most methods alive at once (SPEC §10).
  */
 public final class MethodTable {
 
@@ -17,32 +18,37 @@ public final class MethodTable {
 
     /** Registers a {@code @CacheResult} method and returns its id. */
     public synchronized int register(CachedMethod method) {
-        int id = grow();
-        cached[id] = method;
-        return id;
+        return put(method, null, null);
     }
 
     /** Registers a batch {@code @CacheResult} method (SPEC §13) and returns its id. */
     public synchronized int register(BatchMethod method) {
-        int id = grow();
-        batches[id] = method;
-        cached[id] = method.method();
-        return id;
+        return put(method.method(), null, method);
     }
 
     /** Registers an {@code @InvalidateCache}-only method and returns its id. */
     public synchronized int register(Invalidation method) {
-        int id = grow();
-        invalidations[id] = method;
-        return id;
+        return put(null, method, null);
     }
 
-    private int grow() {
-        int id = cached.length;
-        CachedMethod[] c = Arrays.copyOf(cached, id + 1);
-        Invalidation[] i = Arrays.copyOf(invalidations, id + 1);
-        batches = Arrays.copyOf(batches, id + 1);
+    /**
+     * Puts a method in a slot that {@link #forgetCollected} freed (no code calls its id any more: the loader of the
+     * class that did is gone), else in a new slot; returns its id.
+     */
+    private int put(CachedMethod method, Invalidation invalidation, BatchMethod batch) {
+        int id = 0;
+        while (id < cached.length && (cached[id] != null || invalidations[id] != null)) {
+            id++;
+        }
+        int length = Math.max(cached.length, id + 1);
+        CachedMethod[] c = Arrays.copyOf(cached, length);
+        Invalidation[] i = Arrays.copyOf(invalidations, length);
+        BatchMethod[] b = Arrays.copyOf(batches, length);
+        c[id] = method;
+        i[id] = invalidation;
+        b[id] = batch;
         invalidations = i;
+        batches = b;
         cached = c;
         return id;
     }
@@ -61,7 +67,7 @@ public final class MethodTable {
 
     /**
      * Forgets the methods whose defining loader was collected (SPEC §10: nothing of an undeployed application is
-     * kept); their ids are never called again, and a redeploy registers its methods under new ids.
+     * kept); their ids are never called again, and are given to methods registered later.
      */
     public synchronized void forgetCollected() {
         CachedMethod[] c = cached.clone();

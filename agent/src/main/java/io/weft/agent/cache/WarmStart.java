@@ -100,6 +100,11 @@ final class WarmStart implements AutoCloseable {
         }
     }
 
+    /** Forgets the methods whose loader was collected (SPEC §10): their caches were filled, or are no longer. */
+    void forgetCollected() {
+        started.removeIf(method -> method.declared().loaderCollected());
+    }
+
     private void fill(CachedMethod method, SharedLevel shared) {
         String cache = method.cache().name();
         try {

@@ -1,5 +1,6 @@
 package io.weft.agent.keys;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,6 +8,10 @@ import java.util.List;
  * Finds {@code @CacheResult} methods whose templates can render the same key while their values
  * have different types. A placeholder renders any text without an unescaped {@code :}, so each
  * template is a glob over keys, and two methods conflict when their globs intersect.
+ *
+ * <p>Each record is held for as long as the loader of its method (held weakly) lives (SPEC §10): an undeployed
+ * application's methods conflict with nothing of its redeploy, which may move a key template to another class or
+ * cache another type under it.
  */
 public final class KeySpaces {
 
@@ -18,21 +23,30 @@ public final class KeySpaces {
         final String glob;
         final String valueType;
         final String owner;
+        /** The method's loader; {@code null} for the bootstrap loader, which is never collected. */
+        final WeakReference<ClassLoader> loader;
 
-        Entry(String glob, String valueType, String owner) {
+        Entry(String glob, String valueType, String owner, ClassLoader loader) {
             this.glob = glob;
             this.valueType = valueType;
             this.owner = owner;
+            this.loader = loader == null ? null : new WeakReference<>(loader);
+        }
+
+        boolean collected() {
+            return loader != null && loader.get() == null;
         }
     }
 
     /**
-     * Records a method's key space.
+     * Records a method's key space, for as long as {@code loader} lives.
      *
      * @param owner {@code Class#method}, for the message
+     * @param loader the loader that defines the method ({@code null}: the bootstrap loader)
      * @throws IllegalArgumentException naming the other method when the key spaces overlap with a different value type
      */
-    public synchronized void claim(Template template, String valueType, String owner) {
+    public synchronized void claim(Template template, String valueType, String owner, ClassLoader loader) {
+        forgetCollected();
         String glob = glob(template);
         for (Entry other : entries) {
             if (!other.valueType.equals(valueType) && !other.owner.equals(owner) && intersect(glob, other.glob)) {
@@ -40,7 +54,17 @@ public final class KeySpaces {
                         + other.owner + ", which caches " + other.valueType + " where this method caches " + valueType);
             }
         }
-        entries.add(new Entry(glob, valueType, owner));
+        entries.add(new Entry(glob, valueType, owner, loader));
+    }
+
+    /** Drops the records of the methods whose loader was collected (an application was undeployed). */
+    public synchronized void forgetCollected() {
+        entries.removeIf(Entry::collected);
+    }
+
+    /** How many methods' key spaces are recorded (tests). */
+    synchronized int size() {
+        return entries.size();
     }
 
     static String glob(Template template) {

@@ -21,7 +21,10 @@ import io.weft.agent.keys.Template;
 import io.weft.agent.keys.TemplateBinder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Turns one annotated method into registered runtime state and the advice that calls it, checking
@@ -54,15 +57,36 @@ final class MethodPlanner {
     private final CacheRegistry caches;
     private final LoaderScopes scopes;
     private final KeySpaces keySpaces = new KeySpaces();
+    /**
+     * The plans made so far, by loader (held weakly: they go with it) and {@code Class#method(descriptor)}: a class
+     * woven again (retransformed) gets its methods' plans again, registering nothing more and keeping their ids.
+     */
+    private final Map<ClassLoader, Map<String, Plan>> planned = new WeakHashMap<>();
 
     MethodPlanner(WeftConfig config, MethodTable table, CacheRegistry caches, LoaderScopes scopes) {
         this.config = config;
         this.table = table;
         this.caches = caches;
         this.scopes = scopes;
+        scopes.whenCollected(scope -> keySpaces.forgetCollected());
     }
 
     Plan plan(AnnotatedClass type, AnnotatedMethod method, ClassLoader loader) throws ConfigurationError {
+        String key = type.name() + "#" + method.name() + method.descriptor();
+        synchronized (planned) {
+            Plan before = planned.getOrDefault(loader, Map.of()).get(key);
+            if (before != null) {
+                return before;
+            }
+        }
+        // planned unlocked: planning may load classes through the loader, whose lock another weaving thread may hold
+        Plan plan = planAfresh(type, method, loader);
+        synchronized (planned) {
+            return planned.computeIfAbsent(loader, any -> new HashMap<>()).merge(key, plan, (first, again) -> first);
+        }
+    }
+
+    private Plan planAfresh(AnnotatedClass type, AnnotatedMethod method, ClassLoader loader) throws ConfigurationError {
         String owner = type.name() + "#" + method.name();
         if (method.isAbstract() || method.isNative()) {
             throw new ConfigurationError(owner, (method.isAbstract() ? "abstract" : "native")
@@ -150,7 +174,7 @@ final class MethodPlanner {
             sliding = slidingSetting != null ? slidingSetting : annotation.bool("sliding", false);
             enabled = config.cacheEnabled(name);
             usesL1 = config.cacheUsesL1(name);
-            keySpaces.claim(template, valueType, owner);
+            keySpaces.claim(template, valueType, owner, loader);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(owner, e.getMessage());
         }

@@ -69,6 +69,14 @@ class CacheRuntimeTest {
                 60_000, TimeUnit.MINUTES.toNanos(1), false, usesL1, shape, alsoEvicts, List.of(), false, 0));
     }
 
+    /** {@code Books#find} as the class of {@code webApp} declares it. */
+    private int cachedIn(ClassLoader webApp) {
+        DeclaredMethod declared = new DeclaredMethod("com.acme.Books", "find", List.of("java.lang.String"),
+                List.of("id"), webApp);
+        return methods.register(new CachedMethod(declared, caches.cache("book", true), key("book:"), scopes.of(webApp),
+                60_000, TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false, 0));
+    }
+
     private int cached() {
         return cached("book", scopes.of(getClass().getClassLoader()), ResultShape.PLAIN, null);
     }
@@ -214,7 +222,7 @@ class CacheRuntimeTest {
     void theMethodsAndEntriesOfACollectedLoaderAreForgotten() throws Exception {
         int kept = cached();
         call(kept, "1", "kept");
-        callOnceInAnUndeployedApplication();
+        int undeployed = callOnceInAnUndeployedApplication();
         assertEquals(2, methods.size());
         assertEquals(2, runtime.l1Size());
         Await.until("the application's loader is collected and its method and entry are forgotten", () -> {
@@ -222,15 +230,18 @@ class CacheRuntimeTest {
             return methods.size() == 1 && runtime.l1Size() == 1;
         });
         assertEquals("kept", call(kept, "1", "unused"));
+        try (URLClassLoader redeployed = new URLClassLoader(new URL[0], null)) {
+            assertEquals(undeployed, cachedIn(redeployed), "the redeploy's method takes the forgotten one's id");
+            assertEquals(2, methods.size());
+        }
     }
 
-    private void callOnceInAnUndeployedApplication() throws Exception {
+    /** Registers and calls a method in an application that is then undeployed; returns its id. */
+    private int callOnceInAnUndeployedApplication() throws Exception {
         try (URLClassLoader webApp = new URLClassLoader(new URL[0], null)) {
-            DeclaredMethod declared = new DeclaredMethod("com.acme.Books", "find", List.of("java.lang.String"),
-                    List.of("id"), webApp);
-            int id = methods.register(new CachedMethod(declared, caches.cache("book", true), key("book:"),
-                    scopes.of(webApp), 60_000, TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.PLAIN, null, List.of(), false, 0));
+            int id = cachedIn(webApp);
             assertEquals("undeployed", call(id, "1", "undeployed"));
+            return id;
         }
     }
 

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.agent.testing.Await;
+import java.lang.ref.WeakReference;
+import java.net.URL;
+import java.net.URLClassLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,9 +25,9 @@ class KeySpacesTest {
     @Test
     void overlappingKeysWithDifferentValueTypesAreRejectedNamingTheOtherOwner() {
         KeySpaces spaces = new KeySpaces();
-        spaces.claim(Template.parse("storybook:{id}"), BOOK, "BookRepo#find");
+        spaces.claim(Template.parse("storybook:{id}"), BOOK, "BookRepo#find", null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> spaces.claim(Template.parse("storybook:{userId}"), BOOKS, "BookRepo#list"));
+                () -> spaces.claim(Template.parse("storybook:{userId}"), BOOKS, "BookRepo#list", null));
         assertTrue(e.getMessage().contains("BookRepo#find"), e.getMessage());
         assertTrue(e.getMessage().contains(BOOK) && e.getMessage().contains(BOOKS), e.getMessage());
         assertTrue(e.getMessage().contains("storybook:{userId}"), e.getMessage());
@@ -32,57 +36,79 @@ class KeySpacesTest {
     @Test
     void identicalTemplatesWithDifferentValueTypesAreRejected() {
         KeySpaces spaces = new KeySpaces();
-        spaces.claim(Template.parse("a:{x}"), BOOK, "A#a");
-        assertThrows(IllegalArgumentException.class, () -> spaces.claim(Template.parse("a:{y}"), BOOKS, "B#b"));
+        spaces.claim(Template.parse("a:{x}"), BOOK, "A#a", null);
+        assertThrows(IllegalArgumentException.class, () -> spaces.claim(Template.parse("a:{y}"), BOOKS, "B#b", null));
     }
 
     @Test
     void bookAndBooksPrefixesDoNotOverlap() {
         KeySpaces spaces = new KeySpaces();
-        spaces.claim(Template.parse("storybook:book:{id}"), BOOK, "BookRepo#find");
-        assertDoesNotThrow(() -> spaces.claim(Template.parse("storybook:books:{id}"), BOOKS, "BookRepo#list"));
+        spaces.claim(Template.parse("storybook:book:{id}"), BOOK, "BookRepo#find", null);
+        assertDoesNotThrow(() -> spaces.claim(Template.parse("storybook:books:{id}"), BOOKS, "BookRepo#list", null));
     }
 
     @Test
     void placeholderCannotSpanAColonSoDeeperKeysDoNotOverlap() {
         KeySpaces spaces = new KeySpaces();
-        spaces.claim(Template.parse("a:{x}"), BOOK, "A#a");
-        assertDoesNotThrow(() -> spaces.claim(Template.parse("a:{y}:b"), BOOKS, "B#b"));
+        spaces.claim(Template.parse("a:{x}"), BOOK, "A#a", null);
+        assertDoesNotThrow(() -> spaces.claim(Template.parse("a:{y}:b"), BOOKS, "B#b", null));
     }
 
     @Test
     void sameValueTypeMayShareAKeySpace() {
         KeySpaces spaces = new KeySpaces();
-        spaces.claim(Template.parse("storybook:books:{userId}"), BOOKS, "BookRepo#list");
-        assertDoesNotThrow(() -> spaces.claim(Template.parse("storybook:books:{0}"), BOOKS, "LegacyRepo#list"));
+        spaces.claim(Template.parse("storybook:books:{userId}"), BOOKS, "BookRepo#list", null);
+        assertDoesNotThrow(() -> spaces.claim(Template.parse("storybook:books:{0}"), BOOKS, "LegacyRepo#list", null));
     }
 
     @Test
     void sameOwnerClaimingAgainDoesNotConflictWithItself() {
         KeySpaces spaces = new KeySpaces();
-        spaces.claim(Template.parse("a:{x}"), BOOK, "A#a");
-        assertDoesNotThrow(() -> spaces.claim(Template.parse("a:{x}"), BOOKS, "A#a"));
+        spaces.claim(Template.parse("a:{x}"), BOOK, "A#a", null);
+        assertDoesNotThrow(() -> spaces.claim(Template.parse("a:{x}"), BOOKS, "A#a", null));
     }
 
     @Test
     void conflictIsFoundAgainstAnyEarlierClaimNotJustTheLast() {
         KeySpaces spaces = new KeySpaces();
-        spaces.claim(Template.parse("x:{id}"), BOOK, "X#x");
-        spaces.claim(Template.parse("y:{id}"), BOOKS, "Y#y");
+        spaces.claim(Template.parse("x:{id}"), BOOK, "X#x", null);
+        spaces.claim(Template.parse("y:{id}"), BOOKS, "Y#y", null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> spaces.claim(Template.parse("x:{other}"), BOOKS, "Z#z"));
+                () -> spaces.claim(Template.parse("x:{other}"), BOOKS, "Z#z", null));
         assertTrue(e.getMessage().contains("X#x"), e.getMessage());
     }
 
     @Test
     void rejectedClaimIsNotRecorded() {
         KeySpaces spaces = new KeySpaces();
-        spaces.claim(Template.parse("a:{x}"), BOOK, "A#a");
-        assertThrows(IllegalArgumentException.class, () -> spaces.claim(Template.parse("a:{x}"), BOOKS, "B#b"));
+        spaces.claim(Template.parse("a:{x}"), BOOK, "A#a", null);
+        assertThrows(IllegalArgumentException.class, () -> spaces.claim(Template.parse("a:{x}"), BOOKS, "B#b", null));
         // B's space was not recorded, so a third method caching List elsewhere under a:… only conflicts with A
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> spaces.claim(Template.parse("a:{z}"), "java.util.Map", "C#c"));
+                () -> spaces.claim(Template.parse("a:{z}"), "java.util.Map", "C#c", null));
         assertTrue(e.getMessage().contains("A#a"), e.getMessage());
+    }
+
+    /** SPEC §10: the key spaces of a collected loader's methods (an undeployed application's) are forgotten. */
+    @Test
+    void theClaimsOfACollectedLoaderAreForgotten() throws Exception {
+        KeySpaces spaces = new KeySpaces();
+        WeakReference<ClassLoader> undeployed = claimedInAnApplication(spaces);
+        Await.until("the application's loader is collected", () -> {
+            System.gc();
+            return undeployed.get() == null;
+        });
+        assertDoesNotThrow(() -> spaces.claim(Template.parse("a:{y}"), BOOKS, "B#b", null));
+        spaces.forgetCollected();
+        assertEquals(1, spaces.size());
+    }
+
+    private static WeakReference<ClassLoader> claimedInAnApplication(KeySpaces spaces) throws Exception {
+        try (URLClassLoader application = new URLClassLoader(new URL[0], null)) {
+            spaces.claim(Template.parse("a:{x}"), BOOK, "A#a", application);
+            assertThrows(IllegalArgumentException.class, () -> spaces.claim(Template.parse("a:{y}"), BOOKS, "B#b", null));
+            return new WeakReference<>(application);
+        }
     }
 
     @ParameterizedTest(name = "{0} vs {1} -> {2}")

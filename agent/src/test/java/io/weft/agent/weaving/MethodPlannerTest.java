@@ -1,5 +1,6 @@
 package io.weft.agent.weaving;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,17 +10,23 @@ import io.weft.agent.cache.LoaderScopes;
 import io.weft.agent.cache.MethodTable;
 import io.weft.agent.config.ConfigSources;
 import io.weft.agent.config.WeftConfig;
+import io.weft.agent.testing.Await;
+import io.weft.annotations.CacheResult;
 import io.weft.annotations.InvalidateCache;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Attributes of an annotation that {@link MethodPlanner} reports as configuration errors (SPEC §7). */
 class MethodPlannerTest {
 
+    private final MethodTable methods = new MethodTable();
     private final MethodPlanner planner = new MethodPlanner(new WeftConfig(ConfigSources.of(Map.of(), Map.of())),
-            new MethodTable(), new CacheRegistry(), new LoaderScopes());
+            methods, new CacheRegistry(), new LoaderScopes());
 
     /** Invalidations whose events no reader could take. */
     static class EmptyEvents {
@@ -44,6 +51,68 @@ class MethodPlannerTest {
             assertTrue(e.getMessage().startsWith(EmptyEvents.class.getName() + "#" + method.name() + ": "), e.getMessage());
             assertTrue(e.getMessage().contains("@InvalidateCache(event) is empty"), e.getMessage());
         }
+    }
+
+    /** Version 1 of a web application caches books under {@code book:{id}}. */
+    static class BooksV1 {
+
+        @CacheResult(key = "book:{id}")
+        String find(String id) {
+            return id;
+        }
+    }
+
+    /** Version 2 moved the key to another class, and caches another type under it. */
+    static class CatalogV2 {
+
+        @CacheResult(key = "book:{id}")
+        Integer find(String id) {
+            return id.length();
+        }
+    }
+
+    /** A web application's class loader (its classes are found through the test's). */
+    private static URLClassLoader application(String name) {
+        return new URLClassLoader(name, new URL[0], MethodPlannerTest.class.getClassLoader());
+    }
+
+    /**
+     * SPEC §10: once version 1 of an application is undeployed and its loader collected, its key spaces conflict with
+     * nothing of version 2. Before, they were kept for good: version 2 was left unwoven (and weft.strict=true halted
+     * the JVM, with every other application of the server).
+     */
+    @Test
+    void aRedeployMayCacheAnotherTypeUnderAKeyOfTheUndeployedVersion() throws IOException {
+        AnnotatedClass v2 = read(CatalogV2.class);
+        WeakReference<ClassLoader> v1 = wovenInAnApplicationThenUndeployed(read(BooksV1.class), v2);
+        Await.until("version 1's loader is collected", () -> {
+            System.gc();
+            return v1.get() == null;
+        });
+        try (URLClassLoader application = application("v2")) {
+            assertDoesNotThrow(() -> planner.plan(v2, v2.methods().get(0), application));
+        }
+    }
+
+    private WeakReference<ClassLoader> wovenInAnApplicationThenUndeployed(AnnotatedClass v1, AnnotatedClass v2)
+            throws IOException {
+        try (URLClassLoader application = application("v1"); URLClassLoader other = application("other")) {
+            assertDoesNotThrow(() -> planner.plan(v1, v1.methods().get(0), application));
+            ConfigurationError e = assertThrows(ConfigurationError.class,
+                    () -> planner.plan(v2, v2.methods().get(0), other), "while version 1 lives, its key space is taken");
+            assertTrue(e.getMessage().contains(BooksV1.class.getName() + "#find"), e.getMessage());
+            return new WeakReference<>(application);
+        }
+    }
+
+    /** A class woven again (retransformed) keeps its methods' ids: it registers nothing more. */
+    @Test
+    void aMethodWovenAgainKeepsItsId() throws Exception {
+        AnnotatedClass type = read(BooksV1.class);
+        ClassLoader loader = getClass().getClassLoader();
+        int id = planner.plan(type, type.methods().get(0), loader).id;
+        assertEquals(id, planner.plan(type, type.methods().get(0), loader).id);
+        assertEquals(1, methods.size());
     }
 
     private static AnnotatedClass read(Class<?> type) throws IOException {
