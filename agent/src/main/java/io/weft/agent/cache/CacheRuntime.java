@@ -40,6 +40,12 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private final Refresher refresher;
     private final FutureWaits futureWaits;
     private final long maxWaitNanos;
+    /**
+     * How long a load waits for its body's future before the next miss of its key gives it up: {@code weft.load.maxWait},
+     * or the lease's 30 s if longer ({@link SharedLevel#LEASE_MILLIS}), the time after which it could not store in
+     * Redis any more and other instances load the key themselves.
+     */
+    private final long futureDeadlineNanos;
     private final Ticker ticker;
     private final LongAdder invalidationsReceived = new LongAdder();
     private final LongAdder tagInvalidationsReceived = new LongAdder();
@@ -77,6 +83,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             flights.abandon(load, cause);
         }, this::reportFailure);
         this.maxWaitNanos = maxWait.toNanos();
+        this.futureDeadlineNanos = Math.max(maxWaitNanos, TimeUnit.MILLISECONDS.toNanos(SharedLevel.LEASE_MILLIS));
         this.batches = new Batches(this, l1, flights, redis, invalidator, ticker, maxWaitNanos);
         scopes.whenCollected(this::forget);
         FirstCallWarmUp.run(l1, flights, ticker);
@@ -215,8 +222,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     /**
-     * Starts a load of {@code key}, or joins the one in flight. Whatever fails between registering the load
-     * and handing it to the woven code abandons it, so that no caller waits for a load nobody runs.
+     * Starts a load of {@code key}, or joins the one in flight; one whose future is past its deadline is given up
+     * first, and this call starts a new load in its place ({@link #giveUpOverdue}). Whatever fails between registering
+     * the load and handing it to the woven code abandons it, so that no caller waits for a load nobody runs.
      *
      * @param stale the key's L1 entry past its TTL, to return if the load fails ({@code staleIfError}), or null
      */
@@ -227,6 +235,10 @@ public final class CacheRuntime implements Handler, EvictionSink {
         Load mine = new Load(key, now, method.tags(args));
         mine.standIn(stale);
         Load other = flights.start(mine);
+        if (other != null && other.overdue(now, futureDeadlineNanos)) {
+            giveUpOverdue(method, other);
+            other = flights.start(mine);
+        }
         if (other != null) {
             return join(method, other, receiver, args);
         }
@@ -236,6 +248,23 @@ public final class CacheRuntime implements Handler, EvictionSink {
             flights.abandon(mine, t);
             throw t;
         }
+    }
+
+    /**
+     * Gives up a load whose body returned a future that has not completed {@link #futureDeadlineNanos} after the load
+     * was registered (an asynchronous call without a timeout): it leaves the single flight, its lease is released
+     * as a failed load's is, its waiters run the method themselves, and its value, if it ever comes, is not stored.
+     */
+    private void giveUpOverdue(CachedMethod method, Load overdue) {
+        if (!flights.giveUp(overdue)) {
+            return; // gone meanwhile, or given up by another call
+        }
+        releaseLease(overdue);
+        WeftLog.warnRateLimited("load.overdue:" + method.declared().owner(), "a load of " + method.declared().owner()
+                + " was given up: the future it returned had not completed after "
+                + TimeUnit.NANOSECONDS.toMillis(futureDeadlineNanos) + " ms (weft.load.maxWait, at least the lease's "
+                + TimeUnit.MILLISECONDS.toSeconds(SharedLevel.LEASE_MILLIS) + " s); its value will not be cached,"
+                + " and the next call loads the key anew");
     }
 
     private Token lookUpOrStart(int methodId, CachedMethod method, Load mine, Object receiver, Object[] args) {
@@ -316,7 +345,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * that load has run {@code weft.load.maxWait}; after that, or when that load failed, the method runs uncached.
      * A method returning a future gets the load's future at once, which, if the load is still running then, becomes
      * the method's own future, called on a Weft thread ({@link FutureWaits#atMost}): no caller's future hangs on
-     * a load that never ends.
+     * a load that never ends. A call that comes after the wait attaches nothing to the load (it may never end).
      */
     private Token join(CachedMethod method, Load other, Object receiver, Object[] args) {
         if (other.ownedByCurrentThread()) {
@@ -324,11 +353,11 @@ public final class CacheRuntime implements Handler, EvictionSink {
         }
         long waitNanos = other.waitLeftNanos(ticker, maxWaitNanos);
         if (method.shape() == ResultShape.FUTURE) {
-            CompletableFuture<Object> joined = other.valueFuture();
+            CompletableFuture<Object> joined = waitNanos > 0 ? other.valueFuture() : other.valueIfEnded();
+            if (joined == null) {
+                return waitGaveUp(method, args);
+            }
             if (!joined.isDone()) {
-                if (waitNanos <= 0) {
-                    return waitGaveUp(method, args);
-                }
                 joined = futureWaits.atMost(joined, waitNanos, method, receiver, args);
             }
             return new Hit(StaleStandIn.forLaterFailure(method, other, joined));
@@ -484,11 +513,13 @@ public final class CacheRuntime implements Handler, EvictionSink {
             flights.abandon(load, new NullPointerException(method.declared().owner() + " returned a null future"));
             return;
         }
-        if (result instanceof CompletableFuture) {
-            load.bodyReturned((CompletableFuture<?>) result);
-        }
-        ((CompletionStage<?>) result).whenComplete((value, failure) -> {
+        CompletionStage<?> future = (CompletionStage<?>) result;
+        load.bodyReturned(future);
+        future.whenComplete((value, failure) -> {
             try {
+                if (load.givenUp()) {
+                    return; // past its deadline: its lease is released, its waiters are gone, it stores nothing
+                }
                 if (failure != null) {
                     method.cache().stats().recordLoadFailure();
                     releaseLease(load);

@@ -73,19 +73,28 @@ final class FutureWaits {
      * {@code joined} (another call's load of the key), or, when it has not completed after {@code waitNanos}, the
      * future that the method called on {@code receiver} on a Weft thread of its own returns: that call finds the load
      * past {@code weft.load.maxWait} and runs uncached, or, if the load has ended meanwhile, looks the key up anew.
+     * A load given up past its deadline ({@link Load#GIVEN_UP}) is not an answer: the wait ends as if it were over
+     * (the method is called now, if it was not yet).
      */
     CompletableFuture<Object> atMost(CompletableFuture<Object> joined, long waitNanos, CachedMethod method,
             Object receiver, Object[] args) {
         CompletableFuture<Object> answer = new CompletableFuture<>();
-        ScheduledFuture<?> timer = thread.schedule(() -> {
+        Runnable callInstead = () -> {
             if (!answer.isDone()) {
                 calls.execute(() -> call(method, receiver, args)
                         .whenComplete((value, failure) -> settleWith(answer, value, failure)));
             }
-        }, waitNanos, TimeUnit.NANOSECONDS);
+        };
+        ScheduledFuture<?> timer = thread.schedule(callInstead, waitNanos, TimeUnit.NANOSECONDS);
         joined.whenComplete((value, failure) -> {
-            timer.cancel(false);
-            settleWith(answer, value, failure);
+            boolean pending = timer.cancel(false);
+            if (failure != null && (failure == Load.GIVEN_UP || failure.getCause() == Load.GIVEN_UP)) {
+                if (pending) {
+                    callInstead.run();
+                }
+            } else {
+                settleWith(answer, value, failure);
+            }
         });
         return answer;
     }

@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.bootstrap.Token;
 import io.weft.agent.keys.CacheKey;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,12 +19,23 @@ import java.util.concurrent.TimeoutException;
  */
 final class Load extends Token {
 
+    /** What the waiters of a load given up past its deadline ({@link SingleFlight#giveUp}) are released with. */
+    static final CancellationException GIVEN_UP =
+            new CancellationException("the load's future did not complete in time: it was given up");
+
+    static {
+        GIVEN_UP.setStackTrace(new StackTraceElement[0]);
+    }
+
     private final CacheKey key;
     private final long registeredNanos;
     private final List<String> tags;
     private volatile CacheEntry standIn;
     private volatile Thread owner = Thread.currentThread();
     private volatile CompletableFuture<?> bodyFuture;
+    /** The body returned a future, which this load waits for (read before the lease: it was written after it). */
+    private volatile boolean awaitsFuture;
+    private volatile boolean givenUp;
     private final CompletableFuture<CacheEntry> outcome = new CompletableFuture<>();
     private volatile boolean invalidated;
     private String lease;
@@ -159,8 +172,35 @@ final class Load extends Token {
     }
 
     /** Records the future the method body returned, whose value this load stores once it completes. */
-    void bodyReturned(CompletableFuture<?> future) {
-        bodyFuture = future;
+    void bodyReturned(CompletionStage<?> future) {
+        if (future instanceof CompletableFuture) {
+            bodyFuture = (CompletableFuture<?>) future;
+        }
+        awaitsFuture = true;
+    }
+
+    /**
+     * Whether, at {@code nowNanos}, this load has waited for its body's future for {@code deadlineNanos} or more since
+     * it was registered: it is to be given up ({@link SingleFlight#giveUp}). A body still running is never overdue
+     * (it holds its thread; its joiners' waits are bounded on their own).
+     */
+    boolean overdue(long nowNanos, long deadlineNanos) {
+        return awaitsFuture && nowNanos - registeredNanos >= deadlineNanos;
+    }
+
+    /**
+     * Gives this load up (its future is past its deadline): it keeps no stand-in, and whatever its future brings
+     * later is not stored (marked as an invalidation marks it, so that a store already under way discards its put).
+     */
+    void giveUp() {
+        givenUp = true;
+        invalidated = true;
+        standIn = null;
+    }
+
+    /** Whether this load was given up: its future's value or failure, if it ever comes, concerns nobody. */
+    boolean givenUp() {
+        return givenUp;
     }
 
     /**
@@ -168,10 +208,24 @@ final class Load extends Token {
      * the body's own future has already succeeded (its value is being stored), a future completed with it.
      */
     CompletableFuture<Object> valueFuture() {
+        CompletableFuture<Object> ended = valueIfEnded();
+        return ended != null ? ended : outcome.thenApply(CacheEntry::value);
+    }
+
+    /**
+     * As {@link #valueFuture}, but only when the load has ended (its result is there): otherwise {@code null}, and
+     * nothing is attached to the load, so that a caller that may not wait leaves nothing behind.
+     */
+    CompletableFuture<Object> valueIfEnded() {
         CompletableFuture<?> body = bodyFuture;
         if (body != null && body.isDone() && !body.isCompletedExceptionally()) {
             return CompletableFuture.completedFuture(body.join());
         }
-        return outcome.thenApply(CacheEntry::value);
+        return outcome.isDone() ? outcome.thenApply(CacheEntry::value) : null;
+    }
+
+    /** Callbacks waiting for this load's result (tests: a caller that does not wait must not add one). */
+    int waiting() {
+        return outcome.getNumberOfDependents();
     }
 }

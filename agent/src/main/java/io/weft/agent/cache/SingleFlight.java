@@ -8,7 +8,8 @@ import java.util.function.Predicate;
 /**
  * The loads in flight, one per key (single flight, SPEC §5), and the marks that invalidations leave on
  * them so that a load overlapping an invalidation does not keep its result (the stale-set race). A load
- * always leaves this table: when its owner stores, fails or is itself invalidated.
+ * always leaves this table: when its owner stores, fails or is itself invalidated, or, for a future that does not
+ * complete, when a later miss of its key finds it past its deadline ({@link #giveUp}).
  */
 final class SingleFlight {
 
@@ -45,6 +46,21 @@ final class SingleFlight {
     void abandon(Load load, Throwable cause) {
         load.fail(cause);
         loads.remove(load.cacheKey(), load);
+    }
+
+    /**
+     * Gives up a load whose future is past its deadline, if it is still the one in flight for its key: it leaves the
+     * table, stores nothing if its future completes later, and its waiters are released ({@link Load#GIVEN_UP}).
+     *
+     * @return whether it was given up now (not already gone: stored, failed, invalidated or given up by another call)
+     */
+    boolean giveUp(Load load) {
+        if (!loads.remove(load.cacheKey(), load)) {
+            return false;
+        }
+        load.giveUp();
+        load.fail(Load.GIVEN_UP);
+        return true;
     }
 
     /** Marks the loads of {@code key} in every scope, so that their results are not kept, and removes them. */

@@ -21,11 +21,13 @@ import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
+import io.weft.agent.testing.FakeTicker;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -319,5 +321,53 @@ class CacheRuntimeConnectTest {
                     () -> redis.admin().exists(lease) == 0);
             assertEquals(0, redis.admin().exists(ns + "opaque:" + outcome[0]));
         }
+    }
+
+    /** A cached method's body returning a future (an asynchronous call). */
+    static CompletableFuture<String> titleLater(String id) {
+        return CompletableFuture.completedFuture(title(id));
+    }
+
+    /**
+     * A load whose future never completes is given up at the first miss past its deadline: its lease is released as
+     * a failed load's is (the next miss takes the lease at once, rather than wait for another instance's load), the
+     * new load stores in Redis, and the given-up load's late value does not.
+     */
+    @Test
+    void aGivenUpFutureLoadReleasesItsLeaseAndStoresNothing() {
+        FakeTicker ticker = new FakeTicker();
+        CacheRuntime fake = new CacheRuntime(methods, new LoaderScopes(), 1_000, TimeUnit.MINUTES.toNanos(1),
+                Duration.ofSeconds(5), ticker, ticker);
+        connect(fake);
+        // Redis learns the release script at its first use (EVAL after NOSCRIPT, not in order with later commands)
+        String warm = store.leaseKey(ns + "warm");
+        redis.admin().set(warm, "w");
+        store.releaseLease(ns + "warm", "w");
+        Await.until("the release script known", () -> redis.admin().exists(warm) == 0);
+        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "titleLater", List.of("java.lang.String"),
+                List.of("id"), getClass().getClassLoader());
+        int id = methods.register(new CachedMethod(declared, new CacheRegistry().cache("titles", true),
+                (args, result) -> "titles:" + args[0], new LoaderScopes().of(getClass().getClassLoader()), 60_000,
+                TimeUnit.MINUTES.toNanos(1), false, true, ResultShape.FUTURE, null, List.of(), false, 0));
+        Object[] args = {"7"};
+        String lease = store.leaseKey(ns + "titles:7");
+        CompletableFuture<String> late = new CompletableFuture<>();
+        Token stuck = fake.enterCached(id, args);
+        fake.exitFuture(id, stuck, args, late);
+        String stuckToken = redis.admin().get(lease);
+        assertTrue(stuckToken != null, "the stuck load holds the lease");
+        ticker.advance(Duration.ofMillis(SharedLevel.LEASE_MILLIS).plusSeconds(1)); // its lease still lives in Redis
+
+        Token next = fake.enterCached(id, args);
+        assertInstanceOf(Load.class, next, "the stuck load's lease was released: this miss took it and loads");
+        assertFalse(stuckToken.equals(redis.admin().get(lease)), "under a lease of its own");
+        fake.exitFuture(id, next, args, CompletableFuture.completedFuture("fresh"));
+        Await.until("the new value stored", () -> "\"fresh\"".equals(redis.admin().get(ns + "titles:7")));
+
+        late.complete("late");
+        Token hit = fake.enterCached(id, args);
+        assertInstanceOf(Hit.class, hit);
+        assertEquals("fresh", ((CompletableFuture<?>) ((Hit) hit).value()).join(), "nor in L1");
+        assertEquals("\"fresh\"", redis.admin().get(ns + "titles:7"), "the given-up load stored nothing");
     }
 }

@@ -424,6 +424,106 @@ class CacheRuntimeTest {
         assertEquals(1, caches.find("book").stats().loadWaitTimeouts());
     }
 
+    /** Past a future load's deadline: {@code weft.load.maxWait}, or the lease's 30 s, which is longer here. */
+    private static final Duration PAST_THE_DEADLINE = Duration.ofMillis(SharedLevel.LEASE_MILLIS).plusSeconds(1);
+
+    /** The future a hit of a method returning futures holds: its value. */
+    private static Object hitValue(Token token) {
+        assertInstanceOf(Hit.class, token, "a hit");
+        return ((CompletableFuture<?>) ((Hit) token).value()).join();
+    }
+
+    @Test
+    void aFutureLoadThatNeverEndsIsGivenUpAfterItsDeadlineAndTheNextCallLoadsAnew() {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+        Object[] args = {"1"};
+        Token stuck = runtime.enterCached(id, args);
+        runtime.exitFuture(id, stuck, args, new CompletableFuture<>()); // an async call without a timeout
+        ticker.advance(PAST_THE_DEADLINE);
+
+        Token next = runtime.enterCached(id, args);
+        assertInstanceOf(Load.class, next, "the stuck load is given up: this call loads the key itself");
+        assertEquals(1, runtime.loadsInFlight(), "only the new load is in flight");
+        runtime.exitFuture(id, next, args, CompletableFuture.completedFuture("fresh"));
+        assertEquals("fresh", hitValue(runtime.enterCached(id, args)), "the new load's value is cached");
+        assertEquals(0, runtime.loadsInFlight());
+    }
+
+    @Test
+    void callsAfterTheWaitAttachNothingToAFutureLoadThatNeverEnds() {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+        Object[] args = {"1"};
+        Load stuck = (Load) runtime.enterCached(id, args);
+        runtime.exitFuture(id, stuck, args, new CompletableFuture<>());
+        ticker.advance(MAX_WAIT.plusSeconds(1));
+        int before = stuck.waiting();
+
+        for (int i = 0; i < 1_000; i++) {
+            assertNull(runtime.enterCached(id, args), "past weft.load.maxWait: the caller runs the method");
+        }
+        assertEquals(before, stuck.waiting(), "no late caller left a callback on the load that never ends");
+        assertEquals(1_000, caches.find("book").stats().loadWaitTimeouts());
+    }
+
+    @Test
+    void aGivenUpLoadsLateValueIsNotStored() {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+        Object[] args = {"1"};
+        CompletableFuture<Object> late = new CompletableFuture<>();
+        Token stuck = runtime.enterCached(id, args);
+        runtime.exitFuture(id, stuck, args, late);
+        ticker.advance(PAST_THE_DEADLINE);
+        Token next = runtime.enterCached(id, args);
+        assertInstanceOf(Load.class, next);
+
+        late.complete("late");
+        assertEquals(0, runtime.l1Size(), "the given-up load's value is not stored");
+        assertEquals(1, runtime.loadsInFlight(), "nor does it end the load that replaced it");
+        runtime.exitFuture(id, next, args, CompletableFuture.completedFuture("fresh"));
+        assertEquals("fresh", hitValue(runtime.enterCached(id, args)));
+
+        // in the other order: the replacing load stores first, the given-up one completes after
+        CompletableFuture<Object> later = new CompletableFuture<>();
+        Object[] other = {"2"};
+        Token stuckToo = runtime.enterCached(id, other);
+        runtime.exitFuture(id, stuckToo, other, later);
+        ticker.advance(PAST_THE_DEADLINE);
+        Token replacing = runtime.enterCached(id, other);
+        runtime.exitFuture(id, replacing, other, CompletableFuture.completedFuture("fresh 2"));
+        later.complete("late 2");
+        assertEquals("fresh 2", hitValue(runtime.enterCached(id, other)), "the late value does not overwrite it");
+    }
+
+    @Test
+    void aCallJoiningAFutureLoadThatIsGivenUpIsAnsweredByTheMethodNotFailed() throws Exception {
+        int id = cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+        CountDownLatch replaced = new CountDownLatch(1);
+        CacheRuntime[] fake = new CacheRuntime[1];
+        // a wait longer than the test: the joiner's wait ends only through the load being given up; its call of the
+        // method waits until the load that replaces the given-up one has stored, so that it finds that value
+        fake[0] = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1), Duration.ofMinutes(10), ticker,
+                ticker, (method, on, callArgs) -> {
+                    assertTrue(replaced.await(NEVER.toSeconds(), TimeUnit.SECONDS));
+                    Token token = fake[0].enterWithReceiver(id, on, callArgs);
+                    return token instanceof Hit ? ((Hit) token).value()
+                            : fake[0].exitFuture(id, token, callArgs, CompletableFuture.completedFuture("its own"));
+                }, 1, 10);
+        Object[] args = {"1"};
+        Token stuck = fake[0].enterWithReceiver(id, this, args);
+        fake[0].exitFuture(id, stuck, args, new CompletableFuture<>());
+        Token joined = fake[0].enterWithReceiver(id, this, args);
+        assertInstanceOf(Hit.class, joined, "within the wait, the call joins the load");
+        ticker.advance(Duration.ofMinutes(10).plusSeconds(1));
+
+        Token next = fake[0].enterWithReceiver(id, this, args);
+        assertInstanceOf(Load.class, next, "past the deadline (weft.load.maxWait here) the load is given up");
+        fake[0].exitFuture(id, next, args, CompletableFuture.completedFuture("fresh"));
+        replaced.countDown();
+        CompletableFuture<?> answer = (CompletableFuture<?>) ((Hit) joined).value();
+        assertEquals("fresh", answer.get(NEVER.toSeconds(), TimeUnit.SECONDS),
+                "the joiner is not failed by the give-up: its call of the method finds the new load's value");
+    }
+
     @Test
     void theSameLoaderAlwaysHasTheSameScope() {
         assertSame(scopes.of(getClass().getClassLoader()), scopes.of(getClass().getClassLoader()));
