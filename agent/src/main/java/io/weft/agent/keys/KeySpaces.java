@@ -1,40 +1,37 @@
 package io.weft.agent.keys;
 
-import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
- * Finds {@code @CacheResult} methods whose templates can render the same key while their values
- * have different types. A placeholder renders any text without an unescaped {@code :}, so each
+ * Finds {@code @CacheResult} methods of one class loader (one application) whose templates can render the same key
+ * while their values have different types. A placeholder renders any text without an unescaped {@code :}, so each
  * template is a glob over keys, and two methods conflict when their globs intersect.
  *
- * <p>Each record is held for as long as the loader of its method (held weakly) lives (SPEC §10): an undeployed
- * application's methods conflict with nothing of its redeploy, which may move a key template to another class or
- * cache another type under it.
+ * <p>Methods of different loaders never conflict (SPEC §10): L1 keeps their entries apart ({@link KeyScope}), and
+ * Redis is shared by design, each value decoded into the reading method's own type (one that cannot be is a miss),
+ * as between two instances running different versions. So a redeploy that caches another type under a key of the
+ * version it replaces is woven at once, before that version's loader is collected; and an undeployed application's
+ * records go with its loader, which they hold weakly.
  */
 public final class KeySpaces {
 
     private static final char ANY = '\uFFFF';
 
-    private final List<Entry> entries = new ArrayList<>();
+    /** Each loader's methods' key spaces; the bootstrap loader's under {@code null}. */
+    private final Map<ClassLoader, List<Entry>> byLoader = new WeakHashMap<>();
 
     private static final class Entry {
         final String glob;
         final String valueType;
         final String owner;
-        /** The method's loader; {@code null} for the bootstrap loader, which is never collected. */
-        final WeakReference<ClassLoader> loader;
 
-        Entry(String glob, String valueType, String owner, ClassLoader loader) {
+        Entry(String glob, String valueType, String owner) {
             this.glob = glob;
             this.valueType = valueType;
             this.owner = owner;
-            this.loader = loader == null ? null : new WeakReference<>(loader);
-        }
-
-        boolean collected() {
-            return loader != null && loader.get() == null;
         }
     }
 
@@ -43,28 +40,24 @@ public final class KeySpaces {
      *
      * @param owner {@code Class#method}, for the message
      * @param loader the loader that defines the method ({@code null}: the bootstrap loader)
-     * @throws IllegalArgumentException naming the other method when the key spaces overlap with a different value type
+     * @throws IllegalArgumentException naming the other method when the key space overlaps one of another method of
+     *     {@code loader} with a different value type
      */
     public synchronized void claim(Template template, String valueType, String owner, ClassLoader loader) {
-        forgetCollected();
         String glob = glob(template);
+        List<Entry> entries = byLoader.computeIfAbsent(loader, any -> new ArrayList<>());
         for (Entry other : entries) {
             if (!other.valueType.equals(valueType) && !other.owner.equals(owner) && intersect(glob, other.glob)) {
                 throw new IllegalArgumentException("key '" + template + "' can render the same keys as the key of "
                         + other.owner + ", which caches " + other.valueType + " where this method caches " + valueType);
             }
         }
-        entries.add(new Entry(glob, valueType, owner, loader));
-    }
-
-    /** Drops the records of the methods whose loader was collected (an application was undeployed). */
-    public synchronized void forgetCollected() {
-        entries.removeIf(Entry::collected);
+        entries.add(new Entry(glob, valueType, owner));
     }
 
     /** How many methods' key spaces are recorded (tests). */
     synchronized int size() {
-        return entries.size();
+        return byLoader.values().stream().mapToInt(List::size).sum();
     }
 
     static String glob(Template template) {

@@ -68,7 +68,6 @@ final class MethodPlanner {
         this.table = table;
         this.caches = caches;
         this.scopes = scopes;
-        scopes.whenCollected(scope -> keySpaces.forgetCollected());
     }
 
     Plan plan(AnnotatedClass type, AnnotatedMethod method, ClassLoader loader) throws ConfigurationError {
