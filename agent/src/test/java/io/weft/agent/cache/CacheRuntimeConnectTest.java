@@ -154,7 +154,7 @@ class CacheRuntimeConnectTest {
             other.start();
             other.publish(InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED, List.of("titles:7"), List.of(),
                     Map.of(), "host-2"));
-            assertTrue(other.awaitPublished(TIMEOUT));
+            assertTrue(other.awaitPublished(Duration.ofSeconds(10)));
 
             connect(runtime, bound -> RedisConnector.caughtUp(store, reader, bound));
             reader.start();

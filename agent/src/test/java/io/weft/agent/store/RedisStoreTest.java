@@ -49,7 +49,7 @@ class RedisStoreTest {
     @BeforeEach
     void openStore() {
         // a bound for a cold JVM's first commands on a slow machine, not for Redis: tests of timeouts make their own store
-        store = new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("test redis"));
+        store = new RedisStore(endpoint, Duration.ofSeconds(10), new CircuitBreaker("test redis"));
         ns = "t" + UUID.randomUUID() + ":";
     }
 
