@@ -75,7 +75,7 @@ public abstract class DispatchingReader implements EventReader {
             try {
                 checkGaps = readRound(checkGaps);
                 backoff = MIN_BACKOFF_MILLIS;
-            } catch (Exception e) {
+            } catch (Throwable e) { // an Error too: nothing restarts this thread, and without it L1 goes stale
                 if (!running) {
                     break;
                 }
@@ -101,7 +101,7 @@ public abstract class DispatchingReader implements EventReader {
     }
 
     /** Counts a failed read and logs it (rate-limited), then sleeps {@code backoff} ms; returns the next backoff. */
-    private long readFailed(Exception e, long backoff) {
+    private long readFailed(Throwable e, long backoff) {
         readFailures.increment();
         errors.note(e);
         connected = false;

@@ -76,11 +76,22 @@ public final class EventDispatcher {
                 return true;
             }
             applied.increment();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the reader must outlive any one entry
             sinkFailures.increment();
-            WeftLog.warnRateLimited("events.sink", "evicting for entry " + id + " of " + stream + " failed: " + e);
+            WeftLog.warnRateLimited("events.sink", "evicting for entry " + id + " of " + stream + " failed: " + e
+                    + "; clearing the local cache, which may hold what it invalidates");
+            clearAfterFailure(stream, id);
         }
         return true;
+    }
+
+    /** Clears L1 when an entry could not be applied: what it invalidates is unknown, and may be in L1. */
+    private void clearAfterFailure(String stream, String id) {
+        try {
+            sink.clearAll("entry " + id + " of " + stream + " could not be applied");
+        } catch (Throwable e) {
+            WeftLog.warnRateLimited("events.sink.clear", "clearing the local cache failed too: " + e);
+        }
     }
 
     /** Calls the sink for {@code event}; false when the event asks for nothing. */

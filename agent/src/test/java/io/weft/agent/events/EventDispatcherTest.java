@@ -107,4 +107,23 @@ class EventDispatcherTest {
         assertEquals(1, failing.sinkFailures());
         assertTrue(sink.calls.isEmpty());
     }
+
+    @Test
+    void anEntryThatCannotBeAppliedClearsL1AndTheDispatcherGoesOn() {
+        RecordingSink failing = new RecordingSink() {
+            @Override
+            public void evictKeys(List<String> keys, boolean alsoL2) {
+                throw new StackOverflowError(); // an Error, as a render too deep for the stack would throw
+            }
+        };
+        EventDispatcher dispatcher = new EventDispatcher("me", ForeignEventMapping.parse(Map.of()), failing, CLOCK);
+        InvalidationEvent event = InvalidationEvent.invalidation("cache.invalidated", List.of("k"), List.of(), Map.of(),
+                "other");
+
+        dispatcher.dispatch("events:cache.invalidated", "1-0", Map.of("type", event.type(), "event",
+                EventJson.encode(event)));
+
+        assertEquals(1, dispatcher.sinkFailures());
+        assertEquals(List.of("clearAll"), failing.calls, "what the entry invalidates may be in L1");
+    }
 }
