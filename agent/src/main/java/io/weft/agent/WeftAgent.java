@@ -9,6 +9,7 @@ import io.weft.agent.config.WeftConfig;
 import io.weft.agent.events.EventStreams;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.ops.Ops;
+import io.weft.agent.ops.Redaction;
 import io.weft.agent.ops.jmx.Jmx;
 import io.weft.agent.weaving.CandidateFilter;
 import io.weft.agent.weaving.ConfigurationErrors;
@@ -135,13 +136,15 @@ public final class WeftAgent {
         return system;
     }
 
-    /** The Redis part of the startup line, with any password masked, without loading the Redis client. */
-    private static String redis(WeftConfig config) {
+    /**
+     * The Redis part of the startup line, with any password masked as the operations views mask it
+     * ({@link Redaction#uri}: up to the last {@code @}), without loading the Redis client.
+     */
+    static String redis(WeftConfig config) {
         if (config.redisUri() == null) {
             return "L2 off (weft.redis.uri unset); events off";
         }
-        String uri = config.redisUri().replaceAll("(://[^:@/]*:)[^@/]*@", "$1****@").replaceAll("(://)[^:@/]+@", "$1****@");
-        return "L2 on " + uri + " (timeout " + Durations.format(config.redisTimeout()) + ", namespace '"
+        return "L2 on " + Redaction.uri(config.redisUri()) + " (timeout " + Durations.format(config.redisTimeout()) + ", namespace '"
                 + config.namespace() + "'); events on streams " + EventStreams.key(config.namespace(), EventStreams.CACHE_INVALIDATED)
                 + (config.eventTemplates().isEmpty() ? "" : " and " + config.eventTemplates().keySet());
     }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * The agent's settings (SPEC §4), read once at start. Malformed values are collected as
- * {@link #problems()} and replaced by their defaults (a Redis URI or an event mapping that its
+ * {@link #problems()} and replaced by their defaults (a Redis URI, a JDBC URL or an event mapping that its
  * {@link SettingChecks} refuse is left out); unknown {@code weft.*} names are listed by
  * {@link #unknownNames()} so that typos do not pass silently.
  */
@@ -156,14 +156,18 @@ public final class WeftConfig {
         return uri;
     }
 
-    /** The JDBC URL, or {@code null} when unset or not PostgreSQL's (reported; not echoed: it may hold a password). */
+    /**
+     * The JDBC URL, or {@code null} when unset, not PostgreSQL's or refused by the checks (reported; not echoed: it
+     * may hold a password).
+     */
     private String storeUri(String uri) {
         if (uri.isEmpty()) {
             return null;
         }
-        if (!uri.startsWith("jdbc:postgresql://")) {
-            problems.add(Setting.STORE_URI.key() + " is not a PostgreSQL JDBC URL: write it as"
-                    + " jdbc:postgresql://host:port/db?user=…; the database is not used, caching is L1 only");
+        String problem = uri.startsWith("jdbc:postgresql://") ? checks.storeUriProblem(uri)
+                : Setting.STORE_URI.key() + " is not a PostgreSQL JDBC URL: write it as jdbc:postgresql://host:port/db?user=…";
+        if (problem != null) {
+            problems.add(problem + "; the database is not used, caching is L1 only");
             return null;
         }
         return uri;

@@ -15,16 +15,25 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operations server: the JDK's {@code com.sun.net.httpserver}, bound to 127.0.0.1 only, one daemon
- * worker thread. Reads ({@code GET /metrics}, {@code /health}, {@code /}) are open to whoever can reach
- * loopback; calls that change state ({@code POST}) need {@code Authorization: Bearer <weft.http.token>}
- * and are refused entirely when no token is configured.
+ * The operations server: the JDK's {@code com.sun.net.httpserver}, bound to 127.0.0.1 only, two daemon
+ * worker threads (a client that stalls mid-request holds one: the JDK server has no read timeout of its own
+ * but the JVM-wide {@code sun.net.httpserver.maxReqTime}, which Weft leaves to the application). Reads
+ * ({@code GET /metrics}, {@code /health}, {@code /}) are open to whoever can reach loopback; calls that change
+ * state ({@code POST}) need {@code Authorization: Bearer <weft.http.token>} and are refused entirely when no
+ * token is configured.
+ *
+ * <p>Every request whose {@code Host} names another server is refused ({@code 421}), reads included: a web page
+ * whose domain the attacker re-points at 127.0.0.1 (DNS rebinding) reaches this port as its own origin, but its
+ * requests carry the attacker's domain as {@code Host}. A request without {@code Host} (HTTP/1.0) is answered:
+ * browsers always send one, so such a request is no page's.
  *
  * <p>Every response carries {@code Connection: close}: before JDK 21 the server writes the headers and
  * the body in two packets, and unless the JVM-wide {@code sun.net.httpserver.nodelay} is set, Nagle's
@@ -37,6 +46,9 @@ final class OpsServer {
     private static final String HTML = "text/html; charset=utf-8";
     private static final String PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline';"
             + " connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /** Worker threads: one stalled client leaves the other to answer {@code /health}. */
+    static final int WORKERS = 2;
 
     private final Ops ops;
     private final byte[] tokenDigest;
@@ -53,7 +65,7 @@ final class OpsServer {
     /** Binds 127.0.0.1:{@code weft.http.port} and serves until the JVM ends; all its threads are daemons. */
     static OpsServer start(Ops ops, WeftConfig config) throws IOException, InterruptedException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), config.httpPort()), 16);
-        ThreadPoolExecutor workers = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(64),
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(64),
                 runnable -> {
                     return Background.daemon(runnable, "weft-http");
                 }, new ThreadPoolExecutor.AbortPolicy());
@@ -84,6 +96,13 @@ final class OpsServer {
             drain(exchange.getRequestBody());
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
+            if (!forThisServer(exchange.getRequestHeaders().get("Host"))) {
+                WeftLog.warnRateLimited("http.host", "refused " + method + " " + path + " from "
+                        + exchange.getRemoteAddress().getAddress().getHostAddress() + ": its Host header names another"
+                        + " server (a web page reaching loopback through DNS rebinding?)");
+                error(exchange, 421, "this server answers only to Host 127.0.0.1:" + port() + " or localhost:" + port());
+                return;
+            }
             boolean read = method.equals("GET") || method.equals("HEAD");
             switch (path) {
                 case "/":
@@ -126,6 +145,25 @@ final class OpsServer {
         } finally {
             exchange.close();
         }
+    }
+
+    /**
+     * Whether the {@code Host} headers name this server: none (not a browser's request), or one that is 127.0.0.1,
+     * {@code localhost} or {@code [::1]}, with this server's port or none.
+     */
+    private boolean forThisServer(List<String> hosts) {
+        if (hosts == null || hosts.isEmpty()) {
+            return true;
+        }
+        if (hosts.size() > 1) {
+            return false;
+        }
+        String host = hosts.get(0).trim().toLowerCase(Locale.ROOT);
+        int colon = host.lastIndexOf(':');
+        String name = colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
+        String port = name.length() < host.length() ? host.substring(name.length() + 1) : null;
+        return (name.equals("127.0.0.1") || name.equals("localhost") || name.equals("[::1]"))
+                && (port == null || port.equals(Integer.toString(port())));
     }
 
     /**

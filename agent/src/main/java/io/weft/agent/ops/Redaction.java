@@ -1,26 +1,23 @@
 package io.weft.agent.ops;
 
+import io.weft.agent.store.RedisUris;
 import io.weft.agent.store.pg.JdbcUrls;
 
-/** Keeps secrets out of what the operations views show. */
-final class Redaction {
+/** Keeps secrets out of what the operations views and the startup line show. */
+public final class Redaction {
 
     private Redaction() {
     }
 
     /**
-     * {@code scheme://****@host:port/…}: a URI with everything between {@code ://} and its last {@code @} masked;
-     * a JDBC URL with its {@code password} parameter masked too.
+     * {@code scheme://****@host:port/…}: a URI as written in the settings, with everything between {@code ://} and
+     * its last {@code @} masked (Lettuce takes an {@code @} in a password as written); a JDBC URL with its password
+     * parameters masked too ({@link JdbcUrls#redacted}).
      */
-    static String uri(String uri) {
+    public static String uri(String uri) {
         if (uri == null) {
             return null;
         }
-        if (uri.startsWith("jdbc:")) {
-            return JdbcUrls.redacted(uri);
-        }
-        int start = uri.indexOf("://");
-        int at = uri.lastIndexOf('@');
-        return start >= 0 && at > start ? uri.substring(0, start + 3) + "****" + uri.substring(at) : uri;
+        return uri.startsWith("jdbc:") ? JdbcUrls.redacted(uri) : RedisUris.redactUnparsed(uri);
     }
 }

@@ -34,8 +34,11 @@ public final class RedisUris {
         }
     }
 
-    /** {@code uri} with everything between {@code ://} (or the start) and the last {@code @} masked. */
-    static String redactUnparsed(String uri) {
+    /**
+     * {@code uri} with everything between {@code ://} (or the start) and the last {@code @} masked: what the logs and
+     * the operations views show of a URI as written. Plain string work, no parser.
+     */
+    public static String redactUnparsed(String uri) {
         int start = uri.indexOf("://");
         int from = start < 0 ? 0 : start + 3;
         int at = uri.lastIndexOf('@');

@@ -1,8 +1,11 @@
 package io.weft.agent.store;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.AnnotationIntrospector;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
@@ -14,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
+import java.util.Map;
 
 /**
  * Cached values as JSON (SPEC §5, §8). Values are read back as the method's declared generic return
@@ -102,8 +106,33 @@ public final class ValueCodec {
             return mapper.readValue(json, target);
         } catch (IOException | RuntimeException e) {
             throw new UnreadableValueException("cannot read a stored value as " + target.toCanonical() + ": "
-                    + e.getMessage(), e);
+                    + withoutData(e), e);
         }
+    }
+
+    /**
+     * What went wrong, without the failure's message: Jackson's quote the data ({@code from String "123-45-6789"},
+     * the source around the error), and cached values must not reach the logs. The class of the failure, and where
+     * in the JSON: the path of properties and indexes (a map's keys are data too: {@code […]}), or line and column.
+     */
+    static String withoutData(Exception e) {
+        StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+        if (e instanceof JsonMappingException && !((JsonMappingException) e).getPath().isEmpty()) {
+            sb.append(" at $");
+            for (JsonMappingException.Reference step : ((JsonMappingException) e).getPath()) {
+                if (step.getIndex() >= 0) {
+                    sb.append('[').append(step.getIndex()).append(']');
+                } else if (step.getFrom() instanceof Map) {
+                    sb.append("[…]");
+                } else {
+                    sb.append('.').append(step.getFieldName());
+                }
+            }
+        } else if (e instanceof JsonProcessingException && ((JsonProcessingException) e).getLocation() != null) {
+            JsonLocation at = ((JsonProcessingException) e).getLocation();
+            sb.append(" at line ").append(at.getLineNr()).append(", column ").append(at.getColumnNr());
+        }
+        return sb.toString();
     }
 
     /** Compressed values that inflate past this many times {@code maxBytes} are refused (a gzip bomb). */

@@ -10,6 +10,7 @@ import io.weft.agent.config.ConfigSources;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
+import io.weft.agent.testing.LogCapture;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
 import java.util.List;
@@ -69,6 +70,35 @@ class SharedLevelChecksTest {
         assertTrue(problem.startsWith("weft.redis.uri: 'redis://****@host:6379' is not a Redis URI"), problem);
         assertTrue(problem.endsWith("Redis is not used, caching is L1 only"), problem);
         assertFalse(problem.contains("s3"), problem);
+    }
+
+    @Test
+    void aJdbcUrlThePostgresDriverCannotReadIsAProblemThatNeverShowsThePassword() {
+        for (String url : new String[] {"jdbc:postgresql://db/app?user=weft&password=100%secure",
+            "jdbc:postgresql://db:5432?user=weft&password=100secure"}) {
+            try (LogCapture log = new LogCapture()) {
+                WeftConfig config = config(Map.of("weft.store.uri", url), Map.of());
+                assertNull(config.storeUri(), url);
+                assertEquals(1, config.problems().size(), config.problems().toString());
+                String problem = config.problems().get(0);
+                assertTrue(problem.startsWith("weft.store.uri "), problem);
+                assertTrue(problem.endsWith("the database is not used, caching is L1 only"), problem);
+                assertFalse(problem.contains("secure"), problem);
+                assertFalse(log.text().contains("secure"), "pgjdbc's own warning quotes the URL: " + log.text());
+            }
+        }
+    }
+
+    @Test
+    void aJdbcUrlThePostgresDriverReadsIsNoProblem() {
+        for (String url : new String[] {"jdbc:postgresql://db/app?user=weft&password=100%25secure",
+            "jdbc:postgresql://db:5432/app?user=weft&sslpassword=k3y&ssl=true", "jdbc:postgresql://[::1]:5432/app",
+            "jdbc:postgresql://db1:5432,db2:5432/app?targetServerType=primary"}) {
+            WeftConfig config = config(Map.of("weft.store.uri", url), Map.of());
+            assertEquals(List.of(), config.problems(), url);
+            assertEquals(url, config.storeUri());
+        }
+        assertFalse(org.postgresql.Driver.isRegistered(), "the check leaves Weft's driver out of DriverManager");
     }
 
     @Test

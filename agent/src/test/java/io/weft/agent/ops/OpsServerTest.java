@@ -168,6 +168,53 @@ class OpsServerTest {
         }
     }
 
+    /** The raw response to {@code request}, read until the server closes the connection. */
+    private static String raw(Ops ops, String request) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), ops.httpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aRequestForAnotherHostIsRefusedSoDnsRebindingReadsNothing() throws Exception {
+        fixture.caches.cache("sessions", true);
+        Ops ops = start("weft.http.token", TOKEN);
+        int port = ops.httpPort();
+        for (String host : new String[] {"evil.example:" + port, "evil.example", "127.0.0.1.evil.example:" + port,
+            "127.0.0.1:" + (port == 65535 ? port - 1 : port + 1), "localhost:" + port + "\r\nHost: evil.example"}) {
+            for (String path : new String[] {"/health", "/metrics", "/", "/caches/sessions/hot"}) {
+                String response = raw(ops, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+                assertTrue(response.startsWith("HTTP/1.1 421"), host + " " + path + ": " + response);
+                assertFalse(response.contains("sessions\",\"keys") || response.contains("weft_"), response);
+            }
+        }
+        String post = raw(ops, "POST /disable HTTP/1.1\r\nHost: evil.example:" + port + "\r\nAuthorization: Bearer "
+                + TOKEN + "\r\nContent-Length: 0\r\n\r\n");
+        assertTrue(post.startsWith("HTTP/1.1 421"), post);
+        assertTrue(ops.switches().agentEnabled(), "a refused call changes nothing");
+
+        for (String host : new String[] {"127.0.0.1:" + port, "localhost:" + port, "LocalHost:" + port,
+            "[::1]:" + port, "127.0.0.1"}) {
+            String response = raw(ops, "GET /caches/sessions/hot HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+            assertTrue(response.startsWith("HTTP/1.1 200"), host + ": " + response);
+        }
+        assertTrue(raw(ops, "GET /health HTTP/1.0\r\n\r\n").startsWith("HTTP/1.1 200"),
+                "no Host at all (HTTP/1.0) comes from no browser: answered");
+        assertEquals(200, send(ops, "GET", "/health", null).statusCode(), "the JDK's client sends 127.0.0.1:<port>");
+    }
+
+    @Test
+    void aClientThatStallsMidRequestDoesNotHoldHealthBack() throws Exception {
+        Ops ops = start();
+        try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), ops.httpPort())) {
+            stalled.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0".getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            assertEquals(200, send(ops, "GET", "/health", null).statusCode());
+        }
+    }
+
     @Test
     void noServerAndNoThreadWithoutAPort() {
         Set<Thread> before = Thread.getAllStackTraces().keySet();

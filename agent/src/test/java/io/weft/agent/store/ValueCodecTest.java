@@ -2,7 +2,9 @@ package io.weft.agent.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -184,6 +186,32 @@ class ValueCodecTest {
         UnreadableValueException e = assertThrows(UnreadableValueException.class, () -> codec.decode(json, returnType("books")));
 
         assertTrue(e.getMessage().contains("java.util.List<" + Book.class.getName() + ">"), e.getMessage());
+    }
+
+    record Person(String ssn, Map<String, String> notes) {
+    }
+
+    record ChangedPerson(int ssn, Map<String, Integer> notes) {
+    }
+
+    @Test
+    void theMessageOfAnUnreadableValueSaysWhereNotWhat() throws Exception {
+        byte[] changedType = codec.encode(new Person("123-45-6789", Map.of()));
+        UnreadableValueException e = assertThrows(UnreadableValueException.class,
+                () -> codec.decode(changedType, ChangedPerson.class));
+        assertTrue(e.getMessage().endsWith(ChangedPerson.class.getName()
+                + ": InvalidFormatException at $.ssn"), e.getMessage());
+        assertNull(e.getCause(), "Jackson's exception, which quotes the value, is not kept");
+
+        byte[] inAMap = codec.encode(new Person(null, Map.of("session-4f2a", "not a number")));
+        e = assertThrows(UnreadableValueException.class, () -> codec.decode(inAMap, ChangedPerson.class));
+        assertTrue(e.getMessage().endsWith("InvalidFormatException at $.notes[…]"), e.getMessage());
+        assertFalse(e.getMessage().contains("session") || e.getMessage().contains("number"), e.getMessage());
+
+        byte[] notJson = "{\"ssn\": 123-45-6789}".getBytes(StandardCharsets.UTF_8);
+        e = assertThrows(UnreadableValueException.class, () -> codec.decode(notJson, ChangedPerson.class));
+        assertTrue(e.getMessage().contains("Exception at line 1, column "), e.getMessage());
+        assertFalse(e.getMessage().contains("45"), e.getMessage());
     }
 
     @Test

@@ -64,7 +64,13 @@ public final class PgPool implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(properties);
         p.putAll(overrides);
-        Connection c = driver.connect(url, p);
+        Connection c;
+        try {
+            c = driver.connect(url, p);
+        } catch (SQLException e) {
+            // the only call given the URL: what it throws reaches every log through the store, reader and publisher
+            throw JdbcUrls.withoutPassword(e, url);
+        }
         if (c == null) {
             throw new SQLException("the PostgreSQL driver does not accept weft.store.uri");
         }

@@ -14,8 +14,18 @@ class JdbcUrlsTest {
     }
 
     @Test
+    void everyPasswordLikeParameterIsMasked() {
+        assertEquals("jdbc:postgresql://db/app?sslmode=verify-full&sslpassword=****&user=weft",
+                JdbcUrls.redacted("jdbc:postgresql://db/app?sslmode=verify-full&sslpassword=k3y&user=weft"));
+        assertEquals("jdbc:postgresql://db/app?password=****&SslPassword=****",
+                JdbcUrls.redacted("jdbc:postgresql://db/app?password=a&SslPassword=b"));
+    }
+
+    @Test
     void credentialsBeforeTheHostAreMasked() {
         assertEquals("jdbc:postgresql://****@db/app", JdbcUrls.redacted("jdbc:postgresql://weft:pw@db/app"));
+        assertEquals("jdbc:postgresql://****@db/app", JdbcUrls.redacted("jdbc:postgresql://weft:p@ss@db/app"));
+        assertEquals("jdbc:postgresql://****@db?user=x", JdbcUrls.redacted("jdbc:postgresql://weft:p@ss@db?user=x"));
     }
 
     @Test
