@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * instance evicted before publishing); a clear-all event clears L1; an event with {@code keys} or
  * {@code prefixes} evicts them, and its {@code tags}, from L1; a foreign event (without them) evicts the
  * keys its type's templates render and the entries of its {@code tags} from L1 and Redis; anything else is
- * ignored. A malformed entry, or a sink that throws, is counted and logged (rate-limited) and the next entry
- * is processed. An entry that arrives on two streams (Weft appends typed events to both) is applied twice,
+ * ignored. A malformed entry (also a foreign event whose payload renders no key: {@link ForeignEventMapping#render}
+ * threw), or a sink that throws, is counted and logged (rate-limited) and the next entry is processed. An entry that arrives on two streams (Weft appends typed events to both) is applied twice,
  * which is harmless.
  */
 public final class EventDispatcher {
@@ -55,10 +55,7 @@ public final class EventDispatcher {
             }
             event = EventJson.decode(json);
         } catch (MalformedEventException e) {
-            malformed.increment();
-            WeftLog.warnRateLimited("events.malformed", "skipped malformed entry " + id + " of " + stream + ": "
-                    + e.getMessage() + " (" + malformed.sum() + " so far)");
-            return true;
+            return skipMalformed(stream, id, e.getMessage());
         }
         if (instanceId.equals(event.source())) {
             own.increment();
@@ -67,11 +64,20 @@ public final class EventDispatcher {
         if (!redisAllowed && !event.isClearAll() && !event.hasKeys()) {
             return false;
         }
+        List<String> foreignKeys = List.of();
+        if (!event.isClearAll() && !event.hasKeys()) {
+            try {
+                // a foreign event (SPEC §6): the keys its type's templates render from its payload
+                foreignKeys = mapping.render(event.type(), event.payload());
+            } catch (IllegalArgumentException e) {
+                return skipMalformed(stream, id, "its payload renders no key: " + e.getMessage());
+            }
+        }
         if (event.timestamp() != null) {
             lagMillis = Math.max(0, clock.millis() - event.timestamp().toEpochMilli());
         }
         try {
-            if (!apply(event, stream, id)) {
+            if (!apply(event, stream, id, foreignKeys)) {
                 ignored.increment();
                 return true;
             }
@@ -94,8 +100,20 @@ public final class EventDispatcher {
         }
     }
 
-    /** Calls the sink for {@code event}; false when the event asks for nothing. */
-    private boolean apply(InvalidationEvent event, String stream, String id) {
+    /** Counts and logs (rate-limited) an entry that is skipped as malformed. */
+    private boolean skipMalformed(String stream, String id, String reason) {
+        malformed.increment();
+        WeftLog.warnRateLimited("events.malformed", "skipped malformed entry " + id + " of " + stream + ": " + reason
+                + " (" + malformed.sum() + " so far)");
+        return true;
+    }
+
+    /**
+     * Calls the sink for {@code event}; false when the event asks for nothing.
+     *
+     * @param foreignKeys for a foreign event, the keys its payload rendered
+     */
+    private boolean apply(InvalidationEvent event, String stream, String id, List<String> foreignKeys) {
         if (event.isClearAll()) {
             sink.clearAll("instance " + event.source() + " asked every instance to clear (entry " + id + " of " + stream
                     + "): it could not publish all its invalidations");
@@ -114,7 +132,7 @@ public final class EventDispatcher {
             return true;
         }
         // a foreign event (SPEC §6): the keys its type's templates render, from L1 and L2
-        List<String> keys = mapping.render(event.type(), event.payload());
+        List<String> keys = foreignKeys;
         if (!keys.isEmpty()) {
             sink.evictKeys(keys, true);
         }

@@ -60,6 +60,9 @@ public final class ForeignEventMapping {
     /**
      * The keys (without namespace) that an event of {@code type} with {@code payload} evicts; empty when unmapped. A
      * placeholder ending in {@code [*]} over a payload array renders one key per element (SPEC §13).
+     *
+     * @throws IllegalArgumentException when a payload value cannot be rendered ({@link Values#render}: nested too deep,
+     *     too long); the event is then malformed
      */
     public List<String> render(String type, Map<String, Object> payload) {
         List<Template> templates = templatesByType.get(type);

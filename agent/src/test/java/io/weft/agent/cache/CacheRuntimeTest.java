@@ -11,6 +11,8 @@ import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.bootstrap.Token;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
+import io.weft.agent.keys.Template;
+import io.weft.agent.keys.TemplateBinder;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.FakeTicker;
 import java.net.URL;
@@ -528,5 +530,34 @@ class CacheRuntimeTest {
     void theSameLoaderAlwaysHasTheSameScope() {
         assertSame(scopes.of(getClass().getClassLoader()), scopes.of(getClass().getClassLoader()));
         assertSame(scopes.of(null), scopes.of(null));
+    }
+    /**
+     * A key that cannot be rendered (nested too deep, or of a class without its own toString()) is an error in the
+     * caching path: the call runs the method uncached, nothing is kept, and the application never sees the error.
+     */
+    @Test
+    void aCallWhoseKeyCannotBeRenderedRunsUncached() {
+        KeyRenderer byList = TemplateBinder.bind(Template.parse("books:{filter}"),
+                new TestSignature(List.of("filter"), List.of("java.lang.Object"), "java.lang.String"), false);
+        int id = methods.register(new CachedMethod(declared("find"), caches.cache("book", true), byList,
+                scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                ResultShape.PLAIN, null, List.of(), false, 0));
+        Object deep = ":";
+        for (int i = 0; i < 40; i++) {
+            deep = List.of(deep);
+        }
+        for (Object unrenderable : new Object[] {deep, new Object()}) {
+            for (int call = 0; call < 2; call++) {
+                Object[] args = {unrenderable};
+                Token token = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> runtime.enterCached(id, args));
+                assertNull(token, "no load, no hit: the woven code runs the body");
+                runtime.exitCached(id, token, args, "v");
+            }
+        }
+        assertEquals(0, runtime.loadsInFlight());
+        assertEquals(0, runtime.l1Size());
+        assertEquals(0, caches.find("book").stats().misses());
+        assertEquals("v1", call(id, "1", "v1"), "a key that renders is cached as ever");
+        assertEquals("v1", call(id, "1", "v2"));
     }
 }

@@ -2,9 +2,11 @@ package io.weft.agent.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -125,5 +127,25 @@ class EventDispatcherTest {
 
         assertEquals(1, dispatcher.sinkFailures());
         assertEquals(List.of("clearAll"), failing.calls, "what the entry invalidates may be in L1");
+    }
+
+    /**
+     * The review's event: 80-odd bytes whose {@code book_id} nests a {@code ":"} 33 lists deep once rendered a key of
+     * 2^33 characters (OutOfMemoryError on the reader). It is a malformed entry: counted, skipped, and the next one applied.
+     */
+    @Test
+    void aForeignEventWhosePayloadCannotBeRenderedIsCountedAsMalformedAndSkipped() {
+        String deep = "[".repeat(33) + "\":\"" + "]".repeat(33);
+        String json = "{\"type\":\"book.updated\",\"payload\":{\"book_id\":" + deep + "}}";
+
+        boolean done = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> dispatcher.dispatch("events:book.updated",
+                "1-0", Map.of("type", "book.updated", "event", json), true));
+        dispatch(new InvalidationEvent("book.updated", Map.of("book_id", "b-1"), null, null, null));
+
+        assertTrue(done);
+        assertEquals(1, dispatcher.malformed());
+        assertEquals(0, dispatcher.sinkFailures());
+        assertEquals(List.of("keys+L2 [storybook:book:b-1]"), sink.calls, "the next event is applied");
+        assertEquals(1, dispatcher.applied());
     }
 }

@@ -56,4 +56,17 @@ class ForeignEventMappingTest {
         assertTrue(e.getMessage().startsWith("weft.events.book.updated: "), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ForeignEventMapping.parse(Map.of("x", " , ")));
     }
+    @Test
+    void aPayloadNestedTooDeepIsRefusedAndObjectsRenderAsTheirFields() {
+        Object deep = ":";
+        for (int i = 0; i < 40; i++) {
+            deep = List.of(deep);
+        }
+        Object payload = deep;
+        assertThrows(IllegalArgumentException.class, () -> mapping.render("book.updated", Map.of("book_id", payload)));
+        Map<String, Object> book = new java.util.LinkedHashMap<>();
+        book.put("id", "1, b=2");
+        assertEquals(List.of("storybook:book:id\\,1\\\\\\, b=2"), mapping.render("book.updated", Map.of("book_id", book)),
+                "an object renders as its [field, value] pairs, not as its toString()");
+    }
 }

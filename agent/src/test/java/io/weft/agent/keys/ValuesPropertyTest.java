@@ -130,4 +130,42 @@ class ValuesPropertyTest {
         }
         return list;
     }
+    /**
+     * A value of {@code List<List<…<String>>>}, {@code depth} lists deep, any of them or of the strings null. (One
+     * declared type: a {@code List<Object>} holding both strings and lists may render "a" and ["a"] alike, SPEC §3.)
+     */
+    private static Object randomNestedList(Random random, int depth) {
+        if (depth == 0 || random.nextInt(12) == 0) {
+            return depth == 0 ? randomStringOrNull(random) : null;
+        }
+        int size = random.nextInt(3);
+        List<Object> list = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            list.add(randomNestedList(random, depth - 1));
+        }
+        return list;
+    }
+
+    /** Each level escapes the ones inside it once more, in one pass: still injective at every depth rendered. */
+    @Test
+    void differentNestedListsNeverRenderTheSameText() {
+        for (int depth = 2; depth <= 5; depth++) {
+            int d = depth;
+            List<String> found = collisions(20240615L + depth, random -> randomNestedList(random, d));
+            assertTrue(found.isEmpty(), () -> d + " deep, collisions: " + found);
+        }
+    }
+
+    /** A map renders as its entries, each a pair [key, value]: unlike its toString(), injective. */
+    @Test
+    void differentMapsOfStringsNeverRenderTheSameText() {
+        List<String> found = collisions(20240616L, random -> {
+            Map<String, String> map = new java.util.LinkedHashMap<>();
+            for (int i = random.nextInt(3); i > 0; i--) {
+                map.put(randomString(random), randomStringOrNull(random));
+            }
+            return map;
+        });
+        assertTrue(found.isEmpty(), () -> "collisions: " + found);
+    }
 }
