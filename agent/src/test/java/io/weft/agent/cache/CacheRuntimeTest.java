@@ -19,7 +19,9 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -134,13 +136,41 @@ class CacheRuntimeTest {
     @Test
     void anInvalidationDuringTheLoadDiscardsItsResult() {
         int id = cached();
+        Map<String, Runnable> invalidations = new LinkedHashMap<>();
+        invalidations.put("key", () -> runtime.evictKey("book:1"));
+        invalidations.put("prefix", () -> runtime.evictPrefix("book:"));
+        invalidations.put("clear", runtime::clear);
+        long discarded = 0;
+        for (Map.Entry<String, Runnable> invalidation : invalidations.entrySet()) {
+            Object[] args = {"1"};
+            Token token = runtime.enterCached(id, args);
+            assertInstanceOf(Load.class, token);
+            invalidation.getValue().run();
+            runtime.exitCached(id, token, args, "loaded before the write");
+            assertEquals(++discarded, staleDiscarded(), invalidation.getKey());
+            assertEquals("after the write", call(id, "1", "after the write"), invalidation.getKey());
+            runtime.evictKey("book:1");
+        }
         Object[] args = {"1"};
         Token token = runtime.enterCached(id, args);
-        assertInstanceOf(Load.class, token);
-        runtime.evictKey("book:1");
-        runtime.exitCached(id, token, args, "loaded before the write");
-        assertEquals(1, staleDiscarded());
-        assertEquals("after the write", call(id, "1", "after the write"));
+        runtime.evictPrefix("author:");
+        runtime.exitCached(id, token, args, "kept");
+        assertEquals("kept", call(id, "1", "not run"), "a prefix of other keys leaves the load alone");
+        assertEquals(discarded, staleDiscarded());
+    }
+
+    @Test
+    void clearingOneCacheLeavesTheEntriesOfTheOthers() {
+        KeyScope scope = scopes.of(getClass().getClassLoader());
+        int books = cached();
+        int authors = cached("author", scope, ResultShape.PLAIN, null);
+        assertEquals("b1", call(books, "1", "b1"));
+        assertEquals("a2", call(authors, "2", "a2"));
+
+        assertEquals(1, runtime.clear(caches.find("book")));
+
+        assertEquals("b1'", call(books, "1", "b1'"));
+        assertEquals("a2", call(authors, "2", "a2'"), "the other cache's entry stays");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.weft.agent.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +75,7 @@ class LocalCacheTagIndexTest {
         nanos.addAndGet(TimeUnit.MINUTES.toNanos(2));
         assertNull(value("book:3"), "past its deadline");
         assertEquals(0, l1.tagIndexMappings(), "an entry read past its deadline");
+        assertEquals(1, stats.expirations(), "counted as expired");
 
         put("book:4", "b4", "user:alice");
         l1.clear();
@@ -81,6 +83,7 @@ class LocalCacheTagIndexTest {
         put("book:5", "b5", "user:alice");
         assertEquals(1, l1.clear(stats));
         assertEquals(0, l1.tagIndexMappings(), "a clear of one cache");
+        assertEquals(2, stats.invalidations(), "the key and prefix removals; clears are no invalidations");
     }
 
     @Test
@@ -91,6 +94,8 @@ class LocalCacheTagIndexTest {
             small.putUnless(CacheKey.of(scope, "k" + i), entry, () -> false);
         }
         Await.until("the index follows the size bound", () -> small.tagIndexMappings() <= 10);
+        assertTrue(stats.sizeEvictions() >= 900, "counted as evicted for size: " + stats.sizeEvictions());
+        assertEquals(0, stats.expirations());
         nanos.addAndGet(TimeUnit.MINUTES.toNanos(11));
         Await.until("and Caffeine's expiry", () -> {
             // Caffeine expires in the maintenance that a write starts
@@ -119,9 +124,10 @@ class LocalCacheTagIndexTest {
     void aRefusedPutLeavesTheEntryItWouldHaveReplacedIndexed() {
         put("book:1", "loaded after the write", "user:alice");
         CacheEntry refused = l1.entry("loaded before the write", TimeUnit.MINUTES.toNanos(1), stats)
-                .tagged(List.of("user:alice"));
+                .tagged(List.of("user:alice", "user:bob"));
         assertTrue(!l1.putUnless(CacheKey.of(scope, "book:1"), refused, () -> true), "its load was marked");
-        assertEquals(1, l1.tagIndexMappings());
+        assertEquals("loaded after the write", value("book:1"), "a refused put leaves the entry in L1");
+        assertEquals(1, l1.tagIndexMappings(), "the refused entry is not indexed under its tags");
 
         l1.removeTag("user:alice");
         assertNull(value("book:1"), "the entry in L1 is still found by its tag");
@@ -167,5 +173,17 @@ class LocalCacheTagIndexTest {
         }));
         evicting.join(10_000);
         assertNull(value(key), key + ": the eviction that began during the put removed the entry");
+    }
+
+    @Test
+    void withoutAnL1NothingIsKeptAndAPutOnlySaysWhetherItsLoadWasMarked() {
+        LocalCache none = new LocalCache(0, TimeUnit.MINUTES.toNanos(10), scopes, ticker);
+        CacheKey key = CacheKey.of(scope, "book:1");
+        CacheEntry entry = none.entry("v", TimeUnit.MINUTES.toNanos(1), stats);
+
+        assertTrue(none.putUnless(key, entry, () -> false));
+        assertFalse(none.putUnless(key, entry, () -> true), "a load that an invalidation marked is not kept anywhere");
+        assertNull(none.get(key));
+        assertEquals(0, none.size());
     }
 }

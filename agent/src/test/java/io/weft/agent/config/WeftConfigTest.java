@@ -144,9 +144,9 @@ class WeftConfigTest {
 
     @Test
     void includeAndExcludeAreTrimmedCommaSeparatedPrefixes() {
-        WeftConfig c = props("weft.include", " com.example , org.acme.books,,", "weft.exclude", "com.example.gen");
+        WeftConfig c = props("weft.include", " com.example , org.acme.books,,", "weft.exclude", "com.example.gen, ,org.x");
         assertEquals(List.of("com.example", "org.acme.books"), c.include());
-        assertEquals(List.of("com.example.gen"), c.exclude());
+        assertEquals(List.of("com.example.gen", "org.x"), c.exclude(), "an empty prefix (all classes) is no prefix");
     }
 
     // --- malformed values ---------------------------------------------------------------------------
@@ -398,5 +398,105 @@ class WeftConfigTest {
                 () -> props("weft.cache.prices.refreshAfter", "-4m").cacheRefreshAfter("prices"));
         assertTrue(e.getMessage().startsWith("weft.cache.prices.refreshAfter:"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> props("weft.cache.prices.sliding", "yes").cacheSliding("prices"));
+    }
+
+    @Test
+    void theOperationsServerIsOnlyOnAPortOf0To65535AndItsTokenIsNeverBlank() {
+        WeftConfig unset = props();
+        assertEquals(-1, unset.httpPort());
+        assertNull(unset.httpToken());
+        assertNull(props("weft.http.token", "  ").httpToken());
+        WeftConfig blank = props("weft.http.port", " ");
+        assertEquals(-1, blank.httpPort());
+        assertEquals(List.of(), blank.problems(), "blank is unset");
+        WeftConfig set = props("weft.http.port", " 8081 ", "weft.http.token", " s3cret ");
+        assertEquals(8081, set.httpPort());
+        assertEquals("s3cret", set.httpToken());
+        assertEquals(0, props("weft.http.port", "0").httpPort(), "any free port");
+        assertEquals(65535, props("weft.http.port", "65535").httpPort());
+        for (String bad : List.of("65536", "-1", "http")) {
+            WeftConfig c = props("weft.http.port", bad);
+            assertEquals(-1, c.httpPort(), bad);
+            assertEquals(1, c.problems().size(), c.problems().toString());
+            assertTrue(c.problems().get(0).startsWith("weft.http.port: '" + bad + "' is not a port"), c.problems().get(0));
+        }
+    }
+
+    @Test
+    void payloadNamesAreDeclaredUnlessSnakeCaseAndAreNoEventType() {
+        assertFalse(props().snakeCasePayloadNames());
+        assertFalse(props("weft.events.payloadNames", "declared").snakeCasePayloadNames());
+        WeftConfig snake = props("weft.events.payloadNames", "snake_case");
+        assertTrue(snake.snakeCasePayloadNames());
+        assertEquals(Map.of(), snake.eventTemplates());
+        assertEquals(List.of(), snake.problems());
+        assertEquals(List.of(), snake.unknownNames());
+        WeftConfig camel = props("weft.events.payloadNames", "camelCase");
+        assertFalse(camel.snakeCasePayloadNames());
+        assertEquals(1, camel.problems().size(), camel.problems().toString());
+        assertTrue(camel.problems().get(0).startsWith("weft.events.payloadNames: 'camelCase'"), camel.problems().get(0));
+    }
+
+    @Test
+    void warmStartClusterLeaseAndPerCacheL1SettingsAreRead() {
+        WeftConfig unset = props();
+        assertFalse(unset.warm());
+        assertEquals(1000, unset.warmKeys());
+        assertEquals(Duration.ofSeconds(5), unset.warmInterval());
+        assertFalse(unset.redisCluster());
+        assertEquals(Duration.ofSeconds(1), unset.leaseWait());
+        assertTrue(unset.cacheUsesL1("books"));
+        WeftConfig set = props("weft.warm", "true", "weft.warm.keys", "50", "weft.warm.interval", "30s",
+                "weft.redis.cluster", "true", "weft.lease.wait", "250ms", "weft.cache.books.l1", "false");
+        assertTrue(set.warm());
+        assertEquals(50, set.warmKeys());
+        assertEquals(Duration.ofSeconds(30), set.warmInterval());
+        assertTrue(set.redisCluster());
+        assertEquals(Duration.ofMillis(250), set.leaseWait());
+        assertFalse(set.cacheUsesL1("books"));
+        assertEquals(List.of(), set.problems());
+
+        WeftConfig database = props("weft.warm", "true", "weft.store.uri", "jdbc:postgresql://db/app");
+        assertEquals(1, database.problems().size(), database.problems().toString());
+        assertTrue(database.problems().get(0).startsWith("weft.warm keeps its record of the most-hit keys in Redis"),
+                database.problems().get(0));
+    }
+
+    @Test
+    void aTableNameOf55CharactersIsTheLongestAccepted() {
+        String longest = "t".repeat(WeftConfig.MAX_TABLE_NAME);
+        WeftConfig c = props("weft.store.table", "cache." + longest);
+        assertEquals(List.of(), c.problems());
+        assertEquals("cache." + longest, c.storeTable());
+    }
+
+    @Test
+    void eventTemplatesThatTheChecksRefuseAreLeftOutAsAProblem() {
+        SettingChecks refusingPrices = new SettingChecks() {
+            @Override
+            public String redisUriProblem(String uri, boolean cluster) {
+                return null;
+            }
+
+            @Override
+            public String eventTemplatesProblem(String type, String templates) {
+                return type.startsWith("price") ? "weft.events." + type + ": refused" : null;
+            }
+        };
+        WeftConfig c = new WeftConfig(ConfigSources.of(Map.of("weft.events.price.changed", "price:{sku}",
+                "weft.events.book.updated", "book:{id}"), Map.of()), refusingPrices);
+        assertEquals(Map.of("book.updated", "book:{id}"), c.eventTemplates());
+        assertEquals(1, c.problems().size(), c.problems().toString());
+        assertTrue(c.problems().get(0).startsWith("weft.events.price.changed: refused; events of type price.changed"),
+                c.problems().get(0));
+    }
+
+    @Test
+    void theCacheNamesThatSettingsNameAreFoundAndAnEmptyNameIsUnknown() {
+        WeftConfig c = props("weft.cache.books.ttl", "1m", "weft.cache.storybook:pages.enabled", "false", "weft.ttl", "1m",
+                "weft.cache..ttl", "1m");
+        assertEquals(Map.of("weft.cache.books.ttl", "books", "weft.cache.storybook:pages.enabled", "storybook:pages"),
+                c.cacheNamesInSettings());
+        assertEquals(List.of("weft.cache..ttl"), c.unknownNames());
     }
 }

@@ -72,6 +72,28 @@ class EventDispatcherTest {
 
         assertEquals(List.of("clearAll"), sink.calls);
         assertTrue(sink.clearReasons.get(0).contains("other"));
+        assertEquals(1, dispatcher.applied());
+        assertEquals(0, dispatcher.ignored());
+    }
+
+    @Test
+    void weftEventsAndClearAllAreAppliedOnAThreadThatMustNotWaitForRedis() {
+        InvalidationEvent keys = InvalidationEvent.invalidation("book.updated", List.of("storybook:book:1"), List.of(),
+                Map.of(), "other");
+        InvalidationEvent clear = InvalidationEvent.clearAll("other");
+
+        assertTrue(dispatcher.dispatch("events:book.updated", "1-0", Map.of("event", EventJson.encode(keys)), false));
+        assertTrue(dispatcher.dispatch("events:cache.invalidated", "2-0", Map.of("event", EventJson.encode(clear)), false));
+        assertEquals(List.of("keys [storybook:book:1]", "clearAll"), sink.calls);
+    }
+
+    @Test
+    void aForeignEventOfPrefixesOnlyIsAppliedAndOneOfNothingIgnored() {
+        dispatch(new InvalidationEvent("shelf.moved", Map.of("prefixes", List.of("storybook:shelf:")), null, null, null));
+        assertEquals(1, dispatcher.applied());
+        dispatch(new InvalidationEvent("shelf.moved", Map.of("prefixes", List.of()), null, null, null));
+        assertEquals(1, dispatcher.ignored());
+        assertEquals(List.of("prefixes [storybook:shelf:]"), sink.calls);
     }
 
     @Test

@@ -137,8 +137,21 @@ class EventJsonTest {
     void rejectsWhatIsNotAnEvent() {
         for (String json : List.of("{not json", "[1,2]", "\"text\"", "{\"payload\":{}}", "{\"type\":\"\"}",
                 "{\"type\":\"x\",\"payload\":[]}", "{\"type\":\"x\",\"payload\":{\"keys\":\"a\"}}",
-                "{\"type\":\"x\",\"payload\":{\"prefixes\":[1]}}", "{\"type\":\"x\",\"timestamp\":\"yesterday\"}")) {
+                "{\"type\":\"x\",\"payload\":{\"prefixes\":[1]}}", "{\"type\":\"x\",\"timestamp\":\"yesterday\"}",
+                "{\"type\":5}", "{\"type\":\"x\",\"timestamp\":\"2026-11-21\"}",
+                "{\"type\":\"x\",\"timestamp\":\"2026-11-21X10:00:00\"}")) {
             assertThrows(MalformedEventException.class, () -> EventJson.decode(json), json);
         }
+    }
+
+    @Test
+    void fieldsThatAreNullOrNotScalarsAreAbsent() throws Exception {
+        assertEquals("{\"type\":\"x\",\"payload\":{}}", EventJson.encode(new InvalidationEvent("x", Map.of(), null, null,
+                null)));
+        InvalidationEvent read = EventJson.decode("{\"type\":\"x\",\"timestamp\":null,\"source\":null,"
+                + "\"event_id\":{\"id\":7}}");
+        assertNull(read.timestamp());
+        assertNull(read.source());
+        assertNull(read.eventId());
     }
 }

@@ -40,6 +40,9 @@ class ForeignEventMappingTest {
         assertEquals(List.of(), prices.render("prices.changed", Map.of("region", "eu", "skus", List.of())));
         assertEquals(List.of(), prices.render("prices.changed", Map.of("skus", List.of("a"))), "region missing");
         assertEquals(List.of(), prices.render("prices.changed", Map.of("region", "eu")), "skus missing");
+        ForeignEventMapping stock = ForeignEventMapping.parse(Map.of("stock.changed", "stock:{skus[*]}:{region}"));
+        assertEquals(List.of("stock:a:eu", "stock:b:eu"),
+                stock.render("stock.changed", Map.of("region", "eu", "skus", List.of("a", "b"))), "the first placeholder");
     }
 
     @Test

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class PublishBufferTest {
@@ -80,6 +83,11 @@ class PublishBufferTest {
         buffer.remove(List.of(clearAll));
         assertEquals(List.of(e), buffer.peek(10, 0));
         assertEquals(4, buffer.dropped());
+
+        for (String key : List.of("f", "g", "h")) {
+            buffer.add(event(key));
+        }
+        assertEquals(4 + 4, buffer.dropped(), "the next overflow drops all it replaces: the clear-all sent is gone");
     }
 
     @Test
@@ -164,5 +172,99 @@ class PublishBufferTest {
 
         assertEquals(List.of(direct, queued), buffer.peek(10, 0));
         assertFalse(buffer.awaitEmpty(0));
+    }
+
+    @Test
+    void aDirectSendThatFailsAfterAnOverflowIsDroppedForTheClearAll() throws Exception {
+        long started = buffer.startDirect();
+        for (String key : List.of("a", "b", "c", "d")) {
+            buffer.add(event(key));
+        }
+
+        buffer.endDirect(started, event("direct"));
+
+        List<InvalidationEvent> pending = buffer.peek(10, 0);
+        assertEquals(1, pending.size());
+        assertTrue(pending.get(0).isClearAll());
+        assertEquals(4 + 1, buffer.dropped());
+    }
+
+    @Test
+    void aPeekTakesAtMostTheEventsAskedFor() throws Exception {
+        InvalidationEvent a = event("a");
+        InvalidationEvent b = event("b");
+        buffer.add(a);
+        buffer.add(b);
+        buffer.add(event("c"));
+
+        assertEquals(List.of(a, b), buffer.peek(2, 0));
+        assertThrows(IllegalArgumentException.class, () -> new PublishBuffer(0, () -> event("clear")));
+        PublishBuffer one = new PublishBuffer(1, () -> event("clear"));
+        assertTrue(one.add(a));
+        assertFalse(one.add(b));
+    }
+
+    @Test
+    void aFailedDirectSendOncePublishedLeavesTheOrderOfTheNextFailuresAlone() throws Exception {
+        InvalidationEvent a = event("a");
+        buffer.endDirect(buffer.startDirect(), a);
+        buffer.remove(buffer.peek(10, 0));
+
+        InvalidationEvent b = event("b");
+        InvalidationEvent c = event("c");
+        long first = buffer.startDirect();
+        long second = buffer.startDirect();
+        buffer.endDirect(second, c);
+        buffer.endDirect(first, b);
+
+        assertEquals(List.of(b, c), buffer.peek(10, 0));
+    }
+
+    /** A {@link PublishBuffer#peek} of up to a minute, on another thread, once it waits (or has returned). */
+    private CompletableFuture<List<InvalidationEvent>> peekingThread() {
+        CompletableFuture<List<InvalidationEvent>> peeked = new CompletableFuture<>();
+        Thread peeker = new Thread(() -> {
+            try {
+                peeked.complete(buffer.peek(10, 60_000));
+            } catch (Throwable t) {
+                peeked.completeExceptionally(t);
+            }
+        }, "peeker");
+        peeker.setDaemon(true);
+        peeker.start();
+        while (peeker.getState() != Thread.State.TIMED_WAITING && !peeked.isDone()) {
+            Thread.onSpinWait();
+        }
+        return peeked;
+    }
+
+    @Test
+    void aPeekReturnsQueuedEventsAtOnceAndOtherwiseWaitsForTheNextOne() throws Exception {
+        InvalidationEvent a = event("a");
+        buffer.add(a);
+        assertEquals(List.of(a), peekingThread().get(10, TimeUnit.SECONDS), "queued: no wait");
+        buffer.remove(List.of(a));
+
+        CompletableFuture<List<InvalidationEvent>> waiting = peekingThread();
+        assertFalse(waiting.isDone(), "nothing queued: it waits");
+        InvalidationEvent b = event("b");
+        buffer.add(b);
+        assertEquals(List.of(b), waiting.get(10, TimeUnit.SECONDS), "woken by the event");
+    }
+
+    @Test
+    void aPeekWaitsForTheDirectSendsToEndAndIsWokenAtClose() throws Exception {
+        long started = buffer.startDirect();
+        InvalidationEvent queued = event("q");
+        buffer.add(queued);
+        CompletableFuture<List<InvalidationEvent>> waiting = peekingThread();
+        assertFalse(waiting.isDone(), "a direct send is under way: it waits");
+        buffer.endDirect(started, null);
+        assertEquals(List.of(queued), waiting.get(10, TimeUnit.SECONDS));
+        buffer.remove(List.of(queued));
+
+        CompletableFuture<List<InvalidationEvent>> closing = peekingThread();
+        buffer.wakeUp();
+        assertEquals(List.of(), closing.get(10, TimeUnit.SECONDS));
     }
 }

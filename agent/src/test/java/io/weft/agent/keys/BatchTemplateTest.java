@@ -103,6 +103,13 @@ class BatchTemplateTest {
     }
 
     @Test
+    void aTemplateWithoutAnEachPlaceholderIsNoBatchTemplate() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> bind("price:{skus}", FakeSignature.named(Map.class, "skus", List.class)));
+        assertTrue(e.getMessage().contains("has no [*] placeholder"), e.getMessage());
+    }
+
+    @Test
     void aParameterThatIsNoCollectionOrTheReturnValueIsRejected() {
         IllegalArgumentException scalar = assertThrows(IllegalArgumentException.class,
                 () -> bind("price:{sku[*]}", FakeSignature.named(Map.class, "sku", String.class)));

@@ -22,7 +22,8 @@ class CacheKeyTest {
 
     private static final KeyScope S = new KeyScope("test");
     private static final List<String> TEMPLATES = List.of("book:{0}", "{0}", "storybook:books:{0}", "ünïcødé:{0}:tail",
-            "books:{0}:{1}", "{0},{1}", "a:{0}:b:{1}:c:{2}:d", "w:{0}:{1}:{2}:{3}", "x\\y:{0}");
+            "books:{0}:{1}", "{0},{1}", "a:{0}:b:{1}:c:{2}:d", "w:{0}:{1}:{2}:{3}", "x\\y:{0}",
+            "a literal longer than the 64 characters whose powers of 31 are tabulated, to be sure:{0}:{1}");
 
     private static KeyRenderer renderer(String template) {
         return TemplateBinder.bind(Template.parse(template),
@@ -33,7 +34,8 @@ class CacheKeyTest {
     private static List<Object> values(SplittableRandom random) {
         List<Object> values = new ArrayList<>(List.of(0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 7, -7, Integer.MIN_VALUE,
                 (short) -3, (byte) 9, true, false, "", "null", "Null", "a:b", "a,b", "a\\b", "x", "ünï", "12345678901234",
-                new UUID(0, 0), UUID.randomUUID(), 1.5, TimeUnit.SECONDS, List.of(1, 2), 'c'));
+                new UUID(0, 0), UUID.randomUUID(), 1.5, TimeUnit.SECONDS, List.of(1, 2), 'c', "x".repeat(65),
+                "y".repeat(200)));
         values.add(null);
         for (int i = 0; i < 300; i++) {
             values.add(random.nextLong());
@@ -129,6 +131,99 @@ class CacheKeyTest {
                 FakeSignature.unnamed(List.class, long.class), false);
         assertEquals(byLong.key(S, null, null, null, 42, 0, 0).stable(), byInt.key(S, null, null, null, 42, 0, 0),
                 "an int and a long of one value render one text");
+    }
+
+    /** Two texts of one hash: {@code "Aa"} and {@code "BB"} hash alike, and so do these two numbers. */
+    private static final long COLLIDING_A = 1_105_884_863L;
+    private static final long COLLIDING_B = 2_095_464_707L;
+
+    /**
+     * Keys are hashed from their values, so two texts of one hash reach the comparison of values: it must tell them
+     * apart, however each key was made (text, values, values passed unboxed, another template), or one call is served
+     * another's value.
+     */
+    @Test
+    void keysOfTextsOfOneHashAreDifferent() {
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        assertEquals(Long.toString(COLLIDING_A).hashCode(), Long.toString(COLLIDING_B).hashCode());
+        assertNotEquals(CacheKey.of(S, "books:Aa"), CacheKey.of(S, "books:BB"));
+
+        KeyRenderer books = renderer("books:{0}");
+        CacheKey aa = books.key(S, new Object[] {"Aa"}).stable();
+        assertEquals(aa.hashCode(), books.key(S, new Object[] {"BB"}).hashCode());
+        assertNotEquals(aa, books.key(S, new Object[] {"BB"}));
+        assertNotEquals(books.key(S, new Object[] {"BB"}), aa);
+        assertNotEquals(aa, CacheKey.of(S, "books:BB"));
+        assertNotEquals(renderer("Aa:{0}").key(S, new Object[] {"x"}).stable(), renderer("BB:{0}").key(S, new Object[] {"x"}),
+                "two templates, one value");
+
+        for (Class<?> type : List.of(long.class, int.class)) {
+            KeyRenderer byNumber = TemplateBinder.bind(Template.parse("books:{0}"), FakeSignature.unnamed(List.class, type),
+                    false);
+            CacheKey a = byNumber.key(S, null, null, null, COLLIDING_A, 0, 0).stable();
+            CacheKey b = byNumber.key(S, null, null, null, COLLIDING_B, 0, 0);
+            assertEquals(a.hashCode(), b.hashCode());
+            assertNotEquals(a, b, type + " passed unboxed");
+            assertNotEquals(b, a, type + " passed unboxed");
+            assertNotEquals(a, byNumber.key(S, new Object[] {COLLIDING_B}), type + " boxed");
+            assertNotEquals(byNumber.key(S, new Object[] {COLLIDING_B}), a, type + " boxed");
+        }
+    }
+
+    /** A value passed unboxed and a value of another class that renders the same text make one key. */
+    @Test
+    void aValuePassedUnboxedAndAnotherOfTheSameTextMakeOneKey() {
+        KeyRenderer byLong = TemplateBinder.bind(Template.parse("books:{0}"), FakeSignature.unnamed(List.class, long.class),
+                false);
+        KeyRenderer byString = TemplateBinder.bind(Template.parse("books:{0}"),
+                FakeSignature.unnamed(List.class, String.class), false);
+        CacheKey fromString = byString.key(S, new Object[] {"5"}).stable();
+        assertEquals(fromString, byLong.key(S, null, null, null, 5, 0, 0));
+        assertEquals(byLong.key(S, null, null, null, 5, 0, 0), fromString);
+        assertNotEquals(fromString, "books:5", "a key equals no string");
+    }
+
+    /** Parameters declared as the scalar types a key reads first: their keys are the keys of their texts. */
+    @Test
+    void keysOfParametersDeclaredAsScalarsAreTheKeysOfTheirTexts() {
+        KeyRenderer typed = TemplateBinder.bind(Template.parse("t:{0}:{1}:{2}"),
+                FakeSignature.unnamed(List.class, UUID.class, Long.class, String.class), false);
+        KeyRenderer boxed = TemplateBinder.bind(Template.parse("t:{0}"), FakeSignature.unnamed(List.class, Integer.class),
+                false);
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 1_000; i++) {
+            UUID id = new UUID(random.nextLong(), random.nextLong());
+            long n = random.nextLong();
+            String s = "s" + random.nextInt(1000) + (random.nextBoolean() ? ":x" : "");
+            String text = "t:" + id + ":" + n + ":" + s.replace(":", "\\:");
+            assertEquals(CacheKey.of(S, text), typed.key(S, new Object[] {id, n, s}), text);
+            assertEquals(CacheKey.of(S, text), typed.key(S, id, n, s, 0, 0, 0), text);
+            assertEquals(text, typed.key(S, id, n, s, 0, 0, 0).text());
+            int m = random.nextInt();
+            assertEquals(CacheKey.of(S, "t:" + m), boxed.key(S, m, null, null, 0, 0, 0));
+            assertEquals(CacheKey.of(S, "t:" + m), boxed.key(S, new Object[] {m}));
+        }
+    }
+
+    /**
+     * Arguments passed unboxed in any position, and beside a value whose text must be rendered (a list), make the key
+     * of their boxes: each is read from its own slot, and boxed when the key is rendered as text.
+     */
+    @Test
+    void unboxedArgumentsInEveryPositionAndBesideAListMakeTheKeyOfTheirBoxes() {
+        KeyRenderer twoLongs = TemplateBinder.bind(Template.parse("o:{0}:{1}:{2}"),
+                FakeSignature.unnamed(List.class, long.class, long.class, int.class), false);
+        assertEquals(CacheKey.of(S, "o:3:-4:5"), twoLongs.key(S, null, null, null, 3, -4, 5));
+        assertEquals("o:3:-4:5", twoLongs.key(S, null, null, null, 3, -4, 5).text());
+        assertEquals(twoLongs.key(S, new Object[] {3L, -4L, 5}).stable(), twoLongs.key(S, null, null, null, 3, -4, 5));
+
+        KeyRenderer withList = TemplateBinder.bind(Template.parse("o:{0}:{1}:{2}"),
+                FakeSignature.unnamed(List.class, long.class, List.class, int.class), false);
+        CacheKey key = withList.key(S, null, List.of("a", "b"), null, 7, 0, 8);
+        assertEquals("o:7:a,b:8", key.text());
+        assertEquals(CacheKey.of(S, "o:7:a,b:8"), key);
+        assertEquals(Integer.valueOf(-8), UnboxedArgument.INT.box(-8), "the box of an int is the Integer the method takes");
+        assertEquals(Long.valueOf(-8), UnboxedArgument.LONG.box(-8));
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 class TemplateBinderTest {
 
     private static final UUID USER = UUID.fromString("3f2a0c1e-5b7d-4e8f-9a10-112233445566");
+    private static final KeyScope SCOPE = new KeyScope("test");
     private static final UUID BOOK = UUID.fromString("00000000-0000-0000-0000-0000000000b1");
 
     /** A parameter object read through record-style accessors {@code id()} and {@code address()}. */
@@ -71,6 +72,63 @@ class TemplateBinderTest {
 
         private int getTier() {
             return tier;
+        }
+    }
+
+    /** A property read through an interface's default method. */
+    interface Described {
+        default String summary() {
+            return "described";
+        }
+    }
+
+    /** A field read through a subclass that declares a static field of its name. */
+    static class Labelled {
+        private final String tag;
+
+        Labelled(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    /**
+     * Read through package-private accessors, a getter with no field of its name and an inherited field; its static
+     * members and its void method are no properties.
+     */
+    static final class Shelf extends Labelled implements Described {
+        static final String tag = "static field";
+        private final int rows;
+        private final String room;
+        private final String floor;
+
+        Shelf(String tag, int rows, String room, String floor) {
+            super(tag);
+            this.rows = rows;
+            this.room = room;
+            this.floor = floor;
+        }
+
+        static String room() {
+            return "static method";
+        }
+
+        public static String floor() {
+            return "public static method";
+        }
+
+        public void clear() {
+        }
+
+        int rows() {
+            return rows;
+        }
+
+        String getRoom() {
+            return room;
+        }
+
+        String location() {
+            return room + "/" + rows;
         }
     }
 
@@ -271,6 +329,43 @@ class TemplateBinderTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> r.render(new Object[] {new User(USER, null)}, null));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    }
+
+    @Test
+    void pathReadsTheNamedPropertyAmongPackagePrivateAccessorsAndSkipsStaticAndVoidMembers() {
+        Signature sig = FakeSignature.named(List.class, "shelf", Shelf.class);
+        Shelf shelf = new Shelf("t", 3, "attic", "f2");
+        assertEquals("s:3:attic:attic/3", render("s:{shelf.rows}:{shelf.room}:{shelf.location}", sig, shelf));
+        assertEquals("s:t:f2", render("s:{shelf.tag}:{shelf.floor}", sig, shelf), "instance fields, not static members");
+        assertEquals("s:described", render("s:{shelf.summary}", sig, shelf));
+        KeyRenderer clear = TemplateBinder.bind(Template.parse("s:{shelf.clear}"), sig, false);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> clear.render(new Object[] {shelf}, null));
+        assertTrue(e.getMessage().contains("clear"), e.getMessage());
+    }
+
+    /**
+     * A method of up to three parameters passes its arguments one by one: the key of a path, and of a template of more
+     * placeholders than the key holds values, is read from them as from the array.
+     */
+    @Test
+    void pathsAreReadFromArgumentsPassedOneByOne() {
+        Signature sig = FakeSignature.named(List.class, "n", String.class, "user", User.class, "m", String.class);
+        User user = new User(USER, new Address("75001"));
+        KeyRenderer three = TemplateBinder.bind(Template.parse("u:{n}:{user.id}:{user.address.zip}"), sig, false);
+        String text = "u:a:" + USER + ":75001";
+        assertEquals(text, three.key(SCOPE, "a", user, "z", 0, 0, 0).text());
+        assertEquals(CacheKey.of(SCOPE, text), three.key(SCOPE, "a", user, "z", 0, 0, 0));
+        assertEquals(CacheKey.of(SCOPE, text), three.key(SCOPE, new Object[] {"a", user, "z"}));
+
+        KeyRenderer four = TemplateBinder.bind(Template.parse("u:{n}:{user.id}:{user.address.zip}:{m}"), sig, false);
+        CacheKey first = four.key(SCOPE, "a", user, "1", 0, 0, 0).stable();
+        assertEquals(text + ":1", first.text());
+        assertNotEquals(first, four.key(SCOPE, "a", user, "2", 0, 0, 0), "the fourth value is in the key");
+        assertEquals(first, four.key(SCOPE, new Object[] {"a", user, "1"}));
+
+        KeyRenderer length = TemplateBinder.bind(Template.parse("n:{n.length}"), sig, false);
+        assertEquals(CacheKey.of(SCOPE, "n:3"), length.key(SCOPE, "abc", user, "z", 0, 0, 0), "a path read from a string");
     }
 
     // --- multi-placeholder templates ----------------------------------------------------------------

@@ -122,6 +122,8 @@ class TemplateTest {
                 () -> Template.parse("storybook:{userId"));
         assertTrue(e.getMessage().contains("storybook:{userId"), e.getMessage());
         assertTrue(e.getMessage().contains("unclosed"), e.getMessage());
+        IllegalArgumentException last = assertThrows(IllegalArgumentException.class, () -> Template.parse("storybook:{"));
+        assertTrue(last.getMessage().contains("unclosed '{' at 10"), last.getMessage());
     }
 
     @Test
