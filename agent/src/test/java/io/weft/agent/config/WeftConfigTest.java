@@ -479,6 +479,11 @@ class WeftConfigTest {
             }
 
             @Override
+            public String storeUriProblem(String uri) {
+                return null;
+            }
+
+            @Override
             public String eventTemplatesProblem(String type, String templates) {
                 return type.startsWith("price") ? "weft.events." + type + ": refused" : null;
             }
