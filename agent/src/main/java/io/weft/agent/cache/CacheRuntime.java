@@ -97,9 +97,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
         redis.connecting(bound);
     }
 
-    /** Whether invalidations made while Redis is being connected wait to be sent once it is. */
-    boolean hasDeferredInvalidations() {
-        return redis.hasDeferred();
+    /** Whether an invalidation was made while Redis was being connected: the exit hook then waits to send it. */
+    boolean invalidatedWhileConnecting() {
+        return redis.invalidatedWhileConnecting();
     }
 
     /** Gives up on Redis (it could not be set up): misses stop waiting for it, deferred invalidations are dropped. */

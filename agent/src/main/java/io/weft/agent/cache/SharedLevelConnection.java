@@ -32,6 +32,7 @@ final class SharedLevelConnection {
 
     private final CountDownLatch connected = new CountDownLatch(1);
     private final List<Deferred> deferred = new ArrayList<>();
+    private volatile boolean invalidatedWhileConnecting;
     /** The deletes of the invalidations beyond {@link #MAX_DEFERRED} (null: none), guarded by {@link #deferred}. */
     private KeptDeletes beyondDeferred;
     private final RecentInvalidations recent = new RecentInvalidations(RECENT_ENTRIES, RECENT_AGE.toNanos(),
@@ -73,14 +74,16 @@ final class SharedLevelConnection {
         }
     }
 
-    /** Whether Redis is being connected right now (not yet connected, not abandoned). */
-    /** Whether invalidations made while connecting wait to be sent ({@link #deferUnlessConnected}). */
-    boolean hasDeferred() {
-        synchronized (deferred) {
-            return !deferred.isEmpty();
-        }
+    /**
+     * Whether an invalidation was made while connecting ({@link #deferUnlessConnected}): its delete and event may
+     * not have been sent until the connector is closed, since {@link #connect} hands them to the publisher (which sends
+     * them later) before the connection is even open.
+     */
+    boolean invalidatedWhileConnecting() {
+        return invalidatedWhileConnecting;
     }
 
+    /** Whether Redis is being connected right now (not yet connected, not abandoned). */
     boolean connecting() {
         return l2 == null && connectWaitNanos > 0;
     }
@@ -94,6 +97,7 @@ final class SharedLevelConnection {
     void abandoned() {
         synchronized (deferred) {
             connectWaitNanos = 0;
+            invalidatedWhileConnecting = false; // dropped: nothing is left to send
             deferred.clear();
             beyondDeferred = null;
         }
@@ -270,6 +274,7 @@ final class SharedLevelConnection {
             if (connectWaitNanos == 0) {
                 return null;
             }
+            invalidatedWhileConnecting = true;
             if (deferred.size() < MAX_DEFERRED) {
                 deferred.add(invalidation);
             } else {

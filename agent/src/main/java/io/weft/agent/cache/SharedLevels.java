@@ -39,7 +39,7 @@ final class SharedLevels {
     static <C extends SharedConnector> C openWithExitHook(String hookName, CacheRuntime runtime, Supplier<C> open) {
         CompletableFuture<C> connected = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(Background.daemon(
-                () -> closeOnceConnected(connected, runtime::hasDeferredInvalidations, EXIT_WAIT), hookName));
+                () -> closeOnceConnected(connected, runtime::invalidatedWhileConnecting, EXIT_WAIT), hookName));
         C connector;
         try {
             connector = open.get();
