@@ -6,6 +6,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -246,7 +248,7 @@ public final class Values {
      * handles), a class that overrides {@code toString()} by it, one that does not, or a record whose accessors cannot
      * be read, not at all ({@link #unrenderable}, warned about once).
      */
-    private static final class ClassText {
+    private static class ClassText {
         private static final MethodType READER = MethodType.methodType(Object.class, Object.class);
         /** {@code Class.isRecord()}, {@code Class.getRecordComponents()} and {@code RecordComponent.getAccessor()} (Java 16+). */
         private static final Method IS_RECORD = method(Class.class, "isRecord");
@@ -254,6 +256,17 @@ public final class Values {
         private static final Method ACCESSOR = RECORD_COMPONENTS == null ? null
                 : method(RECORD_COMPONENTS.getReturnType().getComponentType(), "getAccessor");
         private static final ClassText BY_TO_STRING = new ClassText(null, null, null);
+        /**
+         * A {@link Date} (but a {@code java.sql.Timestamp}, whose text keeps its nanoseconds) as the instant it holds, to
+         * the millisecond: its {@code toString()} drops the milliseconds (two dates of one second would share a key)
+         * and depends on the JVM's time zone.
+         */
+        private static final ClassText BY_INSTANT = new ClassText(null, null, null) {
+            @Override
+            String text(Object value) {
+                return Instant.ofEpochMilli(((Date) value).getTime()).toString();
+            }
+        };
 
         /** A record's simple name and {@code [}, or null. */
         final String name;
@@ -272,6 +285,9 @@ public final class Values {
         static ClassText of(Class<?> type) {
             if (isRecord(type)) {
                 return record(type);
+            }
+            if (Date.class.isAssignableFrom(type) && !type.getName().equals("java.sql.Timestamp")) {
+                return BY_INSTANT;
             }
             try {
                 if (type.getMethod("toString").getDeclaringClass() == Object.class) {

@@ -360,4 +360,14 @@ class ValuesTest {
         assertThrows(IllegalArgumentException.class, () -> Values.render(new Object()));
         assertEquals("GREEN,1.5", Values.render(List.of(Color.GREEN, 1.5)), "classes with their own toString() still render");
     }
+
+    /** A {@link java.util.Date}'s {@code toString()} drops its milliseconds: two dates of one second shared a key. */
+    @Test
+    void aDateRendersAsTheInstantItHolds() {
+        java.util.Date first = new java.util.Date(1_796_551_043_123L);
+        java.util.Date second = new java.util.Date(1_796_551_043_456L);
+
+        assertNotEquals(Values.render(first), Values.render(second));
+        assertEquals("2026-12-06T09:57:23.123Z", Values.render(first).replace("\\", ""));
+    }
 }
