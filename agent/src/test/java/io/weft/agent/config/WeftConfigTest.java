@@ -474,16 +474,6 @@ class WeftConfigTest {
     void eventTemplatesThatTheChecksRefuseAreLeftOutAsAProblem() {
         SettingChecks refusingPrices = new SettingChecks() {
             @Override
-            public String redisUriProblem(String uri, boolean cluster) {
-                return null;
-            }
-
-            @Override
-            public String storeUriProblem(String uri) {
-                return null;
-            }
-
-            @Override
             public String eventTemplatesProblem(String type, String templates) {
                 return type.startsWith("price") ? "weft.events." + type + ": refused" : null;
             }
