@@ -1,6 +1,5 @@
 package io.weft.agent.cache;
 
-import io.weft.agent.events.EventStreams;
 import io.weft.agent.log.WeftLog;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +24,6 @@ import java.util.stream.Collectors;
  */
 final class KeptDeletes {
 
-    /** Heads of Weft's own keys in the namespace (event streams, tag and warm sets): never widened into. */
-    private static final Set<String> OWN_HEADS = Set.of(EventStreams.KEY_PREFIX, SharedLevel.TAG_SET,
-            SharedLevel.WARM_SET);
     private static final int NAMED_IN_WARNINGS = 5;
     /** How many kept keys a retry deletes in one command (one round trip). */
     static final int KEYS_PER_DELETE = 500;
@@ -170,14 +166,16 @@ final class KeptDeletes {
         }
     }
 
-    /** The text of {@code item} up to and including its first {@code :}; null when it has none or is Weft's own. */
+    /**
+     * The text of {@code item} up to and including its first {@code :}; null when it has none or is the head of Weft's
+     * own keys (event streams, tag and warm sets: {@link ReservedNames}), never widened into.
+     */
     private static String head(String item) {
         int separator = item.indexOf(':');
         if (separator < 0) {
             return null;
         }
-        String head = item.substring(0, separator + 1);
-        return OWN_HEADS.contains(head) ? null : head;
+        return ReservedNames.underOwnHead(item) ? null : item.substring(0, separator + 1);
     }
 
     /** The longest common prefix of {@code a} and {@code b} that ends with a {@code :} (both share a head). */

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +32,9 @@ import java.util.stream.Collectors;
  * store is allowed only under a lease taken by the lookup that missed, so a load that overlapped an
  * invalidation cannot leave its value in the store (see docs/design.md). Deletes that fail while the store
  * is unreachable are kept ({@link KeptDeletes}: beyond 10,000, widened to prefixes that cover them) and retried
- * before the next read, and a key with a pending delete is never read from the store.
+ * before the next read, and a key with a pending delete is never read from the store. A rendered key that is one of
+ * Weft's own names there ({@link ReservedNames}: an event stream, a tag or warm set, a lease) never reaches the store:
+ * it is cached in L1 only, and a prefix delete spares those structures.
  */
 final class SharedLevel {
 
@@ -60,6 +63,7 @@ final class SharedLevel {
     private final KeptDeletes pending = new KeptDeletes(MAX_PENDING, "l2.pending", "more than " + MAX_PENDING
             + " deletes wait for the shared level (Redis or the database)");
     private final Set<String> unserializable = ConcurrentHashMap.newKeySet();
+    private final Predicate<String> ownStructures;
 
     /** @param leaseWait the longest a miss waits for another instance's load of its key ({@code weft.lease.wait}) */
     SharedLevel(SharedStore store, ValueCodecs codecs, String namespace, Duration leaseWait) {
@@ -67,6 +71,7 @@ final class SharedLevel {
         this.codecs = codecs;
         this.namespace = namespace;
         this.leaseWaitNanos = leaseWait.toNanos();
+        this.ownStructures = ReservedNames.ownStructures(namespace);
     }
 
     SharedStore store() {
@@ -189,10 +194,11 @@ final class SharedLevel {
     /**
      * Reads {@code key}; on a miss, tries to take the lease to store it; never waits for another instance. A key
      * with {@code tags} is added to their member sets, for as long as its value may live (its TTL after a store
-     * made under the lease), before this returns; when that fails, no lease is kept.
+     * made under the lease), before this returns; when that fails, no lease is kept. A key that is one of Weft's own
+     * names ({@link ReservedNames}) is not read: {@link Found#NOTHING}, no lease, no tag membership.
      */
     Found lookOnce(CachedMethod method, String key, List<String> tags) {
-        if (!flushPending() || isPending(key)) {
+        if (l1Only(method, key) || !flushPending() || isPending(key)) {
             return Found.NOTHING;
         }
         String redisKey = namespace + key;
@@ -239,7 +245,7 @@ final class SharedLevel {
         }
         List<String> readable = new ArrayList<>(keys.size());
         for (String key : keys) {
-            if (!isPending(key)) {
+            if (!isPending(key) && !l1Only(method, key)) {
                 readable.add(key);
             }
         }
@@ -296,7 +302,10 @@ final class SharedLevel {
         return waiting;
     }
 
-    /** One look at every key, leases taken with {@code token}; a key with a pending delete is not read (NOTHING). */
+    /**
+     * One look at every key, leases taken with {@code token}; a key with a pending delete, or one of Weft's own names,
+     * is not read (NOTHING).
+     */
     private List<Found> lookAllOnce(CachedMethod method, List<String> keys, String token) {
         List<Found> found = new ArrayList<>(Collections.nCopies(keys.size(), Found.NOTHING));
         if (!flushPending()) {
@@ -305,7 +314,7 @@ final class SharedLevel {
         List<Integer> asked = new ArrayList<>(keys.size());
         List<String> redisKeys = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
-            if (!isPending(keys.get(i))) {
+            if (!isPending(keys.get(i)) && !l1Only(method, keys.get(i))) {
                 asked.add(i);
                 redisKeys.add(namespace + keys.get(i));
             }
@@ -349,6 +358,9 @@ final class SharedLevel {
      * that cannot be written releases the lease.
      */
     void store(CachedMethod method, String key, Object value, String lease) {
+        if (l1Only(method, key)) {
+            return; // its lookup took no lease
+        }
         byte[] json = encode(method, value);
         if (json == null) {
             release(key, lease);
@@ -369,12 +381,16 @@ final class SharedLevel {
         List<String> redisKeys = new ArrayList<>(stored.size() + released.size());
         List<byte[]> values = new ArrayList<>(stored.size() + released.size());
         stored.forEach((key, value) -> {
-            redisKeys.add(namespace + key);
-            values.add(encode(method, value));
+            if (!l1Only(method, key)) {
+                redisKeys.add(namespace + key);
+                values.add(encode(method, value));
+            }
         });
         for (String key : released) {
-            redisKeys.add(namespace + key);
-            values.add(null);
+            if (!l1Only(method, key)) {
+                redisKeys.add(namespace + key);
+                values.add(null);
+            }
         }
         if (!redisKeys.isEmpty()) {
             store.settleAll(redisKeys, lease, method.redisTtlMillis(), values);
@@ -408,6 +424,9 @@ final class SharedLevel {
      * {@code null}) for as long, without waiting.
      */
     void renew(CachedMethod method, String key, List<String> tags) {
+        if (l1Only(method, key)) {
+            return;
+        }
         store.expire(namespace + key, method.redisTtlMillis(), tagKeys(tags), method.redisTtlMillis() + LEASE_MILLIS);
     }
 
@@ -416,9 +435,12 @@ final class SharedLevel {
      * joins the member sets of its {@code tags} (or {@code null}) for the new value's life first.
      *
      * @return the lease's token, or {@code null} when another instance holds it (it is loading or reloading the
-     *     key) or Redis did not answer
+     *     key), Redis did not answer, or the key is one of Weft's own names (no reload: the entry lives out its TTL)
      */
     String takeLease(CachedMethod method, String key, List<String> tags) {
+        if (l1Only(method, key)) {
+            return null;
+        }
         String token = UUID.randomUUID().toString();
         boolean taken = store.takeLease(namespace + key, token, LEASE_MILLIS, tagKeys(tags),
                 method.redisTtlMillis() + LEASE_MILLIS);
@@ -436,20 +458,24 @@ final class SharedLevel {
      * missing the shared level until this one expires.
      */
     void release(String key, String lease) {
-        store.releaseLease(namespace + key, lease);
+        if (!ReservedNames.isReserved(key)) {
+            store.releaseLease(namespace + key, lease);
+        }
     }
 
     /**
      * Deletes keys (with their leases, so that loads in flight cannot store), every key under the prefixes, and
      * every key listed in the member sets of the tags (with their leases), waiting at most the timeout for each
-     * command; what fails is kept and retried.
+     * command; what fails is kept and retried. Weft's own names are spared: keys that are one of them
+     * ({@link #deletable}), and the streams, tag and warm sets under a prefix.
      */
     void evict(List<String> keys, List<String> prefixes, List<String> tags) {
-        if (!keys.isEmpty() && !store.deleteWithLeases(namespaced(keys))) {
-            pending.keep(keys, List.of(), List.of());
+        List<String> deleted = deletable(keys);
+        if (!deleted.isEmpty() && !store.deleteWithLeases(namespaced(deleted))) {
+            pending.keep(deleted, List.of(), List.of());
         }
         for (String prefix : prefixes) {
-            if (store.deleteByPrefix(namespace + prefix) < 0) {
+            if (store.deleteByPrefix(namespace + prefix, ownStructures) < 0) {
                 pending.keep(List.of(), List.of(prefix), List.of());
             }
         }
@@ -465,10 +491,40 @@ final class SharedLevel {
      * store says whether it can: {@link SharedStore#sendsFollowUps}).
      */
     void evictKeys(List<String> keys, FollowUp then) {
-        if (!store.deleteWithLeases(namespaced(keys), then)) {
-            pending.keep(keys, List.of(), List.of());
+        List<String> deleted = deletable(keys);
+        if (!deleted.isEmpty() && !store.deleteWithLeases(namespaced(deleted), then)) {
+            pending.keep(deleted, List.of(), List.of());
         }
         then.notSent(); // after the keys are kept: an event queued now waits for their delete
+    }
+
+    /**
+     * Whether {@code key} of {@code method} stays out of the shared level, being one of Weft's own names there
+     * ({@link ReservedNames}): then it is cached in L1 only, which is warned about (rate-limited).
+     */
+    private static boolean l1Only(CachedMethod method, String key) {
+        if (!ReservedNames.isReserved(key)) {
+            return false;
+        }
+        String owner = method.declared().owner();
+        WeftLog.warnRateLimited("l2.reserved:" + owner, "key " + key + " of " + owner + " is one of Weft's own Redis"
+                + " names (" + ReservedNames.LISTED + "); it is cached in L1 only");
+        return true;
+    }
+
+    /**
+     * {@code keys} without those that are one of Weft's own names, whose deletes would delete a stream, a tag or warm
+     * set or a lease: they are evicted from L1 only (their event goes out as for any key), warned about (rate-limited).
+     */
+    private static List<String> deletable(List<String> keys) {
+        for (String key : keys) {
+            if (ReservedNames.isReserved(key)) {
+                WeftLog.warnRateLimited("l2.reserved.delete", "key " + key + " of an invalidation is one of Weft's own"
+                        + " Redis names (" + ReservedNames.LISTED + "); it is evicted from L1 only, not deleted there");
+                return keys.stream().filter(k -> !ReservedNames.isReserved(k)).collect(Collectors.toList());
+            }
+        }
+        return keys;
     }
 
     private List<String> namespaced(List<String> keys) {
@@ -516,7 +572,7 @@ final class SharedLevel {
         }
         try {
             pending.retry(keys -> store.deleteWithLeases(namespaced(keys)),
-                    prefix -> store.deleteByPrefix(namespace + prefix) >= 0,
+                    prefix -> store.deleteByPrefix(namespace + prefix, ownStructures) >= 0,
                     tag -> store.deleteTagged(namespace + TAG_SET + tag));
         } finally {
             flushing.unlock();

@@ -19,7 +19,8 @@ import io.lettuce.core.cluster.SlotHash;
  */
 public final class LeaseKeys {
 
-    private static final String SUFFIX = ":weft-lease";
+    /** What every lease key contains after its value key, whatever its form. */
+    public static final String SUFFIX = ":weft-lease";
     private static final LeaseKeys STANDALONE = new LeaseKeys(false);
     private static final LeaseKeys CLUSTER = new LeaseKeys(true);
 

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The shared cache (L2): string keys, byte values, over one {@link LazyConnection}. Every method returns
@@ -438,13 +439,14 @@ public final class RedisStore extends GuardedStore {
 
     /**
      * Deletes every key that starts with {@code prefix}, by {@code SCAN MATCH} (glob characters in the
-     * prefix escaped) and {@code DEL} per page; each command waits at most the timeout.
+     * prefix escaped; on a cluster, every master in turn) and {@code DEL} per page of the keys that are not
+     * {@code ownStructures}; each command waits at most the timeout.
      *
      * @return how many keys were deleted, or -1 when Redis failed part-way (some may have been)
      * @throws IllegalArgumentException when {@code prefix} is empty: that would delete the whole database
      */
     @Override
-    public long deleteByPrefix(String prefix) {
+    public long deleteByPrefix(String prefix, Predicate<String> ownStructures) {
         if (prefix.isEmpty()) {
             throw new IllegalArgumentException("refusing to delete by an empty prefix (every key in the database)");
         }
@@ -457,8 +459,9 @@ public final class RedisStore extends GuardedStore {
             RedisLink<String, byte[]> c = connection.get().get(timeoutNanos, TimeUnit.NANOSECONDS);
             KeyScanCursor<String> page = wait(c.async().scan(match));
             while (true) {
-                if (!page.getKeys().isEmpty()) {
-                    deleted += wait(c.async().del(page.getKeys().toArray(new String[0])));
+                String[] doomed = page.getKeys().stream().filter(ownStructures.negate()).toArray(String[]::new);
+                if (doomed.length > 0) {
+                    deleted += wait(c.async().del(doomed));
                 }
                 if (page.isFinished()) {
                     break;

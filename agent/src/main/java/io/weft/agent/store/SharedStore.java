@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The shared level (L2) as the runtime needs it, whatever holds it (Redis, or a database table): values by
@@ -114,12 +115,15 @@ public interface SharedStore extends AutoCloseable {
     boolean deleteWithLeases(List<String> keys);
 
     /**
-     * Deletes every key that starts with {@code prefix}.
+     * Deletes every key that starts with {@code prefix}, except the shared level's own structures among them.
      *
+     * @param ownStructures whether a key is one of the shared level's own structures (event streams, tag and warm
+     *     sets), never deleted; a store that keeps those apart from its keys (the database's own tables) has none
+     *     among them and need not ask
      * @return how many were deleted, or -1 when the store failed (some may have been)
      * @throws IllegalArgumentException when {@code prefix} is empty
      */
-    long deleteByPrefix(String prefix);
+    long deleteByPrefix(String prefix, Predicate<String> ownStructures);
 
     /** Deletes every key in the member set {@code tagKey}, with its lease; false when that failed. */
     boolean deleteTagged(String tagKey);

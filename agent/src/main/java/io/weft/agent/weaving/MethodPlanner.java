@@ -8,6 +8,7 @@ import io.weft.agent.cache.DeclaredMethod;
 import io.weft.agent.cache.Invalidation;
 import io.weft.agent.cache.NamedCache;
 import io.weft.agent.cache.MethodTable;
+import io.weft.agent.cache.ReservedNames;
 import io.weft.agent.cache.ResultShape;
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
@@ -19,6 +20,7 @@ import io.weft.agent.keys.KeySpaces;
 import io.weft.agent.keys.Signature;
 import io.weft.agent.keys.Template;
 import io.weft.agent.keys.TemplateBinder;
+import io.weft.agent.log.WeftLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -103,6 +105,7 @@ final class MethodPlanner {
             return new Plan(advice, id, method.name() + " evicts");
         }
         Template template = parse(declared.owner(), cacheResult.string("key", ""));
+        warnIfReserved(declared.owner(), template, "cached in L1 only");
         if (template.eachIndex() >= 0) {
             BatchTemplate key = BatchPlanner.bind(declared.owner(), method, template, cacheResult, signature);
             CachedMethod cached = cachedMethod(type, method, declared, cacheResult, template, key.element(),
@@ -232,6 +235,7 @@ final class MethodPlanner {
         List<KeyRenderer> keys = new ArrayList<>();
         for (String key : annotation.strings("keys")) {
             Template template = parse(owner, key);
+            warnIfReserved(owner, template, "evicted from L1 only, not deleted there");
             keys.add(template.eachIndex() < 0 ? bind(owner, template, signature, !before)
                     : BatchPlanner.bindEach(owner, template, signature, !before));
         }
@@ -276,6 +280,17 @@ final class MethodPlanner {
             return arguments.isEmpty() ? Object.class.getName() : arguments.get(0).typeName();
         }
         return returnType.boxedTypeName();
+    }
+
+    /**
+     * Warns when every key {@code template} renders is one of Weft's own Redis names ({@code events:{id}}): the
+     * shared level never sees them, {@code what} happens instead. Not a configuration error: the method works.
+     */
+    private static void warnIfReserved(String owner, Template template, String what) {
+        if (ReservedNames.everyKeyReserved(template.literals())) {
+            WeftLog.warn(owner + ": the keys of template '" + template.source() + "' are Weft's own Redis names ("
+                    + ReservedNames.LISTED + "); they are " + what + ". Choose another key");
+        }
     }
 
     private static Template parse(String owner, String text) throws ConfigurationError {

@@ -135,7 +135,7 @@ class RedisStoreTest {
         keys.put(ns + "other:1", "v");
         admin().mset(keys);
 
-        assertEquals(2500, store.deleteByPrefix(ns + "books:"));
+        assertEquals(2500, store.deleteByPrefix(ns + "books:", key -> false));
 
         assertEquals(0, admin().exists(ns + "books:0", ns + "books:2499"));
         assertEquals(2, admin().exists(ns + "booksX", ns + "other:1"));
@@ -145,8 +145,8 @@ class RedisStoreTest {
     void globCharactersInThePrefixMatchOnlyThemselves() {
         admin().mset(Map.of(ns + "a*b:1", "v", ns + "aXb:1", "v", ns + "a?[c]\\:1", "v", ns + "aZ[c]\\:1", "v"));
 
-        assertEquals(1, store.deleteByPrefix(ns + "a*b:"));
-        assertEquals(1, store.deleteByPrefix(ns + "a?[c]\\:"));
+        assertEquals(1, store.deleteByPrefix(ns + "a*b:", key -> false));
+        assertEquals(1, store.deleteByPrefix(ns + "a?[c]\\:", key -> false));
 
         assertEquals(2, admin().exists(ns + "aXb:1", ns + "aZ[c]\\:1"));
         assertEquals("a\\*b\\?\\[c\\]\\\\:", RedisStore.escapeGlob("a*b?[c]\\:"));
@@ -218,7 +218,7 @@ class RedisStoreTest {
 
     @Test
     void anEmptyPrefixIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> store.deleteByPrefix(""));
+        assertThrows(IllegalArgumentException.class, () -> store.deleteByPrefix("", key -> false));
     }
 
     @Test
@@ -233,7 +233,7 @@ class RedisStoreTest {
                 RedisStore unreachable = new RedisStore(nowhere, Duration.ofMillis(250), breaker)) {
             assertNull(unreachable.get("k"));
             assertFalse(unreachable.delete("k"));
-            assertEquals(-1, unreachable.deleteByPrefix("k"));
+            assertEquals(-1, unreachable.deleteByPrefix("k", key -> false));
             assertEquals(3, unreachable.failures());
             assertEquals(CircuitBreaker.State.OPEN, unreachable.state(), "3 failures in a row");
 

@@ -10,6 +10,7 @@ import io.weft.agent.cache.LoaderScopes;
 import io.weft.agent.cache.MethodTable;
 import io.weft.agent.config.ConfigSources;
 import io.weft.agent.config.WeftConfig;
+import io.weft.agent.testing.LogCapture;
 import io.weft.annotations.CacheResult;
 import io.weft.annotations.InvalidateCache;
 import java.io.IOException;
@@ -101,6 +102,43 @@ class MethodPlannerTest {
         int id = planner.plan(type, type.methods().get(0), loader).id;
         assertEquals(id, planner.plan(type, type.methods().get(0), loader).id);
         assertEquals(1, methods.size());
+    }
+
+    /** Keys whose literal head is one of Weft's own Redis names, whatever the arguments. */
+    static class ReservedKeys {
+
+        @CacheResult(key = "events:{id}")
+        String find(String id) {
+            return id;
+        }
+
+        @InvalidateCache(keys = "weft-tag:{id}")
+        void save(String id) {
+        }
+
+        @CacheResult(key = "file:{path}")
+        String read(String path) {
+            return path;
+        }
+    }
+
+    /** Such a method is woven (its keys are cached in L1 only), with one warning naming it and its template. */
+    @Test
+    void aTemplateWhoseKeysAreAllWeftsOwnNamesIsWarnedAboutWhenWovenNotAnError() throws IOException {
+        AnnotatedClass type = read(ReservedKeys.class);
+        String log;
+        try (LogCapture capture = new LogCapture()) {
+            for (AnnotatedMethod method : type.methods()) {
+                assertDoesNotThrow(() -> planner.plan(type, method, getClass().getClassLoader()), method.name());
+            }
+            log = capture.text();
+        }
+        String owner = ReservedKeys.class.getName();
+        assertTrue(log.contains(owner + "#find: the keys of template 'events:{id}' are Weft's own Redis names (events:,"
+                + " weft-tag:, weft-warm:, :weft-lease); they are cached in L1 only"), log);
+        assertTrue(log.contains(owner + "#save: the keys of template 'weft-tag:{id}' are Weft's own Redis names"), log);
+        assertTrue(!log.contains(owner + "#read"), "a key only some arguments make reserved is checked per call: " + log);
+        assertEquals(3, methods.size());
     }
 
     private static AnnotatedClass read(Class<?> type) throws IOException {

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -405,8 +406,12 @@ public final class PgStore extends GuardedStore {
         return keys.isEmpty() || updateKeys("delete", deleteKeys, keys.toArray()) >= 0;
     }
 
+    /**
+     * Deletes the rows whose keys start with {@code prefix} (one range of the primary key), leases with them. The
+     * events and the tag members live in tables of their own, so no row is one of {@code ownStructures}.
+     */
     @Override
-    public long deleteByPrefix(String prefix) {
+    public long deleteByPrefix(String prefix, Predicate<String> ownStructures) {
         if (prefix.isEmpty()) {
             throw new IllegalArgumentException("refusing to delete by an empty prefix (every key in the table)");
         }

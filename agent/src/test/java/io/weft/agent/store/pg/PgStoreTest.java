@@ -150,7 +150,7 @@ class PgStoreTest {
             assertTrue(lookup(key, "t").leased());
             assertTrue(store.storeIfLeased(key, VALUE, 60_000, "t").get());
         }
-        assertEquals(2, store.deleteByPrefix("ns:book:"));
+        assertEquals(2, store.deleteByPrefix("ns:book:", key -> false));
         assertEquals(List.of("ns:boo", "ns:book;", "ns:books:1", "ns:c"), keys());
     }
 
