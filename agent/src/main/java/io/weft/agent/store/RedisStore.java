@@ -441,6 +441,11 @@ public final class RedisStore extends GuardedStore {
      * Deletes every key that starts with {@code prefix}, by {@code SCAN MATCH} (glob characters in the
      * prefix escaped; on a cluster, every master in turn) and {@code DEL} per page of the keys that are not
      * {@code ownStructures}; each command waits at most the timeout.
+     * <p>The walk is made twice. A load that took its lease before the first walk and stores while it runs consumes
+     * the lease that the walk would have deleted, and its value may appear where the walk has been already: the walk
+     * then misses both. {@code SCAN} returns every key that exists for the whole of a walk, so the second walk finds
+     * such a value (it exists from before the second walk began), and a lease that the first walk did not find was
+     * consumed during it; leases taken later belong to loads that began after the invalidation (SPEC §5).
      *
      * @return how many keys were deleted, or -1 when Redis failed part-way (some may have been)
      * @throws IllegalArgumentException when {@code prefix} is empty: that would delete the whole database
@@ -454,24 +459,31 @@ public final class RedisStore extends GuardedStore {
             return -1;
         }
         ScanArgs match = ScanArgs.Builder.matches(escapeGlob(prefix) + "*").limit(SCAN_PAGE);
-        long deleted = 0;
         try {
             RedisLink<String, byte[]> c = connection.get().get(timeoutNanos, TimeUnit.NANOSECONDS);
-            KeyScanCursor<String> page = wait(c.async().scan(match));
-            while (true) {
-                String[] doomed = page.getKeys().stream().filter(ownStructures.negate()).toArray(String[]::new);
-                if (doomed.length > 0) {
-                    deleted += wait(c.async().del(doomed));
-                }
-                if (page.isFinished()) {
-                    break;
-                }
-                page = wait(c.async().scan(page, match));
-            }
+            long deleted = deleteScanned(c, match, ownStructures);
+            deleted += deleteScanned(c, match, ownStructures);
             report("SCAN/DEL", null);
             return deleted;
         } catch (Exception e) {
             return failed("SCAN/DEL", e, -1L);
+        }
+    }
+
+    /** One walk of {@link #deleteByPrefix}: how many keys it deleted. */
+    private long deleteScanned(RedisLink<String, byte[]> c, ScanArgs match, Predicate<String> ownStructures)
+            throws Exception {
+        long deleted = 0;
+        KeyScanCursor<String> page = wait(c.async().scan(match));
+        while (true) {
+            String[] doomed = page.getKeys().stream().filter(ownStructures.negate()).toArray(String[]::new);
+            if (doomed.length > 0) {
+                deleted += wait(c.async().del(doomed));
+            }
+            if (page.isFinished()) {
+                return deleted;
+            }
+            page = wait(c.async().scan(page, match));
         }
     }
 

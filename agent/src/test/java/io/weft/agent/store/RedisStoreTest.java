@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,6 +140,29 @@ class RedisStoreTest {
 
         assertEquals(0, admin().exists(ns + "books:0", ns + "books:2499"));
         assertEquals(2, admin().exists(ns + "booksX", ns + "other:1"));
+    }
+
+    /**
+     * SPEC §5 for prefixes: a load that took its lease before a prefix invalidation and stores while the invalidation
+     * walks the key space (here: right after the first page was read, before its keys are deleted) must not leave its
+     * value. The page held the lease, which the store consumed; deleting the page's keys then deleted nothing.
+     */
+    @Test
+    void aLoadThatStoresWhileAPrefixDeleteWalksTheKeysDoesNotKeepItsValue() throws Exception {
+        String key = ns + "books:7";
+        String lease = LeaseKeys.of(false).leaseKey(key);
+        assertTrue(store.lookup(key, lease, "token", 30_000).leased());
+        AtomicBoolean stored = new AtomicBoolean();
+
+        long deleted = store.deleteByPrefix(ns + "books:", redisKey -> {
+            if (stored.compareAndSet(false, true)) {
+                assertTrue(store.setIfLeased(key, bytes("old"), 60_000, lease, "token").orTimeout(10, TimeUnit.SECONDS).join());
+            }
+            return false;
+        });
+
+        assertTrue(stored.get());
+        assertEquals(0, admin().exists(key, lease), "deleted " + deleted);
     }
 
     @Test
