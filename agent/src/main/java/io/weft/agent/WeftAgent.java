@@ -11,6 +11,7 @@ import io.weft.agent.log.WeftLog;
 import io.weft.agent.ops.Ops;
 import io.weft.agent.ops.Redaction;
 import io.weft.agent.ops.jmx.Jmx;
+import io.weft.agent.store.pg.JdbcUrls;
 import io.weft.agent.weaving.CandidateFilter;
 import io.weft.agent.weaving.ConfigurationErrors;
 import io.weft.agent.weaving.LoadedClasses;
@@ -137,10 +138,16 @@ public final class WeftAgent {
     }
 
     /**
-     * The Redis part of the startup line, with any password masked as the operations views mask it
-     * ({@link Redaction#uri}: up to the last {@code @}), without loading the Redis client.
+     * The shared-level part of the startup line (Redis, or PostgreSQL with {@code weft.store.uri}), with any password
+     * masked as the operations views mask it ({@link Redaction#uri}: up to the last {@code @}; {@link JdbcUrls}),
+     * without loading the Redis client or the database driver.
      */
-    static String redis(WeftConfig config) {
+    static String sharedLevel(WeftConfig config) {
+        if (config.storeUri() != null) {
+            return "L2 on PostgreSQL " + JdbcUrls.redacted(config.storeUri()) + " (table " + config.storeTable()
+                    + ", timeout " + Durations.format(config.storeTimeout()) + ", namespace '" + config.namespace()
+                    + "'); events in the database";
+        }
         if (config.redisUri() == null) {
             return "L2 off (weft.redis.uri unset); events off";
         }
@@ -153,7 +160,7 @@ public final class WeftAgent {
         return "Weft " + AgentInfo.version() + " started on Java " + Runtime.version().feature()
                 + ": L1 maxSize=" + config.l1MaxSize() + " l1.ttl=" + Durations.format(config.l1Ttl())
                 + " ttl=" + Durations.format(config.ttl())
-                + "; " + redis(config) + "; weaving " + (config.include().isEmpty() ? "all packages" : config.include())
+                + "; " + sharedLevel(config) + "; weaving " + (config.include().isEmpty() ? "all packages" : config.include())
                 + (config.exclude().isEmpty() ? "" : " except " + config.exclude())
                 + (config.strict() ? "; strict" : "")
                 + (attached ? "; attached to a running JVM: weaving the classes already loaded"

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class WeftAgentTest {
 
     private static String redisPart(String uri) {
-        return WeftAgent.redis(new WeftConfig(ConfigSources.of(Map.of("weft.redis.uri", uri), Map.of())));
+        return WeftAgent.sharedLevel(new WeftConfig(ConfigSources.of(Map.of("weft.redis.uri", uri), Map.of())));
     }
 
     @Test
@@ -31,6 +31,16 @@ class WeftAgentTest {
                 "L2 on redis-sentinel://****@10.0.0.1:26379,10.0.0.2:26379#m "));
         assertTrue(redisPart("redis://127.0.0.1:6379").startsWith("L2 on redis://127.0.0.1:6379 "));
         assertEquals("L2 off (weft.redis.uri unset); events off",
-                WeftAgent.redis(new WeftConfig(ConfigSources.of(Map.of(), Map.of()))));
+                WeftAgent.sharedLevel(new WeftConfig(ConfigSources.of(Map.of(), Map.of()))));
+    }
+
+    @Test
+    void aDatabaseAsTheSharedLevelIsNamedWithItsPasswordMasked() {
+        String line = WeftAgent.sharedLevel(new WeftConfig(ConfigSources.of(Map.of("weft.store.uri",
+                "jdbc:postgresql://127.0.0.1:5432/app?user=weft&password=s3cret"), Map.of())));
+
+        assertTrue(line.startsWith("L2 on PostgreSQL jdbc:postgresql://127.0.0.1:5432/app?user=weft&password=****"
+                + " (table "), line);
+        assertFalse(line.contains("s3cret"), line);
     }
 }
