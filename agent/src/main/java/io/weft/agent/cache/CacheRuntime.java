@@ -657,28 +657,20 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     @Override
     public void evictKeys(List<String> keys, boolean alsoL2) {
-        SharedLevel shared = redis.shared();
-        if (alsoL2 && shared != null) {
-            shared.evict(keys, List.of(), List.of());
-        }
-        keys.forEach(invalidator::evictLocal);
+        invalidator.evictRead(keys, List.of(), List.of(), alsoL2);
         invalidationsReceived.increment();
     }
 
     @Override
     public void evictTags(List<String> tags, boolean alsoL2) {
-        SharedLevel shared = redis.shared();
-        if (alsoL2 && shared != null) {
-            shared.evict(List.of(), List.of(), tags);
-        }
-        tags.forEach(invalidator::evictLocalTag);
+        invalidator.evictRead(List.of(), List.of(), tags, alsoL2);
         tagInvalidationsReceived.add(tags.size());
         invalidationsReceived.increment();
     }
 
     @Override
-    public void evictPrefixes(List<String> prefixes) {
-        prefixes.forEach(invalidator::evictLocalPrefix);
+    public void evictPrefixes(List<String> prefixes, boolean alsoL2) {
+        invalidator.evictRead(List.of(), prefixes, List.of(), alsoL2);
         invalidationsReceived.increment();
     }
 
@@ -706,8 +698,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     /**
-     * The Redis master changed (a failover): sends the invalidations of the last seconds again. Returns how
-     * many; waits for Redis (each command at most {@code weft.redis.timeout}), so never call it on a caller's path.
+     * The Redis master changed (a failover): sends the invalidations of the last seconds again, and the deletes made
+     * for the foreign events applied meanwhile (without events). Returns how many of this instance's invalidations it
+     * sent again; waits for Redis (each command at most {@code weft.redis.timeout}), so never call it on a caller's path.
      */
     public int replayRecentInvalidations() {
         int replayed = invalidator.replay();
@@ -725,7 +718,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         return redis.deferredStoresDropped();
     }
 
-    /** Invalidations sent again after failovers. */
+    /** This instance's invalidations sent again after failovers (not the deletes made for foreign events). */
     public long invalidationsReplayed() {
         return invalidationsReplayed.sum();
     }

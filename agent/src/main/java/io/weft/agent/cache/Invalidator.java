@@ -7,11 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Carries out invalidations: renders the keys, prefixes and tags of an {@code @InvalidateCache}, deletes them
- * from Redis, then from L1 (marking loads in flight), and publishes the event; and applies evictions that
- * other instances announce.
+ * from Redis, then from L1 (marking loads in flight), and publishes the event; and applies the evictions of the
+ * events it reads (for those of other services, in Redis too).
  */
 final class Invalidator {
 
@@ -65,21 +67,44 @@ final class Invalidator {
      * L1 of every instance. The rest of the invalidation goes on.
      */
     private static List<String> prefixes(Invalidation invalidation, Object[] args, Object result) {
-        List<String> prefixes = KeyRenderer.renderAll(invalidation.prefixes(), args, result);
-        if (prefixes.removeIf(String::isEmpty)) {
-            String owner = invalidation.declared().owner();
-            WeftLog.warnRateLimited("invalidate.emptyPrefix:" + owner, "a call of " + owner + " rendered an empty"
-                    + " @InvalidateCache prefix, which would evict every key: that prefix is skipped, its other keys,"
-                    + " prefixes and tags are evicted");
+        String owner = invalidation.declared().owner();
+        return nonEmpty(KeyRenderer.renderAll(invalidation.prefixes(), args, result), "invalidate.emptyPrefix:" + owner,
+                () -> "a call of " + owner + " rendered an empty @InvalidateCache prefix, which would evict every key:"
+                        + " that prefix is skipped, its other keys, prefixes and tags are evicted");
+    }
+
+    /** {@code prefixes} without the empty ones, warning (rate-limited, under {@code logKey}) when there were some. */
+    private static List<String> nonEmpty(List<String> prefixes, String logKey, Supplier<String> warning) {
+        if (!prefixes.contains("")) {
+            return prefixes;
         }
-        return prefixes;
+        WeftLog.warnRateLimited(logKey, warning.get());
+        return prefixes.stream().filter(prefix -> !prefix.isEmpty()).collect(Collectors.toList());
+    }
+
+    /**
+     * Applies an event read from the streams: evicts its keys, prefixes and tags from L1, and first (as
+     * {@link #invalidate}: Redis first) from Redis when {@code alsoL2}, for a foreign event (another service wrote
+     * it and deleted nothing here). Those deletes are remembered, so that a failover sends them again (SPEC §11),
+     * without an event. An empty prefix is not deleted in Redis, where it would delete every key: warned about.
+     */
+    void evictRead(List<String> keys, List<String> prefixes, List<String> tags, boolean alsoL2) {
+        SharedLevel shared = alsoL2 ? redis.shared() : null;
+        if (shared != null) {
+            redis.evictForForeignEvent(shared, keys, nonEmpty(prefixes, "events.emptyPrefix", () -> "a foreign event"
+                    + " asked to evict an empty prefix, which would delete every key in Redis: it is evicted from L1"
+                    + " only, its other keys, prefixes and tags from Redis too"), tags);
+        }
+        evictLocal(keys, prefixes, tags);
     }
 
     /**
      * Sends again the invalidations of the last seconds (a new master may never have received them): deletes
      * in Redis, then evicts L1 (a lookup since the failover may have copied an old value back) and publishes
      * the same events again, once the shared level's connection is open again (waiting up to 10 s; what still
-     * fails is kept and retried as in an outage). Returns how many were sent; none without a connected shared level.
+     * fails is kept and retried as in an outage). The deletes made for foreign events are sent again likewise, but
+     * publish nothing (the event was another service's). Returns how many of this instance's invalidations were sent
+     * (each with its event); none without a connected shared level.
      */
     int replay() {
         SharedLevel shared = redis.shared();
@@ -93,13 +118,16 @@ final class Invalidator {
             Thread.currentThread().interrupt();
             return 0;
         }
-        List<RecentInvalidations.Sent> recent = redis.recent();
-        for (RecentInvalidations.Sent invalidation : recent) {
+        int republished = 0;
+        for (RecentInvalidations.Sent invalidation : redis.recent()) {
             shared.evict(invalidation.keys, invalidation.prefixes, invalidation.tags);
             evictLocal(invalidation.keys, invalidation.prefixes, invalidation.tags);
-            redis.republish(invalidation.event);
+            if (invalidation.event != null) {
+                redis.republish(invalidation.event);
+                republished++;
+            }
         }
-        return recent.size();
+        return republished;
     }
 
     private void evictLocal(List<String> keys, List<String> prefixes, List<String> tags) {

@@ -9,11 +9,15 @@ import java.util.function.LongSupplier;
 /**
  * The invalidations this instance sent to Redis lately: the last {@code maxEntries} of them, none older
  * than {@code maxAgeNanos}. After a failover they are sent again, since the old master may have
- * acknowledged them without passing them on to the replica that replaced it.
+ * acknowledged them without passing them on to the replica that replaced it. They include the deletes it made
+ * for foreign events it read (another service's, whose keys it rendered): those have no event of their own.
  */
 final class RecentInvalidations {
 
-    /** One invalidation sent: the keys, prefixes and tags deleted in Redis, and the event announcing it. */
+    /**
+     * One invalidation sent: the keys, prefixes and tags deleted in Redis, and the event announcing it; {@code null}
+     * for the deletes made for a foreign event, which this instance did not publish (a replay publishes nothing).
+     */
     static final class Sent {
         final long atNanos;
         final List<String> keys;
@@ -42,7 +46,10 @@ final class RecentInvalidations {
         this.clock = clock;
     }
 
-    /** Remembers an invalidation just sent, forgetting the oldest ones beyond the bounds. */
+    /**
+     * Remembers an invalidation just sent ({@code event} {@code null}: deletes made for a foreign event), forgetting
+     * the oldest ones beyond the bounds.
+     */
     synchronized void add(List<String> keys, List<String> prefixes, List<String> tags, InvalidationEvent event) {
         long now = clock.getAsLong();
         sent.addLast(new Sent(now, keys, prefixes, tags, event));

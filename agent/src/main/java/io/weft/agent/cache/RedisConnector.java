@@ -119,7 +119,8 @@ public final class RedisConnector implements SharedConnector {
             int replayed = runtime.replayRecentInvalidations();
             WeftLog.warn("Redis failover on " + endpoint.redacted() + ": " + change + "; sent the " + replayed
                     + " invalidations of the last " + SharedLevelConnection.RECENT_AGE.toSeconds()
-                    + " s again, which the old master may not have passed on");
+                    + " s again, and the deletes made for other services' events meanwhile, which the old master may"
+                    + " not have passed on");
         });
         watch.start();
         return watch;

@@ -328,7 +328,20 @@ final class SharedLevelConnection {
                 invalidation.tags, invalidation.arguments, instanceId);
     }
 
-    /** The invalidations sent to Redis in the last 30 s (at most 10,000), oldest first. */
+    /**
+     * Deletes in {@code shared} what a foreign event read from the streams asks for (another service's: this instance
+     * rendered its keys), remembered for {@link #recent} without an event: the old master may have acknowledged these
+     * deletes without passing them on too, and a replay sends them again but publishes nothing.
+     */
+    void evictForForeignEvent(SharedLevel shared, List<String> keys, List<String> prefixes, List<String> tags) {
+        recent.add(keys, prefixes, tags, null);
+        shared.evict(keys, prefixes, tags);
+    }
+
+    /**
+     * The invalidations sent to Redis in the last 30 s (at most 10,000), oldest first, with the deletes made for
+     * foreign events ({@link #evictForForeignEvent}).
+     */
     List<RecentInvalidations.Sent> recent() {
         return recent.recent();
     }

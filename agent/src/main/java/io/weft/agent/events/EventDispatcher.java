@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Turns one stream entry into calls on the {@link EvictionSink}: its own events are skipped (this
- * instance evicted before publishing); a clear-all event clears L1; an event with {@code keys} or
- * {@code prefixes} evicts them, and its {@code tags}, from L1; a foreign event (without them) evicts the
- * keys its type's templates render and the entries of its {@code tags} from L1 and Redis; anything else is
- * ignored. A malformed entry (also a foreign event whose payload renders no key: {@link ForeignEventMapping#render}
+ * instance evicted before publishing); a clear-all event clears L1; a Weft event (with {@code keys}) evicts them,
+ * its {@code prefixes} and its {@code tags}, from L1; a foreign event (without {@code keys}) evicts the keys its
+ * type's templates render, its {@code prefixes} and the entries of its {@code tags} from L1 and Redis; anything
+ * else is ignored. A malformed entry (also a foreign event whose payload renders no key: {@link ForeignEventMapping#render}
  * threw), or a sink that throws, is counted and logged (rate-limited) and the next entry is processed. An entry that arrives on two streams (Weft appends typed events to both) is applied twice,
  * which is harmless.
  */
@@ -124,20 +124,20 @@ public final class EventDispatcher {
                 sink.evictKeys(event.keys(), false);
             }
             if (!event.prefixes().isEmpty()) {
-                sink.evictPrefixes(event.prefixes());
+                sink.evictPrefixes(event.prefixes(), false);
             }
             if (!event.tags().isEmpty()) {
                 sink.evictTags(event.tags(), false);
             }
             return true;
         }
-        // a foreign event (SPEC §6): the keys its type's templates render, from L1 and L2
+        // a foreign event (SPEC §6): the keys its type's templates render, and its prefixes, from L1 and L2
         List<String> keys = foreignKeys;
         if (!keys.isEmpty()) {
             sink.evictKeys(keys, true);
         }
         if (!event.prefixes().isEmpty()) {
-            sink.evictPrefixes(event.prefixes());
+            sink.evictPrefixes(event.prefixes(), true);
         }
         if (!event.tags().isEmpty()) {
             sink.evictTags(event.tags(), true);

@@ -15,8 +15,11 @@ public interface EvictionSink {
      */
     void evictKeys(List<String> keys, boolean alsoL2);
 
-    /** Evicts every L1 entry whose key starts with one of {@code prefixes}. */
-    void evictPrefixes(List<String> prefixes);
+    /**
+     * Evicts every entry whose key starts with one of {@code prefixes} from L1 and, when {@code alsoL2}, from Redis (as
+     * for {@link #evictKeys}: Weft's own events say {@code false}, foreign events {@code true}).
+     */
+    void evictPrefixes(List<String> prefixes, boolean alsoL2);
 
     /**
      * Evicts the entries carrying one of {@code tags} from L1 and, when {@code alsoL2}, from Redis (as for

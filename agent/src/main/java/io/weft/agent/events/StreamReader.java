@@ -26,10 +26,11 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  * <li>entries whose source is this instance: nothing (it evicted before publishing);
  * <li>a clear-all event ({@code "clear_all": true}): {@code clearAll};
- * <li>an event with {@code keys} / {@code prefixes}: {@code evictKeys(keys, false)} and
- *     {@code evictPrefixes(prefixes)} (L1 only: the writer deleted them from Redis);
- * <li>an event without them, of a type mapped by {@code weft.events.<type>}: the rendered keys,
- *     {@code evictKeys(keys, true)} (L1 and Redis);
+ * <li>an event with {@code keys}: {@code evictKeys(keys, false)}, {@code evictPrefixes(prefixes, false)} and
+ *     {@code evictTags(tags, false)} (L1 only: the writer deleted them from Redis);
+ * <li>an event without them (a foreign one): the keys rendered by the templates of its type mapped by
+ *     {@code weft.events.<type>}, {@code evictKeys(keys, true)}, and {@code evictPrefixes(prefixes, true)} and
+ *     {@code evictTags(tags, true)} (L1 and Redis);
  * <li>anything else: nothing. A malformed entry is skipped, counted and logged (rate-limited).
  * </ul>
  * A Weft event of a mapped type arrives on two streams and is applied twice, which is harmless.

@@ -197,7 +197,7 @@ class StaleIfErrorTest {
                 case "evictKey" -> runtime.evictKey("price:a");
                 case "@InvalidateCache" -> runtime.invalidate(changes, new Object[] {"a"}, null);
                 case "event: keys" -> runtime.evictKeys(List.of("price:a"), false);
-                case "event: prefixes" -> runtime.evictPrefixes(List.of("price:"));
+                case "event: prefixes" -> runtime.evictPrefixes(List.of("price:"), false);
                 case "event: tags" -> runtime.evictTags(List.of("sku:a"), false);
                 case "event: clear all" -> runtime.clearAll("a test");
                 default -> throw new IllegalArgumentException(invalidation);

@@ -88,12 +88,22 @@ class EventDispatcherTest {
     }
 
     @Test
-    void aForeignEventOfPrefixesOnlyIsAppliedAndOneOfNothingIgnored() {
+    void aForeignEventOfPrefixesOnlyIsAppliedInL1AndL2AndOneOfNothingIgnored() {
         dispatch(new InvalidationEvent("shelf.moved", Map.of("prefixes", List.of("storybook:shelf:")), null, null, null));
         assertEquals(1, dispatcher.applied());
         dispatch(new InvalidationEvent("shelf.moved", Map.of("prefixes", List.of()), null, null, null));
         assertEquals(1, dispatcher.ignored());
-        assertEquals(List.of("prefixes [storybook:shelf:]"), sink.calls);
+        assertEquals(List.of("prefixes+L2 [storybook:shelf:]"), sink.calls,
+                "no writer deleted them from Redis: the reader does, as for a foreign event's keys and tags");
+    }
+
+    @Test
+    void aForeignEventOfPrefixesOnlyIsNotAppliedOnAThreadThatMustNotWaitForRedis() {
+        InvalidationEvent foreign = new InvalidationEvent("shelf.moved", Map.of("prefixes", List.of("storybook:shelf:")),
+                null, null, null);
+
+        assertFalse(dispatcher.dispatch("events:shelf.moved", "1-0", Map.of("event", EventJson.encode(foreign)), false));
+        assertTrue(sink.calls.isEmpty());
     }
 
     @Test
@@ -111,7 +121,7 @@ class EventDispatcherTest {
         dispatch(new InvalidationEvent("book.updated", Map.of("book_id", "b-1", "prefixes", List.of("storybook:pages:")),
                 null, null, null));
 
-        assertEquals(List.of("keys+L2 [storybook:book:b-1]", "prefixes [storybook:pages:]"), sink.calls,
+        assertEquals(List.of("keys+L2 [storybook:book:b-1]", "prefixes+L2 [storybook:pages:]"), sink.calls,
                 "SPEC §6: an event without keys has the mapped templates rendered");
     }
 

@@ -18,8 +18,8 @@ public class RecordingSink implements EvictionSink {
     }
 
     @Override
-    public void evictPrefixes(List<String> prefixes) {
-        record("prefixes " + prefixes);
+    public void evictPrefixes(List<String> prefixes, boolean alsoL2) {
+        record((alsoL2 ? "prefixes+L2 " : "prefixes ") + prefixes);
     }
 
     @Override
