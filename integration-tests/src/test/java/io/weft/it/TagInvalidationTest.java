@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SPEC §13, tags across two agent JVMs on one Redis: a tag invalidation in one evicts every entry carrying the
  * tag from Redis (found through the tag's member set, no SCAN) and from the other's L1, and nothing else; the
- * event lists the tags; a {@code {return}} tag works; a foreign event carrying tags evicts in both.
+ * event lists the tags; a {@code {return}} tag works; a foreign event carrying tags evicts in both JVMs' L1s and
+ * in Redis.
  */
 class TagInvalidationTest {
 
@@ -58,6 +59,7 @@ class TagInvalidationTest {
             assertEquals(8, Metrics.value(b, "weft_l1_tag_index_entries"),
                     "b's L1 tag index: four entries (the warm-up call's and three books), two tags each");
 
+            long scans = redis.calls("scan");
             a.call("user u1", CALL);
 
             assertEquals(1, redis.admin().exists(key("b1"), key("b2"), key("b3")), "b1 and b2 deleted from Redis");
@@ -73,6 +75,7 @@ class TagInvalidationTest {
             assertEquals(bRuns + 2, runs(b.call("book b3 u2 l1", CALL)), "b3 carries no user:u1 and stays");
             assertEquals(8, Metrics.value(b, "weft_l1_tag_index_entries"),
                     "b1 and b2 left the index with their entries and came back with their reloads, once each");
+            assertEquals(scans, redis.calls("scan"), "the tag's entries were found without a SCAN of Redis");
 
             int aRuns = runs(a.call("book b2 u1 l2", CALL));
             b.call("library l2", CALL);
@@ -82,12 +85,21 @@ class TagInvalidationTest {
             String foreign = "{\"type\":\"library.closed\",\"payload\":{\"tags\":[\"library:l1\"]},"
                     + "\"event_id\":\"py-" + UUID.randomUUID() + "\"}";
             int aBefore = runs(a.call("book b3 u2 l1", CALL));
+            int bBefore = runs(b.call("book b3 u2 l1", CALL));
+            double aReceived = received(a);
+            double bReceived = received(b);
             RedisCli.run(redis, "XADD", ns + "events:cache.invalidated", "*", "type", "library.closed", "event",
                     foreign);
             Await.until(Duration.ofSeconds(10), "the foreign tag deletes b3 from Redis",
                     () -> redis.admin().exists(key("b3")) == 0);
-            Await.until(Duration.ofSeconds(10), "and evicts it from a's L1", () ->
-                    runs(a.call("book b3 u2 l1", CALL)) > aBefore);
+            Await.until(Duration.ofSeconds(10), "both applied the foreign tag",
+                    () -> received(a) == aReceived + 1 && received(b) == bReceived + 1);
+            assertEquals(bBefore + 1, runs(b.call("book b3 u2 l1", CALL)), "the foreign tag evicted b3 from b's L1");
+            // b's reload stores b3 in Redis again, where a would find it: a run of a's body shows a's eviction only
+            // once that value is gone
+            Await.until(Duration.ofSeconds(10), "b's reload stored", () -> redis.admin().exists(key("b3")) == 1);
+            redis.admin().del(key("b3"));
+            assertEquals(aBefore + 1, runs(a.call("book b3 u2 l1", CALL)), "and from a's L1");
         }
     }
 
@@ -96,6 +108,11 @@ class TagInvalidationTest {
                 .property("weft.redis.timeout", "2s").property("weft.http.port", "0")
                 .classpath(classes, Paths.annotationsJar()).main("app.Tags")
                 .start();
+    }
+
+    /** The tags that {@code app} evicted for events from other instances or services. */
+    private static double received(AppJvm app) {
+        return Metrics.value(app, "weft_cache_tag_invalidations_total", "origin", "received");
     }
 
     private String key(String bookId) {

@@ -307,10 +307,20 @@ public final class RedisFixture implements AutoCloseable {
 
     /** Scripts this Redis has run ({@code EVALSHA} and {@code EVAL} calls), from {@code INFO commandstats}. */
     public long scriptCalls() {
+        return calls("evalsha", "eval");
+    }
+
+    /**
+     * Calls of {@code commands} (lower case, e.g. {@code "scan"}) this Redis has run, together, from
+     * {@code INFO commandstats}; a command never run counts 0.
+     */
+    public long calls(String... commands) {
         long calls = 0;
         for (String line : admin().info("commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-                calls += Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+            for (String command : commands) {
+                if (line.startsWith("cmdstat_" + command + ":")) {
+                    calls += Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+                }
             }
         }
         return calls;
