@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -31,17 +32,17 @@ class RedisTlsTest {
         int port = tls.port;
         try {
             Path classes = TestApps.compile("shared", List.of("-g"));
-            try (AppJvm app = AppJvm.builder().property("weft.redis.uri", "rediss://127.0.0.1:" + port)
-                    .property("weft.redis.timeout", "3s")
-                    .property("javax.net.ssl.trustStore", certificate.trustStore().toString())
-                    .property("javax.net.ssl.trustStorePassword", TestCertificate.TRUST_STORE_PASSWORD)
-                    .property("javax.net.ssl.trustStoreType", "PKCS12")
-                    .classpath(classes, Paths.annotationsJar()).main("app.LibraryMain", "hold").start()) {
+            try (AppJvm app = start(certificate, port, classes, "hold")) {
                 app.awaitStdout("DONE"::equals, Duration.ofSeconds(60));
                 assertEquals("5", app.checksSoFar().get("runs"));
                 Await.until(Duration.ofSeconds(10), "the five values stored over TLS",
                         () -> cli(dir, port, "DBSIZE").equals("5"));
-                assertTrue(cli(dir, port, "GET", "shared:year:x").equals("1999"));
+                assertEquals("1999", cli(dir, port, "GET", "shared:year:x"));
+            }
+            try (AppJvm reader = start(certificate, port, classes, "once")) {
+                Map<String, String> read = reader.checks(Duration.ofSeconds(60));
+                assertEquals("0", read.get("runs"), "every value read over TLS from Redis\n" + reader.transcript());
+                assertEquals("1999", read.get("year"));
             }
         } finally {
             redis.destroy();
@@ -49,6 +50,16 @@ class RedisTlsTest {
                 redis.destroyForcibly();
             }
         }
+    }
+
+    /** An application JVM whose agent reaches the TLS-only Redis on {@code port} by {@code rediss://}. */
+    private static AppJvm start(TestCertificate certificate, int port, Path classes, String mode) throws IOException {
+        return AppJvm.builder().property("weft.redis.uri", "rediss://127.0.0.1:" + port)
+                .property("weft.redis.timeout", "3s")
+                .property("javax.net.ssl.trustStore", certificate.trustStore().toString())
+                .property("javax.net.ssl.trustStorePassword", TestCertificate.TRUST_STORE_PASSWORD)
+                .property("javax.net.ssl.trustStoreType", "PKCS12")
+                .classpath(classes, Paths.annotationsJar()).main("app.LibraryMain", mode).start();
     }
 
     private static String cli(Path dir, int port, String... command) {
