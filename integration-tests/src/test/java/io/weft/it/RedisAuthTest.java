@@ -2,6 +2,7 @@ package io.weft.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
@@ -42,6 +43,10 @@ class RedisAuthTest {
             Map<String, String> checks = app.checksSoFar();
             assertEquals("5", checks.get("runs"));
             String output = app.transcript();
+            String masked = "L2 on redis://****@" + redis.host() + ":" + redis.port() + " ";
+            assertTrue(app.stderr().stream()
+                    .anyMatch(line -> line.contains(" started on Java ") && line.contains(masked)),
+                    "the startup line shows the URI with its credentials masked (" + masked + "):\n" + output);
             assertFalse(output.contains(secret), "the password must never be printed:\n" + output);
         }
     }
