@@ -8,7 +8,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Cached methods whose loads fail inside the caching path, or never finish. */
 public class Loads {
 
-    /** A request whose owner getter throws when asked to: the eviction before the call then fails. */
+    /**
+     * A request whose owner getter throws when asked to: the eviction before the call then fails. Before it throws, it
+     * waits for {@link #mayFail}, so that other callers of the key can join the load while its owner is inside the
+     * caching path.
+     */
     public static final class Request {
         private final String id;
         private final boolean ownerThrows;
@@ -24,6 +28,12 @@ public class Loads {
 
         public String getOwner() {
             if (ownerThrows) {
+                failing.countDown();
+                try {
+                    mayFail.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 throw new IllegalStateException("owner is not loaded");
             }
             return "alice";
@@ -34,6 +44,10 @@ public class Loads {
     static final AtomicInteger SLOW_RUNS = new AtomicInteger();
     static volatile CountDownLatch release = new CountDownLatch(0);
     static volatile CountDownLatch entered = new CountDownLatch(0);
+    /** Counted down by a throwing owner getter once it is called (inside the caching path, the load registered). */
+    static volatile CountDownLatch failing = new CountDownLatch(0);
+    /** What a throwing owner getter waits for before it throws. */
+    static volatile CountDownLatch mayFail = new CountDownLatch(0);
 
     @CacheResult(key = "loads:{request.id}")
     @InvalidateCache(keys = "loads:list:{request.owner}", beforeInvocation = true)
