@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,6 +133,11 @@ class PostgresSharedLevelTest {
     @Test
     void killedConnectionsComeBackAndEvictionsGoOn() throws Exception {
         b.get(bookPath());
+        b.get(bookPath());
+        long loads = b.bodyRuns("getBook");
+        double applied = metric(b, "weft_events_applied_total");
+        double gapClears = metric(b, "weft_events_gap_clears_total");
+        int logged = b.jvm().stderr().size();
         assertTrue(Postgres.terminateAgentConnections(a.jvm().pid()) > 0, "a's reader at least was connected");
         assertTrue(Postgres.terminateAgentConnections(b.jvm().pid()) > 0, "b's reader at least was connected");
         String title = "After the kill " + UUID.randomUUID();
@@ -139,6 +145,14 @@ class PostgresSharedLevelTest {
         Await.until(Duration.ofSeconds(20), "b serves the new title", () -> servesTitle(b, title));
         Await.until(Duration.ofSeconds(10), "b's reader reconnected",
                 () -> metric(b, "weft_events_reader_up") == 1 && metric(b, "weft_redis_up") == 1);
+        assertEquals(loads + 1, b.bodyRuns("getBook"), "b loaded the book once, after the eviction");
+        Await.until(Duration.ofSeconds(10), "a's event counted as applied by b",
+                () -> metric(b, "weft_events_applied_total") > applied);
+        assertEquals(gapClears, metric(b, "weft_events_gap_clears_total"),
+                "b's fresh value came from a's event, not from a clear of its L1 on reconnect");
+        List<String> stderr = b.jvm().stderr();
+        assertTrue(stderr.subList(logged, stderr.size()).stream()
+                .noneMatch(line -> line.contains("cleared the local cache")), b.jvm().transcript());
     }
 
     private static double metric(SampleApp app, String name) {
