@@ -1,6 +1,7 @@
 package io.weft.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
@@ -20,17 +21,26 @@ class ShortLivedJvmTest {
 
     @Test
     void invalidationsMadeWhileRedisIsBeingConnectedAreSentBeforeTheJvmExits() throws Exception {
-        try (RedisFixture redis = RedisFixture.startLocal(null);
-                AppJvm app = AppJvm.builder().property("weft.redis.uri", redis.uri())
-                        .classpath(TestApps.compile("levels", List.of("-g")), Paths.annotationsJar())
-                        .main("app.Levels").start()) {
-            app.awaitStdout("READY"::equals, CALL);
-            assertEquals("touched runs=0", app.call("touch 3", CALL));
-            app.endInput();
+        try (RedisFixture redis = RedisFixture.startLocal(null)) {
+            // a suspended Redis accepts the connection (the kernel does) but never answers: it cannot be set up
+            redis.suspend();
+            try (AppJvm app = AppJvm.builder().property("weft.redis.uri", redis.uri())
+                    .classpath(TestApps.compile("levels", List.of("-g")), Paths.annotationsJar())
+                    .main("app.Levels").start()) {
+                // sent at once: the app reads it as soon as it starts, well within the connector's 2 s first wait
+                assertEquals("touched runs=0", app.call("touch 3", CALL));
+                assertTrue(app.stderr().stream().noneMatch(line -> line.contains(" as instance ")),
+                        "the invalidations were made before the shared level was set up (its line, 'L2 on … as"
+                        + " instance …', comes after): " + app.transcript());
+                app.endInput();
+                redis.resume();
 
-            assertEquals(0, app.awaitExit(CALL), app.transcript());
-            assertEquals(3, redis.admin().xlen("events:cache.invalidated"), "each invalidation's event: "
-                    + app.transcript());
+                assertEquals(0, app.awaitExit(CALL), app.transcript());
+                assertEquals(3, redis.admin().xlen("events:cache.invalidated"), "each invalidation's event: "
+                        + app.transcript());
+            } finally {
+                redis.resume();
+            }
         }
     }
 }
