@@ -35,6 +35,7 @@ class SharedLevelSettingsTest {
     private static RedisFixture redis;
     private static AppJvm app;
     private static String callWhileDown;
+    private static long callWhileDownNanos;
 
     @BeforeAll
     static void startWhileRedisIsDown() throws Exception {
@@ -47,7 +48,9 @@ class SharedLevelSettingsTest {
                 .property("weft.http.port", "0").classpath(TestApps.compile("levels", List.of("-g")), Paths.annotationsJar())
                 .main("app.Levels").start();
         app.awaitStdout("READY"::equals, CALL);
+        long start = System.nanoTime();
         callWhileDown = call("small", "down");
+        callWhileDownNanos = System.nanoTime() - start;
         Await.until(Duration.ofSeconds(30), "the agent found Redis down", () -> {
             PromText metrics = Metrics.of(app);
             return metrics.has("weft_events_read_failures_total")
@@ -82,7 +85,10 @@ class SharedLevelSettingsTest {
     @Test
     void callsWorkWhileRedisIsDownAtStartAndRedisIsUsedOnceItAnswers() {
         assertEquals("s-down runs=1", callWhileDown);
+        assertTrue(callWhileDownNanos < Duration.ofSeconds(2).toNanos(), "the call made while Redis was down waited"
+                + " for it at most about weft.redis.timeout (250 ms): " + callWhileDownNanos / 1_000_000 + " ms");
         assertTrue(db2().exists("levels:small:down") == 0, "nothing was stored while Redis was down");
+        System.out.printf("the call made while Redis was down took %d ms%n", callWhileDownNanos / 1_000_000);
     }
 
     @Test
