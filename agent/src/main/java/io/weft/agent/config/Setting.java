@@ -14,7 +14,8 @@ public enum Setting {
             "longest a call waits for another call's load of the same key before running the method itself"),
     LEASE_WAIT("weft.lease.wait", "1s", "longest a miss waits for the value of another instance that is loading the"
             + " same key (it holds the key's lease) before running the method itself"),
-    INCLUDE("weft.include", null, "all", "package prefixes to weave (comma-separated)"),
+    INCLUDE("weft.include", null, "all", "package prefixes to weave (comma-separated); unset: every package but those"
+            + " of common libraries (`org.springframework.`, `org.apache.`, `com.google.` …, see docs/design.md)"),
     EXCLUDE("weft.exclude", null, "none", "package prefixes never to weave (comma-separated)"),
     CACHE_ENABLED("weft.cache.<name>.enabled", "true", "per-cache switch"),
     CACHE_TTL("weft.cache.<name>.ttl", null, "annotation", "per-cache TTL override"),

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The only transformer registered at start. It rejects a class by its name (the JDK, the agent,
- * common libraries, {@code weft.include}/{@code weft.exclude}) or, failing that, by the absence of
- * {@code Lio/weft/annotations/} in its bytes, so that only classes that refer to a Weft annotation are
+ * The only transformer registered at start. It rejects a class by its name (the JDK, the agent, {@code
+ * weft.include}/{@code weft.exclude}, and without {@code weft.include} common libraries) or, failing that, by the
+ * absence of {@code Lio/weft/annotations/} in its bytes, so that only classes that refer to a Weft annotation are
  * parsed, by a weaver that is itself loaded only when the first such class appears.
  */
 public final class CandidateFilter implements ClassFileTransformer {
@@ -20,8 +20,15 @@ public final class CandidateFilter implements ClassFileTransformer {
     static final String ANNOTATIONS_PACKAGE = "io.weft.annotations.";
     /** What every class file that uses a Weft annotation holds in its constant pool (a descriptor). */
     private static final byte[] MARKER = ("L" + ANNOTATIONS_PACKAGE.replace('.', '/')).getBytes(StandardCharsets.US_ASCII);
-    private static final String[] SKIPPED = {
+    /** Never woven: the JDK and the agent itself. */
+    private static final String[] NEVER = {
         "java/", "javax/", "jdk/", "sun/", "com/sun/", "io/weft/agent/", "io/weft/shaded/", "net/bytebuddy/",
+    };
+    /**
+     * Common libraries, whose bytes are not even searched for the annotations unless {@code weft.include} is set:
+     * then it alone says what is woven (an application's own classes under {@code org.apache.…} are woven when named).
+     */
+    private static final String[] LIBRARIES = {
         "org/springframework/", "org/apache/", "org/eclipse/", "org/hibernate/", "org/h2/", "org/postgresql/",
         "org/slf4j/", "ch/qos/logback/", "org/junit/", "org/jboss/", "org/glassfish/", "com/fasterxml/",
         "com/google/", "com/github/benmanes/", "io/netty/", "io/lettuce/", "reactor/", "kotlin/", "scala/",
@@ -56,13 +63,10 @@ public final class CandidateFilter implements ClassFileTransformer {
 
     /** Whether a class of this internal name may be woven at all (before its bytes are looked at). */
     public boolean acceptsName(String internalName) {
-        if (internalName.contains("$$")) {
+        if (internalName.contains("$$") || startsWithAny(internalName, NEVER) || startsWithAny(internalName, exclude)) {
             return false;
         }
-        if (include.length > 0 && !startsWithAny(internalName, include)) {
-            return false;
-        }
-        return !startsWithAny(internalName, exclude) && !startsWithAny(internalName, SKIPPED);
+        return include.length > 0 ? startsWithAny(internalName, include) : !startsWithAny(internalName, LIBRARIES);
     }
 
     private ClassFileTransformer weaver() {
