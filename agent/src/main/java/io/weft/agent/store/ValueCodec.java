@@ -11,13 +11,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Cached values as JSON (SPEC §5, §8). Values are read back as the method's declared generic return
@@ -25,7 +28,7 @@ import java.util.Map;
  * futures); type information is never taken from the data: no default typing, and class names in
  * the data are refused even where a class asks for them with {@code @JsonTypeInfo}. Dates and times
  * are ISO-8601 strings that keep their offset and zone. Unknown properties are ignored, so a class
- * that gained or lost a field still reads old values. A class without a default constructor is read through its
+ * that gained or lost a field still reads old values. A {@code Set} is read in the order it was written. A class without a default constructor is read through its
  * all-arguments constructor, its parameters named from the class file ({@link ConstructorParameterNames}); a Kotlin
  * property {@code isX} keeps its name ({@link KotlinIsProperties}).
  */
@@ -34,6 +37,8 @@ public final class ValueCodec {
     private final ObjectMapper mapper = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
+            // a Set is read in the order it was written (Jackson's default, a HashSet, loses it)
+            .addModule(new SimpleModule().addAbstractTypeMapping(Set.class, LinkedHashSet.class))
             .annotationIntrospector(AnnotationIntrospector.pair(new JacksonAnnotationIntrospector(),
                     AnnotationIntrospector.pair(new ConstructorParameterNames(), new KotlinIsProperties())))
             .polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())

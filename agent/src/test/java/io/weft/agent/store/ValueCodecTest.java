@@ -88,6 +88,10 @@ class ValueCodecTest {
         return null;
     }
 
+    static Set<String> menu() {
+        return null;
+    }
+
     static Map<String, Map<Integer, Set<Long>>> nested() {
         return null;
     }
@@ -127,6 +131,17 @@ class ValueCodecTest {
 
         assertEquals(byUser, roundTrip(byUser, returnType("booksByUser")));
         assertEquals(nested, roundTrip(nested, returnType("nested")));
+    }
+
+    /** A {@code Set} comes back in the order it was written (a menu, a ranking), not in a hash set's order. */
+    @Test
+    void aSetKeepsItsOrder() throws Exception {
+        Set<String> menu = new java.util.LinkedHashSet<>(List.of("Orders", "Help", "Logout", "Account", "Settings",
+                "Search", "Basket", "Wishlist"));
+
+        Object read = roundTrip(menu, returnType("menu"));
+
+        assertEquals(List.copyOf(menu), List.copyOf((Set<?>) read));
     }
 
     @Test
