@@ -12,8 +12,9 @@ import net.bytebuddy.jar.asm.Type;
  * Inlines one {@link Advice} into a method's code as it streams through (the class is read with
  * expanded frames and written with computed maxima, never computed frames, so no class is loaded).
  * The method's own locals keep their slots: the arguments array and the cache token go in two slots
- * after the method's {@code maxLocals}, and every frame of the method is widened to carry them. Values
- * at a return are handed to the runtime straight from the operand stack.
+ * after the method's {@code maxLocals} (an invalidation after invocation: the arguments array alone), and
+ * every frame of the method is widened to carry them. Values at a return are handed to the runtime straight
+ * from the operand stack.
  *
  * <p>{@code @CacheResult} becomes, in Java terms:
  * <pre>
@@ -30,7 +31,15 @@ import net.bytebuddy.jar.asm.Type;
  * {@code args} (the runtime put the elements still missing there) before the body, and returns
  * {@code (R) Dispatch.exitBatch(ID, token, args, r)} in place of each {@code r}.
  * {@code @InvalidateCache} calls {@code Dispatch.invalidate(ID, args, result)} on entry (before
- * invocation) or before each return, with the arguments as they are then.
+ * invocation) or before each return; after invocation, {@code args} is made on entry and kept in its own
+ * slot, so that the keys are rendered from the arguments the method was called with, whatever the body
+ * later stores in the parameters' slots (an optimizer may even reuse a dead parameter's slot for a value
+ * of another type):
+ * <pre>
+ * Object[] args = {a, b};
+ * …body, each {@code return r} preceded by Dispatch.invalidate(ID, args, r)…
+ * </pre>
+ * A method with both annotations has the cached advice only, whose arguments array the runtime evicts with.
  */
 final class AdviceInliner extends MethodVisitor {
 
@@ -51,6 +60,8 @@ final class AdviceInliner extends MethodVisitor {
     private final int originalMaxLocals;
     private final int argsSlot;
     private final int tokenSlot;
+    /** The frame types of the slots the advice keeps after the method's own, from {@link #argsSlot} on. */
+    private final Object[] ownSlots;
     private final Label bodyStart = new Label();
     private final Label bodyEnd = new Label();
     private final Label handler = new Label();
@@ -77,6 +88,8 @@ final class AdviceInliner extends MethodVisitor {
         this.originalMaxLocals = originalMaxLocals;
         this.argsSlot = originalMaxLocals;
         this.tokenSlot = originalMaxLocals + 1;
+        this.ownSlots = cached() ? new Object[] {OBJECT_ARRAY, OBJECT}
+                : advice == Advice.INVALIDATE_AFTER ? new Object[] {OBJECT_ARRAY} : new Object[0];
     }
 
     /**
@@ -150,6 +163,10 @@ final class AdviceInliner extends MethodVisitor {
                 super.visitInsn(Opcodes.ACONST_NULL);
                 invalidate();
                 break;
+            case INVALIDATE_AFTER:
+                pushArguments(); // as they are on entry: the body may store anything in the parameters' slots
+                super.visitVarInsn(Opcodes.ASTORE, argsSlot);
+                break;
             default:
                 break;
         }
@@ -200,10 +217,10 @@ final class AdviceInliner extends MethodVisitor {
             pushExitArgumentsBeneathTop();
             exitCached();
         } else {
-            // r, boxed → r, id, args, boxed
+            // r, boxed → r, id, args, boxed (the arguments made on entry)
             pushId();
             super.visitInsn(Opcodes.SWAP);
-            pushArguments();
+            super.visitVarInsn(Opcodes.ALOAD, argsSlot);
             super.visitInsn(Opcodes.SWAP);
             invalidate();
         }
@@ -226,11 +243,11 @@ final class AdviceInliner extends MethodVisitor {
         super.visitMaxs(maxStack, maxLocals);
     }
 
-    /** Widens each of the method's frames with the two slots of the advice (for @CacheResult only). */
+    /** Widens each of the method's frames with the slots of the advice, if it keeps any ({@link #ownSlots}). */
     @Override
     public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
         prologue();
-        if (!cached()) {
+        if (ownSlots.length == 0) {
             super.visitFrame(type, numLocal, local, numStack, stack);
             return;
         }
@@ -241,20 +258,19 @@ final class AdviceInliner extends MethodVisitor {
         super.visitFrame(type, widened.length, widened, numStack, stack);
     }
 
-    /** {@code local} padded with TOP up to the original max locals, then the arguments array and the token. */
+    /** {@code local} padded with TOP up to the original max locals, then the advice's own slots ({@link #ownSlots}). */
     private Object[] widen(Object[] local, int numLocal) {
         int slots = 0;
         for (int i = 0; i < numLocal; i++) {
             slots += local[i] == Opcodes.LONG || local[i] == Opcodes.DOUBLE ? 2 : 1;
         }
         int padding = originalMaxLocals - slots;
-        Object[] widened = new Object[numLocal + padding + 2];
+        Object[] widened = new Object[numLocal + padding + ownSlots.length];
         System.arraycopy(local, 0, widened, 0, numLocal);
         for (int i = 0; i < padding; i++) {
             widened[numLocal + i] = Opcodes.TOP;
         }
-        widened[numLocal + padding] = OBJECT_ARRAY;
-        widened[numLocal + padding + 1] = OBJECT;
+        System.arraycopy(ownSlots, 0, widened, numLocal + padding, ownSlots.length);
         return widened;
     }
 
@@ -408,7 +424,8 @@ final class AdviceInliner extends MethodVisitor {
     }
 
     /**
-     * Pushes a new {@code Object[]} of the parameters, boxed, as their slots hold them now; for a method without
+     * Pushes a new {@code Object[]} of the parameters, boxed, as their slots hold them now (only on entry: the body
+     * may store anything in them, even a value of another type); for a method without
      * parameters, the shared empty array (the runtime never writes into an argument array).
      */
     private void pushArguments() {

@@ -19,6 +19,8 @@ import java.util.Map;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +41,8 @@ class TypeWeaverTest {
     private static final int FLAG = 7;
     private static final int LATER = 8;
     private static final int RANGE = 9;
+    private static final int RENAME = 10;
+    private static final int REUSE = 11;
 
     /** Records calls; answers enterCached with {@link #answer}. */
     private static final class Recorder implements Handler {
@@ -138,10 +142,15 @@ class TypeWeaverTest {
     }
 
     private static Class<?> define(byte[] classFile) throws ClassNotFoundException {
+        return define(WeavingSubject.class.getName(), classFile);
+    }
+
+    /** The class of that name defined from {@code classFile} by a loader of its own, so that the JVM verifies it. */
+    private static Class<?> define(String className, byte[] classFile) throws ClassNotFoundException {
         ClassLoader loader = new ClassLoader(TypeWeaverTest.class.getClassLoader()) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (name.equals(WeavingSubject.class.getName())) {
+                if (name.equals(className)) {
                     synchronized (getClassLoadingLock(name)) {
                         Class<?> loaded = findLoadedClass(name);
                         return loaded != null ? loaded : defineClass(name, classFile, 0, classFile.length);
@@ -150,7 +159,7 @@ class TypeWeaverTest {
                 return super.loadClass(name, resolve);
             }
         };
-        return Class.forName(WeavingSubject.class.getName(), true, loader);
+        return Class.forName(className, true, loader);
     }
 
     private Object call(String name, Object... args) throws Throwable {
@@ -270,6 +279,67 @@ class TypeWeaverTest {
         assertThrows(IllegalStateException.class, () -> call("save", "b2", -1.0));
         assertEquals(List.of("invalidate 5 [b1, 2.5] null"), recorder.calls);
         assertEquals(2, bodyRuns());
+    }
+
+    /** The keys are rendered from the arguments the method was called with (SPEC §5), not from what its body stored. */
+    @Test
+    void anInvalidationAfterHasTheArgumentsAsTheyWereOnEntry() throws Throwable {
+        subject = define(TypeWeaver.weave(bytes(WeavingSubject.class), Map.of(
+                "rename(Ljava/lang/String;J)Ljava/lang/String;", plan(Advice.INVALIDATE_AFTER, RENAME),
+                "countDown(I)I", plan(Advice.INVALIDATE_AFTER, COUNT_DOWN),
+                "parse(Ljava/lang/String;)Ljava/lang/String;", plan(Advice.INVALIDATE_AFTER, PARSE))))
+                .getConstructor().newInstance();
+        assertEquals("K2", call("rename", "k", 1L));
+        assertEquals("", call("rename", "", 7L));
+        assertEquals(10, call("countDown", 12)); // a loop at offset 0 that decrements its parameter
+        assertEquals(-1, call("countDown", -3));
+        assertEquals("not a number", call("parse", "x")); // its own handler, and the return in it
+        assertThrows(IllegalArgumentException.class, () -> call("parse", ""));
+        assertEquals(List.of("invalidate 10 [k, 1] K2", "invalidate 10 [, 7] ", "invalidate 3 [12] 10",
+                "invalidate 3 [-3] -1", "invalidate 4 [x] not a number"), recorder.calls);
+    }
+
+    /**
+     * Legal code that reuses a dead parameter's slot for a value of another type (as optimizers allocate variables) is
+     * woven into a class that verifies, and the invalidation has the argument the method was called with.
+     */
+    @Test
+    void anInvalidationAfterSurvivesAParameterSlotReusedForAnotherType() throws Throwable {
+        String name = "io.weft.agent.weaving.SlotReuse";
+        Class<?> woven = define(name, TypeWeaver.weave(slotReuse(name.replace('.', '/')),
+                Map.of("upd(Ljava/lang/String;)Ljava/lang/String;", plan(Advice.INVALIDATE_AFTER, REUSE))));
+        Method upd = woven.getMethod("upd", String.class);
+        assertEquals("3", upd.invoke(null, "abc"));
+        assertEquals("none", upd.invoke(null, ""));
+        assertEquals(List.of("invalidate 11 [abc] 3", "invalidate 11 [] none"), recorder.calls);
+    }
+
+    /**
+     * {@code static String upd(String id)}: once {@code id} is dead its slot 0 holds {@code id.length()}, which the
+     * code branches on (so a frame has an int in slot 0) before either of its two returns.
+     */
+    private static byte[] slotReuse(String internalName) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V11, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "upd",
+                "(Ljava/lang/String;)Ljava/lang/String;", null, null);
+        method.visitCode();
+        method.visitVarInsn(Opcodes.ALOAD, 0);
+        method.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/String", "length", "()I", false);
+        method.visitVarInsn(Opcodes.ISTORE, 0);
+        Label nonEmpty = new Label();
+        method.visitVarInsn(Opcodes.ILOAD, 0);
+        method.visitJumpInsn(Opcodes.IFNE, nonEmpty);
+        method.visitLdcInsn("none");
+        method.visitInsn(Opcodes.ARETURN);
+        method.visitLabel(nonEmpty);
+        method.visitVarInsn(Opcodes.ILOAD, 0);
+        method.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "toString", "(I)Ljava/lang/String;", false);
+        method.visitInsn(Opcodes.ARETURN);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
     }
 
     @Test

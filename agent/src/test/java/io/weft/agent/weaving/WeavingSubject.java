@@ -68,6 +68,16 @@ public class WeavingSubject {
         return java.util.concurrent.CompletableFuture.completedFuture(text + "!");
     }
 
+    /** Stores into its parameters before either of its returns: an invalidation after it renders their entry values. */
+    public static String rename(String id, long version) {
+        id = id.toUpperCase();
+        version++;
+        if (id.isEmpty()) {
+            return "";
+        }
+        return id + version;
+    }
+
     /** More parameters than are passed one by one, a wide one among them. */
     public static String range(String from, int to, long step, boolean open) {
         return from + (open ? ".." : "..=") + to + " by " + step;
