@@ -423,7 +423,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
             return result;
         }
         try {
-            return StaleStandIn.forLaterFailure(methods.cached(methodId), (Load) token, result);
+            // the load follows the body's future; the caller gets one of its own (CallersFuture), which it may complete
+            Object standIn = StaleStandIn.forLaterFailure(methods.cached(methodId), (Load) token, result);
+            return standIn != result ? standIn : CallersFuture.of(result);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return result;

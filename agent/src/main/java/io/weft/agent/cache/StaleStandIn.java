@@ -29,7 +29,7 @@ final class StaleStandIn {
         if (load.standIn() == null || !(future instanceof CompletionStage)) {
             return future;
         }
-        CompletableFuture<Object> answer = new CompletableFuture<>();
+        CompletableFuture<Object> answer = CallersFuture.incompleteLike(future);
         ((CompletionStage<?>) future).whenComplete((value, failure) -> {
             CacheEntry stale = failure == null ? null : entry(method, load, failure);
             if (failure == null) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,11 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -332,6 +336,110 @@ class CacheRuntimeTest {
         body.complete("v");
 
         assertEquals("true:v", joined.join(), "a call after the body's future succeeded gets an already completed future");
+    }
+
+    /** A future-returning method's miss of {@code symbol}: its body returns {@code body}; what the caller gets. */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<Object> missReturning(int id, String symbol, CompletableFuture<Object> body) {
+        Object[] args = {symbol};
+        Token token = runtime.enterCached(id, args);
+        assertInstanceOf(Load.class, token, "a miss");
+        return (CompletableFuture<Object>) runtime.exitFuture(id, token, args, body);
+    }
+
+    private int cachedFuture() {
+        return cached("book", scopes.of(getClass().getClassLoader()), ResultShape.FUTURE, null);
+    }
+
+    @Test
+    void aCallerThatCompletesItsFutureOnTimeoutWithAPlaceholderLeavesTheBodysValueCached() {
+        int id = cachedFuture();
+        CompletableFuture<Object> body = new CompletableFuture<>();
+        CompletableFuture<Object> page =
+                missReturning(id, "ACME", body).completeOnTimeout("n/a", 1, TimeUnit.MILLISECONDS);
+        assertEquals("n/a", page.join(), "the slow caller shows its placeholder");
+
+        body.complete("ACME=42");
+        assertEquals("ACME=42", hitValue(runtime.enterCached(id, new Object[] {"ACME"})),
+                "the body's value is cached, not the first caller's placeholder");
+        assertEquals(1, runtime.l1Size());
+    }
+
+    @Test
+    void whatACallerCompletesOrObtrudesItsFutureWithIsNotCached() {
+        int id = cachedFuture();
+        CompletableFuture<Object> completedBody = new CompletableFuture<>();
+        missReturning(id, "ACME", completedBody).complete("the caller's x");
+        assertEquals(1, runtime.loadsInFlight(), "the load still waits for the body's own future");
+        completedBody.complete("v");
+        assertEquals("v", hitValue(runtime.enterCached(id, new Object[] {"ACME"})));
+
+        CompletableFuture<Object> obtrudedBody = new CompletableFuture<>();
+        CompletableFuture<Object> mine = missReturning(id, "XYZ", obtrudedBody);
+        mine.obtrudeValue("the caller's y");
+        mine.completeExceptionally(new IllegalStateException("the caller's failure"));
+        mine.cancel(true);
+        obtrudedBody.complete("w");
+        assertEquals("w", hitValue(runtime.enterCached(id, new Object[] {"XYZ"})));
+        assertEquals("the caller's y", mine.join(), "the caller's own future is its own to obtrude");
+    }
+
+    @Test
+    void aCallerThatTimesOutQuicklyDoesNotFailAConcurrentCallerOfTheSameKey() throws Exception {
+        int id = cachedFuture();
+        CompletableFuture<Object> body = new CompletableFuture<>();
+        CompletableFuture<Object> first = missReturning(id, "ACME", body);
+        Token second = runtime.enterCached(id, new Object[] {"ACME"});
+        assertInstanceOf(Hit.class, second, "the second caller joins the first one's load");
+
+        CompletableFuture<Object> impatient = first.orTimeout(1, TimeUnit.MILLISECONDS);
+        assertInstanceOf(TimeoutException.class, assertThrows(CompletionException.class, impatient::join).getCause());
+        body.complete("ACME=42");
+        assertEquals("ACME=42", ((CompletableFuture<?>) ((Hit) second).value()).get(NEVER.toSeconds(), TimeUnit.SECONDS),
+                "the patient caller gets the value: another caller's timeout is not the load's failure");
+        assertEquals("ACME=42", hitValue(runtime.enterCached(id, new Object[] {"ACME"})));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aHitsFutureCompletedOrObtrudedByItsCallerDoesNotChangeTheNextHit() {
+        int id = cachedFuture();
+        missReturning(id, "ACME", CompletableFuture.completedFuture("v"));
+        Object[] args = {"ACME"};
+        CompletableFuture<?> first = (CompletableFuture<?>) ((Hit) runtime.enterCached(id, args)).value();
+        ((CompletableFuture<Object>) first).obtrudeValue("x");
+        first.obtrudeException(new IllegalStateException("the caller's failure"));
+        CompletableFuture<?> second = (CompletableFuture<?>) ((Hit) runtime.enterCached(id, args)).value();
+        ((CompletableFuture<Object>) second).complete("y");
+        assertEquals("v", hitValue(runtime.enterCached(id, args)));
+    }
+
+    @Test
+    void theCallersFutureIsOfTheBodysClassAndFailsWithTheBodysOwnException() {
+        int id = cachedFuture();
+        CompletableFuture<Object> body = new OwnFuture<>();
+        CompletableFuture<Object> mine = missReturning(id, "ACME", body);
+        assertInstanceOf(OwnFuture.class, mine, "a CompletableFuture subclass the body returns stays that class");
+        IllegalStateException failure = new IllegalStateException("remote call failed");
+        body.completeExceptionally(failure);
+        assertSame(failure, mine.handle((value, thrown) -> thrown).join(), "the same exception, not a wrapper");
+        assertEquals(0, runtime.l1Size());
+
+        CompletableFuture<Object> minimal = new CompletableFuture<>();
+        CompletionStage<Object> readOnly = minimal.minimalCompletionStage();
+        Object[] args = {"ACME"};
+        Token token = runtime.enterCached(id, args);
+        assertSame(readOnly, runtime.exitFuture(id, token, args, readOnly), "a stage nobody can complete is shared");
+        minimal.complete("v");
+        assertEquals("v", hitValue(runtime.enterCached(id, args)));
+    }
+
+    /** A future class of an application's own, which makes its dependents of its class. */
+    private static final class OwnFuture<T> extends CompletableFuture<T> {
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new OwnFuture<>();
+        }
     }
 
     @Test

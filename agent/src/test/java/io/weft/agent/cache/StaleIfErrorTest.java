@@ -164,11 +164,14 @@ class StaleIfErrorTest {
     }
 
     @Test
-    void aFutureThatFailsWithoutAStaleValueFailsAndIsTheBodysOwn() {
+    void aFutureThatFailsWithoutAStaleValueFailsWithTheBodysOwnException() {
         int id = pricesLater();
         CompletableFuture<String> failing = new CompletableFuture<>();
-        assertSame(failing, callLater(id, "new", failing), "nothing can stand in: the body's future is returned");
-        failing.completeExceptionally(new IllegalStateException("down"));
+        CompletableFuture<?> mine = callLater(id, "new", failing);
+        IllegalStateException down = new IllegalStateException("down");
+        failing.completeExceptionally(down);
+        assertSame(down, mine.handle((value, thrown) -> thrown).join(),
+                "nothing can stand in: the caller's future fails as the body's does, with the same exception");
         assertEquals(0, staleServed());
     }
 
