@@ -1,11 +1,16 @@
 package io.weft.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.it.support.AppJvm;
 import io.weft.it.support.Paths;
+import io.weft.it.support.TestApps;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarEntry;
@@ -15,11 +20,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SPEC §1: {@code agent/target/weft-agent.jar} carries Lettuce, Netty, Reactor and the PostgreSQL driver only
- * relocated under {@code io/weft/shaded/}, in the jar itself and in its nested {@code weft/weft-agent-core.jar},
- * and offers no JDBC driver to the application's {@code DriverManager} (SPEC §14).
+ * relocated under {@code io/weft/shaded/}, in the jar itself and in its nested {@code weft/weft-agent-core.jar} and
+ * {@code weft/weft-agent-libs.jar}, and offers no JDBC driver to the application's {@code DriverManager} (SPEC §14).
+ * A JVM with L1 only never opens the library jar (its thousands of entries are read only when Redis, PostgreSQL or
+ * JSON is used).
  */
 class AgentJarTest {
 
+    private static final List<String> NESTED = List.of("weft/weft-agent-core.jar", "weft/weft-agent-libs.jar");
+    private static final Duration RUN = Duration.ofSeconds(60);
     private static final List<String> UNRELOCATED = List.of("io/lettuce/", "io/netty/", "reactor/", "org/postgresql/");
 
     @Test
@@ -27,11 +36,13 @@ class AgentJarTest {
         try (JarFile agent = new JarFile(Paths.agentJar().toFile())) {
             List<String> names = new ArrayList<>();
             agent.stream().map(JarEntry::getName).forEach(names::add);
-            JarEntry core = agent.getJarEntry("weft/weft-agent-core.jar");
-            assertNotNull(core, "no nested core jar in " + names);
-            try (InputStream in = agent.getInputStream(core); JarInputStream nested = new JarInputStream(in)) {
-                for (JarEntry entry; (entry = nested.getNextJarEntry()) != null; ) {
-                    names.add(entry.getName());
+            for (String jar : NESTED) {
+                JarEntry core = agent.getJarEntry(jar);
+                assertNotNull(core, "no nested " + jar + " in " + names);
+                try (InputStream in = agent.getInputStream(core); JarInputStream nested = new JarInputStream(in)) {
+                    for (JarEntry entry; (entry = nested.getNextJarEntry()) != null; ) {
+                        names.add(entry.getName());
+                    }
                 }
             }
             List<String> unrelocated = names.stream().filter(n -> UNRELOCATED.stream().anyMatch(n::startsWith)).toList();
@@ -42,6 +53,20 @@ class AgentJarTest {
                 assertTrue(names.stream().anyMatch(n -> n.startsWith("io/weft/shaded/" + library)),
                         "io/weft/shaded/" + library + " is missing: the relocation moved nothing");
             }
+        }
+    }
+
+    @Test
+    void aJvmWithL1OnlyNeverOpensTheLibraryJar() throws Exception {
+        try (AppJvm app = AppJvm.builder()
+                .classpath(TestApps.compile("openjars", List.of("-g")), Paths.annotationsJar())
+                .main("app.OpenJars").start()) {
+            String result = app.awaitStdout(line -> line.startsWith("RESULT "), RUN);
+
+            assertEquals(0, app.awaitExit(RUN), app.transcript());
+            assertTrue(result.startsWith("RESULT hello a runs=1 "), app.transcript());
+            assertTrue(result.contains("weft-agent-core-"), "the core jar is not open: " + result);
+            assertFalse(result.contains("weft-agent-libs-"), "the library jar was opened: " + result);
         }
     }
 }

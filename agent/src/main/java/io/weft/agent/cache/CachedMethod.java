@@ -51,7 +51,10 @@ public final class CachedMethod {
             long l1TtlNanos, boolean cacheNull, boolean usesL1, ResultShape shape, Invalidation invalidation,
             List<KeyRenderer> tags, boolean sliding, long staleIfErrorMillis, long refreshAfterMillis) {
         this.declared = declared;
-        this.unboxed = declared.parameterTypes().stream().map(UnboxedArgument::of).toArray(UnboxedArgument[]::new);
+        this.unboxed = new UnboxedArgument[declared.parameterTypes().size()];
+        for (int i = 0; i < unboxed.length; i++) {
+            unboxed[i] = UnboxedArgument.of(declared.parameterTypes().get(i));
+        }
         this.cache = cache;
         this.key = key;
         this.scope = scope;

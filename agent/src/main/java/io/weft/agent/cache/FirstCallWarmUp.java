@@ -58,7 +58,7 @@ final class FirstCallWarmUp {
         }
         stats.recordL1Hit();
         ThreadLocalRandom.current().nextInt();
-        l1.removeScope(SCOPE);
+        l1.remove(key);
     }
 
     /**

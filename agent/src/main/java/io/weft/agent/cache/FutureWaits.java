@@ -41,10 +41,10 @@ final class FutureWaits {
     }
 
     private final ScheduledThreadPoolExecutor thread =
-            new ScheduledThreadPoolExecutor(1, task -> HandOverThread.create(task, "weft-lease-wait"));
+            new ScheduledThreadPoolExecutor(1, HandOverThread.threads("weft-lease-wait", false));
     /** Where the calls of {@link #atMost} run: a body stuck there holds up no other wait (threads end when idle). */
     private final ThreadPoolExecutor calls = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.MINUTES,
-            new SynchronousQueue<>(), task -> HandOverThread.create(task, "weft-load-wait"));
+            new SynchronousQueue<>(), HandOverThread.threads("weft-load-wait", false));
     private final Refresher.Invoker invoker;
     private final Settler settler;
     private final Abandoner abandoner;

@@ -1,5 +1,8 @@
 package io.weft.agent.cache;
 
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * A Weft thread that calls a woven method for a load registered beforehand (a background reload, or the body run
  * of a future-returning call that waited for another instance): it carries that load until the woven method,
@@ -22,6 +25,28 @@ final class HandOverThread extends Thread {
     static HandOverThread create(Runnable task, String name) {
         return java.security.AccessController.doPrivileged(
                 (java.security.PrivilegedAction<HandOverThread>) () -> new HandOverThread(task, name));
+    }
+
+    /** A factory of hand-over threads named {@code name}, followed by {@code -1}, {@code -2}, … when {@code numbered}. */
+    static ThreadFactory threads(String name, boolean numbered) {
+        return new Factory(name, numbered);
+    }
+
+    /** Makes hand-over threads (a class, not a lambda: made with the runtime, on the way to the first woven class). */
+    private static final class Factory implements ThreadFactory {
+
+        private final String name;
+        private final AtomicInteger made;
+
+        Factory(String name, boolean numbered) {
+            this.name = name;
+            this.made = numbered ? new AtomicInteger() : null;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            return create(task, made == null ? name : name + "-" + made.incrementAndGet());
+        }
     }
 
     /** The current thread, which must be a hand-over thread. */

@@ -55,7 +55,7 @@ public final class LoaderScopes {
             return;
         }
         if (cleaner == null) {
-            cleaner = Cleaner.create(task -> Background.daemon(task, "weft-cleaner"));
+            cleaner = Cleaner.create(Background.threads("weft-cleaner"));
         }
         cleaner.register(loader, () -> collected(scope));
     }

@@ -82,7 +82,7 @@ final class LocalCache {
      */
     private static final class IdleCleanUp {
         private static final ScheduledExecutorService TIMER =
-                Executors.newSingleThreadScheduledExecutor(task -> Background.daemon(task, "weft-l1-cleanup"));
+                Executors.newSingleThreadScheduledExecutor(Background.threads("weft-l1-cleanup"));
 
         static void every(Cache<?, ?> cache, long periodNanos) {
             WeakReference<Cache<?, ?>> held = new WeakReference<>(cache);
@@ -196,11 +196,15 @@ final class LocalCache {
     /** Removes the entries of {@code key} in every scope. */
     void remove(String key) {
         for (KeyScope scope : scopes.live()) {
-            CacheKey cacheKey = CacheKey.of(scope, key);
-            CacheEntry removed = cache.asMap().remove(cacheKey);
-            if (removed != null) {
-                afterRemoval(cacheKey, removed, true);
-            }
+            remove(CacheKey.of(scope, key));
+        }
+    }
+
+    /** Removes the entry of {@code key}, in its scope only (counted as invalidated). */
+    void remove(CacheKey key) {
+        CacheEntry removed = cache.asMap().remove(key);
+        if (removed != null) {
+            afterRemoval(key, removed, true);
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Background reloads of entries older than {@code refreshAfter} (SPEC §12). The hit that finds an entry due claims
@@ -64,9 +63,8 @@ final class Refresher {
         this.redis = redis;
         this.ticker = ticker;
         this.invoker = invoker;
-        AtomicInteger count = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(queue),
-                task -> HandOverThread.create(task, "weft-refresh-" + count.incrementAndGet()),
+                HandOverThread.threads("weft-refresh", true),
                 (task, executor) -> ((Reload) task).dropped());
         executor.allowCoreThreadTimeOut(true);
     }

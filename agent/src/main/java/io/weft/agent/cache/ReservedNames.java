@@ -43,7 +43,15 @@ public final class ReservedNames {
      * before any) is reserved, whatever the arguments: its first literal is, or another contains a lease's suffix.
      */
     public static boolean everyKeyReserved(List<String> literals) {
-        return isReserved(literals.get(0)) || literals.stream().anyMatch(literal -> literal.contains(LeaseKeys.SUFFIX));
+        if (isReserved(literals.get(0))) {
+            return true;
+        }
+        for (String literal : literals) {
+            if (literal.contains(LeaseKeys.SUFFIX)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -48,7 +48,7 @@ final class WarmStart implements AutoCloseable {
     private final Set<CachedMethod> started = ConcurrentHashMap.newKeySet();
     private final Executor fills = Background.singleThread("weft-warm-fill");
     private final ScheduledThreadPoolExecutor recorder =
-            new ScheduledThreadPoolExecutor(1, task -> Background.daemon(task, "weft-warm-record"));
+            new ScheduledThreadPoolExecutor(1, Background.threads("weft-warm-record"));
 
     /**
      * @param maxKeys the keys recorded, and filled, per cache ({@code weft.warm.keys})

@@ -45,7 +45,11 @@ public final class KeySpaces {
      */
     public synchronized void claim(Template template, String valueType, String owner, ClassLoader loader) {
         String glob = glob(template);
-        List<Entry> entries = byLoader.computeIfAbsent(loader, any -> new ArrayList<>());
+        List<Entry> entries = byLoader.get(loader);
+        if (entries == null) {
+            entries = new ArrayList<>();
+            byLoader.put(loader, entries);
+        }
         for (Entry other : entries) {
             if (!other.valueType.equals(valueType) && !other.owner.equals(owner) && intersect(glob, other.glob)) {
                 throw new IllegalArgumentException("key '" + template + "' can render the same keys as the key of "

@@ -149,7 +149,11 @@ public final class Template {
             }
         }
         literals.add(literal.toString());
-        if (placeholders.stream().filter(Placeholder::each).count() > 1) {
+        int each = 0;
+        for (Placeholder placeholder : placeholders) {
+            each += placeholder.each() ? 1 : 0;
+        }
+        if (each > 1) {
             throw new IllegalArgumentException("template '" + template + "': only one placeholder may end in " + EACH
                     + " (one key per element of one collection)");
         }
@@ -178,7 +182,7 @@ public final class Template {
             }
         }
         List<String> path = Collections.unmodifiableList(Arrays.asList(parts).subList(1, parts.length));
-        if (Character.isDigit(parts[0].charAt(0)) && !parts[0].chars().allMatch(Character::isDigit)) {
+        if (Character.isDigit(parts[0].charAt(0)) && !allDigits(parts[0])) {
             throw new IllegalArgumentException("template '" + template + "': {" + body + "} is not a position");
         }
         if (each && !path.isEmpty()) {
@@ -187,6 +191,15 @@ public final class Template {
                     + " elements in place of that parameter)");
         }
         return new Placeholder(parts[0], path, each);
+    }
+
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isIdentifier(String s) {
@@ -214,7 +227,12 @@ public final class Template {
 
     /** Whether any placeholder reads the return value. */
     public boolean usesReturn() {
-        return placeholders.stream().anyMatch(Placeholder::isReturn);
+        for (Placeholder placeholder : placeholders) {
+            if (placeholder.isReturn()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The literal text before the first placeholder. */

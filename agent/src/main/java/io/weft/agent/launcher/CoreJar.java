@@ -17,15 +17,18 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * The nested jar of Weft's runtime and its relocated libraries ({@value #ENTRY} in {@code weft-agent.jar}),
- * copied once to a directory of the user's own under {@code java.io.tmpdir} (named by the entry's CRC,
- * so a new agent version gets a new copy and JVMs started later reuse it) and opened in a class loader
- * whose parent is the one that loaded the launcher. A directory that another user could write to is
- * never trusted: the copy then goes to a fresh temporary file, deleted at exit.
+ * The nested jars of Weft's runtime and its relocated libraries ({@value #CORE} and {@value #LIBRARIES} in
+ * {@code weft-agent.jar}), each copied once to a directory of the user's own under {@code java.io.tmpdir} (named by
+ * the entry's CRC, so a new agent version gets new copies and JVMs started later reuse them) and opened in one class
+ * loader whose parent is the one that loaded the launcher. The core jar comes first and holds what a JVM with L1
+ * only loads (Weft, Caffeine, ASM): the loader opens the library jar, and reads its thousands of entries, only when
+ * a class or resource is not in the core jar (Redis, PostgreSQL, JSON). A directory that another user could write
+ * to is never trusted: the copies then go to fresh temporary files, deleted at exit.
  */
 final class CoreJar {
 
-    static final String ENTRY = "weft/weft-agent-core.jar";
+    static final String CORE = "weft/weft-agent-core.jar";
+    static final String LIBRARIES = "weft/weft-agent-libs.jar";
 
     private static ClassLoader loader;
 
@@ -35,8 +38,13 @@ final class CoreJar {
     /** The class loader of Weft's runtime, created on first use. */
     static synchronized ClassLoader loader() throws IOException {
         if (loader == null) {
-            Path core = extract(launcherJar());
-            loader = new URLClassLoader("weft", new URL[] {core.toUri().toURL()}, AgentLauncher.class.getClassLoader());
+            URL[] jars;
+            Path dir = privateDirectory();
+            try (JarFile launcher = new JarFile(launcherJar())) {
+                jars = new URL[] {extract(launcher, CORE, dir).toUri().toURL(),
+                        extract(launcher, LIBRARIES, dir).toUri().toURL()};
+            }
+            loader = new URLClassLoader("weft", jars, AgentLauncher.class.getClassLoader());
         }
         return loader;
     }
@@ -53,28 +61,27 @@ final class CoreJar {
         }
     }
 
-    private static Path extract(File launcherJar) throws IOException {
-        try (JarFile jar = new JarFile(launcherJar)) {
-            JarEntry entry = jar.getJarEntry(ENTRY);
-            if (entry == null) {
-                throw new IOException(launcherJar + " has no " + ENTRY + ": it is not a complete Weft agent jar");
-            }
-            String name = "weft-agent-core-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + ".jar";
-            Path dir = privateDirectory();
-            if (dir == null) {
-                Path copy = Files.createTempFile("weft-agent-core-", ".jar");
-                copy.toFile().deleteOnExit();
-                copy(jar, entry, copy);
-                return copy;
-            }
-            Path core = dir.resolve(name);
-            if (!Files.isRegularFile(core) || Files.size(core) != entry.getSize()) {
-                Path partial = Files.createTempFile(dir, name, ".partial");
-                copy(jar, entry, partial);
-                Files.move(partial, core, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            return core;
+    /** {@code nested} copied into {@code dir}, or to a temporary file when {@code dir} is {@code null}. */
+    private static Path extract(JarFile launcher, String nested, Path dir) throws IOException {
+        JarEntry entry = launcher.getJarEntry(nested);
+        if (entry == null) {
+            throw new IOException(launcher.getName() + " has no " + nested + ": it is not a complete Weft agent jar");
         }
+        String base = nested.substring(nested.lastIndexOf('/') + 1, nested.length() - ".jar".length());
+        String name = base + "-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + ".jar";
+        if (dir == null) {
+            Path copy = Files.createTempFile(base + "-", ".jar");
+            copy.toFile().deleteOnExit();
+            copy(launcher, entry, copy);
+            return copy;
+        }
+        Path jar = dir.resolve(name);
+        if (!Files.isRegularFile(jar) || Files.size(jar) != entry.getSize()) {
+            Path partial = Files.createTempFile(dir, name, ".partial");
+            copy(launcher, entry, partial);
+            Files.move(partial, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return jar;
     }
 
     private static void copy(JarFile jar, JarEntry entry, Path to) throws IOException {

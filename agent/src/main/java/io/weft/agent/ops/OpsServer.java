@@ -66,9 +66,7 @@ final class OpsServer {
     static OpsServer start(Ops ops, WeftConfig config) throws IOException, InterruptedException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), config.httpPort()), 16);
         ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(64),
-                runnable -> {
-                    return Background.daemon(runnable, "weft-http");
-                }, new ThreadPoolExecutor.AbortPolicy());
+                Background.threads("weft-http"), new ThreadPoolExecutor.AbortPolicy());
         http.setExecutor(workers);
         OpsServer server = new OpsServer(ops, config, http, workers);
         http.createContext("/", server::handle);

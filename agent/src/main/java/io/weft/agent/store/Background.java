@@ -2,6 +2,7 @@ package io.weft.agent.store;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +19,12 @@ public final class Background {
 
     /** An executor running tasks in order on one daemon thread named {@code name}, which ends after 10 s idle. */
     public static Executor singleThread(String name) {
-        return new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> daemon(task, name));
+        return new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads(name));
+    }
+
+    /** A factory of {@link #daemon} threads named {@code name}. */
+    public static ThreadFactory threads(String name) {
+        return new DaemonThreads(name);
     }
 
     /**
@@ -66,6 +72,21 @@ public final class Background {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** Makes {@link #daemon} threads (a class, not a lambda: made on the way to the first woven class). */
+    private static final class DaemonThreads implements ThreadFactory {
+
+        private final String name;
+
+        DaemonThreads(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            return daemon(task, name);
+        }
     }
 
     /**

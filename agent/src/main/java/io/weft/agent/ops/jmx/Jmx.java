@@ -40,7 +40,7 @@ public final class Jmx {
     /** Registers the agent's MBean, then every cache's as it is created. */
     public static void start(Ops ops, CacheRegistry caches) {
         ThreadPoolExecutor registrar = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> Background.daemon(runnable, "weft-jmx"));
+                Background.threads("weft-jmx"));
         registrar.allowCoreThreadTimeOut(true);
         registrar.execute(() -> {
             if (!remoteJmx()) {
@@ -51,8 +51,9 @@ public final class Jmx {
                 }
             }
             register(new AgentControl(ops), AGENT);
+            // here, not on the thread weaving the first class: the caches named meanwhile are handed over all the same
+            caches.onCreated(cache -> registrar.execute(() -> register(ops, cache)));
         });
-        caches.onCreated(cache -> registrar.execute(() -> register(ops, cache)));
     }
 
     /** Whether the JVM's JMX agent serves remote clients (it then built the platform server at start). */

@@ -34,7 +34,7 @@ public final class PgCleanup implements AutoCloseable {
     private final LongAdder expiredDeleted = new LongAdder();
     private final LongAdder runs = new LongAdder();
     private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(task -> Background.daemon(task, "weft-store-cleanup"));
+            Executors.newSingleThreadScheduledExecutor(Background.threads("weft-store-cleanup"));
     private volatile long entries = -1;
     private volatile long bytes = -1;
     private volatile long lastRunMillis = -1;
