@@ -54,8 +54,8 @@ class RedisTlsTest {
 
     /** An application JVM whose agent reaches the TLS-only Redis on {@code port} by {@code rediss://}. */
     private static AppJvm start(TestCertificate certificate, int port, Path classes, String mode) throws IOException {
+        // the default weft.redis.timeout: the reader's first calls wait for a Redis that answers (over TLS too)
         return AppJvm.builder().property("weft.redis.uri", "rediss://127.0.0.1:" + port)
-                .property("weft.redis.timeout", "3s")
                 .property("javax.net.ssl.trustStore", certificate.trustStore().toString())
                 .property("javax.net.ssl.trustStorePassword", TestCertificate.TRUST_STORE_PASSWORD)
                 .property("javax.net.ssl.trustStoreType", "PKCS12")

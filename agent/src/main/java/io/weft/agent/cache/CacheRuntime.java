@@ -97,6 +97,15 @@ public final class CacheRuntime implements Handler, EvictionSink {
         redis.connecting(bound);
     }
 
+    /**
+     * As {@link #connecting(Duration)}, with {@code answers} completed, before the client is set up, with whether the
+     * server answers: a miss then waits for a server that answers until it is connected (bounded), and not at all for
+     * one that does not ({@code SharedLevelConnection#connecting(Duration, CompletableFuture)}).
+     */
+    public void connecting(Duration bound, CompletableFuture<Boolean> answers) {
+        redis.connecting(bound, answers);
+    }
+
     /** Whether an invalidation was made while Redis was being connected: the exit hook then waits to send it. */
     boolean invalidatedWhileConnecting() {
         return redis.invalidatedWhileConnecting();

@@ -5,6 +5,7 @@ import io.weft.agent.bootstrap.Dispatch;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.Background;
+import io.weft.agent.store.RedisProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,11 +53,16 @@ public final class CacheSystem {
         // not made later on a web application's request thread, which would pin that application (SPEC §10).
         CompletableFuture.delayedExecutor(UNUSED_SETTINGS_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                 .execute(system::warnAboutUnusedCacheSettings);
-        if (config.redisUri() != null || config.storeUri() != null) {
-            system.runtime.connecting(config.redisUri() != null ? config.redisTimeout() : config.storeTimeout());
-            Thread connecting = Background.daemon(system::connectShared,
-                    config.redisUri() != null ? "weft-redis-connect" : "weft-store-connect");
-            connecting.start();
+        if (config.redisUri() != null) {
+            // asked beside the connection, which registers at once the exit hook that sends invalidations made meanwhile
+            CompletableFuture<Boolean> answers = new CompletableFuture<>();
+            system.runtime.connecting(config.redisTimeout(), answers);
+            Background.daemon(() -> answers.complete(RedisProbe.answers(config.redisUri(), config.redisCluster(),
+                    config.redisTimeout())), "weft-redis-probe").start();
+            Background.daemon(system::connectShared, "weft-redis-connect").start();
+        } else if (config.storeUri() != null) {
+            system.runtime.connecting(config.storeTimeout());
+            Background.daemon(system::connectShared, "weft-store-connect").start();
         }
         return system;
     }

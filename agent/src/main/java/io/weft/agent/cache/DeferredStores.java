@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -20,11 +21,19 @@ final class DeferredStores {
         final CachedMethod method;
         final Load load;
         final Object value;
+        /** When it was kept ({@link System#nanoTime}): its TTL in Redis counts from then, as it does in L1. */
+        final long keptNanos;
 
-        Pending(CachedMethod method, Load load, Object value) {
+        Pending(CachedMethod method, Load load, Object value, long keptNanos) {
             this.method = method;
             this.load = load;
             this.value = value;
+            this.keptNanos = keptNanos;
+        }
+
+        /** What is left of its TTL in Redis at {@code nowNanos}, in milliseconds (0 or less: expired). */
+        long ttlLeftMillis(long nowNanos) {
+            return method.redisTtlMillis() - TimeUnit.NANOSECONDS.toMillis(nowNanos - keptNanos);
         }
     }
 
@@ -36,7 +45,7 @@ final class DeferredStores {
         if (pending.size() >= MAX) {
             return false;
         }
-        pending.add(new Pending(method, load, value));
+        pending.add(new Pending(method, load, value, System.nanoTime()));
         empty = false;
         return true;
     }

@@ -358,6 +358,11 @@ final class SharedLevel {
      * that cannot be written releases the lease.
      */
     void store(CachedMethod method, String key, Object value, String lease) {
+        store(method, key, value, lease, method.redisTtlMillis());
+    }
+
+    /** As {@link #store(CachedMethod, String, Object, String)}, for {@code ttlMillis} (what is left of an older value's). */
+    void store(CachedMethod method, String key, Object value, String lease, long ttlMillis) {
         if (l1Only(method, key)) {
             return; // its lookup took no lease
         }
@@ -367,7 +372,7 @@ final class SharedLevel {
             return;
         }
         String redisKey = namespace + key;
-        store.storeIfLeased(redisKey, json, method.redisTtlMillis(), lease);
+        store.storeIfLeased(redisKey, json, ttlMillis, lease);
     }
 
     /**

@@ -9,14 +9,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The shared level's lifecycle as callers see it: absent (L1 only), being connected (a miss waits for it a
- * bounded time; invalidations are kept to be sent once it is up), connected, or abandoned. Invalidations
+ * bounded time, longer once the server is known to answer; invalidations are kept to be sent once it is up),
+ * connected, or abandoned. Invalidations
  * kept while connecting are sent first on connect (Redis deletes, then events), so no lookup can read a key
  * from Redis that an earlier invalidation should have deleted. Beyond 10,000 invalidations, only their deletes
  * are kept ({@link KeptDeletes}, widened to prefixes when many), and one clear-all event stands for their events.
@@ -38,6 +42,8 @@ final class SharedLevelConnection {
     private final RecentInvalidations recent = new RecentInvalidations(RECENT_ENTRIES, RECENT_AGE.toNanos(),
             System::nanoTime);
     private volatile long connectWaitNanos;
+    /** Whether the server answers, found before the client is set up ({@code null}: not asked). */
+    private volatile CompletableFuture<Boolean> answers;
     private volatile SharedLevel l2;
     private volatile InvalidationPublisher events;
     private volatile String instanceId;
@@ -88,8 +94,27 @@ final class SharedLevelConnection {
         return l2 == null && connectWaitNanos > 0;
     }
 
+    /**
+     * How long a miss waits for the first connection once the server is known to answer: setting up the client
+     * (its classes loaded and initialized, a second or more at a JVM's start on two cores) and its first connection
+     * ({@code RedisConnector.OPEN_WAIT}, 2 s at most), with room for a slow machine. A caller waits only as long as
+     * that takes; a server that does not answer is never waited for longer than {@code weft.redis.timeout}.
+     */
+    static final Duration FIRST_CONNECTION_WAIT = Duration.ofSeconds(5);
+
     /** Redis is being connected: until {@link #connect} (or for at most {@code bound} per call) a miss waits for it. */
     void connecting(Duration bound) {
+        connecting(bound, null);
+    }
+
+    /**
+     * As {@link #connecting(Duration)}, with {@code answers} telling, before the client is set up, whether the server
+     * answers: a miss waits at most {@code bound} for that answer, then, if it answers, up to
+     * {@link #FIRST_CONNECTION_WAIT} for the connection, and if it does not, no longer. So a new instance's first
+     * calls read what other instances stored rather than running the method beside a Redis that holds the value.
+     */
+    void connecting(Duration bound, CompletableFuture<Boolean> answers) {
+        this.answers = answers;
         this.connectWaitNanos = bound.toNanos();
     }
 
@@ -208,8 +233,9 @@ final class SharedLevelConnection {
         }
         for (int i = 0; i < leased.size(); i++) {
             DeferredStores.Pending store = leased.get(i);
-            if (caughtUp && !store.load.invalidated()) {
-                shared.store(store.method, store.load.key(), store.value, leases.get(i));
+            long ttlLeft = store.ttlLeftMillis(System.nanoTime());
+            if (caughtUp && !store.load.invalidated() && ttlLeft > 0) {
+                shared.store(store.method, store.load.key(), store.value, leases.get(i), ttlLeft);
                 deferredStored.increment();
             } else {
                 shared.release(store.load.key(), leases.get(i));
@@ -240,11 +266,19 @@ final class SharedLevelConnection {
     /** The shared level, waiting a bounded time while it is being connected; {@code null} for L1 only. */
     SharedLevel awaitShared() {
         SharedLevel shared = l2;
-        if (shared == null && connectWaitNanos > 0) {
+        long bound = connectWaitNanos;
+        if (shared == null && bound > 0) {
             try {
-                connected.await(connectWaitNanos, TimeUnit.NANOSECONDS);
+                CompletableFuture<Boolean> probe = answers;
+                if (probe == null) {
+                    connected.await(bound, TimeUnit.NANOSECONDS);
+                } else if (probe.get(bound, TimeUnit.NANOSECONDS)) {
+                    connected.await(FIRST_CONNECTION_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // no answer within the bound: the miss goes on without the shared level
             }
             shared = l2;
         }

@@ -86,10 +86,14 @@ class CacheRuntimeConnectTest {
     }
 
     private int titles(NamedCache cache) {
+        return titles(cache, 60_000);
+    }
+
+    private int titles(NamedCache cache, long ttlMillis) {
         DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "title", List.of("java.lang.String"),
                 List.of("id"), getClass().getClassLoader());
         return methods.register(new CachedMethod(declared, cache, (args, result) -> "titles:" + args[0],
-                new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                new LoaderScopes().of(getClass().getClassLoader()), ttlMillis, TimeUnit.MINUTES.toNanos(1), false, true,
                 ResultShape.PLAIN, null, List.of(), false, 0));
     }
 
@@ -115,6 +119,80 @@ class CacheRuntimeConnectTest {
         Await.until("the value loaded while connecting stored in Redis", () -> redis.admin().get(ns + "titles:7") != null);
         assertEquals("\"title 7\"", redis.admin().get(ns + "titles:7"));
         assertEquals(0, redis.admin().exists(store.leaseKey(ns + "titles:7")), "the lease taken to store it is gone");
+        assertEquals(1, runtime.deferredStoresSent());
+    }
+
+    /**
+     * SPEC §5 across instances: a new instance's first miss reads what another stored in Redis. While the client is
+     * set up (a second or more at a JVM's start), a miss waits for a Redis known to answer until it is connected,
+     * well past {@code weft.redis.timeout} (1 ms here), rather than run the method beside a Redis holding the value.
+     */
+    @Test
+    void aMissWhileConnectingToARedisThatAnswersWaitsForTheConnection() throws Exception {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache);
+        redis.admin().set(ns + "titles:7", "\"stored by another instance\"");
+        runtime.connecting(Duration.ofMillis(1), CompletableFuture.completedFuture(true));
+        CompletableFuture<Token> first = new CompletableFuture<>();
+        Thread caller = new Thread(() -> first.complete(runtime.enterCached(id, new Object[] {"7"})), "first caller");
+        caller.start();
+        Await.until("the first miss waiting for the connection", () -> caller.getState() == Thread.State.TIMED_WAITING);
+
+        connect();
+        Token token = first.get(10, TimeUnit.SECONDS);
+        assertInstanceOf(Hit.class, token, "read from Redis");
+        assertEquals("stored by another instance", ((Hit) token).value());
+    }
+
+    /** A Redis that does not answer (down, stalled) is not waited for at all, not even {@code weft.redis.timeout}. */
+    @Test
+    void aMissWhileConnectingToARedisThatDoesNotAnswerDoesNotWait() {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache);
+        runtime.connecting(Duration.ofSeconds(30), CompletableFuture.completedFuture(false));
+        long start = System.nanoTime();
+        missWhileConnecting(id, "7");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the miss waited for a Redis that does not"
+                + " answer: " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+    }
+
+    /**
+     * SPEC §5: stored in L2 "with the TTL", counted from the load as in L1, not from the store once connected: a value
+     * kept 500 ms lives at most its TTL less those 500 ms in Redis (it lived its whole TTL again from there before).
+     */
+    @Test
+    void aMissWhileConnectingKeepsInRedisOnlyWhatIsLeftOfItsTtl() throws InterruptedException {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache, 2_000);
+        runtime.connecting(Duration.ofMillis(1));
+        missWhileConnecting(id, "7");
+        long loaded = System.nanoTime(); // the value was kept before this
+        Thread.sleep(500); // the time a connection takes: what the TTL must count
+
+        connect();
+        runtime.sendDeferredStores();
+        Await.until("the value loaded while connecting stored in Redis", () -> redis.admin().get(ns + "titles:7") != null);
+        long pttl = redis.admin().pttl(ns + "titles:7");
+        long sinceLoad = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loaded);
+        assertTrue(pttl > 0 && pttl + sinceLoad <= 2_000 + 10, "TTL left " + pttl + " ms, " + sinceLoad + " ms after the load (milliseconds rounded)");
+    }
+
+    /** A value whose TTL ran out while Redis was being connected is not stored at all; its lease is released. */
+    @Test
+    void aMissWhileConnectingWhoseTtlRanOutIsNotStored() throws InterruptedException {
+        NamedCache cache = new CacheRegistry().cache("titles", true);
+        int id = titles(cache, 200);
+        runtime.connecting(Duration.ofMillis(1));
+        missWhileConnecting(id, "7");
+        missWhileConnecting(titles(new CacheRegistry().cache("longer", true)), "8");
+        Thread.sleep(300); // longer than the first value's TTL
+
+        connect();
+        runtime.sendDeferredStores();
+        Await.until("the other value stored", () -> redis.admin().get(ns + "titles:8") != null);
+        assertEquals(0, redis.admin().exists(ns + "titles:7"), "expired before it could be stored");
+        assertEquals(0, redis.admin().exists(store.leaseKey(ns + "titles:7")), "its lease is released");
+        assertEquals(1, runtime.deferredStoresDropped());
         assertEquals(1, runtime.deferredStoresSent());
     }
 
