@@ -10,7 +10,7 @@ public final class UnstorableValueException extends RuntimeException {
 
     /** Why the value is not stored. */
     public enum Reason {
-        /** Jackson cannot write it (no properties, a cycle, a failing getter …). */
+        /** Jackson cannot write it (no properties, a cycle, a failing getter …), or its JSON would lose fields. */
         UNSERIALIZABLE,
         /** Its JSON is larger than the configured bound. */
         TOO_LARGE

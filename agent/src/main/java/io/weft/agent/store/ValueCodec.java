@@ -30,15 +30,19 @@ import java.util.Set;
  * are ISO-8601 strings that keep their offset and zone. Unknown properties are ignored, so a class
  * that gained or lost a field still reads old values. A {@code Set} is read in the order it was written. A class without a default constructor is read through its
  * all-arguments constructor, its parameters named from the class file ({@link ConstructorParameterNames}); a Kotlin
- * property {@code isX} keeps its name ({@link KotlinIsProperties}).
+ * property {@code isX} keeps its name ({@link KotlinIsProperties}). A bean whose JSON would not carry all its fields
+ * (a field without a getter) is not written at all, since it would be read back without them ({@link LostFields}).
  */
 public final class ValueCodec {
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
-            // a Set is read in the order it was written (Jackson's default, a HashSet, loses it)
-            .addModule(new SimpleModule().addAbstractTypeMapping(Set.class, LinkedHashSet.class))
+            .addModule(new SimpleModule()
+                    // a Set is read in the order it was written (Jackson's default, a HashSet, loses it)
+                    .addAbstractTypeMapping(Set.class, LinkedHashSet.class)
+                    // a bean whose JSON would lose fields is not written at all
+                    .setSerializerModifier(new LostFields()))
             .annotationIntrospector(AnnotationIntrospector.pair(new JacksonAnnotationIntrospector(),
                     AnnotationIntrospector.pair(new ConstructorParameterNames(), new KotlinIsProperties())))
             .polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
@@ -76,7 +80,7 @@ public final class ValueCodec {
      * The JSON of {@code value} (written by its runtime class). Writing stops as soon as the bound is
      * passed, so an oversized value costs little more than the bound.
      *
-     * @throws UnstorableValueException when it cannot be written or is larger than the bound
+     * @throws UnstorableValueException when it cannot be written (or would lose fields) or is larger than the bound
      */
     public byte[] encode(Object value) {
         BoundedBuffer out = new BoundedBuffer(maxBytes);
@@ -89,6 +93,10 @@ public final class ValueCodec {
                 if (t instanceof TooLarge) {
                     throw new UnstorableValueException(UnstorableValueException.Reason.TOO_LARGE,
                             "a " + value.getClass().getName() + " is larger than " + maxBytes + " bytes as JSON", null);
+                }
+                if (t instanceof LostFields.Refused) {
+                    throw new UnstorableValueException(UnstorableValueException.Reason.UNSERIALIZABLE, t.getMessage(),
+                            null);
                 }
             }
             throw new UnstorableValueException(UnstorableValueException.Reason.UNSERIALIZABLE,
