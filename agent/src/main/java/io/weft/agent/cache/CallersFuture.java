@@ -1,12 +1,15 @@
 package io.weft.agent.cache;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The future a caller that ran a load gets in place of the body's own (SPEC §5, §7): the load stores, and its joiners
  * follow, only the body's future, which no caller holds, so that what a caller does to the future it got
  * ({@code complete}, {@code completeOnTimeout}, {@code orTimeout}, {@code obtrudeValue}, {@code cancel}) concerns only
- * that caller, as it would without the agent.
+ * that caller, as it would without the agent. A joiner's future is its own too, and fails with the same exception
+ * object ({@link #following}).
  */
 final class CallersFuture {
 
@@ -24,13 +27,19 @@ final class CallersFuture {
      * (another {@code CompletionStage}, which has no mutators) or a read-only minimal stage.
      */
     static Object of(Object body) {
-        if (!completable(body)) {
-            return body;
-        }
-        CompletableFuture<Object> own = incompleteLike(body);
-        ((CompletableFuture<?>) body).whenComplete((value, failure) -> {
+        return completable(body) ? following((CompletableFuture<?>) body, incompleteLike(body), value -> value) : body;
+    }
+
+    /**
+     * {@code own}, completed as {@code source} completes: with {@code value} of its value, or with the same exception
+     * object ({@code thenApply} would wrap it in a {@link java.util.concurrent.CompletionException}, which
+     * {@code exceptionally} and {@code handle} would then see instead).
+     */
+    static <T> CompletableFuture<Object> following(CompletionStage<T> source, CompletableFuture<Object> own,
+            Function<? super T, Object> value) {
+        source.whenComplete((result, failure) -> {
             if (failure == null) {
-                own.complete(value);
+                own.complete(value.apply(result));
             } else {
                 own.completeExceptionally(failure);
             }

@@ -62,11 +62,20 @@ final class FutureWaits {
         thread.allowCoreThreadTimeOut(true);
     }
 
-    /** The future a call returns at once while another instance loads its key; completed on the Weft thread. */
+    /**
+     * The future a call returns at once while another instance loads its key; completed on the Weft thread, as the
+     * future it settles on completes (a failure as the same exception object, not wrapped as {@code thenCompose} would).
+     */
     CompletableFuture<Object> await(int methodId, CachedMethod method, Load mine, SharedLevel shared,
             Object receiver, Object[] args) {
-        return shared.lookupLater(method, mine.key(), mine.tags(), thread).thenComposeAsync(
-                found -> settle(methodId, method, mine, shared, found, receiver, args), thread);
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        shared.lookupLater(method, mine.key(), mine.tags(), thread).thenAcceptAsync(found -> CallersFuture.following(
+                settle(methodId, method, mine, shared, found, receiver, args), answer, value -> value), thread)
+                .exceptionally(failure -> {
+                    answer.completeExceptionally(failure);
+                    return null;
+                });
+        return answer;
     }
 
     /**
@@ -88,7 +97,7 @@ final class FutureWaits {
         ScheduledFuture<?> timer = thread.schedule(callInstead, waitNanos, TimeUnit.NANOSECONDS);
         joined.whenComplete((value, failure) -> {
             boolean pending = timer.cancel(false);
-            if (failure != null && (failure == Load.GIVEN_UP || failure.getCause() == Load.GIVEN_UP)) {
+            if (failure == Load.GIVEN_UP) {
                 if (pending) {
                     callInstead.run();
                 }

@@ -204,12 +204,13 @@ final class Load extends Token {
     }
 
     /**
-     * The owner's result as a future, for methods that return futures: waiting must not block a thread. When
+     * The owner's result as a future of the caller's own, for methods that return futures: waiting must not block a
+     * thread. It fails with the same exception object as the owner's future ({@link CallersFuture#following}). When
      * the body's own future has already succeeded (its value is being stored), a future completed with it.
      */
     CompletableFuture<Object> valueFuture() {
         CompletableFuture<Object> ended = valueIfEnded();
-        return ended != null ? ended : outcome.thenApply(CacheEntry::value);
+        return ended != null ? ended : value();
     }
 
     /**
@@ -221,7 +222,11 @@ final class Load extends Token {
         if (body != null && body.isDone() && !body.isCompletedExceptionally()) {
             return CompletableFuture.completedFuture(body.join());
         }
-        return outcome.isDone() ? outcome.thenApply(CacheEntry::value) : null;
+        return outcome.isDone() ? value() : null;
+    }
+
+    private CompletableFuture<Object> value() {
+        return CallersFuture.following(outcome, new CompletableFuture<>(), CacheEntry::value);
     }
 
     /** Callbacks waiting for this load's result (tests: a caller that does not wait must not add one). */

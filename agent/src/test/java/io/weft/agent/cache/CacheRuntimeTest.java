@@ -434,6 +434,29 @@ class CacheRuntimeTest {
         assertEquals("v", hitValue(runtime.enterCached(id, args)));
     }
 
+    /**
+     * A caller that joined the load gets a future of its own that fails as the first caller's does, with the body's
+     * own exception object: not a {@link CompletionException} around it, which its {@code exceptionally} or
+     * {@code handle} would see instead.
+     */
+    @Test
+    void aCallerJoiningAFutureLoadFailsWithTheSameExceptionAsTheCallerThatRanIt() {
+        int id = cachedFuture();
+        CompletableFuture<Object> body = new CompletableFuture<>();
+        CompletableFuture<Object> first = missReturning(id, "ACME", body);
+        Token joining = runtime.enterCached(id, new Object[] {"ACME"});
+        Token joiningLater = runtime.enterCached(id, new Object[] {"ACME"});
+        CompletableFuture<?> joiner = (CompletableFuture<?>) ((Hit) joining).value();
+        CompletableFuture<?> late = (CompletableFuture<?>) ((Hit) joiningLater).value();
+        IllegalStateException failure = new IllegalStateException("remote call failed");
+        body.completeExceptionally(failure);
+
+        assertSame(failure, first.handle((value, thrown) -> thrown).join());
+        assertSame(failure, joiner.handle((value, thrown) -> thrown).join(), "the body's own exception");
+        assertSame(failure, late.handle((value, thrown) -> thrown).join(), "the body's own exception");
+        assertTrue(joiner != late, "each joiner has a future of its own");
+    }
+
     /** A future class of an application's own, which makes its dependents of its class. */
     private static final class OwnFuture<T> extends CompletableFuture<T> {
         @Override

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -50,6 +51,8 @@ class FutureLeaseWaitTest {
     private final NamedCache cache = new CacheRegistry().cache("price", true);
     private CacheRuntime runtime;
     private int price;
+    /** What the body's future fails with; {@code null}: it succeeds. */
+    private volatile Throwable bodyFailure;
 
     @AfterEach
     void stop() throws Exception {
@@ -80,7 +83,8 @@ class FutureLeaseWaitTest {
             return (CompletableFuture<String>) ((Hit) token).value();
         }
         bodyRuns.add(Thread.currentThread().getName());
-        CompletableFuture<String> body = CompletableFuture.completedFuture("loaded here");
+        CompletableFuture<String> body = bodyFailure == null ? CompletableFuture.completedFuture("loaded here")
+                : CompletableFuture.failedFuture(bodyFailure);
         runtime.exitCached(price, token, args, body);
         return body;
     }
@@ -122,5 +126,19 @@ class FutureLeaseWaitTest {
         assertEquals(1, bodyRuns.size(), "the value was kept in L1");
         assertEquals(1, cache.stats().leaseWaitTimeouts());
         assertEquals("another instance", redis.admin().get(NS + "price:b:weft-lease"), "the lease is not ours");
+    }
+
+    /** The method run instead fails: the caller's future fails with its exception object, as the method's own would. */
+    @Test
+    void whenTheMethodRunInsteadFailsTheCallersFutureFailsWithItsOwnException() throws Exception {
+        start(Duration.ofMillis(100));
+        leasedElsewhere("c");
+        bodyFailure = new IllegalStateException("the price service is down");
+
+        CompletableFuture<String> waiting = call(receiver, "c");
+
+        assertSame(bodyFailure, waiting.handle((value, thrown) -> thrown).get(10, TimeUnit.SECONDS),
+                "not a CompletionException around it");
+        assertEquals(List.of("weft-lease-wait"), bodyRuns);
     }
 }
