@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Turns one annotated method into registered runtime state and the advice that calls it, checking
@@ -121,12 +122,31 @@ final class MethodPlanner {
         if (method.returnType().erasure().equals("void")) {
             throw new ConfigurationError(declared.owner(), "@CacheResult on a void method: there is no result to cache");
         }
+        checkNotAnotherStage(declared.owner(), method, loader);
         CachedMethod cached = cachedMethod(type, method, declared, cacheResult, template,
                 bind(declared.owner(), template, signature, false), valueType(method.returnType(), ResultShape.of(
                         method.returnType().erasure())), signature, invalidation, loader);
         int id = table.register(cached);
         Advice advice = cached.handsReceiver() ? Advice.CACHE_RESULT_WITH_RECEIVER : Advice.CACHE_RESULT;
         return new Plan(advice, id, summary(method, cached));
+    }
+
+    /**
+     * SPEC §5 caches the completed value of a {@code CompletableFuture} or {@code CompletionStage}: a hit returns a new
+     * completed one. A method declaring another {@code CompletionStage} type (a {@code CompletableFuture} subclass, an
+     * interface extending {@code CompletionStage}) could not be given one of its type on a hit, and caching the future
+     * object itself would hand one failed or unfinished future to every caller (and nothing usable to Redis).
+     */
+    private static void checkNotAnotherStage(String owner, AnnotatedMethod method, ClassLoader loader)
+            throws ConfigurationError {
+        String returned = method.returnType().erasure();
+        if (ResultShape.of(returned) == ResultShape.PLAIN
+                && StageTypes.isStage(loader, Type.getReturnType(method.descriptor()))) {
+            throw new ConfigurationError(owner, "@CacheResult on a method returning " + returned + ", a CompletionStage"
+                    + " other than CompletableFuture and CompletionStage themselves: Weft could not return an instance"
+                    + " of " + returned + " on a hit; declare the method CompletableFuture<…> or CompletionStage<…> (its"
+                    + " body may still return instances of " + returned + ")");
+        }
     }
 
     private static String summary(AnnotatedMethod method, CachedMethod cached) {

@@ -17,7 +17,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.Test;
 
 /** Attributes of an annotation that {@link MethodPlanner} reports as configuration errors (SPEC §7). */
@@ -139,6 +143,77 @@ class MethodPlannerTest {
         assertTrue(log.contains(owner + "#save: the keys of template 'weft-tag:{id}' are Weft's own Redis names"), log);
         assertTrue(!log.contains(owner + "#read"), "a key only some arguments make reserved is checked per call: " + log);
         assertEquals(3, methods.size());
+    }
+
+    /** A future class of an application's own, and futures of other kinds than the two SPEC §5 names. */
+    static class OwnFuture<T> extends CompletableFuture<T> {
+    }
+
+    static class OwnFutureOfOwnFuture<T> extends OwnFuture<T> {
+    }
+
+    interface Promise<T> extends CompletionStage<T> {
+    }
+
+    /** Cached methods declaring each kind of future, and one that evicts. */
+    static class Futures {
+
+        @CacheResult(key = "future:sub:{id}")
+        OwnFuture<String> subclass(String id) {
+            return new OwnFuture<>();
+        }
+
+        @CacheResult(key = "future:subsub:{id}")
+        OwnFutureOfOwnFuture<String> subclassOfASubclass(String id) {
+            return new OwnFutureOfOwnFuture<>();
+        }
+
+        @CacheResult(key = "future:promise:{id}")
+        Promise<String> anotherStage(String id) {
+            return null;
+        }
+
+        @CacheResult(key = "future:completable:{id}")
+        CompletableFuture<String> completable(String id) {
+            return new OwnFuture<>();
+        }
+
+        @CacheResult(key = "future:stage:{id}")
+        CompletionStage<String> stage(String id) {
+            return new OwnFuture<>();
+        }
+
+        @InvalidateCache(keys = "future:sub:{id}")
+        OwnFuture<String> save(String id) {
+            return new OwnFuture<>();
+        }
+    }
+
+    /**
+     * SPEC §5, §7: a method declaring another CompletionStage type than CompletableFuture and CompletionStage could not
+     * be handed one of its type on a hit: a configuration error naming it, rather than its future object cached (a
+     * failed or unfinished one handed to every caller, and JSON that Redis gives back as a future that never
+     * completes). The two are planned, as is an invalidation after such a method (at its return, as for them).
+     */
+    @Test
+    void aCachedMethodDeclaringAnotherFutureTypeIsAConfigurationErrorNamingIt() throws IOException {
+        AnnotatedClass type = read(Futures.class);
+        ClassLoader loader = getClass().getClassLoader();
+        for (AnnotatedMethod method : type.methods()) {
+            String returned = Type.getReturnType(method.descriptor()).getClassName();
+            if (List.of("subclass", "subclassOfASubclass", "anotherStage").contains(method.name())) {
+                ConfigurationError e = assertThrows(ConfigurationError.class, () -> planner.plan(type, method, loader),
+                        method.name());
+                assertEquals(Futures.class.getName() + "#" + method.name() + ": @CacheResult on a method returning "
+                        + returned + ", a CompletionStage other than CompletableFuture and CompletionStage themselves:"
+                        + " Weft could not return an instance of " + returned + " on a hit; declare the method"
+                        + " CompletableFuture<…> or CompletionStage<…> (its body may still return instances of "
+                        + returned + ")", e.getMessage());
+            } else {
+                assertDoesNotThrow(() -> planner.plan(type, method, loader), method.name());
+            }
+        }
+        assertEquals(3, methods.size(), "completable, stage and save are planned; nothing of the others is registered");
     }
 
     private static AnnotatedClass read(Class<?> type) throws IOException {
