@@ -3,23 +3,19 @@ package io.weft.agent.weaving;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.Type;
 
 /**
  * Whether a declared type is a {@code CompletionStage} (a {@code CompletableFuture} subclass, an interface extending
  * {@code CompletionStage}, another implementation), found in the class files of the type and its super types, so
- * that no class is loaded. A JDK type's answer is kept: it is the same through every loader.
+ * that no application class is loaded. A JDK type is asked of its class (loaded, not initialized, by the bootstrap
+ * loader: most are loaded already): reading its class file would open the JDK's module image, milliseconds of an
+ * application's start for every return type such as {@code String} or {@code List}.
  */
 final class StageTypes {
-
-    /** {@code CompletionStage}, and {@code CompletableFuture} known without its class file (a JDK's newer than ASM). */
-    private static final Set<String> STAGES =
-            Set.of("java/util/concurrent/CompletionStage", "java/util/concurrent/CompletableFuture");
-    private static final Map<String, Boolean> JDK_ANSWERS = new ConcurrentHashMap<>();
 
     private StageTypes() {
     }
@@ -29,24 +25,19 @@ final class StageTypes {
      * file cannot be read counts as no stage.
      */
     static boolean isStage(ClassLoader loader, Type type) {
-        return type.getSort() == Type.OBJECT && reaches(loader, type.getInternalName(), true);
-    }
-
-    /** @param rememberJdk whether the JDK types on the way are answered from (and added to) {@link #JDK_ANSWERS} */
-    private static boolean reaches(ClassLoader loader, String start, boolean rememberJdk) {
+        if (type.getSort() != Type.OBJECT) {
+            return false;
+        }
         Deque<String> pending = new ArrayDeque<>();
-        pending.push(start);
+        pending.push(type.getInternalName());
         Set<String> seen = new HashSet<>();
         while (!pending.isEmpty()) {
             String name = pending.pop();
-            if (STAGES.contains(name)) {
-                return true;
-            }
             if (!seen.add(name)) {
                 continue;
             }
-            if (rememberJdk && name.startsWith("java/")) {
-                if (JDK_ANSWERS.computeIfAbsent(name, jdk -> reaches(null, jdk, false))) {
+            if (name.startsWith("java/")) {
+                if (isJdkStage(name)) {
                     return true;
                 }
             } else {
@@ -54,6 +45,14 @@ final class StageTypes {
             }
         }
         return false;
+    }
+
+    private static boolean isJdkStage(String internalName) {
+        try {
+            return CompletionStage.class.isAssignableFrom(Class.forName(internalName.replace('/', '.'), false, null));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static void addSuperTypes(ClassLoader loader, String name, Deque<String> pending) {
