@@ -4,21 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisClusterFixture;
 import io.weft.agent.testing.RedisFixture;
 import io.weft.it.support.AppJvm;
+import io.weft.it.support.Debugger;
 import io.weft.it.support.Paths;
 import io.weft.it.support.Postgres;
 import io.weft.it.support.TestApps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -32,17 +37,30 @@ import org.junit.jupiter.api.Test;
  * than a write that completed in the writer more than the bound before the read began. And the test
  * checks that it tested something: the reader was served from the cache (a minimum hit ratio), and the
  * race happened and was caught (loaded values discarded because an invalidation overlapped their load).
+ *
+ * <p>How often the random part overlaps a load with a write, and in which order, is up to the machine. So the
+ * test then forces the race in the two orders that need different protections ({@link #forceTheRace}), by key and
+ * by tag: a load in the reader has read its row and took the key's lease when the writer writes the row and returns
+ * from its invalidation, and only then does the load return its old value. Each time the old value must be gone
+ * from the reader and from the shared level, and the test checks that each order did happen.
  */
 class StaleSetTortureTest {
 
     private static final int KEYS = 3;
     private static final long PROPAGATION_BOUND_MILLIS = 1000;
     private static final double MIN_READER_HIT_RATIO = 0.8;
+    private static final Duration CALL = Duration.ofSeconds(30);
+    /**
+     * The agent's class that reads the invalidation events (from Redis or PostgreSQL) and applies them, whose
+     * {@code readSucceeded} its thread calls between two reads.
+     */
+    private static final String EVENTS_READER = "io.weft.agent.events.DispatchingReader";
 
     @Test
     void noReadReturnsAValueOlderThanTheLastCompletedWrite() throws Exception {
         try (RedisFixture redis = RedisFixture.start()) {
-            torture(redis(redis.uri(), false), "", "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":", 8, 5);
+            torture(new Shared(redis(redis.uri(), false), key -> redis.admin().get(key), (a, b) -> true), "",
+                    "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":", 8, 5);
         }
     }
 
@@ -51,8 +69,9 @@ class StaleSetTortureTest {
     void noReadReturnsAValueOlderThanTheLastCompletedWriteOnPostgreSql() throws Exception {
         String table = Postgres.randomTable();
         try {
-            torture(Map.of("weft.store.uri", Postgres.URL, "weft.store.table", table, "weft.store.timeout", "2s"),
-                    " on PostgreSQL", "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":", 8, 5);
+            torture(new Shared(Map.of("weft.store.uri", Postgres.URL, "weft.store.table", table, "weft.store.timeout",
+                    "2s"), key -> storedInPostgres(table, key), (a, b) -> true), " on PostgreSQL",
+                    "torture-" + UUID.randomUUID().toString().substring(0, 8) + ":", 8, 5);
         } finally {
             Postgres.drop(table);
         }
@@ -60,6 +79,24 @@ class StaleSetTortureTest {
 
     private static Map<String, String> redis(String uri, boolean cluster) {
         return Map.of("weft.redis.uri", uri, "weft.redis.cluster", String.valueOf(cluster), "weft.redis.timeout", "2s");
+    }
+
+    /** The value of {@code key} in Weft's table {@code table}, as text, or null. */
+    private static String storedInPostgres(String table, String key) {
+        try {
+            return Postgres.query("SELECT convert_from(value, 'UTF8') FROM " + table + " WHERE key = '" + key + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A shared level as the agents see it ({@code settings}) and as the test reads it: {@code value} of a key
+     * (namespace included) or null, and {@code inOrder}: whether the agent sends the stores of two keys in the order
+     * it makes them (on one connection: to one Redis node; PostgreSQL's are written by one thread).
+     */
+    private record Shared(Map<String, String> settings, Function<String, String> value,
+            BiPredicate<String, String> inOrder) {
     }
 
     /**
@@ -78,8 +115,9 @@ class StaleSetTortureTest {
                 masters = IntStream.range(0, KEYS).mapToObj(k -> cluster.masterOf(ns + "torture:" + k))
                         .collect(Collectors.toList());
             } while (masters.stream().distinct().count() < KEYS);
-            Path writerLog = torture(redis(cluster.uri(List.of(cluster.nodes().get(0))), true), " on a cluster", namespace,
-                    7, 3);
+            Path writerLog = torture(new Shared(redis(cluster.uri(List.of(cluster.nodes().get(0))), true),
+                    key -> cluster.masterOf(key).admin().get(key), (a, b) -> cluster.masterOf(a) == cluster.masterOf(b)),
+                    " on a cluster", namespace, 7, 3);
             List<TreeMap<Long, Long>> written = lastWrittenVersions(writerLog);
             int stored = 0;
             for (int k = 0; k < KEYS; k++) {
@@ -95,10 +133,11 @@ class StaleSetTortureTest {
 
     /**
      * Runs the reader for {@code readerSeconds} and, once it is ready, the writer for {@code writerSeconds}, both
-     * with the {@code shared} level's settings, checks what they did, and returns the writer's log.
+     * with the {@code shared} level's settings, then forces the race, checks what they did, and returns the writer's
+     * log.
      */
-    private static Path torture(Map<String, String> shared, String label, String namespace, int readerSeconds,
-            int writerSeconds) throws Exception {
+    private static Path torture(Shared shared, String label, String namespace, int readerSeconds, int writerSeconds)
+            throws Exception {
         Path classes = TestApps.compile("torture", List.of("-g"), Paths.sampleAppJar());
         Path dir = Files.createTempDirectory(Paths.workDir(), "torture");
         Path readerLog = dir.resolve("reader.log");
@@ -108,13 +147,23 @@ class StaleSetTortureTest {
         Supplier<AppJvm.Builder> app = () -> {
             AppJvm.Builder builder = AppJvm.builder().property("weft.namespace", namespace)
                     .property("torture.table", table).classpath(classes, Paths.sampleAppJar());
-            shared.forEach(builder::property);
+            shared.settings().forEach(builder::property);
             return builder;
         };
-        try (AppJvm reader = start(app, "reader", readerSeconds, readerLog)) {
+        try (AppJvm reader = start(() -> app.get().debuggable(), "reader", readerSeconds, readerLog)) {
             reader.awaitStdout("READY"::equals, Duration.ofSeconds(60));
             Map<String, String> w;
+            int forced;
+            long forcing;
             try (AppJvm writer = start(app, "writer", writerSeconds, writerLog)) {
+                for (AppJvm side : List.of(reader, writer)) {
+                    side.awaitStdout("TORTURED"::equals, Duration.ofSeconds(60));
+                }
+                long forcingFrom = System.nanoTime();
+                forced = forceTheRace(reader, writer, shared, namespace);
+                forcing = (System.nanoTime() - forcingFrom) / 1_000_000;
+                writer.endInput();
+                reader.endInput();
                 w = writer.checks(Duration.ofSeconds(60));
             }
             Map<String, String> r = reader.checks(Duration.ofSeconds(60));
@@ -125,8 +174,8 @@ class StaleSetTortureTest {
             long discarded = count(r, "StaleStoresDiscarded") + count(w, "StaleStoresDiscarded");
             long stale = crossInstanceStaleReads(writerLog, readerLog);
             System.out.printf("stale-set torture%s: %d reads (hit ratio %.3f), %d writes, %d stale stores discarded,"
-                    + " %d stale reads (bound %d ms)%n", label, reads, hitRatio, writes,
-                    discarded, stale, PROPAGATION_BOUND_MILLIS);
+                    + " %d stale reads (bound %d ms); %d forced races caught (in %d ms)%n", label, reads, hitRatio,
+                    writes, discarded, stale, PROPAGATION_BOUND_MILLIS, forced, forcing);
             assertTrue(writes >= 20 && reads >= 1000, "the torture ran: " + reads + " reads, " + writes + " writes");
             assertTrue(count(w, "taggedWrites") * 4 >= writes, "about half the bursts evicted by tag: " + w);
             assertEquals(reads, hits + count(r, "Misses"), "every read went through the cache");
@@ -137,6 +186,109 @@ class StaleSetTortureTest {
             setUp(classes, table, "drop", CrossInstanceTest.POSTGRES);
         }
         return writerLog;
+    }
+
+    /**
+     * Forces the stale-set race in the two orders that need different protections, by key and then by tag, on the
+     * keys in turn; returns how many rounds passed. Each round holds a load of the reader's after it read its row
+     * (and took the key's lease), has the writer write the row and return from its invalidation, and only then lets
+     * the load return the old version:
+     * <ul>
+     * <li>{@link #markDropsThePut}: the reader has applied the write's event before the load returns, so the load is
+     * marked, and its put must be dropped: nothing else keeps the old version out of the reader's L1;
+     * <li>{@link #leaseRefusesTheStore}: the reader applies the event only after the load returned (a debugger
+     * holds its events reader meanwhile), so the put goes into its L1 (until the event comes) and the store goes to the
+     * shared level, where the writer has stored the new version since: only the lease keeps the old one out.
+     * </ul>
+     */
+    private static int forceTheRace(AppJvm reader, AppJvm writer, Shared shared, String namespace) throws Exception {
+        int round = 0;
+        try (Debugger debugger = Debugger.attach(reader)) {
+            for (String write : List.of("write", "writeTagged")) {
+                markDropsThePut(reader, writer, write, round % KEYS);
+                round++;
+                leaseRefusesTheStore(reader, writer, debugger, shared, namespace, write, round % KEYS, round);
+                round++;
+            }
+        }
+        return round;
+    }
+
+    /** The reader has applied the write's event when its load of key k, which read the row before the write, returns. */
+    private static void markDropsThePut(AppJvm reader, AppJvm writer, String write, int k) {
+        String round = write + " of key " + k + ", its event applied before the load returns: ";
+        Load held = Load.of("held", reader.call("hold " + k, CALL), round);
+        long written = Long.parseLong(writer.call(write + " " + k, CALL));
+        assertEquals(held.version + 1, written, round + "the write came after the held load read the row");
+        Load returned = Load.of("returned", reader.call("release event", CALL), round);
+        assertEquals(held.version, returned.version, round + "the held load returns the version it read");
+        assertEquals(written, Long.parseLong(reader.call("read " + k, CALL)),
+                round + "the reader reads the new version (its old one must not stay in L1 after the event)");
+        assertEquals(held.discarded + 1, returned.discarded,
+                round + "the load was marked by the event and its put dropped: the race happened in this order");
+    }
+
+    /**
+     * The reader applies the write's event only after its load of key k, which read the row before the write, has
+     * returned; meanwhile the writer has read the new version (stored in the shared level under a lease of its own).
+     * The reader's events reader is stopped between two reads (none in flight: nothing it reads can arrive and be
+     * applied) from before the write until the old load's store is done.
+     */
+    private static void leaseRefusesTheStore(AppJvm reader, AppJvm writer, Debugger debugger, Shared shared,
+            String namespace, String write, int k, int round) throws InterruptedException {
+        String of = write + " of key " + k + ", its event held back until the load returned: ";
+        String key = namespace + "torture:" + k;
+        long received = Long.parseLong(reader.call("received", CALL));
+        long written;
+        Load held;
+        Load returned;
+        try (Debugger.Breakpoint between = debugger.breakpoint(EVENTS_READER, "readSucceeded")) {
+            // the hold evicts the key first: its event, the reader's own, ends the read in flight
+            held = Load.of("held", reader.call("hold " + k, CALL), of);
+            between.awaitStopped(CALL);
+            written = Long.parseLong(writer.call(write + " " + k, CALL));
+            assertEquals(held.version + 1, written, of + "the write came after the held load read the row");
+            assertEquals(written, Long.parseLong(writer.call("read " + k, CALL)), of + "the writer reads its write");
+            Await.until(of + "the writer's read stored in the shared level (under a lease of its own: the write deleted"
+                    + " the held load's)",
+                    () -> String.valueOf(written).equals(shared.value().apply(key)));
+            returned = Load.of("returned", reader.call("release now", CALL), of);
+            // a value stored after the load's, in order: once it is there, the load's store has been done
+            String barrier = barrierAfter(shared, namespace, key, round);
+            reader.call("barrier " + barrier, CALL);
+            Await.until(of + "the reader's stores done",
+                    () -> shared.value().apply(namespace + "torture-barrier:" + barrier) != null);
+            assertEquals(received, Long.parseLong(reader.call("received", CALL)), of + "no event reached the reader yet");
+        }
+        assertEquals(held.version, returned.version, of + "the held load returns the version it read");
+        assertEquals(held.discarded, returned.discarded,
+                of + "the load's put went into the reader's L1 (no event had marked it) and its store was sent");
+        assertEquals(String.valueOf(written), shared.value().apply(key),
+                of + "the shared level holds the new version (the old load stored nothing: its lease was gone)");
+        Await.until(of + "the reader applies the write's event",
+                () -> Long.parseLong(reader.call("received", CALL)) > received);
+        assertEquals(written, Long.parseLong(reader.call("read " + k, CALL)),
+                of + "the reader reads the new version once the event is applied");
+    }
+
+    /** An id for the reader's {@code barrier} whose key the agent stores in order after {@code key}, new for {@code round}. */
+    private static String barrierAfter(Shared shared, String namespace, String key, int round) {
+        for (int i = 0; ; i++) {
+            String id = round + "-" + i;
+            if (shared.inOrder().test(key, namespace + "torture-barrier:" + id)) {
+                return id;
+            }
+        }
+    }
+
+    /** A reply {@code <word> <version> discarded=<stale stores discarded so far>} of the reader. */
+    private record Load(long version, long discarded) {
+        static Load of(String word, String reply, String round) {
+            String[] f = reply.split("[ =]");
+            assertTrue(f.length == 4 && f[0].equals(word) && f[2].equals("discarded"), round + "expected " + word
+                    + " <version> discarded=<count> from the reader, got: " + reply);
+            return new Load(Long.parseLong(f[1]), Long.parseLong(f[3]));
+        }
     }
 
     /** Creates or drops this run's table of rows, in a JVM without the agent. */

@@ -80,6 +80,14 @@ public final class AppJvm implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Lets a {@link Debugger} attach (JDWP on a loopback port of its choosing, printed on standard output; the JVM
+         * runs without waiting for it).
+         */
+        public Builder debuggable() {
+            return jvmOption("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0");
+        }
+
         /** An option placed before Weft's {@code -javaagent}, e.g. another agent that must load first. */
         public Builder jvmOptionBeforeAgent(String option) {
             optionsBeforeAgent.add(option);
