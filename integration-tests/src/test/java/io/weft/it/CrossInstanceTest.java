@@ -14,6 +14,8 @@ import io.weft.it.support.RedisCli;
 import io.weft.it.support.SampleApp;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -130,7 +132,7 @@ class CrossInstanceTest {
             Matcher id = Pattern.compile("\"event_id\":\"([0-9a-f-]{36})\"").matcher(event);
             assertTrue(id.find(), event);
             UUID.fromString(id.group(1));
-            assertTrue(event.contains("\"source\":\""), event);
+            assertTrue(event.contains("\"source\":\"weft:"), "the form readers tell Weft's events by: " + event);
         }
     }
 
@@ -150,6 +152,42 @@ class CrossInstanceTest {
         Await.until(Duration.ofSeconds(10), "b's L1 entry evicted too (a read runs the method)",
                 () -> bodyRunsAfterARead(b) > loads);
         assertEquals(loads + 1, b.bodyRuns("getBook"));
+    }
+
+    /**
+     * The audit's event: a Python service (redis-py's {@code xadd}) invalidates a key it names itself, on the stream of
+     * every invalidation, in SPEC §6's format. Only Weft's writers delete in Redis before publishing, so the readers
+     * delete it: no instance reads the old value back from Redis, and neither L1 keeps it.
+     */
+    @Test
+    void aForeignEventThatListsItsKeysRemovesThemFromRedisAndFromEveryInstancesL1() throws Exception {
+        String key = namespace + "storybook:book:" + BOOK;
+        a.get(bookPath());
+        b.get(bookPath());
+        Await.until(Duration.ofSeconds(5), "the book in Redis", () -> redis.admin().get(key) != null);
+        long loadsOfB = b.bodyRuns("getBook");
+        String timestamp = LocalDateTime.now(ZoneOffset.UTC) + "+00:00"; // datetime.now(timezone.utc).isoformat()
+        String event = "{\"type\":\"cache.invalidated\",\"payload\":{\"keys\":[\"storybook:book:" + BOOK + "\"]},"
+                + "\"timestamp\":\"" + timestamp + "\",\"source\":\"py-svc\",\"event_id\":\"" + UUID.randomUUID()
+                + "\"}";
+
+        RedisCli.run(redis, "XADD", namespace + "events:cache.invalidated", "MAXLEN", "~", "10000", "*",
+                "type", "cache.invalidated", "event", event);
+
+        Await.until(Duration.ofSeconds(10), "the Redis copy deleted", () -> redis.admin().get(key) == null);
+        // a is not read until b has loaded: a's load would put a fresh value in Redis, which b could then read
+        Await.until(Duration.ofSeconds(10), "b's next call after its reader applied the event runs the method",
+                () -> bodyRunsAfterARead(b) > loadsOfB);
+        assertEquals(loadsOfB + 1, b.bodyRuns("getBook"), "b read nothing back from Redis");
+        Await.until(Duration.ofSeconds(10), "a's L1 no longer answers (Redis or the method does)", () -> {
+            double l1Hits = l1Hits(a);
+            bodyRunsAfterARead(a);
+            return l1Hits(a) == l1Hits;
+        });
+    }
+
+    private static double l1Hits(SampleApp app) {
+        return Metrics.value(app.jvm(), "weft_cache_hits_total", "cache", "storybook:book", "level", "l1");
     }
 
     /** Reads the book on {@code app}, then returns how often its {@code getBook} body has run. */

@@ -9,6 +9,7 @@ import io.lettuce.core.KillArgs;
 import io.lettuce.core.XAddArgs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.RedisFixture;
+import io.weft.agent.testing.WeftIds;
 import io.weft.it.support.AppJvm;
 import io.weft.it.support.Metrics;
 import io.weft.it.support.SampleApp;
@@ -113,7 +114,7 @@ class StreamGapTest {
 
     private static String event(String key) {
         return "{\"type\":\"cache.invalidated\",\"payload\":{\"keys\":[\"" + key + "\"],\"prefixes\":[]},"
-                + "\"timestamp\":\"2026-11-21T10:00:00Z\",\"source\":\"another-instance\",\"event_id\":\""
-                + UUID.randomUUID() + "\"}";
+                + "\"timestamp\":\"2026-11-21T10:00:00Z\",\"source\":\"" + WeftIds.of("another-instance")
+                + "\",\"event_id\":\"" + UUID.randomUUID() + "\"}";
     }
 }

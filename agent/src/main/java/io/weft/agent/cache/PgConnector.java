@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.events.ForeignEventMapping;
+import io.weft.agent.events.InstanceIds;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.Background;
 import io.weft.agent.store.CircuitBreaker;
@@ -56,11 +57,11 @@ public final class PgConnector implements SharedConnector {
     }
 
     private static PgConnector open(CacheRuntime runtime, WeftConfig config) {
-        String instanceId = SharedLevels.instanceId();
+        String instanceId = InstanceIds.create();
         String redacted = JdbcUrls.redacted(config.storeUri());
         Duration timeout = config.storeTimeout();
         PgTables tables = new PgTables(config.storeTable());
-        PgPool pool = new PgPool(PgDriver.create(), config.storeUri(), timeout, "weft " + instanceId);
+        PgPool pool = new PgPool(PgDriver.create(), config.storeUri(), timeout, instanceId);
         RedisErrors errors = new RedisErrors(true);
         createTables(pool, tables, redacted);
         PgStore store = new PgStore(pool, tables, redacted, new CircuitBreaker("L2"), errors,

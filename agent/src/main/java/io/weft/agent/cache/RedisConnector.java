@@ -4,6 +4,7 @@ import io.weft.agent.config.Durations;
 import io.weft.agent.config.WeftConfig;
 import io.weft.agent.events.EventPublisher;
 import io.weft.agent.events.ForeignEventMapping;
+import io.weft.agent.events.InstanceIds;
 import io.weft.agent.events.StreamReader;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.store.CircuitBreaker;
@@ -53,7 +54,7 @@ public final class RedisConnector implements SharedConnector {
     }
 
     private static RedisConnector open(CacheRuntime runtime, WeftConfig config) {
-        String instanceId = SharedLevels.instanceId();
+        String instanceId = InstanceIds.create();
         // Relocated by the shade plugin to io.weft.shaded.netty.noUnsafe: only our Netty copy avoids
         // sun.misc.Unsafe (Java 24+ warns about it); the application's own Netty is untouched.
         System.setProperty("io.netty.noUnsafe", "true");

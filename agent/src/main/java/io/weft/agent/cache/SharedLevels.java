@@ -9,7 +9,6 @@ import io.weft.agent.store.Background;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,12 +67,6 @@ final class SharedLevels {
         } catch (ExecutionException | TimeoutException e) {
             // never connected: nothing was sent that could be flushed
         }
-    }
-
-    /** {@code host-pid-random}: unique per JVM, readable in the events, found without a DNS lookup. */
-    static String instanceId() {
-        String host = System.getenv().getOrDefault("HOSTNAME", "jvm");
-        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /**

@@ -8,12 +8,15 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Turns one stream entry into calls on the {@link EvictionSink}: its own events are skipped (this
- * instance evicted before publishing); a clear-all event clears L1; a Weft event (with {@code keys}) evicts them,
- * its {@code prefixes} and its {@code tags}, from L1; a foreign event (without {@code keys}) evicts the keys its
- * type's templates render, its {@code prefixes} and the entries of its {@code tags} from L1 and Redis; anything
- * else is ignored. A malformed entry (also a foreign event whose payload renders no key: {@link ForeignEventMapping#render}
- * threw), or a sink that throws, is counted and logged (rate-limited) and the next entry is processed. An entry that arrives on two streams (Weft appends typed events to both) is applied twice,
- * which is harmless.
+ * instance evicted before publishing); a clear-all event clears L1; an event of another Weft instance (its
+ * {@code source} has the form of {@link InstanceIds}) evicts its {@code keys}, {@code prefixes} and {@code tags} from
+ * L1 only (its writer deleted them in Redis before publishing); any other event is foreign (SPEC §6: another service
+ * wrote it, and nobody deleted anything in Redis for it): its {@code keys}, the keys its type's templates render
+ * (whether or not it has {@code keys}), its {@code prefixes} and the entries of its {@code tags} are evicted from L1
+ * and Redis; an event that names nothing to evict is ignored. A malformed entry (also a foreign event whose payload
+ * renders no key: {@link ForeignEventMapping#render} threw), or a sink that throws, is counted and logged
+ * (rate-limited) and the next entry is processed. An entry that arrives on two streams (Weft appends typed events
+ * to both) is applied twice, which is harmless.
  */
 public final class EventDispatcher {
 
@@ -42,9 +45,9 @@ public final class EventDispatcher {
     }
 
     /**
-     * Applies one entry unless that needs Redis (a foreign event of a mapped type also evicts from Redis)
-     * and {@code redisAllowed} is false: then it does nothing and returns false. Lettuce's own threads
-     * call it so, as they must never wait for Redis.
+     * Applies one entry unless that needs Redis (a foreign event also evicts from Redis) and {@code redisAllowed}
+     * is false: then it does nothing and returns false. Lettuce's own threads call it so, as they must never wait
+     * for Redis.
      */
     boolean dispatch(String stream, String id, Map<String, String> fields, boolean redisAllowed) {
         InvalidationEvent event;
@@ -61,23 +64,21 @@ public final class EventDispatcher {
             own.increment();
             return true;
         }
-        if (!redisAllowed && !event.isClearAll() && !event.hasKeys()) {
+        boolean foreign = !event.isClearAll() && !InstanceIds.isWeft(event.source());
+        if (!redisAllowed && foreign) {
             return false;
         }
-        List<String> foreignKeys = List.of();
-        if (!event.isClearAll() && !event.hasKeys()) {
-            try {
-                // a foreign event (SPEC §6): the keys its type's templates render from its payload
-                foreignKeys = mapping.render(event.type(), event.payload());
-            } catch (IllegalArgumentException e) {
-                return skipMalformed(stream, id, "its payload renders no key: " + e.getMessage());
-            }
+        List<String> keys;
+        try {
+            keys = foreign ? mapping.keysOf(event) : event.keys();
+        } catch (IllegalArgumentException e) {
+            return skipMalformed(stream, id, "its payload renders no key: " + e.getMessage());
         }
         if (event.timestamp() != null) {
             lagMillis = Math.max(0, clock.millis() - event.timestamp().toEpochMilli());
         }
         try {
-            if (!apply(event, stream, id, foreignKeys)) {
+            if (!apply(event, stream, id, keys, foreign)) {
                 ignored.increment();
                 return true;
             }
@@ -109,40 +110,28 @@ public final class EventDispatcher {
     }
 
     /**
-     * Calls the sink for {@code event}; false when the event asks for nothing.
+     * Calls the sink for {@code event}; false when a foreign event names nothing to evict (an event of another Weft
+     * instance counts as applied whatever it names).
      *
-     * @param foreignKeys for a foreign event, the keys its payload rendered
+     * @param keys the keys to evict: a Weft event's, or those of a foreign event ({@link ForeignEventMapping#keysOf})
+     * @param foreign whether Redis is deleted too: nobody did for a foreign event
      */
-    private boolean apply(InvalidationEvent event, String stream, String id, List<String> foreignKeys) {
+    private boolean apply(InvalidationEvent event, String stream, String id, List<String> keys, boolean foreign) {
         if (event.isClearAll()) {
             sink.clearAll("instance " + event.source() + " asked every instance to clear (entry " + id + " of " + stream
                     + "): it could not publish all its invalidations");
             return true;
         }
-        if (event.hasKeys()) {
-            if (!event.keys().isEmpty()) {
-                sink.evictKeys(event.keys(), false);
-            }
-            if (!event.prefixes().isEmpty()) {
-                sink.evictPrefixes(event.prefixes(), false);
-            }
-            if (!event.tags().isEmpty()) {
-                sink.evictTags(event.tags(), false);
-            }
-            return true;
-        }
-        // a foreign event (SPEC §6): the keys its type's templates render, and its prefixes, from L1 and L2
-        List<String> keys = foreignKeys;
         if (!keys.isEmpty()) {
-            sink.evictKeys(keys, true);
+            sink.evictKeys(keys, foreign);
         }
         if (!event.prefixes().isEmpty()) {
-            sink.evictPrefixes(event.prefixes(), true);
+            sink.evictPrefixes(event.prefixes(), foreign);
         }
         if (!event.tags().isEmpty()) {
-            sink.evictTags(event.tags(), true);
+            sink.evictTags(event.tags(), foreign);
         }
-        return !keys.isEmpty() || !event.prefixes().isEmpty() || !event.tags().isEmpty();
+        return !foreign || !keys.isEmpty() || !event.prefixes().isEmpty() || !event.tags().isEmpty();
     }
 
     /** Events that evicted something. */

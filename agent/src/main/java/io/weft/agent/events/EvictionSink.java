@@ -10,20 +10,21 @@ import java.util.List;
 public interface EvictionSink {
 
     /**
-     * Evicts {@code keys} from L1 and, when {@code alsoL2}, from Redis: Weft's own events say {@code false}
-     * (the writer already deleted them from Redis); keys rendered from a foreign event say {@code true}.
+     * Evicts {@code keys} from L1 and, when {@code alsoL2}, from Redis: events of Weft instances say {@code false}
+     * (the writer already deleted them from Redis); foreign events (their {@code keys} and those their type's
+     * templates render) say {@code true}.
      */
     void evictKeys(List<String> keys, boolean alsoL2);
 
     /**
      * Evicts every entry whose key starts with one of {@code prefixes} from L1 and, when {@code alsoL2}, from Redis (as
-     * for {@link #evictKeys}: Weft's own events say {@code false}, foreign events {@code true}).
+     * for {@link #evictKeys}: events of Weft instances say {@code false}, foreign events {@code true}).
      */
     void evictPrefixes(List<String> prefixes, boolean alsoL2);
 
     /**
      * Evicts the entries carrying one of {@code tags} from L1 and, when {@code alsoL2}, from Redis (as for
-     * {@link #evictKeys}: Weft's own events say {@code false}, foreign events {@code true}).
+     * {@link #evictKeys}: events of Weft instances say {@code false}, foreign events {@code true}).
      */
     void evictTags(List<String> tags, boolean alsoL2);
 

@@ -5,6 +5,7 @@ import io.weft.agent.keys.Values;
 import io.weft.agent.log.WeftLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,24 @@ public final class ForeignEventMapping {
     /** The mapped event types, whose streams are read. */
     public Set<String> types() {
         return templatesByType.keySet();
+    }
+
+    /**
+     * The keys (without namespace) that a foreign event evicts: its payload's {@code keys}, then those its type's
+     * templates render, without repeats. The templates apply whether or not the payload has {@code keys}: SPEC §6
+     * names no field that would turn a mapping off, and a service that lists some keys itself may rely on the mapping
+     * for the rest; evicting a key twice costs nothing, leaving one out serves a stale value.
+     *
+     * @throws IllegalArgumentException as {@link #render}
+     */
+    public List<String> keysOf(InvalidationEvent event) {
+        List<String> rendered = render(event.type(), event.payload());
+        if (event.keys().isEmpty()) {
+            return rendered;
+        }
+        Set<String> keys = new LinkedHashSet<>(event.keys());
+        keys.addAll(rendered);
+        return List.copyOf(keys);
     }
 
     /**

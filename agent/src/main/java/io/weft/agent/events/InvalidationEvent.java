@@ -21,7 +21,8 @@ import java.util.UUID;
  * namespace), {@code tags} when it evicts tags, and the method's scalar arguments by name. A clear-all
  * event, which a publisher sends when its buffer overflowed, has type {@code cache.invalidated} and exactly
  * the payload {@code {"clear_all":true}}. Foreign events (other services) may carry any payload (a
- * {@code tags} list among it); their timestamp, source and event id may be missing (null here).
+ * {@code tags} list among it); their timestamp, source and event id may be missing (null here). Which events are
+ * Weft's is told by their source ({@link InstanceIds}), never by their payload.
  */
 public final class InvalidationEvent {
 
@@ -132,14 +133,6 @@ public final class InvalidationEvent {
     /** The event's id (a UUID from Weft, any string from others), or null. */
     public String eventId() {
         return eventId;
-    }
-
-    /**
-     * Whether the payload carries {@code keys}, as every invalidation Weft publishes does (an empty list when it
-     * names prefixes or tags only); an event without them is a foreign one, whose keys the mapped templates render.
-     */
-    public boolean hasKeys() {
-        return payload.containsKey(KEYS);
     }
 
     /** The payload's {@code keys}, or an empty list. */

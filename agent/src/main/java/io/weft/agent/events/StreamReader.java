@@ -26,12 +26,14 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  * <li>entries whose source is this instance: nothing (it evicted before publishing);
  * <li>a clear-all event ({@code "clear_all": true}): {@code clearAll};
- * <li>an event with {@code keys}: {@code evictKeys(keys, false)}, {@code evictPrefixes(prefixes, false)} and
- *     {@code evictTags(tags, false)} (L1 only: the writer deleted them from Redis);
- * <li>an event without them (a foreign one): the keys rendered by the templates of its type mapped by
+ * <li>an event of another Weft instance (its source has the form of {@link InstanceIds}): {@code evictKeys(keys,
+ *     false)}, {@code evictPrefixes(prefixes, false)} and {@code evictTags(tags, false)} (L1 only: the writer deleted
+ *     them from Redis);
+ * <li>any other event (a foreign one): its {@code keys} and those rendered by the templates of its type mapped by
  *     {@code weft.events.<type>}, {@code evictKeys(keys, true)}, and {@code evictPrefixes(prefixes, true)} and
  *     {@code evictTags(tags, true)} (L1 and Redis);
- * <li>anything else: nothing. A malformed entry is skipped, counted and logged (rate-limited).
+ * <li>a foreign event that names nothing to evict (an unmapped type without keys): nothing. A malformed entry is
+ *     skipped, counted and logged (rate-limited).
  * </ul>
  * A Weft event of a mapped type arrives on two streams and is applied twice, which is harmless.
  *
@@ -50,7 +52,7 @@ import java.util.concurrent.TimeoutException;
  * its connection), applies each reply as it comes and sends that slot's next read at once, so that an entry never
  * waits for another slot's read to end its block; positioning and gap checks then go over one more connection.
  *
- * <p>Entries that evict from L1 only (Weft's own events, clear-all events) are applied on Lettuce's thread
+ * <p>Entries that evict from L1 only (events of Weft instances, clear-all events) are applied on Lettuce's thread
  * as the reply arrives, saving a thread hand-off; from the first entry that must also delete in Redis,
  * the rest of the reply is applied on the reader's thread, in order.
  */

@@ -23,6 +23,7 @@ import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.FakeTicker;
 import io.weft.agent.testing.RedisFixture;
+import io.weft.agent.testing.WeftIds;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -226,12 +227,12 @@ class CacheRuntimeConnectTest {
         runtime.connecting(Duration.ofMillis(1));
         missWhileConnecting(id, "7");
         missWhileConnecting(id, "8");
-        try (EventPublisher other = new EventPublisher(endpoint, ns, 10_000, 100, TIMEOUT, "host-2");
+        try (EventPublisher other = new EventPublisher(endpoint, ns, 10_000, 100, TIMEOUT, WeftIds.of("host-2"));
                 StreamReader reader = new StreamReader(endpoint, ns, 10_000, "host-1", ForeignEventMapping.parse(Map.of()),
                         runtime)) {
             other.start();
             other.publish(InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED, List.of("titles:7"), List.of(),
-                    Map.of(), "host-2"));
+                    Map.of(), WeftIds.of("host-2")));
             assertTrue(other.awaitPublished(Duration.ofSeconds(10)));
 
             connect(runtime, bound -> RedisConnector.caughtUp(store, reader, bound));

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Redis deletes an instance makes for the foreign events it reads (another service's, without {@code keys}): the
- * keys its mapping renders and its {@code prefixes} leave Redis as well as L1 (SPEC §6), and a failover replay sends
+ * The Redis deletes an instance makes for the foreign events it reads (another service's, whatever their payload): their
+ * {@code keys}, the keys their mapping renders and their {@code prefixes} leave Redis as well as L1 (SPEC §6), and a failover replay sends
  * those deletes again, as it does the instance's own invalidations, but publishes nothing (SPEC §11).
  */
 class ForeignEventDeletesTest {
@@ -104,7 +104,37 @@ class ForeignEventDeletesTest {
         assertEquals("v0", instance.find("10", "not run: an L2 hit"));
     }
 
-    /** What another service appends: an event of {@code type} with {@code payload}, without {@code keys}. */
+    /** The audit's case: another service's event that lists its keys; nobody but the reader deletes them in Redis. */
+    @Test
+    void aForeignEventWithKeysDeletesThemInRedisToo() {
+        start();
+        assertTheForeignEventDeletesBook("11", EventStreams.CACHE_INVALIDATED, "{\"keys\":[\"books:11\"]}");
+    }
+
+    /** {@code weft.events.book.updated=books:{book_id}} applies whether or not the payload has {@code keys}. */
+    @Test
+    void aForeignEventOfAMappedTypeWithEmptyKeysHasItsTemplatesRendered() {
+        start();
+        assertTheForeignEventDeletesBook("12", FOREIGN, "{\"keys\":[],\"book_id\":\"12\"}");
+    }
+
+    /**
+     * Caches book {@code bookId} (in L1 and Redis), lets another service append an event of {@code type} with
+     * {@code payload}, and checks that the book left Redis as well as L1: the next call runs the method.
+     */
+    private void assertTheForeignEventDeletesBook(String bookId, String type, String payload) {
+        String key = ns + "books:" + bookId;
+        assertEquals("v0", instance.find(bookId, "v0"));
+        Await.until("the value in Redis", () -> redis.admin().exists(key) == 1);
+
+        append(type, payload);
+        Await.until("the foreign event is applied", () -> instance.reader.eventsApplied() == 1);
+
+        assertEquals(0, redis.admin().exists(key), "deleted in Redis, not only evicted from L1");
+        assertEquals("v1", instance.find(bookId, "v1"), "so the next call runs the method instead of reading v0 back");
+    }
+
+    /** What another service appends: an event of {@code type} with {@code payload}. */
     private void append(String type, String payload) {
         redis.admin().xadd(EventStreams.key(ns, type.equals(FOREIGN) ? FOREIGN : EventStreams.CACHE_INVALIDATED),
                 Map.of("type", type, "event", "{\"type\":\"" + type + "\",\"payload\":" + payload

@@ -12,6 +12,7 @@ import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
+import io.weft.agent.testing.WeftIds;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,14 +89,15 @@ final class RedisInstance implements AutoCloseable {
                 List.of((args, result) -> "book:" + args[0]), false, EventStreams.CACHE_INVALIDATED,
                 declared.parameterNames()));
         closer.later(endpoint);
+        String instanceId = WeftIds.of(id); // the other instances take its events for a Weft instance's
         RedisStore store = closer.later(new RedisStore(endpoint, timeout, storeBreaker));
         RedisConnector.awaitOpen(store, RedisConnector.OPEN_WAIT); // as the agent does, so lookups do not wait for it
         EventPublisher publisher = closer.later(
-                new EventPublisher(endpoint, ns, 10_000, RedisConnector.PUBLISH_BUFFER, timeout, id));
-        reader = closer.later(new StreamReader(endpoint, ns, 10_000, id,
+                new EventPublisher(endpoint, ns, 10_000, RedisConnector.PUBLISH_BUFFER, timeout, instanceId));
+        reader = closer.later(new StreamReader(endpoint, ns, 10_000, instanceId,
                 ForeignEventMapping.parse(Map.of(FOREIGN, "books:{book_id}")), runtime));
         shared = new SharedLevel(store, new ValueCodecs(1 << 20, 0), ns, Duration.ofSeconds(1));
-        runtime.connect(shared, publisher, id,
+        runtime.connect(shared, publisher, instanceId,
                 bound -> RedisConnector.caughtUp(store, reader, bound));
         if (publishing) {
             publisher.start();

@@ -18,6 +18,9 @@ class EventDispatcherTest {
     private static final Instant NOW = Instant.parse("2026-12-04T21:53:19.123Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
+    /** Another instance of the fleet. */
+    private static final String OTHER = InstanceIds.create();
+
     private final RecordingSink sink = new RecordingSink();
     private final EventDispatcher dispatcher = new EventDispatcher("me",
             ForeignEventMapping.parse(Map.of("book.updated", "storybook:book:{book_id}")), sink, CLOCK);
@@ -29,7 +32,7 @@ class EventDispatcherTest {
     @Test
     void eventsFromOtherInstancesEvictKeysAndPrefixesFromL1() {
         dispatch(InvalidationEvent.invalidation("book.updated", List.of("storybook:book:1"), List.of("storybook:pages:"),
-                Map.of("bookId", 1), "other"));
+                Map.of("bookId", 1), OTHER));
 
         assertEquals(List.of("keys [storybook:book:1]", "prefixes [storybook:pages:]"), sink.calls);
         assertEquals(1, dispatcher.applied());
@@ -38,7 +41,7 @@ class EventDispatcherTest {
     @Test
     void theTagsOfWeftEventsAreEvictedFromL1AndThoseOfForeignEventsFromL2Too() {
         dispatch(InvalidationEvent.invalidation("user.updated", List.of(), List.of(), List.of("user:1"), Map.of(),
-                "other"));
+                OTHER));
         dispatch(new InvalidationEvent("library.closed", Map.of("tags", List.of("library:7")), null, null, null));
         dispatch(new InvalidationEvent("book.updated", Map.of("book_id", "b-1", "tags", List.of("shelf:2")), null, null,
                 null));
@@ -68,10 +71,10 @@ class EventDispatcherTest {
 
     @Test
     void aClearAllEventClearsL1() {
-        dispatch(InvalidationEvent.clearAll("other"));
+        dispatch(InvalidationEvent.clearAll(OTHER));
 
         assertEquals(List.of("clearAll"), sink.calls);
-        assertTrue(sink.clearReasons.get(0).contains("other"));
+        assertTrue(sink.clearReasons.get(0).contains(OTHER));
         assertEquals(1, dispatcher.applied());
         assertEquals(0, dispatcher.ignored());
     }
@@ -79,8 +82,8 @@ class EventDispatcherTest {
     @Test
     void weftEventsAndClearAllAreAppliedOnAThreadThatMustNotWaitForRedis() {
         InvalidationEvent keys = InvalidationEvent.invalidation("book.updated", List.of("storybook:book:1"), List.of(),
-                Map.of(), "other");
-        InvalidationEvent clear = InvalidationEvent.clearAll("other");
+                Map.of(), OTHER);
+        InvalidationEvent clear = InvalidationEvent.clearAll(OTHER);
 
         assertTrue(dispatcher.dispatch("events:book.updated", "1-0", Map.of("event", EventJson.encode(keys)), false));
         assertTrue(dispatcher.dispatch("events:cache.invalidated", "2-0", Map.of("event", EventJson.encode(clear)), false));
@@ -125,6 +128,49 @@ class EventDispatcherTest {
                 "SPEC §6: an event without keys has the mapped templates rendered");
     }
 
+    /**
+     * The audit's event: a Python service's invalidation listing {@code keys}. Nobody deleted them in Redis (only Weft's
+     * writers delete before publishing), so the reader does, whatever source the service writes, or none.
+     */
+    @Test
+    void aForeignEventWithKeysEvictsThemFromL1AndRedis() {
+        for (String source : new String[] {"py-svc", null, "host-1234-3f2a9c1d", "weft:py-svc"}) {
+            dispatch(new InvalidationEvent("cache.invalidated", Map.of("keys", List.of("book:2")), NOW, source, "e-1"));
+        }
+
+        assertEquals(List.of("keys+L2 [book:2]", "keys+L2 [book:2]", "keys+L2 [book:2]", "keys+L2 [book:2]"),
+                sink.calls, "only a source of Weft's form is another Weft instance");
+        assertEquals(4, dispatcher.applied());
+    }
+
+    @Test
+    void aForeignEventWithKeysIsNotAppliedOnAThreadThatMustNotWaitForRedis() {
+        InvalidationEvent foreign = new InvalidationEvent("cache.invalidated", Map.of("keys", List.of("book:2")), null,
+                "py-svc", null);
+
+        assertFalse(dispatcher.dispatch("events:cache.invalidated", "1-0", Map.of("event", EventJson.encode(foreign)),
+                false));
+        assertTrue(sink.calls.isEmpty());
+    }
+
+    @Test
+    void aMappedTypeHasItsTemplatesRenderedAlsoWhenThePayloadHasKeys() {
+        dispatch(new InvalidationEvent("book.updated", Map.of("keys", List.of(), "book_id", "b-1"), null, "py-svc", null));
+        dispatch(new InvalidationEvent("book.updated", Map.of("keys", List.of("storybook:books:u-1",
+                "storybook:book:b-2"), "book_id", "b-2"), null, "py-svc", null));
+
+        assertEquals(List.of("keys+L2 [storybook:book:b-1]", "keys+L2 [storybook:books:u-1, storybook:book:b-2]"),
+                sink.calls, "the payload's keys, then the rendered ones, each once");
+    }
+
+    @Test
+    void anEventOfAnotherWeftInstanceOfAMappedTypeEvictsItsKeysFromL1OnlyAndRendersNothing() {
+        dispatch(InvalidationEvent.invalidation("book.updated", List.of("storybook:book:1"), List.of(),
+                Map.of("book_id", "b-1"), InstanceIds.create()));
+
+        assertEquals(List.of("keys [storybook:book:1]"), sink.calls, "its writer deleted in Redis: no second delete");
+    }
+
     @Test
     void malformedEntriesAndFailingEvictionsAreCountedAndSkipped() {
         dispatcher.dispatch("events:cache.invalidated", "1-0", Map.of("type", "x"));
@@ -135,7 +181,7 @@ class EventDispatcherTest {
                 throw new IllegalStateException("boom");
             }
         }, CLOCK);
-        failing.dispatch("s", "3-0", Map.of("event", EventJson.encode(InvalidationEvent.clearAll("other"))));
+        failing.dispatch("s", "3-0", Map.of("event", EventJson.encode(InvalidationEvent.clearAll(OTHER))));
 
         assertEquals(2, dispatcher.malformed());
         assertEquals(1, failing.sinkFailures());
@@ -152,7 +198,7 @@ class EventDispatcherTest {
         };
         EventDispatcher dispatcher = new EventDispatcher("me", ForeignEventMapping.parse(Map.of()), failing, CLOCK);
         InvalidationEvent event = InvalidationEvent.invalidation("cache.invalidated", List.of("k"), List.of(), Map.of(),
-                "other");
+                OTHER);
 
         dispatcher.dispatch("events:cache.invalidated", "1-0", Map.of("type", event.type(), "event",
                 EventJson.encode(event)));

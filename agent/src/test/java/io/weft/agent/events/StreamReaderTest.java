@@ -13,6 +13,7 @@ import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.RedisFixture;
+import io.weft.agent.testing.WeftIds;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,9 @@ class StreamReaderTest {
         }
     };
     private final Closer closer = new Closer();
+    /** Another Weft instance, which publishes. */
+    private static final String OTHER = WeftIds.of("other");
+
     private EventPublisher other;
 
     @BeforeAll
@@ -68,7 +72,7 @@ class StreamReaderTest {
     void start() {
         createReaderUser();
         RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
-        other = closer.later(new EventPublisher(endpoint, ns, 10_000, 1000, Duration.ofSeconds(5), "other"));
+        other = closer.later(new EventPublisher(endpoint, ns, 10_000, 1000, Duration.ofSeconds(5), OTHER));
         other.start();
     }
 
@@ -98,7 +102,7 @@ class StreamReaderTest {
     }
 
     private void publish(String key) {
-        other.publish(InvalidationEvent.invalidation("cache.invalidated", List.of(key), List.of(), Map.of(), "other"));
+        other.publish(InvalidationEvent.invalidation("cache.invalidated", List.of(key), List.of(), Map.of(), OTHER));
     }
 
     private void publishAndWait(String... keys) throws InterruptedException {
@@ -136,7 +140,7 @@ class StreamReaderTest {
         assertTrue(mine.awaitPublished(Duration.ofSeconds(5)));
 
         other.publish(InvalidationEvent.invalidation("book.updated", List.of("storybook:book:1"), List.of("storybook:pages:"),
-                Map.of("bookId", 1), "other"));
+                Map.of("bookId", 1), OTHER));
 
         Await.until("the other instance's event is applied", () -> sink.received("prefixes [storybook:pages:]"));
         assertEquals(List.of("keys [storybook:book:1]", "prefixes [storybook:pages:]"), sink.calls);
@@ -185,7 +189,8 @@ class StreamReaderTest {
     @Test
     void appliesL1OnlyEventsAsTheReplyArrivesAndTheRestOnItsThreadInOrder() {
         reader(Map.of("book.updated", "storybook:book:{book_id}"));
-        String weftEvent = "{\"type\":\"cache.invalidated\",\"payload\":{\"keys\":[\"%s\"]},\"source\":\"other\"}";
+        String weftEvent = "{\"type\":\"cache.invalidated\",\"payload\":{\"keys\":[\"%s\"]},\"source\":\"" + OTHER
+                + "\"}";
 
         admin().multi();
         admin().xadd(ns + "events:cache.invalidated", "type", "cache.invalidated", "event", String.format(weftEvent, "a"));

@@ -22,6 +22,7 @@ import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.RedisClusterFixture;
 import io.weft.agent.testing.RedisFixture;
+import io.weft.agent.testing.WeftIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ import org.junit.jupiter.api.TestInstance;
 class RedisClusterTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** The Weft instance that publishes. */
+    private static final String WRITER = WeftIds.of("writer");
     /** The start of every namespace the tests use. */
     static final String NS = "t";
 
@@ -238,16 +241,16 @@ class RedisClusterTest {
     @Test
     void eventsArePublishedThroughTheAskRedirectionWhileTheirStreamsSlotMigrates() throws Exception {
         String stream = ns + "events:cache.invalidated";
-        EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 1000, 100, TIMEOUT, "writer"));
+        EventPublisher publisher = closer.later(new EventPublisher(endpoint, ns, 1000, 100, TIMEOUT, WRITER));
         publisher.start();
-        publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:1"), List.of(), Map.of(), "writer"));
+        publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:1"), List.of(), Map.of(), WRITER));
         Await.until("the first event is published", () -> publisher.published() == 1);
         RedisFixture target = cluster.masters().stream().filter(node -> node != cluster.masterOf(stream)).findFirst()
                 .orElseThrow();
         cluster.startMigration(target, stream);
         try {
             publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:2"), List.of(), Map.of(),
-                    "writer"));
+                    WRITER));
             Await.until("the second event is published on the stream's new node (ASKING, XADD)",
                     () -> publisher.published() == 2);
         } finally {
@@ -267,7 +270,7 @@ class RedisClusterTest {
     }
 
     private EventPublisher startPublisher(RedisEndpoint via) {
-        EventPublisher publisher = closer.later(new EventPublisher(via, ns, 1000, 100, TIMEOUT, "writer"));
+        EventPublisher publisher = closer.later(new EventPublisher(via, ns, 1000, 100, TIMEOUT, WRITER));
         publisher.start();
         return publisher;
     }
@@ -285,9 +288,9 @@ class RedisClusterTest {
         StreamReader reader = startReader(viaOther, type, sink);
         EventPublisher publisher = startPublisher(viaOther);
 
-        publisher.publish(InvalidationEvent.invalidation(type, List.of("storybook:book:7"), List.of(), Map.of(), "writer"));
+        publisher.publish(InvalidationEvent.invalidation(type, List.of("storybook:book:7"), List.of(), Map.of(), WRITER));
         publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:8"), List.of("p:"), Map.of(),
-                "writer"));
+                WRITER));
         Await.until("both events are read, the first from both streams", () -> sink.calls.size() >= 4);
         assertEquals(List.of("keys [storybook:book:7]", "keys [k:8]", "prefixes [p:]"),
                 sink.calls.stream().distinct().collect(Collectors.toList()));
@@ -308,7 +311,7 @@ class RedisClusterTest {
         // not measured: the first event also waits for the publisher's connection and the cluster's topology
         // (six nodes), which on a busy host can take longer than the bound below
         publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of("k:warm-up"), List.of(), Map.of(),
-                "writer"));
+                WRITER));
         Await.until("the warm-up event is applied", () -> sink.calls.contains("keys [k:warm-up]"));
         Await.until("the warm-up event is counted as published", () -> publisher.published() == 1);
 
@@ -319,7 +322,7 @@ class RedisClusterTest {
             String key = "k:" + i;
             long sent = System.nanoTime();
             publisher.publish(InvalidationEvent.invalidation("cache.invalidated", List.of(key), List.of(), Map.of(),
-                    "writer"));
+                    WRITER));
             Await.until(key + " is evicted", () -> sink.calls.contains("keys [" + key + "]"));
             slowestMillis = Math.max(slowestMillis, (System.nanoTime() - sent) / 1_000_000);
             Thread.sleep(100); // events apart, each arriving while the other slot's read is blocked

@@ -43,9 +43,9 @@ public final class Postgres {
         execute("DROP TABLE IF EXISTS " + table + ", " + table + "_tags, " + table + "_events");
     }
 
-    /** Ends the connections of the JVM {@code pid}'s agent (its application name holds the pid) from the server's side. */
+    /** Ends the connections of the JVM {@code pid}'s agent (its application name, its instance id, holds the pid) from the server's side. */
     public static int terminateAgentConnections(long pid) throws SQLException {
         return Integer.parseInt(query("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
-                + " WHERE application_name LIKE 'weft %-" + pid + "-%'"));
+                + " WHERE application_name LIKE 'weft:%-" + pid + "-%'"));
     }
 }

@@ -13,6 +13,7 @@ import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.PgFixture;
 import io.weft.agent.testing.TcpForwarder;
+import io.weft.agent.testing.WeftIds;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +46,7 @@ class PgEventsTest {
 
     private PgEventPublisher publisher(String instance, long maxLen) {
         PgEventPublisher publisher = closer.later(new PgEventPublisher(pg.pool(), pg.tables(), "test",
-                new RedisErrors(true), maxLen, 10_000, Duration.ofSeconds(2), instance));
+                new RedisErrors(true), maxLen, 10_000, Duration.ofSeconds(2), WeftIds.of(instance)));
         publisher.start();
         return publisher;
     }
@@ -53,7 +54,7 @@ class PgEventsTest {
     private PgEventReader reader(String instance, String applicationName) {
         PgPool pool = closer.later(new PgPool(PgDriver.create(), PgFixture.URL, Duration.ofSeconds(2), applicationName));
         PgEventReader reader = closer.later(new PgEventReader(pool, pg.tables(), "test", new RedisErrors(true),
-                instance, ForeignEventMapping.parse(Map.of("book.updated", "book:{book_id}")), sink));
+                WeftIds.of(instance), ForeignEventMapping.parse(Map.of("book.updated", "book:{book_id}")), sink));
         reader.start();
         Await.until(Duration.ofSeconds(10), "the reader positioned", reader::positioned);
         return reader;
@@ -61,7 +62,7 @@ class PgEventsTest {
 
     private static InvalidationEvent keys(String instance, String... keys) {
         return InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED, List.of(keys), List.of(), Map.of(),
-                instance);
+                WeftIds.of(instance));
     }
 
     @Test
