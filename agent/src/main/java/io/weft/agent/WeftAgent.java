@@ -71,6 +71,9 @@ public final class WeftAgent {
             for (String unknown : config.unknownNames()) {
                 WeftLog.warn("unknown setting " + unknown + " is ignored (check its spelling)");
             }
+            for (String warning : config.warnings()) {
+                WeftLog.warn(warning);
+            }
             System.setProperty(AgentInfo.STARTED_PROPERTY, "true");
             Ops ops = Ops.create(config);
             // Classes loaded before the transformer is added must be retransformed; those loaded after, it sees.

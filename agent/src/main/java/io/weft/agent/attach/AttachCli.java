@@ -108,6 +108,7 @@ public final class AttachCli {
             problems.forEach(problem -> err.println("not attaching: " + problem));
             return 2;
         }
+        config.warnings().forEach(warning -> out.println("note: " + warning));
         if (config.strict()) {
             out.println("note: weft.strict=true stops the target JVM on the first configuration error while weaving");
         }

@@ -54,7 +54,9 @@ public enum Setting {
     NAMESPACE("weft.namespace", "", "prefix of every Redis key and stream"),
     STREAM_MAXLEN("weft.stream.maxlen", "10000", "approximate length bound of each event stream"),
     EVENTS("weft.events.<type>", null, "unset", "key templates (comma-separated) rendered against the payload of"
-            + " foreign events of that type, e.g. `weft.events.book.updated=storybook:book:{book_id}`"),
+            + " foreign events of that type, e.g. `weft.events.book.updated=storybook:book:{book_id}`; `,,` is a comma"
+            + " inside a template, and a single `,` between two placeholders (`k:{a},{b}`) stays in the template, with"
+            + " a warning (write `k:{a},,{b}`, or `k:{a}, {b}` for two templates)"),
     EVENT_PAYLOAD_NAMES("weft.events.payloadNames", "declared", "`declared`: the scalar arguments in an event's payload"
             + " keep their parameter names (`bookId`); `snake_case`: `book_id`, for consumers in Python and other languages"),
     HTTP_PORT("weft.http.port", null, "unset", "serve the status page, `/metrics`, `/health` and the switches on"

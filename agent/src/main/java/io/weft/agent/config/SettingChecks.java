@@ -33,4 +33,12 @@ public interface SettingChecks {
     default String eventTemplatesProblem(String type, String templates) {
         return null;
     }
+
+    /**
+     * What may not be meant in {@code templates}, usable key templates of {@code weft.events.<type>} (a comma read one
+     * way that could be read another), or {@code null}; the answer names the setting and how to write it plainly.
+     */
+    default String eventTemplatesWarning(String type, String templates) {
+        return null;
+    }
 }

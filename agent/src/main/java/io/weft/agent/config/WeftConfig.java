@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * The agent's settings (SPEC §4), read once at start. Malformed values are collected as
  * {@link #problems()} and replaced by their defaults (a Redis URI, a JDBC URL or an event mapping that its
  * {@link SettingChecks} refuse is left out); unknown {@code weft.*} names are listed by
- * {@link #unknownNames()} so that typos do not pass silently.
+ * {@link #unknownNames()} so that typos do not pass silently, and values used as read that may not say what was meant
+ * by {@link #warnings()}.
  */
 public final class WeftConfig {
 
@@ -43,6 +44,7 @@ public final class WeftConfig {
     private final ConfigSources sources;
     private final SettingChecks checks;
     private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
     private final boolean enabled;
     private final boolean strict;
     private final Duration ttl;
@@ -360,6 +362,10 @@ public final class WeftConfig {
             String problem = checks.eventTemplatesProblem(mapping.getKey(), mapping.getValue());
             if (problem == null) {
                 usable.put(mapping.getKey(), mapping.getValue());
+                String warning = checks.eventTemplatesWarning(mapping.getKey(), mapping.getValue());
+                if (warning != null) {
+                    warnings.add(warning);
+                }
             } else {
                 problems.add(problem + "; events of type " + mapping.getKey() + " from other services evict nothing");
             }
@@ -473,6 +479,11 @@ public final class WeftConfig {
     /** Malformed settings found so far, each naming the property and the default used instead. */
     public List<String> problems() {
         return Collections.unmodifiableList(problems);
+    }
+
+    /** Settings that are used as read but may not say what was meant, each naming the setting and the plain spelling. */
+    public List<String> warnings() {
+        return Collections.unmodifiableList(warnings);
     }
 
     /** {@code weft.*} properties and {@code WEFT_*} variables that name no setting. */

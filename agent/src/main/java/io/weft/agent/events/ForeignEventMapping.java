@@ -28,19 +28,17 @@ public final class ForeignEventMapping {
     /**
      * Parses the configured templates.
      *
-     * @param templatesByType event type to the value of {@code weft.events.<type>}: comma-separated templates
+     * @param templatesByType event type to the value of {@code weft.events.<type>}: templates separated by commas, as
+     *     {@link TemplateList} reads them
      * @throws IllegalArgumentException naming the property of a template that does not parse
      */
     public static ForeignEventMapping parse(Map<String, String> templatesByType) {
         Map<String, List<Template>> parsed = new LinkedHashMap<>();
         templatesByType.forEach((type, value) -> {
             List<Template> templates = new ArrayList<>();
-            for (String text : value.split(",")) {
-                if (text.isBlank()) {
-                    continue;
-                }
+            for (String text : TemplateList.parse(value).templates()) {
                 try {
-                    templates.add(Template.parse(text.trim()));
+                    templates.add(Template.parse(text));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("weft.events." + type + ": " + e.getMessage(), e);
                 }

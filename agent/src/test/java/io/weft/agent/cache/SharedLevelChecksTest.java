@@ -62,6 +62,19 @@ class SharedLevelChecksTest {
     }
 
     @Test
+    void aCommaBetweenTwoPlaceholdersIsUsedAsOneTemplateAndWarnedAboutNamingTheSetting() {
+        WeftConfig config = config(Map.of("weft.events.price.changed", "price:{region},{sku}",
+                "weft.events.stock.changed", "stock:{region},,{sku}, stock:all"), Map.of());
+
+        assertEquals(List.of(), config.problems());
+        assertEquals(1, config.warnings().size(), config.warnings().toString());
+        assertTrue(config.warnings().get(0).startsWith("weft.events.price.changed: 'price:{region},{sku}' is read as"
+                + " one key template"), config.warnings().get(0));
+        assertEquals(Map.of("price.changed", "price:{region},{sku}", "stock.changed", "stock:{region},,{sku}, stock:all"),
+                config.eventTemplates());
+    }
+
+    @Test
     void aRedisUriThatDoesNotParseIsAProblemThatNeverShowsThePassword() {
         WeftConfig config = config(Map.of("weft.redis.uri", "redis://weft:s3 cret@host:6379"), Map.of());
         assertNull(config.redisUri());

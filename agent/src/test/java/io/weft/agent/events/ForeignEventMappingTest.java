@@ -52,13 +52,28 @@ class ForeignEventMappingTest {
         assertTrue(mapping.render("unmapped", Map.of("book_id", "b-1")).isEmpty());
     }
 
+    /** The audit's template: SPEC §3 separates two placeholders by ',' too; the value must not be cut there. */
+    @Test
+    void aTemplateWithACommaBetweenPlaceholdersIsOneTemplate() {
+        ForeignEventMapping prices = ForeignEventMapping.parse(Map.of("price.changed", "price:{region},{sku}",
+                "stock.changed", "stock:{region},,{sku}, stock:all"));
+
+        assertEquals(List.of("price:eu,a"), prices.render("price.changed", Map.of("region", "eu", "sku", "a")));
+        assertEquals(List.of("stock:eu,a", "stock:all"),
+                prices.render("stock.changed", Map.of("region", "eu", "sku", "a")));
+    }
+
     @Test
     void aBadTemplateNamesItsProperty() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ForeignEventMapping.parse(Map.of("book.updated", "storybook:book:{book_id")));
         assertTrue(e.getMessage().startsWith("weft.events.book.updated: "), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ForeignEventMapping.parse(Map.of("x", " , ")));
+        IllegalArgumentException comma = assertThrows(IllegalArgumentException.class,
+                () -> ForeignEventMapping.parse(Map.of("x", "k:{a,b}")));
+        assertTrue(comma.getMessage().contains("placeholder {a,b} is not a parameter name"), comma.getMessage());
     }
+
     @Test
     void aPayloadNestedTooDeepIsRefusedAndObjectsRenderAsTheirFields() {
         Object deep = ":";
