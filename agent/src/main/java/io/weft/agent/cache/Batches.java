@@ -72,7 +72,7 @@ final class Batches {
                 CacheKey key = element.key(method.scope(), args);
                 CacheEntry entry = method.usesL1() ? l1.get(key) : null;
                 if (entry != null) {
-                    entry.sampleHit();
+                    entry.countHit();
                     absent |= entry.value() == null;
                     found.put(e, entry.value());
                 } else {

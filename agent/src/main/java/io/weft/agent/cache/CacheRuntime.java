@@ -195,7 +195,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             CacheEntry entry = method.usesL1() ? l1.get(key) : null;
             if (entry != null && (method.staleIfErrorMillis() == 0 || l1.fresh(entry))) {
                 method.cache().stats().recordL1Hit();
-                entry.sampleHit();
+                entry.countHit();
                 return method.shape().hit(entry);
             }
             return beginLoad(methodId, method, key.stable(), receiver, arguments(method, args, a0, a1, a2, n0, n1, n2), entry);
@@ -212,7 +212,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         CacheEntry entry = method.usesL1() ? l1.get(key, now) : null;
         if (entry != null && (method.staleIfErrorMillis() == 0 || l1.fresh(entry))) {
             method.cache().stats().recordL1Hit();
-            entry.sampleHit();
+            entry.countHit();
             if (method.sliding() && entry.renew(now, slidingTtlNanos(method))) {
                 renewShared(method, key.text(), entry.tags());
             }

@@ -54,7 +54,7 @@ final class FirstCallWarmUp {
         awaitNothing();
         CacheEntry hit = l1.get(key);
         if (hit != null) {
-            hit.sampleHit();
+            hit.countHit();
         }
         stats.recordL1Hit();
         ThreadLocalRandom.current().nextInt();

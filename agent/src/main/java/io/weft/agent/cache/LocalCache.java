@@ -289,27 +289,29 @@ final class LocalCache {
 
     /**
      * Up to {@code limit} keys of one cache's entries (those counting toward {@code stats}) with the most hits,
-     * most first, by the hits each entry sampled ({@link CacheEntry#sampleHit}); a key in several loaders'
+     * most first, by the hits each entry counted ({@link CacheEntry#countHit}); a key in several loaders'
      * scopes adds up. Walks the L1: for operators, not for any caller's path.
      */
     List<String> hottest(CacheStats stats, int limit) {
         Map<String, Long> hits = new HashMap<>();
         cache.asMap().forEach((key, entry) -> {
-            if (entry.stats() == stats && entry.sampledHits() > 0) {
-                hits.merge(key.text(), (long) entry.sampledHits(), Long::sum);
+            long entryHits = entry.hits();
+            if (entry.stats() == stats && entryHits > 0) {
+                hits.merge(key.text(), entryHits, Long::sum);
             }
         });
         return new ArrayList<>(mostHit(hits, limit).keySet());
     }
 
     /**
-     * For each cache (by name), up to {@code limit} keys of its entries with the sampled hits of each, the most hit
-     * kept (keys without sampled hits too, when fewer have some): what a warm start records. Walks the L1.
+     * For each cache (by name), up to {@code limit} keys of its entries with the hits of each ({@link
+     * CacheEntry#hits}), the most hit kept (keys without hits too, when fewer have some): what a warm start records.
+     * Walks the L1.
      */
     Map<String, Map<String, Long>> mostHitByCache(int limit) {
         Map<String, Map<String, Long>> byCache = new HashMap<>();
         cache.asMap().forEach((key, entry) -> byCache.computeIfAbsent(entry.stats().cacheName(), name -> new HashMap<>())
-                .merge(key.text(), (long) entry.sampledHits(), Long::sum));
+                .merge(key.text(), entry.hits(), Long::sum));
         byCache.replaceAll((name, hits) -> mostHit(hits, limit));
         return byCache;
     }

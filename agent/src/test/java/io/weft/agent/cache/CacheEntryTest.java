@@ -69,4 +69,30 @@ class CacheEntryTest {
         assertFalse(staleable.freshAt(500));
         assertSame(staleable, staleable.tagged(List.of("t")));
     }
+
+    /** SPEC §12's hot keys: an entry counts its first hits exactly, so that keys hit a few times rank right. */
+    @Test
+    void anEntryCountsEachOfItsFirstHitsExactly() {
+        CacheEntry entry = CacheEntry.of("v", stats, CacheEntry.NO_DEADLINE);
+        assertEquals(0, entry.hits());
+        for (int i = 1; i <= CacheEntry.EXACT_HITS; i++) {
+            entry.countHit();
+            assertEquals(i, entry.hits(), "hit " + i);
+        }
+    }
+
+    /**
+     * Past {@link CacheEntry#EXACT_HITS} an entry samples its hits, each counted one standing for 64, so the count
+     * still estimates the hits: 200,000 hits leave about 3,100 samples, and the estimate is 10% off about once in
+     * 50 million runs.
+     */
+    @Test
+    void pastItsExactHitsAnEntryEstimatesItsHitsWithoutBias() {
+        CacheEntry timed = CacheEntry.of("v", stats, 100);
+        int hits = 200_000;
+        for (int i = 0; i < hits; i++) {
+            timed.countHit();
+        }
+        assertEquals(hits, timed.hits(), hits / 10.0, "an estimate of the hits, not a sample count");
+    }
 }

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §12: per cache, the keys with the most hits, most first, from the hits each L1 entry samples. */
+/**
+ * SPEC §12: per cache, the keys with the most hits, most first, from the hits each L1 entry counts (every one up to
+ * {@link CacheEntry#EXACT_HITS}, then a sample; {@link CacheEntryTest} checks the counts).
+ */
 class HotKeysTest {
 
     private final MethodTable methods = new MethodTable();
@@ -36,13 +39,26 @@ class HotKeysTest {
     void theKeysWithTheMostHitsComeFirstPerCache() {
         int books = cached("books", "book:");
         int users = cached("users", "user:");
-        hit(books, "warm", 6_000); // about 94 sampled hits
-        hit(books, "mild", 1_200); // about 19: none at all has a chance of 1 in 150,000
-        hit(books, "cold", 1);
+        hit(books, "warm", 6_000); // 1,024 counted, then about 78 sampled
+        hit(books, "mild", 1_200); // 1,024 counted, then about 3 sampled
+        hit(books, "cold", 1); // its load: no hit
         hit(users, "u", 5_000);
 
         assertEquals(List.of("book:warm", "book:mild"), runtime.hotKeys(caches.find("books"), 2));
         assertEquals(List.of("user:u"), runtime.hotKeys(caches.find("users"), 10), "only that cache's keys");
+    }
+
+    /** Each call after the first (the load) is a hit: 29, 9 and 2 here, ranked exactly, not left to a sample. */
+    @Test
+    void keysHitAFewTimesRankExactly() {
+        int books = cached("books", "book:");
+        hit(books, "c", 3);
+        hit(books, "a", 30);
+        hit(books, "b", 10);
+        hit(books, "once", 2);
+
+        assertEquals(List.of("book:a", "book:b", "book:c", "book:once"), runtime.hotKeys(caches.find("books"), 10));
+        assertEquals(List.of("book:a", "book:b"), runtime.hotKeys(caches.find("books"), 2));
     }
 
     @Test

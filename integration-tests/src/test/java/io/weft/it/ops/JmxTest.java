@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -163,6 +164,20 @@ class JmxTest {
         long invalidations = (Long) attribute(books, "Invalidations");
         renameTheFirstBook("Renamed over JMX test");
         assertEquals(invalidations + 1, attribute(books, "Invalidations"));
+    }
+
+    /** SPEC §12: attribute {@code HotKeys}, the keys with the most hits, ranked exactly when they are hit a few times. */
+    @Test
+    void hotKeysRanksKeysHitAFewTimesExactly() throws Exception {
+        Map<String, Integer> calls = Map.of(SampleApp.CAROL, 30, SampleApp.DAVE, 10, SampleApp.ERIN, 3);
+        jmx.invoke(books, "clear", null, null);
+        try {
+            List<String> few = app.callShelves(calls);
+
+            assertEquals(few, List.of((String[]) attribute(books, "HotKeys")), "30, 10 and 3 calls: 29, 9 and 2 hits");
+        } finally {
+            jmx.invoke(books, "clear", null, null); // the other tests count the cache's L1 entries
+        }
     }
 
     @Test

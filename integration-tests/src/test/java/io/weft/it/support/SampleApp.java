@@ -8,6 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +20,10 @@ public final class SampleApp implements AutoCloseable {
 
     public static final String ALICE = "11111111-1111-1111-1111-111111111111";
     public static final String BOB = "22222222-2222-2222-2222-222222222222";
+    /** Users without books, whose empty shelves rank as hot keys ({@link #callShelves}). */
+    public static final String CAROL = "55555555-5555-5555-5555-555555555555";
+    public static final String DAVE = "44444444-4444-4444-4444-444444444444";
+    public static final String ERIN = "33333333-3333-3333-3333-333333333333";
 
     private final AppJvm jvm;
     private final String base;
@@ -62,6 +70,22 @@ public final class SampleApp implements AutoCloseable {
             throw new AssertionError("no counter " + method + " in /internal/stats");
         }
         return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * Calls each user's shelf ({@code storybook:books:<user>}) as many times as given, the users in the order of their
+     * ids (not of the counts); the first call loads the shelf, the others hit it. Returns the keys, most called first.
+     */
+    public List<String> callShelves(Map<String, Integer> calls) throws IOException, InterruptedException {
+        for (Map.Entry<String, Integer> user : new TreeMap<>(calls).entrySet()) {
+            for (int i = 0; i < user.getValue(); i++) {
+                get("/api/v1/storybook/books?user=" + user.getKey());
+            }
+        }
+        List<String> keys = new ArrayList<>();
+        calls.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(user -> keys.add("storybook:books:" + user.getKey()));
+        return keys;
     }
 
     /** The first {@code "field":"value"} string in a JSON text. */
