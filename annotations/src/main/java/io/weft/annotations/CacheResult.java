@@ -43,7 +43,8 @@ public @interface CacheResult {
     /**
      * The cache's name for configuration and metrics. Empty means the literal text of
      * {@link #key()} before its first {@code {}, without a trailing {@code :}
-     * ({@code storybook:books}); a key that starts with a placeholder defaults to
+     * ({@code storybook:books}), also when that brace is an escaped one ({@code session:{{{id}}}}
+     * is {@code session}); a key that starts with a brace (of a placeholder or not) defaults to
      * {@code SimpleClassName.method}.
      */
     String name() default "";

@@ -284,9 +284,16 @@ final class MethodPlanner {
         return event;
     }
 
-    /** SPEC §2: the key's literal text before its first placeholder without a trailing ':', else Class.method. */
+    /**
+     * SPEC §2: the literal text of the key before its first {@code {}, without a trailing ':'; a key that starts with
+     * {@code {} gets Class.method. The first {@code {} may open a placeholder or an escaped brace ({@code {{}, SPEC §3):
+     * a name ends before either, so {@code session:{{{userId}}}} (a Redis Cluster hash tag) is {@code session}, not
+     * {@code session:{}. A {@code }}} before it is one literal brace.
+     */
     static String defaultName(AnnotatedClass type, AnnotatedMethod method, Template template) {
-        String prefix = template.literalPrefix();
+        String key = template.source();
+        int brace = key.indexOf('{');
+        String prefix = (brace < 0 ? key : key.substring(0, brace)).replace("}}", "}");
         if (prefix.endsWith(":")) {
             prefix = prefix.substring(0, prefix.length() - 1);
         }

@@ -10,6 +10,7 @@ import io.weft.agent.cache.LoaderScopes;
 import io.weft.agent.cache.MethodTable;
 import io.weft.agent.config.ConfigSources;
 import io.weft.agent.config.WeftConfig;
+import io.weft.agent.keys.Template;
 import io.weft.agent.testing.LogCapture;
 import io.weft.annotations.CacheResult;
 import io.weft.annotations.InvalidateCache;
@@ -17,12 +18,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Attributes of an annotation that {@link MethodPlanner} reports as configuration errors (SPEC §7). */
 class MethodPlannerTest {
@@ -189,6 +193,15 @@ class MethodPlannerTest {
         }
     }
 
+    /** A Redis Cluster hash tag in a key without {@code name}. */
+    static class HashTagged {
+
+        @CacheResult(key = "session:{{{userId}}}:data")
+        String find(String userId) {
+            return userId;
+        }
+    }
+
     /**
      * SPEC §5, §7: a method declaring another CompletionStage type than CompletableFuture and CompletionStage could not
      * be handed one of its type on a hit: a configuration error naming it, rather than its future object cached (a
@@ -214,6 +227,33 @@ class MethodPlannerTest {
             }
         }
         assertEquals(3, methods.size(), "completable, stage and save are planned; nothing of the others is registered");
+    }
+
+    /**
+     * SPEC §2: the default name is the key's literal text before its first {@code {}, be it a placeholder's or an
+     * escaped brace's ({@code {{}, SPEC §3); a key that starts with {@code {} is named {@code Class.method}. Before,
+     * the name ran to the first placeholder, escaped braces unescaped: {@code k:lit:{x}}, and {@code session:{} for a
+     * hash tag.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "storybook:books:{userId}|storybook:books", "k:lit:{{x}}:{s}|k:lit", "session:{{{userId}}}:data|session",
+        "{{tenant}}:books:{id}|HashTagged.find", "{id}:books|HashTagged.find", "a}}b:{id}|a}b",
+        "tts:voices|tts:voices", "json:{{x}}|json"})
+    void theDefaultNameEndsBeforeTheKeysFirstBraceEvenAnEscapedOne(String key, String name) throws IOException {
+        AnnotatedClass type = read(HashTagged.class);
+        assertEquals(name, MethodPlanner.defaultName(type, type.methods().get(0), Template.parse(key)));
+    }
+
+    @Test
+    void aMethodWithoutANameGetsItsCacheTheDefaultName() throws Exception {
+        AnnotatedClass type = read(HashTagged.class);
+        CacheRegistry caches = new CacheRegistry();
+        new MethodPlanner(new WeftConfig(ConfigSources.of(Map.of(), Map.of())), new MethodTable(), caches,
+                new LoaderScopes()).plan(type, type.methods().get(0), getClass().getClassLoader());
+        List<String> names = new ArrayList<>();
+        caches.caches().forEach(cache -> names.add(cache.name()));
+        assertEquals(List.of("session"), names);
     }
 
     private static AnnotatedClass read(Class<?> type) throws IOException {
