@@ -1,5 +1,6 @@
 package io.weft.agent.store;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.AnnotationIntrospector;
 import com.fasterxml.jackson.databind.BeanDescription;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.introspect.AccessorNamingStrategy;
 import com.fasterxml.jackson.databind.introspect.AnnotatedClass;
 import com.fasterxml.jackson.databind.introspect.AnnotatedField;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMethod;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
@@ -33,7 +35,8 @@ import java.util.Set;
  * backed by it as Jackson links them: the property's internal name is the field's ({@code getTitle()} and
  * {@code title}, a record's components, Kotlin's properties), or the field is the property's own (public, or named
  * with {@code @JsonProperty}). It is left out on purpose when it, or the getter of its name, carries
- * {@code @JsonIgnore}, or the class names it (or its property) in {@code @JsonIgnoreProperties}. Any other field is
+ * {@code @JsonIgnore} or {@code @JsonProperty(access = WRITE_ONLY)}, or the class names it (or its property) in
+ * {@code @JsonIgnoreProperties}. Any other field is
  * lost, and the class gets a serializer that throws {@link Refused}, naming the class and the fields, never a value;
  * a value holding such a bean (in a list, a map, a record, an {@code Optional}) is refused by the same serializer.
  *
@@ -45,9 +48,8 @@ import java.util.Set;
  * ({@code title$delegate} of a Kotlin {@code by lazy}), not the value's state, and is not checked. A field hidden by
  * a subclass's field of the same name is lost: the JSON has one property of that name.
  *
- * <p>The annotations are those Weft's Jackson sees. In the agent jar it is relocated ({@code io.weft.shaded.jackson}),
- * so an application's {@code com.fasterxml.jackson.annotation} ones are not among them: there, a field that is not
- * state is left out by making it {@code transient}, which the message says.
+ * <p>The annotations are those the mapper's introspector reports: in the agent jar, where Weft's Jackson is relocated,
+ * the application's {@code com.fasterxml.jackson.annotation} ones too ({@link ApplicationJacksonAnnotations}).
  */
 final class LostFields extends BeanSerializerModifier {
 
@@ -85,20 +87,20 @@ final class LostFields extends BeanSerializerModifier {
     }
 
     /**
-     * The names of the fields, and of the properties of the getters, that carry {@code @JsonIgnore} (for
-     * serialization, Jackson drops them without recording their names).
+     * The names of the fields, and of the properties of the getters, that carry {@code @JsonIgnore} or
+     * {@code @JsonProperty(access = WRITE_ONLY)} (for serialization, Jackson drops them without recording their names).
      */
     private static Set<String> ignoredMembers(SerializationConfig config, AnnotatedClass type) {
         AnnotationIntrospector introspector = config.getAnnotationIntrospector();
         AccessorNamingStrategy naming = config.getAccessorNaming().forPOJO(config, type);
         Set<String> names = new HashSet<>();
         for (AnnotatedField field : type.fields()) {
-            if (introspector.hasIgnoreMarker(field)) {
+            if (leftOut(introspector, field)) {
                 names.add(field.getName());
             }
         }
         for (AnnotatedMethod method : type.memberMethods()) {
-            if (method.getParameterCount() == 0 && introspector.hasIgnoreMarker(method)) {
+            if (method.getParameterCount() == 0 && leftOut(introspector, method)) {
                 String name = naming.findNameForIsGetter(method, method.getName());
                 name = name != null ? name : naming.findNameForRegularGetter(method, method.getName());
                 if (name != null) {
@@ -107,6 +109,11 @@ final class LostFields extends BeanSerializerModifier {
             }
         }
         return names;
+    }
+
+    private static boolean leftOut(AnnotationIntrospector introspector, AnnotatedMember member) {
+        return introspector.hasIgnoreMarker(member)
+                || introspector.findPropertyAccess(member) == JsonProperty.Access.WRITE_ONLY;
     }
 
     /** The state fields of the bean class and its superclasses that are not {@code covered}, as the message names them. */

@@ -30,7 +30,9 @@ import java.util.Set;
  * are ISO-8601 strings that keep their offset and zone. Unknown properties are ignored, so a class
  * that gained or lost a field still reads old values. A {@code Set} is read in the order it was written. A class without a default constructor is read through its
  * all-arguments constructor, its parameters named from the class file ({@link ConstructorParameterNames}); a Kotlin
- * property {@code isX} keeps its name ({@link KotlinIsProperties}). A bean whose JSON would not carry all its fields
+ * property {@code isX} keeps its name ({@link KotlinIsProperties}). The application's own Jackson annotations
+ * ({@code @JsonIgnore}, {@code @JsonProperty}, {@code @JsonCreator} …) apply although Weft's Jackson is relocated
+ * ({@link ApplicationJacksonAnnotations}). A bean whose JSON would not carry all its fields
  * (a field without a getter) is not written at all, since it would be read back without them ({@link LostFields}).
  */
 public final class ValueCodec {
@@ -44,7 +46,8 @@ public final class ValueCodec {
                     // a bean whose JSON would lose fields is not written at all
                     .setSerializerModifier(new LostFields()))
             .annotationIntrospector(AnnotationIntrospector.pair(new JacksonAnnotationIntrospector(),
-                    AnnotationIntrospector.pair(new ConstructorParameterNames(), new KotlinIsProperties())))
+                    AnnotationIntrospector.pair(new ApplicationJacksonAnnotations(),
+                            AnnotationIntrospector.pair(new ConstructorParameterNames(), new KotlinIsProperties()))))
             .polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
