@@ -4,6 +4,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,20 @@ final class BatchScripts {
      */
     static CompletableFuture<Long> settle(RedisClusterAsyncCommands<String, byte[]> redis, List<String> keys,
             List<String> leaseKeys, String token, long ttlMillis, List<byte[]> values, boolean cluster) {
+        return settle(redis, keys, leaseKeys, token, ttlMillis, values, cluster, false);
+    }
+
+    /**
+     * Releases the lease of each key that still holds {@code token}: {@link #settle} with no values, the script sent in
+     * full ({@link LuaScript#runInFull}), as every lease release is.
+     */
+    static CompletableFuture<Long> release(RedisClusterAsyncCommands<String, byte[]> redis, List<String> keys,
+            List<String> leaseKeys, String token, boolean cluster) {
+        return settle(redis, keys, leaseKeys, token, 1, Collections.nCopies(keys.size(), null), cluster, true);
+    }
+
+    private static CompletableFuture<Long> settle(RedisClusterAsyncCommands<String, byte[]> redis, List<String> keys,
+            List<String> leaseKeys, String token, long ttlMillis, List<byte[]> values, boolean cluster, boolean inFull) {
         List<CompletableFuture<Long>> replies = new ArrayList<>();
         for (List<Integer> group : bySlot(keys, cluster)) {
             byte[][] args = new byte[group.size() + 2][];
@@ -91,7 +106,9 @@ final class BatchScripts {
                 byte[] value = values.get(group.get(i));
                 args[i + 2] = value == null ? RELEASE_ONLY : value;
             }
-            replies.add(SETTLE_ALL.<Long>run(redis, ScriptOutputType.INTEGER, keysOf(group, keys, leaseKeys), args));
+            String[] scriptKeys = keysOf(group, keys, leaseKeys);
+            replies.add(inFull ? SETTLE_ALL.<Long>runInFull(redis, ScriptOutputType.INTEGER, scriptKeys, args)
+                    : SETTLE_ALL.<Long>run(redis, ScriptOutputType.INTEGER, scriptKeys, args));
         }
         CompletableFuture<Long> stored = CompletableFuture.completedFuture(0L);
         for (CompletableFuture<Long> reply : replies) {

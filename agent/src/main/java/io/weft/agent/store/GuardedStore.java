@@ -47,13 +47,27 @@ public abstract class GuardedStore implements SharedStore {
 
     /** Reports that {@code command} failed: counted, noted by reason, told the breaker, logged. */
     protected final void failed(String command, Throwable failure) {
+        failed(command, failure, true);
+    }
+
+    /**
+     * Reports that {@code command}, sent past the breaker (it neither asked the breaker nor tells it: a lease's
+     * release), failed: counted, noted by reason and logged as any failure.
+     */
+    protected final void failedPastBreaker(String command, Throwable failure) {
+        failed(command, failure, false);
+    }
+
+    private void failed(String command, Throwable failure, boolean toBreaker) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
         failures.increment();
         errors.note(cause);
-        breaker.onFailure();
+        if (toBreaker) {
+            breaker.onFailure();
+        }
         WeftLog.warnRateLimited(logKey + command, name + ": " + command + " failed (" + FailureText.of(cause)
                 + "); the cache goes on without it");
     }

@@ -9,7 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** A Lua script run by its SHA-1 ({@code EVALSHA}), sent in full ({@code EVAL}) when Redis does not know it yet. */
+/**
+ * A Lua script run by its SHA-1 ({@code EVALSHA}), sent in full ({@code EVAL}) when Redis does not know it yet, or
+ * always ({@link #runInFull}).
+ */
 final class LuaScript {
 
     private final String text;
@@ -38,9 +41,19 @@ final class LuaScript {
         return bySha.handle((result, failure) -> {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
             if (cause instanceof RedisNoScriptException) {
-                return redis.<T>eval(text, type, keys, args).toCompletableFuture();
+                return this.<T>runInFull(redis, type, keys, args);
             }
             return bySha;
         }).thenCompose(next -> next);
+    }
+
+    /**
+     * Runs the script sent in full ({@code EVAL}), for a command that must not depend on Redis knowing it: the retry
+     * of {@link #run} after {@code NOSCRIPT} is sent only once that reply came, behind later commands, and never when
+     * the command timed out first (a stall of Redis).
+     */
+    <T> CompletableFuture<T> runInFull(RedisClusterAsyncCommands<String, byte[]> redis, ScriptOutputType type,
+            String[] keys, byte[]... args) {
+        return redis.<T>eval(text, type, keys, args).toCompletableFuture();
     }
 }

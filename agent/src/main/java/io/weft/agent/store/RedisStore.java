@@ -15,7 +15,6 @@ import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,9 +160,10 @@ public final class RedisStore extends GuardedStore {
      * Reads {@code key} and, when it is missing, tries to take the lease to store it: {@code SET leaseKey
      * token NX PX leaseMillis}, in the same script. Waits at most the timeout.
      *
-     * <p>When no reply came in time the script may still run and take the lease: it is then released (on the
-     * same connection, so after the script), or nobody could store the key until the lease expires. An error
-     * reply ({@code OOM}, {@code READONLY} …) means the script took no lease, and nothing more is sent.
+     * <p>When no reply came in time the script may still run and take the lease: it is then released, past the
+     * breaker (which this timeout may just have opened) and right behind the script on the connection it went on,
+     * so Redis applies the release after the script; else nobody could store the key until the lease expires. An
+     * error reply ({@code OOM}, {@code READONLY} …) means the script took no lease, and nothing more is sent.
      *
      * @return the value with its remaining TTL, or a miss saying whether the lease was taken; null when
      *     Redis failed, timed out or is skipped
@@ -181,32 +181,39 @@ public final class RedisStore extends GuardedStore {
      */
     public StoredValue lookup(String key, String leaseKey, String token, long leaseMillis, List<String> tagKeys,
             long tagTtlMillis, long staleMillis) {
+        return leasing("LOOKUP", c -> LOOKUP.<List<Object>>run(c.async(), ScriptOutputType.MULTI,
+                new String[] {key, leaseKey}, utf8(token), utf8(Long.toString(leaseMillis)),
+                utf8(Long.toString(staleMillis))).thenApply(RedisStore::found), key, leaseKey, token, tagKeys, tagTtlMillis);
+    }
+
+    /**
+     * Runs {@code script}, which may take {@code key}'s lease with {@code token}, with the tag adds of {@link #lookup}
+     * (the same order, one server or a cluster), waiting at most the timeout; releases the lease if no reply came.
+     */
+    private StoredValue leasing(String command, Function<RedisLink<String, byte[]>, CompletableFuture<StoredValue>> script,
+            String key, String leaseKey, String token, List<String> tagKeys, long tagTtlMillis) {
+        Function<RedisLink<String, byte[]>, CompletionStage<?>> release = releasing(leaseKey, token);
         if (tagKeys.isEmpty()) {
-            return await("LOOKUP", c -> lookup(c, key, leaseKey, token, leaseMillis, staleMillis), null,
-                    () -> release(leaseKey, token));
+            return await(command, script::apply, null, release);
         }
-        return await("LOOKUP (tagged)", c -> {
-            CompletableFuture<StoredValue> found = lookup(c, key, leaseKey, token, leaseMillis, staleMillis);
+        return await(command + " (tagged)", c -> {
+            CompletableFuture<StoredValue> found = script.apply(c);
             if (cluster) {
                 return found.thenCompose(stored -> stored.leased()
                         ? TagSets.add(c.async(), tagKeys, key, tagTtlMillis).thenApply(added -> stored)
                         : CompletableFuture.completedFuture(stored));
             }
             return TagSets.add(c.async(), tagKeys, key, tagTtlMillis).thenCombine(found, (added, stored) -> stored);
-        }, null, () -> release(leaseKey, token));
+        }, null, release);
     }
 
-    private static CompletableFuture<StoredValue> lookup(RedisLink<String, byte[]> c, String key, String leaseKey,
-            String token, long leaseMillis, long staleMillis) {
-        return LOOKUP.<List<Object>>run(c.async(), ScriptOutputType.MULTI, new String[] {key, leaseKey}, utf8(token),
-                utf8(Long.toString(leaseMillis)), utf8(Long.toString(staleMillis))).thenApply(reply -> {
-                    if (reply.size() == 1) {
-                        return new StoredValue(null, 0, ((Long) reply.get(0)) == 1, false);
-                    }
-                    boolean stale = reply.size() == 3;
-                    return new StoredValue((byte[]) reply.get(0), (Long) reply.get(1), stale && (Long) reply.get(2) == 1,
-                            stale);
-                });
+    /** A lookup's reply: {value, pttl} on a hit, {value, pttl, leased} for a stale value, {leased} on a miss. */
+    private static StoredValue found(List<Object> reply) {
+        if (reply.size() == 1) {
+            return new StoredValue(null, 0, ((Long) reply.get(0)) == 1, false);
+        }
+        boolean stale = reply.size() == 3;
+        return new StoredValue((byte[]) reply.get(0), (Long) reply.get(1), stale && (Long) reply.get(2) == 1, stale);
     }
 
     /**
@@ -219,12 +226,13 @@ public final class RedisStore extends GuardedStore {
     public List<StoredValue> lookupAll(List<String> keys, String token, long leaseMillis) {
         List<String> leases = leaseKeys(keys);
         return await("LOOKUP (batch)", c -> BatchScripts.lookup(c.async(), keys, leases, token, leaseMillis, cluster),
-                null, () -> settleAll(keys, token, leaseMillis, Collections.nCopies(keys.size(), null)));
+                null, releasingAll(keys, leases, token));
     }
 
     /**
      * {@link #setIfLeased} of many keys at once, each under its lease holding {@code token}, and the release of the
-     * leases whose value is null, without waiting: one script call (one per hash slot on a cluster).
+     * leases whose value is null, without waiting: one script call (one per hash slot on a cluster). When the breaker
+     * refuses it, every lease is released instead, past the breaker.
      *
      * @return how many values were stored; completes within the timeout, with null when the call failed
      */
@@ -232,7 +240,14 @@ public final class RedisStore extends GuardedStore {
     public CompletableFuture<Long> settleAll(List<String> keys, String token, long ttlMillis, List<byte[]> values) {
         List<String> leases = leaseKeys(keys);
         return send("SET (leased, batch)",
-                c -> BatchScripts.settle(c.async(), keys, leases, token, ttlMillis, values, cluster));
+                c -> BatchScripts.settle(c.async(), keys, leases, token, ttlMillis, values, cluster),
+                () -> pastBreaker("DEL (leases, batch)", connection.ifOpen(), releasingAll(keys, leases, token)));
+    }
+
+    /** The release of the leases of {@code keys} ({@code leases}) if they still hold {@code token}. */
+    private Function<RedisLink<String, byte[]>, CompletionStage<?>> releasingAll(List<String> keys, List<String> leases,
+            String token) {
+        return c -> BatchScripts.release(c.async(), keys, leases, token, cluster);
     }
 
     private List<String> leaseKeys(List<String> keys) {
@@ -293,7 +308,8 @@ public final class RedisStore extends GuardedStore {
     /**
      * Stores {@code value} with {@code PX ttlMillis} if {@code leaseKey} still holds {@code lease} (no
      * invalidation deleted it, and no later lookup took it over), and releases the lease, in one script.
-     * Does not wait: the returned future completes within the timeout, never exceptionally.
+     * Does not wait: the returned future completes within the timeout, never exceptionally. When the breaker refuses
+     * the store, the lease is released instead ({@link #release}, past the breaker).
      *
      * @param lease the token of the lookup that took the lease; null (no lease) stores nothing
      * @return whether the value was stored
@@ -306,7 +322,8 @@ public final class RedisStore extends GuardedStore {
             return CompletableFuture.completedFuture(false);
         }
         return send("SET (leased)", c -> SET_IF_LEASED.<Long>run(c.async(), ScriptOutputType.INTEGER,
-                new String[] {key, leaseKey}, value, utf8(lease), utf8(Long.toString(ttlMillis))))
+                new String[] {key, leaseKey}, value, utf8(lease), utf8(Long.toString(ttlMillis))),
+                () -> release(leaseKey, lease))
                 .thenApply(stored -> Long.valueOf(1).equals(stored));
     }
 
@@ -322,7 +339,7 @@ public final class RedisStore extends GuardedStore {
     public boolean takeLease(String key, String token, long leaseMillis, List<String> tagKeys, long tagTtlMillis) {
         String leaseKey = leaseKey(key);
         boolean taken = "OK".equals(await("SET NX (lease)", c -> c.async().set(leaseKey, utf8(token),
-                SetArgs.Builder.nx().px(leaseMillis)), null, () -> release(leaseKey, token)));
+                SetArgs.Builder.nx().px(leaseMillis)), null, releasing(leaseKey, token)));
         if (!taken || tagKeys.isEmpty()) {
             return taken;
         }
@@ -336,15 +353,47 @@ public final class RedisStore extends GuardedStore {
 
     /**
      * Releases a lease that will not be used (the loaded value is not stored in Redis: it cannot be written as
-     * JSON, is too large, is {@code null}, or its load failed): deletes {@code leaseKey} if it still holds
-     * {@code lease}, so that the next lookup of the key, here or in another instance, takes a lease at once
-     * rather than after the lease's 30 s. Does not wait; a null lease does nothing.
+     * JSON, is too large, is {@code null}, its load failed, or the breaker refused its store): deletes
+     * {@code leaseKey} if it still holds {@code lease}, so that the next lookup of the key, here or in another
+     * instance, takes a lease at once rather than after the lease's 30 s. Does not wait; a null lease does nothing.
+     *
+     * <p>Sent past the breaker (see {@link #pastBreaker}): a lease was taken by a command the breaker let through, and
+     * one that opened meanwhile must not leave it behind.
      */
     public void release(String leaseKey, String lease) {
         if (lease != null) {
-            send("DEL (lease)", c -> RELEASE.<Long>run(c.async(), ScriptOutputType.INTEGER, new String[] {leaseKey},
-                    utf8(lease)));
+            pastBreaker("DEL (lease)", connection.ifOpen(), releasing(leaseKey, lease));
         }
+    }
+
+    /** The release of {@code leaseKey} if it still holds {@code lease}. */
+    private static Function<RedisLink<String, byte[]>, CompletionStage<?>> releasing(String leaseKey, String lease) {
+        return c -> RELEASE.<Long>runInFull(c.async(), ScriptOutputType.INTEGER, new String[] {leaseKey}, utf8(lease));
+    }
+
+    /**
+     * Sends a lease's release on {@code link} without asking the breaker or telling it the outcome, and without
+     * waiting; a failure is counted and logged. Its script is sent in full ({@code EVAL}): by its SHA-1, a release
+     * timed out by a stall would never be retried in full after Redis, having restarted since it last ran one,
+     * answers {@code NOSCRIPT} (releases are rare: a Redis may not have seen one since it started). Nothing is sent when {@code link} is null or not open: Redis could not
+     * take it (Lettuce rejects commands while disconnected), and no connection is opened for it. Releases cannot pile
+     * up: each follows one lease-taking command that the breaker let through; on a connection that Redis stopped
+     * answering, each waits in Lettuce's queue (bounded) until the timeout, and Redis applies it when it wakes up.
+     * The breaker does not hear of them: a full Redis answers a release, and that success would close the breaker
+     * after every failed lookup.
+     */
+    private void pastBreaker(String command, RedisLink<String, byte[]> link,
+            Function<RedisLink<String, byte[]>, CompletionStage<?>> release) {
+        if (link == null || !link.isOpen()) {
+            return;
+        }
+        release.apply(link).toCompletableFuture()
+                .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
+                .whenComplete((reply, failure) -> {
+                    if (failure != null) {
+                        failedPastBreaker(command, failure);
+                    }
+                });
     }
 
     /**
@@ -352,7 +401,16 @@ public final class RedisStore extends GuardedStore {
      * within the timeout, never exceptionally: with {@code null} when the command failed or was not sent.
      */
     private <T> CompletableFuture<T> send(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call) {
+        return send(command, call, null);
+    }
+
+    /** {@link #send}; {@code ifRefused} (if not null) runs when the breaker refuses the command. */
+    private <T> CompletableFuture<T> send(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call,
+            Runnable ifRefused) {
         if (!admit()) {
+            if (ifRefused != null) {
+                ifRefused.run();
+            }
             return CompletableFuture.completedFuture(null);
         }
         return connection.get()
@@ -494,23 +552,30 @@ public final class RedisStore extends GuardedStore {
     }
 
     /**
-     * Runs one command through the breaker and waits at most the timeout for its reply; {@code ifNoReply} (if
-     * not null) runs when the command was sent but did not end with a reply, error replies included.
+     * Runs one command through the breaker and waits at most the timeout for its reply. When it got no reply (an
+     * error reply is one: the command ran and took nothing), {@code releaseIfNoReply} (if not null) is sent
+     * {@linkplain #pastBreaker past the breaker} on the connection the command went on, right behind it (once it is
+     * sent, if it still waits for the connection; never, if it is not): Redis applies it after the command.
      */
     private <T> T await(String command, Function<RedisLink<String, byte[]>, CompletionStage<T>> call,
-            T fallback, Runnable ifNoReply) {
+            T fallback, Function<RedisLink<String, byte[]>, CompletionStage<?>> releaseIfNoReply) {
         if (!admit()) {
             return fallback;
         }
-        CompletableFuture<T> reply = connection.get().thenCompose(call);
+        CompletableFuture<RedisLink<String, byte[]>> sentOn = releaseIfNoReply == null ? null : new CompletableFuture<>();
+        CompletableFuture<T> reply = connection.get().thenCompose(sentOn == null ? call : c -> {
+            CompletionStage<T> sent = call.apply(c);
+            sentOn.complete(c);
+            return sent;
+        });
         try {
             T value = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
             report(command, null);
             return value;
         } catch (Exception e) {
             T failed = failed(command, e, fallback);
-            if (ifNoReply != null && ErrorReason.reply(e) == null) {
-                ifNoReply.run();
+            if (sentOn != null && ErrorReason.reply(e) == null) {
+                sentOn.thenAccept(c -> pastBreaker("DEL (lease)", c, releaseIfNoReply));
             }
             return failed;
         }

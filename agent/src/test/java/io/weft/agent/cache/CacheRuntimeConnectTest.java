@@ -441,11 +441,6 @@ class CacheRuntimeConnectTest {
         CacheRuntime fake = new CacheRuntime(methods, new LoaderScopes(), 1_000, TimeUnit.MINUTES.toNanos(1),
                 Duration.ofSeconds(5), ticker, ticker);
         connect(fake);
-        // Redis learns the release script at its first use (EVAL after NOSCRIPT, not in order with later commands)
-        String warm = store.leaseKey(ns + "warm");
-        redis.admin().set(warm, "w");
-        store.releaseLease(ns + "warm", "w");
-        Await.until("the release script known", () -> redis.admin().exists(warm) == 0);
         DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "titleLater", List.of("java.lang.String"),
                 List.of("id"), getClass().getClassLoader());
         int id = methods.register(new CachedMethod(declared, new CacheRegistry().cache("titles", true),
