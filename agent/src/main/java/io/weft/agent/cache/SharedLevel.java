@@ -206,11 +206,8 @@ final class SharedLevel {
         StoredValue stored = store.lookup(redisKey, token, LEASE_MILLIS, tagKeys(tags),
                 method.redisTtlMillis() + LEASE_MILLIS,
                 method.staleIfErrorMillis() > 0 ? method.staleIfErrorMillis() : SharedStore.NEVER_STALE);
-        if (stored == null) {
-            return Found.NOTHING; // a lease the script may still take after a timeout is given back by the store
-        }
-        if (stored.value() == null) {
-            return stored.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE;
+        if (stored == null || stored.value() == null) {
+            return miss(stored, token);
         }
         try {
             Object value = decode(method, stored.value());
@@ -219,8 +216,20 @@ final class SharedLevel {
             }
             return new Found(true, value, stored.remainingMillis(), null);
         } catch (UnreadableValueException | ReflectiveOperationException e) {
-            return unreadable(method, redisKey, e);
+            return unreadable(method, redisKey, token, tags, e);
         }
+    }
+
+    /**
+     * A miss as the store answered it: holding the lease taken with {@code token}, or {@link Found#LEASED_ELSEWHERE};
+     * {@link Found#NOTHING} when the store did not answer (a lease its script may still take after a timeout is given
+     * back by the store).
+     */
+    private static Found miss(StoredValue stored, String token) {
+        if (stored == null) {
+            return Found.NOTHING;
+        }
+        return stored.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE;
     }
 
     /** Records the most-hit keys of {@code cache} ({@code weft.warm}), keeping the {@code keep} with the most hits. */
@@ -322,18 +331,17 @@ final class SharedLevel {
         List<StoredValue> stored = redisKeys.isEmpty() ? List.of() : store.lookupAll(redisKeys, token, LEASE_MILLIS);
         for (int i = 0; stored != null && i < stored.size(); i++) {
             StoredValue one = stored.get(i);
-            found.set(asked.get(i), one.value() == null
-                    ? (one.leased() ? new Found(false, null, 0, token) : Found.LEASED_ELSEWHERE)
-                    : decoded(method, redisKeys.get(i), one));
+            found.set(asked.get(i),
+                    one.value() == null ? miss(one, token) : decoded(method, redisKeys.get(i), token, one));
         }
         return found;
     }
 
-    private Found decoded(CachedMethod method, String redisKey, StoredValue stored) {
+    private Found decoded(CachedMethod method, String redisKey, String token, StoredValue stored) {
         try {
             return new Found(true, decode(method, stored.value()), stored.remainingMillis(), null);
         } catch (UnreadableValueException | ReflectiveOperationException e) {
-            return unreadable(method, redisKey, e);
+            return unreadable(method, redisKey, token, null, e);
         }
     }
 
@@ -343,14 +351,18 @@ final class SharedLevel {
         return codec.decode(stored, method.declared().valueType(method.shape()));
     }
 
-    /** A value that cannot be read back as the method's type: counted, logged, deleted; a miss without a lease. */
-    private Found unreadable(CachedMethod method, String redisKey, Exception e) {
+    /**
+     * A value that cannot be read back as the method's type: counted, logged, and deleted together with taking the
+     * lease (with {@code token}, the key joining its {@code tags} as at a lookup), so that the value loaded instead is
+     * stored (SPEC §5, §7); a miss as {@link #miss} reads the store's answer.
+     */
+    private Found unreadable(CachedMethod method, String redisKey, String token, List<String> tags, Exception e) {
         method.cache().stats().recordL2Unreadable();
         WeftLog.warnRateLimited("l2.unreadable:" + method.declared().owner(), "a value of "
                 + method.declared().owner() + " in the shared level cannot be read back (" + e.getMessage()
                 + "); it is deleted and loaded again");
-        store.delete(redisKey);
-        return Found.NOTHING;
+        return miss(store.dropUnreadable(redisKey, token, LEASE_MILLIS, tagKeys(tags),
+                method.redisTtlMillis() + LEASE_MILLIS), token);
     }
 
     /**

@@ -61,6 +61,15 @@ public final class RedisStore extends GuardedStore {
             + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])\n"
             + "redis.call('DEL', KEYS[2])\n"
             + "return 1\n");
+    /**
+     * KEYS: key, lease key; ARGV: token, lease ms. Deletes a value that cannot be read back and takes the lease to
+     * store the one loaded instead, as a miss does: returns {@link #LOOKUP}'s miss reply, {1 or 0: leased}. A lease
+     * that already holds the token (the lookup took it, for a stale value) is kept.
+     */
+    private static final LuaScript DROP = new LuaScript(
+            "redis.call('DEL', KEYS[1])\n"
+            + "if redis.call('GET', KEYS[2]) == ARGV[1] then return {1} end\n"
+            + "return {redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0}\n");
     /** KEYS: lease key; ARGV: token. Deletes the lease if it still holds the token. */
     private static final LuaScript RELEASE = new LuaScript(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
@@ -184,6 +193,20 @@ public final class RedisStore extends GuardedStore {
         return leasing("LOOKUP", c -> LOOKUP.<List<Object>>run(c.async(), ScriptOutputType.MULTI,
                 new String[] {key, leaseKey}, utf8(token), utf8(Long.toString(leaseMillis)),
                 utf8(Long.toString(staleMillis))).thenApply(RedisStore::found), key, leaseKey, token, tagKeys, tagTtlMillis);
+    }
+
+    /**
+     * Deletes {@code key}'s value, which cannot be read back, and takes its lease with {@code token} in the same
+     * script, as {@link #lookup} does on a miss (its tags, its wait, its release after no reply): the value loaded
+     * instead is stored under that lease, and an invalidation meanwhile deletes it.
+     */
+    @Override
+    public StoredValue dropUnreadable(String key, String token, long leaseMillis, List<String> tagKeys,
+            long tagTtlMillis) {
+        String leaseKey = leaseKey(key);
+        return leasing("DEL (unreadable)", c -> DROP.<List<Object>>run(c.async(), ScriptOutputType.MULTI,
+                new String[] {key, leaseKey}, utf8(token), utf8(Long.toString(leaseMillis)))
+                .thenApply(RedisStore::found), key, leaseKey, token, tagKeys, tagTtlMillis);
     }
 
     /**
@@ -446,7 +469,6 @@ public final class RedisStore extends GuardedStore {
     }
 
     /** Deletes {@code keys} ({@code DEL}), waiting at most the timeout; false when that failed. */
-    @Override
     public boolean delete(String... keys) {
         if (keys.length == 0) {
             return true;

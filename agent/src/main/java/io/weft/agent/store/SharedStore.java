@@ -30,6 +30,17 @@ public interface SharedStore extends AutoCloseable {
             long staleMillis);
 
     /**
+     * Deletes {@code key}'s value, which could not be read back (SPEC §7), and takes its lease with {@code token} for
+     * {@code leaseMillis} to store the value loaded instead, as {@link #lookup} does on a miss (tags included): the
+     * delete and the lease together, so that an invalidation after them deletes the lease. A lease that already holds
+     * {@code token} (the lookup took it, for a stale value) is kept.
+     *
+     * @return a miss saying whether the lease is held with {@code token}; null when the store failed, timed out or is
+     *     skipped
+     */
+    StoredValue dropUnreadable(String key, String token, long leaseMillis, List<String> tagKeys, long tagTtlMillis);
+
+    /**
      * Stores {@code value} for {@code ttlMillis} if {@code key}'s lease still holds {@code lease}, and releases
      * the lease. Does not wait: the future completes within the timeout, never exceptionally.
      *
@@ -107,9 +118,6 @@ public interface SharedStore extends AutoCloseable {
      * does not wait.
      */
     void expire(String key, long ttlMillis, List<String> tagKeys, long tagTtlMillis);
-
-    /** Deletes {@code keys} (not their leases), waiting at most the timeout; false when that failed. */
-    boolean delete(String... keys);
 
     /** Deletes {@code keys} with their leases (loads in flight cannot store them); false when that failed. */
     boolean deleteWithLeases(List<String> keys);

@@ -66,6 +66,7 @@ class SharedLevelReservedKeysTest {
                     }
                     switch (m.getName()) {
                         case "lookup":
+                        case "dropUnreadable":
                             return new StoredValue(null, 0, true, false);
                         case "lookupAll":
                             return new ArrayList<>(Collections.nCopies(((List<?>) args[0]).size(),
@@ -79,7 +80,6 @@ class SharedLevelReservedKeysTest {
                         case "takeLease":
                         case "deleteWithLeases":
                         case "deleteTagged":
-                        case "delete":
                             return true;
                         case "deleteByPrefix":
                             return 0L;

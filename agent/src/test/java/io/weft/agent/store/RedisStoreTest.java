@@ -219,6 +219,32 @@ class RedisStoreTest {
     }
 
     @Test
+    void anUnreadableValueIsDeletedWithItsLeaseTakenForTheReload() throws Exception {
+        admin().set(ns + "k", "{\"x\":1}");
+
+        StoredValue dropped = store.dropUnreadable(ns + "k", "token-1", 30_000, List.of(), 0);
+
+        assertTrue(dropped.leased() && dropped.value() == null, "a miss holding the lease");
+        assertEquals(0, admin().exists(ns + "k"));
+        assertTrue(store.dropUnreadable(ns + "k", "token-1", 30_000, List.of(), 0).leased(),
+                "a lease that holds the token already (a stale value's lookup took it) is kept");
+        assertFalse(store.dropUnreadable(ns + "k", "token-2", 30_000, List.of(), 0).leased(), "another holds it");
+        assertTrue(store.storeIfLeased(ns + "k", bytes("[1]"), 60_000, "token-1").get());
+        assertArrayEquals(bytes("[1]"), store.get(ns + "k"));
+    }
+
+    @Test
+    void anInvalidationAfterTheDropOfAnUnreadableValueKeepsTheReloadOut() throws Exception {
+        admin().set(ns + "k", "{\"x\":1}");
+        assertTrue(store.dropUnreadable(ns + "k", "token-1", 30_000, List.of(), 0).leased());
+
+        assertTrue(store.deleteWithLeases(List.of(ns + "k")));
+
+        assertFalse(store.storeIfLeased(ns + "k", bytes("stale"), 60_000, "token-1").get());
+        assertEquals(0, admin().exists(ns + "k"));
+    }
+
+    @Test
     void scriptsUnknownToRedisAreSentInFull() {
         admin().scriptFlush();
 

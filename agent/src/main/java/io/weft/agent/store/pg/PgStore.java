@@ -66,7 +66,7 @@ public final class PgStore extends GuardedStore {
     private final String release;
     private final String expire;
     private final String deleteKeys;
-    private final String emptyKeys;
+    private final String dropValue;
     private final String deleteRange;
     private final String deleteFrom;
     private final String deleteTagged;
@@ -116,7 +116,8 @@ public final class PgStore extends GuardedStore {
                 + " WHERE key = ? AND value IS NOT NULL RETURNING key, expires_at) UPDATE " + tables.tags() + " m"
                 + " SET expires_at = GREATEST(m.expires_at, e.expires_at) FROM e WHERE m.key = e.key";
         this.deleteKeys = "DELETE FROM " + t + " WHERE key = ANY(?)";
-        this.emptyKeys = "UPDATE " + t + " SET value = NULL, size = 0 WHERE key = ANY(?)";
+        this.dropValue = "UPDATE " + t + " SET value = NULL, size = 0 WHERE key = ?"
+                + " RETURNING lease IS NOT DISTINCT FROM ? AND lease_until > now()";
         this.deleteRange = "DELETE FROM " + t + " WHERE key >= ? AND key < ?";
         this.deleteFrom = "DELETE FROM " + t + " WHERE key >= ?";
         this.deleteTagged = "DELETE FROM " + t + " WHERE key IN (SELECT key FROM " + tables.tags() + " WHERE tag = ?)";
@@ -181,6 +182,31 @@ public final class PgStore extends GuardedStore {
             boolean leased = takeLease(c, key, token, leaseMillis);
             return value != null && remaining > 0 ? new StoredValue(value, remaining, leased, true)
                     : new StoredValue(null, 0, leased, false);
+        }, null);
+    }
+
+    /**
+     * Empties the value (the statement says whether the row's live lease holds {@code token}: a lookup took it for a
+     * stale value), adds the tag members, and takes the lease unless held: statements on one connection, in that
+     * order. An invalidation between them deletes the row, and the lease taken after it is for a load that begins
+     * after it.
+     */
+    @Override
+    public StoredValue dropUnreadable(String key, String token, long leaseMillis, List<String> tagKeys,
+            long tagTtlMillis) {
+        return call("drop unreadable", c -> {
+            boolean held;
+            try (PreparedStatement s = c.prepareStatement(dropValue)) {
+                s.setString(1, key);
+                s.setString(2, token);
+                try (ResultSet r = s.executeQuery()) {
+                    held = r.next() && r.getBoolean(1);
+                }
+            }
+            if (!tagKeys.isEmpty()) {
+                addTags(c, key, tagKeys, tagTtlMillis); // before the lease, as at a lookup
+            }
+            return new StoredValue(null, 0, held || takeLease(c, key, token, leaseMillis), false);
         }, null);
     }
 
@@ -393,12 +419,6 @@ public final class PgStore extends GuardedStore {
                 array.free();
             }
         }, -1L);
-    }
-
-    /** Empties the values of {@code keys} (a load holding a key's lease may still store it). */
-    @Override
-    public boolean delete(String... keys) {
-        return keys.length == 0 || updateKeys("empty", emptyKeys, keys) >= 0;
     }
 
     @Override

@@ -48,6 +48,34 @@ class PgStoreTest {
     }
 
     @Test
+    void anUnreadableValueIsEmptiedWithItsLeaseTakenForTheReload() throws Exception {
+        assertTrue(lookup("k", "t1").leased());
+        assertTrue(store.storeIfLeased("k", VALUE, 60_000, "t1").get());
+
+        StoredValue dropped = store.dropUnreadable("k", "t2", LEASE, List.of(), 0);
+
+        assertTrue(dropped.leased() && dropped.value() == null, "a miss holding the lease");
+        assertNull(lookup("k", "t3").value());
+        assertTrue(store.dropUnreadable("k", "t2", LEASE, List.of(), 0).leased(),
+                "a lease that holds the token already (a stale value's lookup took it) is kept");
+        assertFalse(store.dropUnreadable("k", "t3", LEASE, List.of(), 0).leased(), "another holds it");
+        assertTrue(store.storeIfLeased("k", VALUE, 60_000, "t2").get());
+        assertArrayEquals(VALUE, lookup("k", "t4").value());
+    }
+
+    @Test
+    void anInvalidationAfterTheDropOfAnUnreadableValueKeepsTheReloadOut() throws Exception {
+        assertTrue(lookup("k", "t1").leased());
+        assertTrue(store.storeIfLeased("k", VALUE, 60_000, "t1").get());
+        assertTrue(store.dropUnreadable("k", "t2", LEASE, List.of(), 0).leased());
+
+        assertTrue(store.deleteWithLeases(List.of("k")));
+
+        assertFalse(store.storeIfLeased("k", VALUE, 60_000, "t2").get());
+        assertNull(lookup("k", "t3").value());
+    }
+
+    @Test
     void aMissTakesTheLeaseAndOnlyItsHolderStores() throws Exception {
         StoredValue first = lookup("k", "t1");
         assertNull(first.value());

@@ -125,10 +125,11 @@ class PgStoreWritesTest {
         List<CompletableFuture<Boolean>> stores = storeAllWhileHeld(store);
         CompletableFuture<Boolean> taggedStore = store.storeIfLeased("tagged", SMALL, 60_000, "t");
         store.expire("renewed", 600_000, List.of(), 0);
-        // invalidations while those wait: they run on the caller's thread, not behind the writes
+        // invalidations (and the drop of a value that cannot be read back) while those wait: they run on the
+        // caller's thread, not behind the writes
         assertTrue(store.deleteWithLeases(List.of(key(0), key(1), key(2))));
         assertTrue(store.deleteTagged("tag:a"));
-        assertTrue(store.delete("renewed"));
+        assertTrue(store.dropUnreadable("renewed", "t1", LEASE, List.of(), 0).leased());
 
         slowDatabase.countDown();
         CompletableFuture.allOf(stores.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
