@@ -601,7 +601,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * @return whether the entry was kept: put (or, without L1, not invalidated)
      */
     boolean putUnlessInvalidated(CachedMethod method, Load load, CacheEntry entry) {
-        boolean kept = method.usesL1() ? l1.putUnless(load.cacheKey(), entry, load::invalidated) : !load.invalidated();
+        boolean kept = method.usesL1() ? l1.putUnless(load.cacheKey(), entry, load) : !load.invalidated();
         if (!kept) {
             method.cache().stats().recordStaleStoreDiscarded();
         }

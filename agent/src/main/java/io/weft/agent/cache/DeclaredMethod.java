@@ -21,6 +21,7 @@ public final class DeclaredMethod {
     private final List<String> parameterNames;
     private final WeakReference<ClassLoader> loader;
     private final ClassBound<Method> method;
+    private final ClassBound<Class<?>> declaringClass;
 
     /**
      * @param parameterTypes erased binary names, as {@link Class#getName()} spells them
@@ -34,6 +35,7 @@ public final class DeclaredMethod {
         this.parameterNames = List.copyOf(parameterNames);
         this.loader = loader == null ? null : new WeakReference<>(loader);
         this.method = new ClassBound<>(declaringType, loader, this::find);
+        this.declaringClass = new ClassBound<>(declaringType, loader, type -> type);
     }
 
     /** {@code com.acme.Books#find}, for messages. */
@@ -66,9 +68,12 @@ public final class DeclaredMethod {
         return type;
     }
 
-    /** The class that declares the method, found through its loader. */
+    /**
+     * The class that declares the method, found through its loader without reflecting on its methods (which loads
+     * the classes their signatures name, on the caller's thread).
+     */
     public Class<?> declaringClass() throws ClassNotFoundException {
-        return method.get().getDeclaringClass();
+        return declaringClass.get();
     }
 
     /**

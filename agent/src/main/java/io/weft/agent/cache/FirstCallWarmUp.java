@@ -35,7 +35,7 @@ final class FirstCallWarmUp {
         flights.start(load);
         load.started(null, ticker.read());
         CacheEntry entry = l1.entry("warm-up", Long.MAX_VALUE, stats);
-        l1.putUnless(key, entry, load::invalidated);
+        l1.putUnless(key, entry, load);
         stats.recordLoad(load.elapsedNanos(ticker.read()));
         DeferredStores deferred = new DeferredStores();
         deferred.add(null, load, entry.value());
@@ -59,6 +59,21 @@ final class FirstCallWarmUp {
         stats.recordL1Hit();
         ThreadLocalRandom.current().nextInt();
         l1.remove(key);
+        initialize(CONTENDED_COUNTER_CELL);
+    }
+
+    /**
+     * The class of the cells a {@code LongAdder} (the statistics' counters) adds when callers contend: created by the
+     * first contended count, which is made by many callers at once on a cold key.
+     */
+    static final String CONTENDED_COUNTER_CELL = "java.util.concurrent.atomic.Striped64$Cell";
+
+    private static void initialize(String className) {
+        try {
+            Class.forName(className, true, null);
+        } catch (ClassNotFoundException e) {
+            // another JDK's counters: they are loaded, if ever, by their first contended count
+        }
     }
 
     /**

@@ -10,14 +10,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * A miss being loaded: the one caller that runs the method owns it, concurrent callers for the same
  * key wait for it (single flight), and an invalidation of the key while it runs marks it so that its
  * result is not left in the cache (the stale-set race, SPEC §5). Times are readings of the runtime's
- * {@link Ticker}.
+ * {@link Ticker}. As a {@link BooleanSupplier} it answers whether it was invalidated: the staleness check of
+ * {@link LocalCache#putUnless}, passed without a lambda (none to link or allocate on a caller's thread).
  */
-final class Load extends Token {
+final class Load extends Token implements BooleanSupplier {
 
     /** What the waiters of a load given up past its deadline ({@link SingleFlight#giveUp}) are released with. */
     static final CancellationException GIVEN_UP =
@@ -130,6 +132,12 @@ final class Load extends Token {
     }
 
     boolean invalidated() {
+        return invalidated;
+    }
+
+    /** {@link #invalidated()}. */
+    @Override
+    public boolean getAsBoolean() {
         return invalidated;
     }
 

@@ -68,8 +68,10 @@ public final class RedisConnector implements SharedConnector {
         // is stored once connected): a Redis that refuses connections fails this at once
         awaitOpen(store, OPEN_WAIT);
         ValueCodecs codecs = new ValueCodecs(config.maxValueBytes(), config.compressMinBytes());
-        runtime.connect(new SharedLevel(store, codecs, config.namespace(), config.leaseWait()), publisher, instanceId,
-                bound -> caughtUp(store, reader, bound));
+        SharedLevel shared = new SharedLevel(store, codecs, config.namespace(), config.leaseWait());
+        shared.warmUp(instanceId);
+        RedisStore.loadRaceClasses();
+        runtime.connect(shared, publisher, instanceId, bound -> caughtUp(store, reader, bound));
         WarmStart warm = config.warm() ? runtime.startWarmStarts(config.warmKeys(), config.warmInterval()) : null;
         warmUp(instanceId, store);
         publisher.start();

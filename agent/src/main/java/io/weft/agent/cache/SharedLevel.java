@@ -470,6 +470,25 @@ final class SharedLevel {
     }
 
     /**
+     * Runs a miss through the store and the codec once, on the connecting thread before callers use this level: a
+     * lookup that takes a lease, the value written and read back, and its store under the lease. So the classes of
+     * that path (the Redis client's script commands and replies, the codec's) are loaded here and not by the first
+     * caller, where a virtual thread loading a class is pinned to its carrier (SPEC §10). The key is one of Weft's own
+     * names, unique to {@code instanceId}, and its value lives a millisecond.
+     */
+    void warmUp(String instanceId) {
+        String redisKey = namespace + WARM_SET + "weft:warm-up:" + instanceId;
+        String token = UUID.randomUUID().toString();
+        StoredValue stored = store.lookup(redisKey, token, LEASE_MILLIS, List.of(), 0, SharedStore.NEVER_STALE);
+        ValueCodec codec = codecs.of(SharedLevel.class);
+        byte[] json = codec.encode(List.of(instanceId));
+        codec.decode(json, List.class);
+        if (stored != null && stored.leased()) {
+            store.storeIfLeased(redisKey, json, 1, token);
+        }
+    }
+
+    /**
      * Gives up the lease of a load whose value will not be stored (it cannot be written, or is not to be
      * cached, or the load failed), without waiting: the key's next lookup takes a lease at once instead of
      * missing the shared level until this one expires.

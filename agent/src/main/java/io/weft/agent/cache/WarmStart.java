@@ -153,7 +153,7 @@ final class WarmStart implements AutoCloseable {
                 Load load = loads.remove(found.getKey());
                 CacheEntry entry = l1.entry(found.getValue().value, Math.min(method.l1TtlNanos(),
                         TimeUnit.MILLISECONDS.toNanos(found.getValue().remainingMillis)), stats);
-                if (l1.putUnless(load.cacheKey(), entry, load::invalidated)) {
+                if (l1.putUnless(load.cacheKey(), entry, load)) {
                     flights.complete(load, entry);
                     filled++;
                 } else {

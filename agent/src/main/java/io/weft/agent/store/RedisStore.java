@@ -12,6 +12,7 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.netty.util.concurrent.DefaultPromise;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +139,19 @@ public final class RedisStore extends GuardedStore {
             connection.get();
         }
         return true;
+    }
+
+    /**
+     * Loads the client's classes that a command needs only when it loses a race with its own write (a listener added
+     * to a write already done is run on the event loop by {@code DefaultPromise}'s own task class), so that no
+     * caller's thread loads them later; {@code SharedLevel#warmUp} runs the rest of a miss's path.
+     */
+    public static void loadRaceClasses() {
+        try {
+            Class.forName(DefaultPromise.class.getName() + "$1", true, RedisStore.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            // another version of the client: the first command that loses the race loads it
+        }
     }
 
     /** The value of {@code key}, or null when there is none, or Redis failed, timed out or is skipped. */
