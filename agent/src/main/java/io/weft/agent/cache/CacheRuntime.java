@@ -8,6 +8,7 @@ import io.weft.agent.events.InvalidationPublisher;
 import io.weft.agent.events.EvictionSink;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
+import io.weft.agent.log.ThrownAt;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
 import java.time.Duration;
@@ -779,6 +780,6 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     private static void reportFailure(String owner, Throwable t) {
         WeftLog.warnRateLimited("failure:" + owner, "unexpected error in the caching path of " + owner
-                + "; the method is called directly: " + t);
+                + "; the method is called directly: " + ThrownAt.of(t));
     }
 }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -104,7 +105,7 @@ public final class ValueCodec {
             }
             throw new UnstorableValueException(UnstorableValueException.Reason.UNSERIALIZABLE,
                     "cannot write a " + (value == null ? "null" : value.getClass().getName()) + " as JSON: "
-                            + e.getMessage(), e);
+                            + whyUnwritable(e), null);
         }
     }
 
@@ -128,14 +129,42 @@ public final class ValueCodec {
 
     /**
      * What went wrong, without the failure's message: Jackson's quote the data ({@code from String "123-45-6789"},
-     * the source around the error), and cached values must not reach the logs. The class of the failure, and where
-     * in the JSON: the path of properties and indexes (a map's keys are data too: {@code […]}), or line and column.
+     * the source around the error), and cached values must not reach the logs. The class of the failure, and
+     * {@linkplain #where where} in the JSON.
      */
     static String withoutData(Exception e) {
-        StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+        return e.getClass().getSimpleName() + where(e);
+    }
+
+    /**
+     * Why a value cannot be written, without its data: the class of what its code threw (a getter's message may
+     * quote the value), or Jackson's own account of the type, which names classes (its message without the chain of
+     * references, whose map keys are data); and {@linkplain #where where} in the value.
+     */
+    static String whyUnwritable(Exception e) {
+        Throwable cause = e.getCause();
+        if (e instanceof JsonMappingException && cause != null && !(cause instanceof JsonProcessingException)) {
+            return cause.getClass().getName() + " thrown" + where(e);
+        }
+        if (e instanceof JsonProcessingException) {
+            return ((JsonProcessingException) e).getOriginalMessage() + where(e);
+        }
+        return e.getClass().getName();
+    }
+
+    /** The longest path {@link #where} writes: a cycle's runs to a thousand steps. */
+    private static final int PATH_STEPS = 12;
+
+    /**
+     * Where in the JSON a failure happened: the path of properties and indexes (a map's keys are data too:
+     * {@code […]}; the first {@value #PATH_STEPS} steps), or line and column; empty when Jackson does not say.
+     */
+    private static String where(Exception e) {
+        StringBuilder sb = new StringBuilder();
         if (e instanceof JsonMappingException && !((JsonMappingException) e).getPath().isEmpty()) {
+            List<JsonMappingException.Reference> path = ((JsonMappingException) e).getPath();
             sb.append(" at $");
-            for (JsonMappingException.Reference step : ((JsonMappingException) e).getPath()) {
+            for (JsonMappingException.Reference step : path.subList(0, Math.min(path.size(), PATH_STEPS))) {
                 if (step.getIndex() >= 0) {
                     sb.append('[').append(step.getIndex()).append(']');
                 } else if (step.getFrom() instanceof Map) {
@@ -143,6 +172,9 @@ public final class ValueCodec {
                 } else {
                     sb.append('.').append(step.getFieldName());
                 }
+            }
+            if (path.size() > PATH_STEPS) {
+                sb.append("…");
             }
         } else if (e instanceof JsonProcessingException && ((JsonProcessingException) e).getLocation() != null) {
             JsonLocation at = ((JsonProcessingException) e).getLocation();

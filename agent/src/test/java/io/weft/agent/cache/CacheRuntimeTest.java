@@ -1,6 +1,7 @@
 package io.weft.agent.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -16,6 +17,7 @@ import io.weft.agent.keys.Template;
 import io.weft.agent.keys.TemplateBinder;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.FakeTicker;
+import io.weft.agent.testing.LogCapture;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -188,6 +190,24 @@ class CacheRuntimeTest {
         runtime.exitCached(id, token, args, "v");
         Object joined = joiner.get(10, TimeUnit.SECONDS);
         assertEquals("v", ((Hit) joined).value());
+    }
+
+    @Test
+    void theWarningOfAFailedCachingPathSaysWhereAndNotTheMessage() throws Exception {
+        KeyRenderer guarded = (args, result) -> {
+            throw new IllegalStateException("no access to 123-45-6789");
+        };
+        // a method of its own: the warning is written once a minute per method, whichever test failed it first
+        int id = methods.register(new CachedMethod(declared("findGuarded"), caches.cache("book", true), guarded,
+                scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                ResultShape.PLAIN, null, List.of(), false, 0));
+        try (LogCapture log = new LogCapture()) {
+            assertNull(runtime.enterCached(id, new Object[] {"1"}), "the failure makes the method run uncached");
+            String text = log.text();
+            assertTrue(text.contains("unexpected error in the caching path of com.acme.Books#findGuarded")
+                    && text.contains("java.lang.IllegalStateException at " + getClass().getName() + "."), text);
+            assertFalse(text.contains("123-45-6789"), "a getter's message may quote data: " + text);
+        }
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -241,6 +242,28 @@ class ValueCodecTest {
 
         assertEquals(UnstorableValueException.Reason.UNSERIALIZABLE, empty.reason());
         assertEquals(UnstorableValueException.Reason.UNSERIALIZABLE, cyclic.reason());
+    }
+
+    /** A bean whose getter fails with a message quoting its data. */
+    public static final class Guarded {
+        public String getSsn() {
+            throw new IllegalStateException("no access to 123-45-6789");
+        }
+    }
+
+    @Test
+    void theMessageOfAnUnwritableValueSaysWhereNotWhat() {
+        UnstorableValueException thrown = assertThrows(UnstorableValueException.class, () -> codec.encode(new Guarded()));
+        assertEquals("cannot write a " + Guarded.class.getName() + " as JSON: java.lang.IllegalStateException thrown at"
+                + " $.ssn", thrown.getMessage());
+        assertNull(thrown.getCause(), "Jackson's exception, which quotes the getter's message, is not kept");
+
+        Map<String, Object> cyclic = new HashMap<>();
+        cyclic.put("session-4f2a", cyclic);
+        UnstorableValueException cycle = assertThrows(UnstorableValueException.class, () -> codec.encode(cyclic));
+        assertFalse(cycle.getMessage().contains("session"), cycle.getMessage());
+        assertTrue(cycle.getMessage().length() < 300, "a cycle's path is cut short: " + cycle.getMessage());
+        assertNull(cycle.getCause());
     }
 
     @Test
