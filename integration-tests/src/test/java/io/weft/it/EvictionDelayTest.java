@@ -58,6 +58,9 @@ class EvictionDelayTest {
                     "the reader applied an event per invalidation");
             assertEquals(INVALIDATIONS, metrics.value("weft_cache_evictions_total", "cache", "pingpong", "cause",
                     "invalidated"), "each event evicted its key from the reader's L1, and nothing else");
+            assertEquals(INVALIDATIONS, metrics.value("weft_cache_invalidations_total", "cache", "pingpong", "origin",
+                    "received"), "SPEC §9: invalidations received, per cache");
+            assertEquals(0, metrics.value("weft_cache_invalidations_total", "cache", "pingpong", "origin", "sent"));
             assertEquals(0, metrics.value("weft_cache_hits_total", "cache", "pingpong", "level", "l2"),
                     "the reader read no value from Redis (where a key evicted before its invalidation is read from)");
             reader.endInput();

@@ -11,6 +11,7 @@ import io.weft.agent.keys.KeyScope;
 import io.weft.agent.log.ThrownAt;
 import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.metrics.InvalidationOrigin;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -618,14 +619,17 @@ public final class CacheRuntime implements Handler, EvictionSink {
         }
     }
 
-    /** Evicts one key from L1 (every loader's scope), first marking its loads in flight so that their results are not kept. */
+    /**
+     * Evicts one key from L1 (every loader's scope), first marking its loads in flight so that their results are not
+     * kept; counted as a received invalidation, as an event's.
+     */
     public void evictKey(String key) {
-        invalidator.evictLocal(key);
+        invalidator.evictLocal(key, InvalidationOrigin.RECEIVED);
     }
 
     /** Evicts every L1 key that starts with {@code prefix}, marking loads in flight likewise. */
     public void evictPrefix(String prefix) {
-        invalidator.evictLocalPrefix(prefix);
+        invalidator.evictLocalPrefix(prefix, InvalidationOrigin.RECEIVED);
     }
 
     /** Empties the L1, marking every load in flight. */

@@ -5,6 +5,7 @@ import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyWarmUp;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.metrics.InvalidationOrigin;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -58,7 +59,7 @@ final class FirstCallWarmUp {
         }
         stats.recordL1Hit();
         ThreadLocalRandom.current().nextInt();
-        l1.remove(key);
+        l1.remove(key, InvalidationOrigin.SENT);
         initialize(CONTENDED_COUNTER_CELL);
     }
 

@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.log.WeftLog;
+import io.weft.agent.metrics.InvalidationOrigin;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ final class Invalidator {
         if (shared != null && !published) {
             shared.evict(rendered.keys, rendered.prefixes, rendered.tags);
         }
-        evictLocal(rendered.keys, rendered.prefixes, rendered.tags);
+        evictLocal(rendered.keys, rendered.prefixes, rendered.tags, InvalidationOrigin.SENT);
         if (shared != null && !published) {
             redis.publish(rendered);
         }
@@ -95,7 +96,7 @@ final class Invalidator {
                     + " asked to evict an empty prefix, which would delete every key in Redis: it is evicted from L1"
                     + " only, its other keys, prefixes and tags from Redis too"), tags);
         }
-        evictLocal(keys, prefixes, tags);
+        evictLocal(keys, prefixes, tags, InvalidationOrigin.RECEIVED);
     }
 
     /**
@@ -121,7 +122,8 @@ final class Invalidator {
         int republished = 0;
         for (RecentInvalidations.Sent invalidation : redis.recent()) {
             shared.evict(invalidation.keys, invalidation.prefixes, invalidation.tags);
-            evictLocal(invalidation.keys, invalidation.prefixes, invalidation.tags);
+            evictLocal(invalidation.keys, invalidation.prefixes, invalidation.tags,
+                    invalidation.event != null ? InvalidationOrigin.SENT : InvalidationOrigin.RECEIVED);
             if (invalidation.event != null) {
                 redis.republish(invalidation.event);
                 republished++;
@@ -130,28 +132,30 @@ final class Invalidator {
         return republished;
     }
 
-    private void evictLocal(List<String> keys, List<String> prefixes, List<String> tags) {
-        keys.forEach(this::evictLocal);
-        prefixes.forEach(this::evictLocalPrefix);
-        tags.forEach(this::evictLocalTag);
+    /** Evicts keys, prefixes and tags from L1, counted as invalidations of {@code origin} in their caches. */
+    private void evictLocal(List<String> keys, List<String> prefixes, List<String> tags, InvalidationOrigin origin) {
+        for (String key : keys) {
+            evictLocal(key, origin);
+        }
+        for (String prefix : prefixes) {
+            evictLocalPrefix(prefix, origin);
+        }
+        for (String tag : tags) {
+            flights.markTag(tag);
+            l1.removeTag(tag, origin);
+        }
     }
 
     /** Evicts one key from L1 in every loader's scope, first marking its loads in flight. */
-    void evictLocal(String key) {
+    void evictLocal(String key, InvalidationOrigin origin) {
         flights.markKey(key);
-        l1.remove(key);
+        l1.remove(key, origin);
     }
 
     /** Evicts every L1 key that starts with {@code prefix}, marking loads in flight likewise. */
-    void evictLocalPrefix(String prefix) {
+    void evictLocalPrefix(String prefix, InvalidationOrigin origin) {
         flights.markPrefix(prefix);
-        l1.removePrefix(prefix);
-    }
-
-    /** Evicts every L1 entry that carries {@code tag}, first marking the loads in flight of entries carrying it. */
-    void evictLocalTag(String tag) {
-        flights.markTag(tag);
-        l1.removeTag(tag);
+        l1.removePrefix(prefix, origin);
     }
 
     /** Empties the L1, marking every load in flight. */

@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.metrics.InvalidationOrigin;
 import io.weft.agent.store.Background;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -193,30 +194,33 @@ final class LocalCache {
         return put[0];
     }
 
-    /** Removes the entries of {@code key} in every scope. */
-    void remove(String key) {
+    /** Removes the entries of {@code key} in every scope, counted as invalidated by {@code origin}. */
+    void remove(String key, InvalidationOrigin origin) {
         for (KeyScope scope : scopes.live()) {
-            remove(CacheKey.of(scope, key));
+            remove(CacheKey.of(scope, key), origin);
         }
     }
 
-    /** Removes the entry of {@code key}, in its scope only (counted as invalidated). */
-    void remove(CacheKey key) {
+    /** Removes the entry of {@code key}, in its scope only, counted as invalidated by {@code origin}. */
+    void remove(CacheKey key, InvalidationOrigin origin) {
         CacheEntry removed = cache.asMap().remove(key);
         if (removed != null) {
-            afterRemoval(key, removed, true);
+            afterRemoval(key, removed, origin);
         }
     }
 
     /** Removes the entries of a scope whose loader was collected (values of JDK types do not hold their loader). */
     void removeScope(KeyScope scope) {
-        removeIf(entry -> entry.getKey().scope() == scope, false);
+        removeIf(entry -> entry.getKey().scope() == scope, null);
     }
 
-    /** Removes every entry whose key starts with {@code prefix}: a scan of the whole L1, after the puts in progress. */
-    void removePrefix(String prefix) {
+    /**
+     * Removes every entry whose key starts with {@code prefix}, counted as invalidated by {@code origin}: a scan of the
+     * whole L1, after the puts in progress.
+     */
+    void removePrefix(String prefix, InvalidationOrigin origin) {
         awaitPutsInProgress();
-        removeIf(entry -> entry.getKey().text().startsWith(prefix), true);
+        removeIf(entry -> entry.getKey().text().startsWith(prefix), origin);
     }
 
     /**
@@ -229,15 +233,18 @@ final class LocalCache {
         putting.unlockWrite(putting.writeLock());
     }
 
-    /** Removes the entries that carry {@code tag}, found through the {@link TagIndex}: no scan of the L1. */
-    void removeTag(String tag) {
+    /**
+     * Removes the entries that carry {@code tag}, counted as invalidated by {@code origin}, found through the
+     * {@link TagIndex}: no scan of the L1.
+     */
+    void removeTag(String tag, InvalidationOrigin origin) {
         // by key, whichever entry it holds now (the index may name an entry that a put refused, for an instant), and
         // under the key's lock (compute, not computeIfPresent: a put inserting the key holds it, and must be waited for)
         tags.take(tag, (key, indexed) -> cache.asMap().compute(key, (k, current) -> {
             if (current == null || current.tags() == null || !current.tags().contains(tag)) {
                 return current;
             }
-            afterRemoval(k, current, true);
+            afterRemoval(k, current, origin);
             return null;
         }));
     }
@@ -245,19 +252,19 @@ final class LocalCache {
     /** Empties the L1 (after the puts in progress, as {@link #removePrefix}). */
     void clear() {
         awaitPutsInProgress();
-        removeIf(entry -> true, false);
+        removeIf(entry -> true, null);
     }
 
     /** Removes the entries of one cache (those counting toward {@code stats}); returns how many. */
     long clear(CacheStats stats) {
-        return removeIf(entry -> entry.getValue().stats() == stats, false);
+        return removeIf(entry -> entry.getValue().stats() == stats, null);
     }
 
     /**
-     * Removes the entries that match ({@linkplain #afterRemoval withdrawn}), counted as invalidated if
-     * {@code invalidation}; returns how many.
+     * Removes the entries that match ({@linkplain #afterRemoval withdrawn}), counted as invalidated by
+     * {@code invalidation} (null: not an invalidation); returns how many.
      */
-    private long removeIf(Predicate<Map.Entry<CacheKey, CacheEntry>> matches, boolean invalidation) {
+    private long removeIf(Predicate<Map.Entry<CacheKey, CacheEntry>> matches, InvalidationOrigin invalidation) {
         long[] removed = {0};
         cache.asMap().entrySet().removeIf(entry -> {
             if (!matches.test(entry)) {
@@ -272,13 +279,14 @@ final class LocalCache {
 
     /**
      * Follows the removal of {@code entry} by an invalidation or a clear: its tags are forgotten, it stands in for no
-     * failure any more ({@link CacheEntry#withdraw}), and it is counted as invalidated if {@code invalidation}.
+     * failure any more ({@link CacheEntry#withdraw}), and it is counted as invalidated by {@code invalidation} (null:
+     * a clear).
      */
-    private void afterRemoval(CacheKey key, CacheEntry entry, boolean invalidation) {
+    private void afterRemoval(CacheKey key, CacheEntry entry, InvalidationOrigin invalidation) {
         tags.forget(key, entry);
         entry.withdraw();
-        if (invalidation) {
-            entry.stats().recordInvalidation();
+        if (invalidation != null) {
+            entry.stats().recordInvalidation(invalidation);
         }
     }
 

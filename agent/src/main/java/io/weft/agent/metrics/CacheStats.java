@@ -17,7 +17,8 @@ public final class CacheStats {
     private final LoadTimes loadTimes = new LoadTimes();
     private final LongAdder evictedBySize = new LongAdder();
     private final LongAdder expired = new LongAdder();
-    private final LongAdder invalidated = new LongAdder();
+    private final LongAdder invalidatedBySent = new LongAdder();
+    private final LongAdder invalidatedByReceived = new LongAdder();
     private final LongAdder l2Unreadable = new LongAdder();
     private final LongAdder l2NotStored = new LongAdder();
     private final LongAdder compressed = new LongAdder();
@@ -75,9 +76,9 @@ public final class CacheStats {
         expired.increment();
     }
 
-    /** An entry was removed from L1 by an invalidation, local or received. */
-    public void recordInvalidation() {
-        invalidated.increment();
+    /** An entry was removed from L1 by an invalidation of {@code origin}. */
+    public void recordInvalidation(InvalidationOrigin origin) {
+        (origin == InvalidationOrigin.SENT ? invalidatedBySent : invalidatedByReceived).increment();
     }
 
     /** A value in Redis could not be read back as the method's type (it is deleted and counts as a miss). */
@@ -240,8 +241,14 @@ public final class CacheStats {
         return expired.sum();
     }
 
+    /** Entries removed from L1 by invalidations, sent and received. */
     public long invalidations() {
-        return invalidated.sum();
+        return invalidatedBySent.sum() + invalidatedByReceived.sum();
+    }
+
+    /** Entries removed from L1 by invalidations of {@code origin}. */
+    public long invalidations(InvalidationOrigin origin) {
+        return (origin == InvalidationOrigin.SENT ? invalidatedBySent : invalidatedByReceived).sum();
     }
 
     public long l2Unreadable() {

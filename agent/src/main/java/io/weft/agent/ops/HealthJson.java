@@ -57,6 +57,8 @@ final class HealthJson {
                     .field("evictedBySize", c.evictedBySize)
                     .field("expired", c.expired)
                     .field("invalidated", c.invalidated)
+                    .field("invalidationsSent", c.invalidatedBySent)
+                    .field("invalidationsReceived", c.invalidatedByReceived)
                     .field("l2Unreadable", c.l2Unreadable)
                     .field("l2NotStored", c.l2NotStored)
                     .field("staleStoresDiscarded", c.staleStoresDiscarded)

@@ -114,6 +114,10 @@ public final class PrometheusText {
         counter(caches, "weft_cache_evictions_total", "Entries removed from the L1, by cause: size (the bound),"
                 + " expired (TTL) or invalidated (@InvalidateCache here or an event from another instance).", "cause",
                 List.of("size", "expired", "invalidated"), c -> c.evictedBySize, c -> c.expired, c -> c.invalidated);
+        counter(caches, "weft_cache_invalidations_total", "Entries removed from the L1 by invalidations, by origin: sent"
+                + " (this instance's @InvalidateCache, whose event it sends) or received (an event of another instance or"
+                + " service).", "origin", List.of("sent", "received"), c -> c.invalidatedBySent,
+                c -> c.invalidatedByReceived);
         gauge(caches, "weft_cache_l1_entries", "Entries of this cache in the L1.", c -> c.l1Entries);
         counter(caches, "weft_cache_l2_unreadable_total",
                 "Values in Redis that could not be read back as the method's type (deleted, counted as misses).",

@@ -13,6 +13,7 @@ import io.weft.agent.config.WeftConfig;
 import io.weft.agent.events.EventReader;
 import io.weft.agent.events.InvalidationPublisher;
 import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.metrics.InvalidationOrigin;
 import io.weft.agent.metrics.LoadTimes;
 import io.weft.agent.metrics.RefreshOutcome;
 import io.weft.agent.store.ErrorReason;
@@ -192,6 +193,9 @@ public final class Snapshot {
         public final long evictedBySize;
         public final long expired;
         public final long invalidated;
+        /** Entries evicted by this instance's own invalidations, and by events read from the streams. */
+        public final long invalidatedBySent;
+        public final long invalidatedByReceived;
         public final long l2Unreadable;
         public final long l2NotStored;
         public final long compressed;
@@ -241,6 +245,8 @@ public final class Snapshot {
             this.evictedBySize = stats.sizeEvictions();
             this.expired = stats.expirations();
             this.invalidated = stats.invalidations();
+            this.invalidatedBySent = stats.invalidations(InvalidationOrigin.SENT);
+            this.invalidatedByReceived = stats.invalidations(InvalidationOrigin.RECEIVED);
             this.l2Unreadable = stats.l2Unreadable();
             this.l2NotStored = stats.l2NotStored();
             this.compressed = stats.compressed();

@@ -10,6 +10,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.metrics.InvalidationOrigin;
 import io.weft.agent.testing.Await;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,7 @@ class LocalCacheTagIndexTest {
         put("book:3", "b3", "user:bob", "all");
         put("plain:1", "p1");
 
-        l1.removeTag("user:alice");
+        l1.removeTag("user:alice", InvalidationOrigin.RECEIVED);
 
         assertNull(value("book:1"));
         assertNull(value("book:2"));
@@ -68,9 +69,9 @@ class LocalCacheTagIndexTest {
         put("book:3", "b3", "user:alice");
         assertEquals(3, l1.tagIndexMappings());
 
-        l1.remove("book:1");
+        l1.remove("book:1", InvalidationOrigin.SENT);
         assertEquals(2, l1.tagIndexMappings(), "a key removal");
-        l1.removePrefix("book:2");
+        l1.removePrefix("book:2", InvalidationOrigin.RECEIVED);
         assertEquals(1, l1.tagIndexMappings(), "a prefix removal");
         nanos.addAndGet(TimeUnit.MINUTES.toNanos(2));
         assertNull(value("book:3"), "past its deadline");
@@ -84,6 +85,8 @@ class LocalCacheTagIndexTest {
         assertEquals(1, l1.clear(stats));
         assertEquals(0, l1.tagIndexMappings(), "a clear of one cache");
         assertEquals(2, stats.invalidations(), "the key and prefix removals; clears are no invalidations");
+        assertEquals(1, stats.invalidations(InvalidationOrigin.SENT), "the key's removal, by this instance");
+        assertEquals(1, stats.invalidations(InvalidationOrigin.RECEIVED), "the prefix's removal, by an event");
     }
 
     @Test
@@ -109,13 +112,13 @@ class LocalCacheTagIndexTest {
         CacheEntry first = put("book:1", "old", "user:alice");
         put("book:1", "new");
         assertEquals(0, l1.tagIndexMappings(), "the untagged replacement dropped the old entry's mapping");
-        l1.removeTag("user:alice");
+        l1.removeTag("user:alice", InvalidationOrigin.RECEIVED);
         assertEquals("new", value("book:1"), "the untagged replacement does not carry the tag");
 
         put("book:2", "old", "user:bob");
         put("book:2", "new", "user:bob");
         assertEquals(1, l1.tagIndexMappings());
-        l1.removeTag("user:bob");
+        l1.removeTag("user:bob", InvalidationOrigin.RECEIVED);
         assertNull(value("book:2"), "the tagged replacement is tracked");
         assertNotNull(first);
     }
@@ -129,7 +132,7 @@ class LocalCacheTagIndexTest {
         assertEquals("loaded after the write", value("book:1"), "a refused put leaves the entry in L1");
         assertEquals(1, l1.tagIndexMappings(), "the refused entry is not indexed under its tags");
 
-        l1.removeTag("user:alice");
+        l1.removeTag("user:alice", InvalidationOrigin.RECEIVED);
         assertNull(value("book:1"), "the entry in L1 is still found by its tag");
     }
 
@@ -138,7 +141,7 @@ class LocalCacheTagIndexTest {
         CacheKey key = CacheKey.of(scope, "book:1");
         CacheEntry entry = l1.entry("loaded before the eviction", TimeUnit.MINUTES.toNanos(1), stats)
                 .tagged(List.of("user:alice"));
-        Thread eviction = new Thread(() -> l1.removeTag("user:alice"), "tag eviction");
+        Thread eviction = new Thread(() -> l1.removeTag("user:alice", InvalidationOrigin.RECEIVED), "tag eviction");
         boolean kept = l1.putUnless(key, entry, () -> {
             // the load read no mark, so the eviction's mark comes after this: its removal runs while the put holds
             // the key, and either finds the entry (and waits for the key) or, scanning the L1, ends without it
@@ -155,10 +158,10 @@ class LocalCacheTagIndexTest {
 
     @Test
     void aPutThatRacesAPrefixEvictionOrAClearIsRemovedByIt() throws Exception {
-        assertRemovedByEvictionDuringPut("book:1", () -> l1.removePrefix("book:"));
+        assertRemovedByEvictionDuringPut("book:1", () -> l1.removePrefix("book:", InvalidationOrigin.RECEIVED));
         assertRemovedByEvictionDuringPut("book:2", l1::clear);
         put("book:3", "old");
-        assertRemovedByEvictionDuringPut("book:3", () -> l1.removePrefix("book:"));
+        assertRemovedByEvictionDuringPut("book:3", () -> l1.removePrefix("book:", InvalidationOrigin.RECEIVED));
     }
 
     /** Puts {@code key}, starting {@code eviction} while the put holds the key (the load read no mark before). */

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.agent.bootstrap.Hit;
 import io.weft.agent.bootstrap.Token;
 import io.weft.agent.keys.CacheKey;
+import io.weft.agent.metrics.InvalidationOrigin;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
@@ -239,7 +240,7 @@ class StaleIfErrorTest {
         CacheEntry read = l1.get(key);
         assertFalse(l1.fresh(read), "past its TTL, kept to stand in for a failure");
 
-        l1.remove("price:a");
+        l1.remove("price:a", InvalidationOrigin.RECEIVED);
         Load load = new Load(key, ticker.read(), null);
         load.standIn(read);
         assertNull(load.standIn());

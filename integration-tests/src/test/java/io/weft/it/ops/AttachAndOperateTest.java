@@ -159,6 +159,10 @@ class AttachAndOperateTest {
         PromText invalidated = PromText.parse(Operator.get(ops, "/metrics"));
         assertEquals(sent + 1, invalidated.value("weft_invalidations_sent_total"));
         assertTrue(invalidated.value("weft_cache_evictions_total", "cache", "storybook:books", "cause", "invalidated") >= 1);
+        assertTrue(invalidated.value("weft_cache_invalidations_total", "cache", "storybook:books", "origin", "sent") >= 1,
+                "SPEC §9: invalidations sent, per cache");
+        assertEquals(0, invalidated.value("weft_cache_invalidations_total", "cache", "storybook:books", "origin",
+                "received"), "one instance: nothing received");
         Await.until(Duration.ofSeconds(10), "the event published",
                 () -> value("weft_events_published_total") >= 1);
         String text = Operator.get(ops, "/metrics");

@@ -49,7 +49,7 @@ class JmxTest {
     private static final Set<String> CACHE_ATTRIBUTES = Set.of("Name", "Enabled", "Active", "L1Hits", "L2Hits", "Hits",
             "Misses", "HitRatio", "Loads", "LoadFailures", "LoadTimeMeanMillis", "LoadTimeP50Millis",
             "LoadTimeP95Millis", "LoadTimeP99Millis", "EvictionsBySize", "Expirations", "Invalidations",
-            "L2Unreadable", "L2NotStored", "L1Entries", "StaleStoresDiscarded", "LoadWaitTimeouts", "HotKeys");
+            "InvalidationsSent", "InvalidationsReceived", "L2Unreadable", "L2NotStored", "L1Entries", "StaleStoresDiscarded", "LoadWaitTimeouts", "HotKeys");
     private static final Set<String> AGENT_ATTRIBUTES = Set.of("Version", "Status", "StatusReasons", "Enabled",
             "CacheNames", "WovenMethods", "L1Size", "L1MaxSize", "InvalidationsSent", "InvalidationsReceived", "HttpPort",
             "RedisConfigured", "RedisUri", "RedisUp", "RedisBreakerState", "RedisFailures", "RedisErrors", "RedisRejections",
@@ -162,8 +162,12 @@ class JmxTest {
         }
 
         long invalidations = (Long) attribute(books, "Invalidations");
+        long sent = (Long) attribute(books, "InvalidationsSent");
+        long received = (Long) attribute(books, "InvalidationsReceived");
         renameTheFirstBook("Renamed over JMX test");
         assertEquals(invalidations + 1, attribute(books, "Invalidations"));
+        assertEquals(sent + 1, attribute(books, "InvalidationsSent"), "SPEC §9: invalidations sent, per cache");
+        assertEquals(received, attribute(books, "InvalidationsReceived"), "one instance: none received");
     }
 
     /** SPEC §12: attribute {@code HotKeys}, the keys with the most hits, ranked exactly when they are hit a few times. */

@@ -2,6 +2,7 @@ package io.weft.agent.ops.jmx;
 
 import io.weft.agent.cache.NamedCache;
 import io.weft.agent.metrics.CacheStats;
+import io.weft.agent.metrics.InvalidationOrigin;
 import io.weft.agent.metrics.LoadTimes;
 import io.weft.agent.ops.Ops;
 import io.weft.agent.ops.Snapshot;
@@ -112,6 +113,16 @@ public final class CacheControl implements CacheControlMXBean {
     @Override
     public long getInvalidations() {
         return stats().invalidations();
+    }
+
+    @Override
+    public long getInvalidationsSent() {
+        return stats().invalidations(InvalidationOrigin.SENT);
+    }
+
+    @Override
+    public long getInvalidationsReceived() {
+        return stats().invalidations(InvalidationOrigin.RECEIVED);
     }
 
     @Override

@@ -47,6 +47,12 @@ public interface CacheControlMXBean {
 
     long getInvalidations();
 
+    /** Entries of this cache evicted from the L1 by this instance's own invalidations (whose events it sends). */
+    long getInvalidationsSent();
+
+    /** Entries of this cache evicted from the L1 by events of other instances and services. */
+    long getInvalidationsReceived();
+
     long getL2Unreadable();
 
     long getL2NotStored();
