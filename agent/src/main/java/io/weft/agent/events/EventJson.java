@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
@@ -88,6 +89,19 @@ public final class EventJson {
         }
     }
 
+    /**
+     * ISO-8601 date-times as other services write them (SPEC §6: an offset, a {@code Z}, or no zone): an offset as
+     * {@code +02:00}, {@code +0200} (Python's {@code %z}, Go's {@code -0700}) or {@code +02}, optionally followed by
+     * a region ({@code [Europe/Paris]}), as {@link DateTimeFormatter#ISO_DATE_TIME} also reads.
+     */
+    private static final DateTimeFormatter FOREIGN_TIMESTAMP = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .optionalStart().appendLiteral('[').parseCaseSensitive().appendZoneRegionId().appendLiteral(']').optionalEnd()
+            .toFormatter();
+
     private static Instant timestamp(JsonNode node) throws MalformedEventException {
         if (node.isMissingNode() || node.isNull()) {
             return null;
@@ -95,7 +109,7 @@ public final class EventJson {
         String text = node.asText();
         String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
         try {
-            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parse(iso);
+            TemporalAccessor parsed = FOREIGN_TIMESTAMP.parse(iso);
             return parsed.isSupported(ChronoField.INSTANT_SECONDS) ? Instant.from(parsed)
                     : LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {

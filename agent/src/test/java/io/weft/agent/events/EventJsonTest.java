@@ -119,12 +119,18 @@ class EventJsonTest {
 
     @Test
     void readsTimestampsWithAnOffsetAZoneLetterOrNoZone() throws Exception {
-        Map<String, String> timestamps = Map.of(
-                "2026-11-21T10:00:00Z", "2026-11-21T10:00:00Z",
-                "2026-11-21T10:00:00.5+00:00", "2026-11-21T10:00:00.500Z",
-                "2026-11-21T12:00:00+02:00", "2026-11-21T10:00:00Z",
-                "2026-11-21T10:00:00.123456", "2026-11-21T10:00:00.123456Z",
-                "2026-11-21 10:00:00", "2026-11-21T10:00:00Z");
+        Map<String, String> timestamps = Map.ofEntries(
+                Map.entry("2026-11-21T10:00:00Z", "2026-11-21T10:00:00Z"),
+                Map.entry("2026-11-21T10:00:00.5+00:00", "2026-11-21T10:00:00.500Z"),
+                Map.entry("2026-11-21T12:00:00+02:00", "2026-11-21T10:00:00Z"),
+                // Python's %z and Go's -0700, and an hour alone
+                Map.entry("2026-11-21T12:00:00+0200", "2026-11-21T10:00:00Z"),
+                Map.entry("2026-11-21T04:30:00.25-0530", "2026-11-21T10:00:00.250Z"),
+                Map.entry("2026-11-21T12:00:00+02", "2026-11-21T10:00:00Z"),
+                Map.entry("2026-11-21T10:00:00z", "2026-11-21T10:00:00Z"),
+                Map.entry("2026-11-21T11:00:00+01:00[Europe/Paris]", "2026-11-21T10:00:00Z"),
+                Map.entry("2026-11-21T10:00:00.123456", "2026-11-21T10:00:00.123456Z"),
+                Map.entry("2026-11-21 10:00:00", "2026-11-21T10:00:00Z"));
         for (Map.Entry<String, String> t : timestamps.entrySet()) {
             InvalidationEvent event = EventJson.decode("{\"type\":\"x\",\"timestamp\":\"" + t.getKey() + "\",\"event_id\":7}");
             assertEquals(Instant.parse(t.getValue()), event.timestamp(), t.getKey());
@@ -139,7 +145,8 @@ class EventJsonTest {
                 "{\"type\":\"x\",\"payload\":[]}", "{\"type\":\"x\",\"payload\":{\"keys\":\"a\"}}",
                 "{\"type\":\"x\",\"payload\":{\"prefixes\":[1]}}", "{\"type\":\"x\",\"timestamp\":\"yesterday\"}",
                 "{\"type\":5}", "{\"type\":\"x\",\"timestamp\":\"2026-11-21\"}",
-                "{\"type\":\"x\",\"timestamp\":\"2026-11-21X10:00:00\"}")) {
+                "{\"type\":\"x\",\"timestamp\":\"2026-11-21X10:00:00\"}",
+                "{\"type\":\"x\",\"timestamp\":\"2026-11-21T10:00:00+2\"}")) {
             assertThrows(MalformedEventException.class, () -> EventJson.decode(json), json);
         }
     }
