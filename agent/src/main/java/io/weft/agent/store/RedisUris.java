@@ -21,7 +21,26 @@ public final class RedisUris {
      *     holds no password
      */
     public static List<RedisURI> parse(String uri, boolean cluster) {
+        requireEncodedUserInfo(uri);
         return cluster ? ClusterSeeds.parse(uri) : List.of(parse(uri));
+    }
+
+    /**
+     * Refuses a user or password (before the last {@code @}) holding a character that ends a URI's authority
+     * ({@code #}, {@code ?}, {@code /}) unencoded: the parser would read the rest as a fragment, a query or a path, and
+     * take part of the password for the host, which the logs then show.
+     */
+    private static void requireEncodedUserInfo(String uri) {
+        int start = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        for (int i = start < 0 ? 0 : start + 3; i < at; i++) {
+            char c = uri.charAt(i);
+            if (c == '#' || c == '?' || c == '/') {
+                throw new IllegalArgumentException("weft.redis.uri: the user or password of '" + redactUnparsed(uri)
+                        + "' holds a '" + c + "', which ends a URI's host part: write it percent-encoded ("
+                        + String.format("%%%02X", (int) c) + ")");
+            }
+        }
     }
 
     static RedisURI parse(String uri) {

@@ -86,6 +86,26 @@ class SharedLevelChecksTest {
     }
 
     @Test
+    void aPasswordHoldingAnUnencodedHashQuestionMarkOrSlashIsAProblemThatNeverShowsIt() {
+        // the parser would take "u:s3cret" for the host, and every log line about Redis would show it
+        Map<String, String> uris = Map.of("redis://u:s3cret#PW@127.0.0.1:6379", "'#'", "redis://:s3cret?PW@127.0.0.1:6379",
+                "'?'", "redis-sentinel://:s3/cretPW@127.0.0.1:26379#mymaster", "'/'");
+        for (Map.Entry<String, String> uri : uris.entrySet()) {
+            for (String cluster : new String[] {"false", "true"}) {
+                WeftConfig config = config(Map.of("weft.redis.uri", uri.getKey(), "weft.redis.cluster", cluster),
+                        Map.of());
+                assertNull(config.redisUri(), uri.getKey());
+                assertEquals(1, config.problems().size(), config.problems().toString());
+                String problem = config.problems().get(0);
+                assertTrue(problem.contains("holds a " + uri.getValue()) && problem.contains("percent-encoded"), problem);
+                assertFalse(problem.contains("s3") || problem.contains("PW"), problem);
+            }
+        }
+        WeftConfig encoded = config(Map.of("weft.redis.uri", "redis://u:s3cret%23PW@127.0.0.1:6379"), Map.of());
+        assertEquals(List.of(), encoded.problems());
+    }
+
+    @Test
     void aJdbcUrlThePostgresDriverCannotReadIsAProblemThatNeverShowsThePassword() {
         for (String url : new String[] {"jdbc:postgresql://db/app?user=weft&password=100%secure",
             "jdbc:postgresql://db:5432?user=weft&password=100secure"}) {
