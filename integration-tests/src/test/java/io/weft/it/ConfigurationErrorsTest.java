@@ -27,7 +27,7 @@ class ConfigurationErrorsTest {
     @Test
     void reportsEachErrorByMethodAndKeepsTheApplicationCached() throws Exception {
         try (AppJvm app = AppJvm.builder().property("weft.cache.ce:override.refreshAfter", "later")
-                .property("weft.cache.ce:nol1.l1", "false")
+                .property("weft.cache.ce:nol1.l1", "false").property("weft.cache.ce:overide.ttl", "1m")
                 .classpath(classes, Paths.annotationsJar()).main("app.Broken").start()) {
             Map<String, String> checks = app.checks(Duration.ofSeconds(60));
             assertEquals("1", checks.get("fine.runs"), "the correct method is still cached");
@@ -56,6 +56,8 @@ class ConfigurationErrorsTest {
             assertError(errors, "app.Broken#refreshSetting", "weft.cache.ce:override.refreshAfter: unparsable duration");
             assertError(errors, "app.Broken#refreshWithoutL1", "refreshAfter in a cache without L1");
             assertEquals(17, errors.size(), String.join("\n", errors));
+            assertTrue(app.stderr().stream().anyMatch(l -> l.contains("weft.cache.ce:overide.ttl names no cache")),
+                    "a run shorter than the 30 s check is told of a misspelt cache name at its exit\n" + app.transcript());
         }
     }
 

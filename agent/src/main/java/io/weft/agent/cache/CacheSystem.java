@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The caches of this JVM: the woven methods, the named caches with their switches and statistics,
@@ -26,6 +27,7 @@ public final class CacheSystem {
     private final LoaderScopes scopes = new LoaderScopes();
     private final CacheRuntime runtime;
     private volatile SharedConnector shared;
+    private final AtomicBoolean unusedSettingsChecked = new AtomicBoolean();
 
     private CacheSystem(WeftConfig config) {
         this.config = config;
@@ -53,6 +55,11 @@ public final class CacheSystem {
         // not made later on a web application's request thread, which would pin that application (SPEC §10).
         CompletableFuture.delayedExecutor(UNUSED_SETTINGS_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                 .execute(system::warnAboutUnusedCacheSettings);
+        if (!config.cacheNamesInSettings().isEmpty()) {
+            // a run shorter than the delay is told at its exit (SPEC §4: typos must not pass silently)
+            Runtime.getRuntime().addShutdownHook(Background.daemon(system::warnAboutUnusedCacheSettings,
+                    "weft-settings-check"));
+        }
         if (config.redisUri() != null) {
             // asked beside the connection, which registers at once the exit hook that sends invalidations made meanwhile
             CompletableFuture<Boolean> answers = new CompletableFuture<>();
@@ -70,8 +77,14 @@ public final class CacheSystem {
     /** How long after the first woven class a per-cache setting that names no cache is reported. */
     static final Duration UNUSED_SETTINGS_DELAY = Duration.ofSeconds(30);
 
-    /** Warns, once, about per-cache settings that name no cache woven so far (a typo must not pass silently). */
+    /**
+     * Warns, once (30 s after the first woven class, or at exit if sooner), about per-cache settings that name no
+     * cache woven so far (a typo must not pass silently).
+     */
     private void warnAboutUnusedCacheSettings() {
+        if (!unusedSettingsChecked.compareAndSet(false, true)) {
+            return;
+        }
         for (String problem : unusedCacheSettings(config, caches)) {
             WeftLog.warn(problem);
         }
