@@ -154,9 +154,12 @@ public final class WeftAgent {
         if (config.redisUri() == null) {
             return "L2 off (weft.redis.uri unset); events off";
         }
+        StringBuilder streams = new StringBuilder(EventStreams.key(config.namespace(), EventStreams.CACHE_INVALIDATED));
+        for (String type : config.eventTemplates().keySet()) {
+            streams.append(", ").append(EventStreams.key(config.namespace(), type));
+        }
         return "L2 on " + Redaction.uri(config.redisUri()) + " (timeout " + Durations.format(config.redisTimeout()) + ", namespace '"
-                + config.namespace() + "'); events on streams " + EventStreams.key(config.namespace(), EventStreams.CACHE_INVALIDATED)
-                + (config.eventTemplates().isEmpty() ? "" : " and " + config.eventTemplates().keySet());
+                + config.namespace() + "'); events on streams " + streams;
     }
 
     private static String startupLine(WeftConfig config, boolean attached) {

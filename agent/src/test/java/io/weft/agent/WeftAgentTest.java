@@ -35,6 +35,14 @@ class WeftAgentTest {
     }
 
     @Test
+    void theLineNamesEveryStreamReadByItsKey() {
+        String line = WeftAgent.sharedLevel(new WeftConfig(ConfigSources.of(Map.of("weft.redis.uri",
+                "redis://127.0.0.1:6379", "weft.namespace", "ns:", "weft.events.book.updated", "book:{id}"), Map.of())));
+
+        assertTrue(line.endsWith("; events on streams ns:events:cache.invalidated, ns:events:book.updated"), line);
+    }
+
+    @Test
     void aDatabaseAsTheSharedLevelIsNamedWithItsPasswordMasked() {
         String line = WeftAgent.sharedLevel(new WeftConfig(ConfigSources.of(Map.of("weft.store.uri",
                 "jdbc:postgresql://127.0.0.1:5432/app?user=weft&password=s3cret"), Map.of())));
