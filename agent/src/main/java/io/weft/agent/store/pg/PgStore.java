@@ -36,8 +36,12 @@ import java.util.function.Supplier;
  * entries): a member deleted with them could leave an entry its invalidation did not see without one.
  *
  * <p>Every call waits at most the timeout (for a pooled connection, then for the statement), never throws
- * for a database failure, and goes through a {@link CircuitBreaker}; stores, renewals and releases run on a
- * background thread, as many as wait there weighing at most {@link #WRITES_WAITING_BYTES} (see {@link #later}).
+ * for a database failure, and goes through a {@link CircuitBreaker}, except a lease's release, which goes past it
+ * ({@link #pastBreaker}): a store that the breaker refuses releases its lease instead. No release follows a failed
+ * lookup: one that the statement timeout cut off took no lease (its statement was rolled back); one whose connection
+ * failed after its lease statement was sent may have (docs/design.md, "Releases go past the breaker"). Stores,
+ * renewals and releases run on a background thread, as many as wait there weighing at most
+ * {@link #WRITES_WAITING_BYTES} (see {@link #later}).
  */
 public final class PgStore extends GuardedStore {
 
@@ -134,27 +138,59 @@ public final class PgStore extends GuardedStore {
      * returns {@code fallback}.
      */
     public <T> T call(String what, Call<T> call, T fallback) {
+        return call(what, call, fallback, () -> { });
+    }
+
+    /** {@link #call}; {@code ifRefused} runs when the breaker refuses it. */
+    private <T> T call(String what, Call<T> call, T fallback, Runnable ifRefused) {
         if (!admit()) {
+            ifRefused.run();
             return fallback;
         }
+        return borrowing(what, call, fallback, true);
+    }
+
+    /**
+     * Runs a lease's release past the breaker: it neither asks the breaker nor tells it the outcome, so that a
+     * breaker that opened after the lease was taken (a stall, whose timeouts opened it) cannot leave the lease behind,
+     * and an answer to the release cannot close a breaker that the lookups' failures opened. A failure is counted and
+     * logged as any other. As bounded as any call: at most the timeout for a connection (and the driver's
+     * connect timeout to open one), then for the statement; and never on a caller's thread ({@link #later}).
+     */
+    private <T> T pastBreaker(String what, Call<T> call, T fallback) {
+        return borrowing(what, call, fallback, false);
+    }
+
+    /** Runs {@code call} on a pooled connection, its outcome told the breaker when {@code guarded}. */
+    private <T> T borrowing(String what, Call<T> call, T fallback, boolean guarded) {
         Connection c;
         try {
             c = pool.borrow();
         } catch (SQLException e) {
-            failed(what, e);
+            failedOrPastBreaker(what, e, guarded);
             return fallback;
         }
         boolean broken = false;
         try {
             T result = call.run(c);
-            succeeded();
+            if (guarded) {
+                succeeded();
+            }
             return result;
         } catch (SQLException | RuntimeException e) {
             broken = true;
-            failed(what, e);
+            failedOrPastBreaker(what, e, guarded);
             return fallback;
         } finally {
             pool.giveBack(c, broken);
+        }
+    }
+
+    private void failedOrPastBreaker(String what, Exception e, boolean guarded) {
+        if (guarded) {
+            failed(what, e);
+        } else {
+            failedPastBreaker(what, e);
         }
     }
 
@@ -310,6 +346,7 @@ public final class PgStore extends GuardedStore {
         }
     }
 
+    /** On the background thread; when the breaker refuses the store, the lease is {@linkplain #release released}. */
     @Override
     public CompletableFuture<Boolean> storeIfLeased(String key, byte[] value, long ttlMillis, String lease) {
         if (ttlMillis <= 0) {
@@ -318,26 +355,29 @@ public final class PgStore extends GuardedStore {
         if (lease == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return later("store", key, value.length, () -> call("store", c -> {
-            try (PreparedStatement s = c.prepareStatement(storeLeased)) {
-                s.setBytes(1, value);
-                s.setInt(2, value.length);
-                s.setLong(3, ttlMillis);
-                s.setString(4, key);
-                s.setString(5, lease);
-                return s.executeUpdate() == 1;
-            }
-        }, false));
+        return later("store", key, value.length, () -> call("store", c -> update(c, storeLeased, s -> {
+            s.setBytes(1, value);
+            s.setInt(2, value.length);
+            s.setLong(3, ttlMillis);
+            s.setString(4, key);
+            s.setString(5, lease);
+        }) == 1, false, () -> release(key, lease)));
     }
 
+    /** Gives up the lease on the background thread, {@linkplain #pastBreaker past the breaker}. */
     @Override
     public void releaseLease(String key, String lease) {
         if (lease != null) {
-            later("release", key, 0, () -> update("release", release, s -> {
-                s.setString(1, key);
-                s.setString(2, lease);
-            }) >= 0);
+            later("release", key, 0, () -> release(key, lease));
         }
+    }
+
+    /** Releases {@code key}'s lease if it still holds {@code lease}, past the breaker; whether the statement ran. */
+    private boolean release(String key, String lease) {
+        return pastBreaker("release", c -> update(c, release, s -> {
+            s.setString(1, key);
+            s.setString(2, lease);
+        }), -1L) >= 0;
     }
 
     /** Renews the entry and, so that they outlive it, its tag members (those it has: the rows name them). */
@@ -401,12 +441,14 @@ public final class PgStore extends GuardedStore {
 
     /** Runs one statement; returns the rows it changed, or -1 when it failed. */
     private long update(String what, String sql, Binder binder) {
-        return call(what, c -> {
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                binder.bind(s);
-                return (long) s.executeUpdate();
-            }
-        }, -1L);
+        return call(what, c -> update(c, sql, binder), -1L);
+    }
+
+    private static long update(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            binder.bind(s);
+            return s.executeUpdate();
+        }
     }
 
     private long updateKeys(String what, String sql, Object[] keys) {
