@@ -61,6 +61,28 @@ public class Broken {
         return n;
     }
 
+    /** A long renders '-' and digits, never "all": the two key spaces are apart, and both methods are cached. */
+    @CacheResult(key = "ce:product:{id}")
+    public String product(long id) {
+        return ran("product", "p" + id);
+    }
+
+    @CacheResult(key = "ce:product:all")
+    public java.util.List<String> allProducts() {
+        return java.util.List.of(ran("allProducts", "p7"));
+    }
+
+    /** A Long may be null, which renders "null": the key of boxedNull is one of boxed's keys. */
+    @CacheResult(key = "ce:boxed:{id}")
+    public String boxed(Long id) {
+        return ran("boxed", "b" + id);
+    }
+
+    @CacheResult(key = "ce:boxed:null")
+    public java.util.List<String> boxedNull() {
+        return java.util.List.of(ran("boxedNull", "none"));
+    }
+
     @CacheResult(key = "ce:tag:{id}", tags = "owner:{return}")
     public String returnInTag(String id) {
         return ran("returnInTag", id);
@@ -126,6 +148,10 @@ public class Broken {
             b.returnInTag("x");
             b.spaceText("7");
             b.spaceNumber(7);
+            b.product(7);
+            b.allProducts();
+            b.boxed(7L);
+            b.boxedNull();
             b.eachOnAString("x");
             b.twoEach(java.util.List.of("x"), java.util.List.of("y"));
             b.eachNotAMap(java.util.List.of("x"));

@@ -32,8 +32,12 @@ class ConfigurationErrorsTest {
             Map<String, String> checks = app.checks(Duration.ofSeconds(60));
             assertEquals("1", checks.get("fine.runs"), "the correct method is still cached");
             assertEquals("1", checks.get("spaceText.runs"), "the first claim of a key space is woven");
+            assertEquals("1", checks.get("boxed.runs"), "the first claim of a key space is woven");
+            for (String apart : List.of("product", "allProducts")) {
+                assertEquals("1", checks.get(apart + ".runs"), apart + ": a long renders no \"all\"");
+            }
             for (String broken : List.of("unknownParameter", "voidMethod", "badTtl", "badTemplate", "returnInKey",
-                    "badPath", "spaceNumber", "returnInTag", "eachOnAString", "twoEach", "eachNotAMap",
+                    "badPath", "spaceNumber", "boxedNull", "returnInTag", "eachOnAString", "twoEach", "eachNotAMap",
                     "refreshNotShorter", "refreshNegative", "refreshSliding", "refreshSetting", "refreshWithoutL1")) {
                 assertEquals("2", checks.get(broken + ".runs"), broken + " must run uncached");
             }
@@ -46,6 +50,7 @@ class ConfigurationErrorsTest {
             assertError(errors, "app.Broken#badPath", "nope");
             assertError(errors, "app.Broken#returnInTag", "{return}");
             assertError(errors, "app.Broken#spaceNumber", "app.Broken#spaceText");
+            assertError(errors, "app.Broken#boxedNull", "can render the same keys as the key of app.Broken#boxed,");
             assertError(errors, "app.Broken$Repository#find", "abstract");
             assertError(errors, "app.Broken#eachOnAString", "needs a List, Set, Collection, Iterable or an array");
             assertError(errors, "app.Broken#twoEach", "only one placeholder may end in [*]");
@@ -55,7 +60,7 @@ class ConfigurationErrorsTest {
             assertError(errors, "app.Broken#refreshSliding", "refreshAfter and sliding");
             assertError(errors, "app.Broken#refreshSetting", "weft.cache.ce:override.refreshAfter: unparsable duration");
             assertError(errors, "app.Broken#refreshWithoutL1", "refreshAfter in a cache without L1");
-            assertEquals(17, errors.size(), String.join("\n", errors));
+            assertEquals(18, errors.size(), String.join("\n", errors));
             assertTrue(app.stderr().stream().anyMatch(l -> l.contains("weft.cache.ce:overide.ttl names no cache")),
                     "a run shorter than the 30 s check is told of a misspelt cache name at its exit\n" + app.transcript());
         }

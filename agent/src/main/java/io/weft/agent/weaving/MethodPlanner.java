@@ -196,7 +196,7 @@ final class MethodPlanner {
             sliding = slidingSetting != null ? slidingSetting : annotation.bool("sliding", false);
             enabled = config.cacheEnabled(name);
             usesL1 = config.cacheUsesL1(name);
-            keySpaces.claim(template, valueType, owner, loader);
+            keySpaces.claim(template, signature, valueType, owner, loader);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(owner, e.getMessage());
         }

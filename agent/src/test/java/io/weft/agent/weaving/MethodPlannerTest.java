@@ -102,6 +102,83 @@ class MethodPlannerTest {
         }
     }
 
+    /**
+     * Legacy services' pairs: a method caching one entity by a key with a placeholder, one caching a list under a fixed
+     * key that starts alike. Their key spaces overlap only when the placeholder's type can render the fixed text.
+     */
+    static class Products {
+
+        @CacheResult(key = "product:{id}")
+        String product(long id) {
+            return "p" + id;
+        }
+
+        @CacheResult(key = "product:all")
+        List<String> all() {
+            return List.of();
+        }
+
+        @CacheResult(key = "user:{id}")
+        String user(java.util.UUID id) {
+            return "u" + id;
+        }
+
+        @CacheResult(key = "user:all")
+        List<String> users() {
+            return List.of();
+        }
+
+        @CacheResult(key = "boxed:{id}")
+        String boxed(Long id) {
+            return "b" + id;
+        }
+
+        @CacheResult(key = "boxed:null")
+        List<String> boxedNull() {
+            return List.of();
+        }
+
+        @CacheResult(key = "text:{id}")
+        String text(String id) {
+            return "t" + id;
+        }
+
+        @CacheResult(key = "text:all")
+        List<String> texts() {
+            return List.of();
+        }
+    }
+
+    /**
+     * A {@code long} renders only {@code -} and digits, a UUID lowercase hex digits and {@code -}, a {@code Long} or a
+     * UUID also {@code null}, a string anything: two such methods are both woven unless one's placeholder can render
+     * the other's key ({@code KeySpacesTest} has the other types). Before, each placeholder counted as any text:
+     * {@code product:{id}} of a {@code long} and {@code product:all} were refused.
+     */
+    @ParameterizedTest(name = "{0} then {1}: conflict {2}")
+    @CsvSource(delimiter = '|', value = {
+        "product|all|false", "all|product|false", "user|users|false", "boxed|boxedNull|true", "boxedNull|boxed|true",
+        "text|texts|true"})
+    void keySpacesOverlapOnlyWhereAPlaceholdersTypeCanRenderTheOtherKey(String first, String second, boolean conflict)
+            throws IOException {
+        AnnotatedClass type = read(Products.class);
+        try (URLClassLoader application = application("products")) {
+            assertDoesNotThrow(() -> planner.plan(type, method(type, first), application));
+            if (conflict) {
+                ConfigurationError e = assertThrows(ConfigurationError.class,
+                        () -> planner.plan(type, method(type, second), application));
+                assertTrue(e.getMessage().contains("can render the same keys as the key of " + Products.class.getName()
+                        + "#" + first), e.getMessage());
+            } else {
+                assertDoesNotThrow(() -> planner.plan(type, method(type, second), application));
+            }
+        }
+    }
+
+    private static AnnotatedMethod method(AnnotatedClass type, String name) {
+        return type.methods().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    }
+
     /** A class woven again (retransformed) keeps its methods' ids: it registers nothing more. */
     @Test
     void aMethodWovenAgainKeepsItsId() throws Exception {
