@@ -108,9 +108,14 @@ public final class CacheRuntime implements Handler, EvictionSink {
         redis.connecting(bound, answers);
     }
 
-    /** Whether an invalidation was made while Redis was being connected: the exit hook then waits to send it. */
-    boolean invalidatedWhileConnecting() {
-        return redis.invalidatedWhileConnecting();
+    /**
+     * Whether this JVM made an invalidation (or one was kept while the shared level was being connected): the exit
+     * hook then waits for the connector to send its event. Its delete is sent at once once connected, but its event
+     * may wait in the publisher's queue (tags, prefixes, the PostgreSQL store), which only the connector's close sends,
+     * and the connector is done a moment after the shared level is in use.
+     */
+    boolean invalidated() {
+        return invalidator.sent() > 0 || redis.invalidatedWhileConnecting();
     }
 
     /** Gives up on Redis (it could not be set up): misses stop waiting for it, deferred invalidations are dropped. */

@@ -32,13 +32,13 @@ final class SharedLevels {
 
     /**
      * Opens a connector with {@code open}, after registering a shutdown hook that closes it once it is open
-     * (waiting at most 3 s, and only when invalidations wait for it), so that a JVM that exits while this connects
-     * still sends what it invalidated meanwhile; then stores the values loaded while connecting.
+     * (waiting at most 3 s, and only when this JVM invalidated something), so that a JVM that exits while this
+     * connects still sends the events of what it invalidated; then stores the values loaded while connecting.
      */
     static <C extends SharedConnector> C openWithExitHook(String hookName, CacheRuntime runtime, Supplier<C> open) {
         CompletableFuture<C> connected = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(Background.daemon(
-                () -> closeOnceConnected(connected, runtime::invalidatedWhileConnecting, EXIT_WAIT), hookName));
+                () -> closeOnceConnected(connected, runtime::invalidated, EXIT_WAIT), hookName));
         C connector;
         try {
             connector = open.get();

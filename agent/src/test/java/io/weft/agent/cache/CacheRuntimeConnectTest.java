@@ -260,13 +260,31 @@ class CacheRuntimeConnectTest {
     void anInvalidationMadeWhileConnectingStillCountsOnceHandedToThePublisher() {
         int invalidateTitle = saveTitle();
         runtime.connecting(Duration.ofMillis(1));
-        assertFalse(runtime.invalidatedWhileConnecting());
+        assertFalse(runtime.invalidated());
         runtime.invalidate(invalidateTitle, new Object[] {"7"}, null);
-        assertTrue(runtime.invalidatedWhileConnecting());
+        assertTrue(runtime.invalidated());
 
         connect();
 
-        assertTrue(runtime.invalidatedWhileConnecting(), "its event may still wait in the publisher");
+        assertTrue(runtime.invalidated(), "its event may still wait in the publisher");
+    }
+
+    /**
+     * Also an invalidation made once the shared level is in use but before its connector is done (its reader and
+     * publisher still starting): its delete is sent at once, but the event of a tag or prefix invalidation waits in
+     * the publisher's queue, which only the connector's close sends. A JVM that exited then lost those events (a
+     * conformance audit: 1 tag event in 10 reached the stream from a JVM that invalidated at start and exited).
+     */
+    @Test
+    void anInvalidationMadeOnceConnectedCountsForTheExitHook() {
+        int invalidateTitle = saveTitle();
+        runtime.connecting(Duration.ofMillis(1));
+        connect();
+        assertFalse(runtime.invalidated(), "nothing to send: the exit hook does not wait");
+
+        runtime.invalidate(invalidateTitle, new Object[] {"7"}, null);
+
+        assertTrue(runtime.invalidated(), "the exit hook waits for the connector to send the event");
     }
 
     @Test
