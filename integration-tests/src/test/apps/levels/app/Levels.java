@@ -18,6 +18,7 @@ public class Levels {
     public record Item(String key, int version) {}
 
     static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+    static final ItemRepo REPO = new ItemRepo();
 
     private static int ran(String method) {
         return RUNS.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
@@ -76,6 +77,24 @@ public class Levels {
         return new Item(key, ran("item"));
     }
 
+    /** A generic DAO, as legacy services have them: its subclass fixes {@code T}. */
+    public abstract static class Repo<T> {
+        @CacheResult(key = "levels:repo:{key}")
+        public T find(String key) {
+            ran("repo");
+            return load(key);
+        }
+
+        abstract T load(String key);
+    }
+
+    public static final class ItemRepo extends Repo<Item> {
+        @Override
+        Item load(String key) {
+            return new Item(key, 0);
+        }
+    }
+
     @InvalidateCache(keys = "levels:small:{key}")
     public void touch(String key) {
     }
@@ -106,6 +125,14 @@ public class Levels {
                     result = "down=" + down;
                 }
                 case "item" -> result = levels.item(words[2]);
+                case "repo" -> {
+                    try {
+                        Item item = REPO.find(words[2]);
+                        result = item.key();
+                    } catch (ClassCastException e) {
+                        result = "ClassCastException";
+                    }
+                }
                 case "touch" -> {
                     for (int i = 0; i < Integer.parseInt(words[2]); i++) {
                         levels.touch("t" + i);

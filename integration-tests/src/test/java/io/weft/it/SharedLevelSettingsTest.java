@@ -44,6 +44,7 @@ class SharedLevelSettingsTest {
                 .property("weft.redis.maxValueBytes", "100")
                 .property("weft.redis.compress.minBytes", "30").property("weft.cache.levels:medium.l1", "false").property("weft.stream.maxlen", "20")
                 .property("weft.l1.maxSize", "2").property("weft.cache.levels:item.l1", "false")
+                .property("weft.cache.levels:repo.l1", "false")
                 .property("weft.http.port", "0").classpath(TestApps.compile("levels", List.of("-g")), Paths.annotationsJar())
                 .main("app.Levels").start();
         app.awaitStdout("READY"::equals, CALL);
@@ -122,6 +123,20 @@ class SharedLevelSettingsTest {
                 >= 62 - stored, "the bytes compression saved are counted");
         assertEquals("60 runs=1", call("medium", "z"), "an L2 hit (the cache skips L1) decodes it");
         assertEquals("\"s-ttl\"", plainValueOf("ttl"), "a value below the threshold stays plain JSON");
+    }
+
+    /**
+     * SPEC §5, §7: a generic DAO's {@code T find(key)} (here with no L1, so every call would read Redis) is never
+     * read back from the shared level as {@code T}'s bound, a {@code LinkedHashMap} the caller cannot cast: its values
+     * stay in L1 only (none here: the body runs each time), with one warning naming the method.
+     */
+    @Test
+    void aGenericDaosValuesAreNotReadBackAsMaps() {
+        assertEquals("a runs=1", call("repo", "a"));
+        assertEquals("a runs=2", call("repo", "a"), "not a ClassCastException from a map read back from Redis");
+        assertEquals(0, db2().exists("levels:repo:a"), "nothing stored in Redis");
+        assertTrue(app.stderr().stream().anyMatch(l -> l.contains("values of app.Levels$Repo#find are cached in L1 only")),
+                app.transcript());
     }
 
     private static String plainValueOf(String key) {

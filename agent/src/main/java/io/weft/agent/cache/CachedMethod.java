@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.keys.UnboxedArgument;
+import io.weft.agent.log.WeftLog;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,8 @@ public final class CachedMethod {
     private final boolean sliding;
     private final long staleIfErrorMillis;
     private final long refreshAfterNanos;
+    /** Whether its values go to the shared level: unknown (0) until first asked, then yes (1) or no (2). */
+    private volatile int shared;
 
     /**
      * @param ttlMillis the entry's life in Redis
@@ -123,6 +126,32 @@ public final class CachedMethod {
 
     boolean usesL1() {
         return usesL1;
+    }
+
+    /**
+     * Whether its values are written to and read from the shared level: not when their declared type names a type
+     * variable ({@link DeclaredMethod#valueTypeNamesVariable}), which is warned about once. Asked on the shared level's
+     * paths only (it reflects on the method the first time).
+     */
+    boolean sharesValues() {
+        int known = shared;
+        if (known == 0) {
+            boolean variable;
+            try {
+                variable = declared.valueTypeNamesVariable(shape);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                variable = false; // as before: its values' reads then fail as unreadable, counted and logged
+            }
+            known = variable ? 2 : 1;
+            shared = known;
+            if (variable) {
+                WeftLog.warn("values of " + declared.owner() + " are cached in L1 only: their declared type names a type"
+                        + " variable, so the shared level could not read them back as the class a caller expects (a"
+                        + " LinkedHashMap for an Object bound); declare the concrete type, e.g. by overriding the method in"
+                        + " the subclass that fixes it");
+            }
+        }
+        return known == 1;
     }
 
     ResultShape shape() {

@@ -535,10 +535,14 @@ final class SharedLevel {
     }
 
     /**
-     * Whether {@code key} of {@code method} stays out of the shared level, being one of Weft's own names there
-     * ({@link ReservedNames}): then it is cached in L1 only, which is warned about (rate-limited).
+     * Whether {@code key} of {@code method} stays out of the shared level: the method's values cannot be read back
+     * there ({@link CachedMethod#sharesValues}), or the key is one of Weft's own names there ({@link ReservedNames}),
+     * which is warned about (rate-limited). Then it is cached in L1 only.
      */
     private static boolean l1Only(CachedMethod method, String key) {
+        if (!method.sharesValues()) {
+            return true;
+        }
         if (!ReservedNames.isReserved(key)) {
             return false;
         }
