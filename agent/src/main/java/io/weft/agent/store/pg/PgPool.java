@@ -1,5 +1,6 @@
 package io.weft.agent.store.pg;
 
+import io.weft.agent.store.Background;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -8,8 +9,16 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A fixed number of connections to PostgreSQL, opened when first needed, over Weft's own (relocated) driver:
@@ -29,6 +38,9 @@ public final class PgPool implements AutoCloseable {
     private final long statementTimeoutMillis;
     private final Semaphore permits = new Semaphore(SIZE, true);
     private final ArrayBlockingQueue<Connection> idle = new ArrayBlockingQueue<>(SIZE);
+    /** Opens connections ({@link #opened}): at most one per permit, so never more than {@link #SIZE} at once. */
+    private final ExecutorService opener = new ThreadPoolExecutor(0, SIZE, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), Background.threads("weft-store-open"));
     private volatile boolean closed;
 
     /**
@@ -84,6 +96,7 @@ public final class PgPool implements AutoCloseable {
      * @throws SQLTimeoutException when none was free in time
      */
     public Connection borrow() throws SQLException {
+        long deadline = System.nanoTime() + timeoutNanos;
         try {
             if (closed || !permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
                 throw new SQLTimeoutException("no connection to PostgreSQL was free within "
@@ -94,19 +107,65 @@ public final class PgPool implements AutoCloseable {
             throw new SQLTimeoutException("interrupted while waiting for a connection to PostgreSQL");
         }
         Connection c = idle.poll();
-        if (c != null) {
-            return c;
+        return c != null ? c : opened(deadline);
+    }
+
+    /**
+     * A new connection for the permit the caller holds, opened on {@link #opener} and waited for until
+     * {@code deadline}: the driver bounds opening only in whole seconds (at least 1 s), so a database that accepts
+     * connections and never answers would hold a caller that long. One that opens after the caller gave up is kept
+     * for the next, one that fails gives its permit back.
+     */
+    private Connection opened(long deadline) throws SQLException {
+        CompletableFuture<Connection> opening;
+        try {
+            opening = CompletableFuture.supplyAsync(this::openForPool, opener);
+        } catch (RejectedExecutionException e) {
+            permits.release();
+            throw new SQLException("the connections to PostgreSQL are closed");
         }
+        try {
+            return opening.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            opening.whenComplete((late, failure) -> {
+                if (late != null) {
+                    giveBack(late, false);
+                } else {
+                    permits.release();
+                }
+            });
+            throw new SQLTimeoutException("no connection to PostgreSQL opened within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        } catch (ExecutionException e) {
+            permits.release();
+            Throwable cause = e.getCause() instanceof CompletionException ? e.getCause().getCause() : e.getCause();
+            if (cause instanceof SQLException) {
+                throw (SQLException) cause;
+            }
+            throw new SQLException("could not open a connection to PostgreSQL", cause);
+        }
+    }
+
+    /**
+     * Opens a connection of the pool: each statement on it is cut off after the timeout by the server
+     * ({@code statement_timeout}) and by the socket ({@link Connection#setNetworkTimeout}, in milliseconds where the
+     * driver's {@code socketTimeout} counts whole seconds), so a stalled database holds no caller longer.
+     */
+    private Connection openForPool() {
+        Connection c = null;
         try {
             c = open(new Properties());
             try (Statement s = c.createStatement()) {
                 s.execute("SET statement_timeout = " + statementTimeoutMillis);
             }
+            c.setNetworkTimeout(opener, (int) Math.min(Integer.MAX_VALUE, statementTimeoutMillis));
             return c;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
-            permits.release();
-            throw e;
+            throw new CompletionException(e);
         }
     }
 
@@ -136,5 +195,6 @@ public final class PgPool implements AutoCloseable {
         for (Connection c = idle.poll(); c != null; c = idle.poll()) {
             closeQuietly(c);
         }
+        opener.shutdown();
     }
 }
