@@ -147,8 +147,8 @@ public final class CachedMethod {
             if (variable) {
                 WeftLog.warn("values of " + declared.owner() + " are cached in L1 only: their declared type names a type"
                         + " variable, so the shared level could not read them back as the class a caller expects (a"
-                        + " LinkedHashMap for an Object bound); declare the concrete type, e.g. by overriding the method in"
-                        + " the subclass that fixes it");
+                        + " LinkedHashMap for an Object bound); to share them, cache an override in the subclass that fixes"
+                        + " the type, which declares it");
             }
         }
         return known == 1;
