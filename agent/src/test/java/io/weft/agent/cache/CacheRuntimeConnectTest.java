@@ -19,6 +19,7 @@ import io.weft.agent.events.InvalidationEvent;
 import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
+import io.weft.agent.store.SharedStore;
 import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.FakeTicker;
@@ -484,5 +485,53 @@ class CacheRuntimeConnectTest {
         assertInstanceOf(Hit.class, hit);
         assertEquals("fresh", ((CompletableFuture<?>) ((Hit) hit).value()).join(), "nor in L1");
         assertEquals("\"fresh\"", redis.admin().get(ns + "titles:7"), "the given-up load stored nothing");
+    }
+
+    /**
+     * SPEC §5: an invalidation deletes in Redis before it evicts L1. The other order lets a miss in between copy the
+     * old value from Redis back into L1, where no mark stops it (its load began after the invalidation marked the key)
+     * and it stays until its TTL. A caller is made to look up the key at the moment the delete is sent (a store that
+     * forwards to Redis, and calls first): with Redis first it hits the old entry in L1, which the eviction then takes.
+     */
+    @Test
+    void anInvalidationDeletesInRedisBeforeItEvictsL1() throws Exception {
+        LoaderScopes scopes = new LoaderScopes(); // the runtime's: an L1 eviction walks the scopes it knows
+        CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, TimeUnit.MINUTES.toNanos(1),
+                Duration.ofSeconds(5), Ticker.systemTicker(), Ticker.systemTicker());
+        int id = methods.register(new CachedMethod(new DeclaredMethod(getClass().getName(), "title",
+                List.of("java.lang.String"), List.of("id"), getClass().getClassLoader()),
+                new CacheRegistry().cache("titles", true), (args, result) -> "titles:" + args[0],
+                scopes.of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                ResultShape.PLAIN, null, List.of(), false, 0));
+        int save = saveTitle();
+        List<Object> readsDuringTheDelete = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SharedStore callerBesideTheDelete = (SharedStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {SharedStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("deleteWithLeases")) {
+                        CompletableFuture<Token> read = CompletableFuture.supplyAsync(
+                                () -> runtime.enterCached(id, new Object[] {"7"}));
+                        readsDuringTheDelete.add(read.get(10, TimeUnit.SECONDS));
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        runtime.connecting(Duration.ofMillis(1));
+        runtime.connect(new SharedLevel(callerBesideTheDelete, new ValueCodecs(1 << 20, 0), ns, Duration.ofSeconds(1)),
+                publisher, "host-1", bound -> true);
+        publisher.start();
+        Object[] args = {"7"};
+        Token miss = runtime.enterCached(id, args);
+        runtime.exitCached(id, miss, args, "old title");
+        Await.until("the old title in Redis", () -> "\"old title\"".equals(redis.admin().get(ns + "titles:7")));
+
+        runtime.invalidate(save, args, null);
+
+        assertEquals(1, readsDuringTheDelete.size(), "a caller read the key while its delete was being sent");
+        assertInstanceOf(Hit.class, readsDuringTheDelete.get(0));
+        Token after = runtime.enterCached(id, args);
+        assertFalse(after instanceof Hit, "the old title is gone from L1 and Redis: " + after);
     }
 }
