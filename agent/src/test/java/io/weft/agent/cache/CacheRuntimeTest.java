@@ -210,6 +210,32 @@ class CacheRuntimeTest {
         }
     }
 
+    /** SPEC §2 {@code cacheNull}: a null or empty {@code Optional} result is cached only when it says so. */
+    @Test
+    void aNullResultIsCachedOnlyWithCacheNull() {
+        for (ResultShape shape : List.of(ResultShape.PLAIN, ResultShape.OPTIONAL)) {
+            Object nothing = shape == ResultShape.OPTIONAL ? Optional.empty() : null;
+            for (boolean cacheNull : new boolean[] {false, true}) {
+                int id = methods.register(new CachedMethod(declared("find"), caches.cache("book", true),
+                        key("null-" + shape + "-" + cacheNull + ":"), scopes.of(getClass().getClassLoader()), 60_000,
+                        TimeUnit.MINUTES.toNanos(1), cacheNull, true, shape, null, List.of(), false, 0));
+                Object[] args = {"1"};
+                Token first = runtime.enterCached(id, args);
+                assertFalse(first instanceof Hit, "the first call runs the body");
+                runtime.exitCached(id, first, args, nothing);
+
+                Token second = runtime.enterCached(id, args);
+
+                assertEquals(cacheNull, second instanceof Hit, shape + ", cacheNull=" + cacheNull + ": " + second);
+                if (second instanceof Hit) {
+                    assertEquals(nothing, ((Hit) second).value());
+                } else {
+                    runtime.exitCached(id, second, args, nothing);
+                }
+            }
+        }
+    }
+
     @Test
     void aLoadWhoseBeforeInvocationEvictionFailsReleasesItsKey() throws Exception {
         int id = cachedWithFailingEviction();

@@ -60,6 +60,28 @@ class MethodPlannerTest {
         }
     }
 
+    static class Evictions {
+
+        @InvalidateCache(keys = "book:{id}")
+        void after(String id) {
+        }
+
+        @InvalidateCache(keys = "book:{id}", beforeInvocation = true)
+        void before(String id) {
+        }
+    }
+
+    /** SPEC §2: {@code beforeInvocation} evicts before the body (so also when it throws); by default after it returns. */
+    @Test
+    void beforeInvocationChoosesTheAdviceThatEvictsFirst() throws IOException, ConfigurationError {
+        AnnotatedClass type = read(Evictions.class);
+        for (AnnotatedMethod method : type.methods()) {
+            MethodPlanner.Plan plan = planner.plan(type, method, getClass().getClassLoader());
+            assertEquals(method.name().equals("before") ? Advice.INVALIDATE_BEFORE : Advice.INVALIDATE_AFTER, plan.advice,
+                    method.name());
+        }
+    }
+
     /** Version 1 of a web application caches books under {@code book:{id}}. */
     static class BooksV1 {
 
