@@ -99,6 +99,11 @@ public class Levels {
     public void touch(String key) {
     }
 
+    /** An invalidation whose event is not sent behind a key's delete: it waits in the publisher's queue. */
+    @InvalidateCache(prefixes = "levels:small:{key}")
+    public void touchPrefix(String key) {
+    }
+
     public static void main(String[] args) throws Exception {
         Levels levels = new Levels();
         System.out.println("READY");
@@ -132,6 +137,10 @@ public class Levels {
                     } catch (ClassCastException e) {
                         result = "ClassCastException";
                     }
+                }
+                case "touchprefix" -> {
+                    levels.touchPrefix(words[2]);
+                    result = "touched";
                 }
                 case "touch" -> {
                     for (int i = 0; i < Integer.parseInt(words[2]); i++) {
