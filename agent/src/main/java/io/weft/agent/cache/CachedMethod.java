@@ -3,7 +3,6 @@ package io.weft.agent.cache;
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.keys.UnboxedArgument;
-import io.weft.agent.log.WeftLog;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,8 +25,7 @@ public final class CachedMethod {
     private final boolean sliding;
     private final long staleIfErrorMillis;
     private final long refreshAfterNanos;
-    /** Whether its values go to the shared level: unknown (0) until first asked, then yes (1) or no (2). */
-    private volatile int shared;
+    private volatile boolean valuesInL1Only;
 
     /**
      * @param ttlMillis the entry's life in Redis
@@ -129,29 +127,17 @@ public final class CachedMethod {
     }
 
     /**
-     * Whether its values are written to and read from the shared level: not when their declared type names a type
-     * variable ({@link DeclaredMethod#valueTypeNamesVariable}), which is warned about once. Asked on the shared level's
-     * paths only (it reflects on the method the first time).
+     * Keeps its values out of the shared level: their declared type names a type variable ({@code T find(…)} of a
+     * {@code Repo<T>}), which the shared level could not read them back as (its bound: {@code LinkedHashMap}s for
+     * {@code Object}), not the class a caller expects. Called when the method is planned, before it is registered.
      */
+    public void keepValuesInL1() {
+        valuesInL1Only = true;
+    }
+
+    /** Whether its values are written to and read from the shared level ({@link #keepValuesInL1}). */
     boolean sharesValues() {
-        int known = shared;
-        if (known == 0) {
-            boolean variable;
-            try {
-                variable = declared.valueTypeNamesVariable(shape);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                variable = false; // as before: its values' reads then fail as unreadable, counted and logged
-            }
-            known = variable ? 2 : 1;
-            shared = known;
-            if (variable) {
-                WeftLog.warn("values of " + declared.owner() + " are cached in L1 only: their declared type names a type"
-                        + " variable, so the shared level could not read them back as the class a caller expects (a"
-                        + " LinkedHashMap for an Object bound); to share them, cache an override in the subclass that fixes"
-                        + " the type, which declares it");
-            }
-        }
-        return known == 1;
+        return !valuesInL1Only;
     }
 
     ResultShape shape() {

@@ -2,13 +2,10 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.ClassBound;
 import java.lang.ref.WeakReference;
-import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.lang.reflect.TypeVariable;
-import java.lang.reflect.WildcardType;
 import java.util.List;
 
 /**
@@ -69,38 +66,6 @@ public final class DeclaredMethod {
                     : Object.class;
         }
         return type;
-    }
-
-    /**
-     * Whether the declared type of the cached value ({@link #valueType}) names a type variable: {@code T find(…)} of a
-     * {@code Repo<T>}, a {@code List<T>}, a method's own {@code <T>}. Read back from the shared level, such a value
-     * would be of the variable's bound ({@code LinkedHashMap}s for {@code Object}), not of the class its caller expects.
-     */
-    public boolean valueTypeNamesVariable(ResultShape shape) throws ReflectiveOperationException {
-        return namesVariable(valueType(shape));
-    }
-
-    private static boolean namesVariable(Type type) {
-        if (type instanceof TypeVariable) {
-            return true;
-        }
-        if (type instanceof GenericArrayType) {
-            return namesVariable(((GenericArrayType) type).getGenericComponentType());
-        }
-        if (type instanceof WildcardType) {
-            return anyNamesVariable(((WildcardType) type).getUpperBounds())
-                    || anyNamesVariable(((WildcardType) type).getLowerBounds());
-        }
-        return type instanceof ParameterizedType && anyNamesVariable(((ParameterizedType) type).getActualTypeArguments());
-    }
-
-    private static boolean anyNamesVariable(Type[] types) {
-        for (Type type : types) {
-            if (namesVariable(type)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

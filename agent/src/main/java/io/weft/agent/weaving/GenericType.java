@@ -18,7 +18,7 @@ final class GenericType {
 
     private static final String OBJECT = Object.class.getName();
     /** The unbounded wildcard {@code ?}. */
-    private static final GenericType UNBOUNDED = new GenericType(OBJECT, "?", List.of(), true);
+    private static final GenericType UNBOUNDED = new GenericType(OBJECT, "?", List.of(), true, false);
     private static final Map<String, String> BOXES = Map.of("boolean", "java.lang.Boolean", "byte", "java.lang.Byte",
             "char", "java.lang.Character", "short", "java.lang.Short", "int", "java.lang.Integer", "long", "java.lang.Long",
             "float", "java.lang.Float", "double", "java.lang.Double");
@@ -27,12 +27,15 @@ final class GenericType {
     private final String typeName;
     private final List<GenericType> arguments;
     private final boolean wildcard;
+    private final boolean namesVariable;
 
-    private GenericType(String erasure, String typeName, List<GenericType> arguments, boolean wildcard) {
+    private GenericType(String erasure, String typeName, List<GenericType> arguments, boolean wildcard,
+            boolean namesVariable) {
         this.erasure = erasure;
         this.typeName = typeName;
         this.arguments = arguments;
         this.wildcard = wildcard;
+        this.namesVariable = namesVariable;
     }
 
     /** The erasure as {@link Class#getName()} spells it ({@code [Ljava.lang.String;} for an array). */
@@ -50,6 +53,14 @@ final class GenericType {
         return arguments;
     }
 
+    /**
+     * Whether it names a type variable, itself or in its arguments or component ({@code T}, {@code List<T>},
+     * {@code T[]}, {@code ? extends T}): what that is depends on the caller, not on the declaration.
+     */
+    boolean namesVariable() {
+        return namesVariable;
+    }
+
     /** Whether this is a wildcard type argument ({@code ?}, {@code ? extends X}, {@code ? super X}). */
     boolean isWildcard() {
         return wildcard;
@@ -62,7 +73,7 @@ final class GenericType {
 
     /** The non-generic type of a descriptor. */
     static GenericType of(Type type) {
-        return new GenericType(binaryName(type), type.getClassName(), List.of(), false);
+        return new GenericType(binaryName(type), type.getClassName(), List.of(), false, false);
     }
 
     /** {@link Class#getName()} of an ASM type. */
@@ -104,7 +115,7 @@ final class GenericType {
     }
 
     private GenericType erasedAs(Type descriptor) {
-        return new GenericType(binaryName(descriptor), typeName, arguments, wildcard);
+        return new GenericType(binaryName(descriptor), typeName, arguments, wildcard, namesVariable);
     }
 
     /** The type variables a class or a method declares, each erased to its first bound, within those of outer. */
@@ -267,7 +278,7 @@ final class GenericType {
             }
             // the erasure of a wildcard is its upper bound's, as reflection has it: Object for ? super X
             return new GenericType(bound == '+' ? type.erasure : OBJECT,
-                    (bound == '+' ? "? extends " : "? super ") + type.typeName, List.of(), true);
+                    (bound == '+' ? "? extends " : "? super ") + type.typeName, List.of(), true, type.namesVariable);
         }
 
         private GenericType exact(TypeVariables variables) {
@@ -275,26 +286,29 @@ final class GenericType {
                 return of(primitive);
             }
             if (variable != null) {
-                return new GenericType(variables.erasure(variable, 0), variable, List.of(), false);
+                return new GenericType(variables.erasure(variable, 0), variable, List.of(), false, true);
             }
             if (component != null) {
-                return new GenericType(erasure(variables, 0), component.exact(variables).typeName + "[]", List.of(),
-                        false);
+                GenericType element = component.exact(variables);
+                return new GenericType(erasure(variables, 0), element.typeName + "[]", List.of(), false,
+                        element.namesVariable);
             }
             if (arguments.isEmpty()) {
-                return new GenericType(className, className, List.of(), false);
+                return new GenericType(className, className, List.of(), false, false);
             }
             List<GenericType> built = new ArrayList<>(arguments.size());
             StringBuilder name = new StringBuilder(className).append('<');
+            boolean namesVariable = false;
             for (Builder argument : arguments) {
                 GenericType type = argument.build(variables);
                 if (!built.isEmpty()) {
                     name.append(", ");
                 }
                 name.append(type.typeName);
+                namesVariable |= type.namesVariable;
                 built.add(type);
             }
-            return new GenericType(className, name.append('>').toString(), List.copyOf(built), false);
+            return new GenericType(className, name.append('>').toString(), List.copyOf(built), false, namesVariable);
         }
 
         /** The erasure, as {@link Class#getName()} spells it. */

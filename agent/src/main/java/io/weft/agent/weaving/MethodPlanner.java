@@ -111,6 +111,7 @@ final class MethodPlanner {
             BatchTemplate key = BatchPlanner.bind(declared.owner(), method, template, cacheResult, signature);
             CachedMethod cached = cachedMethod(type, method, declared, cacheResult, template, key.element(),
                     BatchPlanner.valueType(method.returnType()), signature, invalidation, loader);
+            keepVariableValuesInL1(cached, valueArgument(method.returnType(), 1));
             if (cached.refreshes() || cached.sliding() || cached.staleIfErrorMillis() > 0) {
                 throw new ConfigurationError(declared.owner(), "a weft.cache." + cached.cache().name() + ".refreshAfter,"
                         + " .sliding or .staleIfError setting applies to batch method (key '" + template + "'), which"
@@ -123,9 +124,12 @@ final class MethodPlanner {
             throw new ConfigurationError(declared.owner(), "@CacheResult on a void method: there is no result to cache");
         }
         checkNotAnotherStage(declared.owner(), method, loader);
+        ResultShape shape = ResultShape.of(method.returnType().erasure());
         CachedMethod cached = cachedMethod(type, method, declared, cacheResult, template,
-                bind(declared.owner(), template, signature, false), valueType(method.returnType(), ResultShape.of(
-                        method.returnType().erasure())), signature, invalidation, loader);
+                bind(declared.owner(), template, signature, false), valueType(method.returnType(), shape), signature,
+                invalidation, loader);
+        keepVariableValuesInL1(cached, shape == ResultShape.PLAIN ? method.returnType()
+                : valueArgument(method.returnType(), 0));
         int id = table.register(cached);
         Advice advice = cached.handsReceiver() ? Advice.CACHE_RESULT_WITH_RECEIVER : Advice.CACHE_RESULT;
         return new Plan(advice, id, summary(method, cached));
@@ -298,6 +302,26 @@ final class MethodPlanner {
             prefix = prefix.substring(0, prefix.length() - 1);
         }
         return prefix.isEmpty() ? type.simpleName() + "." + method.name() : prefix;
+    }
+
+    /** Type argument {@code index} of a method's return type (the value of an Optional, a future, a batch's map). */
+    private static GenericType valueArgument(GenericType returnType, int index) {
+        return returnType.arguments().size() > index ? returnType.arguments().get(index) : null;
+    }
+
+    /**
+     * Keeps the values of {@code cached} in L1 when their declared type {@code value} names a type variable (a generic
+     * DAO's {@code T find(id)}), warned about once, when woven: read back from the shared level they would be the
+     * variable's bound, and one key template serves every subclass, so the value there cannot say which class it is.
+     */
+    private static void keepVariableValuesInL1(CachedMethod cached, GenericType value) {
+        if (value != null && value.namesVariable()) {
+            cached.keepValuesInL1();
+            WeftLog.warn("values of " + cached.declared().owner() + " are cached in L1 only: their declared type "
+                    + value.typeName() + " names a type variable, so the shared level could not read them back as the"
+                    + " class a caller expects (a LinkedHashMap for an Object bound); to share them, cache an override in"
+                    + " the subclass that fixes the type, which declares it");
+        }
     }
 
     /** The type of the cached value, for key-space checks: the element of Optional/futures, primitives boxed. */

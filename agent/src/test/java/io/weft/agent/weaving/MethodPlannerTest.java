@@ -2,6 +2,7 @@ package io.weft.agent.weaving;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,7 @@ import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import net.bytebuddy.jar.asm.Type;
@@ -79,6 +81,42 @@ class MethodPlannerTest {
             MethodPlanner.Plan plan = planner.plan(type, method, getClass().getClassLoader());
             assertEquals(method.name().equals("before") ? Advice.INVALIDATE_BEFORE : Advice.INVALIDATE_AFTER, plan.advice,
                     method.name());
+        }
+    }
+
+    /** A generic DAO, as legacy services have them. */
+    abstract static class Repo<T> {
+
+        @CacheResult(key = "repo:{id}")
+        T find(String id) {
+            return null;
+        }
+
+        @CacheResult(key = "repos:{id}")
+        Optional<List<T>> all(String id) {
+            return Optional.empty();
+        }
+
+        @CacheResult(key = "names:{id}")
+        String name(String id) {
+            return id;
+        }
+    }
+
+    /** SPEC §5, §7: values whose declared type names a type variable are kept in L1, warned about when woven. */
+    @Test
+    void valuesOfATypeVariableAreKeptInL1WithAWarning() throws IOException, ConfigurationError {
+        AnnotatedClass type = read(Repo.class);
+        try (LogCapture log = new LogCapture()) {
+            for (AnnotatedMethod method : type.methods()) {
+                planner.plan(type, method, getClass().getClassLoader());
+            }
+            String text = log.text();
+            assertTrue(text.contains("values of " + Repo.class.getName() + "#find are cached in L1 only: their declared"
+                    + " type T names a type variable"), text);
+            assertTrue(text.contains("values of " + Repo.class.getName() + "#all are cached in L1 only: their declared"
+                    + " type java.util.List<T> names a type variable"), text);
+            assertFalse(text.contains("#name are cached in L1 only"), text);
         }
     }
 
