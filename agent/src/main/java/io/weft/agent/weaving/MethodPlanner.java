@@ -204,7 +204,7 @@ final class MethodPlanner {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(owner, e.getMessage());
         }
-        checkRefreshAfter(owner, refreshAfter, ttl, sliding, usesL1);
+        checkRefreshAfter(owner, refreshAfter, ttl, sliding, usesL1 && config.l1MaxSize() > 0);
         long l1TtlNanos = Math.min(ttl.toNanos(), config.l1Ttl().toNanos());
         NamedCache cache = caches.cache(name, enabled);
         return new CachedMethod(declared, cache, key, scopes.of(loader), ttl.toMillis(), l1TtlNanos,
@@ -247,8 +247,8 @@ final class MethodPlanner {
                     + " known once a hit renewed it; choose one");
         }
         if (!usesL1) {
-            throw new ConfigurationError(owner, "refreshAfter in a cache without L1 (weft.cache.<name>.l1=false):"
-                    + " reloads start from L1 hits");
+            throw new ConfigurationError(owner, "refreshAfter in a cache without L1 (weft.cache.<name>.l1=false or"
+                    + " weft.l1.maxSize=0): reloads start from L1 hits");
         }
     }
 

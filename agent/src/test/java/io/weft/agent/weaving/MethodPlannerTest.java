@@ -84,6 +84,30 @@ class MethodPlannerTest {
         }
     }
 
+    static class Refreshing {
+
+        @CacheResult(key = "voices:{id}", ttl = "1m", refreshAfter = "10s")
+        String voices(String id) {
+            return id;
+        }
+    }
+
+    /**
+     * SPEC §12: reloads start from L1 hits, so {@code refreshAfter} with no L1 at all ({@code weft.l1.maxSize=0}) is a
+     * configuration error, as in a cache without L1; before, it was woven and never reloaded, silently.
+     */
+    @Test
+    void refreshAfterWithNoL1AtAllIsAConfigurationError() throws IOException {
+        AnnotatedClass type = read(Refreshing.class);
+        MethodPlanner noL1 = new MethodPlanner(new WeftConfig(ConfigSources.of(Map.of("weft.l1.maxSize", "0"),
+                Map.of())), new MethodTable(), new CacheRegistry(), new LoaderScopes());
+        ConfigurationError e = assertThrows(ConfigurationError.class,
+                () -> noL1.plan(type, type.methods().get(0), getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains("refreshAfter in a cache without L1") && e.getMessage().contains(
+                "weft.l1.maxSize=0"), e.getMessage());
+        assertDoesNotThrow(() -> planner.plan(type, type.methods().get(0), getClass().getClassLoader()));
+    }
+
     /** A generic DAO, as legacy services have them. */
     abstract static class Repo<T> {
 
