@@ -8,8 +8,8 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Makes a cached call twice, then prints the names of the jars this JVM holds open ({@code /proc/self/fd}): which of
- * the agent's nested jars its class loader had to open.
+ * Makes a cached call twice, then prints the names of the jars and class images this JVM holds open
+ * ({@code /proc/self/fd}): which of the agent's nested files its class loader had to open.
  */
 public class OpenJars {
 
@@ -29,7 +29,7 @@ public class OpenJars {
             fds.forEach(fd -> {
                 try {
                     String target = Files.readSymbolicLink(fd).getFileName().toString();
-                    if (target.endsWith(".jar")) {
+                    if (target.endsWith(".jar") || target.endsWith(".image")) {
                         jars.add(target);
                     }
                 } catch (IOException | UnsupportedOperationException e) {

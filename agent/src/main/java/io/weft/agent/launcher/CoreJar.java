@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,17 +16,17 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * The nested jars of Weft's runtime and its relocated libraries ({@value #CORE} and {@value #LIBRARIES} in
- * {@code weft-agent.jar}), each copied once to a directory of the user's own under {@code java.io.tmpdir} (named by
- * the entry's CRC, so a new agent version gets new copies and JVMs started later reuse them) and opened in one class
- * loader whose parent is the one that loaded the launcher. The core jar comes first and holds what a JVM with L1
- * only loads (Weft, Caffeine, ASM): the loader opens the library jar, and reads its thousands of entries, only when
- * a class or resource is not in the core jar (Redis, PostgreSQL, JSON). A directory that another user could write
- * to is never trusted: the copies then go to fresh temporary files, deleted at exit.
+ * The nested files of Weft's runtime in {@code weft-agent.jar}: the {@link ClassImage} of what a JVM with L1 only
+ * loads (Weft, Caffeine, ASM: {@value #IMAGE}) and the jar of the relocated libraries ({@value #LIBRARIES}: Redis,
+ * PostgreSQL, JSON), each copied once to a directory of the user's own under {@code java.io.tmpdir} (named by the
+ * entry's CRC, so a new agent version gets new copies and JVMs started later reuse them) and opened in one class
+ * loader whose parent is the one that loaded the launcher. The loader opens the library jar, and reads its thousands
+ * of entries, only when a class or resource is not in the image. A directory that another user could write to is
+ * never trusted: the copies then go to fresh temporary files, deleted at exit.
  */
 final class CoreJar {
 
-    static final String CORE = "weft/weft-agent-core.jar";
+    static final String IMAGE = "weft/weft-agent-core.image";
     static final String LIBRARIES = "weft/weft-agent-libs.jar";
 
     private static ClassLoader loader;
@@ -38,13 +37,13 @@ final class CoreJar {
     /** The class loader of Weft's runtime, created on first use. */
     static synchronized ClassLoader loader() throws IOException {
         if (loader == null) {
-            URL[] jars;
             Path dir = privateDirectory();
             try (JarFile launcher = new JarFile(launcherJar())) {
-                jars = new URL[] {extract(launcher, CORE, dir).toUri().toURL(),
-                        extract(launcher, LIBRARIES, dir).toUri().toURL()};
+                Path image = extract(launcher, IMAGE, dir);
+                URL[] jars = {extract(launcher, LIBRARIES, dir).toUri().toURL()};
+                loader = new WeftClassLoader(ClassImage.open(image.toFile()), image.toUri().toURL(), jars,
+                        AgentLauncher.class.getClassLoader());
             }
-            loader = new URLClassLoader("weft", jars, AgentLauncher.class.getClassLoader());
         }
         return loader;
     }
@@ -67,10 +66,12 @@ final class CoreJar {
         if (entry == null) {
             throw new IOException(launcher.getName() + " has no " + nested + ": it is not a complete Weft agent jar");
         }
-        String base = nested.substring(nested.lastIndexOf('/') + 1, nested.length() - ".jar".length());
-        String name = base + "-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + ".jar";
+        String file = nested.substring(nested.lastIndexOf('/') + 1);
+        String base = file.substring(0, file.lastIndexOf('.'));
+        String extension = file.substring(base.length());
+        String name = base + "-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + extension;
         if (dir == null) {
-            Path copy = Files.createTempFile(base + "-", ".jar");
+            Path copy = Files.createTempFile(base + "-", extension);
             copy.toFile().deleteOnExit();
             copy(launcher, entry, copy);
             return copy;

@@ -5,16 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.jar.JarFile;
-import java.util.zip.ZipEntry;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 
@@ -63,40 +59,16 @@ final class BootstrapInjector {
     }
 
     /**
-     * The class file of one of Weft's own classes, read from the jar Weft's classes come from when they come from a
-     * jar (asking the loader would first search the parents, and opening the JDK's module image for that costs a few
-     * milliseconds of the application's start; a {@code jar:} URL's connection, a dozen classes more).
+     * The class file of one of Weft's own classes, from the loader of Weft's classes (in the agent, the launcher's, which
+     * finds it in its mapped image before asking its parents).
      */
     private static byte[] classFile(String name) throws IOException {
-        String resource = name.replace('.', '/') + ".class";
-        File jar = ownJar();
-        if (jar != null) {
-            try (JarFile classes = new JarFile(jar)) {
-                ZipEntry entry = classes.getEntry(resource);
-                if (entry != null) {
-                    try (InputStream in = classes.getInputStream(entry)) {
-                        return in.readAllBytes();
-                    }
-                }
-            }
-        }
         ClassLoader loader = BootstrapInjector.class.getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(resource)) {
+        try (InputStream in = loader.getResourceAsStream(name.replace('.', '/') + ".class")) {
             if (in == null) {
                 throw new IOException("no class file for " + name + " in " + loader);
             }
             return in.readAllBytes();
-        }
-    }
-
-    /** The jar this class was loaded from, or {@code null} (a directory, as in the agent's own tests). */
-    private static File ownJar() {
-        try {
-            CodeSource source = BootstrapInjector.class.getProtectionDomain().getCodeSource();
-            File file = source == null ? null : new File(source.getLocation().toURI());
-            return file != null && file.isFile() ? file : null;
-        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
-            return null;
         }
     }
 
