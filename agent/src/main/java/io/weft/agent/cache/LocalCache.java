@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.WeftCacheClasses;
 import io.weft.agent.keys.CacheKey;
 import io.weft.agent.keys.KeyScope;
 import io.weft.agent.metrics.CacheStats;
@@ -52,6 +53,7 @@ final class LocalCache {
         this.ticker = ticker;
         this.keepsEntries = maxSize > 0;
         this.scopes = scopes;
+        WeftCacheClasses.register();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxSize)
                 .expireAfterWrite(maxTtlNanos, TimeUnit.NANOSECONDS)
