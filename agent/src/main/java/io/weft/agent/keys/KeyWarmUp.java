@@ -1,7 +1,9 @@
 package io.weft.agent.keys;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes keys the way woven calls make them, once, before any caller does: templates bound to parameters of every
@@ -14,6 +16,7 @@ public final class KeyWarmUp {
 
     private static final List<String> TYPES = List.of("java.util.UUID", "long", "java.lang.String");
     private static final List<String> OTHER_TYPES = List.of("int", "java.lang.Long", "java.lang.Object");
+    private static final List<String> MORE_TYPES = List.of("java.time.LocalDate", "java.lang.Object", "java.lang.Object");
 
     private KeyWarmUp() {
     }
@@ -22,6 +25,7 @@ public final class KeyWarmUp {
     public static void run(KeyScope scope) {
         make(scope, TYPES, new UUID(1, 2), null, "warm-up", 0, 7, 0);
         make(scope, OTHER_TYPES, null, 8L, Boolean.TRUE, 9, 0, 0);
+        make(scope, MORE_TYPES, LocalDate.of(2000, 1, 2), TimeUnit.SECONDS, LocalDate.of(2000, 1, 2), 0, 0, 0);
     }
 
     private static void make(KeyScope scope, List<String> types, Object a0, Object a1, Object a2, long n0, long n1,

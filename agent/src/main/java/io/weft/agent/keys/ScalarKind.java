@@ -1,5 +1,6 @@
 package io.weft.agent.keys;
 
+import java.time.LocalDate;
 import java.util.UUID;
 
 /**
@@ -8,7 +9,7 @@ import java.util.UUID;
  * value of another type (an {@code Object} parameter, {@code null}) still gets the general description.
  */
 enum ScalarKind {
-    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, ANY;
+    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, DATE_VALUE, ANY;
 
     /**
      * {@link ScalarText#of}, checking the expected type first. One method for every kind (not one per constant), so
@@ -24,6 +25,8 @@ enum ScalarKind {
                 return value instanceof Integer ? ScalarText.decimal((Integer) value) : ScalarText.of(value);
             case STRING_VALUE:
                 return value instanceof String ? ScalarText.string((String) value) : ScalarText.of(value);
+            case DATE_VALUE:
+                return value instanceof LocalDate ? ScalarText.date((LocalDate) value) : ScalarText.of(value);
             default:
                 return ScalarText.of(value);
         }
@@ -42,6 +45,8 @@ enum ScalarKind {
                 return INT_VALUE;
             case "java.lang.String":
                 return STRING_VALUE;
+            case "java.time.LocalDate":
+                return DATE_VALUE;
             default:
                 return ANY;
         }

@@ -1,13 +1,15 @@
 package io.weft.agent.keys;
 
+import java.time.LocalDate;
 import java.util.UUID;
 
 /**
  * The key text of a scalar argument, described without building it: {@link String#hashCode} of its
  * rendering (SPEC §3) and 31 to the power of its length, packed in one {@code long} so that an L1 key can be
  * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings with
- * nothing to escape, {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean} and
- * {@link UUID}. For them, two values of one class render the same text exactly when they are equal.
+ * nothing to escape, {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link UUID},
+ * enum constants that render their names and {@link LocalDate}s of four-digit years. For them, two values of one class
+ * render the same text exactly when they are equal.
  */
 final class ScalarText {
 
@@ -28,6 +30,7 @@ final class ScalarText {
     private static final long TRUE_TEXT = pack(power(4), "true".hashCode());
     private static final long FALSE_TEXT = pack(power(5), "false".hashCode());
     private static final int UUID_POWER = power(36);
+    private static final int DATE_POWER = power(10);
 
     private ScalarText() {
     }
@@ -73,7 +76,42 @@ final class ScalarText {
         if (value instanceof Boolean) {
             return ((Boolean) value) ? TRUE_TEXT : FALSE_TEXT;
         }
+        if (value instanceof Enum) {
+            return constant((Enum<?>) value);
+        }
+        if (value instanceof LocalDate) {
+            return date((LocalDate) value);
+        }
         return NOT_SCALAR;
+    }
+
+    /**
+     * An enum constant renders its name (an identifier: nothing to escape, never {@code null}) unless its class's
+     * {@code toString} renders something else, whose text is then built.
+     */
+    static long constant(Enum<?> constant) {
+        String name = constant.name();
+        return constant.toString() == name ? pack(power(name.length()), name.hashCode()) : NOT_SCALAR;
+    }
+
+    /** A date renders as {@code yyyy-MM-dd} ({@link LocalDate#toString}) when its year has four digits. */
+    static long date(LocalDate date) {
+        int year = date.getYear();
+        if (year < 1000 || year > 9999) {
+            return NOT_SCALAR;
+        }
+        int hash = digits(0, year, 1000);
+        hash = digits(hash * 31 + '-', date.getMonthValue(), 10);
+        hash = digits(hash * 31 + '-', date.getDayOfMonth(), 10);
+        return pack(DATE_POWER, hash);
+    }
+
+    /** {@code hash} followed by the decimal digits of {@code value} from the place {@code first} on, zero-padded. */
+    private static int digits(int hash, int value, int first) {
+        for (int unit = first; unit > 0; unit /= 10) {
+            hash = hash * 31 + '0' + value / unit % 10;
+        }
+        return hash;
     }
 
     /** The text of a UUID: 36 characters, hashed from its bytes. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,30 @@ class CacheKeyTest {
             "books:{0}:{1}", "{0},{1}", "a:{0}:b:{1}:c:{2}:d", "w:{0}:{1}:{2}:{3}", "x\\y:{0}",
             "a literal longer than the 64 characters whose powers of 31 are tabulated, to be sure:{0}:{1}");
 
+    /** Enum constants rendering their names, a constant with a body of its own, and one rendering another's name. */
+    enum Region {
+        EU_WEST, US_EAST {
+            @Override
+            public String fee() {
+                return "high";
+            }
+        }, AP_SOUTH {
+            @Override
+            public String toString() {
+                return "EU_WEST";
+            }
+        }, LOWER {
+            @Override
+            public String toString() {
+                return "lower:case";
+            }
+        };
+
+        public String fee() {
+            return "low";
+        }
+    }
+
     private static KeyRenderer renderer(String template) {
         return TemplateBinder.bind(Template.parse(template),
                 FakeSignature.unnamed(List.class, Object.class, Object.class, Object.class, Object.class), false);
@@ -35,7 +60,9 @@ class CacheKeyTest {
         List<Object> values = new ArrayList<>(List.of(0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 7, -7, Integer.MIN_VALUE,
                 (short) -3, (byte) 9, true, false, "", "null", "Null", "a:b", "a,b", "a\\b", "x", "ünï", "12345678901234",
                 new UUID(0, 0), UUID.randomUUID(), 1.5, TimeUnit.SECONDS, List.of(1, 2), 'c', "x".repeat(65),
-                "y".repeat(200)));
+                "y".repeat(200), Region.EU_WEST, Region.US_EAST, Region.AP_SOUTH, Region.LOWER, "EU_WEST",
+                LocalDate.of(1000, 1, 1), LocalDate.of(9999, 12, 31), LocalDate.of(999, 5, 6), LocalDate.of(10_000, 1, 2),
+                LocalDate.of(-5, 3, 4), "2026-12-06", LocalDate.of(2026, 12, 6)));
         values.add(null);
         for (int i = 0; i < 300; i++) {
             values.add(random.nextLong());
@@ -46,6 +73,7 @@ class CacheKeyTest {
                 chars[c] = (char) (random.nextBoolean() ? 'a' + random.nextInt(26) : random.nextInt(0x3000));
             }
             values.add(new String(chars));
+            values.add(LocalDate.ofEpochDay(random.nextLong(-1_000_000, 3_000_000)));
         }
         return values;
     }
@@ -224,6 +252,35 @@ class CacheKeyTest {
         assertEquals(CacheKey.of(S, "o:7:a,b:8"), key);
         assertEquals(Integer.valueOf(-8), UnboxedArgument.INT.box(-8), "the box of an int is the Integer the method takes");
         assertEquals(Long.valueOf(-8), UnboxedArgument.LONG.box(-8));
+    }
+
+    /**
+     * Enum constants and dates are described without their texts (they allocate nothing on a hit) only when their
+     * texts tell them apart: an enum whose {@code toString} renders something else, and a date whose year is not
+     * written in four digits, are rendered.
+     */
+    @Test
+    void enumConstantsAndDatesAreKeysOfTheirTexts() {
+        KeyRenderer byDate = TemplateBinder.bind(Template.parse("sales:{0}:{1}"),
+                FakeSignature.unnamed(List.class, LocalDate.class, Object.class), false);
+        for (LocalDate day = LocalDate.of(1999, 12, 25); day.isBefore(LocalDate.of(2001, 1, 5)); day = day.plusDays(1)) {
+            for (Region region : Region.values()) {
+                String text = "sales:" + day + ":" + String.valueOf(region).replace(":", "\\:");
+                assertEquals(text.hashCode(), byDate.key(S, day, region, null, 0, 0, 0).hashCode(), text);
+                assertEquals(CacheKey.of(S, text), byDate.key(S, day, region, null, 0, 0, 0), text);
+                assertEquals(byDate.key(S, day, region, null, 0, 0, 0).stable(), CacheKey.of(S, text), text);
+                assertEquals(text, byDate.key(S, day, region, null, 0, 0, 0).text());
+            }
+        }
+        assertEquals(ScalarText.NOT_SCALAR, ScalarText.constant(Region.AP_SOUTH), "renders another constant's name");
+        assertEquals(ScalarText.NOT_SCALAR, ScalarText.date(LocalDate.of(10_000, 1, 1)));
+        assertEquals(ScalarText.NOT_SCALAR, ScalarText.date(LocalDate.of(999, 1, 1)));
+        assertNotEquals(ScalarText.NOT_SCALAR, ScalarText.constant(Region.US_EAST), "a constant with a body");
+        assertNotEquals(byDate.key(S, LocalDate.of(2000, 1, 1), Region.EU_WEST, null, 0, 0, 0).stable(),
+                byDate.key(S, LocalDate.of(2000, 1, 1), Region.US_EAST, null, 0, 0, 0));
+        assertEquals(byDate.key(S, LocalDate.of(2000, 1, 1), Region.EU_WEST, null, 0, 0, 0).stable(),
+                byDate.key(S, LocalDate.of(2000, 1, 1), Region.AP_SOUTH, null, 0, 0, 0),
+                "two constants of one text make one key, as in Redis");
     }
 
     @Test

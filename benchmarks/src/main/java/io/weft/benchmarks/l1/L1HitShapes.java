@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import io.weft.benchmarks.fixtures.Book;
 import io.weft.benchmarks.fixtures.Fixtures;
 import io.weft.benchmarks.fixtures.WeftShapes;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * L1 hits for the key shapes of issue 14, each beside raw Caffeine {@code getIfPresent} with the same key
  * text built by hand on every call: {@code book:{id}} (a {@code long}, and a {@code Long}),
  * {@code user:{name}} (a 12-character string), {@code books:{userId}:{page}} (a UUID and an {@code int}),
- * {@code order:{request.customerId}} (a getter) and the constant {@code tts:voices}. Run with
+ * {@code order:{request.customerId}} (a getter), {@code stock:{region}} (an enum), {@code sales:{day}} (a
+ * {@code LocalDate}) and the constant {@code tts:voices}. Run with
  * {@code -prof gc} for the allocation per hit. The fork needs {@code -javaagent} (see {@link L1Hit}).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +45,8 @@ public class L1HitShapes {
         public UUID userId;
         public int page = 3;
         public WeftShapes.OrderRequest request;
+        public WeftShapes.Region region = WeftShapes.Region.US_EAST;
+        public LocalDate day = LocalDate.of(2026, 12, 6);
 
         @Setup
         public void setUp() {
@@ -63,7 +67,7 @@ public class L1HitShapes {
             Args args = new Args();
             args.setUp();
             for (String key : List.of("book:" + args.id, "book:boxed:" + args.boxedId, "user:" + args.name,
-                    "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "tts:voices")) {
+                    "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices")) {
                 cache.put(key, Fixtures.BOOKS);
             }
         }
@@ -85,11 +89,13 @@ public class L1HitShapes {
                 shapes.byName(args.name);
                 shapes.page(args.userId, args.page);
                 shapes.orders(args.request);
+                shapes.byRegion(args.region);
+                shapes.byDay(args.day);
                 shapes.voices();
             }
-            if (shapes.bodyRuns() != 6) {
+            if (shapes.bodyRuns() != 8) {
                 throw new IllegalStateException("WeftShapes is not woven (its bodies ran " + shapes.bodyRuns()
-                        + " times for 12 calls with 6 keys): start the fork with -javaagent, see L1Hit");
+                        + " times for 16 calls with 8 keys): start the fork with -javaagent, see L1Hit");
             }
             bodyRunsAfterSetup = shapes.bodyRuns();
         }
@@ -151,6 +157,26 @@ public class L1HitShapes {
     @Benchmark
     public List<Book> caffeinePropertyPath(RawCaffeine subject, Args args) {
         return subject.cache.getIfPresent("order:" + args.request.getCustomerId());
+    }
+
+    @Benchmark
+    public List<Book> weftEnum(Weft subject, Args args) {
+        return subject.shapes.byRegion(args.region);
+    }
+
+    @Benchmark
+    public List<Book> caffeineEnum(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("stock:" + args.region);
+    }
+
+    @Benchmark
+    public List<Book> weftDate(Weft subject, Args args) {
+        return subject.shapes.byDay(args.day);
+    }
+
+    @Benchmark
+    public List<Book> caffeineDate(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("sales:" + args.day);
     }
 
     @Benchmark
