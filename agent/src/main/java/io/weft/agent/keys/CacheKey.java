@@ -1,5 +1,6 @@
 package io.weft.agent.keys;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -10,13 +11,27 @@ import java.util.Objects;
  * hash is computed from the values, and it equals a key of the same composer whose values are equal. Such a
  * key is looked up as the thread's {@link #probe}, refilled for every lookup, so a hit allocates nothing; a
  * {@code long} or {@code int} argument passed unboxed ({@link UnboxedArgument}) stays unboxed in it, held by the
- * thread's {@link Held}. What is kept is a {@link #stable} copy, which holds boxed values.
+ * thread's {@link Held}. A key of more than three values holds them all in {@code v0} ({@link ManyValues}). What is
+ * kept is a {@link #stable} copy, which holds boxed values.
  */
 public final class CacheKey {
 
     /** Renders the text of a key from its values: the template that made it. */
     interface Composer {
+        /** The text of the values (of more than three, all in {@code v0}: a {@link ManyValues}). */
         String compose(Object v0, Object v1, Object v2);
+
+        /** How many values its keys hold. */
+        int placeholders();
+    }
+
+    /** The values of a key of more than three: a thread's probe refills its own array, a stable key holds a copy. */
+    static final class ManyValues {
+        Object[] values;
+
+        ManyValues(Object[] values) {
+            this.values = values;
+        }
     }
 
     /** A value of a thread's probe passed unboxed; one per position, refilled with the probe. */
@@ -37,6 +52,7 @@ public final class CacheKey {
         final Held held0 = new Held();
         final Held held1 = new Held();
         final Held held2 = new Held();
+        final ManyValues many = new ManyValues(new Object[8]);
     }
 
     private static final ThreadLocal<Probe> PROBES = ThreadLocal.withInitial(Probe::new);
@@ -85,6 +101,24 @@ public final class CacheKey {
         return probe;
     }
 
+    /**
+     * This thread's array for the {@code count} values (more than three) of its next probe: filled by the caller, then
+     * made a key by {@link #probeOfMany}.
+     */
+    static Object[] manyValues(int count) {
+        ManyValues many = PROBES.get().many;
+        if (many.values.length < count) {
+            many.values = new Object[count];
+        }
+        return many.values;
+    }
+
+    /** This thread's probe, filled as the key of the values put in {@link #manyValues} (of {@code composer}'s count). */
+    static CacheKey probeOfMany(KeyScope scope, int hash, Composer composer) {
+        Probe slots = PROBES.get();
+        return probe(scope, hash, composer, slots.many, null, null, 0, 0, 0);
+    }
+
     /** A value as a stable key holds it: boxed, if the probe held it unboxed. */
     private static Object boxed(Object value) {
         return value instanceof Held ? ((Held) value).type.box(((Held) value).bits) : value;
@@ -92,8 +126,12 @@ public final class CacheKey {
 
     /** This key, or a copy of it when it is the thread's probe: what may be kept (in L1, in a load). */
     public CacheKey stable() {
-        return PROBES.get().key != this ? this
-                : new CacheKey(scope, hash, composer, boxed(v0), boxed(v1), boxed(v2), text);
+        if (PROBES.get().key != this) {
+            return this;
+        }
+        Object first = v0 instanceof ManyValues
+                ? new ManyValues(Arrays.copyOf(((ManyValues) v0).values, composer.placeholders())) : boxed(v0);
+        return new CacheKey(scope, hash, composer, first, boxed(v1), boxed(v2), text);
     }
 
     /** The scope of the class loader whose method made this key. */
@@ -130,9 +168,28 @@ public final class CacheKey {
      * of one class render equal texts exactly when they are equal); when a class differs, the texts decide.
      */
     private boolean sameValues(CacheKey that) {
+        if (v0 instanceof ManyValues) {
+            return sameValues(((ManyValues) v0).values, ((ManyValues) that.v0).values, that);
+        }
         return sameClass(v0, that.v0) && sameClass(v1, that.v1) && sameClass(v2, that.v2)
                 ? same(v0, that.v0) && same(v1, that.v1) && same(v2, that.v2)
                 : text().equals(that.text());
+    }
+
+    /** {@link #sameValues(CacheKey)} for keys of more than three values (boxed), one composer's count of them. */
+    private boolean sameValues(Object[] mine, Object[] theirs, CacheKey that) {
+        int count = composer.placeholders();
+        for (int i = 0; i < count; i++) {
+            if (!sameClass(mine[i], theirs[i])) {
+                return text().equals(that.text());
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (!Objects.equals(mine[i], theirs[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean sameClass(Object a, Object b) {

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The {@link KeyRenderer} shapes: constant text, and a template of literals and placeholders. */
 final class Renderers {
 
-    /** Keys with more placeholders than this are held as their text in L1. */
-    private static final int MAX_COMPOSED = 3;
+    /** Keys with more placeholders than this hold their values in one array ({@link CacheKey.ManyValues}). */
+    private static final int MAX_COMPOSED_ONE_BY_ONE = 3;
 
     private Renderers() {
     }
@@ -56,10 +56,10 @@ final class Renderers {
     }
 
     /**
-     * Literals around placeholders. Rendering appends each piece once; an L1 key of up to three scalar values
-     * ({@link ScalarText}) is hashed from the values, with the literals' hashes and lengths prepared here, so
-     * a hit builds no text whatever the literals, the values and their number. The hit path of one value is
-     * kept short (it is inlined into every woven method); more values take a second method.
+     * Literals around placeholders. Rendering appends each piece once; an L1 key of scalar values ({@link ScalarText})
+     * is hashed from the values, with the literals' hashes and lengths prepared here, so a hit builds no text whatever
+     * the literals, the values and their number. The hit path of one value is kept short (it is inlined into every
+     * woven method); two or three take a second method, more a third, which holds them in the thread's array.
      */
     private static final class Template implements KeyRenderer {
         private final String[] literals;
@@ -102,16 +102,19 @@ final class Renderers {
         @Override
         public CacheKey key(KeyScope scope, Object[] args) {
             int count = operands.length;
-            CacheKey key = count > MAX_COMPOSED ? null : composed(scope, operands[0].value(args, null),
-                    count > 1 ? operands[1].value(args, null) : null, count > 2 ? operands[2].value(args, null) : null,
-                    0, 0, 0);
+            CacheKey key = count > MAX_COMPOSED_ONE_BY_ONE ? composedOfMany(scope, args)
+                    : composed(scope, operands[0].value(args, null), count > 1 ? operands[1].value(args, null) : null,
+                            count > 2 ? operands[2].value(args, null) : null, 0, 0, 0);
             return key != null ? key : CacheKey.of(scope, render(args, null));
         }
 
         @Override
         public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
             int count = operands.length;
-            CacheKey key = count > MAX_COMPOSED ? null : composed(scope,
+            if (count > MAX_COMPOSED_ONE_BY_ONE) {
+                return key(scope, boxed(a0, a1, a2, n0, n1, n2));
+            }
+            CacheKey key = composed(scope,
                     operands[0].value(a0, a1, a2), count > 1 ? operands[1].value(a0, a1, a2) : null,
                     count > 2 ? operands[2].value(a0, a1, a2) : null,
                     operands[0].bits(n0, n1, n2), count > 1 ? operands[1].bits(n0, n1, n2) : 0,
@@ -160,6 +163,25 @@ final class Renderers {
             return CacheKey.probe(scope, hash, composer, v0, v1, v2, m0, m1, m2);
         }
 
+        /**
+         * The thread's probe for the values of more than three placeholders, read from {@code args} into the thread's
+         * array, or {@code null}: not all are scalars.
+         */
+        private CacheKey composedOfMany(KeyScope scope, Object[] args) {
+            Object[] values = CacheKey.manyValues(operands.length);
+            int hash = literalHashes[0];
+            for (int i = 0; i < operands.length; i++) {
+                Object value = operands[i].value(args, null);
+                long text = kinds[i].text(value);
+                if (text == ScalarText.NOT_SCALAR) {
+                    return null;
+                }
+                values[i] = value;
+                hash = append(hash, text, i + 1);
+            }
+            return CacheKey.probeOfMany(scope, hash, composer);
+        }
+
         /** The text of the value of placeholder {@code i}: {@code value}, or passed unboxed, {@code bits}. */
         private long text(int i, Object value, long bits) {
             return value instanceof UnboxedArgument ? ScalarText.decimal(bits) : kinds[i].text(value);
@@ -194,7 +216,20 @@ final class Renderers {
         }
 
         @Override
+        public int placeholders() {
+            return literals.length - 1;
+        }
+
+        @Override
         public String compose(Object v0, Object v1, Object v2) {
+            if (v0 instanceof CacheKey.ManyValues) {
+                Object[] values = ((CacheKey.ManyValues) v0).values;
+                StringBuilder sb = new StringBuilder(sizeHint).append(literals[0]);
+                for (int i = 1; i < literals.length; i++) {
+                    sb.append(Values.render(values[i - 1])).append(literals[i]);
+                }
+                return sb.toString();
+            }
             StringBuilder sb = new StringBuilder(sizeHint).append(literals[0]).append(Values.render(v0)).append(literals[1]);
             if (literals.length > 2) {
                 sb.append(Values.render(v1)).append(literals[2]);

@@ -7,7 +7,8 @@ import java.util.UUID;
  * The key text of a scalar argument, described without building it: {@link String#hashCode} of its
  * rendering (SPEC §3) and 31 to the power of its length, packed in one {@code long} so that an L1 key can be
  * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings with
- * nothing to escape, {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link UUID},
+ * nothing to escape, {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link Character},
+ * {@link UUID},
  * enum constants that render their names and {@link LocalDate}s of four-digit years. For them, two values of one class
  * render the same text exactly when they are equal.
  */
@@ -79,6 +80,9 @@ final class ScalarText {
         if (value instanceof Enum) {
             return constant((Enum<?>) value);
         }
+        if (value instanceof Character) {
+            return character((Character) value);
+        }
         if (value instanceof LocalDate) {
             return date((LocalDate) value);
         }
@@ -117,6 +121,11 @@ final class ScalarText {
     /** The text of a UUID: 36 characters, hashed from its bytes. */
     static long uuid(UUID uuid) {
         return pack(UUID_POWER, UuidTextHash.of(uuid));
+    }
+
+    /** A character renders as itself unless it is {@code : , \}. */
+    static long character(char c) {
+        return c == ':' || c == ',' || c == '\\' ? NOT_SCALAR : pack(31, c);
     }
 
     /** A string renders unchanged unless it holds {@code : , \} or is {@code "null"}. */

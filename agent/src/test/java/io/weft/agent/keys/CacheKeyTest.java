@@ -23,7 +23,7 @@ class CacheKeyTest {
 
     private static final KeyScope S = new KeyScope("test");
     private static final List<String> TEMPLATES = List.of("book:{0}", "{0}", "storybook:books:{0}", "ünïcødé:{0}:tail",
-            "books:{0}:{1}", "{0},{1}", "a:{0}:b:{1}:c:{2}:d", "w:{0}:{1}:{2}:{3}", "x\\y:{0}",
+            "books:{0}:{1}", "{0},{1}", "a:{0}:b:{1}:c:{2}:d", "w:{0}:{1}:{2}:{3}", "v:{3},{2}:{1}:{0}:{0}:", "x\\y:{0}",
             "a literal longer than the 64 characters whose powers of 31 are tabulated, to be sure:{0}:{1}");
 
     /** Enum constants rendering their names, a constant with a body of its own, and one rendering another's name. */
@@ -62,7 +62,7 @@ class CacheKeyTest {
                 new UUID(0, 0), UUID.randomUUID(), 1.5, TimeUnit.SECONDS, List.of(1, 2), 'c', "x".repeat(65),
                 "y".repeat(200), Region.EU_WEST, Region.US_EAST, Region.AP_SOUTH, Region.LOWER, "EU_WEST",
                 LocalDate.of(1000, 1, 1), LocalDate.of(9999, 12, 31), LocalDate.of(999, 5, 6), LocalDate.of(10_000, 1, 2),
-                LocalDate.of(-5, 3, 4), "2026-12-06", LocalDate.of(2026, 12, 6)));
+                LocalDate.of(-5, 3, 4), "2026-12-06", LocalDate.of(2026, 12, 6), ':', ',', '\\', '\uD800', "c"));
         values.add(null);
         for (int i = 0; i < 300; i++) {
             values.add(random.nextLong());
@@ -320,6 +320,17 @@ class CacheKeyTest {
         assertEquals("books:1:2", kept.text(), "the stable copy keeps its values");
         assertSame(kept, kept.stable());
         assertEquals(CacheKey.of(S, "books:1:2"), kept);
+
+        KeyRenderer four = renderer("w:{0}:{1}:{2}:{3}");
+        CacheKey many = four.key(S, new Object[] {1L, "a", 'b', true});
+        CacheKey manyKept = many.stable();
+        assertSame(many, four.key(S, new Object[] {2L, "c", 'd', false}), "the probe of four values is the thread's");
+        assertSame(probe, many);
+        assertEquals("w:2:c:d:false", many.text());
+        assertEquals("w:1:a:b:true", manyKept.text(), "the stable copy of four values keeps its own array");
+        assertEquals(CacheKey.of(S, "w:1:a:b:true"), manyKept);
+        assertEquals(manyKept, four.key(S, new Object[] {1L, "a", 'b', true}));
+        assertNotEquals(manyKept, four.key(S, new Object[] {1L, "a", 'b', false}));
     }
 
     @Test

@@ -47,6 +47,11 @@ public class L1HitShapes {
         public WeftShapes.OrderRequest request;
         public WeftShapes.Region region = WeftShapes.Region.US_EAST;
         public LocalDate day = LocalDate.of(2026, 12, 6);
+        public String tenant = new String("acme".toCharArray());
+        public boolean active = true;
+        public char grade = 'B';
+        public double amount = 12.5;
+        public List<Long> ids = new java.util.ArrayList<>(List.of(1L, 2L, 3L));
 
         @Setup
         public void setUp() {
@@ -67,7 +72,7 @@ public class L1HitShapes {
             Args args = new Args();
             args.setUp();
             for (String key : List.of("book:" + args.id, "book:boxed:" + args.boxedId, "user:" + args.name,
-                    "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices")) {
+                    "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices", "q:acme:" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "many:1,2,3")) {
                 cache.put(key, Fixtures.BOOKS);
             }
         }
@@ -92,8 +97,12 @@ public class L1HitShapes {
                 shapes.byRegion(args.region);
                 shapes.byDay(args.day);
                 shapes.voices();
+                shapes.four("acme", args.id, args.page, true);
+                shapes.byGrade('B');
+                shapes.byAmount(12.5);
+                shapes.byIds(List.of(1L, 2L, 3L));
             }
-            if (shapes.bodyRuns() != 8) {
+            if (shapes.bodyRuns() != 12) {
                 throw new IllegalStateException("WeftShapes is not woven (its bodies ran " + shapes.bodyRuns()
                         + " times for 16 calls with 8 keys): start the fork with -javaagent, see L1Hit");
             }
@@ -177,6 +186,46 @@ public class L1HitShapes {
     @Benchmark
     public List<Book> caffeineDate(RawCaffeine subject, Args args) {
         return subject.cache.getIfPresent("sales:" + args.day);
+    }
+
+    @Benchmark
+    public List<Book> weftFour(Weft subject, Args args) {
+        return subject.shapes.four(args.tenant, args.id, args.page, args.active);
+    }
+
+    @Benchmark
+    public List<Book> caffeineFour(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("q:" + args.tenant + ":" + args.id + ":" + args.page + ":" + args.active);
+    }
+
+    @Benchmark
+    public List<Book> weftChar(Weft subject, Args args) {
+        return subject.shapes.byGrade(args.grade);
+    }
+
+    @Benchmark
+    public List<Book> caffeineChar(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("grade:" + args.grade);
+    }
+
+    @Benchmark
+    public List<Book> weftDouble(Weft subject, Args args) {
+        return subject.shapes.byAmount(args.amount);
+    }
+
+    @Benchmark
+    public List<Book> caffeineDouble(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("price:" + args.amount);
+    }
+
+    @Benchmark
+    public List<Book> weftList(Weft subject, Args args) {
+        return subject.shapes.byIds(args.ids);
+    }
+
+    @Benchmark
+    public List<Book> caffeineList(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("many:" + args.ids.get(0) + "," + args.ids.get(1) + "," + args.ids.get(2));
     }
 
     @Benchmark
