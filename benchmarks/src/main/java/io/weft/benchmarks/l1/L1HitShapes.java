@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * text built by hand on every call: {@code book:{id}} (a {@code long}, and a {@code Long}),
  * {@code user:{name}} (a 12-character string), {@code books:{userId}:{page}} (a UUID and an {@code int}),
  * {@code order:{request.customerId}} (a getter), {@code stock:{region}} (an enum), {@code sales:{day}} (a
- * {@code LocalDate}) and the constant {@code tts:voices}. Run with
+ * {@code LocalDate}), {@code q:{tenant}:{id}:{page}:{active}} (four placeholders), {@code grade:{grade}} (a
+ * {@code char}), {@code price:{amount}} (a {@code double}), {@code many:{ids}} (a list of three) and the constant
+ * {@code tts:voices}. Run with
  * {@code -prof gc} for the allocation per hit. The fork needs {@code -javaagent} (see {@link L1Hit}).
  */
 @BenchmarkMode(Mode.AverageTime)
