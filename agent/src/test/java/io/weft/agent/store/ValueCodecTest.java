@@ -314,6 +314,20 @@ class ValueCodecTest {
         assertEquals(0, ValueCodec.bytesSaved(small), "nothing saved on plain JSON");
     }
 
+    /** SPEC §13 "at least that large": JSON of exactly the threshold is compressed, one byte less is not. */
+    @Test
+    void jsonOfExactlyTheThresholdIsCompressedAndOneByteLessIsNot() {
+        List<String> value = elements(20);
+        int length = codec.encode(value).length;
+
+        byte[] atThreshold = new ValueCodec(1 << 20, length).encode(value);
+        byte[] belowThreshold = new ValueCodec(1 << 20, length + 1).encode(value);
+
+        assertEquals(0x1f, atThreshold[0] & 0xff, "JSON of exactly minBytes is stored gzip-compressed");
+        assertEquals(0x8b, atThreshold[1] & 0xff);
+        assertArrayEquals(codec.encode(value), belowThreshold, "JSON one byte shorter than minBytes stays plain");
+    }
+
     @Test
     void compressedAndPlainValuesAreReadWhateverTheSetting() {
         ValueCodec compressing = new ValueCodec(1 << 20, 10);
