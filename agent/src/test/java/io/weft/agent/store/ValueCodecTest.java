@@ -314,6 +314,18 @@ class ValueCodecTest {
         assertEquals(0, ValueCodec.bytesSaved(small), "nothing saved on plain JSON");
     }
 
+    /** SPEC §4/§7 "larger values are not stored": JSON of exactly {@code weft.redis.maxValueBytes} still is. */
+    @Test
+    void jsonOfExactlyTheBoundIsStorable() {
+        List<String> value = elements(20);
+        byte[] json = codec.encode(value);
+
+        assertArrayEquals(json, new ValueCodec(json.length, 0).encode(value), "exactly maxValueBytes: stored");
+        UnstorableValueException e = assertThrows(UnstorableValueException.class,
+                () -> new ValueCodec(json.length - 1, 0).encode(value));
+        assertEquals(UnstorableValueException.Reason.TOO_LARGE, e.reason(), "one byte more than maxValueBytes");
+    }
+
     /** SPEC §13 "at least that large": JSON of exactly the threshold is compressed, one byte less is not. */
     @Test
     void jsonOfExactlyTheThresholdIsCompressedAndOneByteLessIsNot() {
