@@ -33,6 +33,7 @@ class SlidingTtlTest {
     private final CacheRegistry caches = new CacheRegistry();
     private final CacheRuntime runtime = new CacheRuntime(methods, scopes, 1_000, L1_TTL.toNanos(), Duration.ofSeconds(5),
             ticker, ticker);
+    private RedisFixture redis;
 
     @AfterEach
     void close() throws Exception {
@@ -87,12 +88,7 @@ class SlidingTtlTest {
 
     @Test
     void aHitRenewsTheKeyInRedisAtMostOncePerTenthOfTheTtl() throws Exception {
-        RedisFixture redis = closer.later(RedisFixture.startLocal(null));
-        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
-        RedisStore store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("sliding")));
-        assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
-        runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1)), null,
-                "sliding-test", bound -> true);
+        RedisStore store = connectToRedis();
         int sliding = session(true);
         call(sliding, "7", "v7");
         Await.until("the value stored in Redis", () -> redis.admin().exists("ns:session:7") == 1);
@@ -120,6 +116,31 @@ class SlidingTtlTest {
         call(sliding, "7", "unused");
         roundTrip(store);
         assertEquals(pexpires + 2, pexpireCalls(redis), "a tenth of the TTL after the renewal: the next one");
+    }
+
+    /**
+     * A hit found in Redis (another instance stored the entry, so this one's L1 never held it) renews the key there
+     * too: without it, a session used from instance to instance behind a load balancer would expire while in use.
+     */
+    @Test
+    void aHitFoundInRedisRenewsTheKeyThere() throws Exception {
+        connectToRedis();
+        int sliding = session(true);
+        redis.admin().psetex("ns:session:8", 5_000, "\"stored by another instance\"");
+
+        assertEquals("stored by another instance", call(sliding, "8", "unused"), "an L2 hit");
+        Await.until("the hit renewed the key's TTL in Redis", () -> redis.admin().pttl("ns:session:8") > 9_000);
+    }
+
+    /** Connects the runtime to a private {@code redis-server} ({@link #redis}, namespace {@code ns:}); its store. */
+    private RedisStore connectToRedis() throws Exception {
+        redis = closer.later(RedisFixture.startLocal(null));
+        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
+        RedisStore store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("sliding")));
+        assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
+        runtime.connect(new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1)), null,
+                "sliding-test", bound -> true);
+        return store;
     }
 
     /**
