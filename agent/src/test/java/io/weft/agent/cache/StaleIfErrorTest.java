@@ -263,6 +263,25 @@ class StaleIfErrorTest {
         assertEquals(0, staleServed());
     }
 
+    /**
+     * A value read from Redis, which keeps it for TTL + staleIfError, is fresh in L1 only until its TTL ends, which
+     * is staleIfError before its Redis expiry: past it, L1 no longer answers with it as a hit (the staleIfError part
+     * of its Redis life is for failures only).
+     */
+    @Test
+    void aValueReadFromRedisIsFreshInL1OnlyUntilItsTtlEnds() throws Exception {
+        RedisFixture redis = closer.later(RedisFixture.startLocal(null));
+        connect(redis);
+        int id = prices(true);
+        // as another instance stored it 5 s ago: fresh for 5 s more, then stale for STALE
+        redis.admin().psetex("ns:price:c", TTL.plus(STALE).minusSeconds(5).toMillis(), "\"v1\"");
+        assertEquals("v1", WovenCall.call(runtime, id, "c", "unused"), "an L2 hit, now in L1");
+
+        ticker.advance(Duration.ofSeconds(6));
+        redis.admin().pexpire("ns:price:c", STALE.toMillis() - 1_000); // in Redis too, its TTL ran out a second ago
+        assertEquals("v2", WovenCall.call(runtime, id, "c", "v2"), "past the TTL the body runs");
+    }
+
     @Test
     void redisKeepsTheValueForStaleIfErrorAndHandsItBackAsStale() throws Exception {
         RedisFixture redis = closer.later(RedisFixture.startLocal(null));
