@@ -98,4 +98,24 @@ class WarmStartTest {
         assertEquals(runs + 1, bodyRuns.get(), "b1 read from Redis");
         assertEquals(l2Hits + 1, second.books.stats().l2Hits(), "b1 was not in the L1");
     }
+
+    /** SPEC §4 "L1 never outlives L2": a filled entry leaves the L1 when its key expires in Redis, not an L1 TTL later. */
+    @Test
+    void aFilledEntryLivesNoLongerInL1ThanItsKeyInRedis() {
+        RedisInstance first = instance("first");
+        WarmStart recording = closer.later(first.runtime.startWarmStarts(KEYS, Duration.ofHours(1)));
+        first.findAuthor("short", () -> database("short"));
+        recording.record(first.shared);
+        redis.admin().pexpire(ns + "authors:short", 5_000); // of its 60 s TTL, 5 s are left
+
+        RedisInstance second = instance("second");
+        closer.later(second.runtime.startWarmStarts(KEYS, Duration.ofHours(1)));
+        Await.until("the authors' fill", () -> second.authors.stats().warmed() == 1);
+        int runs = bodyRuns.get();
+        // the L1's TTL is a minute: well before, the call loads the key again, once it expired in Redis
+        Await.until(Duration.ofSeconds(20), "the filled entry gone from L1 with its key in Redis", () -> {
+            second.findAuthor("short", () -> database("short"));
+            return bodyRuns.get() > runs;
+        });
+    }
 }
