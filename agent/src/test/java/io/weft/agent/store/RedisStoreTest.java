@@ -165,6 +165,21 @@ class RedisStoreTest {
         assertEquals(0, admin().exists(key, lease), "deleted " + deleted);
     }
 
+    /**
+     * SPEC §13 (a bounded record of each cache's most-hit keys) and §6 (nothing in Redis grows without bound across
+     * instances): every instance records its own keys in the one set, which keeps the highest scores only.
+     */
+    @Test
+    void theRecordOfMostHitKeysKeepsOnlyTheHighestWhateverInstancesAddToIt() {
+        String set = ns + "weft-warm:books";
+        assertTrue(store.recordHot(set, Map.of("b1", 50L, "b2", 40L, "b3", 3L, "b4", 2L), 3, 60_000));
+        assertTrue(store.recordHot(set, Map.of("b5", 45L, "b6", 1L, "b7", 1L), 3, 60_000)); // another instance's
+
+        assertEquals(List.of("b1", "b5", "b2"), store.hotKeys(set, 10), "the three most hit, most first");
+        assertEquals(3, admin().zcard(set));
+        assertTrue(admin().pttl(set) > 0, "the record expires unless recorded again");
+    }
+
     @Test
     void globCharactersInThePrefixMatchOnlyThemselves() {
         admin().mset(Map.of(ns + "a*b:1", "v", ns + "aXb:1", "v", ns + "a?[c]\\:1", "v", ns + "aZ[c]\\:1", "v"));
