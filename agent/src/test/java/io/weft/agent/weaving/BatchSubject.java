@@ -107,4 +107,13 @@ public class BatchSubject {
     public void reprice(List<String> skus) {
         version++;
     }
+
+    /** A batch method that also invalidates (SPEC §5: only when its body runs): a restock changes the prices. */
+    @CacheResult(key = "stock:{skus[*]}", ttl = "1h")
+    @InvalidateCache(keys = "price:{skus[*]}")
+    public Map<String, Integer> restock(List<String> skus) {
+        calls.add(skus);
+        version++;
+        return values(skus);
+    }
 }

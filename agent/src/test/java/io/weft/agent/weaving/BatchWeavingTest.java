@@ -202,6 +202,20 @@ class BatchWeavingTest {
         assertEquals(List.of(List.of("a", "ccc")), calls());
     }
 
+    /** SPEC §5: a batch method that also carries {@code @InvalidateCache} invalidates when its body runs, not on a hit. */
+    @Test
+    void aBatchMethodThatAlsoInvalidatesDoesSoWhenItsBodyRunsOnly() throws Throwable {
+        call("prices", List.of("a", "bb"));
+        call("restock", List.of("a"));
+        calls().clear();
+        assertEquals(prices("a", 101, "bb", 2), call("prices", List.of("a", "bb")), "the restock evicted price:a");
+        assertEquals(List.of(List.of("a")), calls());
+
+        assertEquals(Map.of("a", 101), call("restock", List.of("a")), "a hit: the body does not run");
+        assertEquals(prices("a", 101, "bb", 2), call("prices", List.of("a", "bb")));
+        assertEquals(List.of(List.of("a")), calls(), "nor does it invalidate: both prices are still cached");
+    }
+
     @Test
     void aThrowingBodyPropagatesAndLeavesNoLoadBehind() throws Throwable {
         call("price", "a");
