@@ -1,9 +1,11 @@
 package io.weft.agent.weaving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -32,6 +34,35 @@ class MethodSignatureTest {
     void namesComeFromTheClassFileAsHandedOver() throws IOException {
         MethodSignature signature = new MethodSignature(WeavingSubject.class.getName(), describe(original(), "sum"), null);
         assertEquals("b", signature.parameterName(1));
+    }
+
+    /** Properties that no field of their name backs: their accessors alone say what they are. */
+    public static class Parcel {
+        private final boolean flag = true;
+
+        public boolean isExpress() {
+            return flag;
+        }
+
+        public Parcel getReturned() {
+            return this;
+        }
+    }
+
+    /**
+     * SPEC §3 {@code {name.a.b}}: a path is checked when the class is woven, each step found as an accessor {@code a()},
+     * a getter {@code getA()} or {@code isA()}, or a field {@code a}; a step of none is a configuration error.
+     */
+    @Test
+    void aPathStepIsFoundByItsGetterOrIsAccessorWithoutAFieldOfItsName() throws IOException {
+        MethodSignature signature = new MethodSignature(WeavingSubject.class.getName(), describe(original(), "sum"),
+                MethodSignatureTest.class.getClassLoader());
+
+        signature.checkPath(Parcel.class.getName(), List.of("returned", "express"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> signature.checkPath(Parcel.class.getName(), List.of("flagged")));
+        assertEquals("type " + Parcel.class.getName() + " has no accessor flagged(), getter or field 'flagged'",
+                e.getMessage());
     }
 
     private static AnnotatedMethod describe(byte[] classFile, String method) {
