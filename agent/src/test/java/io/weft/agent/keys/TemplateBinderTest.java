@@ -43,35 +43,38 @@ class TemplateBinderTest {
         }
     }
 
-    /** Read through JavaBean getters, one inherited. */
+    /**
+     * Read through JavaBean getters, one inherited. No field has a property's name: a path that found the field instead
+     * of the getter would still read the same value, and the getters would go untested.
+     */
     static class Named {
-        private final String name;
+        private final String label;
 
         Named(String name) {
-            this.name = name;
+            this.label = name;
         }
 
         public String getName() {
-            return name;
+            return label;
         }
     }
 
     static final class Account extends Named {
-        private final boolean active;
-        private final int tier;
+        private final boolean enabled;
+        private final int level;
 
         Account(String name, boolean active, int tier) {
             super(name);
-            this.active = active;
-            this.tier = tier;
+            this.enabled = active;
+            this.level = tier;
         }
 
         public boolean isActive() {
-            return active;
+            return enabled;
         }
 
         private int getTier() {
-            return tier;
+            return level;
         }
     }
 
