@@ -118,6 +118,13 @@ class ForeignEventDeletesTest {
         assertTheForeignEventDeletesBook("12", FOREIGN, "{\"keys\":[],\"book_id\":\"12\"}");
     }
 
+    /** SPEC §13: another service's event that lists {@code tags}; their entries leave Redis as well as L1. */
+    @Test
+    void aForeignEventWithTagsDeletesTheirEntriesInRedisToo() {
+        start();
+        assertTheForeignEventDeletesBook("13", EventStreams.CACHE_INVALIDATED, "{\"tags\":[\"book:13\"]}");
+    }
+
     /**
      * Caches book {@code bookId} (in L1 and Redis), lets another service append an event of {@code type} with
      * {@code payload}, and checks that the book left Redis as well as L1: the next call runs the method.
