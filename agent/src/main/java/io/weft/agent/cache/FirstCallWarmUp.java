@@ -16,8 +16,12 @@ import java.util.concurrent.TimeoutException;
  * Runs a miss, a store and a hit through the runtime's parts once, when the runtime is created (on the thread
  * that weaves the first class), so that the classes a first call needs are loaded and initialized before any
  * caller makes one. Otherwise the first callers load them, and the callers that wait for that class loading or
- * initialization are virtual threads pinned to their carriers (SPEC §10: waits never pin a carrier). Its key
- * lives in a scope of its own, which no caller's key can equal, and leaves nothing behind.
+ * initialization are virtual threads pinned to their carriers (SPEC §10: waits never pin a carrier). It also makes the
+ * JDK start, as Weft's own code (the runtime is built under {@code Background.asWeft}), the threads it starts lazily
+ * for a first call (the scheduler of {@code CompletableFuture}'s timed waits): started by a web application's call,
+ * such a thread would keep that application's loader as its context class loader for good (SPEC §10). So it runs on
+ * every JVM, with or without virtual threads: skipped on Java 17, an undeployed application's loaders stayed
+ * (TomcatTest). Its key lives in a scope of its own, which no caller's key can equal, and leaves nothing behind.
  */
 final class FirstCallWarmUp {
 
