@@ -346,9 +346,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
             entry = l1.entry(found.value, ttl, stats).tagged(mine.tags());
         }
         if (method.refreshes()) {
-            long ageNanos = found.remainingMillis < 0 ? 0
-                    : TimeUnit.MILLISECONDS.toNanos(method.redisTtlMillis() - found.remainingMillis);
-            entry = entry.refreshingAt(l1.now() + method.refreshAfterNanos() - ageNanos);
+            entry = entry.refreshingAt(l1.now() + method.refreshDueInNanos(found.remainingMillis));
         }
         putUnlessInvalidated(method, mine, entry);
         stats.recordL2Hit();

@@ -177,6 +177,15 @@ public final class CachedMethod {
         return refreshAfterNanos;
     }
 
+    /**
+     * How long from now an entry read from Redis with {@code remainingMillis} of its life left there is due for a
+     * reload ({@code refreshAfter}): it is as old as its TTL there minus what is left (a key without a TTL, as new).
+     */
+    long refreshDueInNanos(long remainingMillis) {
+        long ageNanos = remainingMillis < 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(redisTtlMillis() - remainingMillis);
+        return refreshAfterNanos - ageNanos;
+    }
+
     /** How long Redis keeps an entry: its TTL, and the time it may stand in for a failure after that. */
     long redisTtlMillis() {
         return ttlMillis + staleIfErrorMillis;

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  *
  * <p>Only entries that are a value and its TTL are filled: a method with tags, a sliding TTL or
  * {@code staleIfError} is not, and neither is a cache shared by several methods (its keys may hold values of
- * another type).
+ * another type). An entry of a {@code refreshAfter} method is as old as it is in Redis: a hit reloads it once due.
  */
 final class WarmStart implements AutoCloseable {
 
@@ -151,8 +151,12 @@ final class WarmStart implements AutoCloseable {
             for (Map.Entry<String, SharedLevel.Found> found : shared.values(method, new ArrayList<>(loads.keySet()))
                     .entrySet()) {
                 Load load = loads.remove(found.getKey());
+                long remainingMillis = found.getValue().remainingMillis;
                 CacheEntry entry = l1.entry(found.getValue().value, Math.min(method.l1TtlNanos(),
-                        TimeUnit.MILLISECONDS.toNanos(found.getValue().remainingMillis)), stats);
+                        TimeUnit.MILLISECONDS.toNanos(remainingMillis)), stats);
+                if (method.refreshes()) {
+                    entry = entry.refreshingAt(l1.now() + method.refreshDueInNanos(remainingMillis));
+                }
                 if (l1.putUnless(load.cacheKey(), entry, load)) {
                     flights.complete(load, entry);
                     filled++;

@@ -69,6 +69,14 @@ class RefreshAfterTest {
                 shape, null, List.of(), false, 0, REFRESH_AFTER.toMillis()));
     }
 
+    /** The shared level on {@code redis}, namespace {@code ns:}, once its connection is open. */
+    private SharedLevel sharedLevel(RedisFixture redis) throws InterruptedException {
+        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
+        RedisStore store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("refresh")));
+        assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
+        return new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+    }
+
     private CacheStats stats(String cache) {
         return caches.find(cache).stats();
     }
@@ -254,10 +262,7 @@ class RefreshAfterTest {
     @Test
     void anEntryReadFromRedisIsAsOldAsItIsThere() throws Exception {
         RedisFixture redis = closer.later(RedisFixture.startLocal(null));
-        RedisEndpoint endpoint = closer.later(new RedisEndpoint(redis.uri()));
-        RedisStore store = closer.later(new RedisStore(endpoint, Duration.ofSeconds(2), new CircuitBreaker("refresh")));
-        assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
-        SharedLevel shared = new SharedLevel(store, new ValueCodecs(1 << 20, 0), "ns:", Duration.ofSeconds(1));
+        SharedLevel shared = sharedLevel(redis);
         runtime.connect(shared, null, "first", bound -> true);
         Books books = new Books(register("books"));
         books.find("old");
@@ -291,5 +296,30 @@ class RefreshAfterTest {
         ticker.advance(REFRESH_AFTER.minusSeconds(1));
         Await.until("due 3 s later", () -> "young v6".equals(books.find("young")));
         assertEquals(3, stats("books").refreshes(RefreshOutcome.STARTED));
+    }
+
+    /**
+     * SPEC §12 with §13's warm start: an entry a starting instance fills from Redis is as old as it is there, so a hit
+     * on an old one reloads it, as a hit on an entry read from Redis at a miss does.
+     */
+    @Test
+    void anEntryFilledByAWarmStartIsAsOldAsItIsInRedis() throws Exception {
+        RedisFixture redis = closer.later(RedisFixture.startLocal(null));
+        SharedLevel shared = sharedLevel(redis);
+        runtime.connect(shared, null, "first", bound -> true);
+        Books books = new Books(register("books"));
+        books.find("old");
+        books.find("old");
+        closer.later(runtime.startWarmStarts(10, Duration.ofHours(1))).record(shared);
+        Await.until("stored in Redis", () -> redis.admin().exists("ns:books:old") == 1);
+        redis.admin().pexpire("ns:books:old", TTL.minus(REFRESH_AFTER).minusSeconds(1).toMillis()); // 5 s old
+
+        runtime = runtime(1, 10);
+        runtime.connect(shared, null, "second", bound -> true);
+        closer.later(runtime.startWarmStarts(10, Duration.ofHours(1)));
+        Await.until("the warm start filled the key", () -> stats("books").warmed() == 1);
+        assertEquals("old v1", books.find("old"), "from the L1 the warm start filled");
+        Await.until("the old entry was reloaded", () -> "old v2".equals(books.find("old")));
+        assertEquals(1, stats("books").refreshes(RefreshOutcome.STARTED));
     }
 }
