@@ -150,6 +150,14 @@ class CacheEntry extends Hit {
     }
 
     /**
+     * Takes over the hits counted on {@code replaced}, the entry of the same key that this one replaces in L1 (a
+     * {@code refreshAfter} reload): a key's hits count as long as it stays in L1, whatever reloads it.
+     */
+    void inheritHits(CacheEntry replaced) {
+        countedHits = replaced.countedHits;
+    }
+
+    /**
      * The hits on this entry, to rank the hot keys: exact up to {@link #EXACT_HITS} (but for hits lost to races), an
      * unbiased estimate past it (each hit counted there stands for 64).
      */

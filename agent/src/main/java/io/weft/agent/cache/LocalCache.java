@@ -163,7 +163,8 @@ final class LocalCache {
      * Puts {@code entry} unless {@code stale} says it must not be kept, deciding under the key's lock,
      * so that a removal of the key that follows the mark cannot be overtaken by the put. A tagged entry is
      * indexed before the mark is read ({@link TagIndex}: so a tag eviction after the mark finds it). Without an L1
-     * (a bound of 0) nothing is put, and the answer is only whether the entry is stale.
+     * (a bound of 0) nothing is put, and the answer is only whether the entry is stale. An entry that replaces
+     * the key's entry takes over its hits ({@link CacheEntry#inheritHits}).
      *
      * @return whether the entry was kept: put, or (without an L1) not stale
      */
@@ -187,6 +188,7 @@ final class LocalCache {
                 }
                 if (current != null) {
                     tags.forget(k, current);
+                    entry.inheritHits(current);
                 }
                 return entry;
             });

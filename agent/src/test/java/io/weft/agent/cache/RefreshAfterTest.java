@@ -199,6 +199,23 @@ class RefreshAfterTest {
         Await.until("the replaced entry is reloaded once old in its turn", () -> "1 v3".equals(books.find("1")));
     }
 
+    /** SPEC §12's hot keys: a reload replaces a key's entry in L1, and the hits counted on the key stay with it. */
+    @Test
+    void aReloadedKeyKeepsItsHitsAmongTheHotKeys() {
+        Books books = new Books(register("books"));
+        for (int i = 0; i < 100; i++) {
+            books.find("hot");
+        }
+        for (int i = 0; i < 5; i++) {
+            books.find("mild");
+        }
+        ticker.advance(REFRESH_AFTER);
+        books.find("hot");
+        Await.until("the reload replaced the entry", () -> "hot v3".equals(books.find("hot")));
+
+        assertEquals(List.of("books:hot", "books:mild"), runtime.hotKeys(caches.find("books"), 10));
+    }
+
     @Test
     void anInvalidationDuringTheReloadWins() {
         Books books = new Books(register("books"));
