@@ -4,18 +4,23 @@ import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The parameter that a batch template's {@code [*]} placeholder stands for (SPEC §13): its position and the kind
  * of collection it is declared as, so that the method can be called with some of its elements in the same kind
- * (a {@code List} stays a {@code List}, a {@code Set} a {@code Set}, an array an array), in the caller's order.
+ * (a {@code List} stays a {@code List}, a {@code Set} a {@code Set}, a {@code SortedSet} a {@code SortedSet} of the
+ * argument's comparator, a {@code Queue} or {@code Deque} a {@code LinkedList}, an array an array), in the caller's
+ * order.
  */
 public final class BatchParameter {
 
     /** The kinds of collection a batch parameter may be declared as. */
     private enum Kind {
-        LIST, SET, ARRAY
+        LIST, SET, SORTED_SET, LINKED_LIST, ARRAY
     }
 
     private final int index;
@@ -46,9 +51,18 @@ public final class BatchParameter {
             case "java.util.HashSet":
             case "java.util.LinkedHashSet":
                 return new BatchParameter(index, Kind.SET);
+            case "java.util.SortedSet":
+            case "java.util.NavigableSet":
+            case "java.util.TreeSet":
+                return new BatchParameter(index, Kind.SORTED_SET);
+            case "java.util.Queue":
+            case "java.util.Deque":
+            case "java.util.LinkedList":
+                return new BatchParameter(index, Kind.LINKED_LIST);
             default:
                 throw new IllegalArgumentException("the parameter is declared as " + typeName + "; " + Template.EACH
-                        + " needs a List, Set, Collection, Iterable or an array");
+                        + " needs a Collection, Iterable, List, Set, SortedSet, NavigableSet, Queue or Deque (or one of"
+                        + " ArrayList, LinkedList, HashSet, LinkedHashSet, TreeSet) or an array");
         }
     }
 
@@ -108,12 +122,20 @@ public final class BatchParameter {
 
     /**
      * An argument of the parameter's declared kind holding {@code elements} in their order: an {@code ArrayList}, a
-     * {@code LinkedHashSet}, or an array of the same component type as {@code original}.
+     * {@code LinkedHashSet}, a {@code TreeSet} ordered by {@code original}'s comparator, a {@code LinkedList}, or an
+     * array of the same component type as {@code original}.
      */
+    @SuppressWarnings("unchecked")
     public Object subset(Object original, List<Object> elements) {
         switch (kind) {
             case SET:
                 return new LinkedHashSet<>(elements);
+            case SORTED_SET:
+                TreeSet<Object> sorted = new TreeSet<>(((SortedSet<Object>) original).comparator());
+                sorted.addAll(elements);
+                return sorted;
+            case LINKED_LIST:
+                return new LinkedList<>(elements);
             case ARRAY:
                 Object array = Array.newInstance(original.getClass().getComponentType(), elements.size());
                 for (int i = 0; i < elements.size(); i++) {

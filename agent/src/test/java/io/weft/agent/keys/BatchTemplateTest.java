@@ -116,7 +116,7 @@ class BatchTemplateTest {
         assertTrue(scalar.getMessage().contains("declared as java.lang.String"), scalar.getMessage());
         assertTrue(scalar.getMessage().contains("{sku[*]}"), scalar.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> bind("price:{skus[*]}", FakeSignature.named(Map.class, "skus", java.util.TreeSet.class)));
+                () -> bind("price:{skus[*]}", FakeSignature.named(Map.class, "skus", java.util.ArrayDeque.class)));
         IllegalArgumentException result = assertThrows(IllegalArgumentException.class,
                 () -> bind("price:{return[*]}", FakeSignature.named(Map.class, "skus", List.class)));
         assertTrue(result.getMessage().contains("not to the return value"), result.getMessage());
@@ -159,6 +159,27 @@ class BatchTemplateTest {
         Object longs = bind("p:{s[*]}", FakeSignature.named(Map.class, "s", long[].class)).parameter()
                 .subset(new long[] {1, 2, 3}, List.of(3L));
         assertArrayEquals(new long[] {3}, (long[]) longs);
+    }
+
+    /** SPEC §13: "a collection of the declared kind", for sorted sets (with their comparator) and queues too. */
+    @Test
+    void aSortedSetKeepsItsComparatorAndAQueueIsALinkedList() {
+        java.util.TreeSet<String> reversed = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        reversed.addAll(List.of("a", "b", "c"));
+        for (Class<?> declared : List.of(java.util.SortedSet.class, java.util.NavigableSet.class,
+                java.util.TreeSet.class)) {
+            Object sorted = bind("p:{s[*]}", FakeSignature.named(Map.class, "s", declared)).parameter()
+                    .subset(reversed, List.of("c", "a"));
+            assertInstanceOf(java.util.TreeSet.class, sorted);
+            assertEquals(reversed.comparator(), ((java.util.TreeSet<?>) sorted).comparator());
+            assertEquals(List.of("c", "a"), new ArrayList<>((java.util.TreeSet<?>) sorted));
+        }
+        for (Class<?> declared : List.of(java.util.Queue.class, java.util.Deque.class, java.util.LinkedList.class)) {
+            Object queue = bind("p:{s[*]}", FakeSignature.named(Map.class, "s", declared)).parameter()
+                    .subset(new java.util.ArrayDeque<>(List.of("a", "b", "c")), List.of("c", "a"));
+            assertInstanceOf(java.util.LinkedList.class, queue);
+            assertEquals(List.of("c", "a"), queue);
+        }
     }
 
     @Test

@@ -76,6 +76,18 @@ public class BatchSubject {
     }
 
     @CacheResult(key = "price:{skus[*]}", ttl = "1h")
+    public Map<String, Integer> pricesOfSortedSet(java.util.SortedSet<String> skus) {
+        calls.add(skus);
+        return values(skus);
+    }
+
+    @CacheResult(key = "price:{skus[*]}", ttl = "1h")
+    public Map<String, Integer> pricesOfQueue(java.util.Queue<String> skus) {
+        calls.add(skus);
+        return values(skus);
+    }
+
+    @CacheResult(key = "price:{skus[*]}", ttl = "1h")
     public Map<String, Integer> pricesOfArray(String[] skus) {
         calls.add(skus);
         return values(List.of(skus));

@@ -173,6 +173,24 @@ class BatchWeavingTest {
         assertEquals(List.of("dddd", "bb", "eeeee"), order(array));
     }
 
+    /** SPEC §13: a sorted set gets a sorted set of the caller's comparator, a queue a queue. */
+    @Test
+    void aSortedSetStaysSortedByItsComparatorAndAQueueAQueue() throws Throwable {
+        call("price", "a");
+        calls().clear();
+        java.util.TreeSet<String> reversed = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        reversed.addAll(List.of("a", "bb", "ccc"));
+
+        Object sorted = call("pricesOfSortedSet", reversed);
+        call("pricesOfQueue", new java.util.ArrayDeque<>(List.of("dddd", "a")));
+
+        assertInstanceOf(java.util.TreeSet.class, calls().get(0));
+        assertEquals(List.of("ccc", "bb"), new ArrayList<>((java.util.Set<?>) calls().get(0)));
+        assertEquals(List.of("ccc", "bb", "a"), order(sorted));
+        assertInstanceOf(java.util.Queue.class, calls().get(1));
+        assertEquals(List.of("dddd"), new ArrayList<>((java.util.Collection<?>) calls().get(1)));
+    }
+
     @Test
     void aWideParameterBeforeTheBatchOneAndItsOtherPlaceholder() throws Throwable {
         assertEquals(prices("a", 15, "bb", 16), call("regional", 7L, List.of("a", "bb")));
