@@ -4,6 +4,8 @@ import io.weft.agent.log.WeftLog;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -13,6 +15,8 @@ public final class CacheRegistry {
 
     private final ConcurrentSkipListMap<String, NamedCache> caches = new ConcurrentSkipListMap<>();
     private final List<Consumer<NamedCache>> listeners = new CopyOnWriteArrayList<>();
+    /** The names annotations gave, woven or not: a setting naming one of them is no typo. */
+    private final Set<String> named = ConcurrentHashMap.newKeySet();
 
     /**
      * The cache called {@code name}; created with {@code enabled} the first time it is named, and then
@@ -45,6 +49,20 @@ public final class CacheRegistry {
     public void onCreated(Consumer<NamedCache> listener) {
         listeners.add(listener);
         caches.values().forEach(listener);
+    }
+
+    /**
+     * Records that an annotation names the cache {@code name}, before its method is checked: a per-cache setting
+     * that leaves the method unwoven (a {@code weft.cache.<name>.ttl} not longer than its {@code refreshAfter}) names
+     * a cache all the same.
+     */
+    public void named(String name) {
+        named.add(name);
+    }
+
+    /** Whether an annotation named the cache {@code name}, whether or not its method was woven. */
+    public boolean isNamed(String name) {
+        return named.contains(name) || caches.containsKey(name);
     }
 
     /** The cache called {@code name}, or {@code null}. */

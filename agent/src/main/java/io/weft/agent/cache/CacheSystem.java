@@ -90,11 +90,14 @@ public final class CacheSystem {
         }
     }
 
-    /** The per-cache settings that name no cache of {@code caches}, each as a message. */
+    /**
+     * The per-cache settings that name no cache of {@code caches} (neither woven nor named by a method left unwoven),
+     * each as a message.
+     */
     static List<String> unusedCacheSettings(WeftConfig config, CacheRegistry caches) {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> setting : config.cacheNamesInSettings().entrySet()) {
-            if (caches.find(setting.getValue()) == null) {
+            if (!caches.isNamed(setting.getValue())) {
                 List<String> known = new ArrayList<>();
                 caches.caches().forEach(cache -> known.add(cache.name()));
                 problems.add(setting.getKey() + " names no cache: no woven method uses the cache '" + setting.getValue()

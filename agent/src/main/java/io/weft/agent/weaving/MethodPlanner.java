@@ -180,6 +180,7 @@ final class MethodPlanner {
         if (name.isEmpty()) {
             name = defaultName(type, method, template);
         }
+        caches.named(name);
         ResultShape shape = template.eachIndex() >= 0 ? ResultShape.BATCH
                 : ResultShape.of(method.returnType().erasure());
         Duration ttl;

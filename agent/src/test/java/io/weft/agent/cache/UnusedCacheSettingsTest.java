@@ -27,4 +27,14 @@ class UnusedCacheSettingsTest {
         assertTrue(problems.get(0).contains("storybook:books, price") || problems.get(0).contains("price, storybook:books"),
                 problems.get(0));
     }
+
+    /** A cache that an annotation named, whose method a configuration error left unwoven, is no typo (SPEC §4). */
+    @Test
+    void aCacheNamedByAMethodLeftUnwovenIsNotReported() {
+        WeftConfig config = new WeftConfig(ConfigSources.of(Map.of("weft.cache.voices.ttl", "5s"), Map.of()));
+        CacheRegistry caches = new CacheRegistry();
+        caches.named("voices");
+
+        assertEquals(List.of(), CacheSystem.unusedCacheSettings(config, caches));
+    }
 }

@@ -108,6 +108,24 @@ class MethodPlannerTest {
         assertDoesNotThrow(() -> planner.plan(type, type.methods().get(0), getClass().getClassLoader()));
     }
 
+    /**
+     * SPEC §4 with §12: a {@code weft.cache.<name>.ttl} not longer than the method's {@code refreshAfter} leaves the
+     * method unwoven, and the setting still names a cache: it is not reported as a typo as well.
+     */
+    @Test
+    void aSettingThatLeavesItsMethodUnwovenNamesACacheAllTheSame() throws IOException {
+        AnnotatedClass type = read(Refreshing.class);
+        WeftConfig config = new WeftConfig(ConfigSources.of(Map.of("weft.cache.voices.ttl", "5s"), Map.of()));
+        CacheRegistry caches = new CacheRegistry();
+        MethodPlanner shortTtl = new MethodPlanner(config, new MethodTable(), caches, new LoaderScopes());
+        ConfigurationError e = assertThrows(ConfigurationError.class,
+                () -> shortTtl.plan(type, type.methods().get(0), getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains("must be shorter than the TTL (5s)"), e.getMessage());
+
+        assertTrue(caches.isNamed("voices"), "weft.cache.voices.* is not reported as a typo (UnusedCacheSettingsTest)");
+        assertEquals(null, caches.find("voices"), "no cache, no metrics: its method is not woven");
+    }
+
     /** A generic DAO, as legacy services have them. */
     abstract static class Repo<T> {
 
