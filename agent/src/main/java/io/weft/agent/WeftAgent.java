@@ -152,7 +152,8 @@ public final class WeftAgent {
                     + "'); events in the database";
         }
         if (config.redisUri() == null) {
-            return "L2 off (weft.redis.uri unset); events off";
+            return config.sharedLevelRefused() ? "L2 off (a configuration error refused its setting); events off"
+                    : "L2 off (weft.redis.uri unset); events off";
         }
         StringBuilder streams = new StringBuilder(EventStreams.key(config.namespace(), EventStreams.CACHE_INVALIDATED));
         for (String type : config.eventTemplates().keySet()) {

@@ -34,6 +34,17 @@ class WeftAgentTest {
                 WeftAgent.sharedLevel(new WeftConfig(ConfigSources.of(Map.of(), Map.of()))));
     }
 
+    /** SPEC §9's L2 status: a shared level that a configuration error refused is not said to be unset. */
+    @Test
+    void aRefusedSettingIsNotCalledUnset() {
+        String refused = "L2 off (a configuration error refused its setting); events off";
+        assertEquals(refused, redisPart("127.0.0.1:6379"));
+        assertEquals(refused, WeftAgent.sharedLevel(new WeftConfig(ConfigSources.of(Map.of("weft.redis.uri",
+                "redis://127.0.0.1:6379", "weft.store.uri", "jdbc:postgresql://127.0.0.1:5432/app"), Map.of()))));
+        assertEquals(refused, WeftAgent.sharedLevel(new WeftConfig(ConfigSources.of(Map.of("weft.store.uri",
+                "postgresql://127.0.0.1:5432/app"), Map.of()))));
+    }
+
     @Test
     void theLineNamesEveryStreamReadByItsKey() {
         String line = WeftAgent.sharedLevel(new WeftConfig(ConfigSources.of(Map.of("weft.redis.uri",

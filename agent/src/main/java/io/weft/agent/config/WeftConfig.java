@@ -59,6 +59,8 @@ public final class WeftConfig {
     private final String logLevel;
     private final String redisUri;
     private final String storeUri;
+    /** Whether {@code weft.redis.uri} or {@code weft.store.uri} is set but refused (a configuration error). */
+    private final boolean sharedLevelRefused;
     private final String storeTable;
     private final Duration storeTimeout;
     private final Duration storeCleanup;
@@ -99,8 +101,10 @@ public final class WeftConfig {
         this.exclude = packages(Setting.EXCLUDE);
         this.logLevel = string(Setting.LOG_LEVEL);
         this.redisCluster = bool(Setting.REDIS_CLUSTER);
-        String redis = redisUri(string(Setting.REDIS_URI));
-        String store = storeUri(string(Setting.STORE_URI));
+        String redisSetting = string(Setting.REDIS_URI);
+        String storeSetting = string(Setting.STORE_URI);
+        String redis = redisUri(redisSetting);
+        String store = storeUri(storeSetting);
         if (redis != null && store != null) {
             problems.add(Setting.REDIS_URI.key() + " and " + Setting.STORE_URI.key() + " are both set: the shared level"
                     + " is either Redis or the database, choose one; neither is used, caching is L1 only");
@@ -109,6 +113,7 @@ public final class WeftConfig {
         }
         this.redisUri = redis;
         this.storeUri = store;
+        this.sharedLevelRefused = redis == null && store == null && !(redisSetting.isEmpty() && storeSetting.isEmpty());
         this.storeTable = storeTable(string(Setting.STORE_TABLE));
         this.storeTimeout = duration(Setting.STORE_TIMEOUT);
         this.storeCleanup = duration(Setting.STORE_CLEANUP);
@@ -245,9 +250,17 @@ public final class WeftConfig {
         return logLevel;
     }
 
-    /** {@code weft.redis.uri}, or {@code null} when unset (L1 only). */
+    /** {@code weft.redis.uri}, or {@code null} when unset or refused (L1 only). */
     public String redisUri() {
         return redisUri;
+    }
+
+    /**
+     * Whether there is no shared level although {@code weft.redis.uri} or {@code weft.store.uri} is set: a configuration
+     * error refused it (a URI that does not parse, or both set).
+     */
+    public boolean sharedLevelRefused() {
+        return sharedLevelRefused;
     }
 
     /** {@code weft.store.uri}: the PostgreSQL JDBC URL of the shared level, or {@code null} when unset (or unusable). */
