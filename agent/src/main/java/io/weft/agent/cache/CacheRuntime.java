@@ -36,6 +36,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     private final MethodTable methods;
     private final LocalCache l1;
+    private final SharedEntries sharedEntries;
     private final SingleFlight flights;
     private final SharedLevelConnection redis = new SharedLevelConnection();
     private final Invalidator invalidator;
@@ -77,9 +78,10 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.methods = methods;
         this.ticker = ticker;
         this.l1 = new LocalCache(l1MaxSize, l1TtlNanos, scopes, l1Ticker);
+        this.sharedEntries = new SharedEntries(l1);
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
-        this.refresher = new Refresher(l1, flights, redis, ticker, reloads, refreshThreads, refreshQueue);
+        this.refresher = new Refresher(l1, sharedEntries, flights, redis, ticker, reloads, refreshThreads, refreshQueue);
         this.futureWaits = new FutureWaits(reloads, this::settle, (load, cause) -> {
             releaseLease(load);
             flights.abandon(load, cause);
@@ -139,7 +141,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * {@code interval}; the caller closes what this returns.
      */
     WarmStart startWarmStarts(int maxKeys, Duration interval) {
-        WarmStart started = new WarmStart(l1, flights, methods, ticker, maxKeys, redis.eventsCaughtUp());
+        WarmStart started = new WarmStart(l1, sharedEntries, flights, methods, ticker, maxKeys, redis.eventsCaughtUp());
         SharedLevel shared = redis.shared();
         if (shared != null) {
             started.fillWoven(shared);
@@ -220,7 +222,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
         if (entry != null && (method.staleIfErrorMillis() == 0 || l1.fresh(entry))) {
             method.cache().stats().recordL1Hit();
             entry.countHit();
-            if (method.sliding() && entry.renew(now, slidingTtlNanos(method))) {
+            if (method.sliding() && entry.renew(now, method.slidingTtlNanos())) {
                 renewShared(method, key.text(), entry.tags());
             }
             if (method.refreshes()) {
@@ -329,24 +331,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
             }
             return mine;
         }
-        CacheEntry entry;
-        if (method.sliding()) {
-            entry = l1.slidingEntry(found.value, slidingTtlNanos(method), stats).tagged(mine.tags());
-            if (found.remainingMillis < method.ttlMillis() - method.ttlMillis() / 10) {
-                shared.renew(method, mine.key(), mine.tags());
-            }
-        } else if (method.staleIfErrorMillis() > 0) {
-            long fresh = found.remainingMillis < 0 ? method.l1TtlNanos() : Math.min(method.l1TtlNanos(),
-                    TimeUnit.MILLISECONDS.toNanos(found.remainingMillis - method.staleIfErrorMillis()));
-            entry = l1.staleableEntry(found.value, fresh, TimeUnit.MILLISECONDS.toNanos(method.staleIfErrorMillis()),
-                    stats).tagged(mine.tags());
-        } else {
-            long ttl = found.remainingMillis < 0 ? method.l1TtlNanos()
-                    : Math.min(method.l1TtlNanos(), TimeUnit.MILLISECONDS.toNanos(found.remainingMillis));
-            entry = l1.entry(found.value, ttl, stats).tagged(mine.tags());
-        }
-        if (method.refreshes()) {
-            entry = entry.refreshingAt(l1.now() + method.refreshDueInNanos(found.remainingMillis));
+        CacheEntry entry = sharedEntries.entry(method, found.value, found.remainingMillis, mine.tags());
+        if (method.sliding() && found.remainingMillis < method.ttlMillis() - method.ttlMillis() / 10) {
+            shared.renew(method, mine.key(), mine.tags());
         }
         putUnlessInvalidated(method, mine, entry);
         stats.recordL2Hit();
@@ -554,7 +541,7 @@ public final class CacheRuntime implements Handler, EvictionSink {
     private void store(CachedMethod method, Load load, Object value) {
         CacheStats stats = method.cache().stats();
         stats.recordLoad(load.elapsedNanos(ticker.read()));
-        CacheEntry entry = (method.sliding() ? l1.slidingEntry(value, slidingTtlNanos(method), stats)
+        CacheEntry entry = (method.sliding() ? l1.slidingEntry(value, method.slidingTtlNanos(), stats)
                 : method.staleIfErrorMillis() > 0 ? l1.staleableEntry(value, method.l1TtlNanos(),
                         TimeUnit.MILLISECONDS.toNanos(method.staleIfErrorMillis()), stats)
                 : l1.entry(value, method.l1TtlNanos(), stats)).tagged(load.tags());
@@ -573,11 +560,6 @@ public final class CacheRuntime implements Handler, EvictionSink {
             }
         }
         flights.complete(load, entry);
-    }
-
-    /** A sliding entry's TTL: the method's whole TTL (Caffeine still ends an L1 entry {@code weft.l1.ttl} after its write). */
-    private static long slidingTtlNanos(CachedMethod method) {
-        return TimeUnit.MILLISECONDS.toNanos(method.ttlMillis());
     }
 
     /** Renews a sliding entry's TTL in Redis, and its tags' hold on it, without waiting (SPEC §12). */

@@ -186,6 +186,11 @@ public final class CachedMethod {
         return refreshAfterNanos - ageNanos;
     }
 
+    /** A sliding entry's TTL: the method's whole TTL (Caffeine still ends an L1 entry {@code weft.l1.ttl} after its write). */
+    long slidingTtlNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(ttlMillis);
+    }
+
     /** How long Redis keeps an entry: its TTL, and the time it may stand in for a failure after that. */
     long redisTtlMillis() {
         return ttlMillis + staleIfErrorMillis;

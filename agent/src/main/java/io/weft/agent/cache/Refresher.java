@@ -6,6 +6,7 @@ import io.weft.agent.log.WeftLog;
 import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.metrics.RefreshOutcome;
 import java.lang.reflect.InvocationTargetException;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
@@ -16,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * Background reloads of entries older than {@code refreshAfter} (SPEC §12). The hit that finds an entry due claims
  * its reload (one per entry) and queues it; a small pool of daemon threads, never the caller's, runs it: it
  * registers a load of the key as a miss would (so that this JVM's callers join it and an invalidation marks it),
- * takes the key's lease in Redis (so that one instance of the fleet reloads; the others keep their entries), and
+ * reads the key in Redis, whose value replaces the entry when it is younger than {@code refreshAfter} (another
+ * instance reloaded it), else takes the key's lease (so that one instance of the fleet reloads; while another holds
+ * it, the entry is due again {@code weft.lease.wait} later, to read that instance's value then), and
  * calls the method on the receiver the hit handed over. The woven method, entered on a reload thread, finds that
  * load waiting for it ({@link HandOverThread#takeFor}) and runs its body as the load: the value is stored by the rules of every
  * load, and an invalidation during the reload wins. A full queue drops the reload; the entry is due again at once.
@@ -46,6 +49,7 @@ final class Refresher {
     }
 
     private final LocalCache l1;
+    private final SharedEntries entries;
     private final SingleFlight flights;
     private final SharedLevelConnection redis;
     private final Ticker ticker;
@@ -56,9 +60,10 @@ final class Refresher {
      * @param threads the reload threads (they end after a minute without work)
      * @param queue the reloads that may wait for a thread; more are dropped
      */
-    Refresher(LocalCache l1, SingleFlight flights, SharedLevelConnection redis, Ticker ticker, Invoker invoker,
-            int threads, int queue) {
+    Refresher(LocalCache l1, SharedEntries entries, SingleFlight flights, SharedLevelConnection redis, Ticker ticker,
+            Invoker invoker, int threads, int queue) {
         this.l1 = l1;
+        this.entries = entries;
         this.flights = flights;
         this.redis = redis;
         this.ticker = ticker;
@@ -149,8 +154,9 @@ final class Refresher {
 
         /**
          * Registers the reload's load and takes the key's lease; {@code null} when it must not run: another load of
-         * the key is in flight (it replaces the entry), the entry left L1 (invalidated, or replaced), or another
-         * instance holds the lease (it is loading or reloading the key; this JVM's entry lives out its TTL).
+         * the key is in flight (it replaces the entry), the entry left L1 (invalidated, or replaced), Redis holds a
+         * value younger than {@code refreshAfter} (it replaced the entry), or another instance holds the lease (it is
+         * loading or reloading the key; the entry is due again {@code weft.lease.wait} later).
          */
         private Load begin() {
             Load load = new Load(key, ticker.read(), method.tags(args));
@@ -163,9 +169,13 @@ final class Refresher {
                     return null;
                 }
                 SharedLevel shared = redis.shared();
+                if (shared != null && tookNewer(shared, load)) {
+                    return null;
+                }
                 String lease = shared == null ? null : shared.takeLease(method, key.text(), load.tags());
                 if (shared != null && lease == null) {
                     flights.abandon(load, NOT_RUN);
+                    entry.refreshingAt(l1.now() + shared.leaseWaitNanos());
                     return null;
                 }
                 load.started(lease, ticker.read());
@@ -174,6 +184,26 @@ final class Refresher {
                 flights.abandon(load, t);
                 throw t;
             }
+        }
+
+        /**
+         * Whether Redis holds a value of the key younger than {@code refreshAfter}: another instance reloaded it since
+         * this JVM read its entry (SPEC §12: one reload per key across the fleet). That value then replaces the entry
+         * by the rules of every load, as an L2 hit's would, and the method is not called.
+         */
+        private boolean tookNewer(SharedLevel shared, Load load) {
+            SharedLevel.Found found = shared.values(method, List.of(key.text())).get(key.text());
+            if (found == null || method.refreshDueInNanos(found.remainingMillis) <= 0) {
+                return false;
+            }
+            CacheEntry newer = entries.entry(method, found.value, found.remainingMillis, load.tags());
+            if (l1.putUnless(key, newer, load)) {
+                flights.complete(load, newer);
+            } else {
+                method.cache().stats().recordStaleStoreDiscarded();
+                flights.abandon(load, NOT_RUN);
+            }
+            return true;
         }
 
         /** Ends a load that the woven method did not take, releasing its lease; nothing when it took it. */

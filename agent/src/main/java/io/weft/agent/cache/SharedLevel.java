@@ -78,6 +78,11 @@ final class SharedLevel {
         return store;
     }
 
+    /** How long a miss waits for another instance that holds its key's lease ({@code weft.lease.wait}). */
+    long leaseWaitNanos() {
+        return leaseWaitNanos;
+    }
+
     /**
      * A lookup's outcome: a value with its remaining life, or a miss holding a lease (or not); a miss may carry a
      * stale value ({@code staleIfError}: past its TTL, to stand in if the load fails).

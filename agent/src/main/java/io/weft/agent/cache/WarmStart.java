@@ -40,6 +40,7 @@ final class WarmStart implements AutoCloseable {
             new IllegalStateException("the warm start did not fill this key");
 
     private final LocalCache l1;
+    private final SharedEntries entries;
     private final SingleFlight flights;
     private final MethodTable methods;
     private final Ticker ticker;
@@ -55,10 +56,11 @@ final class WarmStart implements AutoCloseable {
      * @param caughtUp waits until the event reader has applied the events appended so far: a fill reads Redis only
      *     then, so that every invalidation after its read reaches it (docs/design.md, "Warm start")
      */
-    WarmStart(LocalCache l1, SingleFlight flights, MethodTable methods, Ticker ticker, int maxKeys,
+    WarmStart(LocalCache l1, SharedEntries entries, SingleFlight flights, MethodTable methods, Ticker ticker, int maxKeys,
             SharedLevelConnection.EventsCaughtUp caughtUp) {
         this.caughtUp = caughtUp;
         this.l1 = l1;
+        this.entries = entries;
         this.flights = flights;
         this.methods = methods;
         this.ticker = ticker;
@@ -151,12 +153,7 @@ final class WarmStart implements AutoCloseable {
             for (Map.Entry<String, SharedLevel.Found> found : shared.values(method, new ArrayList<>(loads.keySet()))
                     .entrySet()) {
                 Load load = loads.remove(found.getKey());
-                long remainingMillis = found.getValue().remainingMillis;
-                CacheEntry entry = l1.entry(found.getValue().value, Math.min(method.l1TtlNanos(),
-                        TimeUnit.MILLISECONDS.toNanos(remainingMillis)), stats);
-                if (method.refreshes()) {
-                    entry = entry.refreshingAt(l1.now() + method.refreshDueInNanos(remainingMillis));
-                }
+                CacheEntry entry = entries.entry(method, found.getValue().value, found.getValue().remainingMillis, null);
                 if (l1.putUnless(load.cacheKey(), entry, load)) {
                     flights.complete(load, entry);
                     filled++;

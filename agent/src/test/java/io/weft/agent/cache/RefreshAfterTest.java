@@ -97,18 +97,20 @@ class RefreshAfterTest {
             this.methodId = methodId;
         }
 
+        /** A call in the runtime of the moment (a test may switch instances while a reload runs in the other). */
         private String find(String id) {
+            CacheRuntime instance = runtime;
             Object[] args = {id};
-            Token token = runtime.enterWithReceiver(methodId, this, args);
+            Token token = instance.enterWithReceiver(methodId, this, args);
             if (token instanceof Hit) {
                 return (String) ((Hit) token).value();
             }
             try {
                 String value = body(id);
-                runtime.exitCached(methodId, token, args, value);
+                instance.exitCached(methodId, token, args, value);
                 return value;
             } catch (RuntimeException e) {
-                runtime.exitThrown(methodId, token, args, e);
+                instance.exitThrown(methodId, token, args, e);
                 throw e;
             }
         }
@@ -311,8 +313,74 @@ class RefreshAfterTest {
         assertEquals("marker v5", books.find("marker"));
 
         ticker.advance(REFRESH_AFTER.minusSeconds(1));
+        // as old in Redis: a value younger there would replace the entry instead (another instance reloaded it)
+        redis.admin().pexpire("ns:books:young", TTL.minus(REFRESH_AFTER).toMillis());
         Await.until("due 3 s later", () -> "young v6".equals(books.find("young")));
         assertEquals(3, stats("books").refreshes(RefreshOutcome.STARTED));
+    }
+
+    /**
+     * SPEC §12, one reload per key across the fleet: an instance whose entry is due reads the key in Redis first, and
+     * takes the value another instance reloaded instead of running the method again.
+     */
+    @Test
+    void aDueEntryTakesTheValueAnotherInstanceReloaded() throws Exception {
+        RedisFixture redis = closer.later(RedisFixture.startLocal(null));
+        SharedLevel shared = sharedLevel(redis);
+        CacheRuntime first = runtime;
+        first.connect(shared, null, "first", bound -> true);
+        CacheRuntime second = runtime(1, 10);
+        second.connect(shared, null, "second", bound -> true);
+        Books books = new Books(register("books"));
+        assertEquals("k v1", books.find("k"));
+        Await.until("stored in Redis", () -> redis.admin().exists("ns:books:k") == 1);
+        runtime = second;
+        assertEquals("k v1", books.find("k"), "from Redis");
+
+        ticker.advance(REFRESH_AFTER);
+        redis.admin().pexpire("ns:books:k", TTL.minus(REFRESH_AFTER).toMillis()); // as old in Redis
+        runtime = first;
+        assertEquals("k v1", books.find("k"));
+        Await.until("the first instance reloaded the key", () -> "\"k v2\"".equals(redis.admin().get("ns:books:k")));
+
+        runtime = second;
+        assertEquals("k v1", books.find("k"), "its own entry, due: at once");
+        Await.until("the second instance took the value the first reloaded", () -> "k v2".equals(books.find("k")));
+        assertEquals(2, books.runs.get(), "one reload across the fleet");
+    }
+
+    /**
+     * While another instance holds the key's lease (it is reloading the key), a due entry is due again
+     * {@code weft.lease.wait} later, and then takes the value that instance stored.
+     */
+    @Test
+    void whileAnotherInstanceHoldsTheLeaseTheEntryIsDueAgainLater() throws Exception {
+        RedisFixture redis = closer.later(RedisFixture.startLocal(null));
+        runtime = runtime(1, 10);
+        runtime.connect(sharedLevel(redis), null, "only", bound -> true);
+        Books books = new Books(register("books"));
+        books.find("k");
+        books.find("marker");
+        Await.until("stored in Redis", () -> redis.admin().exists("ns:books:k", "ns:books:marker") == 2);
+        ticker.advance(REFRESH_AFTER);
+        long asOld = TTL.minus(REFRESH_AFTER).toMillis();
+        redis.admin().pexpire("ns:books:k", asOld);
+        redis.admin().pexpire("ns:books:marker", asOld);
+        redis.admin().set("ns:books:k:weft-lease", "another instance's");
+
+        assertEquals("k v1", books.find("k"));
+        // one reload thread: the marker's reload, queued behind the key's, runs once the key's has ended
+        assertEquals("marker v2", books.find("marker"));
+        Await.until("the marker was reloaded", () -> "marker v3".equals(books.find("marker")));
+        assertEquals(3, books.runs.get(), "the key was not reloaded: another instance holds its lease");
+
+        redis.admin().set("ns:books:k", "\"k v9\""); // what that instance reloaded
+        redis.admin().pexpire("ns:books:k", TTL.toMillis());
+        redis.admin().del("ns:books:k:weft-lease");
+        assertEquals("k v1", books.find("k"), "not due again before weft.lease.wait");
+        ticker.advance(Duration.ofSeconds(1));
+        Await.until("due again, it takes that instance's value", () -> "k v9".equals(books.find("k")));
+        assertEquals(3, books.runs.get());
     }
 
     /**
