@@ -253,32 +253,42 @@ public final class PgStore extends GuardedStore {
     @Override
     public List<StoredValue> lookupAll(List<String> keys, String token, long leaseMillis) {
         return call("lookup batch", c -> {
-            Array array = c.createArrayOf("text", keys.toArray());
-            try {
-                Map<String, StoredValue> live = new HashMap<>();
-                try (PreparedStatement s = c.prepareStatement(selectAll)) {
-                    s.setArray(1, array);
-                    try (ResultSet r = s.executeQuery()) {
-                        while (r.next()) {
-                            long remaining = r.getLong(3);
-                            if (remaining > 0) {
-                                live.put(r.getString(1), new StoredValue(r.getBytes(2), remaining, false, false));
-                            }
-                        }
+            Map<String, StoredValue> live = liveValues(c, keys);
+            Set<String> leased = live.size() == keys.size() ? Set.of()
+                    : takeLeases(c, keys.stream().filter(key -> !live.containsKey(key)).toArray(), token, leaseMillis);
+            List<StoredValue> found = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                StoredValue value = live.get(key);
+                found.add(value != null ? value : new StoredValue(null, 0, leased.contains(key), false));
+            }
+            return found;
+        }, null);
+    }
+
+    /** One statement: the live values of {@code keys} with their remaining lives, by key; no leases are taken. */
+    @Override
+    public Map<String, StoredValue> values(List<String> keys) {
+        return call("values", c -> liveValues(c, keys), Map.of());
+    }
+
+    /** The values of {@code keys} that have not expired, by key (by primary key). */
+    private Map<String, StoredValue> liveValues(Connection c, List<String> keys) throws SQLException {
+        Array array = c.createArrayOf("text", keys.toArray());
+        try (PreparedStatement s = c.prepareStatement(selectAll)) {
+            s.setArray(1, array);
+            Map<String, StoredValue> live = new HashMap<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    long remaining = r.getLong(3);
+                    if (remaining > 0) {
+                        live.put(r.getString(1), new StoredValue(r.getBytes(2), remaining, false, false));
                     }
                 }
-                Set<String> leased = live.size() == keys.size() ? Set.of()
-                        : takeLeases(c, keys.stream().filter(key -> !live.containsKey(key)).toArray(), token, leaseMillis);
-                List<StoredValue> found = new ArrayList<>(keys.size());
-                for (String key : keys) {
-                    StoredValue value = live.get(key);
-                    found.add(value != null ? value : new StoredValue(null, 0, leased.contains(key), false));
-                }
-                return found;
-            } finally {
-                array.free();
             }
-        }, null);
+            return live;
+        } finally {
+            array.free();
+        }
     }
 
     /** Takes the leases of {@code keys} that are free with {@code token}; the keys whose leases it took. */

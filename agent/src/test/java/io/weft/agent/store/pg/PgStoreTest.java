@@ -18,6 +18,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,23 @@ class PgStoreTest {
         assertEquals(0, countRows("key = 'd' AND value IS NOT NULL"), "and the lease emptied it");
         assertTrue(store.storeIfLeased("c", VALUE, 60_000, "batch").get(), "the batch's token stores c");
         assertFalse(store.storeIfLeased("b", VALUE, 60_000, "batch").get());
+    }
+
+    /** What a due reload reads first (SPEC §12: the value another instance reloaded), as on Redis: no lease taken. */
+    @Test
+    void valuesReadsTheLiveValuesWithoutTakingLeases() throws Exception {
+        assertTrue(lookup("live", "t1").leased());
+        assertTrue(store.storeIfLeased("live", VALUE, 60_000, "t1").get());
+        assertTrue(lookup("gone", "t2").leased());
+        assertTrue(store.storeIfLeased("gone", VALUE, 1, "t2").get());
+        Thread.sleep(5);
+
+        Map<String, StoredValue> values = store.values(List.of("live", "gone", "never"));
+
+        assertEquals(Set.of("live"), values.keySet());
+        assertArrayEquals(VALUE, values.get("live").value());
+        assertTrue(values.get("live").remainingMillis() > 59_000, values.get("live").remainingMillis() + " ms left");
+        assertTrue(lookup("never", "t3").leased(), "no lease was taken on the key without a value");
     }
 
     @Test
