@@ -141,7 +141,7 @@ final class Renderers {
                 return null;
             }
             int hash = append(literalHashes[0], text, 1);
-            return operands.length == 1 ? CacheKey.probe(scope, hash, composer, v0, null, null, m0, 0, 0)
+            return operands.length == 1 ? CacheKey.probe(scope, hash, composer, kinds[0].held(v0), null, null, m0, 0, 0)
                     : composedOfMore(scope, hash, v0, v1, v2, m0, m1, m2);
         }
 
@@ -159,8 +159,9 @@ final class Renderers {
                     return null;
                 }
                 hash = append(hash, text, 3);
+                v2 = kinds[2].held(v2);
             }
-            return CacheKey.probe(scope, hash, composer, v0, v1, v2, m0, m1, m2);
+            return CacheKey.probe(scope, hash, composer, kinds[0].held(v0), kinds[1].held(v1), v2, m0, m1, m2);
         }
 
         /**
@@ -176,7 +177,7 @@ final class Renderers {
                 if (text == ScalarText.NOT_SCALAR) {
                     return null;
                 }
-                values[i] = value;
+                values[i] = kinds[i].held(value);
                 hash = append(hash, text, i + 1);
             }
             return CacheKey.probeOfMany(scope, hash, composer);

@@ -32,6 +32,15 @@ enum ScalarKind {
         }
     }
 
+    /**
+     * What a key holds for a value of this kind whose text {@link #text} described: an enum constant's name (its text),
+     * so that no key, and no thread's probe left holding its last lookup, keeps an application's class; otherwise the
+     * value itself.
+     */
+    Object held(Object value) {
+        return this == ANY && value instanceof Enum ? ((Enum<?>) value).name() : value;
+    }
+
     /** The kind for values declared as {@code typeName} (a binary name, as {@link Class#getName()} spells it). */
     static ScalarKind forType(String typeName) {
         switch (typeName) {

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.lang.reflect.Field;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -281,6 +283,22 @@ class CacheKeyTest {
         assertEquals(byDate.key(S, LocalDate.of(2000, 1, 1), Region.EU_WEST, null, 0, 0, 0).stable(),
                 byDate.key(S, LocalDate.of(2000, 1, 1), Region.AP_SOUTH, null, 0, 0, 0),
                 "two constants of one text make one key, as in Redis");
+    }
+
+    /** A thread's probe keeps its last lookup's values: an enum constant there would keep its class (SPEC §10). */
+    @Test
+    void aKeyHoldsAnEnumConstantByItsNameSoNoThreadKeepsItsClass() throws ReflectiveOperationException {
+        Field first = CacheKey.class.getDeclaredField("v0");
+        first.setAccessible(true);
+        CacheKey one = renderer("stock:{0}").key(S, new Object[] {Region.EU_WEST});
+        assertEquals("EU_WEST", first.get(one));
+        assertEquals("EU_WEST", first.get(one.stable()));
+        CacheKey three = renderer("stock:{0}:{1}:{2}").key(S, new Object[] {1, Region.US_EAST, Region.EU_WEST});
+        assertEquals(CacheKey.of(S, "stock:1:US_EAST:EU_WEST"), three);
+        CacheKey four = renderer("w:{0}:{1}:{2}:{3}").key(S, new Object[] {Region.EU_WEST, 2, 3, Region.US_EAST});
+        Object[] held = ((CacheKey.ManyValues) first.get(four)).values;
+        assertEquals(List.of("EU_WEST", 2, 3, "US_EAST"), Arrays.asList(held).subList(0, 4));
+        assertEquals(CacheKey.of(S, "w:EU_WEST:2:3:US_EAST"), four.stable());
     }
 
     @Test
