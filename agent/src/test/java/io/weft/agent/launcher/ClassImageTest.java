@@ -11,10 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +33,7 @@ class ClassImageTest {
         entries.put("io/weft/agent/ops/status.html", "<html>".getBytes(StandardCharsets.UTF_8));
         entries.put("io/weft/shaded/caffeine/cache/Caffeine.class", new byte[0]);
         entries.put("io/weft/shaded/lettuce/core/RedisClient.class", new byte[] {9});
-        Path libraries = split(entries);
+        Path libraries = SplitCoreJarRun.split(tmp, entries);
 
         ClassImage image = ClassImage.open(tmp.resolve("core.image").toFile());
         for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
@@ -60,25 +57,5 @@ class ClassImageTest {
     void aFileThatIsNoImageIsRefused() throws IOException {
         Path jar = Files.write(tmp.resolve("not.image"), new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
         assertThrows(IOException.class, () -> ClassImage.open(jar.toFile()));
-    }
-
-    /** The core jar of {@code entries} split by the build step; the library jar it wrote. */
-    private Path split(Map<String, byte[]> entries) throws IOException, InterruptedException {
-        Path core = tmp.resolve("core.jar");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(core))) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                out.putNextEntry(new ZipEntry(entry.getKey()));
-                out.write(entry.getValue());
-                out.closeEntry();
-            }
-        }
-        Path libraries = tmp.resolve("libs.jar");
-        Process split = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                Path.of("src", "build", "SplitCoreJar.java").toString(), core.toString(),
-                tmp.resolve("core.image").toString(), libraries.toString()).inheritIO().start();
-        if (!split.waitFor(60, TimeUnit.SECONDS) || split.exitValue() != 0) {
-            throw new IOException("SplitCoreJar failed");
-        }
-        return libraries;
     }
 }
