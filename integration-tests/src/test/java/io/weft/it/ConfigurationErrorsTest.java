@@ -52,7 +52,7 @@ class ConfigurationErrorsTest {
             assertError(errors, "app.Broken#spaceNumber", "app.Broken#spaceText");
             assertError(errors, "app.Broken#boxedNull", "can render the same keys as the key of app.Broken#boxed,");
             assertError(errors, "app.Broken$Repository#find", "abstract");
-            assertError(errors, "app.Broken#eachOnAString", "needs a List, Set, Collection, Iterable or an array");
+            assertError(errors, "app.Broken#eachOnAString", "[*] needs a Collection, Iterable, List, Set");
             assertError(errors, "app.Broken#twoEach", "only one placeholder may end in [*]");
             assertError(errors, "app.Broken#eachNotAMap", "must return a Map");
             assertError(errors, "app.Broken#refreshNotShorter", "refreshAfter (2s) must be shorter than the TTL (2s)");
