@@ -25,9 +25,14 @@ public final class CacheKey {
         int placeholders();
     }
 
-    /** The values of a key of more than three: a thread's probe refills its own array, a stable key holds a copy. */
+    /**
+     * The values of a key of more than three: a thread's probe refills its own array, a stable key holds a copy. The
+     * thread's counts the keys made with it, so that a key made while another was being filled (a getter a template
+     * reads calling a cached method) is noticed.
+     */
     static final class ManyValues {
         Object[] values;
+        int uses;
 
         ManyValues(Object[] values) {
             this.values = values;
@@ -102,21 +107,24 @@ public final class CacheKey {
     }
 
     /**
-     * This thread's array for the {@code count} values (more than three) of its next probe: filled by the caller, then
-     * made a key by {@link #probeOfMany}.
+     * This thread's holder for the {@code count} values (more than three) of its next probe, its array long enough and
+     * its uses counted: filled by the caller, then made a key by {@link #probeOfMany} unless its uses changed meanwhile.
      */
-    static Object[] manyValues(int count) {
+    static ManyValues manyValues(int count) {
         ManyValues many = PROBES.get().many;
         if (many.values.length < count) {
             many.values = new Object[count];
         }
-        return many.values;
+        many.uses++;
+        return many;
     }
 
-    /** This thread's probe, filled as the key of the values put in {@link #manyValues} (of {@code composer}'s count). */
-    static CacheKey probeOfMany(KeyScope scope, int hash, Composer composer) {
-        Probe slots = PROBES.get();
-        return probe(scope, hash, composer, slots.many, null, null, 0, 0, 0);
+    /**
+     * This thread's probe, filled as the key of the values put in {@code many} (of {@code composer}'s count) at its
+     * use {@code use}; {@code null} when another key was made with it since (the values are not all this key's).
+     */
+    static CacheKey probeOfMany(KeyScope scope, int hash, Composer composer, ManyValues many, int use) {
+        return many.uses != use ? null : probe(scope, hash, composer, many, null, null, 0, 0, 0);
     }
 
     /** A value as a stable key holds it: boxed, if the probe held it unboxed. */

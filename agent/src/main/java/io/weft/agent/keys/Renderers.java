@@ -166,10 +166,13 @@ final class Renderers {
 
         /**
          * The thread's probe for the values of more than three placeholders, read from {@code args} into the thread's
-         * array, or {@code null}: not all are scalars.
+         * array, or {@code null}: not all are scalars, or reading them made another key with that array (a getter
+         * calling a cached method), and the key is rendered instead.
          */
         private CacheKey composedOfMany(KeyScope scope, Object[] args) {
-            Object[] values = CacheKey.manyValues(operands.length);
+            CacheKey.ManyValues many = CacheKey.manyValues(operands.length);
+            int use = many.uses;
+            Object[] values = many.values;
             int hash = literalHashes[0];
             for (int i = 0; i < operands.length; i++) {
                 Object value = operands[i].value(args, null);
@@ -180,7 +183,7 @@ final class Renderers {
                 values[i] = kinds[i].held(value);
                 hash = append(hash, text, i + 1);
             }
-            return CacheKey.probeOfMany(scope, hash, composer);
+            return CacheKey.probeOfMany(scope, hash, composer, many, use);
         }
 
         /** The text of the value of placeholder {@code i}: {@code value}, or passed unboxed, {@code bits}. */

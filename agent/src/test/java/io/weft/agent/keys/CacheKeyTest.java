@@ -285,6 +285,31 @@ class CacheKeyTest {
                 "two constants of one text make one key, as in Redis");
     }
 
+    /** A value whose getter makes a key of many values itself (a cached method) while the thread's array is filled. */
+    public static final class Reentrant {
+        private final String name;
+
+        Reentrant(String name) {
+            this.name = name;
+        }
+
+        public String getName() {
+            renderer("w:{0}:{1}:{2}:{3}").key(S, new Object[] {"x", "y", "z", "inner"});
+            return name;
+        }
+    }
+
+    @Test
+    void aKeyOfManyValuesIsRightWhenReadingThemMadeAnotherOnTheSameThread() {
+        KeyRenderer outer = TemplateBinder.bind(Template.parse("o:{0}:{1}:{2}:{3.name}"),
+                FakeSignature.unnamed(List.class, String.class, String.class, String.class, Reentrant.class), false);
+        Object[] args = {"a", "b", "c", new Reentrant("d")};
+        CacheKey key = outer.key(S, args);
+        assertEquals("o:a:b:c:d", key.text());
+        assertEquals(CacheKey.of(S, "o:a:b:c:d"), key);
+        assertEquals("o:a:b:c:d", key.stable().text());
+    }
+
     /** A thread's probe keeps its last lookup's values: an enum constant there would keep its class (SPEC §10). */
     @Test
     void aKeyHoldsAnEnumConstantByItsNameSoNoThreadKeepsItsClass() throws ReflectiveOperationException {
