@@ -158,14 +158,32 @@ public final class Template {
                     + " (one key per element of one collection)");
         }
         for (int p = 1; p < placeholders.size(); p++) {
-            String between = literals.get(p);
-            if (between.indexOf(':') < 0 && between.indexOf(',') < 0) {
+            if (!separates(literals.get(p))) {
                 throw new IllegalArgumentException("template '" + template + "': " + placeholders.get(p - 1) + " and "
-                        + placeholders.get(p) + " must be separated by ':' so that different arguments can never"
-                        + " render the same key");
+                        + placeholders.get(p) + " must be separated by ':' (not escaped by '\\') so that different"
+                        + " arguments can never render the same key");
             }
         }
         return new Template(template, Collections.unmodifiableList(literals), Collections.unmodifiableList(placeholders));
+    }
+
+    /**
+     * Whether a literal between two placeholders keeps their values apart: it holds a {@code :} or {@code ,} that no
+     * {@code \} of the literal escapes. A value renders those characters escaped and ends outside an escape
+     * sequence, so such a separator is the first unescaped one after the value and tells where the value ends; a
+     * separator written {@code \:} reads like a value's own escaped {@code :} ({@code {a}\:{b}} renders
+     * {@code p\:q\:r} for both {@code ("p:q", "r")} and {@code ("p", "q:r")}).
+     */
+    static boolean separates(String literal) {
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == ':' || c == ',') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Placeholder placeholder(String template, String body) {

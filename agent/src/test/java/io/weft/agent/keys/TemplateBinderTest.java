@@ -415,6 +415,25 @@ class TemplateBinderTest {
         assertTrue(e.getMessage().contains("{first} and {last}"), e.getMessage());
     }
 
+    /**
+     * SPEC §3/§8: a separator that the template escapes ({@code \:}, {@code \,}) reads like a value's own escaped
+     * {@code :}, so {@code ("p:q", "r")} and {@code ("p", "q:r")} would both render {@code e:p\:q\:r}.
+     */
+    @Test
+    void aSeparatorEscapedByTheTemplateDoesNotSeparate() {
+        for (String template : List.of("e:{a}\\:{b}", "e:{a}\\,{b}", "e:{a}-\\:{b}")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Template.parse(template));
+            assertTrue(e.getMessage().contains("{a} and {b}"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aSeparatorAfterAnEscapedBackslashSeparates() {
+        Signature sig = FakeSignature.named(List.class, "a", String.class, "b", String.class);
+        assertNotEquals(render("e:{a}\\\\:{b}", sig, "p:q", "r"), render("e:{a}\\\\:{b}", sig, "p", "q:r"));
+        assertNotEquals(render("e:{a}\\-:{b}", sig, "p:q", "r"), render("e:{a}\\-:{b}", sig, "p", "q:r"));
+    }
+
     @Test
     void placeholdersSeparatedByAColonNeverShareAKeyForDifferentArguments() {
         Signature sig = FakeSignature.named(List.class, "first", String.class, "last", String.class);
