@@ -513,6 +513,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     private void storeWhenComplete(CachedMethod method, Load load, Object result) {
         if (result == null) {
+            // nothing will be stored: the lease goes back, or every miss of the key would wait for it (SPEC §5, §7)
+            releaseLease(load);
             flights.abandon(load, new NullPointerException(method.declared().owner() + " returned a null future"));
             return;
         }

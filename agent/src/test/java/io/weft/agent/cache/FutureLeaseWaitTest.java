@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import io.weft.agent.store.CircuitBreaker;
 import io.weft.agent.store.RedisEndpoint;
 import io.weft.agent.store.RedisStore;
 import io.weft.agent.store.ValueCodecs;
+import io.weft.agent.testing.Await;
 import io.weft.agent.testing.Closer;
 import io.weft.agent.testing.RedisFixture;
 import java.time.Duration;
@@ -53,6 +55,8 @@ class FutureLeaseWaitTest {
     private int price;
     /** What the body's future fails with; {@code null}: it succeeds. */
     private volatile Throwable bodyFailure;
+    /** Whether the body returns {@code null} instead of a future. */
+    private volatile boolean nullBody;
 
     @AfterEach
     void stop() throws Exception {
@@ -83,7 +87,8 @@ class FutureLeaseWaitTest {
             return (CompletableFuture<String>) ((Hit) token).value();
         }
         bodyRuns.add(Thread.currentThread().getName());
-        CompletableFuture<String> body = bodyFailure == null ? CompletableFuture.completedFuture("loaded here")
+        CompletableFuture<String> body = nullBody ? null
+                : bodyFailure == null ? CompletableFuture.completedFuture("loaded here")
                 : CompletableFuture.failedFuture(bodyFailure);
         runtime.exitCached(price, token, args, body);
         return body;
@@ -140,5 +145,21 @@ class FutureLeaseWaitTest {
         assertSame(bodyFailure, waiting.handle((value, thrown) -> thrown).get(10, TimeUnit.SECONDS),
                 "not a CompletionException around it");
         assertEquals(List.of("weft-lease-wait"), bodyRuns);
+    }
+
+    /**
+     * SPEC §5, §7: a body that returns a null future gives back the lease its miss took, so that the next miss of the
+     * key, here or in another instance, runs the method at once instead of waiting {@code weft.lease.wait} for a value
+     * that never comes (and then failing the future it handed out with a {@link NullPointerException}).
+     */
+    @Test
+    void aBodyReturningANullFutureGivesBackItsLease() throws Exception {
+        start(Duration.ofSeconds(20));
+        nullBody = true;
+
+        assertNull(call(receiver, "d"), "the caller gets the body's null, as without the agent");
+        Await.until("the lease is released", () -> redis.admin().exists(NS + "price:d:weft-lease") == 0);
+        assertNull(call(receiver, "d"), "the next miss runs the method, not a wait for the lease");
+        assertEquals(2, bodyRuns.size());
     }
 }
