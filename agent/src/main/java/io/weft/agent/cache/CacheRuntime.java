@@ -346,7 +346,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * that load has run {@code weft.load.maxWait}; after that, or when that load failed, the method runs uncached.
      * A method returning a future gets the load's future at once, which, if the load is still running then, becomes
      * the method's own future, called on a Weft thread ({@link FutureWaits#atMost}): no caller's future hangs on
-     * a load that never ends. A call that comes after the wait attaches nothing to the load (it may never end).
+     * a load that never ends. A call that comes after the wait attaches nothing to the load (it may never end), nor
+     * does one that comes after the load's future failed (SPEC §5: failed futures are not cached), even if the
+     * load has not ended yet (its first caller may already have seen the failure and called again).
      */
     private Token join(CachedMethod method, Load other, Object receiver, Object[] args) {
         if (other.ownedByCurrentThread()) {
@@ -354,6 +356,10 @@ public final class CacheRuntime implements Handler, EvictionSink {
         }
         long waitNanos = other.waitLeftNanos(ticker, maxWaitNanos);
         if (method.shape() == ResultShape.FUTURE) {
+            if (other.bodyFailed()) {
+                Hit standIn = StaleStandIn.forFailure(method, other, null);
+                return standIn != null ? standIn : runUncached(method, args);
+            }
             CompletableFuture<Object> joined = waitNanos > 0 ? other.valueFuture() : other.valueIfEnded();
             if (joined == null) {
                 return waitGaveUp(method, args);

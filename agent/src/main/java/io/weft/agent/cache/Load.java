@@ -188,6 +188,15 @@ final class Load extends Token implements BooleanSupplier {
     }
 
     /**
+     * Whether the future the body returned has failed: the load ends without a value, though its end (the lease given
+     * back, the load gone from {@link SingleFlight}) may still be under way, on the thread that failed the future.
+     */
+    boolean bodyFailed() {
+        CompletableFuture<?> body = bodyFuture;
+        return body != null && body.isCompletedExceptionally();
+    }
+
+    /**
      * Whether, at {@code nowNanos}, this load has waited for its body's future for {@code deadlineNanos} or more since
      * it was registered: it is to be given up ({@link SingleFlight#giveUp}). A body still running is never overdue
      * (it holds its thread; its joiners' waits are bounded on their own).

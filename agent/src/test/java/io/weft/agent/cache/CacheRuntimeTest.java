@@ -279,6 +279,25 @@ class CacheRuntimeTest {
         assertInstanceOf(Load.class, runtime.enterCached(id, args));
     }
 
+    /**
+     * SPEC §5, failed futures are not cached: a call made once the body's future has failed (from a dependent that
+     * runs before the runtime's own, as the first caller's does) runs the method instead of getting that failure.
+     */
+    @Test
+    void aCallAfterTheBodysFutureFailedRunsTheMethodInsteadOfGettingItsFailure() {
+        int id = cachedFuture();
+        Object[] args = {"1"};
+        Token token = runtime.enterCached(id, args);
+        CompletableFuture<Object> body = new CompletableFuture<>();
+        runtime.exitCached(id, token, args, body);
+        // registered after the runtime's, so it runs first when the body fails: the failure is known, the load not ended
+        CompletableFuture<Token> next = body.handle((value, failure) -> runtime.enterCached(id, new Object[] {"1"}));
+        body.completeExceptionally(new IllegalStateException("remote call failed"));
+
+        assertNull(next.join(), "the method runs (uncached), as it does for a joiner of a failed load");
+        assertEquals(0, runtime.loadsInFlight());
+    }
+
     @Test
     void twoClassLoadersWithTheSameKeyTemplateNeverSeeEachOthersValues() throws Exception {
         try (URLClassLoader webAppA = new URLClassLoader(new URL[0], null);
