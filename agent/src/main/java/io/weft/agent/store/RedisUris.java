@@ -22,7 +22,22 @@ public final class RedisUris {
      */
     public static List<RedisURI> parse(String uri, boolean cluster) {
         requireEncodedUserInfo(uri);
-        return cluster ? ClusterSeeds.parse(uri) : List.of(parse(uri));
+        return cluster ? ClusterSeeds.parse(uri) : List.of(oneServer(uri));
+    }
+
+    /**
+     * The one server (or Sentinel-managed master) that {@code uri} names. A list of seeds without
+     * {@code weft.redis.cluster=true} is refused: the parser would read the whole list as one host name, which no
+     * connection could ever reach.
+     */
+    private static RedisURI oneServer(String uri) {
+        RedisURI parsed = parse(uri);
+        if (parsed.getSentinels().isEmpty() && parsed.getHost() != null && parsed.getHost().indexOf(',') >= 0) {
+            throw new IllegalArgumentException("weft.redis.uri: '" + redactUnparsed(uri) + "' names several hosts;"
+                    + " set weft.redis.cluster=true for the seed nodes of a Redis Cluster, or write"
+                    + " redis-sentinel://…#<master> for Sentinels");
+        }
+        return parsed;
     }
 
     /**

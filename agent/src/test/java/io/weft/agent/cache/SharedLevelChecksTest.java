@@ -85,6 +85,23 @@ class SharedLevelChecksTest {
         assertFalse(problem.contains("s3"), problem);
     }
 
+    /** SPEC §4: seeds are a Cluster's; without weft.redis.cluster=true they were read as one unreachable host. */
+    @Test
+    void aListOfHostsWithoutClusterIsAProblemNamingTheSetting() {
+        WeftConfig config = config(Map.of("weft.redis.uri", "redis://:s3cret@10.0.0.1:6379,10.0.0.2:6379"), Map.of());
+
+        assertNull(config.redisUri());
+        assertEquals(1, config.problems().size(), config.problems().toString());
+        String problem = config.problems().get(0);
+        assertTrue(problem.startsWith("weft.redis.uri: 'redis://****@10.0.0.1:6379,10.0.0.2:6379' names several hosts;"
+                + " set weft.redis.cluster=true"), problem);
+        assertFalse(problem.contains("s3"), problem);
+        assertEquals(List.of(), config(Map.of("weft.redis.uri", "redis://10.0.0.1:6379,10.0.0.2:6379",
+                "weft.redis.cluster", "true"), Map.of()).problems());
+        assertEquals(List.of(), config(Map.of("weft.redis.uri", "redis-sentinel://10.0.0.1:26379,10.0.0.2:26379#m"),
+                Map.of()).problems());
+    }
+
     @Test
     void aPasswordHoldingAnUnencodedHashQuestionMarkOrSlashIsAProblemThatNeverShowsIt() {
         // the parser would take "u:s3cret" for the host, and every log line about Redis would show it
