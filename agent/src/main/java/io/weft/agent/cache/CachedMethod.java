@@ -128,8 +128,9 @@ public final class CachedMethod {
 
     /**
      * Keeps its values out of the shared level: their declared type names a type variable ({@code T find(…)} of a
-     * {@code Repo<T>}), which the shared level could not read them back as (its bound: {@code LinkedHashMap}s for
-     * {@code Object}), not the class a caller expects. Called when the method is planned, before it is registered.
+     * {@code Repo<T>}) or is {@code Object}, which the shared level could not read them back as (its bound:
+     * {@code LinkedHashMap}s for {@code Object}), not the class a caller expects. Called when the method is planned,
+     * before it is registered.
      */
     public void keepValuesInL1() {
         valuesInL1Only = true;

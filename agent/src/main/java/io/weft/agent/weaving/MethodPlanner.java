@@ -311,17 +311,25 @@ final class MethodPlanner {
     }
 
     /**
-     * Keeps the values of {@code cached} in L1 when their declared type {@code value} names a type variable (a generic
-     * DAO's {@code T find(id)}), warned about once, when woven: read back from the shared level they would be the
-     * variable's bound, and one key template serves every subclass, so the value there cannot say which class it is.
+     * Keeps the values of {@code cached} in L1 when their declared type {@code value} cannot tell the shared level what
+     * to read them back as, warned about once, when woven: a type variable (a generic DAO's {@code T find(id)}: read
+     * back they would be the variable's bound, and one key template serves every subclass, so the value there cannot
+     * say which class it is), or {@code Object} itself (a legacy {@code Object lookup(id)}: JSON read as {@code Object}
+     * is a {@code LinkedHashMap}, a {@code String}, an {@code Integer} …, never the class the caller casts to).
      */
     private static void keepVariableValuesInL1(CachedMethod cached, GenericType value) {
-        if (value != null && value.namesVariable()) {
+        String reason = value == null ? null
+                : value.namesVariable() ? value.typeName() + " names a type variable, so the shared level could not"
+                        + " read them back as the class a caller expects (a LinkedHashMap for an Object bound); to share"
+                        + " them, cache an override in the subclass that fixes the type, which declares it"
+                : value.erasure().equals(Object.class.getName()) ? "java.lang.Object names no class, so the shared"
+                        + " level could not read them back as the class a caller expects (a LinkedHashMap for an"
+                        + " object); to share them, declare the class the method returns"
+                : null;
+        if (reason != null) {
             cached.keepValuesInL1();
             WeftLog.warn("values of " + cached.declared().owner() + " are cached in L1 only: their declared type "
-                    + value.typeName() + " names a type variable, so the shared level could not read them back as the"
-                    + " class a caller expects (a LinkedHashMap for an Object bound); to share them, cache an override in"
-                    + " the subclass that fixes the type, which declares it");
+                    + reason);
         }
     }
 

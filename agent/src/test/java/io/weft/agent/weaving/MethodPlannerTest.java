@@ -148,18 +148,56 @@ class MethodPlannerTest {
     /** SPEC §5, §7: values whose declared type names a type variable are kept in L1, warned about when woven. */
     @Test
     void valuesOfATypeVariableAreKeptInL1WithAWarning() throws IOException, ConfigurationError {
-        AnnotatedClass type = read(Repo.class);
+        String text = warningsPlanning(Repo.class);
+        assertTrue(text.contains("values of " + Repo.class.getName() + "#find are cached in L1 only: their declared"
+                + " type T names a type variable"), text);
+        assertTrue(text.contains("values of " + Repo.class.getName() + "#all are cached in L1 only: their declared"
+                + " type java.util.List<T> names a type variable"), text);
+        assertFalse(text.contains("#name are cached in L1 only"), text);
+    }
+
+    /** What planning every annotated method of {@code type} logs. */
+    private String warningsPlanning(Class<?> type) throws IOException, ConfigurationError {
+        AnnotatedClass annotated = read(type);
         try (LogCapture log = new LogCapture()) {
-            for (AnnotatedMethod method : type.methods()) {
-                planner.plan(type, method, getClass().getClassLoader());
+            for (AnnotatedMethod method : annotated.methods()) {
+                planner.plan(annotated, method, getClass().getClassLoader());
             }
-            String text = log.text();
-            assertTrue(text.contains("values of " + Repo.class.getName() + "#find are cached in L1 only: their declared"
-                    + " type T names a type variable"), text);
-            assertTrue(text.contains("values of " + Repo.class.getName() + "#all are cached in L1 only: their declared"
-                    + " type java.util.List<T> names a type variable"), text);
-            assertFalse(text.contains("#name are cached in L1 only"), text);
+            return log.text();
         }
+    }
+
+    /** A legacy lookup that declares {@code Object}: its callers cast what it returns. */
+    static class Lookups {
+
+        @CacheResult(key = "lookup:{id}")
+        Object find(String id) {
+            return null;
+        }
+
+        @CacheResult(key = "lookups:{id}")
+        CompletableFuture<Object> later(String id) {
+            return null;
+        }
+
+        @CacheResult(key = "props:{id}")
+        Map<String, Object> props(String id) {
+            return null;
+        }
+    }
+
+    /**
+     * SPEC §5, §7: values declared {@code Object} are kept in L1, warned about when woven: read back from the shared
+     * level as {@code Object} they would be {@code LinkedHashMap}s, and the caller's cast would throw.
+     */
+    @Test
+    void valuesDeclaredObjectAreKeptInL1WithAWarning() throws IOException, ConfigurationError {
+        String text = warningsPlanning(Lookups.class);
+        for (String method : List.of("find", "later")) {
+            assertTrue(text.contains("values of " + Lookups.class.getName() + "#" + method + " are cached in L1 only:"
+                    + " their declared type java.lang.Object names no class"), text);
+        }
+        assertFalse(text.contains("#props are cached in L1 only"), "a Map is read back as a Map: " + text);
     }
 
     /** Version 1 of a web application caches books under {@code book:{id}}. */
