@@ -192,6 +192,24 @@ class CacheRuntimeTest {
         assertEquals("v", ((Hit) joined).value());
     }
 
+    /**
+     * SPEC §5 and §10: a caller waiting for another caller's load of the same key whose body throws is not handed
+     * a value (there is none): it is released at once and runs the method itself.
+     */
+    @Test
+    void aCallerWaitingForALoadWhoseBodyThrowsRunsTheMethodItself() throws Exception {
+        int id = cached();
+        Object[] args = {"1"};
+        Token token = runtime.enterCached(id, args);
+        assertInstanceOf(Load.class, token);
+        Future<Object> joiner = Joiners.enter(runtime, id, "1");
+        Joiners.awaitParked(1);
+        assertNull(runtime.exitThrown(id, token, args, new IllegalStateException("remote call failed")));
+        assertNull(joiner.get(NEVER.toSeconds(), TimeUnit.SECONDS), "the waiter runs the method (uncached)");
+        assertEquals(0, caches.find("book").stats().loadWaitTimeouts(), "released at once, not after weft.load.maxWait");
+        assertInstanceOf(Load.class, runtime.enterCached(id, args), "nothing was cached: the next call loads");
+    }
+
     @Test
     void theWarningOfAFailedCachingPathSaysWhereAndNotTheMessage() throws Exception {
         KeyRenderer guarded = (args, result) -> {
