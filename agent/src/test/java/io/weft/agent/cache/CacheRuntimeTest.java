@@ -316,6 +316,34 @@ class CacheRuntimeTest {
         assertEquals(0, runtime.loadsInFlight());
     }
 
+    /**
+     * SPEC §5: exceptions are never cached and failed futures are not cached, also in a cache that caches null
+     * results ({@code cacheNull}): a failure is not a null result.
+     */
+    @Test
+    void aFailureIsNotCachedEvenWithCacheNull() {
+        for (ResultShape shape : List.of(ResultShape.PLAIN, ResultShape.FUTURE)) {
+            int id = methods.register(new CachedMethod(declared("find"), caches.cache("book", true),
+                    key("failing-" + shape + ":"), scopes.of(getClass().getClassLoader()), 60_000,
+                    TimeUnit.MINUTES.toNanos(1), true, true, shape, null, List.of(), false, 0));
+            Object[] args = {"1"};
+            Token first = runtime.enterCached(id, args);
+            assertInstanceOf(Load.class, first, "the first call runs the body");
+            IllegalStateException failure = new IllegalStateException("remote call failed");
+            if (shape == ResultShape.FUTURE) {
+                CompletableFuture<String> body = new CompletableFuture<>();
+                runtime.exitFuture(id, first, args, body);
+                body.completeExceptionally(failure);
+            } else {
+                assertNull(runtime.exitThrown(id, first, args, failure), "no stand-in: the exception propagates");
+            }
+            assertEquals(0, runtime.loadsInFlight(), shape + ": the failed load left the table");
+            Token again = runtime.enterCached(id, args);
+            assertInstanceOf(Load.class, again, shape + ": the next call runs the body again");
+            runtime.exitThrown(id, again, args, failure);
+        }
+    }
+
     @Test
     void twoClassLoadersWithTheSameKeyTemplateNeverSeeEachOthersValues() throws Exception {
         try (URLClassLoader webAppA = new URLClassLoader(new URL[0], null);
