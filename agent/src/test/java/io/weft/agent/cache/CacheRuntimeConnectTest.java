@@ -23,6 +23,7 @@ import io.weft.agent.store.SharedStore;
 import io.weft.agent.store.ValueCodecs;
 import io.weft.agent.testing.Await;
 import io.weft.agent.testing.FakeTicker;
+import io.weft.agent.testing.LogCapture;
 import io.weft.agent.testing.RedisFixture;
 import io.weft.agent.testing.WeftIds;
 import java.time.Duration;
@@ -416,16 +417,21 @@ class CacheRuntimeConnectTest {
         return new Opaque();
     }
 
+    /** Registers {@link #opaque} as a cached method of {@code cache}, keyed {@code opaque:<id>}. */
+    private int registerOpaque(NamedCache cache) {
+        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "opaque", List.of("java.lang.String"),
+                List.of("id"), getClass().getClassLoader());
+        return methods.register(new CachedMethod(declared, cache, (args, result) -> "opaque:" + args[0],
+                new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
+                ResultShape.PLAIN, null, List.of(), false, 0));
+    }
+
     /** SPEC §5: a load whose value is not stored in Redis (unwritable, null, failed) leaves no lease behind. */
     @Test
     void aLoadWhoseValueIsNotStoredInRedisReleasesItsLease() {
         connect();
         NamedCache opaque = new CacheRegistry().cache("opaque", true);
-        DeclaredMethod declared = new DeclaredMethod(getClass().getName(), "opaque", List.of("java.lang.String"),
-                List.of("id"), getClass().getClassLoader());
-        int id = methods.register(new CachedMethod(declared, opaque, (args, result) -> "opaque:" + args[0],
-                new LoaderScopes().of(getClass().getClassLoader()), 60_000, TimeUnit.MINUTES.toNanos(1), false, true,
-                ResultShape.PLAIN, null, List.of(), false, 0));
+        int id = registerOpaque(opaque);
         for (Object[] outcome : new Object[][] {{"unwritable", new Opaque(), null}, {"null", null, null},
                 {"failed", null, new IllegalStateException("down")}}) {
             Object[] args = {(String) outcome[0]};
@@ -442,6 +448,33 @@ class CacheRuntimeConnectTest {
                     () -> redis.admin().exists(lease) == 0);
             assertEquals(0, redis.admin().exists(ns + "opaque:" + outcome[0]));
         }
+    }
+
+    /**
+     * SPEC §7: a value that cannot be written as JSON is not stored in Redis but is still cached in L1, and its
+     * method is warned about once, however many such values it returns.
+     */
+    @Test
+    void anUnwritableValueIsCachedInL1OnlyAndWarnedAboutOncePerMethod() {
+        connect();
+        NamedCache opaque = new CacheRegistry().cache("opaque", true);
+        int id = registerOpaque(opaque);
+        String warning = "values of " + getClass().getName() + "#opaque cannot be written as JSON";
+        try (LogCapture log = new LogCapture()) {
+            for (String key : List.of("a", "b", "c")) {
+                Object[] args = {key};
+                String lease = store.leaseKey(ns + "opaque:" + key);
+                Token token = runtime.enterCached(id, args);
+                assertFalse(token instanceof Hit, "a miss");
+                runtime.exitCached(id, token, args, new Opaque());
+                Await.until("the lease of the unwritable value released", () -> redis.admin().exists(lease) == 0);
+                assertEquals(0, redis.admin().exists(ns + "opaque:" + key), "not stored in Redis");
+                assertInstanceOf(Hit.class, runtime.enterCached(id, args), "cached in L1");
+            }
+            String text = log.text();
+            assertEquals(1, text.split(java.util.regex.Pattern.quote(warning), -1).length - 1, text);
+        }
+        assertEquals(3, opaque.stats().l2NotStored());
     }
 
     /** A cached method's body returning a future (an asynchronous call). */
