@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.weft.agent.cache.NamedCache;
+import io.weft.agent.metrics.CacheStats;
 import io.weft.agent.ops.testing.PromText;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -105,6 +106,31 @@ class OpsServerTest {
         assertEquals(404, send(ops, "GET", "/nothing", null).statusCode());
         assertEquals(405, send(ops, "GET", "/clear", TOKEN).statusCode());
         assertEquals(405, send(ops, "POST", "/metrics", TOKEN).statusCode());
+    }
+
+    /**
+     * SPEC §9: {@code /health} gives each cache's counters, each under its own name: every counter is recorded a
+     * different number of times, so that two fields that showed each other's counter would be told apart.
+     */
+    @Test
+    void healthShowsEachCacheCounterUnderItsOwnName() throws Exception {
+        CacheStats stats = fixture.caches.cache("storybook:books", true).stats();
+        List<Runnable> recorders = List.of(stats::recordL1Hit, stats::recordL2Hit, stats::recordMiss,
+                () -> stats.recordLoad(1_000_000), stats::recordLoadFailure, stats::recordL2Unreadable,
+                stats::recordL2NotStored, stats::recordStaleStoreDiscarded, stats::recordLoadWaitTimeout);
+        for (int i = 0; i < recorders.size(); i++) {
+            for (int n = 0; n <= i; n++) {
+                recorders.get(i).run();
+            }
+        }
+        Ops ops = start();
+
+        JsonNode cache = json.readTree(send(ops, "GET", "/health", null).body()).get("caches").get(0);
+        String[] fields = {"l1Hits", "l2Hits", "misses", "loads", "loadFailures", "l2Unreadable", "l2NotStored",
+            "staleStoresDiscarded", "loadWaitTimeouts"};
+        for (int i = 0; i < fields.length; i++) {
+            assertEquals(i + 1, cache.get(fields[i]).asLong(), fields[i] + " in " + cache);
+        }
     }
 
     @Test
