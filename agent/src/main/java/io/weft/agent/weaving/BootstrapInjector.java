@@ -4,9 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
-import java.security.ProtectionDomain;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +26,10 @@ final class BootstrapInjector {
     }
 
     /**
-     * Defines the classes in the bootstrap loader with the JDK's internal {@code Unsafe.defineClass},
-     * exported to the agent through the instrumentation. Byte Buddy's own {@code Unsafe} injector
-     * prints deprecation warnings on Java 24 and later, and appending a jar to the bootstrap search
-     * path makes HotSpot print a warning on standard output and give up class-data sharing for
+     * Defines the classes in the bootstrap loader with the JDK's internal {@code Unsafe.defineClass}, exported to the
+     * agent through the instrumentation and called directly ({@link BootLoaderDefiner}). Byte Buddy's own
+     * {@code Unsafe} injector prints deprecation warnings on Java 24 and later, and appending a jar to the bootstrap
+     * search path makes HotSpot print a warning on standard output and give up class-data sharing for
      * application classes, so the latter is only the fallback.
      */
     static void inject(Instrumentation instrumentation) throws IOException {
@@ -48,13 +46,9 @@ final class BootstrapInjector {
         Module javaBase = Object.class.getModule();
         instrumentation.redefineModule(javaBase, Set.of(),
                 Map.of("jdk.internal.misc", Set.of(BootstrapInjector.class.getModule())), Map.of(), Set.of(), Map.of());
-        Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
-        Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-        Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                ClassLoader.class, ProtectionDomain.class);
+        BootLoaderDefiner.Definer definer = BootLoaderDefiner.get();
         for (String name : CLASSES) {
-            byte[] bytes = classFile(name);
-            defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+            definer.define(name, classFile(name));
         }
     }
 
