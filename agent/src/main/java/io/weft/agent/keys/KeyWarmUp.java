@@ -25,8 +25,7 @@ public final class KeyWarmUp {
     public static void run(KeyScope scope) {
         make(scope, TYPES, new UUID(1, 2), null, "warm-up", 0, 7, 0);
         make(scope, OTHER_TYPES, null, 8L, Boolean.TRUE, 9, 0, 0);
-        make(scope, MORE_TYPES, LocalDate.of(2000, 1, 2), TimeUnit.SECONDS, List.of(LocalDate.of(2000, 1, 2), 'c'),
-                0, 0, 0);
+        make(scope, MORE_TYPES, LocalDate.of(2000, 1, 2), TimeUnit.SECONDS, LocalDate.of(2000, 1, 2), 0, 0, 0);
     }
 
     private static void make(KeyScope scope, List<String> types, Object a0, Object a1, Object a2, long n0, long n1,
