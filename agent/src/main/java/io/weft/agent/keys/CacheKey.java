@@ -235,24 +235,7 @@ public final class CacheKey {
         if (a instanceof Held || b instanceof Held) {
             return bitsOf(a) == bitsOf(b);
         }
-        return a instanceof List ? sameElements((List<?>) a, (List<?>) b) : Objects.equals(a, b);
-    }
-
-    /**
-     * {@code List.equals} for two lists with random access (what a key holds), element by element: a list's own
-     * {@code equals} iterates a list of another class, and a hit would allocate the iterator.
-     */
-    private static boolean sameElements(List<?> a, List<?> b) {
-        int size = a.size();
-        if (size != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < size; i++) {
-            if (!Objects.equals(a.get(i), b.get(i))) {
-                return false;
-            }
-        }
-        return true;
+        return Objects.equals(a, b);
     }
 
     /** A {@code Long}'s or an {@code Integer}'s value, or a held one's. */
