@@ -1,8 +1,6 @@
 package io.weft.agent.keys;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -139,21 +137,9 @@ public final class CacheKey {
         if (PROBES.get().key != this) {
             return this;
         }
-        Object first = v0 instanceof ManyValues ? kept((ManyValues) v0, composer.placeholders()) : kept(v0);
-        return new CacheKey(scope, hash, composer, first, kept(v1), kept(v2), text);
-    }
-
-    /** A value as a stable key keeps it: boxed, if the probe held it unboxed; a list copied (the caller's may change). */
-    private static Object kept(Object value) {
-        return value instanceof List ? Collections.unmodifiableList(new ArrayList<>((List<?>) value)) : boxed(value);
-    }
-
-    private static ManyValues kept(ManyValues many, int count) {
-        Object[] values = new Object[count];
-        for (int i = 0; i < count; i++) {
-            values[i] = kept(many.values[i]);
-        }
-        return new ManyValues(values);
+        Object first = v0 instanceof ManyValues
+                ? new ManyValues(Arrays.copyOf(((ManyValues) v0).values, composer.placeholders())) : boxed(v0);
+        return new CacheKey(scope, hash, composer, first, boxed(v1), boxed(v2), text);
     }
 
     /** The scope of the class loader whose method made this key. */
@@ -214,14 +200,7 @@ public final class CacheKey {
         return true;
     }
 
-    /**
-     * Whether two values are of one class; any two lists are (equal lists of scalars, whose {@code equals} takes one
-     * class only, render one text, whichever {@code List} holds them).
-     */
     private static boolean sameClass(Object a, Object b) {
-        if (a instanceof List) {
-            return b instanceof List;
-        }
         return a == null ? b == null : b != null && classOf(a) == classOf(b);
     }
 

@@ -1,8 +1,6 @@
 package io.weft.agent.keys;
 
 import java.time.LocalDate;
-import java.util.List;
-import java.util.RandomAccess;
 import java.util.UUID;
 
 /**
@@ -10,9 +8,9 @@ import java.util.UUID;
  * rendering (SPEC §3) and 31 to the power of its length, packed in one {@code long} so that an L1 key can be
  * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings with
  * nothing to escape, {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link Character},
- * {@link UUID}, enum constants that render their names, {@link LocalDate}s of four-digit years, and the JDK's lists of
- * those but enums ({@link #list}). For them, two values of one class (two lists) render the same text exactly when they
- * are equal.
+ * {@link UUID},
+ * enum constants that render their names and {@link LocalDate}s of four-digit years. For them, two values of one class
+ * render the same text exactly when they are equal.
  */
 final class ScalarText {
 
@@ -32,10 +30,7 @@ final class ScalarText {
     private static final long NULL_TEXT = pack(power(4), "null".hashCode());
     private static final long TRUE_TEXT = pack(power(4), "true".hashCode());
     private static final long FALSE_TEXT = pack(power(5), "false".hashCode());
-    private static final int UUID_LENGTH = 36;
-    private static final int UUID_POWER = power(UUID_LENGTH);
-    private static final long EMPTY_LIST_TEXT = pack(power(3), "\\[]".hashCode());
-    private static final long NULL_ELEMENT_TEXT = pack(power(2), "\\~".hashCode());
+    private static final int UUID_POWER = power(36);
     private static final int DATE_POWER = power(10);
 
     private ScalarText() {
@@ -91,45 +86,7 @@ final class ScalarText {
         if (value instanceof LocalDate) {
             return date((LocalDate) value);
         }
-        if (value instanceof List) {
-            return list((List<?>) value);
-        }
         return NOT_SCALAR;
-    }
-
-    /**
-     * A list renders its elements joined by {@code ,} ({@link Values}: an empty one {@code \[]}, a {@code null}
-     * element {@code \~}). Described here: a list of the JDK's own classes with random access (so that a key holding it
-     * holds no application class, and reads it in linear time) whose elements are scalars of the JDK's (enum constants
-     * are the application's) and whose text cannot exceed {@link Values#MAX_LENGTH}.
-     */
-    static long list(List<?> list) {
-        if (!(list instanceof RandomAccess) || list.getClass().getClassLoader() != null) {
-            return NOT_SCALAR;
-        }
-        int size = list.size();
-        if (size == 0) {
-            return EMPTY_LIST_TEXT;
-        }
-        int hash = 0;
-        int power = 1;
-        long length = size - 1;
-        for (int i = 0; i < size; i++) {
-            Object element = list.get(i);
-            long text = element == null ? NULL_ELEMENT_TEXT
-                    : element instanceof Enum || element instanceof List ? NOT_SCALAR : of(element);
-            length += element instanceof String ? ((String) element).length() : UUID_LENGTH;
-            if (text == NOT_SCALAR || length > Values.MAX_LENGTH) {
-                return NOT_SCALAR;
-            }
-            if (i > 0) {
-                hash = hash * 31 + ',';
-                power *= 31;
-            }
-            hash = hash * powerOfLength(text) + hash(text);
-            power *= powerOfLength(text);
-        }
-        return pack(power, hash);
     }
 
     /**
