@@ -28,7 +28,8 @@ public final class CacheRegistry {
             return existing;
         }
         NamedCache created = new NamedCache(name, enabled);
-        NamedCache cache = caches.computeIfAbsent(name, n -> created);
+        NamedCache raced = caches.putIfAbsent(name, created);
+        NamedCache cache = raced == null ? created : raced;
         if (cache == created) {
             for (Consumer<NamedCache> listener : listeners) {
                 try {

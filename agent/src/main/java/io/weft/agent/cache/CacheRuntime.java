@@ -20,6 +20,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * What woven methods call: L1 lookup, L2 lookup, single-flight loads and stores, and invalidations; and what
@@ -82,14 +84,12 @@ public final class CacheRuntime implements Handler, EvictionSink {
         this.flights = new SingleFlight(scopes);
         this.invalidator = new Invalidator(l1, flights, redis);
         this.refresher = new Refresher(l1, sharedEntries, flights, redis, ticker, reloads, refreshThreads, refreshQueue);
-        this.futureWaits = new FutureWaits(reloads, this::settle, (load, cause) -> {
-            releaseLease(load);
-            flights.abandon(load, cause);
-        }, this::reportFailure);
+        Callbacks callbacks = new Callbacks();
+        this.futureWaits = new FutureWaits(reloads, callbacks, callbacks, callbacks);
         this.maxWaitNanos = maxWait.toNanos();
         this.futureDeadlineNanos = Math.max(maxWaitNanos, TimeUnit.MILLISECONDS.toNanos(SharedLevel.LEASE_MILLIS));
         this.batches = new Batches(this, l1, flights, redis, invalidator, ticker, maxWaitNanos);
-        scopes.whenCollected(this::forget);
+        scopes.whenCollected(callbacks);
         FirstCallWarmUp.run(l1, flights, ticker);
     }
 
@@ -650,6 +650,35 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * starts' records), and its scope's L1 entries (values of JDK types, which did not hold the loader, of methods
      * that nobody can call any more).
      */
+    /**
+     * What the runtime's parts call back: one class, not four lambdas, since it is made on the way to the first woven
+     * call, where each lambda costs a class spun at run time.
+     */
+    private final class Callbacks implements FutureWaits.Settler, FutureWaits.Abandoner,
+            BiConsumer<CachedMethod, Throwable>, Consumer<KeyScope> {
+
+        @Override
+        public Token settle(CachedMethod method, Load mine, SharedLevel shared, SharedLevel.Found found, Object[] args) {
+            return CacheRuntime.this.settle(method, mine, shared, found, args);
+        }
+
+        @Override
+        public void abandon(Load load, Throwable cause) {
+            releaseLease(load);
+            flights.abandon(load, cause);
+        }
+
+        @Override
+        public void accept(CachedMethod method, Throwable failure) {
+            reportFailure(method, failure);
+        }
+
+        @Override
+        public void accept(KeyScope scope) {
+            forget(scope);
+        }
+    }
+
     private void forget(KeyScope scope) {
         methods.forgetCollected();
         WarmStart warming = warm;

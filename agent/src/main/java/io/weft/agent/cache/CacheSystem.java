@@ -54,24 +54,47 @@ public final class CacheSystem {
         // and keeping that thread's context loader for good. Made here, as Weft's own code (Background.asWeft), it is
         // not made later on a web application's request thread, which would pin that application (SPEC §10).
         CompletableFuture.delayedExecutor(UNUSED_SETTINGS_DELAY.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(system::warnAboutUnusedCacheSettings);
+                .execute(system.new UnusedSettingsCheck());
         if (!config.cacheNamesInSettings().isEmpty()) {
             // a run shorter than the delay is told at its exit (SPEC §4: typos must not pass silently)
-            Runtime.getRuntime().addShutdownHook(Background.daemon(system::warnAboutUnusedCacheSettings,
+            Runtime.getRuntime().addShutdownHook(Background.daemon(system.new UnusedSettingsCheck(),
                     "weft-settings-check"));
         }
         if (config.redisUri() != null) {
             // asked beside the connection, which registers at once the exit hook that sends invalidations made meanwhile
             CompletableFuture<Boolean> answers = new CompletableFuture<>();
             system.runtime.connecting(config.redisTimeout(), answers);
-            Background.daemon(() -> answers.complete(RedisProbe.answers(config.redisUri(), config.redisCluster(),
-                    config.redisTimeout())), "weft-redis-probe").start();
-            Background.daemon(system::connectShared, "weft-redis-connect").start();
+            Background.daemon(new Runnable() {
+                @Override
+                public void run() {
+                    answers.complete(RedisProbe.answers(config.redisUri(), config.redisCluster(), config.redisTimeout()));
+                }
+            }, "weft-redis-probe").start();
+            Background.daemon(system.new SharedConnect(), "weft-redis-connect").start();
         } else if (config.storeUri() != null) {
             system.runtime.connecting(config.storeTimeout());
-            Background.daemon(system::connectShared, "weft-store-connect").start();
+            Background.daemon(system.new SharedConnect(), "weft-store-connect").start();
         }
         return system;
+    }
+
+    /**
+     * {@link #warnAboutUnusedCacheSettings} as a task. This class and {@link SharedConnect} are classes, not lambdas:
+     * they are made on the way to the first woven call, where each lambda costs a class spun at run time.
+     */
+    private final class UnusedSettingsCheck implements Runnable {
+        @Override
+        public void run() {
+            warnAboutUnusedCacheSettings();
+        }
+    }
+
+    /** {@link #connectShared} as a task. */
+    private final class SharedConnect implements Runnable {
+        @Override
+        public void run() {
+            connectShared();
+        }
     }
 
     /** How long after the first woven class a per-cache setting that names no cache is reported. */

@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -27,24 +28,40 @@ final class CallersFuture {
      * (another {@code CompletionStage}, which has no mutators) or a read-only minimal stage.
      */
     static Object of(Object body) {
-        return completable(body) ? following((CompletableFuture<?>) body, incompleteLike(body), value -> value) : body;
+        return completable(body) ? following((CompletableFuture<?>) body, incompleteLike(body), null) : body;
     }
 
     /**
-     * {@code own}, completed as {@code source} completes: with {@code value} of its value, or with the same exception
-     * object ({@code thenApply} would wrap it in a {@link java.util.concurrent.CompletionException}, which
-     * {@code exceptionally} and {@code handle} would then see instead).
+     * {@code own}, completed as {@code source} completes: with {@code value} of its value ({@code null}: the value
+     * itself), or with the same exception object ({@code thenApply} would wrap it in a
+     * {@link java.util.concurrent.CompletionException}, which {@code exceptionally} and {@code handle} would then see
+     * instead).
      */
     static <T> CompletableFuture<Object> following(CompletionStage<T> source, CompletableFuture<Object> own,
             Function<? super T, Object> value) {
-        source.whenComplete((result, failure) -> {
+        source.whenComplete(new Follower<>(own, value));
+        return own;
+    }
+
+    /** Completes a caller's future as its source completes (a class, not a lambda: made on a first call's way). */
+    private static final class Follower<T> implements BiConsumer<T, Throwable> {
+
+        private final CompletableFuture<Object> own;
+        private final Function<? super T, Object> value;
+
+        Follower(CompletableFuture<Object> own, Function<? super T, Object> value) {
+            this.own = own;
+            this.value = value;
+        }
+
+        @Override
+        public void accept(T result, Throwable failure) {
             if (failure == null) {
-                own.complete(value.apply(result));
+                own.complete(value == null ? result : value.apply(result));
             } else {
                 own.completeExceptionally(failure);
             }
-        });
-        return own;
+        }
     }
 
     /**

@@ -27,7 +27,12 @@ final class CoarseTicker implements Ticker {
     private volatile boolean parked;
 
     private CoarseTicker() {
-        thread = Background.daemon(this::tick, "weft-clock");
+        thread = Background.daemon(new Runnable() {
+            @Override
+            public void run() {
+                tick();
+            }
+        }, "weft-clock");
     }
 
     /** A clock whose thread has started. */

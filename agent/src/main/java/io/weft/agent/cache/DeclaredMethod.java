@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A woven method as its class file declares it: class, name, parameter types and names, and the loader
@@ -23,6 +24,13 @@ public final class DeclaredMethod {
     private final ClassBound<Method> method;
     private final ClassBound<Class<?>> declaringClass;
 
+    private static final Function<Class<?>, Class<?>> SAME_CLASS = new Function<>() {
+        @Override
+        public Class<?> apply(Class<?> type) {
+            return type;
+        }
+    };
+
     /**
      * @param parameterTypes erased binary names, as {@link Class#getName()} spells them
      * @param parameterNames names from the class file, or {@code arg0}, {@code arg1}… when it has none
@@ -34,8 +42,14 @@ public final class DeclaredMethod {
         this.parameterTypes = List.copyOf(parameterTypes);
         this.parameterNames = List.copyOf(parameterNames);
         this.loader = loader == null ? null : new WeakReference<>(loader);
-        this.method = new ClassBound<>(declaringType, loader, this::find);
-        this.declaringClass = new ClassBound<>(declaringType, loader, type -> type);
+        // classes, not lambdas: made as the first woven class is, where each lambda costs a class spun at run time
+        this.method = new ClassBound<>(declaringType, loader, new Function<Class<?>, Method>() {
+            @Override
+            public Method apply(Class<?> type) {
+                return find(type);
+            }
+        });
+        this.declaringClass = new ClassBound<>(declaringType, loader, SAME_CLASS);
     }
 
     /** {@code com.acme.Books#find}, for messages. */

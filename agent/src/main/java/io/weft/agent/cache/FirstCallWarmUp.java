@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * Runs a miss, a store and a hit through the runtime's parts once, when the runtime is created (on the thread
@@ -44,7 +45,12 @@ final class FirstCallWarmUp {
         stats.recordLoad(load.elapsedNanos(ticker.read()));
         DeferredStores deferred = new DeferredStores();
         deferred.add(null, load, entry.value());
-        deferred.markIf(marked -> marked == load);
+        deferred.markIf(new Predicate<Load>() {
+            @Override
+            public boolean test(Load marked) {
+                return marked == load;
+            }
+        });
         deferred.done(deferred.pending());
         if (SharedLevel.Found.NOTHING.hit) {
             throw new IllegalStateException("nothing found must not be a hit");

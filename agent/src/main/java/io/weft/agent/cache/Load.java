@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A miss being loaded: the one caller that runs the method owns it, concurrent callers for the same
@@ -28,6 +29,14 @@ final class Load extends Token implements BooleanSupplier {
     static {
         GIVEN_UP.setStackTrace(new StackTraceElement[0]);
     }
+
+    /** An entry's value (a class, not a lambda: a first call's future value is made with it). */
+    private static final Function<CacheEntry, Object> ENTRY_VALUE = new Function<>() {
+        @Override
+        public Object apply(CacheEntry entry) {
+            return entry.value();
+        }
+    };
 
     private final CacheKey key;
     private final long registeredNanos;
@@ -243,7 +252,7 @@ final class Load extends Token implements BooleanSupplier {
     }
 
     private CompletableFuture<Object> value() {
-        return CallersFuture.following(outcome, new CompletableFuture<>(), CacheEntry::value);
+        return CallersFuture.following(outcome, new CompletableFuture<>(), ENTRY_VALUE);
     }
 
     /** Callbacks waiting for this load's result (tests: a caller that does not wait must not add one). */

@@ -3,6 +3,7 @@ package io.weft.agent.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.RemovalListener;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.WeftCacheClasses;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -61,19 +63,35 @@ final class LocalCache {
                 // expired entries are removed when they expire, not at the next write: an undeployed application's
                 // values (objects of its classes, holding its loader) are let go within weft.l1.ttl (SPEC §10)
                 .scheduler(Scheduler.systemScheduler())
-                .evictionListener((CacheKey key, CacheEntry entry, RemovalCause cause) -> {
-                    if (entry != null) {
-                        tags.forget(key, entry);
-                        if (cause == RemovalCause.EXPIRED) {
-                            entry.stats().recordExpiration();
-                        } else {
-                            entry.stats().recordSizeEviction();
-                        }
-                    }
-                })
+                .evictionListener(new Evictions(tags))
                 .build();
         if (keepsEntries) {
             IdleCleanUp.every(cache, Math.max(TimeUnit.SECONDS.toNanos(1), Math.min(maxTtlNanos, TimeUnit.SECONDS.toNanos(5))));
+        }
+    }
+
+    /**
+     * Counts what Caffeine evicts and drops it from the tag index. This class and the others of the L1 are classes, not
+     * lambdas: they are made on the way to the first woven call, where each lambda costs a class spun at run time.
+     */
+    private static final class Evictions implements RemovalListener<CacheKey, CacheEntry> {
+
+        private final TagIndex tags;
+
+        Evictions(TagIndex tags) {
+            this.tags = tags;
+        }
+
+        @Override
+        public void onRemoval(CacheKey key, CacheEntry entry, RemovalCause cause) {
+            if (entry != null) {
+                tags.forget(key, entry);
+                if (cause == RemovalCause.EXPIRED) {
+                    entry.stats().recordExpiration();
+                } else {
+                    entry.stats().recordSizeEviction();
+                }
+            }
         }
     }
 
@@ -88,16 +106,29 @@ final class LocalCache {
                 Executors.newSingleThreadScheduledExecutor(Background.threads("weft-l1-cleanup"));
 
         static void every(Cache<?, ?> cache, long periodNanos) {
-            WeakReference<Cache<?, ?>> held = new WeakReference<>(cache);
-            AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
-            task.set(TIMER.scheduleWithFixedDelay(() -> {
+            CleanUp cleanUp = new CleanUp(cache);
+            cleanUp.task.set(TIMER.scheduleWithFixedDelay(cleanUp, periodNanos, periodNanos, TimeUnit.NANOSECONDS));
+        }
+
+        /** Cleans one L1 up while it is reachable, then cancels its own task. */
+        private static final class CleanUp implements Runnable {
+
+            private final WeakReference<Cache<?, ?>> held;
+            private final AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+
+            CleanUp(Cache<?, ?> cache) {
+                this.held = new WeakReference<>(cache);
+            }
+
+            @Override
+            public void run() {
                 Cache<?, ?> live = held.get();
                 if (live != null) {
                     live.cleanUp();
                 } else if (task.get() != null) {
                     task.get().cancel(false);
                 }
-            }, periodNanos, periodNanos, TimeUnit.NANOSECONDS));
+            }
         }
     }
 
@@ -172,30 +203,48 @@ final class LocalCache {
         if (!keepsEntries) {
             return !stale.getAsBoolean();
         }
-        boolean[] put = new boolean[1];
+        Put put = new Put(entry, stale, tags);
         long stamp = putting.readLock();
         try {
-            cache.asMap().compute(key, (k, current) -> {
-                tags.add(k, entry);
-                put[0] = !stale.getAsBoolean();
-                if (!put[0]) {
-                    // the entry's mappings displaced the current entry's: they are the current entry's again
-                    tags.forget(k, entry);
-                    if (current != null) {
-                        tags.add(k, current);
-                    }
-                    return current;
-                }
-                if (current != null) {
-                    tags.forget(k, current);
-                    entry.inheritHits(current);
-                }
-                return entry;
-            });
+            cache.asMap().compute(key, put);
         } finally {
             putting.unlockRead(stamp);
         }
-        return put[0];
+        return put.put;
+    }
+
+    /** {@link #putUnless}'s computation of a key's new entry, which records whether it was put. */
+    private static final class Put implements BiFunction<CacheKey, CacheEntry, CacheEntry> {
+
+        private final CacheEntry entry;
+        private final BooleanSupplier stale;
+        private final TagIndex tags;
+        boolean put;
+
+        Put(CacheEntry entry, BooleanSupplier stale, TagIndex tags) {
+            this.entry = entry;
+            this.stale = stale;
+            this.tags = tags;
+        }
+
+        @Override
+        public CacheEntry apply(CacheKey k, CacheEntry current) {
+            tags.add(k, entry);
+            put = !stale.getAsBoolean();
+            if (!put) {
+                // the entry's mappings displaced the current entry's: they are the current entry's again
+                tags.forget(k, entry);
+                if (current != null) {
+                    tags.add(k, current);
+                }
+                return current;
+            }
+            if (current != null) {
+                tags.forget(k, current);
+                entry.inheritHits(current);
+            }
+            return entry;
+        }
     }
 
     /** Removes the entries of {@code key} in every scope, counted as invalidated by {@code origin}. */

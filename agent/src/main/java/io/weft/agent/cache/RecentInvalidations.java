@@ -1,10 +1,10 @@
 package io.weft.agent.cache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.events.InvalidationEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 /**
  * The invalidations this instance sent to Redis lately: the last {@code maxEntries} of them, none older
@@ -36,11 +36,11 @@ final class RecentInvalidations {
 
     private final int maxEntries;
     private final long maxAgeNanos;
-    private final LongSupplier clock;
+    private final Ticker clock;
     private final ArrayDeque<Sent> sent = new ArrayDeque<>();
 
-    /** @param clock {@link System#nanoTime} but in tests */
-    RecentInvalidations(int maxEntries, long maxAgeNanos, LongSupplier clock) {
+    /** @param clock the system's but in tests */
+    RecentInvalidations(int maxEntries, long maxAgeNanos, Ticker clock) {
         this.maxEntries = maxEntries;
         this.maxAgeNanos = maxAgeNanos;
         this.clock = clock;
@@ -51,7 +51,7 @@ final class RecentInvalidations {
      * the oldest ones beyond the bounds.
      */
     synchronized void add(List<String> keys, List<String> prefixes, List<String> tags, InvalidationEvent event) {
-        long now = clock.getAsLong();
+        long now = clock.read();
         sent.addLast(new Sent(now, keys, prefixes, tags, event));
         if (sent.size() > maxEntries) {
             sent.removeFirst();
@@ -61,7 +61,7 @@ final class RecentInvalidations {
 
     /** The invalidations sent within the bounds, oldest first. */
     synchronized List<Sent> recent() {
-        dropOlderThan(clock.getAsLong() - maxAgeNanos);
+        dropOlderThan(clock.read() - maxAgeNanos);
         return new ArrayList<>(sent);
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -33,11 +34,14 @@ final class Refresher {
     }
 
     /** The production invoker: a reflective call of the method (private ones too). */
-    static final Invoker REFLECTIVE = (method, receiver, args) -> {
-        try {
-            return method.declared().invoke(receiver, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
+    static final Invoker REFLECTIVE = new Invoker() {
+        @Override
+        public Object invoke(CachedMethod method, Object receiver, Object[] args) throws Throwable {
+            try {
+                return method.declared().invoke(receiver, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     };
 
@@ -69,8 +73,12 @@ final class Refresher {
         this.ticker = ticker;
         this.invoker = invoker;
         this.executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(queue),
-                HandOverThread.threads("weft-refresh", true),
-                (task, executor) -> ((Reload) task).dropped());
+                HandOverThread.threads("weft-refresh", true), new RejectedExecutionHandler() {
+                    @Override
+                    public void rejectedExecution(Runnable task, ThreadPoolExecutor executor) {
+                        ((Reload) task).dropped();
+                    }
+                });
         executor.allowCoreThreadTimeOut(true);
     }
 

@@ -1,5 +1,6 @@
 package io.weft.agent.cache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.weft.agent.events.InvalidationEvent;
 import io.weft.agent.events.InvalidationPublisher;
 import io.weft.agent.log.WeftLog;
@@ -40,7 +41,7 @@ final class SharedLevelConnection {
     /** The deletes of the invalidations beyond {@link #MAX_DEFERRED} (null: none), guarded by {@link #deferred}. */
     private KeptDeletes beyondDeferred;
     private final RecentInvalidations recent = new RecentInvalidations(RECENT_ENTRIES, RECENT_AGE.toNanos(),
-            System::nanoTime);
+            Ticker.systemTicker());
     private volatile long connectWaitNanos;
     /** Whether the server answers, found before the client is set up ({@code null}: not asked). */
     private volatile CompletableFuture<Boolean> answers;

@@ -60,7 +60,12 @@ public final class CacheKey {
         final ManyValues many = new ManyValues(new Object[8]);
     }
 
-    private static final ThreadLocal<Probe> PROBES = ThreadLocal.withInitial(Probe::new);
+    private static final ThreadLocal<Probe> PROBES = new ThreadLocal<>() {
+        @Override
+        protected Probe initialValue() {
+            return new Probe(); // a class, not a lambda: made on the way to the first woven call
+        }
+    };
 
     private KeyScope scope;
     private int hash;

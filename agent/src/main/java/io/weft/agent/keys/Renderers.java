@@ -216,7 +216,9 @@ final class Renderers {
         }
 
         static Literals of(String[] literals, int sizeHint) {
-            return BY_TEXT.computeIfAbsent(List.of(literals), text -> new Literals(literals, sizeHint));
+            Literals made = new Literals(literals, sizeHint);
+            Literals known = BY_TEXT.putIfAbsent(List.of(literals), made);
+            return known == null ? made : known;
         }
 
         @Override

@@ -153,7 +153,13 @@ public final class Snapshot {
         }
 
         static Parts of(CacheSystem system) {
-            return new Parts(system.caches(), system.runtime(), system.methods(), system::shared);
+            // a class, not a lambda: made on the way to the first woven call
+            return new Parts(system.caches(), system.runtime(), system.methods(), new Supplier<SharedConnector>() {
+                @Override
+                public SharedConnector get() {
+                    return system.shared();
+                }
+            });
         }
     }
 

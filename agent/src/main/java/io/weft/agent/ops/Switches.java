@@ -5,6 +5,7 @@ import io.weft.agent.cache.NamedCache;
 import io.weft.agent.log.WeftLog;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The runtime switches: one per cache and one for the whole agent. A cache is active (its
@@ -21,7 +22,12 @@ public final class Switches {
     /** Starts following {@code caches}: every cache, existing or future, gets the agent's switch applied. */
     public synchronized void attach(CacheRegistry caches) {
         this.registry = caches;
-        caches.onCreated(this::created);
+        caches.onCreated(new Consumer<NamedCache>() { // a class, not a lambda: attached on the way to the first woven call
+            @Override
+            public void accept(NamedCache cache) {
+                created(cache);
+            }
+        });
     }
 
     private synchronized void created(NamedCache cache) {

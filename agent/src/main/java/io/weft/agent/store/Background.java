@@ -1,5 +1,6 @@
 package io.weft.agent.store;
 
+import java.security.PrivilegedAction;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -67,14 +68,32 @@ public final class Background {
      * application in memory (SPEC §10).
      */
     public static Thread daemon(Runnable task, String name) {
-        return clean(() -> {
+        return clean(new DaemonThread(task, name));
+    }
+
+    /**
+     * Makes one {@link #daemon} thread. This class and the others here are classes, not lambdas: they run on the way to
+     * the first woven call, where each lambda would cost the JVM a class spun at run time.
+     */
+    private static final class DaemonThread implements Supplier<Thread> {
+
+        private final Runnable task;
+        private final String name;
+
+        DaemonThread(Runnable task, String name) {
+            this.task = task;
+            this.name = name;
+        }
+
+        @Override
+        public Thread get() {
             Thread thread = new Thread(task, name);
             thread.setDaemon(true);
             return thread;
-        });
+        }
     }
 
-    /** Makes {@link #daemon} threads (a class, not a lambda: made on the way to the first woven class). */
+    /** Makes {@link #daemon} threads. */
     private static final class DaemonThreads implements ThreadFactory {
 
         private final String name;
@@ -93,13 +112,9 @@ public final class Background {
      * The thread {@code maker} makes (not started), made so that it keeps nothing of the thread that creates it, as
      * {@link #daemon}'s are: for threads that libraries make (Netty's), which may start lazily on a caller's task.
      */
-    @SuppressWarnings("removal")
     public static Thread clean(Supplier<Thread> maker) {
-        return java.security.AccessController.doPrivileged((java.security.PrivilegedAction<Thread>) () -> {
-            Thread thread = maker.get();
-            thread.setContextClassLoader(Background.class.getClassLoader());
-            return thread;
-        });
+        // made while Weft's loader is the context class loader: the thread inherits it
+        return asWeft(maker);
     }
 
     /**
@@ -110,7 +125,20 @@ public final class Background {
      */
     @SuppressWarnings("removal")
     public static <T> T asWeft(Supplier<T> action) {
-        return java.security.AccessController.doPrivileged((java.security.PrivilegedAction<T>) () -> {
+        return java.security.AccessController.doPrivileged(new AsWeft<>(action));
+    }
+
+    /** Runs an action with Weft's context class loader, restoring the caller's after. */
+    private static final class AsWeft<T> implements PrivilegedAction<T> {
+
+        private final Supplier<T> action;
+
+        AsWeft(Supplier<T> action) {
+            this.action = action;
+        }
+
+        @Override
+        public T run() {
             Thread current = Thread.currentThread();
             ClassLoader callers = current.getContextClassLoader();
             current.setContextClassLoader(Background.class.getClassLoader());
@@ -119,6 +147,6 @@ public final class Background {
             } finally {
                 current.setContextClassLoader(callers);
             }
-        });
+        }
     }
 }

@@ -84,7 +84,13 @@ final class MethodPlanner {
         // planned unlocked: planning may load classes through the loader, whose lock another weaving thread may hold
         Plan plan = planAfresh(type, method, loader);
         synchronized (planned) {
-            return planned.computeIfAbsent(loader, any -> new HashMap<>()).merge(key, plan, (first, again) -> first);
+            Map<String, Plan> plans = planned.get(loader);
+            if (plans == null) {
+                plans = new HashMap<>();
+                planned.put(loader, plans);
+            }
+            Plan first = plans.putIfAbsent(key, plan);
+            return first == null ? plan : first;
         }
     }
 

@@ -6,6 +6,7 @@ import io.weft.agent.store.Background;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Builds the weaving transformer the first time a candidate class appears: injects the bootstrap
@@ -30,7 +31,13 @@ public final class Weaving {
         }
         // CacheSystem, not this class, names the dispatcher types: verifying Weaving resolves none of them early.
         // the first woven class may be an application's, loaded on its thread: the runtime's threads keep nothing of it
-        CacheSystem system = Background.asWeft(() -> CacheSystem.start(config));
+        // a class, not a lambda, as everything on the way to the first woven call (design.md §1)
+        CacheSystem system = Background.asWeft(new Supplier<CacheSystem>() {
+            @Override
+            public CacheSystem get() {
+                return CacheSystem.start(config);
+            }
+        });
         systemCreated.accept(system);
         MethodPlanner planner = new MethodPlanner(config, system.methods(), system.caches(), system.scopes());
         return new TypeWeaver(planner, new ConfigurationErrors(config.strict()), new ModuleOpener(instrumentation));

@@ -42,17 +42,21 @@ public final class Jmx {
         ThreadPoolExecutor registrar = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 Background.threads("weft-jmx"));
         registrar.allowCoreThreadTimeOut(true);
-        registrar.execute(() -> {
-            if (!remoteJmx()) {
-                try {
-                    Thread.sleep(REGISTRATION_DELAY_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        // a class, not a lambda: made on the thread weaving the first class, where a lambda costs a class spun at run time
+        registrar.execute(new Runnable() {
+            @Override
+            public void run() {
+                if (!remoteJmx()) {
+                    try {
+                        Thread.sleep(REGISTRATION_DELAY_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
+                register(new AgentControl(ops), AGENT);
+                // here, not on the thread weaving the first class: the caches named meanwhile are handed over all the same
+                caches.onCreated(cache -> registrar.execute(() -> register(ops, cache)));
             }
-            register(new AgentControl(ops), AGENT);
-            // here, not on the thread weaving the first class: the caches named meanwhile are handed over all the same
-            caches.onCreated(cache -> registrar.execute(() -> register(ops, cache)));
         });
     }
 
