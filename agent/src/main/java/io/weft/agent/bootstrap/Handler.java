@@ -16,9 +16,10 @@ public interface Handler {
 
     /**
      * {@link #enterCached(int, Object[])} for a method of at most {@value Dispatch#MAX_PASSED_ARGUMENTS} parameters,
-     * which passes them one by one, so that a hit allocates no array: a {@code long} or {@code int} parameter unboxed in
-     * {@code n0}…{@code n2} at its position (its {@code a} slot {@code null}), any other in {@code a0}…{@code a2}, boxed
-     * if primitive; the slots of positions the method does not have are {@code null} and {@code 0}.
+     * which passes them one by one, so that a hit allocates no array: a {@code long}, {@code int} or {@code double}
+     * parameter unboxed in {@code n0}…{@code n2} at its position (a double as its raw bits; its {@code a} slot
+     * {@code null}), any other in {@code a0}…{@code a2}, boxed if primitive; the slots of positions the method does
+     * not have are {@code null} and {@code 0}.
      */
     Token enterCached(int methodId, Object a0, Object a1, Object a2, long n0, long n1, long n2);
 

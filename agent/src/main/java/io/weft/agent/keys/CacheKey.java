@@ -4,15 +4,14 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A rendered key as the L1 holds it: equal to another exactly when their {@link KeyScope}s are the same and
- * their texts are equal, and hashed as {@link String#hashCode} hashes the text. A key made by a template
- * from up to three scalar values ({@link ScalarText}: strings, integers, UUIDs…) keeps the values and the
- * {@link Composer} instead of the text until the text is asked for, so an L1 hit builds no string: its
- * hash is computed from the values, and it equals a key of the same composer whose values are equal. Such a
- * key is looked up as the thread's {@link #probe}, refilled for every lookup, so a hit allocates nothing; a
- * {@code long} or {@code int} argument passed unboxed ({@link UnboxedArgument}) stays unboxed in it, held by the
- * thread's {@link Held}. A key of more than three values holds them all in {@code v0} ({@link ManyValues}). What is
- * kept is a {@link #stable} copy, which holds boxed values.
+ * A rendered key as the L1 holds it: equal to another exactly when their {@link KeyScope}s are the same and their texts
+ * are equal, and hashed as {@link String#hashCode} hashes the text. A key made by a template from up to three scalar
+ * values ({@link ScalarText}: strings, integers, UUIDs…) keeps the values and the {@link Composer} instead of the text
+ * until the text is asked for, so an L1 hit builds no string: its hash is computed from the values, and it equals a key
+ * of the same composer whose values are equal. Such a key is looked up as the thread's {@link #probe}, refilled for
+ * every lookup, so a hit allocates nothing; a {@code long}, {@code int} or {@code double} argument passed unboxed
+ * ({@link UnboxedArgument}) stays unboxed in it, held by the thread's {@link Held}. A key of more than three values
+ * holds them all in {@code v0} ({@link ManyValues}). What is kept is a {@link #stable} copy, which holds boxed values.
  */
 public final class CacheKey {
 
@@ -222,9 +221,12 @@ public final class CacheKey {
         return Objects.equals(a, b);
     }
 
-    /** A {@code Long}'s or an {@code Integer}'s value, or a held one's. */
+    /** A held value's bits, or those a value of its box class would be held as ({@link UnboxedArgument}). */
     private static long bitsOf(Object value) {
-        return value instanceof Held ? ((Held) value).bits : ((Number) value).longValue();
+        if (value instanceof Held) {
+            return ((Held) value).bits;
+        }
+        return value instanceof Double ? Double.doubleToRawLongBits((Double) value) : ((Number) value).longValue();
     }
 
     @Override

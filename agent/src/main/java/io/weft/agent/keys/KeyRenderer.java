@@ -27,10 +27,11 @@ public interface KeyRenderer {
     }
 
     /**
-     * {@link #key(KeyScope, Object[])} for a call of at most three arguments passed one by one: in {@code a0}…{@code a2},
-     * or for a {@code long} or {@code int} parameter ({@link UnboxedArgument}) in {@code n0}…{@code n2}; the same key as
-     * for the array of them. This default reads the object slots only: right for a renderer that reads no such
-     * parameter (the template renderers read them; a batch method always passes its array).
+     * {@link #key(KeyScope, Object[])} for a call of at most three arguments passed one by one: in
+     * {@code a0}…{@code a2}, or for a {@code long}, {@code int} or {@code double} parameter ({@link UnboxedArgument})
+     * in {@code n0}…{@code n2}; the same key as for the array of them. This default reads the object slots only: right
+     * for a renderer that reads no such parameter (the template renderers read them; a batch method always passes its
+     * array).
      */
     default CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
         return key(scope, new Object[] {a0, a1, a2});

@@ -188,7 +188,7 @@ final class Renderers {
 
         /** The text of the value of placeholder {@code i}: {@code value}, or passed unboxed, {@code bits}. */
         private long text(int i, Object value, long bits) {
-            return value instanceof UnboxedArgument ? ScalarText.decimal(bits) : kinds[i].text(value);
+            return value instanceof UnboxedArgument ? ((UnboxedArgument) value).text(bits) : kinds[i].text(value);
         }
 
         /** The hash of the text so far ({@code hash}), then a value's text, then the literal that follows it. */

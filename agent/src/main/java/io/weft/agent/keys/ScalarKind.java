@@ -9,7 +9,7 @@ import java.util.UUID;
  * value of another type (an {@code Object} parameter, {@code null}) still gets the general description.
  */
 enum ScalarKind {
-    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, DATE_VALUE, ANY;
+    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, DATE_VALUE, DOUBLE_VALUE, ANY;
 
     /**
      * {@link ScalarText#of}, checking the expected type first. One method for every kind (not one per constant), so
@@ -27,6 +27,8 @@ enum ScalarKind {
                 return value instanceof String ? ScalarText.string((String) value) : ScalarText.of(value);
             case DATE_VALUE:
                 return value instanceof LocalDate ? ScalarText.date((LocalDate) value) : ScalarText.of(value);
+            case DOUBLE_VALUE:
+                return value instanceof Double ? ScalarText.fraction((Double) value) : ScalarText.of(value);
             default:
                 return ScalarText.of(value);
         }
@@ -56,6 +58,9 @@ enum ScalarKind {
                 return STRING_VALUE;
             case "java.time.LocalDate":
                 return DATE_VALUE;
+            case "double":
+            case "java.lang.Double":
+                return DOUBLE_VALUE;
             default:
                 return ANY;
         }

@@ -9,8 +9,8 @@ import java.util.UUID;
  * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings with
  * nothing to escape, {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link Character},
  * {@link UUID},
- * enum constants that render their names and {@link LocalDate}s of four-digit years. For them, two values of one class
- * render the same text exactly when they are equal.
+ * enum constants that render their names, {@link LocalDate}s of four-digit years and {@link Double}s written in plain
+ * digits with up to seven decimals. For them, two values of one class render the same text exactly when they are equal.
  */
 final class ScalarText {
 
@@ -32,6 +32,9 @@ final class ScalarText {
     private static final long FALSE_TEXT = pack(power(5), "false".hashCode());
     private static final int UUID_POWER = power(36);
     private static final int DATE_POWER = power(10);
+    /** 10<sup>n</sup> for the decimals of a double's text ({@link #fraction}), as a double and as an int. */
+    private static final double[] TENS = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
+    private static final int[] INT_TENS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000};
 
     private ScalarText() {
     }
@@ -86,6 +89,9 @@ final class ScalarText {
         if (value instanceof LocalDate) {
             return date((LocalDate) value);
         }
+        if (value instanceof Double) {
+            return fraction((Double) value);
+        }
         return NOT_SCALAR;
     }
 
@@ -108,6 +114,39 @@ final class ScalarText {
         hash = digits(hash * 31 + '-', date.getMonthValue(), 10);
         hash = digits(hash * 31 + '-', date.getDayOfMonth(), 10);
         return pack(DATE_POWER, hash);
+    }
+
+    /**
+     * A double renders as {@link Double#toString} does. Its text is described here when it is written in plain digits
+     * (zero, or between 10<sup>-3</sup> and 10<sup>7</sup>) and is the double nearest a decimal of at most seven
+     * decimals: it is then that decimal with the fewest decimals (at least one), on every JDK (JDK 19 changed the
+     * digits {@code Double.toString} chooses, but not for these). Any other double's text is built.
+     */
+    static long fraction(double d) {
+        double a = Math.abs(d);
+        if (!(a < 1e7) || a < 1e-3 && a != 0) {
+            return NOT_SCALAR;
+        }
+        for (int decimals = 0; decimals < TENS.length; decimals++) {
+            long digits = Math.round(a * TENS[decimals]);
+            if (digits / TENS[decimals] == a) {
+                return plain(Double.doubleToRawLongBits(d) < 0, digits, decimals);
+            }
+        }
+        return NOT_SCALAR;
+    }
+
+    /** The text {@code [-]whole.fraction} of {@code digits}, {@code decimals} of them after the point ("0" if none). */
+    private static long plain(boolean negative, long digits, int decimals) {
+        int whole = (int) (digits / INT_TENS[decimals]);
+        int wholeDigits = 1;
+        while (wholeDigits < INT_TENS.length && whole >= INT_TENS[wholeDigits]) {
+            wholeDigits++;
+        }
+        int hash = digits(negative ? '-' : 0, whole, INT_TENS[wholeDigits - 1]) * 31 + '.';
+        hash = decimals == 0 ? hash * 31 + '0'
+                : digits(hash, (int) (digits % INT_TENS[decimals]), INT_TENS[decimals - 1]);
+        return pack(power((negative ? 1 : 0) + wholeDigits + 1 + Math.max(decimals, 1)), hash);
     }
 
     /** {@code hash} followed by the decimal digits of {@code value} from the place {@code first} on, zero-padded. */

@@ -19,7 +19,7 @@ import net.bytebuddy.jar.asm.Type;
  * <p>{@code @CacheResult} becomes, in Java terms:
  * <pre>
  * Object token = Dispatch.enterCached(ID, a, null, null, 0, b, 0); // up to three parameters: no array on a hit;
- * //   here b is a long or an int, passed unboxed (UnboxedArgument)
+ * //   here b is a long, an int or a double, passed unboxed (UnboxedArgument)
  * // with refreshAfter, or returning a future: Dispatch.enterWithReceiver(ID, this, a, …) (null for a static method)
  * if (token instanceof Hit) return (R) ((Hit) token).value();
  * Object[] args = {a, b}; // a method of more parameters makes it first, and enters with it
@@ -456,8 +456,9 @@ final class AdviceInliner extends MethodVisitor {
 
     /**
      * Pushes the parameters as {@code Dispatch.enterCached(id, a0, a1, a2, n0, n1, n2)} takes them: in the object slots,
-     * boxed if primitive, except a {@code long} or {@code int} ({@link UnboxedArgument}), which goes unboxed in the
-     * {@code long} slot of its position; every other slot {@code null} or {@code 0}.
+     * boxed if primitive, except a {@code long}, {@code int} or {@code double} ({@link UnboxedArgument}), which goes
+     * unboxed (a double as its raw bits) in the {@code long} slot of its position; every other slot {@code null} or
+     * {@code 0}.
      */
     private void pushArgumentsOneByOne() {
         int slot = isStatic ? 0 : 1;
@@ -479,6 +480,9 @@ final class AdviceInliner extends MethodVisitor {
                 super.visitInsn(Opcodes.LCONST_0);
             } else if (parameter.getSort() == Type.LONG) {
                 super.visitVarInsn(Opcodes.LLOAD, slot);
+            } else if (parameter.getSort() == Type.DOUBLE) {
+                super.visitVarInsn(Opcodes.DLOAD, slot);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
             } else {
                 super.visitVarInsn(Opcodes.ILOAD, slot);
                 super.visitInsn(Opcodes.I2L);

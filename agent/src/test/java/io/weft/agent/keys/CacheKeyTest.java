@@ -76,7 +76,11 @@ class CacheKeyTest {
             }
             values.add(new String(chars));
             values.add(LocalDate.ofEpochDay(random.nextLong(-1_000_000, 3_000_000)));
+            values.add(random.nextInt(-10_000_000, 10_000_000) / Math.pow(10, random.nextInt(9)));
+            values.add(Double.longBitsToDouble(random.nextLong()));
         }
+        values.addAll(List.of(0.0, -0.0, 1e-3, 9.99e-4, 1e7, 9_999_999.9999999, 2e23, Double.NaN, Double.MIN_VALUE,
+                Double.NEGATIVE_INFINITY, 0.1 + 0.2, 19.99, -52.520008, 1.0E-5, 0.5f));
         return values;
     }
 
@@ -283,6 +287,48 @@ class CacheKeyTest {
         assertEquals(byDate.key(S, LocalDate.of(2000, 1, 1), Region.EU_WEST, null, 0, 0, 0).stable(),
                 byDate.key(S, LocalDate.of(2000, 1, 1), Region.AP_SOUTH, null, 0, 0, 0),
                 "two constants of one text make one key, as in Redis");
+    }
+
+    /**
+     * A double is described without its text (a hit allocates nothing for a {@code Double} argument) when it is written
+     * in plain digits with at most seven decimals: prices, coordinates, ratios. Its text is {@code Double.toString}'s,
+     * which chooses the fewest decimals that read back as the double.
+     */
+    @Test
+    void doublesOfUpToSevenDecimalsAreKeysOfTheirTexts() {
+        KeyRenderer byPoint = TemplateBinder.bind(Template.parse("weather:{0}:{1}"),
+                FakeSignature.unnamed(List.class, double.class, Double.class), false);
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 200_000; i++) {
+            double latitude = random.nextInt(-90_000_000, 90_000_001) / Math.pow(10, random.nextInt(8));
+            double other = i % 2 == 0 ? random.nextDouble(-1e7, 1e7) : Double.longBitsToDouble(random.nextLong());
+            String text = "weather:" + latitude + ":" + other;
+            // the double parameter passed unboxed, as its raw bits; the Double one boxed
+            CacheKey key = byPoint.key(S, null, other, null, Double.doubleToRawLongBits(latitude), 0, 0);
+            assertEquals(text.hashCode(), key.hashCode(), text);
+            assertEquals(CacheKey.of(S, text), key, text);
+            assertEquals(byPoint.key(S, new Object[] {latitude, other}).stable(), key, text);
+            assertEquals(key.stable(), byPoint.key(S, new Object[] {latitude, other}), text);
+            assertEquals(text, key.text());
+            long described = ScalarText.fraction(latitude);
+            if (Math.abs(latitude) >= 1e-3 && Math.abs(latitude) < 1e7 || latitude == 0) {
+                assertNotEquals(ScalarText.NOT_SCALAR, described, "composed: " + latitude);
+            }
+        }
+        for (double composed : new double[] {0.0, -0.0, 19.99, -52.520008, 0.001, 0.1, 9_999_999.9999999, 12}) {
+            String text = Double.toString(composed);
+            long described = ScalarText.fraction(composed);
+            assertEquals(text.hashCode(), ScalarText.hash(described), text);
+            assertEquals(ScalarText.power(text.length()), ScalarText.powerOfLength(described), text);
+        }
+        for (double rendered : new double[] {1e7, 9.99e-4, 0.1 + 0.2, 1.0E-5, 2e23, Double.NaN, Double.MIN_VALUE,
+                Double.POSITIVE_INFINITY, 1.00000001}) {
+            assertEquals(ScalarText.NOT_SCALAR, ScalarText.fraction(rendered), "rendered: " + rendered);
+        }
+        assertNotEquals(byPoint.key(S, null, 1.0, null, Double.doubleToRawLongBits(0.0), 0, 0).stable(),
+                byPoint.key(S, null, 1.0, null, Double.doubleToRawLongBits(-0.0), 0, 0), "0.0 and -0.0");
+        assertEquals(byPoint.key(S, null, 1.5, null, Double.doubleToRawLongBits(19.99), 0, 0).stable(),
+                byPoint.key(S, null, 1.5, null, Double.doubleToRawLongBits(19.99), 0, 0));
     }
 
     /** A value whose getter makes a key of many values itself (a cached method) while the thread's array is filled. */
