@@ -51,6 +51,7 @@ public class LiteralMain {
                 case "getBooks" -> books.getBooks(USER);
                 case "updateBook" -> books.updateBook(BOOK, USER, new Storybook.BookPatch("x"));
                 case "createBook" -> books.createBook(new Storybook.NewBook(USER, "New"));
+                case "openBook" -> books.openBook(BOOK);
                 case "updatePositional" -> positional.update("a", 1, USER, true, Positional.Shelf.TOP);
                 default -> throw new IllegalArgumentException(line);
             }

@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** SPEC §2's three examples, as written there. */
+/** SPEC §2's three examples, as written there, and an {@code @InvalidateCache} with its defaults. */
 public class Storybook {
 
     public record Book(UUID id, UUID userId, String title) {
@@ -45,5 +45,11 @@ public class Storybook {
     public Book createBook(NewBook request) {
         ran("createBook");
         return new Book(UUID.randomUUID(), request.userId(), request.title());
+    }
+
+    /** Evicts nothing: every attribute has a default, so this only publishes its event, for other services. */
+    @InvalidateCache(event = "book.opened")
+    public void openBook(UUID bookId) {
+        ran("openBook");
     }
 }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * SPEC's literal examples, in a JVM with the agent on a private Redis, read back as another service would: the keys
  * §3's rendering rules give (escapes, {@code \null}, {@code \[]}, {@code \~}, {@code {{ }}}, property paths,
  * positions), the Redis TTL of each of §2's {@code ttl} forms, §2's three storybook methods and the streams and
- * payloads of §6 they write, and for a class compiled without names, §5's payload names {@code arg0}, {@code arg1}, ….
+ * payloads of §6 they write (also of an {@code @InvalidateCache} that keeps the defaults of {@code keys} and
+ * {@code prefixes}: it evicts nothing, but its event goes out), and for a class compiled without names, §5's payload
+ * names {@code arg0}, {@code arg1}, ….
  */
 class SpecExamplesTest {
 
@@ -94,6 +96,12 @@ class SpecExamplesTest {
             assertEntry(redis, "events:cache.invalidated", 2, "book.created", created);
             assertEntry(redis, "events:book.created", 1, "book.created", created);
             assertEquals("runs=3", app.call("getBooks", CALL));
+
+            app.call("openBook", CALL);
+            String opened = "{\"type\":\"book.opened\",\"payload\":{\"keys\":[],\"prefixes\":[],\"bookId\":\"" + BOOK
+                    + "\"}";
+            assertEntry(redis, "events:book.opened", 1, "book.opened", opened);
+            assertEntry(redis, "events:cache.invalidated", 3, "book.opened", opened);
         }
     }
 

@@ -272,8 +272,11 @@ final class MethodPlanner {
         }
         List<KeyRenderer> prefixes = bindAll(owner, annotation.strings("prefixes"), signature, !before);
         List<KeyRenderer> tags = bindAll(owner, annotation.strings("tags"), signature, !before);
+        String event = eventType(owner, annotation);
         if (keys.isEmpty() && prefixes.isEmpty() && tags.isEmpty()) {
-            throw new ConfigurationError(owner, "@InvalidateCache names no keys, no prefixes and no tags");
+            // SPEC §2 and §5: every attribute has a default, and the event still goes out, arguments and all
+            WeftLog.warn(owner + ": @InvalidateCache names no keys, no prefixes and no tags; it evicts nothing and"
+                    + " only publishes its " + event + " events");
         }
         List<String> payloadNames = declared.parameterNames();
         if (config.snakeCasePayloadNames()) {
@@ -282,7 +285,7 @@ final class MethodPlanner {
                 payloadNames.add(PayloadNames.snakeCase(name));
             }
         }
-        return new Invalidation(declared, keys, prefixes, tags, before, eventType(owner, annotation), payloadNames);
+        return new Invalidation(declared, keys, prefixes, tags, before, event, payloadNames);
     }
 
     /** {@code @InvalidateCache(event)}: an empty type would go out in events that every reader skips as malformed. */
