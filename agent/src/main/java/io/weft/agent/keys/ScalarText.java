@@ -6,11 +6,11 @@ import java.util.UUID;
 /**
  * The key text of a scalar argument, described without building it: {@link String#hashCode} of its
  * rendering (SPEC §3) and 31 to the power of its length, packed in one {@code long} so that an L1 key can be
- * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings with
- * nothing to escape, {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link Character},
- * {@link UUID},
- * enum constants that render their names, {@link LocalDate}s of four-digit years and {@link Double}s written in plain
- * digits with up to seven decimals. For them, two values of one class render the same text exactly when they are equal.
+ * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings (escaped as
+ * rendered), {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link Character},
+ * {@link UUID}, enum constants that render their names, {@link LocalDate}s of four-digit years and {@link Double}s
+ * written in plain digits with up to seven decimals. For them, two values of one class render the same text exactly
+ * when they are equal.
  */
 final class ScalarText {
 
@@ -30,6 +30,7 @@ final class ScalarText {
     private static final long NULL_TEXT = pack(power(4), "null".hashCode());
     private static final long TRUE_TEXT = pack(power(4), "true".hashCode());
     private static final long FALSE_TEXT = pack(power(5), "false".hashCode());
+    private static final long ESCAPED_NULL_TEXT = pack(power(5), "\\null".hashCode());
     private static final int UUID_POWER = power(36);
     private static final int DATE_POWER = power(10);
     /** 10<sup>n</sup> for the decimals of a double's text ({@link #fraction}), as a double and as an int. */
@@ -167,19 +168,41 @@ final class ScalarText {
         return c == ':' || c == ',' || c == '\\' ? NOT_SCALAR : pack(31, c);
     }
 
-    /** A string renders unchanged unless it holds {@code : , \} or is {@code "null"}. */
+    /**
+     * A string renders unchanged unless it holds {@code : , \}, each then escaped with {@code \} ({@link #escaped}),
+     * or is {@code "null"}, which renders {@code \null} ({@link Values#escape}).
+     */
     static long string(String s) {
         int length = s.length();
         for (int i = 0; i < length; i++) {
             char c = s.charAt(i);
             if (c == ':' || c == ',' || c == '\\') {
-                return NOT_SCALAR;
+                return escaped(s, i);
             }
         }
         if (length == 4 && s.equals("null")) {
-            return NOT_SCALAR;
+            return ESCAPED_NULL_TEXT;
         }
         return pack(power(length), s.hashCode());
+    }
+
+    /** The text of {@code s}, its first character to escape at {@code first}: each {@code : , \} after a {@code \}. */
+    private static long escaped(String s, int first) {
+        int hash = 0;
+        for (int i = 0; i < first; i++) {
+            hash = hash * 31 + s.charAt(i);
+        }
+        int length = s.length();
+        int escapes = 0;
+        for (int i = first; i < length; i++) {
+            char c = s.charAt(i);
+            if (c == ':' || c == ',' || c == '\\') {
+                hash = hash * 31 + '\\';
+                escapes++;
+            }
+            hash = hash * 31 + c;
+        }
+        return pack(power(length + escapes), hash);
     }
 
     /** The hash of {@code Long.toString(v)}, digit by digit from the last, with 31 to the power of its length. */
