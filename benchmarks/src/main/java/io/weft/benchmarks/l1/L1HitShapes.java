@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code user:{name}} (a 12-character string), {@code books:{userId}:{page}} (a UUID and an {@code int}),
  * {@code order:{request.customerId}} (a getter), {@code stock:{region}} (an enum), {@code sales:{day}} (a
  * {@code LocalDate}), {@code q:{tenant}:{id}:{page}:{active}} (four placeholders), {@code grade:{grade}} (a
- * {@code char}), {@code price:{amount}} (a {@code double}), {@code many:{ids}} (a list of three) and the constant
+ * {@code char}), {@code price:{amount}} (a {@code double}), {@code event:{at}} (a string with {@code :} to escape),
+ * {@code many:{ids}} (a list of three) and the constant
  * {@code tts:voices}. Run with
  * {@code -prof gc} for the allocation per hit. The fork needs {@code -javaagent} (see {@link L1Hit}).
  */
@@ -37,6 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class L1HitShapes {
+
+    private static final String AT = "2026-12-06T10:15:30";
 
     /** The arguments, read from fields on every call so that nothing is constant-folded. */
     @State(Scope.Thread)
@@ -54,10 +57,12 @@ public class L1HitShapes {
         public char grade = 'B';
         public double amount = 12.5;
         public List<Long> ids = new java.util.ArrayList<>(List.of(1L, 2L, 3L));
+        public String at;
 
         @Setup
         public void setUp() {
             name = new String("alice.smith7".toCharArray());
+            at = new String(AT.toCharArray());
             userId = new UUID(Fixtures.USER.getMostSignificantBits(), Fixtures.USER.getLeastSignificantBits());
             request = new WeftShapes.OrderRequest(new String("cust-0000042".toCharArray()));
         }
@@ -74,7 +79,8 @@ public class L1HitShapes {
             Args args = new Args();
             args.setUp();
             for (String key : List.of("book:" + args.id, "book:boxed:" + args.boxedId, "user:" + args.name,
-                    "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices", "q:acme:" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "many:1,2,3")) {
+                    "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices", "q:acme:" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "many:1,2,3",
+                    "event:" + AT)) {
                 cache.put(key, Fixtures.BOOKS);
             }
         }
@@ -103,10 +109,11 @@ public class L1HitShapes {
                 shapes.byGrade('B');
                 shapes.byAmount(12.5);
                 shapes.byIds(List.of(1L, 2L, 3L));
+                shapes.byTime(AT);
             }
-            if (shapes.bodyRuns() != 12) {
+            if (shapes.bodyRuns() != 13) {
                 throw new IllegalStateException("WeftShapes is not woven (its bodies ran " + shapes.bodyRuns()
-                        + " times for 16 calls with 8 keys): start the fork with -javaagent, see L1Hit");
+                        + " times for 26 calls with 13 keys): start the fork with -javaagent, see L1Hit");
             }
             bodyRunsAfterSetup = shapes.bodyRuns();
         }
@@ -218,6 +225,16 @@ public class L1HitShapes {
     @Benchmark
     public List<Book> caffeineDouble(RawCaffeine subject, Args args) {
         return subject.cache.getIfPresent("price:" + args.amount);
+    }
+
+    @Benchmark
+    public List<Book> weftEscaped(Weft subject, Args args) {
+        return subject.shapes.byTime(args.at);
+    }
+
+    @Benchmark
+    public List<Book> caffeineEscaped(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("event:" + args.at);
     }
 
     @Benchmark
