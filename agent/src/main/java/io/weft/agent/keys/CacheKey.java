@@ -11,7 +11,7 @@ import java.util.Objects;
  * of the same composer whose values are equal. Such a key is looked up as the thread's {@link #probe}, refilled for
  * every lookup, so a hit allocates nothing; a {@code long}, {@code int} or {@code double} argument passed unboxed
  * ({@link UnboxedArgument}) stays unboxed in it, held by the thread's {@link Held}. A key of more than three values
- * holds them all in {@code v0} ({@link ManyValues}). What is kept is a {@link #stable} copy, which holds boxed values.
+ * holds them all in {@code v0} ({@link ManyValues}), those passed unboxed likewise held. What is kept is a {@link #stable} copy, which holds boxed values.
  */
 public final class CacheKey {
 
@@ -27,14 +27,55 @@ public final class CacheKey {
     /**
      * The values of a key of more than three: a thread's probe refills its own array, a stable key holds a copy. The
      * thread's counts the keys made with it, so that a key made while another was being filled (a getter a template
-     * reads calling a cached method) is noticed.
+     * reads calling a cached method) is noticed, and holds the values passed unboxed in holders of its own, one per
+     * position.
      */
     static final class ManyValues {
+        private static final Held[] NO_HOLDERS = new Held[0];
+
         Object[] values;
         int uses;
+        /** The thread's holders of values passed unboxed, made as positions first need them; none in a stable copy. */
+        private Held[] held = NO_HOLDERS;
 
         ManyValues(Object[] values) {
             this.values = values;
+        }
+
+        /** Puts the value at {@code i}: {@code value}, or for an {@link UnboxedArgument}, the value {@code bits}. */
+        void put(int i, Object value, long bits) {
+            values[i] = value instanceof UnboxedArgument ? held(i).set((UnboxedArgument) value, bits) : value;
+        }
+
+        private Held held(int i) {
+            if (held.length <= i) {
+                held = Arrays.copyOf(held, values.length);
+            }
+            Held holder = held[i];
+            if (holder == null) {
+                holder = new Held();
+                held[i] = holder;
+            }
+            return holder;
+        }
+
+        /** The first {@code count} values as a stable key holds them: a copy, boxes for the values held unboxed. */
+        ManyValues copy(int count) {
+            Object[] copy = new Object[count];
+            for (int i = 0; i < count; i++) {
+                copy[i] = boxed(values[i]);
+            }
+            return new ManyValues(copy);
+        }
+
+        /** The first {@code count} values as a {@link Composer} reads them: these, or if one is held unboxed, a copy. */
+        ManyValues withBoxes(int count) {
+            for (int i = 0; i < count; i++) {
+                if (values[i] instanceof Held) {
+                    return copy(count);
+                }
+            }
+            return this;
         }
     }
 
@@ -141,8 +182,7 @@ public final class CacheKey {
         if (PROBES.get().key != this) {
             return this;
         }
-        Object first = v0 instanceof ManyValues
-                ? new ManyValues(Arrays.copyOf(((ManyValues) v0).values, composer.placeholders())) : boxed(v0);
+        Object first = v0 instanceof ManyValues ? ((ManyValues) v0).copy(composer.placeholders()) : boxed(v0);
         return new CacheKey(scope, hash, composer, first, boxed(v1), boxed(v2), text);
     }
 
@@ -156,7 +196,8 @@ public final class CacheKey {
         String rendered = text;
         if (rendered == null) {
             // racy single-check, as String.hash: every thread computes the same immutable text
-            rendered = composer.compose(boxed(v0), boxed(v1), boxed(v2));
+            Object first = v0 instanceof ManyValues ? ((ManyValues) v0).withBoxes(composer.placeholders()) : boxed(v0);
+            rendered = composer.compose(first, boxed(v1), boxed(v2));
             text = rendered;
         }
         return rendered;
@@ -188,7 +229,7 @@ public final class CacheKey {
                 : text().equals(that.text());
     }
 
-    /** {@link #sameValues(CacheKey)} for keys of more than three values (boxed), one composer's count of them. */
+    /** {@link #sameValues(CacheKey)} for keys of more than three values, one composer's count of them. */
     private boolean sameValues(Object[] mine, Object[] theirs, CacheKey that) {
         int count = composer.placeholders();
         for (int i = 0; i < count; i++) {
@@ -197,7 +238,7 @@ public final class CacheKey {
             }
         }
         for (int i = 0; i < count; i++) {
-            if (!Objects.equals(mine[i], theirs[i])) {
+            if (!same(mine[i], theirs[i])) {
                 return false;
             }
         }

@@ -27,14 +27,20 @@ public interface KeyRenderer {
     }
 
     /**
-     * {@link #key(KeyScope, Object[])} for a call of at most three arguments passed one by one: in
-     * {@code a0}…{@code a2}, or for a {@code long}, {@code int} or {@code double} parameter ({@link UnboxedArgument})
-     * in {@code n0}…{@code n2}; the same key as for the array of them. This default reads the object slots only: right
+     * {@link #key(KeyScope, Object[])} for a call of at most six arguments passed one by one ({@link PassedArguments}):
+     * in {@code a0}…{@code a5}, or for a {@code long}, {@code int} or {@code double} parameter ({@link UnboxedArgument})
+     * in {@code n0}…{@code n5}; the same key as for the array of them. This default reads the object slots only: right
      * for a renderer that reads no such parameter (the template renderers read them; a batch method always passes its
      * array).
      */
+    default CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5, long n0,
+            long n1, long n2, long n3, long n4, long n5) {
+        return key(scope, new Object[] {a0, a1, a2, a3, a4, a5});
+    }
+
+    /** The key of a call of at most three arguments passed one by one, the other slots {@code null} and {@code 0}. */
     default CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
-        return key(scope, new Object[] {a0, a1, a2});
+        return key(scope, a0, a1, a2, null, null, null, n0, n1, n2, 0, 0, 0);
     }
 
     /** Adds the keys of one call to {@code into}: its one key ({@link BatchTemplate}: one per element). */

@@ -26,27 +26,39 @@ final class Operand {
     }
 
     /**
-     * The value for a call whose (at most three) arguments are passed one by one, {@code a0}…{@code a2}; for an
-     * argument passed unboxed, its {@link UnboxedArgument}, whose value {@link #bits} gives. Not for the return value.
+     * The value for a call whose arguments are passed one by one ({@link PassedArguments}); for an argument passed
+     * unboxed, its {@link UnboxedArgument}, whose value {@link #bits} gives. Not for the return value.
      */
-    Object value(Object a0, Object a1, Object a2) {
+    Object value(Object a0, Object a1, Object a2, Object a3, Object a4, Object a5) {
         if (unboxed != null) {
             return unboxed;
         }
-        Object root = index == 0 ? a0 : index == 1 ? a1 : a2;
+        Object root = PassedArguments.object(index, a0, a1, a2, a3, a4, a5);
         return path == null ? root : path.read(root);
     }
 
     /** The value of an argument passed unboxed, from the {@code long} slots of a call ({@code 0} for the others). */
-    long bits(long n0, long n1, long n2) {
-        return index == 0 ? n0 : index == 1 ? n1 : n2;
+    long bits(long n0, long n1, long n2, long n3, long n4, long n5) {
+        return PassedArguments.bits(index, n0, n1, n2, n3, n4, n5);
     }
 
-    /** Puts the boxed value of an argument passed unboxed in {@code args} (the arguments of a call, as an array). */
-    void box(Object[] args, long n0, long n1, long n2) {
-        if (unboxed != null) {
-            args[index] = unboxed.box(bits(n0, n1, n2));
+    /**
+     * Puts the argument of a call that passed them one by one in {@code args} (the arguments of the call as an array,
+     * at least {@link #argumentsRead} long), boxed if it was passed unboxed. Not for the return value.
+     */
+    void pass(Object[] args, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5, long n0, long n1, long n2,
+            long n3, long n4, long n5) {
+        args[index] = unboxed != null ? unboxed.box(bits(n0, n1, n2, n3, n4, n5))
+                : PassedArguments.object(index, a0, a1, a2, a3, a4, a5);
+    }
+
+    /** How long an arguments array must be for {@code operands} to read theirs: the last one's position, plus one. */
+    static int argumentsRead(Operand[] operands) {
+        int read = 0;
+        for (Operand operand : operands) {
+            read = Math.max(read, operand.index + 1);
         }
+        return read;
     }
 
     Object value(Object[] args, Object result) {

@@ -40,7 +40,8 @@ final class Renderers {
         }
 
         @Override
-        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
+        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5, long n0,
+                long n1, long n2, long n3, long n4, long n5) {
             return keyIn(scope);
         }
 
@@ -59,7 +60,8 @@ final class Renderers {
      * Literals around placeholders. Rendering appends each piece once; an L1 key of scalar values ({@link ScalarText})
      * is hashed from the values, with the literals' hashes and lengths prepared here, so a hit builds no text whatever
      * the literals, the values and their number. The hit path of one value is kept short (it is inlined into every
-     * woven method); two or three take a second method, more a third, which holds them in the thread's array.
+     * woven method); two or three take a second method, more a third, which holds them in the thread's array (unboxed
+     * when they were passed so).
      */
     private static final class Template implements KeyRenderer {
         private final String[] literals;
@@ -69,10 +71,13 @@ final class Renderers {
         private final int[] literalHashes;
         private final int[] literalPowers;
         private final int sizeHint;
+        /** How many leading arguments the placeholders read ({@link Operand#argumentsRead}). */
+        private final int argumentsRead;
 
         Template(String[] literals, Operand[] operands, ScalarKind[] kinds) {
             this.literals = literals;
             this.operands = operands;
+            this.argumentsRead = Operand.argumentsRead(operands);
             this.kinds = kinds;
             this.literalHashes = new int[literals.length];
             this.literalPowers = new int[literals.length];
@@ -102,33 +107,36 @@ final class Renderers {
         @Override
         public CacheKey key(KeyScope scope, Object[] args) {
             int count = operands.length;
-            CacheKey key = count > MAX_COMPOSED_ONE_BY_ONE ? composedOfMany(scope, args)
+            CacheKey key = count > MAX_COMPOSED_ONE_BY_ONE ? composedOfMany(scope, args, null, null, null, null, null,
+                    null, 0, 0, 0, 0, 0, 0)
                     : composed(scope, operands[0].value(args, null), count > 1 ? operands[1].value(args, null) : null,
                             count > 2 ? operands[2].value(args, null) : null, 0, 0, 0);
             return key != null ? key : CacheKey.of(scope, render(args, null));
         }
 
         @Override
-        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
+        public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5, long n0,
+                long n1, long n2, long n3, long n4, long n5) {
             int count = operands.length;
-            if (count > MAX_COMPOSED_ONE_BY_ONE) {
-                return key(scope, boxed(a0, a1, a2, n0, n1, n2));
-            }
-            CacheKey key = composed(scope,
-                    operands[0].value(a0, a1, a2), count > 1 ? operands[1].value(a0, a1, a2) : null,
-                    count > 2 ? operands[2].value(a0, a1, a2) : null,
-                    operands[0].bits(n0, n1, n2), count > 1 ? operands[1].bits(n0, n1, n2) : 0,
-                    count > 2 ? operands[2].bits(n0, n1, n2) : 0);
-            return key != null ? key : CacheKey.of(scope, render(boxed(a0, a1, a2, n0, n1, n2), null));
+            CacheKey key = count > MAX_COMPOSED_ONE_BY_ONE
+                    ? composedOfMany(scope, null, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5)
+                    : composed(scope, operands[0].value(a0, a1, a2, a3, a4, a5),
+                            count > 1 ? operands[1].value(a0, a1, a2, a3, a4, a5) : null,
+                            count > 2 ? operands[2].value(a0, a1, a2, a3, a4, a5) : null,
+                            operands[0].bits(n0, n1, n2, n3, n4, n5),
+                            count > 1 ? operands[1].bits(n0, n1, n2, n3, n4, n5) : 0,
+                            count > 2 ? operands[2].bits(n0, n1, n2, n3, n4, n5) : 0);
+            return key != null ? key : rendered(scope, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
         }
 
-        /** The arguments of a call that passed them one by one, as an array, those passed unboxed boxed. */
-        private Object[] boxed(Object a0, Object a1, Object a2, long n0, long n1, long n2) {
-            Object[] args = {a0, a1, a2};
+        /** The key of the text rendered from the arguments of a call that passed them one by one. */
+        private CacheKey rendered(KeyScope scope, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5,
+                long n0, long n1, long n2, long n3, long n4, long n5) {
+            Object[] args = new Object[argumentsRead];
             for (Operand operand : operands) {
-                operand.box(args, n0, n1, n2);
+                operand.pass(args, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
             }
-            return args;
+            return CacheKey.of(scope, render(args, null));
         }
 
         /**
@@ -165,22 +173,24 @@ final class Renderers {
         }
 
         /**
-         * The thread's probe for the values of more than three placeholders, read from {@code args} into the thread's
-         * array, or {@code null}: not all are scalars, or reading them made another key with that array (a getter
-         * calling a cached method), and the key is rendered instead.
+         * The thread's probe for the values of more than three placeholders, read into the thread's array from
+         * {@code args}, or when that is {@code null}, from the slots of a call that passed them one by one (a value
+         * passed unboxed stays so); or {@code null}: not all are scalars, or reading them made another key with that
+         * array (a getter calling a cached method), and the key is rendered instead.
          */
-        private CacheKey composedOfMany(KeyScope scope, Object[] args) {
+        private CacheKey composedOfMany(KeyScope scope, Object[] args, Object a0, Object a1, Object a2, Object a3,
+                Object a4, Object a5, long n0, long n1, long n2, long n3, long n4, long n5) {
             CacheKey.ManyValues many = CacheKey.manyValues(operands.length);
             int use = many.uses;
-            Object[] values = many.values;
             int hash = literalHashes[0];
             for (int i = 0; i < operands.length; i++) {
-                Object value = operands[i].value(args, null);
-                long text = kinds[i].text(value);
+                Object value = args != null ? operands[i].value(args, null) : operands[i].value(a0, a1, a2, a3, a4, a5);
+                long bits = args != null ? 0 : operands[i].bits(n0, n1, n2, n3, n4, n5);
+                long text = text(i, value, bits);
                 if (text == ScalarText.NOT_SCALAR) {
                     return null;
                 }
-                values[i] = kinds[i].held(value);
+                many.put(i, kinds[i].held(value), bits);
                 hash = append(hash, text, i + 1);
             }
             return CacheKey.probeOfMany(scope, hash, composer, many, use);

@@ -1,8 +1,8 @@
 package io.weft.agent.keys;
 
 /**
- * A {@code long}, {@code int} or {@code double} parameter that a woven {@code @CacheResult} method of up to three
- * parameters passes unboxed on entry, in the {@code long} slot of its position (its object slot {@code null}; a double
+ * A {@code long}, {@code int} or {@code double} parameter that a woven {@code @CacheResult} method of up to six
+ * parameters ({@link PassedArguments}) passes unboxed on entry, in the {@code long} slot of its position (its object slot {@code null}; a double
  * as its raw bits); every other parameter goes in its object slot, a primitive one boxed. So a hit on an id key boxes
  * nothing, whether or not the JIT inlines the runtime into the woven method. The weaver and the runtime both follow
  * {@link #of}.
