@@ -12,9 +12,16 @@ public final class Dispatch {
 
     /**
      * Woven {@code @CacheResult} methods of up to this many parameters pass them one by one on entry instead of in
-     * an array ({@code long} and {@code int} ones unboxed), which they build only when the call is not a hit.
+     * an array ({@code long}, {@code int} and {@code double} ones unboxed), which they build only when the call is not
+     * a hit.
      */
-    public static final int MAX_PASSED_ARGUMENTS = 3;
+    public static final int MAX_PASSED_ARGUMENTS = 6;
+
+    /**
+     * Those of up to this many parameters (most) pass them to the entry of three slots of each kind, the others to the
+     * entry of {@link #MAX_PASSED_ARGUMENTS}: the common call stays short.
+     */
+    public static final int SHORT_ENTRY_ARGUMENTS = 3;
 
     private static volatile Handler handler;
 
@@ -38,6 +45,13 @@ public final class Dispatch {
         return h == null ? null : h.enterCached(methodId, a0, a1, a2, n0, n1, n2);
     }
 
+    /** See {@link Handler}'s {@code enterCached} of six slots of each kind. */
+    public static Object enterCached(int methodId, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5,
+            long n0, long n1, long n2, long n3, long n4, long n5) {
+        Handler h = handler;
+        return h == null ? null : h.enterCached(methodId, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
+    }
+
     /** See {@link Handler#enterWithReceiver}. */
     public static Object enterWithReceiver(int methodId, Object receiver, Object[] args) {
         Handler h = handler;
@@ -49,6 +63,14 @@ public final class Dispatch {
             long n1, long n2) {
         Handler h = handler;
         return h == null ? null : h.enterWithReceiver(methodId, receiver, a0, a1, a2, n0, n1, n2);
+    }
+
+    /** See {@link Handler}'s {@code enterWithReceiver} of six slots of each kind. */
+    public static Object enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, Object a3,
+            Object a4, Object a5, long n0, long n1, long n2, long n3, long n4, long n5) {
+        Handler h = handler;
+        return h == null ? null
+                : h.enterWithReceiver(methodId, receiver, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
     }
 
     /** See {@link Handler#exitCached}. */

@@ -15,13 +15,21 @@ public interface Handler {
     Token enterCached(int methodId, Object[] args);
 
     /**
-     * {@link #enterCached(int, Object[])} for a method of at most {@value Dispatch#MAX_PASSED_ARGUMENTS} parameters,
+     * {@link #enterCached(int, Object[])} for a method of at most {@value Dispatch#SHORT_ENTRY_ARGUMENTS} parameters,
      * which passes them one by one, so that a hit allocates no array: a {@code long}, {@code int} or {@code double}
      * parameter unboxed in {@code n0}…{@code n2} at its position (a double as its raw bits; its {@code a} slot
      * {@code null}), any other in {@code a0}…{@code a2}, boxed if primitive; the slots of positions the method does
      * not have are {@code null} and {@code 0}.
      */
     Token enterCached(int methodId, Object a0, Object a1, Object a2, long n0, long n1, long n2);
+
+    /**
+     * {@link #enterCached(int, Object, Object, Object, long, long, long)} for a method of
+     * {@value Dispatch#SHORT_ENTRY_ARGUMENTS} to {@value Dispatch#MAX_PASSED_ARGUMENTS} parameters: six slots of each
+     * kind, filled in the same way.
+     */
+    Token enterCached(int methodId, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5, long n0, long n1,
+            long n2, long n3, long n4, long n5);
 
     /**
      * Called on entry to a {@code @CacheResult(refreshAfter = …)} method, or one returning a future, instead of
@@ -36,6 +44,14 @@ public interface Handler {
      * {@link #enterCached(int, Object, Object, Object, long, long, long)} takes them.
      */
     Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, long n0, long n1, long n2);
+
+    /**
+     * {@link #enterWithReceiver(int, Object, Object[])} with the arguments passed one by one in six slots of each kind,
+     * as {@link #enterCached(int, Object, Object, Object, Object, Object, Object, long, long, long, long, long, long)}
+     * takes them.
+     */
+    Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, Object a3, Object a4,
+            Object a5, long n0, long n1, long n2, long n3, long n4, long n5);
 
     /** Called when a {@code @CacheResult} method that was not skipped returns. */
     void exitCached(int methodId, Token token, Object[] args, Object result);

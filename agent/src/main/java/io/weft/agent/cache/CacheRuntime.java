@@ -158,12 +158,18 @@ public final class CacheRuntime implements Handler, EvictionSink {
 
     @Override
     public Token enterCached(int methodId, Object[] args) {
-        return enter(methodId, null, args, null, null, null, 0, 0, 0);
+        return enter(methodId, null, args, null, null, null, null, null, null, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
     public Token enterCached(int methodId, Object a0, Object a1, Object a2, long n0, long n1, long n2) {
-        return enter(methodId, null, null, a0, a1, a2, n0, n1, n2);
+        return enter(methodId, null, null, a0, a1, a2, null, null, null, n0, n1, n2, 0, 0, 0);
+    }
+
+    @Override
+    public Token enterCached(int methodId, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5, long n0,
+            long n1, long n2, long n3, long n4, long n5) {
+        return enter(methodId, null, null, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
     }
 
     /**
@@ -173,32 +179,43 @@ public final class CacheRuntime implements Handler, EvictionSink {
     @Override
     public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
         Load reload = HandOverThread.takeFor(methodId);
-        return reload != null ? reload : enter(methodId, receiver, args, null, null, null, 0, 0, 0);
+        return reload != null ? reload
+                : enter(methodId, receiver, args, null, null, null, null, null, null, 0, 0, 0, 0, 0, 0);
     }
 
     @Override
     public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, long n0, long n1,
             long n2) {
         Load reload = HandOverThread.takeFor(methodId);
-        return reload != null ? reload : enter(methodId, receiver, null, a0, a1, a2, n0, n1, n2);
+        return reload != null ? reload
+                : enter(methodId, receiver, null, a0, a1, a2, null, null, null, n0, n1, n2, 0, 0, 0);
+    }
+
+    @Override
+    public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, Object a3, Object a4,
+            Object a5, long n0, long n1, long n2, long n3, long n4, long n5) {
+        Load reload = HandOverThread.takeFor(methodId);
+        return reload != null ? reload
+                : enter(methodId, receiver, null, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
     }
 
     /**
      * @param receiver what a reload calls the method on ({@code refreshAfter}), or {@code null}
-     * @param args the call's arguments, or {@code null} when the call passed them one by one as {@code a0}…{@code a2}
-     *     and {@code n0}…{@code n2} (and a hit needs no array)
+     * @param args the call's arguments, or {@code null} when the call passed them one by one as {@code a0}…{@code a5}
+     *     and {@code n0}…{@code n5} ({@link io.weft.agent.keys.PassedArguments}; a hit needs no array)
      */
-    private Token enter(int methodId, Object receiver, Object[] args, Object a0, Object a1, Object a2, long n0,
-            long n1, long n2) {
+    private Token enter(int methodId, Object receiver, Object[] args, Object a0, Object a1, Object a2, Object a3,
+            Object a4, Object a5, long n0, long n1, long n2, long n3, long n4, long n5) {
         try {
             CachedMethod method = methods.cached(methodId);
             if (!method.cache().enabled()) {
-                return runUncached(method, args, a0, a1, a2, n0, n1, n2);
+                return runUncached(method, args, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
             }
             CacheKey key = args != null ? method.key().key(method.scope(), args)
-                    : method.key().key(method.scope(), a0, a1, a2, n0, n1, n2);
+                    : method.key().key(method.scope(), a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
             if (method.sliding() || method.refreshes()) {
-                return enterTimed(methodId, method, key, receiver, arguments(method, args, a0, a1, a2, n0, n1, n2));
+                return enterTimed(methodId, method, key, receiver,
+                        arguments(method, args, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5));
             }
             // kept small enough to be inlined into woven code, so that an argument boxed for this call is not allocated
             CacheEntry entry = method.usesL1() ? l1.get(key) : null;
@@ -207,7 +224,8 @@ public final class CacheRuntime implements Handler, EvictionSink {
                 entry.countHit();
                 return method.shape().hit(entry);
             }
-            return beginLoad(methodId, method, key.stable(), receiver, arguments(method, args, a0, a1, a2, n0, n1, n2), entry);
+            return beginLoad(methodId, method, key.stable(), receiver,
+                    arguments(method, args, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5), entry);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;
@@ -234,9 +252,9 @@ public final class CacheRuntime implements Handler, EvictionSink {
     }
 
     /** The call's arguments as an array: {@code args}, or the ones it passed one by one. */
-    private static Object[] arguments(CachedMethod method, Object[] args, Object a0, Object a1, Object a2, long n0,
-            long n1, long n2) {
-        return args != null ? args : method.arguments(a0, a1, a2, n0, n1, n2);
+    private static Object[] arguments(CachedMethod method, Object[] args, Object a0, Object a1, Object a2, Object a3,
+            Object a4, Object a5, long n0, long n1, long n2, long n3, long n4, long n5) {
+        return args != null ? args : method.arguments(a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
     }
 
     /**
@@ -398,15 +416,16 @@ public final class CacheRuntime implements Handler, EvictionSink {
      * runs (SPEC §5); the one after, in {@link #exitCached}.
      */
     private Token runUncached(CachedMethod method, Object[] args) {
-        return runUncached(method, args, null, null, null, 0, 0, 0);
+        return runUncached(method, args, null, null, null, null, null, null, 0, 0, 0, 0, 0, 0);
     }
 
     /** As {@link #runUncached(CachedMethod, Object[])}, the arguments as {@link #enter} has them (out of its code). */
-    private Token runUncached(CachedMethod method, Object[] args, Object a0, Object a1, Object a2, long n0, long n1,
-            long n2) {
+    private Token runUncached(CachedMethod method, Object[] args, Object a0, Object a1, Object a2, Object a3,
+            Object a4, Object a5, long n0, long n1, long n2, long n3, long n4, long n5) {
         Invalidation invalidation = method.invalidation();
         if (invalidation != null && invalidation.beforeInvocation()) {
-            invalidator.invalidate(invalidation, arguments(method, args, a0, a1, a2, n0, n1, n2), null);
+            invalidator.invalidate(invalidation, arguments(method, args, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5),
+                    null);
         }
         return null;
     }

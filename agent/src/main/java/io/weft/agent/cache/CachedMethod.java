@@ -2,6 +2,7 @@ package io.weft.agent.cache;
 
 import io.weft.agent.keys.KeyRenderer;
 import io.weft.agent.keys.KeyScope;
+import io.weft.agent.keys.PassedArguments;
 import io.weft.agent.keys.UnboxedArgument;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -80,26 +81,17 @@ public final class CachedMethod {
     }
 
     /**
-     * The arguments of a call that passed them one by one ({@code Dispatch.MAX_PASSED_ARGUMENTS}), as an array: the
-     * object slots, or for a parameter passed unboxed ({@link UnboxedArgument}), its {@code long} slot boxed.
+     * The arguments of a call that passed them one by one ({@link PassedArguments}), as an array: the object slots, or
+     * for a parameter passed unboxed ({@link UnboxedArgument}), its {@code long} slot boxed.
      */
-    Object[] arguments(Object a0, Object a1, Object a2, long n0, long n1, long n2) {
+    Object[] arguments(Object a0, Object a1, Object a2, Object a3, Object a4, Object a5, long n0, long n1, long n2,
+            long n3, long n4, long n5) {
         Object[] args = new Object[unboxed.length];
-        if (args.length > 0) {
-            args[0] = argument(0, a0, n0);
-        }
-        if (args.length > 1) {
-            args[1] = argument(1, a1, n1);
-        }
-        if (args.length > 2) {
-            args[2] = argument(2, a2, n2);
+        for (int i = 0; i < args.length; i++) {
+            args[i] = unboxed[i] == null ? PassedArguments.object(i, a0, a1, a2, a3, a4, a5)
+                    : unboxed[i].box(PassedArguments.bits(i, n0, n1, n2, n3, n4, n5));
         }
         return args;
-    }
-
-    /** Parameter {@code i} of a call that passed it one by one: in {@code passed}, or unboxed in {@code bits}. */
-    private Object argument(int i, Object passed, long bits) {
-        return unboxed[i] == null ? passed : unboxed[i].box(bits);
     }
 
     KeyRenderer key() {

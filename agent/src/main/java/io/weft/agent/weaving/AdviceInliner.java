@@ -19,10 +19,10 @@ import net.bytebuddy.jar.asm.Type;
  * <p>{@code @CacheResult} becomes, in Java terms:
  * <pre>
  * Object token = Dispatch.enterCached(ID, a, null, null, 0, b, 0); // up to three parameters: no array on a hit;
- * //   here b is a long, an int or a double, passed unboxed (UnboxedArgument)
+ * //   here b is a long, an int or a double, passed unboxed (UnboxedArgument); four to six: six slots of each kind
  * // with refreshAfter, or returning a future: Dispatch.enterWithReceiver(ID, this, a, …) (null for a static method)
  * if (token instanceof Hit) return (R) ((Hit) token).value();
- * Object[] args = {a, b}; // a method of more parameters makes it first, and enters with it
+ * Object[] args = {a, b}; // a method of more than six parameters makes it first, and enters with it
  * try { …body, each {@code return r} preceded by Dispatch.exitCached(ID, token, args, r)… }
  * // returning a future: each {@code return r} becomes return (R) Dispatch.exitFuture(ID, token, args, r)
  * catch (Throwable t) { return (R) Dispatch.exitThrown(ID, token, args, t); } // throws t unless a stale value stands in
@@ -127,10 +127,10 @@ final class AdviceInliner extends MethodVisitor {
                         : advice == Advice.CACHE_RESULT_WITH_RECEIVER ? "enterWithReceiver" : "enterCached";
                 String receiver = advice == Advice.CACHE_RESULT_WITH_RECEIVER ? OBJECT_DESCRIPTOR : "";
                 if (passesValues) {
-                    pushArgumentsOneByOne();
+                    int slots = slotsOfEachKind();
+                    pushArgumentsOneByOne(slots);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, entry, "(I" + receiver
-                            + OBJECT_DESCRIPTOR.repeat(Dispatch.MAX_PASSED_ARGUMENTS)
-                            + "J".repeat(Dispatch.MAX_PASSED_ARGUMENTS) + ")Ljava/lang/Object;", false);
+                            + OBJECT_DESCRIPTOR.repeat(slots) + "J".repeat(slots) + ")Ljava/lang/Object;", false);
                 } else {
                     super.visitVarInsn(Opcodes.ALOAD, argsSlot);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, entry,
@@ -455,12 +455,21 @@ final class AdviceInliner extends MethodVisitor {
     }
 
     /**
-     * Pushes the parameters as {@code Dispatch.enterCached(id, a0, a1, a2, n0, n1, n2)} takes them: in the object slots,
-     * boxed if primitive, except a {@code long}, {@code int} or {@code double} ({@link UnboxedArgument}), which goes
-     * unboxed (a double as its raw bits) in the {@code long} slot of its position; every other slot {@code null} or
-     * {@code 0}.
+     * How many slots of each kind the entry call passing the arguments one by one has: three for a method of up to
+     * {@link Dispatch#SHORT_ENTRY_ARGUMENTS} parameters, the common case, whose call stays short; otherwise six.
      */
-    private void pushArgumentsOneByOne() {
+    private int slotsOfEachKind() {
+        return parameters.length <= Dispatch.SHORT_ENTRY_ARGUMENTS ? Dispatch.SHORT_ENTRY_ARGUMENTS
+                : Dispatch.MAX_PASSED_ARGUMENTS;
+    }
+
+    /**
+     * Pushes the parameters as {@code Dispatch.enterCached(id, a0, a1, a2, n0, n1, n2)} takes them ({@code slots} of
+     * each kind: three, or six up to {@code a5} and {@code n5}): in the object slots, boxed if primitive, except a
+     * {@code long}, {@code int} or {@code double} ({@link UnboxedArgument}), which goes unboxed (a double as its raw
+     * bits) in the {@code long} slot of its position; every other slot {@code null} or {@code 0}.
+     */
+    private void pushArgumentsOneByOne(int slots) {
         int slot = isStatic ? 0 : 1;
         for (Type parameter : parameters) {
             if (unboxed(parameter)) {
@@ -471,7 +480,7 @@ final class AdviceInliner extends MethodVisitor {
             }
             slot += parameter.getSize();
         }
-        for (int i = parameters.length; i < Dispatch.MAX_PASSED_ARGUMENTS; i++) {
+        for (int i = parameters.length; i < slots; i++) {
             super.visitInsn(Opcodes.ACONST_NULL);
         }
         slot = isStatic ? 0 : 1;
@@ -489,7 +498,7 @@ final class AdviceInliner extends MethodVisitor {
             }
             slot += parameter.getSize();
         }
-        for (int i = parameters.length; i < Dispatch.MAX_PASSED_ARGUMENTS; i++) {
+        for (int i = parameters.length; i < slots; i++) {
             super.visitInsn(Opcodes.LCONST_0);
         }
     }

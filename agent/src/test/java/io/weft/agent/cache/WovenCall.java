@@ -22,6 +22,12 @@ final class WovenCall {
         }
 
         @Override
+        public Token enterCached(int methodId, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5, long n0,
+                long n1, long n2, long n3, long n4, long n5) {
+            return (Token) Dispatch.enterCached(methodId, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
+        }
+
+        @Override
         public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
             return (Token) Dispatch.enterWithReceiver(methodId, receiver, args);
         }
@@ -30,6 +36,13 @@ final class WovenCall {
         public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, long n0, long n1,
                 long n2) {
             return (Token) Dispatch.enterWithReceiver(methodId, receiver, a0, a1, a2, n0, n1, n2);
+        }
+
+        @Override
+        public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, Object a3,
+                Object a4, Object a5, long n0, long n1, long n2, long n3, long n4, long n5) {
+            return (Token) Dispatch.enterWithReceiver(methodId, receiver, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4,
+                    n5);
         }
 
         @Override

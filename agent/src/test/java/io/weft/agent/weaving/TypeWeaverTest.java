@@ -46,6 +46,8 @@ class TypeWeaverTest {
     private static final int RANGE = 9;
     private static final int RENAME = 10;
     private static final int REUSE = 11;
+    private static final int SIX = 12;
+    private static final int SEVEN = 13;
 
     /** Records calls; answers enterCached with {@link #answer}. */
     private static final class Recorder implements Handler {
@@ -71,6 +73,15 @@ class TypeWeaverTest {
             return answer;
         }
 
+        /** Recorded as "enter ID (a0, …, a5; n0, …, n5)": the arguments passed one by one, six slots of each kind. */
+        @Override
+        public Token enterCached(int methodId, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5,
+                long n0, long n1, long n2, long n3, long n4, long n5) {
+            calls.add("enter " + methodId + " (" + a0 + ", " + a1 + ", " + a2 + ", " + a3 + ", " + a4 + ", " + a5 + "; "
+                    + n0 + ", " + n1 + ", " + n2 + ", " + n3 + ", " + n4 + ", " + n5 + ")");
+            return answer;
+        }
+
         /** Recorded as {@link #enterCached} is, the receiver in {@link #receivers}. */
         @Override
         public Token enterWithReceiver(int methodId, Object receiver, Object[] args) {
@@ -83,6 +94,13 @@ class TypeWeaverTest {
                 long n2) {
             receivers.add(receiver);
             return enterCached(methodId, a0, a1, a2, n0, n1, n2);
+        }
+
+        @Override
+        public Token enterWithReceiver(int methodId, Object receiver, Object a0, Object a1, Object a2, Object a3,
+                Object a4, Object a5, long n0, long n1, long n2, long n3, long n4, long n5) {
+            receivers.add(receiver);
+            return enterCached(methodId, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
         }
 
         @Override
@@ -125,7 +143,9 @@ class TypeWeaverTest {
                 "flag(Z)Z", plan(Advice.CACHE_RESULT, FLAG),
                 "later(Ljava/lang/String;)Ljava/util/concurrent/CompletableFuture;",
                 plan(Advice.CACHE_RESULT_WITH_RECEIVER, LATER),
-                "range(Ljava/lang/String;IJZ)Ljava/lang/String;", plan(Advice.CACHE_RESULT, RANGE));
+                "range(Ljava/lang/String;IJZ)Ljava/lang/String;", plan(Advice.CACHE_RESULT, RANGE),
+                "six(DLjava/lang/String;JCIZ)Ljava/lang/String;", plan(Advice.CACHE_RESULT_WITH_RECEIVER, SIX),
+                "seven(Ljava/lang/String;IJDCZLjava/lang/Object;)Ljava/lang/String;", plan(Advice.CACHE_RESULT, SEVEN));
         subject = define(TypeWeaver.weave(bytes(WeavingSubject.class), plans)).getConstructor().newInstance();
     }
 
@@ -229,15 +249,38 @@ class TypeWeaverTest {
                 recorder.calls);
     }
 
-    /** Four parameters and more: entry gets the array, made before it, and exit the same arguments. */
+    /**
+     * Four to six parameters: entry gets them one by one in six slots of each kind (the {@code long}, {@code int} and
+     * {@code double} ones unboxed), with the receiver if asked; a miss makes the array, which exit gets.
+     */
     @Test
-    void aMethodOfMoreThanThreeParametersEntersWithItsArray() throws Throwable {
+    void aMethodOfFourToSixParametersPassesThemInSixSlotsOfEachKind() throws Throwable {
         recorder.answer = new Token() { };
         assertEquals("a..3 by 2", call("range", "a", 3, 2L, true));
         recorder.answer = new Hit("cached");
         assertEquals("cached", call("range", "a", 3, 2L, false));
-        assertEquals(List.of("enter 9 [a, 3, 2, true]", "exit 9 true [a, 3, 2, true] a..3 by 2 null",
-                "enter 9 [a, 3, 2, false]"), recorder.calls);
+        assertEquals("cached", call("six", 2.5, "n", 7L, 'B', 4, true));
+        assertEquals(0, bodyRuns());
+        recorder.answer = new Token() { };
+        assertEquals("n:7:4:B:2.5:true", call("six", 2.5, "n", 7L, 'B', 4, true));
+        String sixEntered = "enter 12 (null, n, null, B, null, true; " + Double.doubleToRawLongBits(2.5)
+                + ", 0, 7, 0, 4, 0)";
+        assertEquals(List.of("enter 9 (a, null, null, true, null, null; 0, 3, 2, 0, 0, 0)",
+                "exit 9 true [a, 3, 2, true] a..3 by 2 null",
+                "enter 9 (a, null, null, false, null, null; 0, 3, 2, 0, 0, 0)", sixEntered, sixEntered, "exit 12 true [2.5, n, 7, B, 4, true] n:7:4:B:2.5:true null"), recorder.calls);
+        assertEquals(List.of(subject, subject), recorder.receivers);
+    }
+
+    /** More than six parameters: entry gets the array, made before it, and exit the same arguments. */
+    @Test
+    void aMethodOfMoreThanSixParametersEntersWithItsArray() throws Throwable {
+        recorder.answer = new Token() { };
+        assertEquals("a120.5ctruex", call("seven", "a", 1, 2L, .5, 'c', true, "x"));
+        recorder.answer = new Hit("cached");
+        assertEquals("cached", call("seven", "a", 1, 2L, .5, 'c', false, "x"));
+        assertEquals(List.of("enter 13 [a, 1, 2, 0.5, c, true, x]",
+                "exit 13 true [a, 1, 2, 0.5, c, true, x] a120.5ctruex null",
+                "enter 13 [a, 1, 2, 0.5, c, false, x]"), recorder.calls);
     }
 
     @Test

@@ -78,8 +78,19 @@ public class WeavingSubject {
         return id + version;
     }
 
-    /** More parameters than are passed one by one, a wide one among them. */
+    /** More parameters than the short entry passes, a wide one among them. */
     public static String range(String from, int to, long step, boolean open) {
         return from + (open ? ".." : "..=") + to + " by " + step;
+    }
+
+    /** Six parameters, the most that are passed one by one: one of each kind of slot, wide ones among them. */
+    public String six(double price, String name, long id, char grade, int page, boolean active) {
+        bodyRuns++;
+        return name + ":" + id + ":" + page + ":" + grade + ":" + price + ":" + active;
+    }
+
+    /** Seven parameters: more than are passed one by one. */
+    public static String seven(String a, int b, long c, double d, char e, boolean f, Object g) {
+        return a + b + c + d + e + f + g;
     }
 }
