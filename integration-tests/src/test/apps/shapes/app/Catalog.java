@@ -223,6 +223,13 @@ public class Catalog {
         return a + "|" + b;
     }
 
+    /** Six parameters, passed one by one on entry: one of each kind of slot, a late one read through a getter. */
+    @CacheResult(key = "shapes:six:{tenant}:{id}:{page}:{price}:{owner.name}:{active}")
+    public String six(String tenant, long id, int page, double price, Owner owner, boolean active) {
+        ran("six");
+        return tenant + "/" + id + "/" + page + "/" + price + "/" + owner.getName() + "/" + active + "/" + runs("six");
+    }
+
     @CacheResult(key = "shapes:slow:{key}")
     public String slow(String key) throws InterruptedException {
         ran("slow");

@@ -136,6 +136,15 @@ public class ShapesMain {
         report("escape.distinct", catalog.escaped("1", "2:3"));
         report("escape.runs", Catalog.runs("escape"));
 
+        Catalog.Owner ann = new Catalog.Owner("ann", true);
+        catalog.six("acme", 5_000_000_000L, 3, 12.5, ann, true);
+        String six = catalog.six("acme", 5_000_000_000L, 3, 12.5, new Catalog.Owner("ann", false), true);
+        catalog.six("acme", 5_000_000_000L, 3, 12.25, ann, true);
+        catalog.six("acme", 5_000_000_000L, 4, 12.5, ann, true);
+        catalog.six("acme", 5_000_000_000L, 3, 12.5, ann, false);
+        report("six", six);
+        report("six.runs", Catalog.runs("six"));
+
         catalog.shortLived("k");
         catalog.shortLived("k");
         report("ttl.runs.fresh", Catalog.runs("ttl"));

@@ -61,6 +61,14 @@ class WovenMethodsTest {
         assertEquals("2", checks.get("owner.runs"), "property paths {owner.name}:{owner.active}");
     }
 
+    /** Six parameters are passed one by one (long, int and double unboxed): each changes the key, the path's too. */
+    @Test
+    void cachesAMethodOfSixParametersByEachOfThem() throws Exception {
+        Map<String, String> checks = defaultRun();
+        assertEquals("acme/5000000000/3/12.5/ann/true/1", checks.get("six"), "the second call hit the first's entry");
+        assertEquals("4", checks.get("six.runs"));
+    }
+
     @Test
     void anErrorInTheCachingPathFallsBackToCallingTheMethod() throws Exception {
         Map<String, String> checks = defaultRun();
