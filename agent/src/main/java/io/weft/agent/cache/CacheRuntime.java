@@ -213,19 +213,17 @@ public final class CacheRuntime implements Handler, EvictionSink {
             }
             CacheKey key = args != null ? method.key().key(method.scope(), args)
                     : method.key().key(method.scope(), a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
-            if (method.sliding() || method.refreshes()) {
-                return enterTimed(methodId, method, key, receiver,
-                        arguments(method, args, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5));
-            }
+            boolean timed = method.sliding() || method.refreshes();
             // kept small enough to be inlined into woven code, so that an argument boxed for this call is not allocated
-            CacheEntry entry = method.usesL1() ? l1.get(key) : null;
+            CacheEntry entry = !timed && method.usesL1() ? l1.get(key) : null;
             if (entry != null && (method.staleIfErrorMillis() == 0 || l1.fresh(entry))) {
                 method.cache().stats().recordL1Hit();
                 entry.countHit();
                 return method.shape().hit(entry);
             }
-            return beginLoad(methodId, method, key.stable(), receiver,
-                    arguments(method, args, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5), entry);
+            Object[] all = arguments(method, args, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5);
+            return timed ? enterTimed(methodId, method, key, receiver, all)
+                    : beginLoad(methodId, method, key.stable(), receiver, all, entry);
         } catch (Throwable t) {
             reportFailure(methodId, t);
             return null;
