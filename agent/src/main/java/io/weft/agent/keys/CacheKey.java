@@ -6,12 +6,14 @@ import java.util.Objects;
 /**
  * A rendered key as the L1 holds it: equal to another exactly when their {@link KeyScope}s are the same and their texts
  * are equal, and hashed as {@link String#hashCode} hashes the text. A key made by a template from up to three scalar
- * values ({@link ScalarText}: strings, integers, UUIDs…) keeps the values and the {@link Composer} instead of the text
+ * values ({@link ScalarText}: strings, integers, UUIDs…, or collections and arrays of them) keeps the values and the
+ * {@link Composer} instead of the text
  * until the text is asked for, so an L1 hit builds no string: its hash is computed from the values, and it equals a key
  * of the same composer whose values are equal. Such a key is looked up as the thread's {@link #probe}, refilled for
  * every lookup, so a hit allocates nothing; a {@code long}, {@code int} or {@code double} argument passed unboxed
  * ({@link UnboxedArgument}) stays unboxed in it, held by the thread's {@link Held}. A key of more than three values
- * holds them all in {@code v0} ({@link ManyValues}), those passed unboxed likewise held. What is kept is a {@link #stable} copy, which holds boxed values.
+ * holds them all in {@code v0} ({@link ManyValues}), those passed unboxed likewise held. What is kept is a
+ * {@link #stable} copy, which holds boxed values and copies of collections and arrays ({@link Elements}).
  */
 public final class CacheKey {
 
@@ -59,11 +61,14 @@ public final class CacheKey {
             return holder;
         }
 
-        /** The first {@code count} values as a stable key holds them: a copy, boxes for the values held unboxed. */
+        /**
+         * The first {@code count} values as a stable key holds them: a copy, boxes for the values held unboxed, a copy
+         * of each collection or array.
+         */
         ManyValues copy(int count) {
             Object[] copy = new Object[count];
             for (int i = 0; i < count; i++) {
-                copy[i] = boxed(values[i]);
+                copy[i] = kept(values[i]);
             }
             return new ManyValues(copy);
         }
@@ -172,9 +177,14 @@ public final class CacheKey {
         return many.uses != use ? null : probe(scope, hash, composer, many, null, null, 0, 0, 0);
     }
 
-    /** A value as a stable key holds it: boxed, if the probe held it unboxed. */
+    /** A value as a composer reads it: boxed, if the probe held it unboxed. */
     private static Object boxed(Object value) {
         return value instanceof Held ? ((Held) value).type.box(((Held) value).bits) : value;
+    }
+
+    /** A value as a stable key holds it: boxed, and a collection or array copied (its caller may change it). */
+    private static Object kept(Object value) {
+        return Elements.isSequence(value) ? Elements.copyOf(value) : boxed(value);
     }
 
     /** This key, or a copy of it when it is the thread's probe: what may be kept (in L1, in a load). */
@@ -182,8 +192,8 @@ public final class CacheKey {
         if (PROBES.get().key != this) {
             return this;
         }
-        Object first = v0 instanceof ManyValues ? ((ManyValues) v0).copy(composer.placeholders()) : boxed(v0);
-        return new CacheKey(scope, hash, composer, first, boxed(v1), boxed(v2), text);
+        Object first = v0 instanceof ManyValues ? ((ManyValues) v0).copy(composer.placeholders()) : kept(v0);
+        return new CacheKey(scope, hash, composer, first, kept(v1), kept(v2), text);
     }
 
     /** The scope of the class loader whose method made this key. */
@@ -245,8 +255,13 @@ public final class CacheKey {
         return true;
     }
 
+    /** Whether two values are of one class, or both a collection or array described by {@link Elements}. */
     private static boolean sameClass(Object a, Object b) {
-        return a == null ? b == null : b != null && classOf(a) == classOf(b);
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return classOf(a) == classOf(b) || (a instanceof Elements || b instanceof Elements) && Elements.isSequence(a)
+                && Elements.isSequence(b);
     }
 
     /** The class of a value: for one held unboxed, the class of its box. */
@@ -254,12 +269,16 @@ public final class CacheKey {
         return value instanceof Held ? ((Held) value).type.boxType() : value.getClass();
     }
 
-    /** Whether two values of one {@link #classOf class} are equal, either of them perhaps held unboxed. */
+    /**
+     * Whether two values of one {@link #classOf class} are equal, either of them perhaps held unboxed, or two
+     * collections or arrays render the same text (one of them a kept key's copy, {@link Elements}).
+     */
     private static boolean same(Object a, Object b) {
         if (a instanceof Held || b instanceof Held) {
             return bitsOf(a) == bitsOf(b);
         }
-        return Objects.equals(a, b);
+        return Objects.equals(a, b) || b instanceof Elements && ((Elements) b).matches(a)
+                || a instanceof Elements && ((Elements) a).matches(b);
     }
 
     /** A held value's bits, or those a value of its box class would be held as ({@link UnboxedArgument}). */

@@ -16,7 +16,7 @@ public final class KeyWarmUp {
 
     private static final List<String> TYPES = List.of("java.util.UUID", "long", "java.lang.String");
     private static final List<String> OTHER_TYPES = List.of("int", "java.lang.Long", "java.lang.Object");
-    private static final List<String> MORE_TYPES = List.of("java.time.LocalDate", "java.lang.Object", "java.lang.Object");
+    private static final List<String> MORE_TYPES = List.of("java.time.LocalDate", "java.lang.Object", "java.util.List");
 
     private KeyWarmUp() {
     }
@@ -25,7 +25,7 @@ public final class KeyWarmUp {
     public static void run(KeyScope scope) {
         make(scope, TYPES, new UUID(1, 2), null, "warm-up", 0, 7, 0);
         make(scope, OTHER_TYPES, null, 8L, Boolean.TRUE, 9, 0, 0);
-        make(scope, MORE_TYPES, LocalDate.of(2000, 1, 2), TimeUnit.SECONDS, LocalDate.of(2000, 1, 2), 0, 0, 0);
+        make(scope, MORE_TYPES, LocalDate.of(2000, 1, 2), TimeUnit.SECONDS, List.of(3L, "warm-up"), 0, 0, 0);
     }
 
     private static void make(KeyScope scope, List<String> types, Object a0, Object a1, Object a2, long n0, long n1,

@@ -9,7 +9,7 @@ import java.util.UUID;
  * value of another type (an {@code Object} parameter, {@code null}) still gets the general description.
  */
 enum ScalarKind {
-    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, DATE_VALUE, DOUBLE_VALUE, ANY;
+    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, DATE_VALUE, DOUBLE_VALUE, SEQUENCE, ANY;
 
     /**
      * {@link ScalarText#of}, checking the expected type first. One method for every kind (not one per constant), so
@@ -29,6 +29,8 @@ enum ScalarKind {
                 return value instanceof LocalDate ? ScalarText.date((LocalDate) value) : ScalarText.of(value);
             case DOUBLE_VALUE:
                 return value instanceof Double ? ScalarText.fraction((Double) value) : ScalarText.of(value);
+            case SEQUENCE:
+                return value != null ? Elements.text(value) : ScalarText.of(null);
             default:
                 return ScalarText.of(value);
         }
@@ -45,6 +47,9 @@ enum ScalarKind {
 
     /** The kind for values declared as {@code typeName} (a binary name, as {@link Class#getName()} spells it). */
     static ScalarKind forType(String typeName) {
+        if (typeName.startsWith("[")) {
+            return SEQUENCE;
+        }
         switch (typeName) {
             case "java.util.UUID":
                 return UUID_VALUE;
@@ -61,6 +66,16 @@ enum ScalarKind {
             case "double":
             case "java.lang.Double":
                 return DOUBLE_VALUE;
+            case "java.util.Collection":
+            case "java.util.List":
+            case "java.util.Set":
+            case "java.util.SortedSet":
+            case "java.util.ArrayList":
+            case "java.util.LinkedList":
+            case "java.util.HashSet":
+            case "java.util.LinkedHashSet":
+            case "java.util.TreeSet":
+                return SEQUENCE;
             default:
                 return ANY;
         }

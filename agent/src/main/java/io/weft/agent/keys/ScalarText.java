@@ -10,7 +10,7 @@ import java.util.UUID;
  * rendered), {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link Character},
  * {@link UUID}, enum constants that render their names, {@link LocalDate}s of four-digit years and {@link Double}s
  * written in plain digits with up to seven decimals. For them, two values of one class render the same text exactly
- * when they are equal.
+ * when they are equal. Collections and arrays of them are described by {@link Elements}.
  */
 final class ScalarText {
 
@@ -54,9 +54,15 @@ final class ScalarText {
 
     /**
      * {@code (31^length << 32) | hash} of the value's key text, or {@link #NOT_SCALAR} when the value is
-     * not a canonical scalar (its text must be rendered).
+     * neither a canonical scalar nor a collection or array of them ({@link Elements}): its text must be rendered.
      */
     static long of(Object value) {
+        long text = scalar(value);
+        return text == NOT_SCALAR ? Elements.text(value) : text;
+    }
+
+    /** {@link #of} for a canonical scalar; {@link #NOT_SCALAR} for anything else. */
+    static long scalar(Object value) {
         if (value instanceof String) {
             return string((String) value);
         }
@@ -225,7 +231,7 @@ final class ScalarText {
         return pack(power, hash);
     }
 
-    private static long pack(int power, int hash) {
+    static long pack(int power, int hash) {
         return ((long) power << 32) | (hash & 0xffffffffL);
     }
 

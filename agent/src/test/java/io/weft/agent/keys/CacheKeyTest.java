@@ -81,6 +81,10 @@ class CacheKeyTest {
         }
         values.addAll(List.of(0.0, -0.0, 1e-3, 9.99e-4, 1e7, 9_999_999.9999999, 2e23, Double.NaN, Double.MIN_VALUE,
                 Double.NEGATIVE_INFINITY, 0.1 + 0.2, 19.99, -52.520008, 1.0E-5, 0.5f));
+        int scalars = values.size();
+        for (int i = 0; i < 200; i++) {
+            values.add(ElementsKeyTest.sequence(random, values.subList(0, scalars)));
+        }
         return values;
     }
 
