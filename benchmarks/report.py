@@ -23,6 +23,7 @@ L2_ROWS = [
 
 EVICTION_LABELS = {
     "xadd-xread": "`XADD` → `XREAD BLOCK` between two plain JVMs (floor)",
+    "del-xadd": "`DEL` with an event-sized `XADD` right behind it on one connection → `XREAD BLOCK` (Weft's commands, no Weft)",
     "pubsub": "Redis pub/sub `PUBLISH` → `SUBSCRIBE`",
     "weft": "**Weft**: `@InvalidateCache` returned → the other JVM's next `@CacheResult` call misses L1",
     "weft-reloaded": "Weft, same run: → that call's body runs (after its Redis lookup)",
@@ -30,6 +31,7 @@ EVICTION_LABELS = {
     "weft-pg-reloaded": "Weft, PostgreSQL, same run: → that call's body runs (after its database lookup)",
     "weft-pg-call": "the writer's call, PostgreSQL: `@InvalidateCache` (`DELETE`, the event row)",
     "xadd-xread-call": "the writer's call: one `XADD` round trip (floor of a call)",
+    "del-xadd-call": "the writer's call: `DEL` with the `XADD` right behind it, waiting for the `DEL` (floor of Weft's design)",
     "weft-call": "the writer's call: `@InvalidateCache` (`DEL` and the event)",
     "weft-round-trip": "the same writer JVM, beside each call: a plain Lettuce `DEL` of two keys (floor of the call)",
 }
@@ -275,6 +277,10 @@ def targets(results, startup, eviction=None):
             ratio = w / f if f > 0 else float("inf")
             lines.append(f"| invalidating call p50 ≤ 1.2 × one Redis round trip (issue 14) | {w:,} / {f:,} µs"
                          f" = {ratio:.2f} × | {verdict(ratio <= 1.2)} |")
+            if "del-xadd-call" in by:
+                d = by["del-xadd-call"]["p50Micros"]
+                lines.append(f"| (beside it, the same commands without Weft: `DEL` + `XADD` in one write) | {d:,} / {f:,} µs"
+                             f" = {d / f if f > 0 else float('inf'):.2f} × (Weft / that: {w / d if d > 0 else float('inf'):.2f} ×) | — |")
     if startup:
         by = {v["name"]: v["overheadMs"] for v in startup["variants"]}
         if {"weft", "bytebuddy-noop"} <= by.keys():

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * records when it sees each write, then reports percentiles of (seen − written) after a warm-up:
  * <ul>
  * <li>{@code xadd-xread} (the floor): {@code XADD} → {@code XREAD BLOCK 0} from the last id read;</li>
+ * <li>{@code del-xadd}: as {@code xadd-xread}, the {@code XADD} (of an event's size) sent right behind a {@code DEL}
+ * of a key and its lease's name on one connection, the call waiting for the {@code DEL}'s reply: what Weft's
+ * invalidating call sends, without Weft ({@code del-xadd-call} is that call's floor);</li>
  * <li>{@code pubsub}: {@code PUBLISH} → {@code SUBSCRIBE};</li>
  * <li>{@code weft}: both JVMs with the agent; the writer calls an {@code @InvalidateCache} method, the
  * reader polls the {@code @CacheResult} method until a call misses L1 (seen: when that call started);</li>
@@ -40,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Eviction {
 
-    private static final String[] VARIANTS = {"xadd-xread", "pubsub", "weft"};
+    private static final String[] VARIANTS = {"xadd-xread", "del-xadd", "pubsub", "weft"};
 
     private Eviction() {
     }

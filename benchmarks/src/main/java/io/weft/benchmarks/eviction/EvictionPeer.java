@@ -3,10 +3,13 @@ package io.weft.benchmarks.eviction;
 import static io.weft.benchmarks.PeerJvms.micros;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -26,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One of the two JVMs of an eviction-delay measurement, started by {@link Eviction}:
- * {@code EvictionPeer reader|writer xadd|pubsub|weft <redis uri> <messages> <log file> [<period µs>]}.
+ * {@code EvictionPeer reader|writer xadd|del-xadd|pubsub|weft <redis uri> <messages> <log file> [<period µs>]}.
  * Each writes one line per message, {@code <i> <wall-clock µs>}: the writer the time of the write (for
  * {@code xadd} and {@code pubsub} the timestamp carried in the message, taken just before the command;
  * for {@code weft} the time the {@code @InvalidateCache} call returned), the reader the time it saw it (for
@@ -37,6 +40,11 @@ public final class EvictionPeer {
 
     static final String STREAM = "bench:evict:stream";
     static final String CHANNEL = "bench:evict:channel";
+    /** As long as the JSON of the event Weft publishes for {@link Subject#invalidate} (SPEC §6). */
+    private static final String EVENT_SIZED = "{\"type\":\"cache.invalidated\",\"payload\":{\"keys\":"
+            + "[\"bench:evict:1234\"],\"prefixes\":[],\"i\":1234},\"timestamp\":\"2026-12-07T01:02:03.456Z\","
+            + "\"source\":\"weft:host:12345:0123456789abcdef\",\"event_id\":\"01234567-89ab-cdef-0123-456789abcdef\"}";
+
     /** Suffix of the weft reader's second log: when the body ran again after the miss. */
     static final String RELOADED = ".reloaded";
     /** The writer's log of how long each write call took (µs): its own round trip, beside {@code XADD}'s. */
@@ -83,11 +91,13 @@ public final class EvictionPeer {
             redisUri.setTimeout(Duration.ofMinutes(10)); // XREAD BLOCK 0 waits as long as it takes
             RedisClient client = RedisClient.create(redisUri);
             try {
-                if (mode.equals("xadd")) {
+                if (mode.equals("xadd") || mode.equals("del-xadd")) {
                     if (role.equals("reader")) {
                         xreadReader(client, n, times);
-                    } else {
+                    } else if (mode.equals("xadd")) {
                         xaddWriter(client, n, times, calls, periodNanos);
+                    } else {
+                        delXaddWriter(client, n, times, calls, periodNanos);
                     }
                 } else if (mode.equals("pubsub")) {
                     if (role.equals("reader")) {
@@ -142,6 +152,30 @@ public final class EvictionPeer {
                 long t = micros();
                 long start = System.nanoTime();
                 redis.xadd(STREAM, Map.of("i", Integer.toString(i), "t", Long.toString(t)));
+                calls[i] = (System.nanoTime() - start) / 1000;
+                times[i] = t;
+                next = await(next, periodNanos);
+            }
+        }
+    }
+
+    /**
+     * Weft's invalidating call without Weft, its floor: a {@code DEL} of a key and its lease's name with an entry of
+     * an event's size appended right behind it on the same connection (one write, one round trip, as Weft sends them),
+     * the call waiting for the {@code DEL}'s reply only.
+     */
+    private static void delXaddWriter(RedisClient client, int n, long[] times, long[] calls, long periodNanos)
+            throws Exception {
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            RedisAsyncCommands<String, String> redis = c.async();
+            long next = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                long t = micros();
+                long start = System.nanoTime();
+                RedisFuture<Long> deleted = redis.del("bench:evict:" + i, "bench:evict:" + i + ":weft-lease");
+                redis.xadd(STREAM, XAddArgs.Builder.maxlen(10_000).approximateTrimming(), Map.of("i",
+                        Integer.toString(i), "t", Long.toString(t), "event", EVENT_SIZED));
+                deleted.get(1, TimeUnit.MINUTES);
                 calls[i] = (System.nanoTime() - start) / 1000;
                 times[i] = t;
                 next = await(next, periodNanos);
