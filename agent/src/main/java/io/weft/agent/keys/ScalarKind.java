@@ -26,7 +26,7 @@ enum ScalarKind {
             case STRING_VALUE:
                 return value instanceof String ? ScalarText.string((String) value) : ScalarText.of(value);
             case DATE_VALUE:
-                return value instanceof LocalDate ? ScalarText.date((LocalDate) value) : ScalarText.of(value);
+                return value instanceof LocalDate ? TimeText.date((LocalDate) value) : ScalarText.of(value);
             case DOUBLE_VALUE:
                 return value instanceof Double ? ScalarText.fraction((Double) value) : ScalarText.of(value);
             case SEQUENCE:

@@ -1,6 +1,9 @@
 package io.weft.agent.keys;
 
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.UUID;
 
 /**
@@ -8,8 +11,9 @@ import java.util.UUID;
  * rendering (SPEC §3) and 31 to the power of its length, packed in one {@code long} so that an L1 key can be
  * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings (escaped as
  * rendered), {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link Character},
- * {@link UUID}, enum constants that render their names, {@link LocalDate}s of four-digit years and {@link Double}s
- * written in plain digits with up to seven decimals. For them, two values of one class render the same text exactly
+ * {@link UUID}, enum constants that render their names, {@link LocalDate}s, {@link LocalDateTime}s and {@link Instant}s
+ * of four-digit years and {@link LocalTime}s ({@link TimeText}), and {@link Double}s written in plain digits with up to
+ * seven decimals. For them, two values of one class render the same text exactly
  * when they are equal. Collections and arrays of them are described by {@link Elements}.
  */
 final class ScalarText {
@@ -32,7 +36,6 @@ final class ScalarText {
     private static final long FALSE_TEXT = pack(power(5), "false".hashCode());
     private static final long ESCAPED_NULL_TEXT = pack(power(5), "\\null".hashCode());
     private static final int UUID_POWER = power(36);
-    private static final int DATE_POWER = power(10);
     /** 10<sup>n</sup> for the decimals of a double's text ({@link #fraction}), as a double and as an int. */
     private static final double[] TENS = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
     private static final int[] INT_TENS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000};
@@ -94,10 +97,19 @@ final class ScalarText {
             return character((Character) value);
         }
         if (value instanceof LocalDate) {
-            return date((LocalDate) value);
+            return TimeText.date((LocalDate) value);
         }
         if (value instanceof Double) {
             return fraction((Double) value);
+        }
+        if (value instanceof Instant) {
+            return TimeText.instant((Instant) value);
+        }
+        if (value instanceof LocalDateTime) {
+            return TimeText.dateTime((LocalDateTime) value);
+        }
+        if (value instanceof LocalTime) {
+            return TimeText.time((LocalTime) value);
         }
         return NOT_SCALAR;
     }
@@ -109,18 +121,6 @@ final class ScalarText {
     static long constant(Enum<?> constant) {
         String name = constant.name();
         return constant.toString() == name ? pack(power(name.length()), name.hashCode()) : NOT_SCALAR;
-    }
-
-    /** A date renders as {@code yyyy-MM-dd} ({@link LocalDate#toString}) when its year has four digits. */
-    static long date(LocalDate date) {
-        int year = date.getYear();
-        if (year < 1000 || year > 9999) {
-            return NOT_SCALAR;
-        }
-        int hash = digits(0, year, 1000);
-        hash = digits(hash * 31 + '-', date.getMonthValue(), 10);
-        hash = digits(hash * 31 + '-', date.getDayOfMonth(), 10);
-        return pack(DATE_POWER, hash);
     }
 
     /**

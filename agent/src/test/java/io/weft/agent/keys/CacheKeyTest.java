@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.lang.reflect.Field;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -78,6 +81,9 @@ class CacheKeyTest {
             values.add(LocalDate.ofEpochDay(random.nextLong(-1_000_000, 3_000_000)));
             values.add(random.nextInt(-10_000_000, 10_000_000) / Math.pow(10, random.nextInt(9)));
             values.add(Double.longBitsToDouble(random.nextLong()));
+            values.add(TimeTextTest.instant(random));
+            values.add(LocalDateTime.ofInstant(TimeTextTest.instant(random), ZoneOffset.UTC));
+            values.add(LocalTime.ofNanoOfDay(TimeTextTest.instant(random).getNano() * 86_399L));
         }
         values.addAll(List.of(0.0, -0.0, 1e-3, 9.99e-4, 1e7, 9_999_999.9999999, 2e23, Double.NaN, Double.MIN_VALUE,
                 Double.NEGATIVE_INFINITY, 0.1 + 0.2, 19.99, -52.520008, 1.0E-5, 0.5f));
@@ -283,8 +289,8 @@ class CacheKeyTest {
             }
         }
         assertEquals(ScalarText.NOT_SCALAR, ScalarText.constant(Region.AP_SOUTH), "renders another constant's name");
-        assertEquals(ScalarText.NOT_SCALAR, ScalarText.date(LocalDate.of(10_000, 1, 1)));
-        assertEquals(ScalarText.NOT_SCALAR, ScalarText.date(LocalDate.of(999, 1, 1)));
+        assertEquals(ScalarText.NOT_SCALAR, TimeText.date(LocalDate.of(10_000, 1, 1)));
+        assertEquals(ScalarText.NOT_SCALAR, TimeText.date(LocalDate.of(999, 1, 1)));
         assertNotEquals(ScalarText.NOT_SCALAR, ScalarText.constant(Region.US_EAST), "a constant with a body");
         assertNotEquals(byDate.key(S, LocalDate.of(2000, 1, 1), Region.EU_WEST, null, 0, 0, 0).stable(),
                 byDate.key(S, LocalDate.of(2000, 1, 1), Region.US_EAST, null, 0, 0, 0));
