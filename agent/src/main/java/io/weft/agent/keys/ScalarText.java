@@ -115,12 +115,13 @@ final class ScalarText {
     }
 
     /**
-     * An enum constant renders its name (an identifier: nothing to escape, never {@code null}) unless its class's
+     * An enum constant renders its name, escaped as a string is (a Java identifier has nothing to escape, but the
+     * JVM's names may hold {@code , : \} or be {@code null}: Kotlin's or Scala's backquoted names), unless its class's
      * {@code toString} renders something else, whose text is then built.
      */
     static long constant(Enum<?> constant) {
         String name = constant.name();
-        return constant.toString() == name ? pack(power(name.length()), name.hashCode()) : NOT_SCALAR;
+        return constant.toString() == name ? string(name) : NOT_SCALAR;
     }
 
     /**

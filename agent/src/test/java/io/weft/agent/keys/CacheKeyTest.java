@@ -2,6 +2,7 @@ package io.weft.agent.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.lang.reflect.Field;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import net.bytebuddy.ByteBuddy;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -375,6 +377,14 @@ class CacheKeyTest {
         assertEquals("EU_WEST", first.get(one));
         assertEquals("EU_WEST", first.get(one.stable()));
         CacheKey three = renderer("stock:{0}:{1}:{2}").key(S, new Object[] {1, Region.US_EAST, Region.EU_WEST});
+        Field second = CacheKey.class.getDeclaredField("v1");
+        second.setAccessible(true);
+        Field third = CacheKey.class.getDeclaredField("v2");
+        third.setAccessible(true);
+        assertEquals("US_EAST", second.get(three), "the second of three values");
+        assertEquals("EU_WEST", third.get(three), "the third of three values");
+        assertEquals("US_EAST", second.get(three.stable()));
+        assertEquals("EU_WEST", third.get(three.stable()));
         assertEquals(CacheKey.of(S, "stock:1:US_EAST:EU_WEST"), three);
         CacheKey four = renderer("w:{0}:{1}:{2}:{3}").key(S, new Object[] {Region.EU_WEST, 2, 3, Region.US_EAST});
         Object[] held = ((CacheKey.ManyValues) first.get(four)).values;
@@ -460,6 +470,164 @@ class CacheKeyTest {
         CacheKey first = constant.key(S, new Object[0]);
         assertSame(other, constant.key(other, new Object[0]).scope());
         assertEquals(first, constant.key(S, new Object[0]));
+    }
+
+    private static KeyRenderer bind(String template, Class<?>... types) {
+        return TemplateBinder.bind(Template.parse(template), FakeSignature.unnamed(List.class, types), false);
+    }
+
+    /**
+     * Keys of one to six values whose texts have one hash and differ in one value only, in any position: the comparison
+     * of values must look at every position, whether the values are boxed or passed unboxed, or a call is served the
+     * value of another whose key differs only there.
+     */
+    @Test
+    void keysOfTextsOfOneHashDifferingInAnyOnePositionAreDifferent() {
+        for (int count = 1; count <= 6; count++) {
+            StringBuilder template = new StringBuilder("p");
+            Class<?>[] objects = new Class<?>[count];
+            Class<?>[] longs = new Class<?>[count];
+            for (int i = 0; i < count; i++) {
+                template.append(":{").append(i).append('}');
+                objects[i] = Object.class;
+                longs[i] = long.class;
+            }
+            KeyRenderer boxed = bind(template.toString(), objects);
+            KeyRenderer unboxed = bind(template.toString(), longs);
+            for (int p = 0; p < count; p++) {
+                Object[] a = new Object[count];
+                Object[] b = new Object[count];
+                Object[] sa = new Object[count];
+                Object[] sb = new Object[count];
+                long[] na = new long[6];
+                long[] nb = new long[6];
+                for (int i = 0; i < count; i++) {
+                    a[i] = (long) i;
+                    b[i] = (long) i;
+                    na[i] = i;
+                    nb[i] = i;
+                    sa[i] = "s" + i;
+                    sb[i] = "s" + i;
+                }
+                a[p] = COLLIDING_A;
+                b[p] = COLLIDING_B;
+                na[p] = COLLIDING_A;
+                nb[p] = COLLIDING_B;
+                sa[p] = "Aa";
+                sb[p] = "BB";
+                String where = template + ", differing at " + p;
+                CacheKey kept = boxed.key(S, a).stable();
+                assertDifferent(kept, boxed.key(S, b), where + ", boxed");
+                assertDifferent(kept, boxed.key(S, b).stable(), where + ", boxed, both kept");
+                assertDifferent(boxed.key(S, sa).stable(), boxed.key(S, sb), where + ", strings");
+                assertDifferent(kept, passed(unboxed, nb), where + ", passed unboxed");
+                CacheKey keptUnboxed = passed(unboxed, na).stable();
+                assertDifferent(keptUnboxed, passed(unboxed, nb), where + ", both passed unboxed");
+                assertDifferent(keptUnboxed, boxed.key(S, b), where + ", unboxed and boxed");
+                assertEquals(keptUnboxed, boxed.key(S, a), where + ", one text");
+            }
+        }
+    }
+
+    /** The key of a call passing its {@code long} slots {@code n}, its object slots {@code null}. */
+    private static CacheKey passed(KeyRenderer renderer, long[] n) {
+        return renderer.key(S, null, null, null, null, null, null, n[0], n[1], n[2], n[3], n[4], n[5]);
+    }
+
+    private static void assertDifferent(CacheKey kept, CacheKey probe, String where) {
+        assertEquals(kept.hashCode(), probe.hashCode(), where + ": texts of one hash");
+        assertNotEquals(kept, probe, where);
+        assertNotEquals(probe, kept, where);
+    }
+
+    /**
+     * An L1 hit compares the values of the keys, building neither text: values passed unboxed against their boxes
+     * (a {@code long}, an {@code int}, a {@code double}), one, three or five of them, and keys of two templates whose
+     * texts are the same.
+     */
+    @Test
+    void keysOfEqualValuesAreComparedWithoutBuildingTheirTexts() throws ReflectiveOperationException {
+        Field text = CacheKey.class.getDeclaredField("text");
+        text.setAccessible(true);
+        UUID id = new UUID(3, 4);
+        long half = Double.doubleToRawLongBits(2.5);
+        KeyRenderer oneUnboxed = bind("o:{0}", int.class);
+        KeyRenderer oneBoxed = bind("o:{0}", Integer.class);
+        KeyRenderer threeUnboxed = bind("m:{0}:{1}:{2}", long.class, int.class, double.class);
+        KeyRenderer threeBoxed = bind("m:{0}:{1}:{2}", Long.class, Integer.class, Double.class);
+        KeyRenderer fiveUnboxed = bind("f:{0}:{1}:{2}:{3}:{4}", long.class, int.class, double.class, String.class,
+                UUID.class);
+        KeyRenderer fiveBoxed = bind("f:{0}:{1}:{2}:{3}:{4}", Object.class, Object.class, Object.class, Object.class,
+                Object.class);
+        Object[] five = {5L, -6, 2.5, "s", id};
+        assertComparedByValues(text, oneBoxed.key(S, new Object[] {-6}).stable(),
+                oneUnboxed.key(S, null, null, null, -6, 0, 0), "an int passed unboxed");
+        assertComparedByValues(text, oneUnboxed.key(S, null, null, null, -6, 0, 0).stable(),
+                oneBoxed.key(S, new Object[] {-6}), "the kept key of an int passed unboxed");
+        assertComparedByValues(text, threeBoxed.key(S, new Object[] {5L, -6, 2.5}).stable(),
+                threeUnboxed.key(S, null, null, null, 5, -6, half), "a long, an int and a double passed unboxed");
+        assertComparedByValues(text, threeUnboxed.key(S, null, null, null, 5, -6, half).stable(),
+                threeBoxed.key(S, new Object[] {5L, -6, 2.5}), "the kept key of three values passed unboxed");
+        assertComparedByValues(text, fiveBoxed.key(S, five).stable(),
+                fiveUnboxed.key(S, null, null, null, "s", id, null, 5, -6, half, 0, 0, 0), "five values");
+        assertComparedByValues(text, fiveUnboxed.key(S, null, null, null, "s", id, null, 5, -6, half, 0, 0, 0).stable(),
+                fiveBoxed.key(S, five), "the kept key of five values");
+        assertComparedByValues(text, renderer("t:{0}").key(S, new Object[] {7L}).stable(),
+                bind("t:{0}", long.class).key(S, null, null, null, 7, 0, 0), "two templates of one text");
+    }
+
+    /** {@code probe} (made after {@code kept}: a probe is valid until the thread's next key) equals it, no text built. */
+    private static void assertComparedByValues(Field text, CacheKey kept, CacheKey probe, String where)
+            throws IllegalAccessException {
+        assertEquals(kept, probe, where);
+        assertEquals(probe, kept, where);
+        assertNull(text.get(kept), where + ": the kept key's text was built");
+        assertNull(text.get(probe), where + ": the probe's text was built");
+    }
+
+    /**
+     * The stable copy of a key of values passed unboxed, in each of the three positions of a key of three, holds boxes:
+     * it keeps its values when the thread's probe (and its holders) are refilled.
+     */
+    @Test
+    void theStableCopyOfValuesPassedUnboxedInEveryPositionKeepsThem() {
+        KeyRenderer renderer = bind("p:{0}:{1}:{2}", long.class, int.class, double.class);
+        CacheKey kept = renderer.key(S, null, null, null, 1, 2, Double.doubleToRawLongBits(3.5)).stable();
+        CacheKey probe = renderer.key(S, null, null, null, 4, 5, Double.doubleToRawLongBits(6.5));
+        assertEquals("p:4:5:6.5", probe.text());
+        assertEquals("p:1:2:3.5", kept.text(), "the stable copy keeps its values");
+        assertEquals(CacheKey.of(S, "p:1:2:3.5"), kept);
+        assertNotEquals(kept, probe);
+        assertEquals(kept, renderer.key(S, null, null, null, 1, 2, Double.doubleToRawLongBits(3.5)));
+    }
+
+    /**
+     * An enum constant's name is an identifier in Java only: in the JVM's classes (Kotlin's or Scala's backquoted
+     * names) it may hold {@code , : \} or be {@code null}, which its text escapes. Its key is then the key of that
+     * text, hashed alike, or an invalidation by text (from another instance) would miss the entry.
+     */
+    @Test
+    void anEnumConstantWhoseNameMustBeEscapedIsTheKeyOfItsText() {
+        Class<?> type = new ByteBuddy().makeEnumeration("a,b", "x:y", "back\\slash", "null", "plain")
+                .name("io.weft.agent.keys.CacheKeyTestOddNames").make().load(CacheKeyTest.class.getClassLoader())
+                .getLoaded();
+        List<String> texts = new ArrayList<>();
+        for (Object constant : type.getEnumConstants()) {
+            texts.add(Values.render(constant));
+            for (String template : List.of("e:{0}", "e:{1}:{0}:{1}", "e:{0}:{1}:{2}:{3}")) {
+                KeyRenderer renderer = renderer(template);
+                Object[] args = {constant, "b", 3L, constant};
+                String text = renderer.render(args, null);
+                CacheKey key = renderer.key(S, args);
+                assertEquals(text.hashCode(), key.hashCode(), text);
+                assertEquals(CacheKey.of(S, text), key, text);
+                assertEquals(key.stable(), CacheKey.of(S, text), text);
+                assertEquals(text, renderer.key(S, constant, "b", 3L, constant, null, null, 0, 0, 0, 0, 0, 0).text());
+                assertEquals(CacheKey.of(S, text),
+                        renderer.key(S, constant, "b", 3L, constant, null, null, 0, 0, 0, 0, 0, 0), text);
+            }
+        }
+        assertEquals(List.of("a\\,b", "x\\:y", "back\\\\slash", "\\null", "plain"), texts);
     }
 
     private static Object pick(List<Object> values, SplittableRandom random) {
