@@ -478,8 +478,8 @@ class CacheKeyTest {
 
     /**
      * Keys of one to six values whose texts have one hash and differ in one value only, in any position: the comparison
-     * of values must look at every position, whether the values are boxed or passed unboxed, or a call is served the
-     * value of another whose key differs only there.
+     * of values must look at every position, whether the values are boxed or passed unboxed, and compare values of
+     * different classes there by their texts, or a call is served the value of another whose key differs only there.
      */
     @Test
     void keysOfTextsOfOneHashDifferingInAnyOnePositionAreDifferent() {
@@ -525,6 +525,14 @@ class CacheKeyTest {
                 assertDifferent(keptUnboxed, passed(unboxed, nb), where + ", both passed unboxed");
                 assertDifferent(keptUnboxed, boxed.key(S, b), where + ", unboxed and boxed");
                 assertEquals(keptUnboxed, boxed.key(S, a), where + ", one text");
+                Object[] mixed = a.clone();
+                mixed[p] = Long.toString(COLLIDING_B); // a string there: values of different classes, texts of one hash
+                assertDifferent(kept, boxed.key(S, mixed), where + ", a number and a string");
+                assertDifferent(keptUnboxed, boxed.key(S, mixed), where + ", passed unboxed and a string");
+                assertDifferent(boxed.key(S, mixed).stable(), passed(unboxed, na), where + ", a string and passed unboxed");
+                mixed[p] = Long.toString(COLLIDING_A);
+                assertEquals(keptUnboxed, boxed.key(S, mixed), where + ", a string of one text");
+                assertEquals(boxed.key(S, mixed).stable(), passed(unboxed, na), where + ", a string of one text");
             }
         }
     }
