@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import io.weft.benchmarks.fixtures.Book;
 import io.weft.benchmarks.fixtures.Fixtures;
 import io.weft.benchmarks.fixtures.WeftShapes;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
@@ -28,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code order:{request.customerId}} (a getter), {@code stock:{region}} (an enum), {@code sales:{day}} (a
  * {@code LocalDate}), {@code q:{tenant}:{id}:{page}:{active}} (four placeholders), {@code grade:{grade}} (a
  * {@code char}), {@code price:{amount}} (a {@code double}), {@code event:{at}} (a string with {@code :} to escape),
- * {@code many:{ids}} (a list of three) and the constant
+ * {@code since:{from}} (an {@code Instant}), {@code many:{ids}} (a list of three) and the constant
  * {@code tts:voices}. Run with
  * {@code -prof gc} for the allocation per hit. The fork needs {@code -javaagent} (see {@link L1Hit}).
  */
@@ -40,6 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class L1HitShapes {
 
     private static final String AT = "2026-12-06T10:15:30";
+    private static final String FROM = "2026-12-06T10:15:30.123Z";
 
     /** The arguments, read from fields on every call so that nothing is constant-folded. */
     @State(Scope.Thread)
@@ -58,6 +60,7 @@ public class L1HitShapes {
         public double amount = 12.5;
         public List<Long> ids = new java.util.ArrayList<>(List.of(1L, 2L, 3L));
         public String at;
+        public Instant from = Instant.parse(FROM);
 
         @Setup
         public void setUp() {
@@ -80,7 +83,7 @@ public class L1HitShapes {
             args.setUp();
             for (String key : List.of("book:" + args.id, "book:boxed:" + args.boxedId, "user:" + args.name,
                     "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices", "q:acme:" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "many:1,2,3",
-                    "event:" + AT)) {
+                    "event:" + AT, "since:" + FROM)) {
                 cache.put(key, Fixtures.BOOKS);
             }
         }
@@ -110,10 +113,11 @@ public class L1HitShapes {
                 shapes.byAmount(12.5);
                 shapes.byIds(List.of(1L, 2L, 3L));
                 shapes.byTime(AT);
+                shapes.since(Instant.parse(FROM));
             }
-            if (shapes.bodyRuns() != 13) {
+            if (shapes.bodyRuns() != 14) {
                 throw new IllegalStateException("WeftShapes is not woven (its bodies ran " + shapes.bodyRuns()
-                        + " times for 26 calls with 13 keys): start the fork with -javaagent, see L1Hit");
+                        + " times for 28 calls with 14 keys): start the fork with -javaagent, see L1Hit");
             }
             bodyRunsAfterSetup = shapes.bodyRuns();
         }
@@ -235,6 +239,16 @@ public class L1HitShapes {
     @Benchmark
     public List<Book> caffeineEscaped(RawCaffeine subject, Args args) {
         return subject.cache.getIfPresent("event:" + args.at);
+    }
+
+    @Benchmark
+    public List<Book> weftInstant(Weft subject, Args args) {
+        return subject.shapes.since(args.from);
+    }
+
+    @Benchmark
+    public List<Book> caffeineInstant(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("since:" + args.from);
     }
 
     @Benchmark
