@@ -39,9 +39,12 @@ public final class CacheKey {
         int uses;
         /** The thread's holders of values passed unboxed, made as positions first need them; none in a stable copy. */
         private Held[] held = NO_HOLDERS;
+        /** The thread's probe whose values these are, or {@code null} in a stable copy. */
+        private final Probe probe;
 
-        ManyValues(Object[] values) {
+        ManyValues(Object[] values, Probe probe) {
             this.values = values;
+            this.probe = probe;
         }
 
         /** Puts the value at {@code i}: {@code value}, or for an {@link UnboxedArgument}, the value {@code bits}. */
@@ -70,7 +73,7 @@ public final class CacheKey {
             for (int i = 0; i < count; i++) {
                 copy[i] = kept(values[i]);
             }
-            return new ManyValues(copy);
+            return new ManyValues(copy, null);
         }
 
         /** The first {@code count} values as a {@link Composer} reads them: these, or if one is held unboxed, a copy. */
@@ -102,7 +105,7 @@ public final class CacheKey {
         final Held held0 = new Held();
         final Held held1 = new Held();
         final Held held2 = new Held();
-        final ManyValues many = new ManyValues(new Object[8]);
+        final ManyValues many = new ManyValues(new Object[8], this);
     }
 
     private static final ThreadLocal<Probe> PROBES = new ThreadLocal<>() {
@@ -144,7 +147,12 @@ public final class CacheKey {
      */
     static CacheKey probe(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2, long m0,
             long m1, long m2) {
-        Probe slots = PROBES.get();
+        return fill(PROBES.get(), scope, hash, composer, v0, v1, v2, m0, m1, m2);
+    }
+
+    /** {@link #probe}, the thread's slots looked up already. */
+    private static CacheKey fill(Probe slots, KeyScope scope, int hash, Composer composer, Object v0, Object v1,
+            Object v2, long m0, long m1, long m2) {
         CacheKey probe = slots.key;
         probe.scope = scope;
         probe.hash = hash;
@@ -174,7 +182,7 @@ public final class CacheKey {
      * use {@code use}; {@code null} when another key was made with it since (the values are not all this key's).
      */
     static CacheKey probeOfMany(KeyScope scope, int hash, Composer composer, ManyValues many, int use) {
-        return many.uses != use ? null : probe(scope, hash, composer, many, null, null, 0, 0, 0);
+        return many.uses != use ? null : fill(many.probe, scope, hash, composer, many, null, null, 0, 0, 0);
     }
 
     /** A value as a composer reads it: boxed, if the probe held it unboxed. */

@@ -22,12 +22,17 @@ final class ScalarText {
     static final long NOT_SCALAR = 0L;
 
     private static final int[] POWERS = new int[65];
+    /** The hash of the two digits of each number 0 to 99, {@code "00"} to {@code "99"}. */
+    private static final int[] PAIRS = new int[100];
 
     static {
         int power = 1;
         for (int n = 0; n < POWERS.length; n++) {
             POWERS[n] = power;
             power *= 31;
+        }
+        for (int pair = 0; pair < PAIRS.length; pair++) {
+            PAIRS[pair] = ('0' + pair / 10) * 31 + '0' + pair % 10;
         }
     }
 
@@ -212,7 +217,10 @@ final class ScalarText {
         return pack(power(length + escapes), hash);
     }
 
-    /** The hash of {@code Long.toString(v)}, digit by digit from the last, with 31 to the power of its length. */
+    /**
+     * The hash of {@code Long.toString(v)}, with 31 to the power of its length: two digits at a time from the last
+     * ({@link #PAIRS}), in {@code int} arithmetic once what is left fits, as {@code Long.toString} writes them.
+     */
     static long decimal(long v) {
         if (v == Long.MIN_VALUE) {
             return NOT_SCALAR;
@@ -220,11 +228,26 @@ final class ScalarText {
         long rest = Math.abs(v);
         int hash = 0;
         int power = 1;
-        do {
-            hash += ('0' + (int) (rest % 10)) * power;
+        while (rest > Integer.MAX_VALUE) {
+            long next = rest / 100;
+            hash += PAIRS[(int) (rest - next * 100)] * power;
+            power *= 31 * 31;
+            rest = next;
+        }
+        int left = (int) rest;
+        while (left >= 100) {
+            int next = left / 100;
+            hash += PAIRS[left - next * 100] * power;
+            power *= 31 * 31;
+            left = next;
+        }
+        if (left >= 10) {
+            hash += PAIRS[left] * power;
+            power *= 31 * 31;
+        } else {
+            hash += ('0' + left) * power;
             power *= 31;
-            rest /= 10;
-        } while (rest != 0);
+        }
         if (v < 0) {
             hash += '-' * power;
             power *= 31;

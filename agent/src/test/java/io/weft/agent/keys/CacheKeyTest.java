@@ -442,6 +442,29 @@ class CacheKeyTest {
         assertNotEquals(manyKept, four.key(S, new Object[] {1L, "a", 'b', false}));
     }
 
+    /** Integers of every length and sign, and around every power of ten and the int and long bounds. */
+    @Test
+    void theTextOfAnIntegerIsDescribedAsLongToStringWritesIt() {
+        List<Long> values = new ArrayList<>(List.of(0L, Long.MAX_VALUE, Long.MIN_VALUE + 1, (long) Integer.MAX_VALUE,
+                (long) Integer.MIN_VALUE, Integer.MAX_VALUE + 1L, Integer.MIN_VALUE - 1L));
+        for (long ten = 1; ten > 0 && ten <= Long.MAX_VALUE / 10; ten *= 10) {
+            values.addAll(List.of(ten - 1, ten, ten + 1, 10 * ten - 1));
+        }
+        SplittableRandom random = new SplittableRandom(13);
+        for (int i = 0; i < 100_000; i++) {
+            values.add(random.nextLong() >> random.nextInt(64));
+        }
+        for (long value : new ArrayList<>(values)) {
+            values.add(-value);
+        }
+        for (long value : values) {
+            String text = Long.toString(value);
+            assertEquals(text.hashCode(), ScalarText.hash(ScalarText.decimal(value)), text);
+            assertEquals(ScalarText.power(text.length()), ScalarText.powerOfLength(ScalarText.decimal(value)), text);
+        }
+        assertEquals(ScalarText.NOT_SCALAR, ScalarText.decimal(Long.MIN_VALUE));
+    }
+
     @Test
     void theHashOfAUuidIsTheHashOfItsText() {
         SplittableRandom random = new SplittableRandom(7);
