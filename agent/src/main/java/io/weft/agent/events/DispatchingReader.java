@@ -86,11 +86,6 @@ public abstract class DispatchingReader implements EventReader {
         closeConnection(); // one opened while closing
     }
 
-    /** Whether the reader still runs (not closed). */
-    protected final boolean running() {
-        return running;
-    }
-
     /** How long this instance has been caching, for where a reader starts ({@link EvictionSink#cachingForMillis}). */
     protected final long cachingForMillis() {
         return sink.cachingForMillis();

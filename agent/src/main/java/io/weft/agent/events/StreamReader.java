@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 
 /**
  * Reads the event streams (SPEC §6) on one daemon thread ({@code weft-events-reader}) over its own
@@ -55,9 +54,7 @@ import java.util.function.BiConsumer;
  *
  * <p>Entries that evict from L1 only (events of Weft instances, clear-all events) are applied on Lettuce's thread
  * as the reply arrives, saving a thread hand-off; from the first entry that must also delete in Redis,
- * the rest of the reply is applied on the reader's thread, in order. While every entry is applied on arrival, the next
- * read is sent from Lettuce's thread too, and the reader's thread sleeps: it is woken for entries that need Redis, a
- * full read, a failure or a read unanswered for too long.
+ * the rest of the reply is applied on the reader's thread, in order.
  */
 public final class StreamReader extends DispatchingReader {
 
@@ -127,21 +124,20 @@ public final class StreamReader extends DispatchingReader {
     }
 
     /**
-     * Starts the reads of each group that has none in flight, waits until one group's reads stop (each read waited for
-     * at most {@link #READ_TIMEOUT} from when it was sent), and applies the rest of the entries of every stopped
-     * group's last read; returns whether one came back full (the reader may be behind). Reads not stopped yet stay in
-     * flight for the next round.
+     * Sends the read of each group that has none in flight, waits until one is answered (each at most
+     * {@link #READ_TIMEOUT} from when it was sent), and applies the entries of every answered read; returns whether
+     * one came back full (the reader may be behind). Reads not answered yet stay in flight for the next round.
      */
     private boolean readOnce() throws Exception {
         CompletableFuture<?>[] inFlight = new CompletableFuture<?>[groups.size()];
         long deadline = Long.MAX_VALUE;
         for (int i = 0; i < inFlight.length; i++) {
             Group group = groups.get(i);
-            if (group.reads == null) {
-                group.reads = start(group);
+            if (group.read == null) {
+                group.read = send(group);
             }
-            inFlight[i] = group.reads.stopped;
-            deadline = Math.min(deadline, group.reads.current.sentNanos + READ_TIMEOUT.toNanos());
+            inFlight[i] = group.read.applied;
+            deadline = Math.min(deadline, group.read.sentNanos + READ_TIMEOUT.toNanos());
         }
         try {
             CompletableFuture.anyOf(inFlight).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -150,66 +146,28 @@ public final class StreamReader extends DispatchingReader {
         }
         boolean behind = false;
         for (Group group : groups) {
-            Reads reads = group.reads;
-            Read current = reads.current;
-            if (reads.stopped.isDone()) {
-                group.reads = null;
-                behind |= applyRest(reads.stopped.join());
-            } else if (System.nanoTime() - current.sentNanos >= READ_TIMEOUT.toNanos()) {
-                group.reads = null;
-                reads.abandoned = true;
-                group.connection.discard(current.link);
+            Read read = group.read;
+            if (read.applied.isDone()) {
+                group.read = null;
+                behind |= applyRest(read);
+            } else if (System.nanoTime() - read.sentNanos >= READ_TIMEOUT.toNanos()) {
+                group.read = null;
+                group.connection.discard(read.link);
                 throw new TimeoutException("no reply to XREAD of " + group.streams + " within " + READ_TIMEOUT);
             }
         }
         return behind;
     }
 
-    /** Sends the first of a group's reads. */
-    private Reads start(Group group) throws Exception {
+    /** Sends one {@code XREAD BLOCK} of a group's streams from the cursor; what needs no Redis is applied on arrival. */
+    private Read send(Group group) throws Exception {
         RedisLink<String, String> link = group.connection.get().get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        Reads reads = new Reads();
-        send(reads, group, link);
-        return reads;
-    }
-
-    /**
-     * Sends one {@code XREAD BLOCK} of a group's streams from the cursor; what needs no Redis is applied on arrival,
-     * on Lettuce's thread. When that is every entry and the read was not full, the next read is sent from there too,
-     * right away: this thread is not woken (a hand-off that each event, this instance's own included, would cost
-     * the CPU its callers and Redis need). Otherwise the reads stop, and this thread takes over.
-     */
-    private void send(Reads reads, Group group, RedisLink<String, String> link) {
         long sent = System.nanoTime();
         StreamOffset<String>[] from = cursor.offsets(group.streams);
         CompletableFuture<List<StreamMessage<String, String>>> reply = link.async()
                 .xread(XReadArgs.Builder.block(BLOCK_MILLIS).count(COUNT), from)
                 .toCompletableFuture();
-        Read read = new Read(link, sent, from, reply);
-        reads.current = read;
-        reply.whenComplete(new BiConsumer<List<StreamMessage<String, String>>, Throwable>() {
-            @Override
-            public void accept(List<StreamMessage<String, String>> entries, Throwable failure) {
-                arrived(reads, group, read, entries, failure);
-            }
-        });
-    }
-
-    private void arrived(Reads reads, Group group, Read read, List<StreamMessage<String, String>> entries,
-            Throwable failure) {
-        if (failure == null) {
-            try {
-                read.applied = applyWithoutRedis(entries);
-                if (read.applied == entries.size() && entries.size() < trimmedReadLength && running()
-                        && !reads.abandoned) {
-                    send(reads, group, read.link);
-                    return;
-                }
-            } catch (RuntimeException | Error e) {
-                read.failure = e;
-            }
-        }
-        reads.stopped.complete(read);
+        return new Read(link, sent, from, reply, reply.thenApply(this::applyWithoutRedis));
     }
 
     /**
@@ -218,11 +176,9 @@ public final class StreamReader extends DispatchingReader {
      * came back full.
      */
     private boolean applyRest(Read read) throws Exception {
-        List<StreamMessage<String, String>> entries = read.reply.get();
-        if (read.failure != null) {
-            throw new ExecutionException(read.failure);
-        }
-        for (StreamMessage<String, String> entry : entries.subList(read.applied, entries.size())) {
+        int applied = read.applied.get();
+        List<StreamMessage<String, String>> entries = read.reply.join();
+        for (StreamMessage<String, String> entry : entries.subList(applied, entries.size())) {
             dispatcher.dispatch(entry.getStream(), entry.getId(), entry.getBody());
             cursor.advance(entry.getStream(), entry.getId());
         }
@@ -249,11 +205,11 @@ public final class StreamReader extends DispatchingReader {
         return applied;
     }
 
-    /** The streams of one {@code XREAD} (one slot), its connection, and its reads in flight (the reader's thread's). */
+    /** The streams of one {@code XREAD} (one slot), its connection, and its read in flight (the reader's thread's). */
     private static final class Group {
         final List<String> streams;
         final LazyConnection<String, String> connection;
-        Reads reads;
+        Read read;
 
         Group(List<String> streams, LazyConnection<String, String> connection) {
             this.streams = streams;
@@ -261,33 +217,24 @@ public final class StreamReader extends DispatchingReader {
         }
     }
 
-    /** A group's reads sent one after another on arrival ({@link #send}): the one in flight, and where they stopped. */
-    private static final class Reads {
-        /** Completed with the last read when the reads stop: this thread applies the rest of it. */
-        final CompletableFuture<Read> stopped = new CompletableFuture<>();
-        volatile Read current;
-        /** Set when this thread gave up waiting: no further read is sent. */
-        volatile boolean abandoned;
-    }
-
     /**
      * A read sent: on which connection and when, where in each stream it started, its reply, and how many of its
-     * entries were applied on arrival (or what failed there), both set before its reads stop.
+     * entries were applied on arrival.
      */
     private static final class Read {
         final RedisLink<String, String> link;
         final long sentNanos;
         final StreamOffset<String>[] from;
         final CompletableFuture<List<StreamMessage<String, String>>> reply;
-        int applied;
-        Throwable failure;
+        final CompletableFuture<Integer> applied;
 
         Read(RedisLink<String, String> link, long sentNanos, StreamOffset<String>[] from,
-                CompletableFuture<List<StreamMessage<String, String>>> reply) {
+                CompletableFuture<List<StreamMessage<String, String>>> reply, CompletableFuture<Integer> applied) {
             this.link = link;
             this.sentNanos = sentNanos;
             this.from = from;
             this.reply = reply;
+            this.applied = applied;
         }
     }
 
