@@ -1,10 +1,12 @@
 package io.weft.agent.keys;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.RandomAccess;
+import java.util.Set;
 
 /**
  * A collection or array of scalars as an L1 key describes and keeps it. Such a value renders (SPEC §3, {@link Values})
@@ -13,9 +15,9 @@ import java.util.RandomAccess;
  * most {@link #MAX_ELEMENTS} of them and no string longer than {@link #MAX_STRING}, that text is described from the
  * elements ({@link #text}), so a hit builds none, and the value is compared element by element ({@link #matches}).
  *
- * <p>Only collections of the JDK's own classes and arrays of {@code long}, {@code int} or of a JDK class are described:
- * a thread's probe keeps its last lookup's value (the caller's collection) until its next lookup, and must not keep
- * an application's class. A key that is kept holds a copy ({@link #copyOf}): the caller may change its collection
+ * <p>Only the JDK's own collections that refer to nothing else ({@link #SELF_CONTAINED}) and arrays of {@code long},
+ * {@code int} or of a JDK class are described: a thread's probe keeps its last lookup's value (the caller's collection)
+ * until its next lookup, and must not keep an application's class. A key that is kept holds a copy ({@link #copyOf}): the caller may change its collection
  * after the call.
  */
 final class Elements implements Iterable<Object> {
@@ -30,6 +32,25 @@ final class Elements implements Iterable<Object> {
 
     private static final long EMPTY_TEXT = ScalarText.pack(ScalarText.power(3), "\\[]".hashCode());
     private static final long NULL_ELEMENT_TEXT = ScalarText.pack(ScalarText.power(2), "\\~".hashCode());
+
+    /**
+     * The JDK's collections that refer to nothing but their elements (no wrapped collection, no comparator), which a
+     * probe may hold without keeping an application's class: {@code Collections.unmodifiableList(appList)} or a
+     * {@code TreeSet} with an application's comparator is rendered instead.
+     */
+    private static final Set<String> SELF_CONTAINED_NAMES = Set.of("java.util.ArrayList", "java.util.LinkedList",
+            "java.util.HashSet", "java.util.LinkedHashSet", "java.util.ArrayDeque", "java.util.Arrays$ArrayList",
+            "java.util.ImmutableCollections$List12", "java.util.ImmutableCollections$ListN",
+            "java.util.ImmutableCollections$Set12", "java.util.ImmutableCollections$SetN",
+            "java.util.Collections$SingletonList", "java.util.Collections$SingletonSet", "java.util.Collections$EmptyList",
+            "java.util.Collections$EmptySet", "java.util.concurrent.CopyOnWriteArrayList");
+
+    private static final ClassValue<Boolean> SELF_CONTAINED = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return type.getClassLoader() == null && SELF_CONTAINED_NAMES.contains(type.getName());
+        }
+    };
 
     private final Object[] elements;
 
@@ -49,7 +70,9 @@ final class Elements implements Iterable<Object> {
      */
     static long text(Object value) {
         if (value instanceof Collection) {
-            return value.getClass().getClassLoader() == null ? ofCollection((Collection<?>) value) : ScalarText.NOT_SCALAR;
+            Class<?> type = value.getClass();
+            return type == ArrayList.class || SELF_CONTAINED.get(type) ? ofCollection((Collection<?>) value)
+                    : ScalarText.NOT_SCALAR;
         }
         if (value instanceof long[] || value instanceof int[]) {
             int length = length(value);

@@ -8,15 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.lang.reflect.Field;
 import java.time.LocalDate;
 import java.util.AbstractList;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -180,14 +185,19 @@ class ElementsKeyTest {
         assertNotEquals(kept, renderer.key(S, new Object[] {ids, more}));
     }
 
-    /** A described value is held as the caller's collection (a hit builds no text); anything else is rendered. */
+    /**
+     * A described value is held as the caller's collection (a hit builds no text), so only the JDK's collections that
+     * refer to nothing but their elements are; anything else is rendered.
+     */
     @Test
     void onlyCollectionsOfTheJdkWithScalarElementsAreDescribed() throws ReflectiveOperationException {
         Field composer = CacheKey.class.getDeclaredField("composer");
         composer.setAccessible(true);
         KeyRenderer renderer = renderer("ids:{0}", List.class);
         for (Object described : List.of(List.of(1L, 2L), new ArrayList<>(List.of("a:b", "c")), new LinkedList<>(List.of(1)),
-                Arrays.asList(null, 1.5), List.of())) {
+                Arrays.asList(null, 1.5), List.of(), List.of(7L), Set.of(1L, 2L, 3L), Collections.singletonList(1L),
+                Collections.emptyList(), new ArrayDeque<>(List.of(1L)), new CopyOnWriteArrayList<>(List.of(1L)),
+                new LinkedHashSet<>(List.of("x")))) {
             assertNotNull(composer.get(renderer.key(S, new Object[] {described})), described.toString());
         }
         List<Long> ownList = new AbstractList<>() {
@@ -205,7 +215,17 @@ class ElementsKeyTest {
         for (int i = 0; i <= Elements.MAX_ELEMENTS; i++) {
             tooMany.add(i);
         }
-        for (Object rendered : List.of(List.of(TimeUnit.SECONDS), ownList, List.of(List.of(1)), tooMany,
+        // a JDK wrapper of the application's list, a JDK set holding the application's comparator: they would keep
+        // the application's classes in the thread's probe
+        TreeSet<Long> ordered = new TreeSet<>(new Comparator<Long>() {
+            @Override
+            public int compare(Long a, Long b) {
+                return Long.compare(b, a);
+            }
+        });
+        ordered.addAll(List.of(1L, 2L));
+        for (Object rendered : List.of(Collections.unmodifiableList(ownList), ordered, List.of(TimeUnit.SECONDS), ownList,
+                List.of(List.of(1)), tooMany,
                 List.of("s".repeat(Elements.MAX_STRING + 1)), List.of(new int[] {1}))) {
             CacheKey key = renderer.key(S, new Object[] {rendered});
             assertNull(composer.get(key), "rendered, not described: " + key.text());
