@@ -2,6 +2,7 @@ package app;
 
 import io.weft.annotations.CacheResult;
 import io.weft.annotations.InvalidateCache;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -228,6 +229,29 @@ public class Catalog {
     public String six(String tenant, long id, int page, double price, Owner owner, boolean active) {
         ran("six");
         return tenant + "/" + id + "/" + page + "/" + price + "/" + owner.getName() + "/" + active + "/" + runs("six");
+    }
+
+    /** A list of ids: its key is hashed from the elements on a hit, and kept as a copy of them. */
+    @CacheResult(key = "shapes:ids:{ids}")
+    public String byIds(List<Long> ids) {
+        ran("ids");
+        return ids + "/" + runs("ids");
+    }
+
+    /** Invalidates by the rendered text the key of a list that a hit describes from its elements. */
+    @InvalidateCache(keys = "shapes:ids:{ids}")
+    public void forgetIds(List<Long> ids) {
+    }
+
+    /** An instant: its key is hashed from its fields on a hit. */
+    @CacheResult(key = "shapes:since:{from}")
+    public String since(Instant from) {
+        ran("since");
+        return from + "/" + runs("since");
+    }
+
+    @InvalidateCache(keys = "shapes:since:{from}")
+    public void forgetSince(Instant from) {
     }
 
     @CacheResult(key = "shapes:slow:{key}")

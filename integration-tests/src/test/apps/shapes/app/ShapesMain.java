@@ -145,6 +145,26 @@ public class ShapesMain {
         report("six", six);
         report("six.runs", Catalog.runs("six"));
 
+        java.util.List<Long> ids = new java.util.ArrayList<>(java.util.List.of(1L, 2L, 3L));
+        catalog.byIds(ids);
+        ids.set(2, 4L); // the caller changes its list after the call: the kept key must not change with it
+        catalog.byIds(ids);
+        String idsHit = catalog.byIds(java.util.List.of(1L, 2L, 3L));
+        catalog.forgetIds(java.util.Arrays.asList(1L, 2L, 3L));
+        catalog.byIds(java.util.List.of(1L, 2L, 3L));
+        catalog.byIds(java.util.List.of(1L, 2L, 4L));
+        report("ids", idsHit);
+        report("ids.runs", Catalog.runs("ids"));
+
+        java.time.Instant from = java.time.Instant.parse("2026-12-07T01:02:03.450Z");
+        catalog.since(from);
+        String sinceHit = catalog.since(java.time.Instant.parse("2026-12-07T01:02:03.450Z"));
+        catalog.since(from.plusNanos(1000));
+        catalog.forgetSince(from);
+        catalog.since(from);
+        report("since", sinceHit);
+        report("since.runs", Catalog.runs("since"));
+
         catalog.shortLived("k");
         catalog.shortLived("k");
         report("ttl.runs.fresh", Catalog.runs("ttl"));

@@ -69,6 +69,20 @@ class WovenMethodsTest {
         assertEquals("4", checks.get("six.runs"));
     }
 
+    /**
+     * A list's key is hashed from its elements on a hit and kept as a copy: the caller changing its list after a call
+     * makes a new key without changing the kept one; an invalidation by the rendered text evicts it. An instant's
+     * likewise, from its fields.
+     */
+    @Test
+    void cachesByAListAndAnInstantAndEvictsThemByTheirTexts() throws Exception {
+        Map<String, String> checks = defaultRun();
+        assertEquals("[1, 2, 3]/1", checks.get("ids"), "the third call hit the first's entry, whose key kept 1,2,3");
+        assertEquals("3", checks.get("ids.runs"), "[1,2,3], [1,2,4], [1,2,3] after the invalidation; [1,2,4] hit");
+        assertEquals("2026-12-07T01:02:03.450Z/1", checks.get("since"));
+        assertEquals("3", checks.get("since.runs"), "a microsecond later is another key; the invalidation evicts");
+    }
+
     @Test
     void anErrorInTheCachingPathFallsBackToCallingTheMethod() throws Exception {
         Map<String, String> checks = defaultRun();
