@@ -88,9 +88,6 @@ final class Elements implements Iterable<Object> {
         if (value instanceof Object[] && value.getClass().getClassLoader() == null) {
             return ofArray((Object[]) value);
         }
-        if (value instanceof Elements) {
-            return ofArray(((Elements) value).elements);
-        }
         return ScalarText.NOT_SCALAR;
     }
 
