@@ -28,7 +28,7 @@ class FirstCallWarmUpTest {
     }
 
     @Test
-    void startingTheRuntimeInitializesTheTimedWaitOfACallerThatJoinsALoad() throws Exception {
+    void startingTheRuntimeInitializesTheTimedWaitsOfACallerThatJoinsALoadAndOfRedisCommands() throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Process child = new ProcessBuilder(List.of(java, "-Xlog:class+init=info", "-cp",
                 System.getProperty("java.class.path"), StartOnly.class.getName())).redirectErrorStream(true).start();
@@ -41,5 +41,10 @@ class FirstCallWarmUpTest {
         assertTrue(started > 0, output);
         assertTrue(signaller > 0 && signaller < started,
                 "CompletableFuture's Signaller (a timed wait's node) is initialized before the runtime is up");
+        for (String bound : List.of("Canceller", "Timeout")) {
+            int initialized = output.indexOf("Initializing 'java/util/concurrent/CompletableFuture$" + bound + "'");
+            assertTrue(initialized > 0 && initialized < started, "CompletableFuture's " + bound + " (every Redis"
+                    + " command's orTimeout) is initialized before the runtime is up, not by a virtual thread's store");
+        }
     }
 }
