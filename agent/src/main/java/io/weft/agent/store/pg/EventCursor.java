@@ -31,6 +31,8 @@ final class EventCursor {
     private final TreeMap<Long, Long> holes = new TreeMap<>();
     private long last;
     private boolean positioned;
+    /** The least id a read skipped since the last check ({@link #skippedGap}, {@link #gap}), or 0. */
+    private long firstSkipped;
 
     /** @param clock {@link System#nanoTime} but in tests */
     EventCursor(LongSupplier clock) {
@@ -68,13 +70,41 @@ final class EventCursor {
             return;
         }
         long now = clock.getAsLong();
-        for (long skipped = Math.max(last + 1, id - MAX_HOLES); skipped < id; skipped++) {
-            holes.put(skipped, now);
+        if (id > last + 1 && firstSkipped == 0) {
+            firstSkipped = last + 1;
+        }
+        for (long missing = Math.max(last + 1, id - MAX_HOLES); missing < id; missing++) {
+            holes.put(missing, now);
         }
         while (holes.size() > MAX_HOLES) {
             holes.pollFirstEntry();
         }
         last = id;
+    }
+
+    /**
+     * Whether a read skipped ids since the last check. They are awaited as holes, but they may be gone for good: a
+     * reader held back while more than {@code weft.stream.maxlen} events were appended finds the table trimmed past
+     * it and reads fewer than a full batch after it, so only the skipped ids show it ({@link #skippedGap}).
+     */
+    synchronized boolean skippedSinceGapCheck() {
+        return firstSkipped != 0;
+    }
+
+    /**
+     * Why events that reads skipped since the last check may be gone, given the table's least id now ({@code null}
+     * when it is empty), or {@code null} when they cannot be: the table holds no event as old as the first of them.
+     * They stay awaited as holes: an append that had not committed yet when a table held nothing older reads the
+     * same (a needless clear of L1, its event still applied when it commits).
+     */
+    synchronized String skippedGap(String table, Long min) {
+        long first = firstSkipped;
+        firstSkipped = 0;
+        if (first == 0 || min == null || min <= first) {
+            return null;
+        }
+        return table + " holds no event before " + min + ", and event " + first + " was not read (trimmed while this"
+                + " reader was held back)";
     }
 
     /** Whether every event up to {@code end} (the table's last id; 0: none) has been read or given up. */
@@ -89,6 +119,7 @@ final class EventCursor {
      * goes on from its end).
      */
     synchronized String gap(String table, Long min, Long max) {
+        firstSkipped = 0;
         long read = last;
         if (read == 0) {
             return null;
@@ -104,6 +135,7 @@ final class EventCursor {
         long unread = holes.isEmpty() ? read + 1 : holes.firstKey();
         if (min > unread) {
             holes.headMap(min).clear();
+            last = Math.max(read, min - 1); // the ids before the oldest are gone: reading them again is no new skip
             return table + " was trimmed past event " + (unread - 1) + " (its oldest event is " + min + ")";
         }
         return null;

@@ -24,7 +24,9 @@ import org.postgresql.PGConnection;
  * for a while, at the last event older than that (with a second of margin; before the oldest when none is).
  * Each time it connects, it creates the tables if they are missing. After a failed read and when it
  * is behind, it first checks that the table was not trimmed past the last event processed (or emptied,
- * or created again), and if it was, clears L1 and logs why.
+ * or created again), and if it was, clears L1 and logs why; so it does after a read that skipped ids (a
+ * reader held back while the table was trimmed past it reads fewer than a full batch when
+ * {@code weft.stream.maxlen} is below it).
  */
 public final class PgEventReader extends DispatchingReader {
 
@@ -66,6 +68,9 @@ public final class PgEventReader extends DispatchingReader {
             }
             readSucceeded();
             int read = readOnce(c);
+            if (cursor.skippedSinceGapCheck()) {
+                clearIfGaps(skippedGaps(c));
+            }
             readSucceeded();
             if (read >= COUNT) {
                 return true;
@@ -148,6 +153,16 @@ public final class PgEventReader extends DispatchingReader {
             boolean empty = r.wasNull();
             long max = r.getLong(2);
             String gap = cursor.gap(table, empty ? null : min, empty ? null : max);
+            return gap == null ? List.of() : List.of(gap);
+        }
+    }
+
+    /** Where events that reads skipped may have been trimmed before they were read (empty when nowhere). */
+    private List<String> skippedGaps(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT min(id) FROM " + table)) {
+            r.next();
+            long min = r.getLong(1);
+            String gap = cursor.skippedGap(table, r.wasNull() ? null : min);
             return gap == null ? List.of() : List.of(gap);
         }
     }

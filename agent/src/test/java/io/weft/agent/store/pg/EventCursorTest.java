@@ -30,7 +30,9 @@ class EventCursorTest {
     void trimmedPastTheLastEventReadIsAGap() {
         EventCursor cursor = at(10);
         assertEquals("ev was trimmed past event 10 (its oldest event is 12)", cursor.gap("ev", 12L, 30L));
-        assertEquals(10, cursor.last(), "reading goes on after it: from the oldest event left");
+        assertEquals(11, cursor.last(), "reading goes on from the oldest event left");
+        cursor.read(12);
+        assertFalse(cursor.skippedSinceGapCheck(), "the ids trimmed are no new skip");
     }
 
     @Test
@@ -70,6 +72,39 @@ class EventCursorTest {
         cursor.read(6);
         assertArrayEquals(new Long[0], cursor.holes());
         assertTrue(cursor.reached(8));
+    }
+
+    @Test
+    void aReadThatSkippedIdsAsksForAGapCheck() {
+        EventCursor cursor = at(5);
+        cursor.read(6);
+        assertFalse(cursor.skippedSinceGapCheck(), "the next id: nothing skipped");
+        cursor.read(9);
+        assertTrue(cursor.skippedSinceGapCheck(), "7 and 8 may have been trimmed");
+        cursor.read(7);
+        assertTrue(cursor.skippedSinceGapCheck(), "until checked");
+        assertNull(cursor.gap("ev", 1L, 9L));
+        assertFalse(cursor.skippedSinceGapCheck());
+        cursor.read(10);
+        assertFalse(cursor.skippedSinceGapCheck());
+    }
+
+    @Test
+    void idsSkippedBelowTheOldestEventAreAGapAndStillAwaited() {
+        EventCursor cursor = at(5);
+        cursor.read(20);
+        cursor.read(22);
+        assertEquals("ev holds no event before 15, and event 6 was not read (trimmed while this reader was held back)",
+                cursor.skippedGap("ev", 15L));
+        assertFalse(cursor.skippedSinceGapCheck(), "checked");
+        assertNull(cursor.skippedGap("ev", 15L), "one clear for one gap");
+        assertEquals(15, cursor.holes().length, "still awaited: an append not committed yet reads the same");
+        cursor.read(25);
+        assertNull(cursor.skippedGap("ev", 15L), "ids skipped above the oldest event: not trimmed");
+        cursor.read(30);
+        assertNull(cursor.skippedGap("ev", 26L), "the oldest event is the first id skipped");
+        cursor.read(40);
+        assertNull(cursor.skippedGap("ev", null), "an empty table is the full check's case");
     }
 
     @Test

@@ -60,6 +60,14 @@ class PgEventsTest {
         return reader;
     }
 
+    /** Instance a's publisher, once its event {@code first} was applied: the table holds an event older than the test's. */
+    private PgEventPublisher afterAFirstEvent() {
+        PgEventPublisher a = publisher("a", 10_000);
+        a.publish(keys("a", "first"));
+        Await.until(Duration.ofSeconds(5), "the first event", () -> sink.received("keys [first]"));
+        return a;
+    }
+
     private static InvalidationEvent keys(String instance, String... keys) {
         return InvalidationEvent.invalidation(EventStreams.CACHE_INVALIDATED, List.of(keys), List.of(), Map.of(),
                 WeftIds.of(instance));
@@ -96,8 +104,8 @@ class PgEventsTest {
 
     @Test
     void anEventCommittedAfterALaterOneIsAppliedOnceItCommits() throws Exception {
-        reader("b", "weft-test-reader");
-        PgEventPublisher a = publisher("a", 10_000);
+        PgEventReader reader = reader("b", "weft-test-reader");
+        PgEventPublisher a = afterAFirstEvent(); // older than the hole: the table was not trimmed past it
         inTransaction(c -> {
             append(c, keys("c", "committed-last")); // takes the lesser id
             a.publish(keys("a", "committed-first"));
@@ -108,14 +116,17 @@ class PgEventsTest {
                 () -> sink.received("keys [committed-last]"));
         a.publish(keys("a", "after"));
         Await.until(Duration.ofSeconds(5), "the next event", () -> sink.received("keys [after]"));
-        assertEquals(List.of("keys [committed-first]", "keys [committed-last]", "keys [after]"), sink.calls,
-                "each applied once");
+        assertEquals(List.of("keys [first]", "keys [committed-first]", "keys [committed-last]", "keys [after]"),
+                sink.calls, "each applied once");
+        assertEquals(0, reader.gapClears());
     }
 
     @Test
     void aRolledBackAppendHoldsNoEventBack() throws Exception {
-        reader("b", "weft-test-reader");
-        PgEventPublisher a = publisher("a", 10_000);
+        PgEventReader reader = reader("b", "weft-test-reader");
+        // an event older than the hole: the table was not trimmed past it (in an empty table, it would read as if it
+        // were, and L1 would be cleared once, needlessly)
+        PgEventPublisher a = afterAFirstEvent();
         inTransaction(c -> {
             append(c, keys("c", "rolled-back"));
             c.rollback();
@@ -124,7 +135,8 @@ class PgEventsTest {
         Await.until(Duration.ofSeconds(5), "the event after the hole", () -> sink.received("keys [after]"));
         a.publish(keys("a", "later"));
         Await.until(Duration.ofSeconds(5), "the next event", () -> sink.received("keys [later]"));
-        assertEquals(List.of("keys [after]", "keys [later]"), sink.calls);
+        assertEquals(List.of("keys [first]", "keys [after]", "keys [later]"), sink.calls);
+        assertEquals(0, reader.gapClears(), "the skipped id was checked, and found not trimmed");
     }
 
     /** Appends {@code event} on {@code c} and wakes the readers, as a publisher does, in {@code c}'s transaction. */
@@ -212,6 +224,38 @@ class PgEventsTest {
         assertEquals(1, reader.gapClears());
         assertTrue(sink.calls.indexOf("clearAll") < sink.calls.indexOf("keys [trimmed-2]"), "" + sink.calls);
         assertTrue(!sink.received("keys [trimmed-1]"), "trimmed before it was read");
+    }
+
+    /**
+     * A reader held back while more events than {@code weft.stream.maxlen} were appended finds the table trimmed past
+     * it and reads fewer than a full batch (maxlen 5 here): only the ids it skipped show the loss, and it clears L1.
+     * The lock that holds it back also holds back other appends, so the events are appended and trimmed in the lock's
+     * transaction; to the reader that is the same as appended, committed and trimmed while it did not read.
+     */
+    @Test
+    void aReaderHeldBackWhileTheTableWasTrimmedPastItClearsWhenItReadsLessThanABatch() throws Exception {
+        PgEventReader reader = reader("b", "weft-test-reader");
+        PgEventPublisher a = afterAFirstEvent();
+        String events = pg.tables().events();
+        inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("LOCK TABLE " + events + " IN ACCESS EXCLUSIVE MODE");
+            }
+            for (int i = 1; i <= 20; i++) {
+                append(c, keys("c", "held-" + i));
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("DELETE FROM " + events + " WHERE id <= (SELECT max(id) - 5 FROM " + events + ")");
+            }
+            c.commit();
+        });
+        Await.until(Duration.ofSeconds(10), "the events left after the trim", () -> sink.received("keys [held-20]"));
+        Await.until(Duration.ofSeconds(5), "L1 cleared for the events trimmed", () -> reader.gapClears() == 1);
+        assertTrue(sink.received("clearAll"), "" + sink.calls);
+        assertTrue(!sink.received("keys [held-15]"), "trimmed before it was read");
+        a.publish(keys("a", "after"));
+        Await.until(Duration.ofSeconds(5), "the next event", () -> sink.received("keys [after]"));
+        assertEquals(1, reader.gapClears(), "one clear for one trim");
     }
 
     @Test
