@@ -239,6 +239,7 @@ class StaleSetTortureTest {
         String of = write + " of key " + k + ", its event held back until the load returned: ";
         String key = namespace + "torture:" + k;
         long received = Long.parseLong(reader.call("received", CALL));
+        long writerReceived = Long.parseLong(writer.call("received", CALL));
         long written;
         Load held;
         Load returned;
@@ -246,6 +247,10 @@ class StaleSetTortureTest {
             // the hold evicts the key first: its event, the reader's own, ends the read in flight
             held = Load.of("held", reader.call("hold " + k, CALL), of);
             between.awaitStopped(CALL);
+            // that event must reach the writer before its read below loads: applied during the load, it would
+            // (rightly) keep the load's value out of the shared level, which this round waits for
+            Await.until(of + "the writer applied the hold's eviction",
+                    () -> Long.parseLong(writer.call("received", CALL)) > writerReceived);
             written = Long.parseLong(writer.call(write + " " + k, CALL));
             assertEquals(held.version + 1, written, of + "the write came after the held load read the row");
             assertEquals(written, Long.parseLong(writer.call("read " + k, CALL)), of + "the writer reads its write");
