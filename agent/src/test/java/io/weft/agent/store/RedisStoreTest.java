@@ -331,4 +331,37 @@ class RedisStoreTest {
         assertFalse(bad.getMessage().contains("s3 cret"), bad.getMessage());
         assertEquals("redis://****@host:1", RedisUris.redactUnparsed("redis://u:p@ss@host:1"));
     }
+
+    /**
+     * A release names its token: a load whose lease was taken over (an invalidation deleted it and another lookup
+     * took it) must not delete the new holder's lease, or a third load could store beside it.
+     */
+    @Test
+    void aReleaseDeletesTheLeaseOnlyWhileItHoldsTheReleasingToken() {
+        assertTrue(store.lookup(ns + "k", ns + "k:lease", "token-1", 30_000).leased());
+
+        store.release(ns + "k:lease", "token-2");
+        store.set(ns + "marker", bytes("1"), 60_000); // behind the release, on the same connection
+        Await.until("the command sent after the release ran", () -> admin().exists(ns + "marker") == 1);
+
+        assertEquals("token-1", admin().get(ns + "k:lease"), "another token's release left the lease");
+        store.release(ns + "k:lease", "token-1");
+        Await.until("the holder's release deletes it", () -> admin().exists(ns + "k:lease") == 0);
+    }
+
+    /**
+     * A lease's release goes past the breaker, which does not hear of its outcome either: releases that fail do not
+     * open it (only the commands the breaker let through count).
+     */
+    @Test
+    void failedReleasesAreCountedButDoNotOpenTheBreaker() throws Exception {
+        store.open().get(10, TimeUnit.SECONDS); // a release is sent only on an open connection
+        admin().zadd(ns + "k:lease", 1, "not a lease"); // the release's GET fails: WRONGTYPE
+        for (int i = 0; i < 3; i++) {
+            store.release(ns + "k:lease", "token-1");
+        }
+
+        Await.until("the three releases failed", () -> store.failures() == 3);
+        assertEquals(CircuitBreaker.State.CLOSED, store.state());
+    }
 }
