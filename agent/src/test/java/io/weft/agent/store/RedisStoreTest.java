@@ -364,4 +364,27 @@ class RedisStoreTest {
         Await.until("the three releases failed", () -> store.failures() == 3);
         assertEquals(CircuitBreaker.State.CLOSED, store.state());
     }
+
+    /**
+     * A batch store that the open breaker refuses releases every lease of the batch instead (past the breaker): the
+     * next lookups, here or in other instances, take them at once instead of after the leases' 30 s.
+     */
+    @Test
+    void aBatchStoreRefusedByTheOpenBreakerReleasesEveryLease() throws Exception {
+        CircuitBreaker breaker = new CircuitBreaker("refusing", 3, Duration.ofSeconds(1), Duration.ofSeconds(10),
+                new FakeTicker());
+        List<String> keys = List.of(ns + "a", ns + "b");
+        try (RedisStore guarded = new RedisStore(endpoint, Duration.ofSeconds(10), breaker)) {
+            assertTrue(guarded.lookupAll(keys, "token-1", 30_000).stream().allMatch(StoredValue::leased));
+            for (int i = 0; i < 3; i++) {
+                breaker.onFailure();
+            }
+
+            assertNull(guarded.settleAll(keys, "token-1", 60_000, List.of(bytes("a"), bytes("b"))).get());
+
+            Await.until("the refused batch's leases are released",
+                    () -> admin().exists(guarded.leaseKey(ns + "a"), guarded.leaseKey(ns + "b")) == 0);
+            assertEquals(0, admin().exists(ns + "a", ns + "b"));
+        }
+    }
 }
