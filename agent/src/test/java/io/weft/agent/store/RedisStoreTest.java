@@ -387,4 +387,17 @@ class RedisStoreTest {
             assertEquals(0, admin().exists(ns + "a", ns + "b"));
         }
     }
+
+    /**
+     * A reload's lease ({@code refreshAfter}) whose tags could not be joined is released: a tag invalidation would not
+     * find the key, so the lease must not be used, and must not keep other instances waiting for its 30 s either.
+     */
+    @Test
+    void aReloadLeaseWhoseTagsCannotBeJoinedIsReleased() {
+        admin().set(ns + "tag", "not a sorted set"); // ZADD fails: WRONGTYPE
+
+        assertFalse(store.takeLease(ns + "k", "token-1", 30_000, List.of(ns + "tag"), 90_000));
+
+        Await.until("the lease is released", () -> admin().exists(store.leaseKey(ns + "k")) == 0);
+    }
 }
