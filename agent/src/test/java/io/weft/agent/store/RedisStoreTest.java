@@ -400,4 +400,24 @@ class RedisStoreTest {
 
         Await.until("the lease is released", () -> admin().exists(store.leaseKey(ns + "k")) == 0);
     }
+
+    /**
+     * SPEC §5 ("the L2 write may finish after the call returns, within {@code weft.redis.timeout}"): a store that
+     * waits for a connection still being opened (a server that accepts but never answers the handshake, which may
+     * take 2 s) completes within the timeout, not when the opening gives up.
+     */
+    @Test
+    void aStoreWaitingForAConnectionThatDoesNotOpenCompletesWithinTheTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                RedisEndpoint mute = new RedisEndpoint("redis://127.0.0.1:" + silent.getLocalPort());
+                RedisStore stuck = new RedisStore(mute, Duration.ofMillis(200), new CircuitBreaker("silent"))) {
+            long start = System.nanoTime();
+
+            Boolean stored = stuck.setIfLeased("k", bytes("v"), 60_000, "k:lease", "token-1").get(1, TimeUnit.SECONDS);
+
+            assertFalse(stored);
+            assertEquals(1, stuck.failures(), "counted as a failure after "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+        }
+    }
 }
