@@ -420,4 +420,21 @@ class RedisStoreTest {
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
         }
     }
+
+    /**
+     * A warm start reads values with their remaining TTLs (SPEC §13): a key without a value, or without a TTL (not a
+     * value Weft stored: it would live in L1 with no bound), is left out.
+     */
+    @Test
+    void aWarmStartReadsOnlyValuesThatHaveATtl() {
+        admin().psetex(ns + "timed", 60_000, "[1]");
+        admin().set(ns + "forever", "[2]");
+
+        Map<String, StoredValue> found = store.values(List.of(ns + "timed", ns + "forever", ns + "missing"));
+
+        assertEquals(List.of(ns + "timed"), new ArrayList<>(found.keySet()));
+        assertArrayEquals(bytes("[1]"), found.get(ns + "timed").value());
+        long ttl = found.get(ns + "timed").remainingMillis();
+        assertTrue(ttl > 50_000 && ttl <= 60_000, "PTTL " + ttl);
+    }
 }
