@@ -437,4 +437,19 @@ class RedisStoreTest {
         long ttl = found.get(ns + "timed").remainingMillis();
         assertTrue(ttl > 50_000 && ttl <= 60_000, "PTTL " + ttl);
     }
+
+    /** SPEC §13 batches: each element loaded by a batch is stored under its lease with the TTL, as a single key is. */
+    @Test
+    void aBatchStoresEachElementWithTheTtl() throws Exception {
+        List<String> keys = List.of(ns + "price:a", ns + "price:b");
+        assertTrue(store.lookupAll(keys, "token-1", 30_000).stream().allMatch(StoredValue::leased));
+
+        assertEquals(2L, store.settleAll(keys, "token-1", 60_000, List.of(bytes("1"), bytes("2"))).get());
+
+        for (String key : keys) {
+            long ttl = admin().pttl(key);
+            assertTrue(ttl > 50_000 && ttl <= 60_000, key + " PTTL " + ttl);
+        }
+        assertEquals(0, admin().exists(store.leaseKey(ns + "price:a"), store.leaseKey(ns + "price:b")));
+    }
 }
