@@ -172,4 +172,20 @@ class TagSetsTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * A member's score grows at every add, even when the add asks for a shorter life: an invalidation that read the
+     * older score must not remove a member added again meanwhile, and the entry stored under the longer life stays
+     * findable by its tag until then.
+     */
+    @Test
+    void aMembersScoreGrowsAtEveryAddWhateverTheLifeItAsksFor() {
+        lookup(ns + "book:1", 90_000, ns + "tag");
+        Double first = admin().zscore(ns + "tag", ns + "book:1");
+
+        lookup(ns + "book:1", 1_000, ns + "tag");
+
+        Double second = admin().zscore(ns + "tag", ns + "book:1");
+        assertTrue(second > first, "score " + second + " after " + first);
+    }
 }
