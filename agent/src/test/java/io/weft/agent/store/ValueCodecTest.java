@@ -349,17 +349,24 @@ class ValueCodecTest {
         assertEquals(value, compressing.decode(codec.encode(value), LIST_OF_STRINGS), "compression on reads JSON");
     }
 
-    /** A compressed value that inflates far past the size bound (a gzip bomb) is refused, not inflated. */
+    /**
+     * A compressed value that inflates far past the size bound (a gzip bomb) is refused, not inflated: the bomb is valid
+     * JSON (a long string), so only the bound can refuse it.
+     */
     @Test
     void aCompressedValueThatInflatesPastTheBoundIsUnreadable() throws Exception {
         ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        byte[] letters = new byte[1 << 20];
+        java.util.Arrays.fill(letters, (byte) 'a');
         try (GZIPOutputStream out = new GZIPOutputStream(bomb)) {
             out.write('"');
-            out.write(new byte[1 << 20]);
+            out.write(letters);
             out.write('"');
         }
         ValueCodec bounded = new ValueCodec(1000, 0);
 
         assertThrows(UnreadableValueException.class, () -> bounded.decode(bomb.toByteArray(), String.class));
+        assertEquals(1 << 20, ((String) new ValueCodec(1 << 20, 0).decode(bomb.toByteArray(), String.class)).length(),
+                "the same value within the bound is read");
     }
 }
