@@ -12,14 +12,15 @@ import java.util.Objects;
  * of the same composer whose values are equal. Such a key is looked up as the thread's {@link #probe}, refilled for
  * every lookup, so a hit allocates nothing; a {@code long}, {@code int} or {@code double} argument passed unboxed
  * ({@link UnboxedArgument}) stays unboxed in it, held by the thread's {@link Held}. A key of more than three values
- * holds them all in {@code v0} ({@link ManyValues}), those passed unboxed likewise held. What is kept is a
- * {@link #stable} copy, which holds boxed values and copies of collections and arrays ({@link Elements}).
+ * holds them all in {@code v0} ({@link ManyValues}), those passed unboxed as their bits. What is kept is a
+ * {@link #stable} copy, which holds copies of collections and arrays ({@link Elements}) and, but in a
+ * {@link ManyValues}, boxes for the values held unboxed.
  */
 public final class CacheKey {
 
     /** Renders the text of a key from its values: the template that made it. */
     interface Composer {
-        /** The text of the values (of more than three, all in {@code v0}: a {@link ManyValues}). */
+        /** The text of the values (of more than three, all in {@code v0}: a {@link ManyValues}, boxed as read). */
         String compose(Object v0, Object v1, Object v2);
 
         /** How many values its keys hold. */
@@ -27,63 +28,73 @@ public final class CacheKey {
     }
 
     /**
-     * The values of a key of more than three: a thread's probe refills its own array, a stable key holds a copy. The
-     * thread's counts the keys made with it, so that a key made while another was being filled (a getter a template
-     * reads calling a cached method) is noticed, and holds the values passed unboxed in holders of its own, one per
-     * position.
+     * The values of a key of more than three: a thread's probe refills its own arrays, a stable key holds a copy. A
+     * value passed unboxed is held as its {@link UnboxedArgument} with its bits beside it (the bits of any other value
+     * are 0), in the probe and in a stable copy alike, so that a lookup whose values are the kept key's own (the same
+     * objects, the same numbers) is told equal without looking at their classes. The thread's counts the keys made
+     * with it, so that a key made while another was being filled (a getter a template reads calling a cached method)
+     * is noticed.
      */
     static final class ManyValues {
-        private static final Held[] NO_HOLDERS = new Held[0];
-
         Object[] values;
+        long[] bits;
         int uses;
-        /** The thread's holders of values passed unboxed, made as positions first need them; none in a stable copy. */
-        private Held[] held = NO_HOLDERS;
         /** The thread's probe whose values these are, or {@code null} in a stable copy. */
         private final Probe probe;
 
-        ManyValues(Object[] values, Probe probe) {
+        ManyValues(Object[] values, long[] bits, Probe probe) {
             this.values = values;
+            this.bits = bits;
             this.probe = probe;
         }
 
         /** Puts the value at {@code i}: {@code value}, or for an {@link UnboxedArgument}, the value {@code bits}. */
         void put(int i, Object value, long bits) {
-            values[i] = value instanceof UnboxedArgument ? held(i).set((UnboxedArgument) value, bits) : value;
+            values[i] = value;
+            this.bits[i] = value instanceof UnboxedArgument ? bits : 0;
         }
 
-        private Held held(int i) {
-            if (held.length <= i) {
-                held = Arrays.copyOf(held, values.length);
-            }
-            Held holder = held[i];
-            if (holder == null) {
-                holder = new Held();
-                held[i] = holder;
-            }
-            return holder;
+        /** The value at {@code i} as a {@link Composer} reads it: boxed, if it was passed unboxed. */
+        Object boxed(int i) {
+            Object value = values[i];
+            return value instanceof UnboxedArgument ? ((UnboxedArgument) value).box(bits[i]) : value;
         }
 
-        /**
-         * The first {@code count} values as a stable key holds them: a copy, boxes for the values held unboxed, a copy
-         * of each collection or array.
-         */
+        /** The first {@code count} values as a stable key holds them: a copy of each collection or array. */
         ManyValues copy(int count) {
             Object[] copy = new Object[count];
             for (int i = 0; i < count; i++) {
-                copy[i] = kept(values[i]);
+                copy[i] = values[i] instanceof UnboxedArgument ? values[i] : kept(values[i]);
             }
-            return new ManyValues(copy, null);
+            return new ManyValues(copy, Arrays.copyOf(bits, count), null);
         }
 
-        /** The first {@code count} values as a {@link Composer} reads them: these, or if one is held unboxed, a copy. */
-        ManyValues withBoxes(int count) {
-            for (int i = 0; i < count; i++) {
-                if (values[i] instanceof Held) {
-                    return copy(count);
-                }
+        /** Whether the value at {@code i} is that of {@code other}'s: the same object, or the same number unboxed. */
+        boolean identical(ManyValues other, int i) {
+            return values[i] == other.values[i] && bits[i] == other.bits[i];
+        }
+
+        /** The class of the value at {@code i}: for one passed unboxed, the class of its box; {@code null} for null. */
+        Class<?> classAt(int i) {
+            Object value = values[i];
+            if (value instanceof UnboxedArgument) {
+                return ((UnboxedArgument) value).boxType();
             }
-            return this;
+            return value == null ? null : value.getClass();
+        }
+
+        /** Whether the value at {@code i} equals {@code other}'s, their classes the same ({@link CacheKey#same}). */
+        boolean sameAt(ManyValues other, int i) {
+            Object mine = values[i];
+            Object theirs = other.values[i];
+            if (mine instanceof UnboxedArgument || theirs instanceof UnboxedArgument) {
+                return bitsAt(i) == other.bitsAt(i);
+            }
+            return same(mine, theirs);
+        }
+
+        private long bitsAt(int i) {
+            return values[i] instanceof UnboxedArgument ? bits[i] : bitsOf(values[i]);
         }
     }
 
@@ -105,7 +116,7 @@ public final class CacheKey {
         final Held held0 = new Held();
         final Held held1 = new Held();
         final Held held2 = new Held();
-        final ManyValues many = new ManyValues(new Object[8], this);
+        final ManyValues many = new ManyValues(new Object[8], new long[8], this);
     }
 
     private static final ThreadLocal<Probe> PROBES = new ThreadLocal<>() {
@@ -172,6 +183,7 @@ public final class CacheKey {
         ManyValues many = PROBES.get().many;
         if (many.values.length < count) {
             many.values = new Object[count];
+            many.bits = new long[count];
         }
         many.uses++;
         return many;
@@ -214,8 +226,7 @@ public final class CacheKey {
         String rendered = text;
         if (rendered == null) {
             // racy single-check, as String.hash: every thread computes the same immutable text
-            Object first = v0 instanceof ManyValues ? ((ManyValues) v0).withBoxes(composer.placeholders()) : boxed(v0);
-            rendered = composer.compose(first, boxed(v1), boxed(v2));
+            rendered = composer.compose(v0 instanceof ManyValues ? v0 : boxed(v0), boxed(v1), boxed(v2));
             text = rendered;
         }
         return rendered;
@@ -240,23 +251,29 @@ public final class CacheKey {
      */
     private boolean sameValues(CacheKey that) {
         if (v0 instanceof ManyValues) {
-            return sameValues(((ManyValues) v0).values, ((ManyValues) that.v0).values, that);
+            return sameValues((ManyValues) v0, (ManyValues) that.v0, that);
         }
         return sameClass(v0, that.v0) && sameClass(v1, that.v1) && sameClass(v2, that.v2)
                 ? same(v0, that.v0) && same(v1, that.v1) && same(v2, that.v2)
                 : text().equals(that.text());
     }
 
-    /** {@link #sameValues(CacheKey)} for keys of more than three values, one composer's count of them. */
-    private boolean sameValues(Object[] mine, Object[] theirs, CacheKey that) {
+    /**
+     * {@link #sameValues(CacheKey)} for keys of more than three values, one composer's count of them, position by
+     * position: a value that is the other's own (the same object, the same number unboxed) is equal without more ado.
+     * Two values of one class that differ make the texts differ (the template's separators keep each value's text
+     * apart), whatever the other positions hold.
+     */
+    private boolean sameValues(ManyValues mine, ManyValues theirs, CacheKey that) {
         int count = composer.placeholders();
         for (int i = 0; i < count; i++) {
-            if (!sameClass(mine[i], theirs[i])) {
+            if (mine.identical(theirs, i)) {
+                continue;
+            }
+            if (!sameClass(mine.values[i], mine.classAt(i), theirs.values[i], theirs.classAt(i))) {
                 return text().equals(that.text());
             }
-        }
-        for (int i = 0; i < count; i++) {
-            if (!same(mine[i], theirs[i])) {
+            if (!mine.sameAt(theirs, i)) {
                 return false;
             }
         }
@@ -265,10 +282,15 @@ public final class CacheKey {
 
     /** Whether two values are of one class, or both a collection or array described by {@link Elements}. */
     private static boolean sameClass(Object a, Object b) {
+        return sameClass(a, a == null ? null : classOf(a), b, b == null ? null : classOf(b));
+    }
+
+    /** {@link #sameClass(Object, Object)}, the values' classes known ({@code null} for a {@code null} value). */
+    private static boolean sameClass(Object a, Class<?> classOfA, Object b, Class<?> classOfB) {
         if (a == null || b == null) {
             return a == b;
         }
-        return classOf(a) == classOf(b) || (a instanceof Elements || b instanceof Elements) && Elements.isSequence(a)
+        return classOfA == classOfB || (a instanceof Elements || b instanceof Elements) && Elements.isSequence(a)
                 && Elements.isSequence(b);
     }
 

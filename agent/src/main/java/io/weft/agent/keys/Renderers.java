@@ -239,10 +239,10 @@ final class Renderers {
         @Override
         public String compose(Object v0, Object v1, Object v2) {
             if (v0 instanceof CacheKey.ManyValues) {
-                Object[] values = ((CacheKey.ManyValues) v0).values;
+                CacheKey.ManyValues values = (CacheKey.ManyValues) v0;
                 StringBuilder sb = new StringBuilder(sizeHint).append(literals[0]);
                 for (int i = 1; i < literals.length; i++) {
-                    sb.append(Values.render(values[i - 1])).append(literals[i]);
+                    sb.append(Values.render(values.boxed(i - 1))).append(literals[i]);
                 }
                 return sb.toString();
             }

@@ -9,7 +9,7 @@ import java.util.UUID;
  * value of another type (an {@code Object} parameter, {@code null}) still gets the general description.
  */
 enum ScalarKind {
-    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, DATE_VALUE, DOUBLE_VALUE, SEQUENCE, ANY;
+    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, BOOLEAN_VALUE, DATE_VALUE, DOUBLE_VALUE, SEQUENCE, ANY;
 
     /**
      * {@link ScalarText#of}, checking the expected type first. One method for every kind (not one per constant), so
@@ -25,6 +25,8 @@ enum ScalarKind {
                 return value instanceof Integer ? ScalarText.decimal((Integer) value) : ScalarText.of(value);
             case STRING_VALUE:
                 return value instanceof String ? ScalarText.string((String) value) : ScalarText.of(value);
+            case BOOLEAN_VALUE:
+                return value instanceof Boolean ? ScalarText.bool((Boolean) value) : ScalarText.of(value);
             case DATE_VALUE:
                 return value instanceof LocalDate ? TimeText.date((LocalDate) value) : ScalarText.of(value);
             case DOUBLE_VALUE:
@@ -61,6 +63,9 @@ enum ScalarKind {
                 return INT_VALUE;
             case "java.lang.String":
                 return STRING_VALUE;
+            case "boolean":
+            case "java.lang.Boolean":
+                return BOOLEAN_VALUE;
             case "java.time.LocalDate":
                 return DATE_VALUE;
             case "double":

@@ -93,7 +93,7 @@ final class ScalarText {
             return decimal(((Byte) value).byteValue());
         }
         if (value instanceof Boolean) {
-            return ((Boolean) value) ? TRUE_TEXT : FALSE_TEXT;
+            return bool((Boolean) value);
         }
         if (value instanceof Enum) {
             return constant((Enum<?>) value);
@@ -168,6 +168,11 @@ final class ScalarText {
             hash = hash * 31 + '0' + value / unit % 10;
         }
         return hash;
+    }
+
+    /** The text of a boolean: {@code true} or {@code false}. */
+    static long bool(boolean b) {
+        return b ? TRUE_TEXT : FALSE_TEXT;
     }
 
     /** The text of a UUID: 36 characters, hashed from its bytes. */

@@ -607,6 +607,35 @@ class CacheKeyTest {
                 bind("t:{0}", long.class).key(S, null, null, null, 7, 0, 0), "two templates of one text");
     }
 
+    /**
+     * A {@code boolean} or {@code Boolean} parameter is described as {@code true}, {@code false} or {@code null}, and
+     * its key equals the key of its text and of the same value under a parameter declared {@code Object}, alone and
+     * among the values of a key of more than three.
+     */
+    @Test
+    void booleanParametersMakeTheKeyOfTheirText() {
+        KeyRenderer flags = bind("b:{0}:{1}", boolean.class, Boolean.class);
+        KeyRenderer objects = bind("b:{0}:{1}", Object.class, Object.class);
+        KeyRenderer four = bind("q:{0}:{1}:{2}:{3}", String.class, long.class, int.class, boolean.class);
+        for (Boolean flag : new Boolean[] {true, false, null}) {
+            for (boolean first : new boolean[] {true, false}) {
+                String text = "b:" + first + ":" + flag;
+                CacheKey key = flags.key(S, new Object[] {first, flag});
+                assertEquals(text.hashCode(), key.hashCode(), text);
+                assertEquals(CacheKey.of(S, text), key, text);
+                assertEquals(objects.key(S, new Object[] {first, flag}).stable(), flags.key(S, new Object[] {first, flag}),
+                        text);
+                String many = "q:acme:7:3:" + first;
+                CacheKey kept = four.key(S, new String("acme".toCharArray()), null, null, first, null, null, 0, 7, 3, 0, 0, 0)
+                        .stable();
+                assertEquals(many.hashCode(), kept.hashCode(), many);
+                assertEquals(CacheKey.of(S, many), kept, many);
+                assertEquals(kept, four.key(S, "acme", null, null, first, null, null, 0, 7, 3, 0, 0, 0), many);
+                assertNotEquals(kept, four.key(S, "acme", null, null, !first, null, null, 0, 7, 3, 0, 0, 0), many);
+            }
+        }
+    }
+
     /** {@code probe} (made after {@code kept}: a probe is valid until the thread's next key) equals it, no text built. */
     private static void assertComparedByValues(Field text, CacheKey kept, CacheKey probe, String where)
             throws IllegalAccessException {
