@@ -50,7 +50,9 @@ public final class CacheKey {
 
         /** Puts the value at {@code i}: {@code value}, or for an {@link UnboxedArgument}, the value {@code bits}. */
         void put(int i, Object value, long bits) {
-            values[i] = value;
+            if (values[i] != value) { // a long-lived array: see refill
+                values[i] = value;
+            }
             this.bits[i] = value instanceof UnboxedArgument ? bits : 0;
         }
 
@@ -104,7 +106,9 @@ public final class CacheKey {
         long bits;
 
         Held set(UnboxedArgument type, long bits) {
-            this.type = type;
+            if (this.type != type) { // a long-lived object: see refill
+                this.type = type;
+            }
             this.bits = bits;
             return this;
         }
@@ -165,14 +169,38 @@ public final class CacheKey {
     private static CacheKey fill(Probe slots, KeyScope scope, int hash, Composer composer, Object v0, Object v1,
             Object v2, long m0, long m1, long m2) {
         CacheKey probe = slots.key;
-        probe.scope = scope;
-        probe.hash = hash;
-        probe.composer = composer;
-        probe.v0 = v0 instanceof UnboxedArgument ? slots.held0.set((UnboxedArgument) v0, m0) : v0;
-        probe.v1 = v1 instanceof UnboxedArgument ? slots.held1.set((UnboxedArgument) v1, m1) : v1;
-        probe.v2 = v2 instanceof UnboxedArgument ? slots.held2.set((UnboxedArgument) v2, m2) : v2;
-        probe.text = null;
+        probe.refill(scope, hash, composer,
+                v0 instanceof UnboxedArgument ? slots.held0.set((UnboxedArgument) v0, m0) : v0,
+                v1 instanceof UnboxedArgument ? slots.held1.set((UnboxedArgument) v1, m1) : v1,
+                v2 instanceof UnboxedArgument ? slots.held2.set((UnboxedArgument) v2, m2) : v2);
         return probe;
+    }
+
+    /**
+     * Refills a probe, storing a reference only where it changed: a probe lives long, so under G1 each store of a
+     * reference into it may cost a fence (its write barrier), while one method's lookups repeat their scope, their
+     * composer and often values.
+     */
+    private void refill(KeyScope scope, int hash, Composer composer, Object v0, Object v1, Object v2) {
+        if (this.scope != scope) {
+            this.scope = scope;
+        }
+        this.hash = hash;
+        if (this.composer != composer) {
+            this.composer = composer;
+        }
+        if (this.v0 != v0) {
+            this.v0 = v0;
+        }
+        if (this.v1 != v1) {
+            this.v1 = v1;
+        }
+        if (this.v2 != v2) {
+            this.v2 = v2;
+        }
+        if (text != null) {
+            text = null;
+        }
     }
 
     /**
