@@ -52,6 +52,16 @@ final class Operand {
                 : PassedArguments.object(index, a0, a1, a2, a3, a4, a5);
     }
 
+    /** The argument this operand reads as it is (no property path), or -1: it reads a property, or the return value. */
+    int plainArgument() {
+        return path == null ? index : -1;
+    }
+
+    /** How its argument is passed unboxed, or {@code null}. */
+    UnboxedArgument unboxed() {
+        return unboxed;
+    }
+
     /** How long an arguments array must be for {@code operands} to read theirs: the last one's position, plus one. */
     static int argumentsRead(Operand[] operands) {
         int read = 0;

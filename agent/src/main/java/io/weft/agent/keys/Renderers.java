@@ -1,5 +1,6 @@
 package io.weft.agent.keys;
 
+import io.weft.agent.log.WeftLog;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -73,6 +74,8 @@ final class Renderers {
         private final int sizeHint;
         /** How many leading arguments the placeholders read ({@link Operand#argumentsRead}). */
         private final int argumentsRead;
+        /** For more than three placeholders reading arguments passed one by one, code generated for them, or null. */
+        private final ManyKeyMaker maker;
 
         Template(String[] literals, Operand[] operands, ScalarKind[] kinds) {
             this.literals = literals;
@@ -89,6 +92,18 @@ final class Renderers {
             }
             this.sizeHint = size + 36 * operands.length;
             this.composer = Literals.of(literals, sizeHint);
+            this.maker = operands.length > MAX_COMPOSED_ONE_BY_ONE ? maker() : null;
+        }
+
+        /** The generated maker of this template's keys, or null: the loop makes them ({@link #composedOfMany}). */
+        private ManyKeyMaker maker() {
+            try {
+                return ManyKeyMakerClass.of(composer, operands, kinds, literals, literalHashes, literalPowers);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                WeftLog.warn("the keys of a template of " + operands.length + " placeholders (literals "
+                        + List.of(literals) + ") are made by a loop, not by code of their own: " + e);
+                return null;
+            }
         }
 
         @Override
@@ -118,8 +133,9 @@ final class Renderers {
         public CacheKey key(KeyScope scope, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5, long n0,
                 long n1, long n2, long n3, long n4, long n5) {
             int count = operands.length;
-            CacheKey key = count > MAX_COMPOSED_ONE_BY_ONE
-                    ? composedOfMany(scope, null, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5)
+            CacheKey key = count > MAX_COMPOSED_ONE_BY_ONE ? maker != null
+                    ? maker.key(scope, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5)
+                    : composedOfMany(scope, null, a0, a1, a2, a3, a4, a5, n0, n1, n2, n3, n4, n5)
                     : composed(scope, operands[0].value(a0, a1, a2, a3, a4, a5),
                             count > 1 ? operands[1].value(a0, a1, a2, a3, a4, a5) : null,
                             count > 2 ? operands[2].value(a0, a1, a2, a3, a4, a5) : null,
@@ -203,8 +219,7 @@ final class Renderers {
 
         /** The hash of the text so far ({@code hash}), then a value's text, then the literal that follows it. */
         private int append(int hash, long value, int nextLiteral) {
-            int withValue = hash * ScalarText.powerOfLength(value) + ScalarText.hash(value);
-            return withValue * literalPowers[nextLiteral] + literalHashes[nextLiteral];
+            return ManyKeyMaker.fold(hash, value, literalPowers[nextLiteral], literalHashes[nextLiteral]);
         }
 
     }

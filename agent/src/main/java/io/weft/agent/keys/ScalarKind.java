@@ -9,7 +9,15 @@ import java.util.UUID;
  * value of another type (an {@code Object} parameter, {@code null}) still gets the general description.
  */
 enum ScalarKind {
-    UUID_VALUE, LONG_VALUE, INT_VALUE, STRING_VALUE, BOOLEAN_VALUE, DATE_VALUE, DOUBLE_VALUE, SEQUENCE, ANY;
+    UUID_VALUE("uuid"), LONG_VALUE("longValue"), INT_VALUE("intValue"), STRING_VALUE("string"),
+    BOOLEAN_VALUE("bool"), DATE_VALUE("date"), DOUBLE_VALUE("doubleValue"), SEQUENCE("sequence"), ANY("any");
+
+    /** The static method of this class, {@code (Object) long}, that describes a value of this kind: for generated code. */
+    final String describer;
+
+    ScalarKind(String describer) {
+        this.describer = describer;
+    }
 
     /**
      * {@link ScalarText#of}, checking the expected type first. One method for every kind (not one per constant), so
@@ -18,24 +26,60 @@ enum ScalarKind {
     long text(Object value) {
         switch (this) {
             case UUID_VALUE:
-                return value instanceof UUID ? ScalarText.uuid((UUID) value) : ScalarText.of(value);
+                return uuid(value);
             case LONG_VALUE:
-                return value instanceof Long ? ScalarText.decimal((Long) value) : ScalarText.of(value);
+                return longValue(value);
             case INT_VALUE:
-                return value instanceof Integer ? ScalarText.decimal((Integer) value) : ScalarText.of(value);
+                return intValue(value);
             case STRING_VALUE:
-                return value instanceof String ? ScalarText.string((String) value) : ScalarText.of(value);
+                return string(value);
             case BOOLEAN_VALUE:
-                return value instanceof Boolean ? ScalarText.bool((Boolean) value) : ScalarText.of(value);
+                return bool(value);
             case DATE_VALUE:
-                return value instanceof LocalDate ? TimeText.date((LocalDate) value) : ScalarText.of(value);
+                return date(value);
             case DOUBLE_VALUE:
-                return value instanceof Double ? ScalarText.fraction((Double) value) : ScalarText.of(value);
+                return doubleValue(value);
             case SEQUENCE:
-                return value != null ? Elements.text(value) : ScalarText.of(null);
+                return sequence(value);
             default:
-                return ScalarText.of(value);
+                return any(value);
         }
+    }
+
+    static long uuid(Object value) {
+        return value instanceof UUID ? ScalarText.uuid((UUID) value) : ScalarText.of(value);
+    }
+
+    static long longValue(Object value) {
+        return value instanceof Long ? ScalarText.decimal((Long) value) : ScalarText.of(value);
+    }
+
+    static long intValue(Object value) {
+        return value instanceof Integer ? ScalarText.decimal((Integer) value) : ScalarText.of(value);
+    }
+
+    static long string(Object value) {
+        return value instanceof String ? ScalarText.string((String) value) : ScalarText.of(value);
+    }
+
+    static long bool(Object value) {
+        return value instanceof Boolean ? ScalarText.bool((Boolean) value) : ScalarText.of(value);
+    }
+
+    static long date(Object value) {
+        return value instanceof LocalDate ? TimeText.date((LocalDate) value) : ScalarText.of(value);
+    }
+
+    static long doubleValue(Object value) {
+        return value instanceof Double ? ScalarText.fraction((Double) value) : ScalarText.of(value);
+    }
+
+    static long sequence(Object value) {
+        return value != null ? Elements.text(value) : ScalarText.of(null);
+    }
+
+    static long any(Object value) {
+        return ScalarText.of(value);
     }
 
     /**
@@ -44,7 +88,12 @@ enum ScalarKind {
      * value itself.
      */
     Object held(Object value) {
-        return this == ANY && value instanceof Enum ? ((Enum<?>) value).name() : value;
+        return this == ANY ? heldAny(value) : value;
+    }
+
+    /** {@link #held} for {@link #ANY}. */
+    static Object heldAny(Object value) {
+        return value instanceof Enum ? ((Enum<?>) value).name() : value;
     }
 
     /** The kind for values declared as {@code typeName} (a binary name, as {@link Class#getName()} spells it). */
