@@ -231,6 +231,21 @@ public class Catalog {
         return tenant + "/" + id + "/" + page + "/" + price + "/" + owner.getName() + "/" + active + "/" + runs("six");
     }
 
+    /**
+     * Five parameters read as they are: the key is made by code generated for the template (each kind of slot, a
+     * {@code double} and a {@code boolean} among them).
+     */
+    @CacheResult(key = "shapes:five:{tenant}:{id}:{page}:{price}:{active}")
+    public String five(String tenant, long id, int page, double price, boolean active) {
+        ran("five");
+        return tenant + "/" + id + "/" + page + "/" + price + "/" + active + "/" + runs("five");
+    }
+
+    /** Invalidates a key of {@link #five} by its text, rendered from strings (as another instance's event names it). */
+    @InvalidateCache(keys = "shapes:five:{tenant}:{id}:{page}:{price}:{active}")
+    public void forgetFive(String tenant, String id, String page, String price, String active) {
+    }
+
     /** A list of ids: its key is hashed from the elements on a hit, and kept as a copy of them. */
     @CacheResult(key = "shapes:ids:{ids}")
     public String byIds(List<Long> ids) {

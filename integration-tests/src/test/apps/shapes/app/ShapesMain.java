@@ -145,6 +145,15 @@ public class ShapesMain {
         report("six", six);
         report("six.runs", Catalog.runs("six"));
 
+        catalog.five("acme", 5_000_000_000L, 3, 12.5, true);
+        String five = catalog.five(new String("acme".toCharArray()), 5_000_000_000L, 3, 12.5, true);
+        catalog.five("acme", 5_000_000_000L, 3, 12.5, false);
+        catalog.forgetFive("acme", "5000000000", "3", "12.5", "true");
+        catalog.five("acme", 5_000_000_000L, 3, 12.5, true);
+        catalog.five("acme", 5_000_000_000L, 3, 12.5, false);
+        report("five", five);
+        report("five.runs", Catalog.runs("five"));
+
         java.util.List<Long> ids = new java.util.ArrayList<>(java.util.List.of(1L, 2L, 3L));
         catalog.byIds(ids);
         ids.set(2, 4L); // the caller changes its list after the call: the kept key must not change with it

@@ -70,6 +70,17 @@ class WovenMethodsTest {
     }
 
     /**
+     * Five parameters read as they are: their key is made by code generated for the template, found by a call whose
+     * string is another object, and evicted by its text rendered from strings (as another instance's event names it).
+     */
+    @Test
+    void cachesAMethodOfFiveParametersByCodeOfItsTemplate() throws Exception {
+        Map<String, String> checks = defaultRun();
+        assertEquals("acme/5000000000/3/12.5/true/1", checks.get("five"), "the second call hit the first's entry");
+        assertEquals("3", checks.get("five.runs"), "true, false, true after the invalidation by its text; false hit");
+    }
+
+    /**
      * A list's key is hashed from its elements on a hit and kept as a copy: the caller changing its list after a call
      * makes a new key without changing the kept one; an invalidation by the rendered text evicts it. An instant's
      * likewise, from its fields.
