@@ -61,8 +61,9 @@ final class Renderers {
      * Literals around placeholders. Rendering appends each piece once; an L1 key of scalar values ({@link ScalarText})
      * is hashed from the values, with the literals' hashes and lengths prepared here, so a hit builds no text whatever
      * the literals, the values and their number. The hit path of one value is kept short (it is inlined into every
-     * woven method); two or three take a second method, more a third, which holds them in the thread's array (unboxed
-     * when they were passed so).
+     * woven method); two or three take a second method; more are held in the thread's array (unboxed when they were
+     * passed so), put there by code generated for the template ({@link ManyKeyMaker}) when each placeholder reads an
+     * argument passed one by one, else by a loop over the placeholders.
      */
     private static final class Template implements KeyRenderer {
         private final String[] literals;
