@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class EventDispatcher {
 
     private final String instanceId;
+    /** How this instance's own events end ({@link EventJson#sourceEnding}): they are skipped without being parsed. */
+    private final String ownEnding;
     private final ForeignEventMapping mapping;
     private final EvictionSink sink;
     private final LongAdder applied = new LongAdder();
@@ -34,6 +36,7 @@ public final class EventDispatcher {
     /** @param clock the wall clock that an event's timestamp is compared with, for the lag */
     public EventDispatcher(String instanceId, ForeignEventMapping mapping, EvictionSink sink, Clock clock) {
         this.instanceId = instanceId;
+        this.ownEnding = EventJson.sourceEnding(instanceId);
         this.mapping = mapping;
         this.sink = sink;
         this.clock = clock;
@@ -55,6 +58,10 @@ public final class EventDispatcher {
             String json = fields.get("event");
             if (json == null) {
                 throw new MalformedEventException("no \"event\" field");
+            }
+            if (EventJson.writtenAs(json, ownEnding)) {
+                own.increment();
+                return true;
             }
             event = EventJson.decode(json);
         } catch (MalformedEventException e) {

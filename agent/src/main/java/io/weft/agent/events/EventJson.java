@@ -1,11 +1,11 @@
 package io.weft.agent.events;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,32 +27,93 @@ import java.util.Map;
 public final class EventJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-    private static final TypeReference<LinkedHashMap<String, Object>> PAYLOAD = new TypeReference<>() {
-    };
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** The length of a UUID's text, {@link java.util.UUID#toString}. */
+    private static final int UUID_LENGTH = 36;
 
     private EventJson() {
     }
 
-    /** The event's JSON; fields that are null (foreign events only) are left out. */
+    /**
+     * The event's JSON; fields that are null (foreign events only) are left out. Written token by token (no tree):
+     * an invalidating call encodes its event before it returns.
+     */
     public static String encode(InvalidationEvent event) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("type", event.type());
-        root.set("payload", MAPPER.valueToTree(event.payload()));
-        if (event.timestamp() != null) {
-            root.put("timestamp", TIMESTAMP.format(event.timestamp()));
-        }
-        if (event.source() != null) {
-            root.put("source", event.source());
-        }
-        if (event.eventId() != null) {
-            root.put("event_id", event.eventId());
-        }
+        SegmentedStringWriter out = new SegmentedStringWriter(MAPPER.getFactory()._getBufferRecycler());
         try {
-            return MAPPER.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
+            try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+                json.writeStartObject();
+                json.writeStringField("type", event.type());
+                json.writeFieldName("payload");
+                json.writeStartObject();
+                for (Map.Entry<String, ?> field : event.payload().entrySet()) {
+                    json.writeFieldName(field.getKey());
+                    writeValue(json, field.getValue());
+                }
+                json.writeEndObject();
+                if (event.timestamp() != null) {
+                    json.writeStringField("timestamp", TIMESTAMP.format(event.timestamp()));
+                }
+                if (event.source() != null) {
+                    json.writeStringField("source", event.source());
+                }
+                if (event.eventId() != null) {
+                    json.writeStringField("event_id", event.eventId());
+                }
+                json.writeEndObject();
+            }
+            return out.getAndClear();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot write event " + event.type(), e);
+        }
+    }
+
+    /** A payload value: a list (of keys, prefixes or tags) element by element, anything else as Jackson writes it. */
+    private static void writeValue(JsonGenerator json, Object value) throws IOException {
+        if (value instanceof List<?>) {
+            json.writeStartArray();
+            for (Object element : (List<?>) value) {
+                writeValue(json, element);
+            }
+            json.writeEndArray();
+        } else if (value instanceof String) {
+            json.writeString((String) value);
+        } else {
+            json.writeObject(value);
+        }
+    }
+
+    /**
+     * Whether {@code json} is an event as {@link #encode} writes it for {@code source} (that source, then an
+     * {@code event_id} of a UUID's characters, ending the top-level object), told without parsing it: an instance's
+     * reader skips its own events so. Any other text, even an event of that source written otherwise, is not.
+     *
+     * @param sourceEnding {@link #sourceEnding} of the source
+     */
+    public static boolean writtenAs(String json, String sourceEnding) {
+        int idEnd = json.length() - 2;
+        int idStart = idEnd - UUID_LENGTH;
+        int at = idStart - sourceEnding.length();
+        if (at < 0 || !json.endsWith("\"}") || !json.startsWith(sourceEnding, at)) {
+            return false;
+        }
+        for (int i = idStart; i < idEnd; i++) { // a UUID's characters: no quote can end the id early
+            char c = json.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f') && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What {@link #encode} writes between an event's payload (or timestamp) and its id, for {@code source}. */
+    public static String sourceEnding(String source) {
+        try {
+            return ",\"source\":" + MAPPER.writeValueAsString(source) + ",\"event_id\":\"";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write source " + source, e);
         }
     }
 
@@ -63,26 +124,28 @@ public final class EventJson {
      * @throws MalformedEventException saying what is wrong
      */
     public static InvalidationEvent decode(String json) throws MalformedEventException {
-        JsonNode root;
+        Object parsed;
         try {
-            root = MAPPER.readTree(json);
+            parsed = MAPPER.readValue(json, Object.class); // in one pass: objects as maps, arrays as lists
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("not JSON: " + e.getOriginalMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!(parsed instanceof Map<?, ?>)) {
             throw new MalformedEventException("not a JSON object");
         }
-        JsonNode type = root.path("type");
-        if (!type.isTextual() || type.asText().isEmpty()) {
+        Map<?, ?> root = (Map<?, ?>) parsed;
+        Object type = root.get("type");
+        if (!(type instanceof String) || ((String) type).isEmpty()) {
             throw new MalformedEventException("no \"type\" string");
         }
-        JsonNode payload = root.path("payload");
-        if (!payload.isMissingNode() && !payload.isObject()) {
+        Object payload = root.get("payload");
+        if (root.containsKey("payload") && !(payload instanceof Map<?, ?>)) {
             throw new MalformedEventException("\"payload\" is not an object");
         }
-        Map<String, Object> fields = payload.isObject() ? MAPPER.convertValue(payload, PAYLOAD) : Map.of();
+        @SuppressWarnings("unchecked") // a JSON object read as Object is a LinkedHashMap<String, Object>
+        Map<String, Object> fields = payload == null ? Map.of() : (Map<String, Object>) payload;
         try {
-            return new InvalidationEvent(type.asText(), fields, timestamp(root.path("timestamp")), text(root, "source"),
+            return new InvalidationEvent((String) type, fields, timestamp(root.get("timestamp")), text(root, "source"),
                     text(root, "event_id"));
         } catch (IllegalArgumentException e) {
             throw new MalformedEventException(e.getMessage());
@@ -102,11 +165,11 @@ public final class EventJson {
             .optionalStart().appendLiteral('[').parseCaseSensitive().appendZoneRegionId().appendLiteral(']').optionalEnd()
             .toFormatter();
 
-    private static Instant timestamp(JsonNode node) throws MalformedEventException {
-        if (node.isMissingNode() || node.isNull()) {
+    private static Instant timestamp(Object value) throws MalformedEventException {
+        if (value == null) {
             return null;
         }
-        String text = node.asText();
+        String text = String.valueOf(value);
         String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
         try {
             TemporalAccessor parsed = FOREIGN_TIMESTAMP.parse(iso);
@@ -117,8 +180,9 @@ public final class EventJson {
         }
     }
 
-    private static String text(JsonNode root, String field) {
-        JsonNode node = root.path(field);
-        return node.isValueNode() && !node.isNull() ? node.asText() : null;
+    /** A scalar field as text (a number as it was written); null when absent, null or not a scalar. */
+    private static String text(Map<?, ?> root, String field) {
+        Object value = root.get(field);
+        return value == null || value instanceof Map<?, ?> || value instanceof List<?> ? null : String.valueOf(value);
     }
 }

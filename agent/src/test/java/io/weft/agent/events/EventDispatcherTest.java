@@ -70,6 +70,19 @@ class EventDispatcherTest {
     }
 
     @Test
+    void anEventOfAnotherSourceThatEndsLikeAnOwnOneIsApplied() {
+        // after the own ending, as many characters as a UUID's, but a later source (the one read) among them
+        String idAndLaterSource = "0000000\",\"source\":\"weft:h-1-0a1b2c3d";
+        assertEquals(36, idAndLaterSource.length());
+        String json = "{\"type\":\"cache.invalidated\",\"payload\":{\"keys\":[\"k\"]},\"source\":\"me\","
+                + "\"event_id\":\"" + idAndLaterSource + "\"}";
+        dispatcher.dispatch("events:cache.invalidated", "1-0", Map.of("type", "cache.invalidated", "event", json));
+
+        assertEquals(List.of("keys [k]"), sink.calls);
+        assertEquals(0, dispatcher.own());
+    }
+
+    @Test
     void aClearAllEventClearsL1() {
         dispatch(InvalidationEvent.clearAll(OTHER));
 

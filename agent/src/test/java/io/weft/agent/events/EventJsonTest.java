@@ -161,4 +161,29 @@ class EventJsonTest {
         assertNull(read.source());
         assertNull(read.eventId());
     }
+
+    @Test
+    void tellsAnEventWrittenForASourceByItsEndingAlone() {
+        String me = "weft:host \"q\"-7-0a1b2c3d"; // a quote in the host name: written escaped
+        String ending = EventJson.sourceEnding(me);
+        String mine = EventJson.encode(InvalidationEvent.invalidation("cache.invalidated", List.of("a:1"), List.of(),
+                Map.of("id", 1), me));
+        String other = EventJson.encode(InvalidationEvent.invalidation("cache.invalidated", List.of("a:1"), List.of(),
+                Map.of("id", 1), "weft:host-7-99999999"));
+        String uuid = UUID.randomUUID().toString();
+        // the ending inside the payload, a different source at the top level
+        String nested = "{\"type\":\"x\",\"payload\":{\"n\":{\"source\":" + ending.substring(",\"source\":".length())
+                + uuid + "\"}},\"source\":\"svc\",\"event_id\":\"" + uuid + "\"}";
+        // the ending followed by a later source of the same object, which is the one read
+        String laterSource = "1\",\"source\":\"svc-0000000000000000000"; // as long as a UUID
+        String overridden = "{\"type\":\"x\",\"payload\":{}" + ending + laterSource + "\"}";
+
+        assertTrue(EventJson.writtenAs(mine, ending), mine);
+        assertFalse(EventJson.writtenAs(other, ending), other);
+        assertFalse(EventJson.writtenAs(nested, ending), nested);
+        assertFalse(EventJson.writtenAs(overridden, ending), overridden);
+        assertFalse(EventJson.writtenAs("", ending));
+        assertEquals(UUID.randomUUID().toString().length(), laterSource.length());
+        assertTrue(ending.contains("\\\"q\\\""), ending);
+    }
 }
