@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -29,6 +30,9 @@ public final class EventJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** What {@link #TIMESTAMP} writes, {@code d} standing for a digit. */
+    private static final String WRITTEN_FORM = "dddd-dd-ddTdd:dd:dd.ddddddZ";
 
     /** The length of a UUID's text, {@link java.util.UUID#toString}. */
     private static final int UUID_LENGTH = 36;
@@ -170,6 +174,10 @@ public final class EventJson {
             return null;
         }
         String text = String.valueOf(value);
+        Instant written = asWritten(text);
+        if (written != null) {
+            return written;
+        }
         String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text;
         try {
             TemporalAccessor parsed = FOREIGN_TIMESTAMP.parse(iso);
@@ -178,6 +186,34 @@ public final class EventJson {
         } catch (DateTimeParseException e) {
             throw new MalformedEventException("\"timestamp\" is not an ISO-8601 date-time: " + text);
         }
+    }
+
+    /**
+     * A timestamp as {@link #encode} writes it ({@code 2026-11-21T10:00:00.123456Z}), read digit by digit: every
+     * instance reads every event, and a formatter costs several times the rest of an event's reading. Null for any
+     * other text (then read by the formatter), also for a date that does not exist.
+     */
+    private static Instant asWritten(String text) {
+        if (text.length() != WRITTEN_FORM.length()) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            char form = WRITTEN_FORM.charAt(i);
+            if (form == 'd' ? c < '0' || c > '9' : c != form) {
+                return null;
+            }
+        }
+        try {
+            return LocalDateTime.of(number(text, 0, 4), number(text, 5, 7), number(text, 8, 10), number(text, 11, 13),
+                    number(text, 14, 16), number(text, 17, 19), number(text, 20, 26) * 1000).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int number(String text, int from, int to) {
+        return Integer.parseInt(text, from, to, 10);
     }
 
     /** A scalar field as text (a number as it was written); null when absent, null or not a scalar. */

@@ -186,4 +186,26 @@ class EventJsonTest {
         assertEquals(UUID.randomUUID().toString().length(), laterSource.length());
         assertTrue(ending.contains("\\\"q\\\""), ending);
     }
+
+    @Test
+    void readsBackEveryInstantItWritesAndWhatOthersWriteLikeIt() throws Exception {
+        java.util.Random random = new java.util.Random(21);
+        for (int i = 0; i < 2_000; i++) {
+            Instant written = Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE), random.nextInt(1_000_000) * 1_000L);
+            InvalidationEvent event = new InvalidationEvent("x", Map.of(), written, null, null);
+            assertEquals(written, EventJson.decode(EventJson.encode(event)).timestamp(), EventJson.encode(event));
+        }
+        assertEquals(Instant.parse("2024-02-29T23:59:59.999999Z"), EventJson.decode(
+                "{\"type\":\"x\",\"timestamp\":\"2024-02-29T23:59:59.999999Z\"}").timestamp());
+        // the same length and separators, but not a time of the written form: read as before, or refused
+        assertEquals(Instant.parse("2026-11-21T08:00:00Z"), EventJson.decode(
+                "{\"type\":\"x\",\"timestamp\":\"2026-11-21T10:00:00+02:00\"}").timestamp());
+        assertEquals(Instant.parse("2026-11-22T00:00:00Z"), EventJson.decode(
+                "{\"type\":\"x\",\"timestamp\":\"2026-11-21T24:00:00.000000Z\"}").timestamp());
+        for (String wrong : List.of("2026-13-21T10:00:00.000000Z",
+                "2026-11-2xT10:00:00.000000Z", "+026-11-21T10:00:00.000000Z")) {
+            assertThrows(MalformedEventException.class,
+                    () -> EventJson.decode("{\"type\":\"x\",\"timestamp\":\"" + wrong + "\"}"), wrong);
+        }
+    }
 }
