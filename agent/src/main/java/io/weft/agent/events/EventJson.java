@@ -2,10 +2,10 @@ package io.weft.agent.events;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -45,33 +45,31 @@ public final class EventJson {
      * an invalidating call encodes its event before it returns.
      */
     public static String encode(InvalidationEvent event) {
-        SegmentedStringWriter out = new SegmentedStringWriter(MAPPER.getFactory()._getBufferRecycler());
-        try {
-            try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
-                json.writeStartObject();
-                json.writeStringField("type", event.type());
-                json.writeFieldName("payload");
-                json.writeStartObject();
-                for (Map.Entry<String, ?> field : event.payload().entrySet()) {
-                    json.writeFieldName(field.getKey());
-                    writeValue(json, field.getValue());
-                }
-                json.writeEndObject();
-                if (event.timestamp() != null) {
-                    json.writeStringField("timestamp", TIMESTAMP.format(event.timestamp()));
-                }
-                if (event.source() != null) {
-                    json.writeStringField("source", event.source());
-                }
-                if (event.eventId() != null) {
-                    json.writeStringField("event_id", event.eventId());
-                }
-                json.writeEndObject();
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("type", event.type());
+            json.writeFieldName("payload");
+            json.writeStartObject();
+            for (Map.Entry<String, ?> field : event.payload().entrySet()) {
+                json.writeFieldName(field.getKey());
+                writeValue(json, field.getValue());
             }
-            return out.getAndClear();
+            json.writeEndObject();
+            if (event.timestamp() != null) {
+                json.writeStringField("timestamp", TIMESTAMP.format(event.timestamp()));
+            }
+            if (event.source() != null) {
+                json.writeStringField("source", event.source());
+            }
+            if (event.eventId() != null) {
+                json.writeStringField("event_id", event.eventId());
+            }
+            json.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write event " + event.type(), e);
         }
+        return out.toString();
     }
 
     /** A payload value: a list (of keys, prefixes or tags) element by element, anything else as Jackson writes it. */
