@@ -94,7 +94,7 @@ public final class EventJson {
      *
      * @param sourceEnding {@link #sourceEnding} of the source
      */
-    public static boolean writtenAs(String json, String sourceEnding) {
+    static boolean writtenAs(String json, String sourceEnding) {
         int idEnd = json.length() - 2;
         int idStart = idEnd - UUID_LENGTH;
         int at = idStart - sourceEnding.length();
@@ -111,7 +111,7 @@ public final class EventJson {
     }
 
     /** What {@link #encode} writes between an event's payload (or timestamp) and its id, for {@code source}. */
-    public static String sourceEnding(String source) {
+    static String sourceEnding(String source) {
         try {
             return ",\"source\":" + MAPPER.writeValueAsString(source) + ",\"event_id\":\"";
         } catch (JsonProcessingException e) {
