@@ -2,10 +2,13 @@ package io.weft.agent.events;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.weft.agent.log.WeftLog;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +29,12 @@ final class StreamCursor {
     private final Map<String, String> lastIds = new ConcurrentHashMap<>();
     /** Per stream, where the earliest read not yet checked for gaps started (see {@link #checkSince}). */
     private final Map<String, String> uncheckedSince = new ConcurrentHashMap<>();
+    /**
+     * Per stream read from its beginning: the entry after which every entry matters ({@code 0-0}, or where a look-back
+     * began), and how many entries Redis had removed from it when a gap was last found (see {@link #removedBeyond}).
+     */
+    private final Map<String, String> floors = new ConcurrentHashMap<>();
+    private final Map<String, Long> removalsSeen = new ConcurrentHashMap<>();
     private volatile boolean positioned;
 
     StreamCursor(List<String> streams) {
@@ -40,15 +49,18 @@ final class StreamCursor {
      */
     void position(RedisClusterCommands<String, String> redis, long lookBackMillis) {
         Range<String> before = Range.unbounded();
+        String floor = BEGINNING;
         if (lookBackMillis > 0) {
             List<String> time = redis.time();
             long redisMillis = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
             long from = Math.max(0, redisMillis - lookBackMillis - LOOK_BACK_MARGIN_MILLIS);
-            before = Range.create(BEGINNING, from + "-0");
+            floor = from + "-0";
+            before = Range.create(BEGINNING, floor);
         }
         for (String stream : streams) {
             List<StreamMessage<String, String>> last = redis.xrevrange(stream, before, Limit.from(1));
             lastIds.put(stream, last.isEmpty() ? BEGINNING : last.get(0).getId());
+            floors.put(stream, floor);
         }
         positioned = true;
     }
@@ -101,7 +113,8 @@ final class StreamCursor {
      * {@link #checkSince}) may be gone: trimmed past it; the stream emptied or lost (deleted, or Redis restarted
      * without its data; such a stream is read from its beginning from now on); or the last entry processed gone
      * while older ones remain (a replica that never received it became the master, or it was deleted with {@code
-     * XDEL}). Each is described for the log.
+     * XDEL}); or, for a stream read from its beginning, entries that Redis removed from it (trimmed or deleted) and
+     * that may have come after where it began to matter. Each is described for the log.
      */
     List<String> findGaps(RedisClusterCommands<String, String> redis) {
         List<String> gaps = new ArrayList<>();
@@ -110,12 +123,18 @@ final class StreamCursor {
             String since = uncheckedSince.getOrDefault(stream, last);
             uncheckedSince.remove(stream);
             if (since.equals(BEGINNING)) {
+                String removed = removedBeyond(redis, stream);
+                if (removed != null) {
+                    gaps.add(removed);
+                }
                 continue;
             }
             List<StreamMessage<String, String>> first = redis.xrange(stream, Range.unbounded(), Limit.from(1));
             if (first.isEmpty()) {
                 gaps.add(stream + " is empty or gone (deleted, or Redis restarted without its data)");
                 lastIds.put(stream, BEGINNING);
+                floors.put(stream, BEGINNING);
+                removalsSeen.remove(stream);
             } else if (compare(first.get(0).getId(), since) > 0) {
                 gaps.add(stream + " was trimmed past entry " + since + " (its oldest entry is " + first.get(0).getId()
                         + ")");
@@ -124,6 +143,54 @@ final class StreamCursor {
             }
         }
         return gaps;
+    }
+
+    /**
+     * For a stream read from its beginning, where a trim cannot be told from a stream that began there by its entries:
+     * whether Redis removed entries from it since the last gap found in it, some of which may have come after its floor
+     * (from Redis's own counts, {@code XINFO STREAM}, Redis 7.0 and newer); described for the log, or null. Null too
+     * when the stream does not exist, when Redis does not keep those counts, and when {@code XINFO} is refused (warned
+     * about): then such a gap goes unseen, as before Redis 7.0.
+     */
+    private String removedBeyond(RedisClusterCommands<String, String> redis, String stream) {
+        Map<String, Object> info;
+        try {
+            info = pairs(redis.xinfoStream(stream));
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("ERR no such key")) {
+                WeftLog.warnRateLimited("events.xinfo", "cannot tell whether entries of " + stream + " were removed"
+                        + " before they were read: XINFO STREAM failed (" + e.getMessage() + "); grant +xinfo|stream");
+            }
+            return null;
+        }
+        Object added = info.get("entries-added");
+        Object held = info.get("length");
+        if (!(added instanceof Long) || !(held instanceof Long)) {
+            return null;
+        }
+        long length = (Long) held;
+        long removed = (Long) added - length;
+        if (removed <= removalsSeen.getOrDefault(stream, 0L)) {
+            return null;
+        }
+        String floor = floors.getOrDefault(stream, BEGINNING);
+        String first = String.valueOf(length == 0 ? info.get("last-generated-id") : info.get("recorded-first-entry-id"));
+        String maxDeleted = String.valueOf(info.get("max-deleted-entry-id"));
+        if (compare(first, floor) <= 0 && compare(maxDeleted, floor) <= 0) {
+            return null; // trimmed, and deleted, only up to entries before the floor
+        }
+        removalsSeen.put(stream, removed);
+        return stream + " had entries removed before they were read (trimmed or deleted: " + removed + " in all; "
+                + (length == 0 ? "it is empty now)" : "its oldest entry is now " + first + ")");
+    }
+
+    /** {@code XINFO STREAM}'s reply, a list of names each followed by its value, as a map. */
+    private static Map<String, Object> pairs(List<Object> reply) {
+        Map<String, Object> pairs = new HashMap<>();
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            pairs.put(String.valueOf(reply.get(i)), reply.get(i + 1));
+        }
+        return pairs;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -30,6 +31,10 @@ class StreamCursorTest {
 
     private final Map<String, List<String>> streams = new HashMap<>();
     private final List<String> asked = new ArrayList<>();
+    private final Map<String, Long> removals = new HashMap<>();
+    private final Map<String, String> lastGenerated = new HashMap<>();
+    /** What {@code XINFO} answers instead, when set. */
+    private RedisCommandExecutionException refusal;
 
     @SuppressWarnings("unchecked")
     private final RedisClusterCommands<String, String> redis = (RedisClusterCommands<String, String>) Proxy.newProxyInstance(
@@ -44,6 +49,8 @@ class StreamCursorTest {
                     case "xrevrange":
                         return range((String) args[0], (Range<String>) args[1], args.length > 2 ? (Limit) args[2] : null,
                                 true);
+                    case "xinfoStream":
+                        return info((String) args[0]);
                     default:
                         throw new UnsupportedOperationException(method.getName());
                 }
@@ -63,6 +70,28 @@ class StreamCursorTest {
 
     private void stream(String name, String... ids) {
         streams.put(name, Arrays.asList(ids));
+    }
+
+    /** {@code XINFO STREAM}'s reply as Redis 7 gives it, for a stream that held its entries and {@code removed} more. */
+    private List<Object> info(String name) {
+        if (refusal != null) {
+            throw refusal;
+        }
+        if (!streams.containsKey(name)) {
+            throw new RedisCommandExecutionException("ERR no such key");
+        }
+        List<String> ids = streams.get(name);
+        long removed = removals.getOrDefault(name, 0L);
+        String last = ids.isEmpty() ? lastGenerated.get(name) : ids.get(ids.size() - 1);
+        return List.of("length", (long) ids.size(), "last-generated-id", last, "max-deleted-entry-id", "0-0",
+                "entries-added", ids.size() + removed, "recorded-first-entry-id", ids.isEmpty() ? "0-0" : ids.get(0));
+    }
+
+    /** A stream that holds {@code ids} after {@code removed} older entries, up to {@code lastRemoved}, were trimmed. */
+    private void trimmed(String name, long removed, String lastRemoved, String... ids) {
+        stream(name, ids);
+        removals.put(name, removed);
+        lastGenerated.put(name, lastRemoved);
     }
 
     private static Map<String, String> offsets(StreamCursor cursor, String... streams) {
@@ -105,13 +134,58 @@ class StreamCursorTest {
     }
 
     @Test
-    void aStreamReadFromItsBeginningHasNoGapToLookFor() {
+    void aStreamThatDoesNotExistYetLostNothing() {
         StreamCursor cursor = new StreamCursor(List.of("a"));
         cursor.position(redis, 0);
         asked.clear();
 
         assertEquals(List.of(), cursor.findGaps(redis), "a stream that does not exist yet lost nothing");
-        assertEquals(List.of(), asked);
+        assertEquals(List.of("xinfoStream"), asked, "only Redis's counts can tell a trim from a stream's beginning");
+    }
+
+    @Test
+    void aStreamReadFromItsBeginningHasAGapOnceRedisRemovedEntriesOfItAndEachRemovalIsToldOnce() {
+        StreamCursor cursor = new StreamCursor(List.of("a", "b"));
+        cursor.position(redis, 0);
+        stream("a", "5-0", "6-0");
+        trimmed("b", 3, "4-0", "5-0", "6-0");
+
+        assertEquals(List.of("b had entries removed before they were read (trimmed or deleted: 3 in all; its oldest"
+                + " entry is now 5-0)"), cursor.findGaps(redis), "a began at 5-0; b's first three entries are gone");
+        assertEquals(List.of(), cursor.findGaps(redis), "the same removals, told once");
+
+        trimmed("b", 5, "5-0", "6-0");
+        trimmed("a", 2, "6-0");
+        assertEquals(List.of("a had entries removed before they were read (trimmed or deleted: 2 in all; it is empty"
+                + " now)", "b had entries removed before they were read (trimmed or deleted: 5 in all; its oldest"
+                + " entry is now 6-0)"), cursor.findGaps(redis));
+        assertEquals(Map.of("a", "0-0", "b", "0-0"), offsets(cursor, "a", "b"), "both are still read from the beginning");
+    }
+
+    @Test
+    void aLookBackThatFoundNoOlderEntryCountsOnlyRemovalsAfterItsStart() {
+        // 1_000_500 ms - 10_000 ms looked back - 1_000 ms of margin: every entry after 989500-0 matters
+        stream("a");
+        stream("b");
+        StreamCursor cursor = new StreamCursor(List.of("a", "b"));
+        cursor.position(redis, 10_000);
+        trimmed("a", 4, "989000-3");
+        trimmed("b", 4, "990000-0");
+
+        assertEquals(List.of("b had entries removed before they were read (trimmed or deleted: 4 in all; it is empty"
+                + " now)"), cursor.findGaps(redis), "a's entries were all older than the look-back");
+    }
+
+    @Test
+    void aRefusedXinfoLeavesTheGapUntoldAndTheCursorWhereItWas() {
+        StreamCursor cursor = new StreamCursor(List.of("a"));
+        cursor.position(redis, 0);
+        trimmed("a", 3, "4-0", "5-0");
+        refusal = new RedisCommandExecutionException("NOPERM User weft has no permissions to run the 'xinfo|stream'"
+                + " command");
+
+        assertEquals(List.of(), cursor.findGaps(redis));
+        assertEquals(Map.of("a", "0-0"), offsets(cursor, "a"));
     }
 
     @Test

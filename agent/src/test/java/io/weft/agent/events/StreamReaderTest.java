@@ -238,6 +238,38 @@ class StreamReaderTest {
         assertEquals(1, reader.gapClears());
     }
 
+    @Test
+    void clearsL1WhenAStreamThatBeganAfterTheStartWasTrimmedBeforeItWasRead() throws Exception {
+        redis.setUser("reader", "reset on >" + READER_PASSWORD + " " + RedisFixture.documentedAclRules(ns));
+        StreamReader reader = reader(Map.of());
+        String stream = ns + "events:cache.invalidated";
+        assertEquals(0, admin().exists(stream), "the stream begins after the reader started");
+
+        cutReaderOff(reader);
+        publishAndWait("missed-1", "missed-2", "kept");
+        admin().xtrim(stream, 1);
+        letReaderIn();
+
+        awaitEvicted("kept");
+        assertEquals(List.of("clearAll", "keys [kept]"), sink.calls);
+        assertTrue(sink.clearReasons.get(0).contains("had entries removed before they were read"),
+                sink.clearReasons.get(0));
+        assertEquals(1, reader.gapClears());
+    }
+
+    @Test
+    void readsAStreamThatBeganAfterTheStartFromItsBeginningWithoutAClearWhenNothingWasRemoved() throws Exception {
+        StreamReader reader = reader(Map.of());
+
+        cutReaderOff(reader);
+        publishAndWait("first", "second");
+        letReaderIn();
+
+        awaitEvicted("first", "second");
+        assertEquals(List.of("keys [first]", "keys [second]"), sink.calls);
+        assertEquals(0, reader.gapClears());
+    }
+
     /**
      * Holds the reader's thread in the eviction of a foreign event (one that also deletes in Redis), so that it
      * reads nothing until the returned latch is released.

@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.weft.agent.cache.MethodTable;
 import io.weft.agent.cache.RedisConnector;
 import io.weft.agent.config.WeftConfig;
@@ -74,8 +70,7 @@ class RedisAclTest {
 
     /** {@code ACL SETUSER weft <rules>}. */
     private static void setUser(RedisFixture redis, String rules) {
-        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add("weft");
-        redis.admin().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args.addValues(List.of(rules.split(" "))));
+        redis.setUser("weft", rules);
     }
 
     private static Snapshot snapshot(OpsFixture fixture, WeftConfig config, RedisConnector connector) {

@@ -4,6 +4,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.weft.agent.store.RedisEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -228,7 +232,13 @@ public final class RedisFixture implements AutoCloseable {
     public static String documentedAclRules(String namespace) {
         return "resetkeys ~" + namespace + "* resetchannels -@all +hello +evalsha +eval +get +set +pttl +del"
                 + " +pexpire +zadd +zrange +zrem +zscore +zremrangebyscore +scan +xadd +xread +xrange +xrevrange +time"
-                + " +info";
+                + " +xinfo|stream +info";
+    }
+
+    /** {@code ACL SETUSER <user> <rules>} on this server, the rules as written in an {@code ACL SETUSER} command. */
+    public void setUser(String user, String rules) {
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user);
+        admin().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args.addValues(List.of(rules.split(" "))));
     }
 
     /**
