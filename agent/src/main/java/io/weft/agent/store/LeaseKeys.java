@@ -13,7 +13,7 @@ import io.lettuce.core.cluster.SlotHash;
  *     {@code <key>:weft-lease{<tag>}}, the lease's only tag;
  * <li>a key with a {@code {} but no valid tag ({@code a{}b}, {@code a}b{c}) gets the tag in front,
  *     {@code {<tag>}<key>:weft-lease}, so that it is the lease's first tag (such a lease is not matched by
- *     a prefix of the key).
+ *     a prefix of the key, so a prefix invalidation also looks for {@link #taggedInFront}).
  * </ul>
  * The tags, one to three letters or digits per slot, are found once, at the first cluster lease.
  */
@@ -42,6 +42,14 @@ public final class LeaseKeys {
         }
         String tag = "{" + Tags.BY_SLOT[SlotHash.getSlot(key)] + "}";
         return key.indexOf('{') < 0 ? key + SUFFIX + tag : tag + key + SUFFIX;
+    }
+
+    /**
+     * The {@code SCAN} pattern of the leases that begin with a tag in front of their key, for keys that start with
+     * {@code keyPattern} (a glob); null on a single server, where every lease starts with its key.
+     */
+    public String taggedInFront(String keyPattern) {
+        return cluster ? "{*}" + keyPattern + "*" + SUFFIX : null;
     }
 
     /** Whether Redis hashes only part of {@code key}: a {@code {}, and a later {@code }} not right after it. */

@@ -540,6 +540,8 @@ public final class RedisStore extends GuardedStore {
      * then misses both. {@code SCAN} returns every key that exists for the whole of a walk, so the second walk finds
      * such a value (it exists from before the second walk began), and a lease that the first walk did not find was
      * consumed during it; leases taken later belong to loads that began after the invalidation (SPEC §5).
+     * <p>On a cluster each walk also looks for the leases that carry their tag in front of a key under the prefix
+     * ({@link LeaseKeys#taggedInFront}): a load in flight under such a lease would otherwise store after it.
      *
      * @return how many keys were deleted, or -1 when Redis failed part-way (some may have been)
      * @throws IllegalArgumentException when {@code prefix} is empty: that would delete the whole database
@@ -552,11 +554,20 @@ public final class RedisStore extends GuardedStore {
         if (!admit()) {
             return -1;
         }
-        ScanArgs match = ScanArgs.Builder.matches(escapeGlob(prefix) + "*").limit(SCAN_PAGE);
+        String keys = escapeGlob(prefix);
+        String leases = leaseKeys.taggedInFront(keys);
+        List<ScanArgs> matches = new ArrayList<>(List.of(ScanArgs.Builder.matches(keys + "*").limit(SCAN_PAGE)));
+        if (leases != null) {
+            matches.add(ScanArgs.Builder.matches(leases).limit(SCAN_PAGE));
+        }
         try {
             RedisLink<String, byte[]> c = connection.get().get(timeoutNanos, TimeUnit.NANOSECONDS);
-            long deleted = deleteScanned(c, match, ownStructures);
-            deleted += deleteScanned(c, match, ownStructures);
+            long deleted = 0;
+            for (int walk = 0; walk < 2; walk++) {
+                for (ScanArgs match : matches) {
+                    deleted += deleteScanned(c, match, ownStructures);
+                }
+            }
             report("SCAN/DEL", null);
             return deleted;
         } catch (Exception e) {

@@ -187,14 +187,16 @@ class RedisClusterTest {
         }
         String inFlight = ns + "p:loading";
         assertTrue(store.lookup(inFlight, store.leaseKey(inFlight), "token", 30_000).leased());
+        String inFlightNoTag = ns + "p:loading{}b"; // its lease is {<tag>}<key>:weft-lease, not under the prefix
+        assertTrue(store.lookup(inFlightNoTag, store.leaseKey(inFlightNoTag), "token", 30_000).leased());
         String kept = ns + "q:kept";
         put(kept, "v");
         List<String> own = keys("p:own:", 30); // stand-ins for streams and sets, on many slots
         for (String key : own) {
             put(key, "own");
         }
-        assertEquals(keys.size() + 1, store.deleteByPrefix(ns + "p:", key -> key.startsWith(ns + "p:own:")),
-                "every value and the lease in flight");
+        assertEquals(keys.size() + 2, store.deleteByPrefix(ns + "p:", key -> key.startsWith(ns + "p:own:")),
+                "every value and the leases in flight");
         for (RedisFixture master : cluster.masters()) {
             assertEquals(0, keysOn(master, ns + "p:") - keysOn(master, ns + "p:own:"),
                     "nothing under the prefix on " + master.port() + " but what is spared");
@@ -203,8 +205,10 @@ class RedisClusterTest {
             assertNotNull(store.get(key), "spared on whichever master holds it: " + key);
         }
         assertNotNull(store.get(kept));
-        assertEquals(false, store.setIfLeased(inFlight, bytes("stale"), 60_000, store.leaseKey(inFlight), "token").get(),
-                "the load in flight lost its lease");
+        for (String loading : List.of(inFlight, inFlightNoTag)) {
+            assertEquals(false, store.setIfLeased(loading, bytes("stale"), 60_000, store.leaseKey(loading), "token").get(),
+                    "the load in flight lost its lease: " + loading);
+        }
         assertEquals(0, store.failures());
     }
 
