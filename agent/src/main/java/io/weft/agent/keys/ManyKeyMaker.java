@@ -2,8 +2,9 @@ package io.weft.agent.keys;
 
 /**
  * Fills the thread's probe for a template of more than three placeholders, each reading an argument passed one by one
- * ({@link PassedArguments}), in straight-line code generated for that template ({@link ManyKeyMakerClass}): each value
- * read from its slot and described by its kind's own method, the literals' hashes and lengths constants. It makes the
+ * ({@link PassedArguments}) or a property of one, in straight-line code generated for that template
+ * ({@link ManyKeyMakerClass}): each value read from its slot and described by its kind's own method, the literals'
+ * hashes and lengths constants. It makes the
  * key that {@code Renderers}' loop over the placeholders makes, without the loop's reads of each placeholder's slot,
  * kind and literal.
  */
@@ -11,9 +12,12 @@ abstract class ManyKeyMaker {
 
     /** The composer of the keys made. */
     final CacheKey.Composer composer;
+    /** The template's placeholders, whose {@link Operand#property} the code calls for those that read a property. */
+    final Operand[] operands;
 
-    ManyKeyMaker(CacheKey.Composer composer) {
+    ManyKeyMaker(CacheKey.Composer composer, Operand[] operands) {
         this.composer = composer;
+        this.operands = operands;
     }
 
     /**

@@ -12,8 +12,8 @@ import net.bytebuddy.jar.asm.Type;
 
 /**
  * Writes and defines, in this package, the {@link ManyKeyMaker} of one template: for each placeholder, its value read
- * from the slot of its argument, described by its {@link ScalarKind}'s method (or, passed unboxed, by
- * {@link ScalarText#decimal} or {@link ScalarText#fraction}), put in the thread's array and folded into the hash with
+ * from the slot of its argument (or, for a property path, by {@link Operand#property} of it), described by its
+ * {@link ScalarKind}'s method (or, passed unboxed, by {@link ScalarText#decimal} or {@link ScalarText#fraction}), put in the thread's array and folded into the hash with
  * the next literal's hash and length as constants.
  */
 final class ManyKeyMakerClass {
@@ -31,6 +31,8 @@ final class ManyKeyMakerClass {
     private static final String TEXT = Type.getInternalName(ScalarText.class);
     private static final String KIND = Type.getInternalName(ScalarKind.class);
     private static final String UNBOXED = Type.getInternalName(UnboxedArgument.class);
+    private static final String OPERAND = Type.getInternalName(Operand.class);
+    private static final String OPERANDS = "[L" + OPERAND + ";";
     private static final String OBJECT = "Ljava/lang/Object;";
     /** Local variables: {@code this}, the scope, six object slots, six {@code long} slots (two words each). */
     private static final int SCOPE_VAR = 1;
@@ -40,13 +42,15 @@ final class ManyKeyMakerClass {
     private static final int USE_VAR = 21;
     private static final int HASH_VAR = 22;
     private static final int TEXT_VAR = 23;
+    /** The property a placeholder reads, once read (after the two words of the text variable). */
+    private static final int PROPERTY_VAR = 25;
 
     private ManyKeyMakerClass() {
     }
 
     /**
-     * The maker of a template's keys, or {@code null} when a placeholder reads a property or an argument beyond the
-     * slots: those keys are made by the loop.
+     * The maker of a template's keys, or {@code null} when a placeholder reads the return value or an argument beyond
+     * the slots: those keys are made by the loop.
      *
      * @param literals the template's literals, whose hashes and lengths' powers of 31 are the next two
      */
@@ -54,17 +58,19 @@ final class ManyKeyMakerClass {
             int[] literalHashes, int[] literalPowers) throws ReflectiveOperationException {
         StringBuilder shape = new StringBuilder();
         for (int i = 0; i < operands.length; i++) {
-            int argument = operands[i].plainArgument();
+            int argument = operands[i].argument();
             if (argument < 0 || argument >= Dispatch.MAX_PASSED_ARGUMENTS) {
                 return null;
             }
-            shape.append(argument).append(' ').append(operands[i].unboxed()).append(' ').append(kinds[i]).append(';');
+            shape.append(argument).append(operands[i].readsProperty() ? " property " : " ").append(operands[i].unboxed())
+                    .append(' ').append(kinds[i]).append(';');
         }
         for (String literal : literals) {
             shape.append('\0').append(literal);
         }
         Class<?> made = classOf(shape.toString(), operands, kinds, literalHashes, literalPowers);
-        return (ManyKeyMaker) made.getDeclaredConstructor(CacheKey.Composer.class).newInstance(composer);
+        return (ManyKeyMaker) made.getDeclaredConstructor(CacheKey.Composer.class, Operand[].class)
+                .newInstance(composer, operands);
     }
 
     /** The class written for {@code shape}, written and defined now if it was not. */
@@ -89,11 +95,13 @@ final class ManyKeyMakerClass {
         };
         writer.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
                 name, null, MAKER, null);
-        MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "(" + COMPOSER + ")V", null, null);
+        String constructor = "(" + COMPOSER + OPERANDS + ")V";
+        MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", constructor, null, null);
         init.visitCode();
         init.visitVarInsn(Opcodes.ALOAD, 0);
         init.visitVarInsn(Opcodes.ALOAD, 1);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, MAKER, "<init>", "(" + COMPOSER + ")V", false);
+        init.visitVarInsn(Opcodes.ALOAD, 2);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, MAKER, "<init>", constructor, false);
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
@@ -139,9 +147,20 @@ final class ManyKeyMakerClass {
      * scalar, and puts it in the thread's array.
      */
     private static void value(MethodVisitor key, int i, Operand operand, ScalarKind kind) {
-        int argument = operand.plainArgument();
+        int argument = operand.argument();
         UnboxedArgument unboxed = operand.unboxed();
         int bits = LONG_SLOTS + 2 * argument;
+        int object = OBJECT_SLOTS + argument;
+        if (operand.readsProperty()) {
+            key.visitVarInsn(Opcodes.ALOAD, 0);
+            key.visitFieldInsn(Opcodes.GETFIELD, MAKER, "operands", OPERANDS);
+            push(key, i);
+            key.visitInsn(Opcodes.AALOAD);
+            key.visitVarInsn(Opcodes.ALOAD, object);
+            key.visitMethodInsn(Opcodes.INVOKEVIRTUAL, OPERAND, "property", "(" + OBJECT + ")" + OBJECT, false);
+            key.visitVarInsn(Opcodes.ASTORE, PROPERTY_VAR);
+            object = PROPERTY_VAR;
+        }
         if (unboxed != null) {
             key.visitVarInsn(Opcodes.LLOAD, bits);
             if (unboxed == UnboxedArgument.DOUBLE) {
@@ -151,7 +170,7 @@ final class ManyKeyMakerClass {
                 key.visitMethodInsn(Opcodes.INVOKESTATIC, TEXT, "decimal", "(J)J", false);
             }
         } else {
-            key.visitVarInsn(Opcodes.ALOAD, OBJECT_SLOTS + argument);
+            key.visitVarInsn(Opcodes.ALOAD, object);
             key.visitMethodInsn(Opcodes.INVOKESTATIC, KIND, kind.describer, "(" + OBJECT + ")J", false);
         }
         key.visitVarInsn(Opcodes.LSTORE, TEXT_VAR);
@@ -169,7 +188,7 @@ final class ManyKeyMakerClass {
             key.visitFieldInsn(Opcodes.GETSTATIC, UNBOXED, unboxed.name(), "L" + UNBOXED + ";");
             key.visitVarInsn(Opcodes.LLOAD, bits);
         } else {
-            key.visitVarInsn(Opcodes.ALOAD, OBJECT_SLOTS + argument);
+            key.visitVarInsn(Opcodes.ALOAD, object);
             if (kind == ScalarKind.ANY) {
                 key.visitMethodInsn(Opcodes.INVOKESTATIC, KIND, "heldAny", "(" + OBJECT + ")" + OBJECT, false);
             }

@@ -52,9 +52,19 @@ final class Operand {
                 : PassedArguments.object(index, a0, a1, a2, a3, a4, a5);
     }
 
-    /** The argument this operand reads as it is (no property path), or -1: it reads a property, or the return value. */
-    int plainArgument() {
-        return path == null ? index : -1;
+    /** The argument this operand reads (as it is, or a property of it), or -1: it reads the return value. */
+    int argument() {
+        return index;
+    }
+
+    /** Whether it reads a property of its argument ({@link #property}), not the argument as it is. */
+    boolean readsProperty() {
+        return path != null;
+    }
+
+    /** The property this operand reads of {@code root}, its argument. */
+    Object property(Object root) {
+        return path.read(root);
     }
 
     /** How its argument is passed unboxed, or {@code null}. */

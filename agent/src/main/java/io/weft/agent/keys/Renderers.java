@@ -63,7 +63,7 @@ final class Renderers {
      * the literals, the values and their number. The hit path of one value is kept short (it is inlined into every
      * woven method); two or three take a second method; more are held in the thread's array (unboxed when they were
      * passed so), put there by code generated for the template ({@link ManyKeyMaker}) when each placeholder reads an
-     * argument passed one by one, else by a loop over the placeholders.
+     * argument passed one by one (or a property of one), else by a loop over the placeholders.
      */
     private static final class Template implements KeyRenderer {
         private final String[] literals;
@@ -75,7 +75,10 @@ final class Renderers {
         private final int sizeHint;
         /** How many leading arguments the placeholders read ({@link Operand#argumentsRead}). */
         private final int argumentsRead;
-        /** For more than three placeholders reading arguments passed one by one, code generated for them, or null. */
+        /**
+         * For more than three placeholders reading arguments passed one by one (or their properties), code generated
+         * for them, or null.
+         */
         private final ManyKeyMaker maker;
 
         Template(String[] literals, Operand[] operands, ScalarKind[] kinds) {

@@ -26,7 +26,7 @@ class ManyKeyMakerTest {
     private static final KeyScope S = new KeyScope("test");
     private static final Class<?>[] TYPES = {String.class, long.class, int.class, double.class, boolean.class,
         Long.class, Integer.class, Boolean.class, UUID.class, LocalDate.class, TimeUnit.class, List.class, Object.class,
-        char.class, Double.class};
+        char.class, Double.class, Holder.class};
     private static final String[] SEPARATORS = {":", ",", ":x:", "\\\\:", "-:-", "::", ",é,"};
     private static final String[] STRINGS = {"acme", "Aa", "BB", "x:y", "null", "", "a,b\\c", "ünïcødé",
         "a string longer than the sixty-four characters whose powers of thirty-one are tabulated"};
@@ -47,7 +47,8 @@ class ManyKeyMakerTest {
                 if (i > 0) {
                     template.append(SEPARATORS[random.nextInt(SEPARATORS.length)]);
                 }
-                template.append('{').append(i < parameters ? i : random.nextInt(parameters)).append('}');
+                int parameter = i < parameters ? i : random.nextInt(parameters);
+                template.append('{').append(parameter).append(types[parameter] == Holder.class ? ".value}" : "}");
             }
             template.append(random.nextBoolean() ? ":tail" : "");
             KeyRenderer renderer = TemplateBinder.bind(Template.parse(template.toString()),
@@ -79,19 +80,54 @@ class ManyKeyMakerTest {
             assertEquals(fromArray, kept, where);
             assertEquals(text, kept.text(), where);
         }
-        assertEquals(3_000, generated, "every template read its arguments as they are: each has code of its own");
+        assertEquals(3_000, generated, "every template read its arguments or their properties: each has code of its own");
     }
 
     @Test
-    void aTemplateReadingAPropertyIsLeftToTheLoop() {
-        KeyRenderer plain = TemplateBinder.bind(Template.parse("q:{0}:{1}:{2}:{3}"),
-                FakeSignature.unnamed(List.class, String.class, long.class, int.class, boolean.class), false);
-        assertNotNull(maker(plain));
+    void aTemplateReadingAPropertyHasCodeOfItsOwnAndAValueThatIsNoScalarIsRendered() {
         KeyRenderer property = TemplateBinder.bind(Template.parse("q:{0}:{1}:{2}:{3.bytes}"),
                 FakeSignature.unnamed(List.class, String.class, long.class, int.class, String.class), false);
-        assertNull(maker(property));
+        assertNotNull(maker(property));
         CacheKey key = property.key(S, "a", null, null, "bc", null, null, 0, 1, 2, 0, 0, 0);
         assertEquals(CacheKey.of(S, property.render(new Object[] {"a", 1L, 2, "bc"}, null)), key);
+    }
+
+    /** A scalar read through a property is held in the thread's probe, as an argument is: no text is built. */
+    @Test
+    void aPropertyThatIsAScalarMakesTheThreadsProbe() {
+        KeyRenderer property = TemplateBinder.bind(Template.parse("q:{0}:{1}:{2}:{3.value}"),
+                FakeSignature.unnamed(List.class, String.class, long.class, int.class, Holder.class), false);
+        CacheKey first = property.key(S, "a", null, null, new Holder("bc"), null, null, 0, 1, 2, 0, 0, 0);
+        assertEquals(CacheKey.of(S, "q:a:1:2:bc"), first);
+        assertSame(first, property.key(S, "a", null, null, new Holder("bc"), null, null, 0, 1, 2, 0, 0, 0),
+                "the thread's probe, filled again");
+        assertEquals("q:a:1:2:bd", property.key(S, "a", null, null, new Holder("bd"), null, null, 0, 1, 2, 0, 0, 0)
+                .stable().text());
+    }
+
+    @Test
+    void aTemplateReadingTheReturnValueIsLeftToTheLoop() {
+        KeyRenderer result = TemplateBinder.bind(Template.parse("q:{0}:{1}:{2}:{return.value}"),
+                FakeSignature.unnamed(Holder.class, String.class, long.class, int.class), true);
+        assertNull(maker(result));
+    }
+
+    /** A parameter whose placeholder reads its property {@code value}: any scalar, or {@code null}. */
+    public static final class Holder {
+        private final Object value;
+
+        Holder(Object value) {
+            this.value = value;
+        }
+
+        public Object getValue() {
+            return value;
+        }
+
+        @Override
+        public String toString() {
+            return "Holder[" + value + "]";
+        }
     }
 
     /** A template bound again (its application deployed again) reuses its class; other literals get their own. */
@@ -173,6 +209,9 @@ class ManyKeyMakerTest {
         }
         if (type == char.class) {
             return ":a,\\é".charAt(random.nextInt(5));
+        }
+        if (type == Holder.class) {
+            return new Holder(random.nextInt(6) == 0 ? null : value(Object.class, random));
         }
         Object[] any = {7L, "s:t", TimeUnit.SECONDS, 2.5, true, 'c', List.of(1, 2)};
         return any[random.nextInt(any.length)];

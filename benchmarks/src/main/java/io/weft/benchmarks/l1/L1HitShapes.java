@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * text built by hand on every call: {@code book:{id}} (a {@code long}, and a {@code Long}),
  * {@code user:{name}} (a 12-character string), {@code books:{userId}:{page}} (a UUID and an {@code int}),
  * {@code order:{request.customerId}} (a getter), {@code stock:{region}} (an enum), {@code sales:{day}} (a
- * {@code LocalDate}), {@code q:{tenant}:{id}:{page}:{active}} (four placeholders), {@code grade:{grade}} (a
+ * {@code LocalDate}), {@code q:{tenant}:{id}:{page}:{active}} (four placeholders), {@code qp:{request.customerId}:{id}:{page}:{active}}
+ * (four, one a getter), {@code grade:{grade}} (a
  * {@code char}), {@code price:{amount}} (a {@code double}), {@code event:{at}} (a string with {@code :} to escape),
  * {@code since:{from}} (an {@code Instant}), {@code many:{ids}} (a list of three) and the constant
  * {@code tts:voices}. Run with
@@ -82,7 +83,8 @@ public class L1HitShapes {
             Args args = new Args();
             args.setUp();
             for (String key : List.of("book:" + args.id, "book:boxed:" + args.boxedId, "user:" + args.name,
-                    "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices", "q:acme:" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "many:1,2,3",
+                    "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices", "q:acme:" + args.id + ":" + args.page + ":true",
+                    "qp:" + args.request.getCustomerId() + ":" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "many:1,2,3",
                     "event:" + AT, "since:" + FROM)) {
                 cache.put(key, Fixtures.BOOKS);
             }
@@ -109,15 +111,16 @@ public class L1HitShapes {
                 shapes.byDay(args.day);
                 shapes.voices();
                 shapes.four("acme", args.id, args.page, true);
+                shapes.fourWithPath(args.request, args.id, args.page, true);
                 shapes.byGrade('B');
                 shapes.byAmount(12.5);
                 shapes.byIds(List.of(1L, 2L, 3L));
                 shapes.byTime(AT);
                 shapes.since(Instant.parse(FROM));
             }
-            if (shapes.bodyRuns() != 14) {
+            if (shapes.bodyRuns() != 15) {
                 throw new IllegalStateException("WeftShapes is not woven (its bodies ran " + shapes.bodyRuns()
-                        + " times for 28 calls with 14 keys): start the fork with -javaagent, see L1Hit");
+                        + " times for 30 calls with 15 keys): start the fork with -javaagent, see L1Hit");
             }
             bodyRunsAfterSetup = shapes.bodyRuns();
         }
@@ -209,6 +212,17 @@ public class L1HitShapes {
     @Benchmark
     public List<Book> caffeineFour(RawCaffeine subject, Args args) {
         return subject.cache.getIfPresent("q:" + args.tenant + ":" + args.id + ":" + args.page + ":" + args.active);
+    }
+
+    @Benchmark
+    public List<Book> weftFourWithPath(Weft subject, Args args) {
+        return subject.shapes.fourWithPath(args.request, args.id, args.page, args.active);
+    }
+
+    @Benchmark
+    public List<Book> caffeineFourWithPath(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("qp:" + args.request.getCustomerId() + ":" + args.id + ":" + args.page + ":"
+                + args.active);
     }
 
     @Benchmark
