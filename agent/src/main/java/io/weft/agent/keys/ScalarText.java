@@ -12,8 +12,8 @@ import java.util.UUID;
  * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings (escaped as
  * rendered), {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link Character},
  * {@link UUID}, enum constants that render their names, {@link LocalDate}s, {@link LocalDateTime}s and {@link Instant}s
- * of four-digit years and {@link LocalTime}s ({@link TimeText}), and {@link Double}s written in plain digits with up to
- * seven decimals. For them, two values of one class render the same text exactly
+ * of four-digit years and {@link LocalTime}s ({@link TimeText}), and {@link Double}s and {@link Float}s written in plain
+ * digits with up to seven decimals. For them, two values of one class render the same text exactly
  * when they are equal. Collections and arrays of them are described by {@link Elements}.
  */
 final class ScalarText {
@@ -107,6 +107,9 @@ final class ScalarText {
         if (value instanceof Double) {
             return fraction((Double) value);
         }
+        if (value instanceof Float) {
+            return fractionOfFloat((Float) value);
+        }
         if (value instanceof Instant) {
             return TimeText.instant((Instant) value);
         }
@@ -144,6 +147,29 @@ final class ScalarText {
             long digits = Math.round(a * TENS[decimals]);
             if (digits / TENS[decimals] == a) {
                 return plain(Double.doubleToRawLongBits(d) < 0, digits, decimals);
+            }
+        }
+        return NOT_SCALAR;
+    }
+
+    /**
+     * A float renders as {@link Float#toString} does, the fewest decimals (at least one) that read back as the float.
+     * Described as a double is ({@link #fraction}), the decimal read back in float precision: a decimal of at most seven
+     * decimals below 10<sup>7</sup> is never close enough to a float's rounding boundary for its double to round to
+     * another float than the decimal itself would. A float halfway between two such decimals, both of which read back
+     * (only a float is that coarse), has its text built.
+     */
+    static long fractionOfFloat(float f) {
+        float a = Math.abs(f);
+        if (!(a < 1e7f) || a < 1e-3f && a != 0) {
+            return NOT_SCALAR;
+        }
+        for (int decimals = 0; decimals < TENS.length; decimals++) {
+            double scaled = a * TENS[decimals]; // exact: 24 bits times at most 24
+            long digits = Math.round(scaled);
+            if ((float) (digits / TENS[decimals]) == a) {
+                // halfway between two decimals that both read back (3827368.25): which one the JDK writes is its choice
+                return digits - scaled == 0.5 ? NOT_SCALAR : plain(Float.floatToRawIntBits(f) < 0, digits, decimals);
             }
         }
         return NOT_SCALAR;

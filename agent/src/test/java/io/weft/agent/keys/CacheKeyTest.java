@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
 import java.time.LocalDate;
@@ -83,6 +84,8 @@ class CacheKeyTest {
             values.add(LocalDate.ofEpochDay(random.nextLong(-1_000_000, 3_000_000)));
             values.add(random.nextInt(-10_000_000, 10_000_000) / Math.pow(10, random.nextInt(9)));
             values.add(Double.longBitsToDouble(random.nextLong()));
+            values.add((float) (random.nextInt(-10_000_000, 10_000_000) / Math.pow(10, random.nextInt(9))));
+            values.add(Float.intBitsToFloat(random.nextInt()));
             values.add(TimeTextTest.instant(random));
             values.add(LocalDateTime.ofInstant(TimeTextTest.instant(random), ZoneOffset.UTC));
             values.add(LocalTime.ofNanoOfDay(TimeTextTest.instant(random).getNano() * 86_399L));
@@ -306,6 +309,50 @@ class CacheKeyTest {
      * in plain digits with at most seven decimals: prices, coordinates, ratios. Its text is {@code Double.toString}'s,
      * which chooses the fewest decimals that read back as the double.
      */
+    /**
+     * A float is described as a double is, its text {@code Float.toString}'s (so {@code 0.1f} is {@code 0.1}, not the
+     * double's {@code 0.10000000149011612}).
+     */
+    @Test
+    void floatsOfUpToSevenDecimalsAreKeysOfTheirTexts() {
+        KeyRenderer byPrice = TemplateBinder.bind(Template.parse("price:{0}:{1}"),
+                FakeSignature.unnamed(List.class, float.class, Float.class), false);
+        SplittableRandom random = new SplittableRandom(8);
+        int described = 0;
+        for (int i = 0; i < 400_000; i++) {
+            float price = (float) (random.nextInt(-100_000_000, 100_000_001) / Math.pow(10, random.nextInt(9)));
+            float other = i % 2 == 0 ? (float) random.nextDouble(-2e7, 2e7) : Float.intBitsToFloat(random.nextInt());
+            String text = "price:" + price + ":" + other;
+            CacheKey key = byPrice.key(S, price, other, null, 0, 0, 0);
+            assertEquals(text.hashCode(), key.hashCode(), text);
+            assertEquals(CacheKey.of(S, text), key, text);
+            assertEquals(key.stable(), CacheKey.of(S, text), text);
+            assertEquals(text, key.stable().text());
+            for (float f : new float[] {price, other}) {
+                long scalar = ScalarText.fractionOfFloat(f);
+                if (scalar != ScalarText.NOT_SCALAR) {
+                    described++;
+                    assertEquals(Float.toString(f).hashCode(), ScalarText.hash(scalar), Float.toString(f));
+                    assertEquals(ScalarText.power(Float.toString(f).length()), ScalarText.powerOfLength(scalar),
+                            Float.toString(f));
+                }
+            }
+        }
+        assertTrue(described > 400_000, "most prices are described, not rendered: " + described);
+        for (float composed : new float[] {0f, -0f, 0.1f, 19.99f, 0.001f, 100.1f, 1234567f, 9_999_999f, 0.3f, 16.25f}) {
+            String text = Float.toString(composed);
+            long scalar = ScalarText.fractionOfFloat(composed);
+            assertEquals(text.hashCode(), ScalarText.hash(scalar), text);
+            assertEquals(ScalarText.power(text.length()), ScalarText.powerOfLength(scalar), text);
+        }
+        for (float rendered : new float[] {1e7f, 9.99e-4f, 1.0E-5f, Float.NaN, Float.MIN_VALUE, Float.NEGATIVE_INFINITY,
+                0.0012345678f}) {
+            assertEquals(ScalarText.NOT_SCALAR, ScalarText.fractionOfFloat(rendered), "rendered: " + rendered);
+        }
+        assertNotEquals(byPrice.key(S, 0f, 1f, null, 0, 0, 0).stable(), byPrice.key(S, -0f, 1f, null, 0, 0, 0),
+                "0.0 and -0.0");
+    }
+
     @Test
     void doublesOfUpToSevenDecimalsAreKeysOfTheirTexts() {
         KeyRenderer byPoint = TemplateBinder.bind(Template.parse("weather:{0}:{1}"),

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code order:{request.customerId}} (a getter), {@code stock:{region}} (an enum), {@code sales:{day}} (a
  * {@code LocalDate}), {@code q:{tenant}:{id}:{page}:{active}} (four placeholders), {@code qp:{request.customerId}:{id}:{page}:{active}}
  * (four, one a getter), {@code grade:{grade}} (a
- * {@code char}), {@code price:{amount}} (a {@code double}), {@code event:{at}} (a string with {@code :} to escape),
+ * {@code char}), {@code price:{amount}} (a {@code double}), {@code weight:{weight}} (a {@code float}), {@code event:{at}} (a string with {@code :} to escape),
  * {@code since:{from}} (an {@code Instant}), {@code many:{ids}} (a list of three) and the constant
  * {@code tts:voices}. Run with
  * {@code -prof gc} for the allocation per hit. The fork needs {@code -javaagent} (see {@link L1Hit}).
@@ -59,6 +59,7 @@ public class L1HitShapes {
         public boolean active = true;
         public char grade = 'B';
         public double amount = 12.5;
+        public float weight = 0.3f;
         public List<Long> ids = new java.util.ArrayList<>(List.of(1L, 2L, 3L));
         public String at;
         public Instant from = Instant.parse(FROM);
@@ -84,7 +85,7 @@ public class L1HitShapes {
             args.setUp();
             for (String key : List.of("book:" + args.id, "book:boxed:" + args.boxedId, "user:" + args.name,
                     "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices", "q:acme:" + args.id + ":" + args.page + ":true",
-                    "qp:" + args.request.getCustomerId() + ":" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "many:1,2,3",
+                    "qp:" + args.request.getCustomerId() + ":" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "weight:" + 0.3f, "many:1,2,3",
                     "event:" + AT, "since:" + FROM)) {
                 cache.put(key, Fixtures.BOOKS);
             }
@@ -114,13 +115,14 @@ public class L1HitShapes {
                 shapes.fourWithPath(args.request, args.id, args.page, true);
                 shapes.byGrade('B');
                 shapes.byAmount(12.5);
+                shapes.byWeight(0.3f);
                 shapes.byIds(List.of(1L, 2L, 3L));
                 shapes.byTime(AT);
                 shapes.since(Instant.parse(FROM));
             }
-            if (shapes.bodyRuns() != 15) {
+            if (shapes.bodyRuns() != 16) {
                 throw new IllegalStateException("WeftShapes is not woven (its bodies ran " + shapes.bodyRuns()
-                        + " times for 30 calls with 15 keys): start the fork with -javaagent, see L1Hit");
+                        + " times for 32 calls with 16 keys): start the fork with -javaagent, see L1Hit");
             }
             bodyRunsAfterSetup = shapes.bodyRuns();
         }
@@ -243,6 +245,16 @@ public class L1HitShapes {
     @Benchmark
     public List<Book> caffeineDouble(RawCaffeine subject, Args args) {
         return subject.cache.getIfPresent("price:" + args.amount);
+    }
+
+    @Benchmark
+    public List<Book> weftFloat(Weft subject, Args args) {
+        return subject.shapes.byWeight(args.weight);
+    }
+
+    @Benchmark
+    public List<Book> caffeineFloat(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("weight:" + args.weight);
     }
 
     @Benchmark
