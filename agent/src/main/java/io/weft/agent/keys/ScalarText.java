@@ -1,5 +1,6 @@
 package io.weft.agent.keys;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -12,9 +13,9 @@ import java.util.UUID;
  * hashed without allocating. Only values whose rendering is canonical qualify: {@code null}, strings (escaped as
  * rendered), {@link Integer}, {@link Long}, {@link Short}, {@link Byte}, {@link Boolean}, {@link Character},
  * {@link UUID}, enum constants that render their names, {@link LocalDate}s, {@link LocalDateTime}s and {@link Instant}s
- * of four-digit years and {@link LocalTime}s ({@link TimeText}), and {@link Double}s and {@link Float}s written in plain
- * digits with up to seven decimals. For them, two values of one class render the same text exactly
- * when they are equal. Collections and arrays of them are described by {@link Elements}.
+ * of four-digit years and {@link LocalTime}s ({@link TimeText}), {@link Double}s and {@link Float}s written in plain
+ * digits with up to seven decimals, and {@link BigDecimal}s written in plain digits. For them, two values of one class
+ * render the same text exactly when they are equal. Collections and arrays of them are described by {@link Elements}.
  */
 final class ScalarText {
 
@@ -44,6 +45,15 @@ final class ScalarText {
     /** 10<sup>n</sup> for the decimals of a double's text ({@link #fraction}), as a double and as an int. */
     private static final double[] TENS = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
     private static final int[] INT_TENS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000};
+    /** 10<sup>0</sup> to 10<sup>18</sup>: the unscaled values and scales of the {@link BigDecimal}s described. */
+    private static final long[] LONG_TENS = new long[19];
+
+    static {
+        LONG_TENS[0] = 1;
+        for (int i = 1; i < LONG_TENS.length; i++) {
+            LONG_TENS[i] = LONG_TENS[i - 1] * 10;
+        }
+    }
 
     private ScalarText() {
     }
@@ -110,6 +120,9 @@ final class ScalarText {
         if (value instanceof Float) {
             return fractionOfFloat((Float) value);
         }
+        if (value.getClass() == BigDecimal.class) {
+            return bigDecimal((BigDecimal) value);
+        }
         if (value instanceof Instant) {
             return TimeText.instant((Instant) value);
         }
@@ -173,6 +186,36 @@ final class ScalarText {
             }
         }
         return NOT_SCALAR;
+    }
+
+    /**
+     * A {@link BigDecimal} renders as its {@code toString} does. Its text is described when that is plain digits: a
+     * scale of 0 to 18, at most 18 digits, and not so small that {@code toString} writes an exponent (amounts, rates).
+     * Its scale is part of it ({@code 12.50} is not {@code 12.5}), as it is of {@code equals}. Not for a subclass,
+     * whose {@code toString} may differ.
+     */
+    static long bigDecimal(BigDecimal d) {
+        int scale = d.scale();
+        int precision = d.precision();
+        if (scale < 0 || scale >= LONG_TENS.length || precision >= LONG_TENS.length || precision - 1 - scale < -6) {
+            return NOT_SCALAR;
+        }
+        long unscaled = d.unscaledValue().longValue();
+        long magnitude = Math.abs(unscaled);
+        long unit = LONG_TENS[scale];
+        long text = decimal(magnitude / unit);
+        if (unscaled < 0) {
+            text = pack(31 * powerOfLength(text), '-' * powerOfLength(text) + hash(text));
+        }
+        if (scale == 0) {
+            return text;
+        }
+        int hash = hash(text) * 31 + '.';
+        long fraction = magnitude % unit;
+        for (long place = unit / 10; place > 0; place /= 10) {
+            hash = hash * 31 + '0' + (int) (fraction / place % 10);
+        }
+        return pack(powerOfLength(text) * power(1 + scale), hash);
     }
 
     /** The text {@code [-]whole.fraction} of {@code digits}, {@code decimals} of them after the point ("0" if none). */

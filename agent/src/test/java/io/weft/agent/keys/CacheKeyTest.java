@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -86,6 +88,7 @@ class CacheKeyTest {
             values.add(Double.longBitsToDouble(random.nextLong()));
             values.add((float) (random.nextInt(-10_000_000, 10_000_000) / Math.pow(10, random.nextInt(9))));
             values.add(Float.intBitsToFloat(random.nextInt()));
+            values.add(BigDecimal.valueOf(random.nextLong() >> random.nextInt(64), random.nextInt(-3, 22)));
             values.add(TimeTextTest.instant(random));
             values.add(LocalDateTime.ofInstant(TimeTextTest.instant(random), ZoneOffset.UTC));
             values.add(LocalTime.ofNanoOfDay(TimeTextTest.instant(random).getNano() * 86_399L));
@@ -351,6 +354,57 @@ class CacheKeyTest {
         }
         assertNotEquals(byPrice.key(S, 0f, 1f, null, 0, 0, 0).stable(), byPrice.key(S, -0f, 1f, null, 0, 0, 0),
                 "0.0 and -0.0");
+    }
+
+    /**
+     * A {@code BigDecimal} in plain digits is described (amounts of money, rates); its text is its {@code toString}, the
+     * scale included ({@code 12.50}), and one that {@code toString} writes with an exponent, or too long, is rendered.
+     */
+    @Test
+    void bigDecimalsInPlainDigitsAreKeysOfTheirTexts() {
+        KeyRenderer byAmount = TemplateBinder.bind(Template.parse("amount:{0}"),
+                FakeSignature.unnamed(List.class, BigDecimal.class), false);
+        SplittableRandom random = new SplittableRandom(9);
+        int described = 0;
+        for (int i = 0; i < 200_000; i++) {
+            BigInteger unscaled = i % 10 == 0 ? new BigInteger(random.nextInt(1, 90), new java.util.Random(i))
+                    : BigInteger.valueOf(random.nextLong() >> random.nextInt(64));
+            BigDecimal amount = new BigDecimal(random.nextBoolean() ? unscaled : unscaled.negate(),
+                    random.nextInt(-4, 24));
+            String text = "amount:" + amount;
+            CacheKey key = byAmount.key(S, amount, null, null, 0, 0, 0);
+            assertEquals(text.hashCode(), key.hashCode(), text);
+            assertEquals(CacheKey.of(S, text), key, text);
+            assertEquals(key.stable(), CacheKey.of(S, text), text);
+            assertEquals(text, key.stable().text());
+            long scalar = ScalarText.bigDecimal(amount);
+            if (scalar != ScalarText.NOT_SCALAR) {
+                described++;
+                assertEquals(amount.toString().hashCode(), ScalarText.hash(scalar), amount.toString());
+                assertEquals(ScalarText.power(amount.toString().length()), ScalarText.powerOfLength(scalar),
+                        amount.toString());
+            }
+        }
+        assertTrue(described > 80_000, "plain ones are described, not rendered: " + described);
+        for (String plain : new String[] {"0", "0.00", "12.50", "-0.05", "19.99", "-123456789.123456789", "0.000001",
+                "999999999999999999", "7"}) {
+            BigDecimal amount = new BigDecimal(plain);
+            assertEquals(plain, amount.toString());
+            assertEquals(plain.hashCode(), ScalarText.hash(ScalarText.bigDecimal(amount)), plain);
+        }
+        for (String rendered : new String[] {"1E+3", "1E-7", "0E-10", "1234567890123456789", "0.0000001234"}) {
+            assertEquals(ScalarText.NOT_SCALAR, ScalarText.bigDecimal(new BigDecimal(rendered)), rendered);
+        }
+        assertNotEquals(byAmount.key(S, new BigDecimal("12.5"), null, null, 0, 0, 0).stable(),
+                byAmount.key(S, new BigDecimal("12.50"), null, null, 0, 0, 0), "12.5 and 12.50");
+        BigDecimal own = new BigDecimal("3.5") {
+            @Override
+            public String toString() {
+                return "three and a half";
+            }
+        };
+        assertEquals(ScalarText.NOT_SCALAR, ScalarText.scalar(own), "a subclass's text is its own");
+        assertEquals(CacheKey.of(S, "amount:three and a half"), byAmount.key(S, own, null, null, 0, 0, 0));
     }
 
     @Test

@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code order:{request.customerId}} (a getter), {@code stock:{region}} (an enum), {@code sales:{day}} (a
  * {@code LocalDate}), {@code q:{tenant}:{id}:{page}:{active}} (four placeholders), {@code qp:{request.customerId}:{id}:{page}:{active}}
  * (four, one a getter), {@code grade:{grade}} (a
- * {@code char}), {@code price:{amount}} (a {@code double}), {@code weight:{weight}} (a {@code float}), {@code event:{at}} (a string with {@code :} to escape),
+ * {@code char}), {@code price:{amount}} (a {@code double}), {@code weight:{weight}} (a {@code float}),
+ * {@code total:{amount}} (a {@code BigDecimal}), {@code event:{at}} (a string with {@code :} to escape),
  * {@code since:{from}} (an {@code Instant}), {@code many:{ids}} (a list of three) and the constant
  * {@code tts:voices}. Run with
  * {@code -prof gc} for the allocation per hit. The fork needs {@code -javaagent} (see {@link L1Hit}).
@@ -60,6 +61,7 @@ public class L1HitShapes {
         public char grade = 'B';
         public double amount = 12.5;
         public float weight = 0.3f;
+        public java.math.BigDecimal total = new java.math.BigDecimal("1299.90");
         public List<Long> ids = new java.util.ArrayList<>(List.of(1L, 2L, 3L));
         public String at;
         public Instant from = Instant.parse(FROM);
@@ -85,7 +87,7 @@ public class L1HitShapes {
             args.setUp();
             for (String key : List.of("book:" + args.id, "book:boxed:" + args.boxedId, "user:" + args.name,
                     "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices", "q:acme:" + args.id + ":" + args.page + ":true",
-                    "qp:" + args.request.getCustomerId() + ":" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "weight:" + 0.3f, "many:1,2,3",
+                    "qp:" + args.request.getCustomerId() + ":" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "weight:" + 0.3f, "total:1299.90", "many:1,2,3",
                     "event:" + AT, "since:" + FROM)) {
                 cache.put(key, Fixtures.BOOKS);
             }
@@ -116,13 +118,14 @@ public class L1HitShapes {
                 shapes.byGrade('B');
                 shapes.byAmount(12.5);
                 shapes.byWeight(0.3f);
+                shapes.byTotal(new java.math.BigDecimal("1299.90"));
                 shapes.byIds(List.of(1L, 2L, 3L));
                 shapes.byTime(AT);
                 shapes.since(Instant.parse(FROM));
             }
-            if (shapes.bodyRuns() != 16) {
+            if (shapes.bodyRuns() != 17) {
                 throw new IllegalStateException("WeftShapes is not woven (its bodies ran " + shapes.bodyRuns()
-                        + " times for 32 calls with 16 keys): start the fork with -javaagent, see L1Hit");
+                        + " times for 34 calls with 17 keys): start the fork with -javaagent, see L1Hit");
             }
             bodyRunsAfterSetup = shapes.bodyRuns();
         }
@@ -245,6 +248,16 @@ public class L1HitShapes {
     @Benchmark
     public List<Book> caffeineDouble(RawCaffeine subject, Args args) {
         return subject.cache.getIfPresent("price:" + args.amount);
+    }
+
+    @Benchmark
+    public List<Book> weftBigDecimal(Weft subject, Args args) {
+        return subject.shapes.byTotal(args.total);
+    }
+
+    @Benchmark
+    public List<Book> caffeineBigDecimal(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("total:" + args.total);
     }
 
     @Benchmark
