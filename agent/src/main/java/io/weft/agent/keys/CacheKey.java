@@ -1,6 +1,7 @@
 package io.weft.agent.keys;
 
 import java.util.Arrays;
+import java.util.Date;
 import java.util.Objects;
 
 /**
@@ -230,8 +231,14 @@ public final class CacheKey {
         return value instanceof Held ? ((Held) value).type.box(((Held) value).bits) : value;
     }
 
-    /** A value as a stable key holds it: boxed, and a collection or array copied (its caller may change it). */
+    /**
+     * A value as a stable key holds it: boxed, and a collection, an array or a {@link Date} copied (its caller may
+     * change it).
+     */
     private static Object kept(Object value) {
+        if (value != null && value.getClass() == Date.class) {
+            return ((Date) value).clone();
+        }
         return Elements.isSequence(value) ? Elements.copyOf(value) : boxed(value);
     }
 

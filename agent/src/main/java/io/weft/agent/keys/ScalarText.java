@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.Date;
 import java.util.UUID;
 
 /**
@@ -76,7 +77,11 @@ final class ScalarText {
      */
     static long of(Object value) {
         long text = scalar(value);
-        return text == NOT_SCALAR ? Elements.text(value) : text;
+        if (text != NOT_SCALAR) {
+            return text;
+        }
+        // a Date is mutable: described as a key's own value, which a stable key copies, never as an element
+        return value != null && value.getClass() == Date.class ? TimeText.date((Date) value) : Elements.text(value);
     }
 
     /** {@link #of} for a canonical scalar; {@link #NOT_SCALAR} for anything else. */

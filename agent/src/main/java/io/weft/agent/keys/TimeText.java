@@ -44,7 +44,19 @@ final class TimeText {
     }
 
     static long instant(Instant instant) {
-        long seconds = instant.getEpochSecond();
+        return instant(instant.getEpochSecond(), instant.getNano());
+    }
+
+    /**
+     * A {@link java.util.Date}, which a key renders as the instant it holds ({@code Values}): its milliseconds'
+     * {@link Instant}'s text.
+     */
+    static long date(java.util.Date date) {
+        long millis = date.getTime();
+        return instant(Math.floorDiv(millis, 1000), (int) Math.floorMod(millis, 1000) * 1_000_000);
+    }
+
+    private static long instant(long seconds, int nano) {
         long day = Math.floorDiv(seconds, SECONDS_PER_DAY);
         if (day < FIRST_DAY || day > LAST_DAY) {
             return ScalarText.NOT_SCALAR;
@@ -61,7 +73,7 @@ final class TimeText {
         int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
         int year = (int) (yearOfEra + era * 400) + (month <= 2 ? 1 : 0);
         long text = then(date(0, year, month, dayOfMonth), 'T');
-        text = time(text, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, instant.getNano(), true);
+        text = time(text, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, nano, true);
         return packed(then(text, 'Z'));
     }
 

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -327,10 +328,7 @@ class CacheKeyTest {
             float other = i % 2 == 0 ? (float) random.nextDouble(-2e7, 2e7) : Float.intBitsToFloat(random.nextInt());
             String text = "price:" + price + ":" + other;
             CacheKey key = byPrice.key(S, price, other, null, 0, 0, 0);
-            assertEquals(text.hashCode(), key.hashCode(), text);
-            assertEquals(CacheKey.of(S, text), key, text);
-            assertEquals(key.stable(), CacheKey.of(S, text), text);
-            assertEquals(text, key.stable().text());
+            assertKeyOf(text, key);
             for (float f : new float[] {price, other}) {
                 long scalar = ScalarText.fractionOfFloat(f);
                 if (scalar != ScalarText.NOT_SCALAR) {
@@ -373,10 +371,7 @@ class CacheKeyTest {
                     random.nextInt(-4, 24));
             String text = "amount:" + amount;
             CacheKey key = byAmount.key(S, amount, null, null, 0, 0, 0);
-            assertEquals(text.hashCode(), key.hashCode(), text);
-            assertEquals(CacheKey.of(S, text), key, text);
-            assertEquals(key.stable(), CacheKey.of(S, text), text);
-            assertEquals(text, key.stable().text());
+            assertKeyOf(text, key);
             long scalar = ScalarText.bigDecimal(amount);
             if (scalar != ScalarText.NOT_SCALAR) {
                 described++;
@@ -405,6 +400,40 @@ class CacheKeyTest {
         };
         assertEquals(ScalarText.NOT_SCALAR, ScalarText.scalar(own), "a subclass's text is its own");
         assertEquals(CacheKey.of(S, "amount:three and a half"), byAmount.key(S, own, null, null, 0, 0, 0));
+    }
+
+    /** {@code key} (a thread's probe) is the key of {@code text}, with its hash, and so is the copy that L1 keeps. */
+    private static void assertKeyOf(String text, CacheKey key) {
+        assertEquals(text.hashCode(), key.hashCode(), text);
+        assertEquals(CacheKey.of(S, text), key, text);
+        assertEquals(key.stable(), CacheKey.of(S, text), text);
+        assertEquals(text, key.stable().text());
+    }
+
+    /**
+     * A {@code java.util.Date} is described as the instant it holds (how a key renders it), and a kept key holds a copy
+     * of it: a caller that changes its {@code Date} after the call does not change what L1 keeps.
+     */
+    @Test
+    void datesAreKeysOfTheirInstantsAndAKeptKeyHoldsItsOwnCopy() {
+        KeyRenderer byDay = TemplateBinder.bind(Template.parse("report:{0}:{1}"),
+                FakeSignature.unnamed(List.class, Date.class, Object.class), false);
+        SplittableRandom random = new SplittableRandom(10);
+        for (int i = 0; i < 100_000; i++) {
+            Date day = new Date(random.nextLong(-40_000_000_000_000L, 260_000_000_000_000L) / (i % 3 == 0 ? 1000 : 1));
+            Object other = i % 2 == 0 ? new Date(random.nextLong()) : List.of(new Date(random.nextLong(0, 1L << 42)));
+            String text = byDay.render(new Object[] {day, other}, null);
+            CacheKey key = byDay.key(S, day, other, null, 0, 0, 0);
+            assertKeyOf(text, key);
+        }
+        Date changed = new Date(1_765_000_000_123L);
+        CacheKey kept = byDay.key(S, changed, "x", null, 0, 0, 0).stable();
+        assertEquals("report:2025-12-06T05\\:46\\:40.123Z:x", kept.text());
+        assertNotEquals(ScalarText.NOT_SCALAR, ScalarText.of(changed));
+        changed.setTime(0);
+        assertEquals(kept, CacheKey.of(S, "report:2025-12-06T05\\:46\\:40.123Z:x"), "the kept key kept its own date");
+        assertNotEquals(kept, byDay.key(S, changed, "x", null, 0, 0, 0));
+        assertEquals(kept, byDay.key(S, new Date(1_765_000_000_123L), "x", null, 0, 0, 0));
     }
 
     @Test

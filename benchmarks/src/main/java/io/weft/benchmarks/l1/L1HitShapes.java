@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code LocalDate}), {@code q:{tenant}:{id}:{page}:{active}} (four placeholders), {@code qp:{request.customerId}:{id}:{page}:{active}}
  * (four, one a getter), {@code grade:{grade}} (a
  * {@code char}), {@code price:{amount}} (a {@code double}), {@code weight:{weight}} (a {@code float}),
- * {@code total:{amount}} (a {@code BigDecimal}), {@code event:{at}} (a string with {@code :} to escape),
+ * {@code total:{amount}} (a {@code BigDecimal}),
+ * {@code report:{day}} (a {@code java.util.Date}, rendered as its instant with each {@code :} escaped), {@code event:{at}} (a string with {@code :} to escape),
  * {@code since:{from}} (an {@code Instant}), {@code many:{ids}} (a list of three) and the constant
  * {@code tts:voices}. Run with
  * {@code -prof gc} for the allocation per hit. The fork needs {@code -javaagent} (see {@link L1Hit}).
@@ -44,6 +45,7 @@ public class L1HitShapes {
 
     private static final String AT = "2026-12-06T10:15:30";
     private static final String FROM = "2026-12-06T10:15:30.123Z";
+    private static final long REPORT_MILLIS = Instant.parse(FROM).toEpochMilli();
 
     /** The arguments, read from fields on every call so that nothing is constant-folded. */
     @State(Scope.Thread)
@@ -62,6 +64,7 @@ public class L1HitShapes {
         public double amount = 12.5;
         public float weight = 0.3f;
         public java.math.BigDecimal total = new java.math.BigDecimal("1299.90");
+        public java.util.Date reportDay = new java.util.Date(REPORT_MILLIS);
         public List<Long> ids = new java.util.ArrayList<>(List.of(1L, 2L, 3L));
         public String at;
         public Instant from = Instant.parse(FROM);
@@ -87,7 +90,7 @@ public class L1HitShapes {
             args.setUp();
             for (String key : List.of("book:" + args.id, "book:boxed:" + args.boxedId, "user:" + args.name,
                     "books:" + args.userId + ":" + args.page, "order:" + args.request.getCustomerId(), "stock:" + args.region, "sales:" + args.day, "tts:voices", "q:acme:" + args.id + ":" + args.page + ":true",
-                    "qp:" + args.request.getCustomerId() + ":" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "weight:" + 0.3f, "total:1299.90", "many:1,2,3",
+                    "qp:" + args.request.getCustomerId() + ":" + args.id + ":" + args.page + ":true", "grade:B", "price:" + 12.5, "weight:" + 0.3f, "total:1299.90", "report:" + FROM.replace(":", "\\:"), "many:1,2,3",
                     "event:" + AT, "since:" + FROM)) {
                 cache.put(key, Fixtures.BOOKS);
             }
@@ -119,13 +122,14 @@ public class L1HitShapes {
                 shapes.byAmount(12.5);
                 shapes.byWeight(0.3f);
                 shapes.byTotal(new java.math.BigDecimal("1299.90"));
+                shapes.report(new java.util.Date(REPORT_MILLIS));
                 shapes.byIds(List.of(1L, 2L, 3L));
                 shapes.byTime(AT);
                 shapes.since(Instant.parse(FROM));
             }
-            if (shapes.bodyRuns() != 17) {
+            if (shapes.bodyRuns() != 18) {
                 throw new IllegalStateException("WeftShapes is not woven (its bodies ran " + shapes.bodyRuns()
-                        + " times for 34 calls with 17 keys): start the fork with -javaagent, see L1Hit");
+                        + " times for 36 calls with 18 keys): start the fork with -javaagent, see L1Hit");
             }
             bodyRunsAfterSetup = shapes.bodyRuns();
         }
@@ -258,6 +262,17 @@ public class L1HitShapes {
     @Benchmark
     public List<Book> caffeineBigDecimal(RawCaffeine subject, Args args) {
         return subject.cache.getIfPresent("total:" + args.total);
+    }
+
+    @Benchmark
+    public List<Book> weftUtilDate(Weft subject, Args args) {
+        return subject.shapes.report(args.reportDay);
+    }
+
+    /** The key text as Weft renders a {@code Date}: its instant, each {@code :} escaped (SPEC §3). */
+    @Benchmark
+    public List<Book> caffeineUtilDate(RawCaffeine subject, Args args) {
+        return subject.cache.getIfPresent("report:" + args.reportDay.toInstant().toString().replace(":", "\\:"));
     }
 
     @Benchmark
