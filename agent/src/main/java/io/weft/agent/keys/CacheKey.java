@@ -236,7 +236,7 @@ public final class CacheKey {
      * change it).
      */
     private static Object kept(Object value) {
-        if (value != null && value.getClass() == Date.class) {
+        if (TimeText.describedDate(value)) {
             return ((Date) value).clone();
         }
         return Elements.isSequence(value) ? Elements.copyOf(value) : boxed(value);

@@ -81,7 +81,7 @@ final class ScalarText {
             return text;
         }
         // a Date is mutable: described as a key's own value, which a stable key copies, never as an element
-        return value != null && value.getClass() == Date.class ? TimeText.date((Date) value) : Elements.text(value);
+        return TimeText.describedDate(value) ? TimeText.date((Date) value) : Elements.text(value);
     }
 
     /** {@link #of} for a canonical scalar; {@link #NOT_SCALAR} for anything else. */

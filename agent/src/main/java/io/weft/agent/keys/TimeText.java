@@ -48,6 +48,20 @@ final class TimeText {
     }
 
     /**
+     * Whether {@code value} is a {@link java.util.Date} described here ({@link #date}): of that class, or a {@code
+     * java.sql.Date} or {@code java.sql.Time}, which render, compare and copy ({@code clone()}) as it does. Not a {@code
+     * Timestamp} (its nanoseconds) nor an application's subclass.
+     */
+    static boolean describedDate(Object value) {
+        if (!(value instanceof java.util.Date)) {
+            return false;
+        }
+        Class<?> type = value.getClass();
+        return type == java.util.Date.class || type.getName().equals("java.sql.Date")
+                || type.getName().equals("java.sql.Time");
+    }
+
+    /**
      * A {@link java.util.Date}, which a key renders as the instant it holds ({@code Values}): its milliseconds'
      * {@link Instant}'s text.
      */

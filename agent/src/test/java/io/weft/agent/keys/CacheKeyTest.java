@@ -434,6 +434,16 @@ class CacheKeyTest {
         assertEquals(kept, CacheKey.of(S, "report:2025-12-06T05\\:46\\:40.123Z:x"), "the kept key kept its own date");
         assertNotEquals(kept, byDay.key(S, changed, "x", null, 0, 0, 0));
         assertEquals(kept, byDay.key(S, new Date(1_765_000_000_123L), "x", null, 0, 0, 0));
+        for (Date jdbc : List.of(new java.sql.Date(1_765_000_000_123L), new java.sql.Time(1_765_000_000_123L),
+                new java.sql.Timestamp(1_765_000_000_123L))) {
+            assertKeyOf(byDay.render(new Object[] {jdbc, "x"}, null), byDay.key(S, jdbc, "x", null, 0, 0, 0));
+            assertEquals(!(jdbc instanceof java.sql.Timestamp), ScalarText.of(jdbc) != ScalarText.NOT_SCALAR,
+                    "described unless a Timestamp: " + jdbc.getClass().getName());
+            CacheKey keptJdbc = byDay.key(S, jdbc, "x", null, 0, 0, 0).stable(); // its text not built yet
+            Date same = (Date) jdbc.clone();
+            jdbc.setTime(0);
+            assertEquals(keptJdbc, byDay.key(S, same, "x", null, 0, 0, 0), "kept its own: " + jdbc.getClass().getName());
+        }
     }
 
     @Test
